@@ -35,7 +35,25 @@ public final class HostTensor {
         /** IEEE 754 double precision. */
         F64(8),
         /** One byte per boolean. */
-        BOOL(1);
+        BOOL(1),
+        /** 16-bit signed integer (a buffer; no weight is read from it). */
+        I16(2),
+        /** 16-bit unsigned integer (a buffer; no weight is read from it). */
+        U16(2),
+        /** 32-bit unsigned integer (a buffer; no weight is read from it). */
+        U32(4),
+        /** 64-bit unsigned integer (a buffer; no weight is read from it). */
+        U64(8),
+        /**
+         * 8-bit float, 4 exponent and 3 mantissa bits ({@code torch.float8_e4m3fn}); held as bytes,
+         * never cast to a weight, since a quantized checkpoint stores its scales apart.
+         */
+        F8_E4M3(1),
+        /**
+         * 8-bit float, 5 exponent and 2 mantissa bits ({@code torch.float8_e5m2}); held as bytes,
+         * never cast to a weight, since a quantized checkpoint stores its scales apart.
+         */
+        F8_E5M2(1);
 
         private final int bytes;
 

@@ -28,7 +28,7 @@ public final class HostTensors {
      * @param manager the manager that will own the result (and decides its device)
      * @param dataType FLOAT32 or FLOAT16
      * @return a new array of the tensor's shape, owned by {@code manager}
-     * @throws IllegalArgumentException if the tensor is not floating point or the dtype is neither
+     * @throws IllegalArgumentException if the tensor is not F32, F16, BF16 or F64, or the dtype is neither
      *     FLOAT32 nor FLOAT16
      */
     public static NDArray toNDArray(HostTensor tensor, NDManager manager, DataType dataType) {
@@ -64,8 +64,7 @@ public final class HostTensors {
                 srcType = DataType.FLOAT64;
                 break;
             default:
-                throw new IllegalArgumentException(
-                        tensor.name() + ": expected a floating-point tensor, found " + tensor.dtype());
+                throw new IllegalArgumentException(tensor.name() + ": " + notAWeight(tensor.dtype()));
         }
         // On CPU the engine wraps a direct buffer without copying and only the returned Java object
         // keeps the buffer alive; copy into engine-owned memory so no other handle can outlive it.
@@ -73,6 +72,32 @@ public final class HostTensors {
         NDArray converted = srcType == dataType ? created.duplicate() : created.toType(dataType, true);
         created.close();
         return converted;
+    }
+
+    /**
+     * Tells whether {@link #toNDArray} converts a dtype: the floating-point weights F32, F16, BF16
+     * and F64.
+     *
+     * @param dtype a tensor's dtype
+     * @return true for F32, F16, BF16 and F64
+     */
+    public static boolean isWeight(HostTensor.DType dtype) {
+        return dtype == HostTensor.DType.F32 || dtype == HostTensor.DType.F16 || dtype == HostTensor.DType.BF16
+                || dtype == HostTensor.DType.F64;
+    }
+
+    /**
+     * Says why a tensor of a dtype that is not F32, F16, BF16 or F64 gives no weight.
+     *
+     * @param dtype the tensor's dtype
+     * @return {@code "has dtype D, expected F32, F16, BF16 or F64"}, with why an 8-bit float is
+     *     not cast
+     */
+    public static String notAWeight(HostTensor.DType dtype) {
+        String why = dtype == HostTensor.DType.F8_E4M3 || dtype == HostTensor.DType.F8_E5M2
+                ? " (an 8-bit float weight is read by no cast: its checkpoint's scales are stored apart;"
+                        + " dequantize it to one of those first)" : "";
+        return "has dtype " + dtype + ", expected F32, F16, BF16 or F64" + why;
     }
 
     /**

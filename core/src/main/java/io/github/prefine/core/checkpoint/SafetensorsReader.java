@@ -105,8 +105,9 @@ public final class SafetensorsReader implements AutoCloseable {
     /**
      * Opens a checkpoint and validates all its headers.
      *
-     * @param path a {@code .safetensors} file, a {@code model.safetensors.index.json}, or a folder
-     *     holding one of them
+     * @param path a {@code .safetensors} file, a {@code model.safetensors.index.json} (or a
+     *     variant's, {@code model.safetensors.index.fp16.json}: any {@code .json} is read as an
+     *     index), or a folder holding {@code model.safetensors} or {@code model.safetensors.index.json}
      * @return the open reader
      * @throws MalformedCheckpointException if a file is corrupt, a pickle checkpoint, or absent
      *     from a folder
@@ -130,13 +131,15 @@ public final class SafetensorsReader implements AutoCloseable {
             }
         }
         String name = String.valueOf(file.getFileName());
-        if (isPickle(name) || name.endsWith(".bin.index.json")) {
+        // a variant's index is named pytorch_model.bin.index.fp16.json, model.safetensors.index.fp16.json
+        if (isPickle(name) || name.endsWith(".json") && name.contains(".bin.index.")) {
             throw pickleRefusal(file);
         }
         if (!Files.isRegularFile(file)) {
             throw new MalformedCheckpointException(file, "no such file");
         }
-        if (name.endsWith(".index.json")) {
+        // no safetensors file is named .json: read as the index it is, or refused as no index
+        if (name.endsWith(".json")) {
             return openSharded(file);
         }
         Shard shard = Shard.open(file);
@@ -166,7 +169,8 @@ public final class SafetensorsReader implements AutoCloseable {
         }
         JsonElement mapEl = root.get("weight_map");
         if (mapEl == null || !mapEl.isJsonObject()) {
-            throw new MalformedCheckpointException(index, "index has no \"weight_map\" object");
+            throw new MalformedCheckpointException(index, "index has no \"weight_map\" object; expected a safetensors"
+                    + " file (.safetensors) or the index of a sharded one ({\"weight_map\": {tensor: shard file}})");
         }
         Map<String, String> weightMap = new TreeMap<>();
         for (Map.Entry<String, JsonElement> e : mapEl.getAsJsonObject().entrySet()) {

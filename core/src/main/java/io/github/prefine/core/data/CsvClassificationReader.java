@@ -46,6 +46,11 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
 
     /** Skip reason: a record with another number of fields than the header. */
     public static final String WRONG_FIELD_COUNT = ColumnTable.WRONG_FIELD_COUNT;
+    /**
+     * Skip reason: a row whose label field is empty or only whitespace, with a label configured;
+     * a file without labels is read with no label configured.
+     */
+    public static final String EMPTY_LABEL = Defects.EMPTY_LABEL;
     /** Skip reason: a record whose quotes do not follow RFC 4180 (text after a closing quote, a quote left open). */
     public static final String MALFORMED_QUOTING = "malformed quoting";
     /** Skip reason: a file without any record. */

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * "{hypothesis}"}, BoolQ {@code "{question}"} and {@code "{passage}"}, WiC {@code "{word}:
  * {sentence1}"} and {@code "{sentence2}"} (see {@code docs/data-layout.md}). The label field may
  * be a string, number or boolean; booleans become {@code true}/{@code false}. A missing label field
- * means an unlabelled example only when no label field is configured.
+ * means an unlabelled example only when no label field is configured; an empty or whitespace-only
+ * label is a defect of its line ({@link #EMPTY_LABEL}).
  *
  * <p>Ids are {@code file:line}. Immutable and thread-safe.
  */
@@ -32,6 +33,11 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
 
     /** Skip reason: a line that is not a JSON object of the expected shape. */
     public static final String MALFORMED_LINE = JsonLines.MALFORMED_LINE;
+    /**
+     * Skip reason: a line whose label field is empty or only whitespace, with a label configured;
+     * a file without labels is read with no label configured.
+     */
+    public static final String EMPTY_LABEL = Defects.EMPTY_LABEL;
     /** Skip reason: a line that is not valid UTF-8. */
     public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a file without any line. */
@@ -63,20 +69,28 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<TextExample> out = new ArrayList<>();
         int records = JsonLines.forEachObject(
-                file, leniency, report, bytesRead, (o, at, line) -> out.add(parse(name, o, at, line)));
+                file, leniency, report, bytesRead, (o, at, line) -> parse(name, o, at, line, leniency, report, out));
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         Defects.warnSkips(LOG, r, "line");
         return new ReadResult<>(out, r);
     }
 
-    private TextExample parse(String name, JsonObject o, Json.At at, int line) throws MalformedDatasetException {
+    private void parse(String name, JsonObject o, Json.At at, int line, Leniency leniency, ReadReport.Builder report,
+            List<TextExample> out) throws MalformedDatasetException {
         Map<String, String> values = new HashMap<>();
         for (String f : templates.textFields()) {
             values.put(f, at.scalar(o, f, "$"));
         }
         String gold = templates.label() == null ? null : at.scalar(o, templates.label(), "$");
-        return templates.example(name + ":" + line, values, gold);
+        String blank = gold == null ? null : Defects.emptyLabel(gold, "an empty string");
+        if (blank != null) {
+            // a class task's line without its class is broken, not of a class ""
+            Defects.skip(leniency, report, EMPTY_LABEL,
+                    at.error("$." + templates.label(), "a label " + Defects.NO_LABELS_HINT, blank));
+            return;
+        }
+        out.add(templates.example(name + ":" + line, values, gold));
     }
 
     /**

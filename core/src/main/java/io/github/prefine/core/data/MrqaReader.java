@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
 import io.github.prefine.core.data.internal.JsonLines;
+import io.github.prefine.core.data.internal.QuestionIds;
 import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
@@ -38,6 +39,12 @@ public final class MrqaReader implements DatasetReader<QaExample> {
 
     /** Repair rule: span text differs from the detected text only in case or whitespace. */
     public static final String REPAIR_CASE = "detected text differs from its span only in case or whitespace";
+    /**
+     * Flag reason (kept in both modes): a question whose id an earlier kept question of the file
+     * has; its sample names both places. Scoring goes by position, so both are scored, each
+     * against its own answers; an id-keyed predictions file would hold one answer for both.
+     */
+    public static final String DUPLICATE_ID = QuestionIds.DUPLICATE_ID;
 
     /** Skip reason: a line that is not a JSON object of the expected shape. */
     public static final String MALFORMED_LINE = JsonLines.MALFORMED_LINE;
@@ -67,6 +74,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                 "none");
         ReadReport r = report.records(questions).examples(out.size()).build();
         Defects.warnSkipsPerReason(LOG, r, "question");
+        QuestionIds.warn(LOG, r);
         return new ReadResult<>(out, r);
     }
 
@@ -75,6 +83,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
         private final Leniency leniency;
         private final ReadReport.Builder report;
         private final List<QaExample> out = new ArrayList<>();
+        private final QuestionIds ids = new QuestionIds();
         private boolean header;
         private int questions;
 
@@ -105,6 +114,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                     QaExample ex = question(at, qas, k, context, leniency, report);
                     if (ex != null) {
                         out.add(ex);
+                        ids.add(ex.id(), at, Integer.toString(line), "$.qas[" + k + "].qid", report);
                     }
                 } catch (MalformedDatasetException e) {
                     Defects.skip(leniency, report, SquadReader.MALFORMED_QUESTION, e);

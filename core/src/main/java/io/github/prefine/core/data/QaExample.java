@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  *
- * @param id the question id
+ * @param id the question id, as the file gives it; a file may repeat one (the readers flag it), and
+ *     scoring goes by position, never by id
  * @param question the question text
  * @param context the passage the answer is extracted from
  * @param answers gold answers, each checked against the context; the first one is the training
@@ -24,7 +25,8 @@ public record QaExample(String id, String question, String context, List<GoldAns
     /**
      * An example scored against its answers' texts.
      *
-     * @param id the question id
+     * @param id the question id, as the file gives it; a file may repeat one (the readers flag it),
+     *     and scoring goes by position, never by id
      * @param question the question text
      * @param context the passage
      * @param answers gold answers in the context
@@ -36,7 +38,8 @@ public record QaExample(String id, String question, String context, List<GoldAns
     /**
      * Checks that every answer stands at its offset in the context, and copies the lists.
      *
-     * @param id the question id
+     * @param id the question id, as the file gives it; a file may repeat one (the readers flag it),
+     *     and scoring goes by position, never by id
      * @param question the question text
      * @param context the passage the answer is extracted from
      * @param answers gold answers, each checked against the context; the first one is the training

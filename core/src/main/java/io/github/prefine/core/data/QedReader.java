@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
 import io.github.prefine.core.data.internal.JsonLines;
+import io.github.prefine.core.data.internal.QuestionIds;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ public final class QedReader implements DatasetReader<QaExample> {
 
     /** Skip reason: neither a QED answer nor a single-span NQ answer. */
     public static final String NO_SINGLE_SPAN_ANSWER = "no single-span answer";
+    /**
+     * Flag reason (kept in both modes): a question whose id an earlier kept question of the file
+     * has; its sample names both places. Scoring goes by position, so both are scored, each
+     * against its own answers; an id-keyed predictions file would hold one answer for both.
+     */
+    public static final String DUPLICATE_ID = QuestionIds.DUPLICATE_ID;
 
     /** Creates the reader. */
     public QedReader() {}
@@ -44,16 +51,19 @@ public final class QedReader implements DatasetReader<QaExample> {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<QaExample> out = new ArrayList<>();
+        QuestionIds ids = new QuestionIds();
         int records = JsonLines.forEachObject(file, leniency, report, bytesRead, (o, at, line) -> {
             QaExample ex = example(o, at, leniency, report);
             if (ex != null) {
                 out.add(ex);
+                ids.add(ex.id(), at, Integer.toString(line), "$.example_id", report);
             }
         });
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         // a skipped answer is not a skipped line: per reason, as the other QA readers say it
         Defects.warnSkipsPerReason(LOG, r, "line");
+        QuestionIds.warn(LOG, r);
         return new ReadResult<>(out, r);
     }
 

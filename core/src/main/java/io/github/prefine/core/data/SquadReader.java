@@ -9,6 +9,7 @@ import io.github.prefine.core.data.internal.CheckedJson;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.QuestionIds;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,6 +39,12 @@ public final class SquadReader implements DatasetReader<QaExample> {
 
     /** Skip reason (counted per answer): the answer text is not at its offset in the context. */
     public static final String ANSWER_NOT_AT_OFFSET = "answer not at its offset";
+    /**
+     * Flag reason (kept in both modes): a question whose id an earlier kept question of the file
+     * has; its sample names both places. Scoring goes by position, so both are scored, each
+     * against its own answers; an id-keyed predictions file would hold one answer for both.
+     */
+    public static final String DUPLICATE_ID = QuestionIds.DUPLICATE_ID;
     /** Skip reason (counted per question): all its answers were dropped. */
     public static final String NO_VALID_ANSWER = "question without a valid answer";
     /** Skip reason: a question object of the wrong shape. */
@@ -64,6 +71,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
         Defects.requireRecords(d.questions, leniency, report, name, "$.data", "at least one question", "none");
         ReadReport r = report.records(d.questions).examples(d.out.size()).build();
         Defects.warnSkipsPerReason(LOG, r, "question");
+        QuestionIds.warn(LOG, r);
         return new ReadResult<>(d.out, r);
     }
 
@@ -83,6 +91,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
         private final Leniency leniency;
         private final ReadReport.Builder report;
         private final List<QaExample> out = new ArrayList<>();
+        private final QuestionIds ids = new QuestionIds();
         private int questions;
         private CheckedJson json;
 
@@ -193,6 +202,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
                 QaExample ex = SquadReader.question(at, q, qp, context, leniency, report);
                 if (ex != null) {
                     out.add(ex);
+                    ids.add(ex.id(), at, "", qp + ".id", report);
                 }
             } catch (MalformedDatasetException e) {
                 Defects.skip(leniency, report, MALFORMED_QUESTION, e);

@@ -32,6 +32,11 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
 
     /** Skip reason: a row with another number of fields than the header. */
     public static final String WRONG_FIELD_COUNT = ColumnTable.WRONG_FIELD_COUNT;
+    /**
+     * Skip reason: a row whose label field is empty or only whitespace, with a label configured;
+     * a file without labels is read with no label configured.
+     */
+    public static final String EMPTY_LABEL = Defects.EMPTY_LABEL;
     /** Skip reason: a blank line between rows (blank lines at the end are no rows). */
     public static final String BLANK_LINE = ColumnTable.BLANK_LINE;
     /** Skip reason: a row that is not valid UTF-8. */

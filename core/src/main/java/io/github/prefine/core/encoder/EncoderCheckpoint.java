@@ -328,9 +328,8 @@ public final class EncoderCheckpoint {
             if (!Arrays.equals(t.shape(), slot.shape)) {
                 problems.add(name + " has shape " + Arrays.toString(t.shape()) + ", but " + expectation(slot, config, written));
             }
-            if (t.dtype() != HostTensor.DType.F32 && t.dtype() != HostTensor.DType.F16
-                    && t.dtype() != HostTensor.DType.BF16 && t.dtype() != HostTensor.DType.F64) {
-                problems.add(name + " has dtype " + t.dtype() + ", expected a floating-point type");
+            if (!HostTensors.isWeight(t.dtype())) {
+                problems.add(name + " " + HostTensors.notAWeight(t.dtype()));
             }
         }
         List<String> missing = new ArrayList<>();

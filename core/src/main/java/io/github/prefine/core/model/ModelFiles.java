@@ -137,6 +137,10 @@ final class ModelFiles {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
             for (Map.Entry<String, HostTensor> e : r.readAll().entrySet()) {
+                if (!HostTensors.isWeight(e.getValue().dtype())) {
+                    throw new MalformedCheckpointException(file, "tensor " + e.getKey() + " "
+                            + HostTensors.notAWeight(e.getValue().dtype()));
+                }
                 NDArray a = HostTensors.toNDArray(e.getValue(), m, DataType.FLOAT32);
                 if (!HostTensors.allFinite(a)) {
                     // refused before any value is set, as EncoderCheckpoint.load refuses a diverged encoder

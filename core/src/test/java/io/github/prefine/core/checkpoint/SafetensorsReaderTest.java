@@ -212,6 +212,37 @@ class SafetensorsReaderTest {
         assertTrue(failure(dir.resolve(SafetensorsReader.INDEX_FILE)).contains("shard model-00003-of-00002.safetensors is missing"));
     }
 
+    /**
+     * A variant's index, as HF's {@code save_pretrained(variant="fp16")} names it ({@code
+     * model.safetensors.index.fp16.json}, shards {@code model.fp16-00001-of-00002.safetensors}),
+     * passed directly was read as a safetensors file: its JSON text's first 8 bytes made a header
+     * length beyond the file.
+     */
+    @Test
+    void readsAVariantIndexPassedDirectlyAsTheIndexItIs() throws Exception {
+        SafetensorsWriter.write(dir.resolve("model.fp16-00001-of-00002.safetensors"),
+                List.of(HostTensor.ofFloats("x", new long[] {2}, new float[] {1, 2})));
+        SafetensorsWriter.write(dir.resolve("model.fp16-00002-of-00002.safetensors"),
+                List.of(HostTensor.ofFloats("y", new long[] {1}, new float[] {3})));
+        Path index = dir.resolve("model.safetensors.index.fp16.json");
+        Files.writeString(index, "{\"metadata\":{\"total_size\":12},\"weight_map\":{"
+                + "\"x\":\"model.fp16-00001-of-00002.safetensors\",\"y\":\"model.fp16-00002-of-00002.safetensors\"}}");
+        try (SafetensorsReader r = SafetensorsReader.open(index)) {
+            assertEquals(List.of("x", "y"), r.names());
+            assertEquals(HostTensor.ofFloats("x", new long[] {2}, new float[] {1, 2}).data(), r.read("x").data());
+            assertEquals(HostTensor.ofFloats("y", new long[] {1}, new float[] {3}).data(), r.read("y").data());
+        }
+        // the pickle variant's index is refused as pickle, as the plain one is
+        Path pickle = dir.resolve("pytorch_model.bin.index.fp16.json");
+        Files.writeString(pickle, "{\"weight_map\":{\"x\":\"pytorch_model.fp16-00001-of-00001.bin\"}}");
+        assertTrue(failure(pickle).startsWith(pickle + ": refusing to read a PyTorch pickle checkpoint"), failure(pickle));
+        // any other JSON file is no safetensors file either: refused as an index without a weight map
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"hidden_size\":4}");
+        assertEquals(config + ": index has no \"weight_map\" object; expected a safetensors file (.safetensors) or"
+                + " the index of a sharded one ({\"weight_map\": {tensor: shard file}})", failure(config));
+    }
+
     @Test
     void refusesAnIndexThatIsNotUtf8NamingTheByte() throws Exception {
         Files.write(dir.resolve(SafetensorsReader.INDEX_FILE), new byte[] {'{', '\n', (byte) 0xC0, '}'});
@@ -264,8 +295,8 @@ class SafetensorsReaderTest {
 
     @Test
     void rejectsUnknownDtype() throws Exception {
-        String msg = failure(raw("{\"a\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1));
-        assertTrue(msg.contains("tensor a has unknown dtype F8_E4M3 (supported: "), msg);
+        String msg = failure(raw("{\"a\":{\"dtype\":\"F8_E8M0\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1));
+        assertTrue(msg.contains("tensor a has unknown dtype F8_E8M0 (supported: "), msg);
     }
 
     @Test

@@ -116,11 +116,16 @@ class CsvGroundTruthTest {
         List<TextExample> examples = new ArrayList<>();
         int quoting = 0;
         int fieldCount = 0;
+        int emptyLabel = 0;
         Expected firstDefect = null;
         for (Expected w : want.subList(1, want.size())) {
             if (!w.strict() || w.fields().size() != 3) {
                 quoting += w.strict() ? 0 : 1;
                 fieldCount += w.strict() ? 1 : 0;
+                firstDefect = firstDefect == null ? w : firstDefect;
+            } else if (w.fields().get(2).isBlank()) {
+                // csv.reader gives the label ""; a class row without its class is a defect of the row
+                emptyLabel++;
                 firstDefect = firstDefect == null ? w : firstDefect;
             } else {
                 examples.add(new TextExample(file + ":" + w.line(), w.fields().get(0), w.fields().get(1), w.fields().get(2)));
@@ -134,6 +139,7 @@ class CsvGroundTruthTest {
         assertEquals(want.size() - 1, lenient.report().records());
         assertEquals(quoting, lenient.report().skipped(CsvClassificationReader.MALFORMED_QUOTING));
         assertEquals(fieldCount, lenient.report().skipped(CsvClassificationReader.WRONG_FIELD_COUNT));
+        assertEquals(emptyLabel, lenient.report().skipped(CsvClassificationReader.EMPTY_LABEL));
         assertEquals(name.startsWith("bom") ? 1 : 0, lenient.report().cleaned(ReadReport.BOM_AT_START));
         // csv.reader returns a blank line as an empty record: passed over, as DictReader does, and counted
         assertEquals(blankLines(name), lenient.report().cleaned(CsvClassificationReader.BLANK_LINE_PASSED_OVER),

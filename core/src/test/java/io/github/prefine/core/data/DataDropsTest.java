@@ -77,6 +77,47 @@ class DataDropsTest {
                         .samples(ConllReader.EMPTY_FILE));
     }
 
+    /**
+     * An empty label field became the label "" (as Python's csv reads it): a class of its own
+     * where the task learns its labels from training, or an "unknown label ''" far from the row.
+     * It is a broken row: refused strictly at its line and column, skipped and counted leniently,
+     * in TSV, CSV and JSON lines alike; the other rows are kept.
+     */
+    @Test
+    void anEmptyLabelIsADefectOfItsRowInTsvCsvAndJsonLines() throws IOException {
+        Path t = TestFiles.write(dir, "sst2/train.tsv", "sentence\tlabel\ngood\t1\nno label\t\nspaces\t \nbad\t0\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> TSV.read(t));
+        assertEquals("sst2/train.tsv:3: expected a label in column 'label' (a file without labels is read with no"
+                + " label configured), found an empty field", e.getMessage());
+        ReadResult<TextExample> r = TSV.read(t, Leniency.LENIENT);
+        assertEquals(List.of("1", "0"), r.examples().stream().map(TextExample::label).toList());
+        assertEquals(2, r.report().skipped(TsvClassificationReader.EMPTY_LABEL));
+        assertEquals(List.of(e.getMessage(), "sst2/train.tsv:4: expected a label in column 'label' (a file without"
+                + " labels is read with no label configured), found only whitespace \" \""),
+                r.report().samples(TsvClassificationReader.EMPTY_LABEL));
+        assertEquals(4, r.report().records());
+
+        Path c = TestFiles.write(dir, "d/train.csv", "text,label\n\"a, b\",pos\n\"c\",\"\"\n");
+        CsvClassificationReader csv = CsvClassificationReader.builder().setTextA("{text}").optLabel("label").build();
+        e = assertThrows(MalformedDatasetException.class, () -> csv.read(c));
+        assertEquals("d/train.csv:3: expected a label in column 'label' (a file without labels is read with no"
+                + " label configured), found an empty field", e.getMessage());
+        ReadResult<TextExample> cr = csv.read(c, Leniency.LENIENT);
+        assertEquals(List.of("pos"), cr.examples().stream().map(TextExample::label).toList());
+        assertEquals(1, cr.report().skipped(CsvClassificationReader.EMPTY_LABEL));
+
+        Path j = TestFiles.write(dir, "cb/train.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
+                + "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"\"}\n");
+        JsonlClassificationReader jsonl = JsonlClassificationReader.premiseHypothesis();
+        e = assertThrows(MalformedDatasetException.class, () -> jsonl.read(j));
+        assertEquals("cb/train.jsonl:2: expected $.label to be a label (a file without labels is read with no label"
+                + " configured), found an empty string", e.getMessage());
+        ReadResult<TextExample> jr = jsonl.read(j, Leniency.LENIENT);
+        assertEquals(List.of("neutral"), jr.examples().stream().map(TextExample::label).toList());
+        assertEquals(1, jr.report().skipped(JsonlClassificationReader.EMPTY_LABEL));
+        assertEquals(List.of(e.getMessage()), jr.report().samples(JsonlClassificationReader.EMPTY_LABEL));
+    }
+
     @Test
     void squadQuestionWithoutAValidAnswerIsLocatedByJsonPath() throws IOException {
         Path f = TestFiles.write(dir, "squad/dev.json", "{\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"Paris is in France.\","

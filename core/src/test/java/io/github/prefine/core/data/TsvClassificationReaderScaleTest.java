@@ -23,12 +23,13 @@ class TsvClassificationReaderScaleTest {
     @Test
     void sharesOneInstancePerDistinctLabel(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("train.tsv");
+        // the empty label of the last row is a defect of its row (DataDropsTest), skipped leniently
         Files.writeString(file, "sentence\tlabel\na fine film\t1\na dull film\t0\nfine again\t1\nno label\t\n",
                 StandardCharsets.UTF_8);
-        List<TextExample> read = SENTENCE.read(file, Leniency.STRICT).examples();
+        List<TextExample> read = SENTENCE.read(file, Leniency.LENIENT).examples();
         List<String> labels = new ArrayList<>();
         read.forEach(e -> labels.add(e.label()));
-        assertEquals(List.of("1", "0", "1", ""), labels);
+        assertEquals(List.of("1", "0", "1"), labels);
         assertEquals("a dull film", read.get(1).textA());
         assertNull(read.get(1).textB());
         assertSame(read.get(0).label(), read.get(2).label());

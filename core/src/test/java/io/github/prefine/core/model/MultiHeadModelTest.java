@@ -157,6 +157,37 @@ class MultiHeadModelTest {
     }
 
     @Test
+    void loadingRefusesAnIntegerTensorNamingFileTensorAndDtype(@TempDir Path dir) throws Exception {
+        // the reader now opens files holding any fixed-width safetensors dtype; a weight of one
+        // that is no float must still be refused naming the file, not only the tensor
+        SyntheticTasks tasks = new SyntheticTasks(4, 8, 2, KINDS);
+        try (NDManager root = NDManager.newBaseManager()) {
+            String key;
+            try (MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE)) {
+                key = a.headParameters(1).get(0).key();
+                a.save(dir, null);
+            }
+            Path file = dir.resolve("heads.safetensors");
+            java.util.List<io.github.prefine.core.checkpoint.HostTensor> tensors = new java.util.ArrayList<>();
+            try (io.github.prefine.core.checkpoint.SafetensorsReader r = io.github.prefine.core.checkpoint.SafetensorsReader.open(file)) {
+                for (String n : r.names()) {
+                    io.github.prefine.core.checkpoint.HostTensor t = r.read(n);
+                    tensors.add(!n.equals(key) ? t : new io.github.prefine.core.checkpoint.HostTensor(n,
+                            io.github.prefine.core.checkpoint.HostTensor.DType.I16, t.shape(),
+                            java.nio.ByteBuffer.allocate((int) t.numel() * 2)));
+                }
+            }
+            io.github.prefine.core.checkpoint.SafetensorsWriter.write(file, tensors);
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                        io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(dir));
+                assertEquals(file, e.file());
+                assertEquals(file + ": tensor " + key + " has dtype I16, expected F32, F16, BF16 or F64", e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void saveReplacesLinksPlantedAtItsFileNamesWithoutWritingThroughThem(@TempDir Path dir) throws Exception {
         Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
         Path out = Files.createDirectories(dir.resolve("model"));

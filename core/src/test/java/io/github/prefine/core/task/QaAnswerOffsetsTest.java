@@ -41,6 +41,11 @@ class QaAnswerOffsetsTest {
     private static List<QaAnswer> decodeTargets(SubwordTokenizer tok, List<Example> examples) throws IOException {
         ExtractiveQa qa = new ExtractiveQa();
         QaFeatures f = (QaFeatures) qa.featurize(examples, List.of(), tok, FeatureSettings.paper(), "offsets");
+        return qa.answers(f, examples, oneHotOnTargets(f));
+    }
+
+    /** Logits one-hot on each window's training target, start and end interleaved. */
+    static List<float[]> oneHotOnTargets(QaFeatures f) {
         List<float[]> logits = new ArrayList<>();
         for (int r = 0; r < f.size(); r++) {
             float[] lg = new float[2 * f.tokens().length(r)];
@@ -48,7 +53,7 @@ class QaAnswerOffsetsTest {
             lg[2 * f.endPosition(r) + 1] = 10f;
             logits.add(lg);
         }
-        return qa.answers(f, examples, logits);
+        return logits;
     }
 
     /** HF's slice: start of the first token overlapping the word to end of the last one, raw offsets. */

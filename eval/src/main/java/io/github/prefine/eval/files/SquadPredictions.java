@@ -47,6 +47,8 @@ public final class SquadPredictions {
         JsonObject root = JsonShapes.object(parse(dataset), "$", bad);
         JsonArray data = JsonShapes.array(root.get("data"), "$.data", bad);
         Map<String, List<String>> out = new LinkedHashMap<>();
+        // where each id was first, so that a repeat names both places
+        Map<String, String> firstAt = new java.util.HashMap<>();
         for (int a = 0; a < data.size(); a++) {
             String ap = "$.data[" + a + "]";
             JsonArray paragraphs = JsonShapes.array(JsonShapes.object(data.get(a), ap, bad).get("paragraphs"), ap + ".paragraphs",
@@ -58,9 +60,11 @@ public final class SquadPredictions {
                     String qp = pp + ".qas[" + q + "]";
                     JsonObject qa = JsonShapes.object(qas.get(q), qp, bad);
                     String id = JsonShapes.string(qa.get("id"), qp + ".id", bad);
-                    if (out.containsKey(id)) {
+                    String before = firstAt.putIfAbsent(id, qp + ".id");
+                    if (before != null) {
+                        // predictions are keyed by id: one answer would be scored against both questions
                         throw new PredictionFileException(dataset, qp + ".id", "a unique question id",
-                                "\"" + JsonShapes.abbreviate(id) + "\" again");
+                                "\"" + JsonShapes.abbreviate(id) + "\" again (first at " + before + ")");
                     }
                     JsonArray answers = JsonShapes.array(qa.get("answers"), qp + ".answers", bad);
                     if (answers.isEmpty()) {

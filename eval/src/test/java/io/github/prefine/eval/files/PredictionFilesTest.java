@@ -271,7 +271,8 @@ class PredictionFilesTest {
         Files.writeString(d, "{\"data\":[{\"paragraphs\":[{\"qas\":[{\"id\":\"a\",\"answers\":[{\"text\":\"x\"}]}]},"
                 + "{\"qas\":[{\"id\":\"a\",\"answers\":[{\"text\":\"y\"}]}]}]}]}");
         e = assertThrows(PredictionFileException.class, () -> SquadPredictions.readGold(d));
-        assertEquals(d + ":$.data[0].paragraphs[1].qas[0].id: expected a unique question id, found \"a\" again",
+        assertEquals(d + ":$.data[0].paragraphs[1].qas[0].id: expected a unique question id, found \"a\" again"
+                + " (first at $.data[0].paragraphs[0].qas[0].id)",
                 e.getMessage());
     }
 

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
  * The rows of a column file (TSV, CSV) made into text examples, whatever splits the file into
  * rows: the columns are named by the header row or the reader's builder, every template's column
  * must be among them, and a row with another number of fields is skipped as {@link
- * #WRONG_FIELD_COUNT}. Ids are {@code file:line} of the row's first line. Not API. Not
+ * #WRONG_FIELD_COUNT}, one whose label field is empty or only whitespace as {@link
+ * Defects#EMPTY_LABEL}. Ids are {@code file:line} of the row's first line. Not API. Not
  * thread-safe.
  */
 public final class ColumnTable {
@@ -121,11 +122,12 @@ public final class ColumnTable {
     }
 
     /**
-     * Makes a row into an example, or skips it when its field count differs from the names'.
+     * Makes a row into an example, or skips it when its field count differs from the names' or its
+     * label field is empty or only whitespace.
      *
      * @param line the 1-based line where the row starts
      * @param fields its fields
-     * @throws MalformedDatasetException on a wrong field count, in strict mode
+     * @throws MalformedDatasetException on a wrong field count or an empty label, in strict mode
      */
     public void row(int line, List<String> fields) throws MalformedDatasetException {
         rows++;
@@ -138,7 +140,17 @@ public final class ColumnTable {
         for (int c = 0; c < fields.size(); c++) {
             values.putIfAbsent(names.get(c), fields.get(c));
         }
-        String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
+        String gold = null;
+        if (templates.label() != null) {
+            String blank = Defects.emptyLabel(values.get(templates.label()), "an empty field");
+            if (blank != null) {
+                // a class task's row without its class is broken, not of a class ""
+                Defects.found(leniency, Defects.EMPTY_LABEL, file, line, "a label in column '" + templates.label()
+                        + "' " + Defects.NO_LABELS_HINT, blank).skip(report);
+                return;
+            }
+            gold = labels.computeIfAbsent(values.get(templates.label()), k -> k);
+        }
         examples.add(templates.example(file + ":" + line, values, gold));
     }
 

@@ -19,6 +19,8 @@ public final class Defects {
     public static final String INVALID_UTF8 = "invalid UTF-8";
     /** Skip reason: an input without any record. */
     public static final String EMPTY_FILE = "empty file";
+    /** Skip reason: a row or line whose label field is empty or only whitespace. */
+    public static final String EMPTY_LABEL = "empty label";
 
     /**
      * Applies the leniency to a defective unit that is dropped now.
@@ -78,6 +80,24 @@ public final class Defects {
         }
         return new Found(reason, e.getMessage());
     }
+
+    /**
+     * What a label field holds where {@link #EMPTY_LABEL} applies, for its message.
+     *
+     * @param label the field's text
+     * @param empty what an empty one is called, for example {@code "an empty field"}
+     * @return {@code null} when the label has a character other than whitespace, else {@code
+     *     empty} for an empty one and {@code "only whitespace \" \""} (JSON-quoted) for a blank one
+     */
+    public static String emptyLabel(String label, String empty) {
+        if (!label.isBlank()) {
+            return null;
+        }
+        return label.isEmpty() ? empty : "only whitespace " + new com.google.gson.JsonPrimitive(label);
+    }
+
+    /** What an empty label was expected to be, with the way to read a file that has none. */
+    public static final String NO_LABELS_HINT = "(a file without labels is read with no label configured)";
 
     /**
      * The located message of a line that is not valid UTF-8, as a lenient read skips it.
