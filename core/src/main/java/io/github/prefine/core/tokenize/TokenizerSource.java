@@ -26,6 +26,8 @@ final class TokenizerSource {
     private static final Pattern PLACE = Pattern.compile("^(.*) at line (\\d+) column (\\d+)$", Pattern.DOTALL);
     /** serde's words for a component that is none of its enum's variants, the enum named after the component. */
     private static final Pattern UNTAGGED = Pattern.compile("untagged enum (\\w+)Untagged");
+    /** A JSON escape of an ASCII letter, which could spell a type name; writers escape only other characters. */
+    private static final Pattern ESCAPED_LETTER = Pattern.compile("\\\\u00[4-7][0-9A-Fa-f]");
 
     private final Path file;
     private final String rebuilt;
@@ -71,11 +73,18 @@ final class TokenizerSource {
      * @param options DJL's options for it
      * @return the tokenizer, which the caller must close
      * @throws IOException as {@link #load(Map)}, or naming the file, line and column where the text
-     *     stops being standard JSON (which the library is never given)
+     *     stops being standard JSON, or the JSON path of a {@code Precompiled} normalizer's charsmap
+     *     the library cannot use (see {@link PrecompiledCharsmap}), neither of which the library is given
      */
     HuggingFaceTokenizer load(String text, Map<String, String> options) throws IOException {
         // the library aborts the JVM, not refuses, on some text that is not standard JSON
         JsonFiles.requireStandard(text, file, rebuilt != null, "standard JSON (a tokenizer.json)");
+        // and on a Precompiled normalizer's broken charsmap, at load or at the first text; only a
+        // text that may name one (plainly, or with a letter escaped) is parsed for it
+        if (text.contains("Precompiled") || ESCAPED_LETTER.matcher(text).find()) {
+            PrecompiledCharsmap.check(rebuilt == null ? file.toString() : file + " (as rebuilt)",
+                    json(text).get("normalizer"), "$.normalizer");
+        }
         try {
             // DJL reads a file through this same call
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
