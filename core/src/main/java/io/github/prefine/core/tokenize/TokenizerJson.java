@@ -213,13 +213,18 @@ final class TokenizerJson {
     }
 
     /**
-     * Refuses a template that adds a special token its {@code special_tokens} do not define. The
-     * native library loads such a file, then panics at the first text it encodes ("no entry found
-     * for key" in {@code template.rs}), which aborts the JVM.
+     * Refuses a template the native library loads but then cannot encode with, aborting the JVM
+     * or giving encodings whose arrays differ in length: one that adds a special token its {@code
+     * special_tokens} do not define (the library panics at the first text, "no entry found for key"
+     * in {@code template.rs}); a single-text template holding the second text (it indexes a text
+     * the single text lacks, and panics) or not holding the text at all (it drops the text, and
+     * its stride assertion panics where prefine's count of the text's tokens cannot foresee the
+     * cut); and a special token whose {@code ids} and {@code tokens} differ in number.
      *
      * @param file the file, for the message
      * @param processor its {@code post_processor} element, or null
-     * @throws IOException naming the file, the JSON path of the token and the ids defined
+     * @throws IOException naming the file, the JSON path of the template piece or token and what
+     *     was expected
      */
     static void checkTemplate(Path file, JsonElement processor) throws IOException {
         checkTemplate(file, processor, "$.post_processor");
@@ -238,11 +243,15 @@ final class TokenizerJson {
         }
         JsonElement defined = p.get("special_tokens");
         Set<String> ids = defined != null && defined.isJsonObject() ? defined.getAsJsonObject().keySet() : Set.of();
+        for (String id : ids) {
+            checkSpecialToken(file, defined.getAsJsonObject().get(id), path + ".special_tokens[\"" + id + "\"]");
+        }
         for (String template : List.of("single", "pair")) {
             JsonElement pieces = p.get(template);
             if (pieces == null || !pieces.isJsonArray()) {
                 continue;
             }
+            int textsA = 0;
             for (int i = 0; i < pieces.getAsJsonArray().size(); i++) {
                 JsonElement piece = pieces.getAsJsonArray().get(i);
                 JsonElement special = piece.isJsonObject() ? piece.getAsJsonObject().get("SpecialToken") : null;
@@ -251,7 +260,39 @@ final class TokenizerJson {
                     throw new IOException(file + ": " + path + "." + template + "[" + i + "].SpecialToken.id "
                             + id + " is not defined in " + path + ".special_tokens; expected one of " + ids);
                 }
+                JsonElement sequence = piece.isJsonObject() ? piece.getAsJsonObject().get("Sequence") : null;
+                JsonElement which = sequence != null && sequence.isJsonObject() ? sequence.getAsJsonObject().get("id")
+                        : null;
+                String text = which != null && which.isJsonPrimitive() ? which.getAsString() : "";
+                textsA += text.equals("A") ? 1 : 0;
+                if (template.equals("single") && text.equals("B")) {
+                    // the library indexes the second text of the pair a single text lacks, and panics
+                    throw new IOException(file + ": " + path + ".single[" + i + "] is the second text (Sequence B);"
+                            + " expected the template of a single text to hold only its one text (Sequence A)");
+                }
             }
+            if (template.equals("single") && textsA == 0) {
+                // the library drops the text, so no count of its tokens prefine takes (without
+                // special tokens) is the one the library truncates, whose stride assertion panics
+                throw new IOException(file + ": " + path + ".single holds no Sequence A; expected the template of a"
+                        + " single text to hold the text, which the tokenizers library would otherwise drop");
+            }
+        }
+    }
+
+    /**
+     * Refuses a special token of a template whose ids and token strings differ in number, which
+     * Hugging Face's own constructor refuses; loaded from a file, the library builds encodings
+     * whose arrays differ in length.
+     */
+    private static void checkSpecialToken(Path file, JsonElement token, String path) throws IOException {
+        JsonObject t = token != null && token.isJsonObject() ? token.getAsJsonObject() : null;
+        JsonElement ids = t == null ? null : t.get("ids");
+        JsonElement tokens = t == null ? null : t.get("tokens");
+        if (ids != null && ids.isJsonArray() && tokens != null && tokens.isJsonArray()
+                && ids.getAsJsonArray().size() != tokens.getAsJsonArray().size()) {
+            throw new IOException(file + ": " + path + " has " + ids.getAsJsonArray().size() + " ids but "
+                    + tokens.getAsJsonArray().size() + " tokens; expected one token string for each id");
         }
     }
 

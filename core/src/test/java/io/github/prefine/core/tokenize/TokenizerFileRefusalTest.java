@@ -43,6 +43,52 @@ class TokenizerFileRefusalTest {
     }
 
     /**
+     * A single-text template holding the second text ($B) loads in the library, which then indexes
+     * the pair's second encoding that a single text lacks and panics at the first text ("index out
+     * of bounds" in {@code template.rs}), aborting the JVM: run in a child JVM, which must exit normally.
+     */
+    @Test
+    void aSingleTemplateHoldingTheSecondTextIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonArray("single")
+                .add(JsonParser.parseString("{\"Sequence\":{\"id\":\"B\",\"type_id\":0}}"));
+        // [CLS] $A [SEP] $B: the fourth piece
+        refusedInAChild(tokenizer, "a", "$.post_processor.single[3] is the second text (Sequence B); expected the"
+                + " template of a single text to hold only its one text (Sequence A)");
+    }
+
+    /**
+     * A single-text template without the text ([CLS] [SEP]) loads in the library, which drops
+     * every text's tokens; encoding without special tokens then counts none, so the check that a
+     * stride leaves room in a truncated pair saw nothing to cut, and the library's stride assertion
+     * panicked (a longest-first pair of two 20-word texts under maxLength 10 and stride 3, whose
+     * first text keeps 3 tokens). Refused at load, in a child JVM.
+     */
+    @Test
+    void aSingleTemplateWithoutTheTextIsRefused() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonArray("single").remove(1);
+        refusedInAChild(tokenizer, "a", "$.post_processor.single holds no Sequence A; expected the template of a"
+                + " single text to hold the text, which the tokenizers library would otherwise drop");
+    }
+
+    /**
+     * A template's special token whose ids and token strings differ in number (which HF's own
+     * constructor refuses) loaded, and gave encodings whose arrays differ in length: an index out
+     * of bounds, naming nothing, at the first text.
+     */
+    @Test
+    void aSpecialTokenWithMoreIdsThanTokensIsRefusedNamingIt() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").getAsJsonObject("[CLS]")
+                .add("ids", JsonParser.parseString("[2, 2]"));
+        Path file = write(tokenizer.toString());
+        IOException e = assertThrows(IOException.class, () -> SubwordTokenizer.builder().setTokenizerPath(file).build());
+        assertEquals(file + ": $.post_processor.special_tokens[\"[CLS]\"] has 2 ids but 1 tokens; expected one token"
+                + " string for each id", e.getMessage());
+    }
+
+    /**
      * A variant ({@code toBuilder}) knows its file's facts and skips parsing it; a file changed on
      * disk since to one whose template adds an undefined token is parsed and refused all the same,
      * before anything is encoded (which would abort the JVM), while a variant of the unchanged
