@@ -151,6 +151,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when the native tokenizer rejects the input (for example a
      *     truncation that cannot respect the maximum length), or when the text needs truncation and
      *     the stride is not below the tokens it would keep (which the native library cannot window)
+     *     or the truncation is {@link Truncation#ONLY_SECOND} (which has no second sequence to cut)
      */
     public TokenEncoding encode(String text) {
         checkOpen();
@@ -622,6 +623,29 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
+     * Rejects a single text longer than the maximum length under {@link Truncation#ONLY_SECOND},
+     * before the native call: the library cannot cut a second sequence the text lacks, and its
+     * error, in a batch, becomes a panic in DJL's binding that aborts the JVM. A text that fits
+     * needs no cut and is encoded, as the library encodes it. Costs one extra batch encoding
+     * without special tokens.
+     *
+     * @param texts the single texts
+     */
+    private void checkSingleTextsFit(String[] texts) {
+        int room = maxLength - added(false, addSpecialTokens);
+        Pieces p = pieces.encode(Arrays.asList(texts), false);
+        for (int i = 0; i < texts.length; i++) {
+            if (p.length(i) > room) {
+                throw new IllegalArgumentException(path + ": ONLY_SECOND truncation cannot cut a single text, and "
+                        + (texts.length > 1 ? "input " + i : "the text") + " has " + Counts.counted(p.length(i), "token")
+                        + ", more than the " + room + " that maxLength " + maxLength + " leaves"
+                        + (room < maxLength ? " beside " + (maxLength - room) + " special tokens" : "")
+                        + "; expected a text that fits, or a tokenizer truncating LONGEST_FIRST or ONLY_FIRST");
+            }
+        }
+    }
+
+    /**
      * Rejects an input that truncation with a stride would cut to no more tokens than the stride,
      * before the native call. The tokenizers library asserts the stride is below each cut
      * sequence's kept length, and its panic aborts the JVM instead of raising; and a stride above
@@ -636,6 +660,9 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param seconds the second sequences, or null for single texts
      */
     private void checkStrideRoom(String[] firsts, String[] seconds) {
+        if (seconds == null && truncation == Truncation.ONLY_SECOND && firsts.length > 0) {
+            checkSingleTextsFit(firsts);
+        }
         if (stride == 0 || truncation == Truncation.NONE || firsts.length == 0) {
             return;
         }

@@ -67,6 +67,36 @@ class StrideRoomTest {
     }
 
     /**
+     * A single text longer than the maximum length under ONLY_SECOND, which has no second sequence
+     * to cut: the library's error ("Second sequence not provided") became a panic in DJL's batch
+     * binding, aborting the JVM, from encodeBatch, encodeWords and encodeIdRows alike; one call per
+     * text raised it. Refused before the native call, naming the input: 20 one-token words under
+     * maxLength 8 leave room for 8 - 2 = 6. With room (maxLength 32 for 22 tokens) nothing is cut,
+     * and every row fits.
+     */
+    @ParameterizedTest(name = "{0} maxLength {1}")
+    @CsvSource({
+        "batch, 8, input 1 has 20 tokens",
+        "words, 8, the text has 20 tokens",
+        "idrows, 8, the text has 20 tokens",
+        "single, 8, the text has 20 tokens",
+        "batch, 32, ",
+        "words, 32, ",
+    })
+    void aSingleTextTooLongForOnlySecondIsRefusedBeforeTheNativeCall(String call, int maxLength, String refused)
+            throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
+        String log = ChildJvm.run(StrideRoomProbe.class, dir.resolve("child.log"), List.of(), file.toString(), call,
+                "ONLY_SECOND", Integer.toString(maxLength), "0");
+        if (refused == null) {
+            assertTrue(log.contains("OUTCOME fits"), log);
+        } else {
+            assertTrue(log.contains("OUTCOME refused: " + file + ": ONLY_SECOND truncation cannot cut a single text,"
+                    + " and " + refused + ", more than the 6 that maxLength 8 leaves beside 2 special tokens"), log);
+        }
+    }
+
+    /**
      * The refusal counts the tokens a text keeps: 8 - 2 = 6 are "6 tokens", 3 - 2 = 1 is "1 token",
      * where both said "token(s)". In a child JVM, as above, should the refusal not come.
      */
