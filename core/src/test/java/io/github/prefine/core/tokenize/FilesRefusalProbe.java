@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Child-JVM side of tests whose tokenizer files made the native library panic: for each file,
- * loads a tokenizer and encodes "a" and "c" as a batch (where DJL's binding panics on any error
+ * loads a tokenizer and encodes "a", "c" and "ab" as a batch (where DJL's binding panics on any error
  * of the library's), printing {@code OUTCOME file encoded} and the ids, or {@code OUTCOME file
  * refused:} and the message. A native panic aborts this JVM, and with it the later files.
  */
@@ -21,9 +21,11 @@ public final class FilesRefusalProbe {
     public static void main(String[] args) {
         for (String file : args) {
             try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(Path.of(file)).build()) {
-                List<TokenEncoding> es = tok.encodeBatch(List.of("a", "c"));
-                System.out.println("OUTCOME " + file + " encoded " + java.util.Arrays.toString(es.get(0).ids())
-                        + java.util.Arrays.toString(es.get(1).ids()));
+                StringBuilder ids = new StringBuilder();
+                for (TokenEncoding e : tok.encodeBatch(List.of("a", "c", "ab"))) {
+                    ids.append(java.util.Arrays.toString(e.ids()));
+                }
+                System.out.println("OUTCOME " + file + " encoded " + ids);
             } catch (IOException refused) {
                 System.out.println("OUTCOME " + file + " refused: " + refused.getMessage());
             }

@@ -86,8 +86,9 @@ class PrecompiledCharsmapTest {
 
     /**
      * Each broken charsmap is refused with what is wrong in it; the sound one, the same file
-     * otherwise, encodes "a" as the fixture's "b" (id 9 in its vocab) and "c" as itself (id 10),
-     * between [CLS] (2) and [SEP] (3). All in one child JVM, which a panic would abort.
+     * otherwise, encodes "a" as the fixture's "b" (id 9 in its vocab), "c" as itself (id 10) and
+     * "ab" as "bb", which the vocab lacks: "b" then "##b" (63); each between [CLS] (2) and [SEP]
+     * (3). All in one child JVM, which a panic would abort.
      */
     @Test
     void aCharsmapTheLibraryWouldAbortOnIsRefusedNamingItsJsonPath() throws Exception {
@@ -131,7 +132,7 @@ class PrecompiledCharsmapTest {
         }
         assertTrue(log.contains("OUTCOME " + nested + " refused: " + nested
                 + ": $.normalizer.normalizers[0].precompiled_charsmap has a trie step past its 300 units"), log);
-        assertTrue(log.contains("OUTCOME " + sound + " encoded [2, 9, 3][2, 10, 3]"), log);
+        assertTrue(log.contains("OUTCOME " + sound + " encoded [2, 9, 3][2, 10, 3][2, 9, 63, 3]"), log);
     }
 
     /** The library's base64 is padded and canonical; Java's decoder also takes it unpadded. */

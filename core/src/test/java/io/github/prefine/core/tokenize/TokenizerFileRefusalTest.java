@@ -73,6 +73,51 @@ class TokenizerFileRefusalTest {
     }
 
     /**
+     * A post-processor Sequence of two templates loaded, and the library panicked ("not yet
+     * implemented" in {@code template.rs}) at the build's first probe: the first template hands
+     * the second one encoding per piece, [CLS] $A [SEP] three, where a template takes only a text
+     * or a pair. Refused at load naming the second template, in a child JVM.
+     */
+    @Test
+    void aTemplateAfterATemplateIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        JsonObject template = tokenizer.getAsJsonObject("post_processor");
+        JsonObject sequence = new JsonObject();
+        sequence.addProperty("type", "Sequence");
+        com.google.gson.JsonArray processors = new com.google.gson.JsonArray();
+        processors.add(template);
+        processors.add(template.deepCopy());
+        sequence.add("processors", processors);
+        tokenizer.add("post_processor", sequence);
+        refusedInAChild(tokenizer, "a", "$.post_processor.processors[1] is a TemplateProcessing after another, which"
+                + " hands it 3 encodings for a single text; expected it to get 1 or 2 (a text or a pair)");
+    }
+
+    /**
+     * A BPE model with a subword prefix names a merge's result by cutting the prefix's length
+     * from the second piece: a second piece shorter than "##" made the library panic while loading
+     * the file. Refused naming the merge, in a child JVM; with the second piece "##b" the same
+     * model loads and merges "a" and "##b" into "ab" (id 2), "c" being unknown (id 4).
+     */
+    @Test
+    void aBpeMergeTheSubwordPrefixCannotBeCutFromIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = bpe(List.of("a", "b", "ab", "##b", "<unk>"), null, false);
+        JsonObject model = tokenizer.getAsJsonObject("model");
+        model.addProperty("continuing_subword_prefix", "##");
+        model.getAsJsonArray("merges").add("a b");
+        Path broken = write(tokenizer.toString());
+        model.add("merges", new com.google.gson.JsonArray());
+        model.getAsJsonArray("merges").add("a ##b");
+        Path sound = write(tokenizer.toString());
+        String log = ChildJvm.run(FilesRefusalProbe.class, tmp.resolve("child.log"), List.of(), broken.toString(),
+                sound.toString());
+        assertTrue(log.contains("OUTCOME " + broken + " refused: " + broken + ": $.model.merges[0] merges \"a\" with"
+                + " \"b\", which is shorter than $.model.continuing_subword_prefix \"##\"; expected a second piece"
+                + " that starts with the prefix"), log);
+        assertTrue(log.contains("OUTCOME " + sound + " encoded [0][4][2]"), log);
+    }
+
+    /**
      * A template's special token whose ids and token strings differ in number (which HF's own
      * constructor refuses) loaded, and gave encodings whose arrays differ in length: an index out
      * of bounds, naming nothing, at the first text.
