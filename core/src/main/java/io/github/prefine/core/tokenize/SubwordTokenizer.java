@@ -693,8 +693,11 @@ public final class SubwordTokenizer implements AutoCloseable {
                     throw new IllegalArgumentException(path + ": " + truncation + " truncation to maxLength " + maxLength
                             + (dropped ? ", stride " + stride + " is above maxLength less the " + added(false, true)
                                     + " special tokens of a text, where the tokenizers library does not truncate at all"
-                                    : " keeps " + Counts.counted(kept[k], "token") + " of " + what + ", not more than the stride "
-                                            + stride)
+                                    : kept[k] > 0 ? " keeps " + Counts.counted(kept[k], "token") + " of " + what
+                                            + ", not more than the stride " + stride
+                                    // the other sequence, kept whole, takes all the room: no kept length to state
+                                    : " would cut all " + Counts.counted(k == 0 ? n1 : n2, "token") + " of " + what
+                                            + (kept[k] < 0 ? " and " + -kept[k] + " more" : ""))
                             + (firsts.length > 1 ? " (input " + i + ")" : "") + "; use "
                             + (kept[k] > 0 ? "a stride below " + kept[k] + " or " : "") + "a longer maxLength");
                 }

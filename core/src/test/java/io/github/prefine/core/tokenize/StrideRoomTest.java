@@ -67,6 +67,21 @@ class StrideRoomTest {
     }
 
     /**
+     * Only-first truncation of a pair whose second sequence alone fills the room has no kept length
+     * to state: of 20 + 20 tokens under maxLength 12, 12 - 3 = 9 leave the first sequence 9 - 20 =
+     * -11, which the refusal stated as "keeps -11 tokens". It says the cut takes all 20 and 11
+     * more. In a child JVM, as above.
+     */
+    @Test
+    void aPairWhoseOtherSequenceFillsTheRoomIsRefusedWithoutANegativeCount() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
+        String log = ChildJvm.run(StrideRoomProbe.class, dir.resolve("child.log"), List.of(), file.toString(),
+                "pairbatch", "ONLY_FIRST", "12", "1");
+        assertTrue(log.contains("OUTCOME refused: " + file + ": ONLY_FIRST truncation to maxLength 12 would cut all 20"
+                + " tokens of the first sequence and 11 more (input 1); use a longer maxLength"), log);
+    }
+
+    /**
      * A single text longer than the maximum length under ONLY_SECOND, which has no second sequence
      * to cut: the library's error ("Second sequence not provided") became a panic in DJL's batch
      * binding, aborting the JVM, from encodeBatch, encodeWords and encodeIdRows alike; one call per
