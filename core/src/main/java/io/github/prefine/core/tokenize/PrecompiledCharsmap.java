@@ -2,6 +2,7 @@ package io.github.prefine.core.tokenize;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -88,7 +89,7 @@ final class PrecompiledCharsmap {
             return "is not canonical padded base64";
         }
         if (bytes.length < 4) {
-            return "holds " + bytes.length + " bytes, fewer than the 4 of its trie size";
+            return "holds " + Counts.counted(bytes.length, "byte") + ", fewer than the 4 of its trie size";
         }
         long trieBytes = ByteBuffer.wrap(bytes, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
         int units = (int) Math.min(trieBytes / 4, Integer.MAX_VALUE);
@@ -127,8 +128,8 @@ final class PrecompiledCharsmap {
             for (int c = 1; c < 256; c++) {
                 long step = node ^ c;
                 if (step >= n) {
-                    return String.format(Locale.ROOT, "has a trie step past its %d units (byte 0x%02X at key byte %d"
-                            + " reads unit %d)", n, c, d + 1, step);
+                    return String.format(Locale.ROOT, "has a trie step past its %s (byte 0x%02X at key byte %d"
+                            + " reads unit %d)", Counts.counted(n, "unit"), c, d + 1, step);
                 }
                 long unit = array[(int) step];
                 if (label(unit) != c) {
@@ -137,12 +138,12 @@ final class PrecompiledCharsmap {
                 long child = step ^ offset(unit);
                 if (hasLeaf(unit)) {
                     if (child >= n) {
-                        return "has a trie value past its " + n + " units (unit " + child + ")";
+                        return "has a trie value past its " + Counts.counted(n, "unit") + " (unit " + child + ")";
                     }
                     long value = array[(int) child] & 0x7FFFFFFFL;
                     if (value > normalized.length) {
-                        return "has a replacement at byte " + value + ", past its " + normalized.length
-                                + " bytes of replacement strings";
+                        return "has a replacement at byte " + value + ", past its " + Counts.counted(normalized.length,
+                                "byte") + " of replacement strings";
                     }
                     if (value < normalized.length && (normalized[(int) value] & 0xC0) == 0x80) {
                         return "has a replacement at byte " + value + ", inside a character of its replacement strings";
@@ -154,8 +155,8 @@ final class PrecompiledCharsmap {
                     queue.add(new long[] {child, d + 1});
                 }
                 if (d + 1 < MAX_KEY_BYTES && child >= n + 256) {
-                    return String.format(Locale.ROOT, "has a trie step past its %d units (a node at unit %d)", n,
-                            child);
+                    return String.format(Locale.ROOT, "has a trie step past its %s (a node at unit %d)",
+                            Counts.counted(n, "unit"), child);
                 }
             }
         }

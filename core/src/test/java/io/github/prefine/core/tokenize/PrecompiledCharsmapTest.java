@@ -135,6 +135,15 @@ class PrecompiledCharsmapTest {
         assertTrue(log.contains("OUTCOME " + sound + " encoded [2, 9, 3][2, 10, 3][2, 9, 63, 3]"), log);
     }
 
+    /** A charsmap too short for its trie size, and a one-unit trie: counts in the singular. */
+    @Test
+    void oneByteAndOneUnitAreCountedInTheSingular() {
+        assertEquals("holds 1 byte, fewer than the 4 of its trie size", PrecompiledCharsmap.problem("AQ=="));
+        // trie size 4: one unit, 0xFFFFFFFF, whose offset puts every step far past it
+        assertTrue(PrecompiledCharsmap.problem("BAAAAP////8=").startsWith("has a trie step past its 1 unit ("),
+                PrecompiledCharsmap.problem("BAAAAP////8="));
+    }
+
     /** The library's base64 is padded and canonical; Java's decoder also takes it unpadded. */
     @Test
     void unpaddedBase64IsRefused() {
