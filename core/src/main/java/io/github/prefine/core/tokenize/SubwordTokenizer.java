@@ -166,6 +166,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when the native tokenizer rejects the input (for example a
      *     truncation that cannot respect the maximum length), or when the text needs truncation and
      *     the stride is not below the tokens it would keep (which the native library cannot window)
+     *     or the truncation is {@link Truncation#ONLY_SECOND} (which has no second sequence to cut)
      */
     public TokenEncoding encode(String text) {
         checkOpen();
@@ -643,6 +644,29 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
+     * Rejects a single text longer than the maximum length under {@link Truncation#ONLY_SECOND},
+     * before the native call: the library cannot cut a second sequence the text lacks, and its
+     * error, in a batch, becomes a panic in DJL's binding that aborts the JVM. A text that fits
+     * needs no cut and is encoded, as the library encodes it. Costs one extra batch encoding
+     * without special tokens.
+     *
+     * @param texts the single texts
+     */
+    private void checkSingleTextsFit(String[] texts) {
+        int room = maxLength - added(false, addSpecialTokens);
+        Pieces p = pieces.encode(Arrays.asList(texts), false);
+        for (int i = 0; i < texts.length; i++) {
+            if (p.length(i) > room) {
+                throw new IllegalArgumentException(path + ": ONLY_SECOND truncation cannot cut a single text, and "
+                        + (texts.length > 1 ? "input " + i : "the text") + " has " + Counts.counted(p.length(i), "token")
+                        + ", more than the " + room + " that maxLength " + maxLength + " leaves"
+                        + (room < maxLength ? " beside " + (maxLength - room) + " special tokens" : "")
+                        + "; expected a text that fits, or a tokenizer truncating LONGEST_FIRST or ONLY_FIRST");
+            }
+        }
+    }
+
+    /**
      * Rejects an input that truncation with a stride would cut to no more tokens than the stride,
      * before the native call. The tokenizers library asserts the stride is below each cut
      * sequence's kept length, and its panic aborts the JVM instead of raising; and a stride above
@@ -657,6 +681,9 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param seconds the second sequences, or null for single texts
      */
     private void checkStrideRoom(String[] firsts, String[] seconds) {
+        if (seconds == null && truncation == Truncation.ONLY_SECOND && firsts.length > 0) {
+            checkSingleTextsFit(firsts);
+        }
         if (stride == 0 || truncation == Truncation.NONE || firsts.length == 0) {
             return;
         }
@@ -687,8 +714,11 @@ public final class SubwordTokenizer implements AutoCloseable {
                     throw new IllegalArgumentException(path + ": " + truncation + " truncation to maxLength " + maxLength
                             + (dropped ? ", stride " + stride + " is above maxLength less the " + added(false, true)
                                     + " special tokens of a text, where the tokenizers library does not truncate at all"
-                                    : " keeps " + Counts.counted(kept[k], "token") + " of " + what + ", not more than the stride "
-                                            + stride)
+                                    : kept[k] > 0 ? " keeps " + Counts.counted(kept[k], "token") + " of " + what
+                                            + ", not more than the stride " + stride
+                                    // the other sequence, kept whole, takes all the room: no kept length to state
+                                    : " would cut all " + Counts.counted(k == 0 ? n1 : n2, "token") + " of " + what
+                                            + (kept[k] < 0 ? " and " + -kept[k] + " more" : ""))
                             + (firsts.length > 1 ? " (input " + i + ")" : "") + "; use "
                             + (kept[k] > 0 ? "a stride below " + kept[k] + " or " : "") + "a longer maxLength");
                 }

@@ -2,6 +2,7 @@ package io.github.prefine.core.tokenize;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
@@ -213,16 +214,70 @@ final class TokenizerJson {
     }
 
     /**
-     * Refuses a template that adds a special token its {@code special_tokens} do not define. The
-     * native library loads such a file, then panics at the first text it encodes ("no entry found
-     * for key" in {@code template.rs}), which aborts the JVM.
+     * Refuses a template the native library loads but then cannot encode with, aborting the JVM
+     * or giving encodings whose arrays differ in length: one that adds a special token its {@code
+     * special_tokens} do not define (the library panics at the first text, "no entry found for key"
+     * in {@code template.rs}); a single-text template holding the second text (it indexes a text
+     * the single text lacks, and panics) or not holding the text at all (it drops the text, and
+     * its stride assertion panics where prefine's count of the text's tokens cannot foresee the
+     * cut); and a special token whose {@code ids} and {@code tokens} differ in number.
      *
      * @param file the file, for the message
      * @param processor its {@code post_processor} element, or null
-     * @throws IOException naming the file, the JSON path of the token and the ids defined
+     * @throws IOException naming the file, the JSON path of the template piece or token and what
+     *     was expected
      */
     static void checkTemplate(Path file, JsonElement processor) throws IOException {
         checkTemplate(file, processor, "$.post_processor");
+        for (int texts = 1; texts <= 2; texts++) {
+            for (boolean special : new boolean[] {true, false}) {
+                encodingsAfter(file, processor, "$.post_processor", texts, texts == 2, special);
+            }
+        }
+    }
+
+    /**
+     * How many encodings a post-processor hands on, given {@code in}: a {@code TemplateProcessing}
+     * one per piece of the template it applies (its special tokens only with special tokens), the
+     * others as many as they get. The library's {@code TemplateProcessing} takes only 1 or 2 (a
+     * text or a pair) and panics on any other count, which a template after another in a {@code
+     * Sequence} gets: refused here, naming the processor.
+     */
+    private static int encodingsAfter(Path file, JsonElement processor, String path, int in, boolean pair,
+            boolean special) throws IOException {
+        if (processor == null || !processor.isJsonObject()) {
+            return in;
+        }
+        JsonObject p = processor.getAsJsonObject();
+        JsonElement type = p.get("type");
+        String kind = type != null && type.isJsonPrimitive() ? type.getAsString() : "";
+        JsonElement processors = p.get("processors");
+        if (kind.equals("Sequence") && processors != null && processors.isJsonArray()) {
+            int n = in;
+            for (int i = 0; i < processors.getAsJsonArray().size(); i++) {
+                n = encodingsAfter(file, processors.getAsJsonArray().get(i), path + ".processors[" + i + "]", n, pair,
+                        special);
+            }
+            return n;
+        }
+        if (!kind.equals("TemplateProcessing")) {
+            return in;
+        }
+        if (in != 1 && in != 2) {
+            throw new IOException(file + ": " + path + " is a TemplateProcessing after another, which hands it " + in
+                    + " encodings for a " + (pair ? "pair" : "single text") + (special ? "" : " without special tokens")
+                    + "; expected it to get 1 or 2 (a text or a pair), the only counts the tokenizers library's"
+                    + " template takes (it aborts the process on others)");
+        }
+        JsonElement pieces = p.get(in == 1 ? "single" : "pair");
+        int out = 0;
+        if (pieces != null && pieces.isJsonArray()) {
+            for (JsonElement piece : pieces.getAsJsonArray()) {
+                boolean isSpecial = piece.isJsonObject() && piece.getAsJsonObject().has("SpecialToken");
+                out += !isSpecial || special ? 1 : 0;
+            }
+        }
+        return out;
     }
 
     private static void checkTemplate(Path file, JsonElement processor, String path) throws IOException {
@@ -238,11 +293,15 @@ final class TokenizerJson {
         }
         JsonElement defined = p.get("special_tokens");
         Set<String> ids = defined != null && defined.isJsonObject() ? defined.getAsJsonObject().keySet() : Set.of();
+        for (String id : ids) {
+            checkSpecialToken(file, defined.getAsJsonObject().get(id), path + ".special_tokens[\"" + id + "\"]");
+        }
         for (String template : List.of("single", "pair")) {
             JsonElement pieces = p.get(template);
             if (pieces == null || !pieces.isJsonArray()) {
                 continue;
             }
+            int textsA = 0;
             for (int i = 0; i < pieces.getAsJsonArray().size(); i++) {
                 JsonElement piece = pieces.getAsJsonArray().get(i);
                 JsonElement special = piece.isJsonObject() ? piece.getAsJsonObject().get("SpecialToken") : null;
@@ -251,6 +310,100 @@ final class TokenizerJson {
                     throw new IOException(file + ": " + path + "." + template + "[" + i + "].SpecialToken.id "
                             + id + " is not defined in " + path + ".special_tokens; expected one of " + ids);
                 }
+                JsonElement sequence = piece.isJsonObject() ? piece.getAsJsonObject().get("Sequence") : null;
+                JsonElement which = sequence != null && sequence.isJsonObject() ? sequence.getAsJsonObject().get("id")
+                        : null;
+                String text = which != null && which.isJsonPrimitive() ? which.getAsString() : "";
+                textsA += text.equals("A") ? 1 : 0;
+                if (template.equals("single") && text.equals("B")) {
+                    // the library indexes the second text of the pair a single text lacks, and panics
+                    throw new IOException(file + ": " + path + ".single[" + i + "] is the second text (Sequence B);"
+                            + " expected the template of a single text to hold only its one text (Sequence A)");
+                }
+            }
+            if (template.equals("single") && textsA == 0) {
+                // the library drops the text, so no count of its tokens prefine takes (without
+                // special tokens) is the one the library truncates, whose stride assertion panics
+                throw new IOException(file + ": " + path + ".single holds no Sequence A; expected the template of a"
+                        + " single text to hold the text, which the tokenizers library would otherwise drop");
+            }
+        }
+    }
+
+    /**
+     * Refuses a special token of a template whose ids and token strings differ in number, which
+     * Hugging Face's own constructor refuses; loaded from a file, the library builds encodings
+     * whose arrays differ in length.
+     */
+    private static void checkSpecialToken(Path file, JsonElement token, String path) throws IOException {
+        JsonObject t = token != null && token.isJsonObject() ? token.getAsJsonObject() : null;
+        JsonElement ids = t == null ? null : t.get("ids");
+        JsonElement tokens = t == null ? null : t.get("tokens");
+        if (ids != null && ids.isJsonArray() && tokens != null && tokens.isJsonArray()
+                && ids.getAsJsonArray().size() != tokens.getAsJsonArray().size()) {
+            throw new IOException(file + ": " + path + " has " + ids.getAsJsonArray().size() + " ids but "
+                    + tokens.getAsJsonArray().size() + " tokens; expected one token string for each id");
+        }
+    }
+
+    /**
+     * Refuses a BPE model whose merges the native library would abort the process on while loading
+     * it: with a {@code continuing_subword_prefix}, it names each merge's result as the first
+     * piece followed by the second piece less as many bytes as the prefix has, cut blindly, so a
+     * second piece shorter than the prefix, or cut inside a character, panics. Merges are read as
+     * the library reads them, in order, up to the first it refuses itself (a piece or result
+     * outside the vocabulary, a malformed merge), which it reports without aborting.
+     *
+     * @param shown the file as messages name it
+     * @param model the file's {@code model} element, or null
+     * @throws IOException naming the file, the merge's JSON path, the prefix and what was expected
+     */
+    static void checkMergePrefix(String shown, JsonElement model) throws IOException {
+        JsonObject m = model != null && model.isJsonObject() ? model.getAsJsonObject() : null;
+        JsonElement type = m == null ? null : m.get("type");
+        JsonElement prefix = m == null ? null : m.get("continuing_subword_prefix");
+        if (type == null || !type.isJsonPrimitive() || !type.getAsString().equals("BPE") || prefix == null
+                || !prefix.isJsonPrimitive() || !prefix.getAsJsonPrimitive().isString() || prefix.getAsString().isEmpty()) {
+            return;
+        }
+        JsonElement vocab = m.get("vocab");
+        JsonElement merges = m.get("merges");
+        if (vocab == null || !vocab.isJsonObject() || merges == null || !merges.isJsonArray()) {
+            return;
+        }
+        List<String[]> pairs = new ArrayList<>();
+        for (JsonElement e : merges.getAsJsonArray()) {
+            String[] pair = null;
+            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+                pair = e.getAsString().split(" ", -1);
+            } else if (e.isJsonArray() && e.getAsJsonArray().size() == 2 && e.getAsJsonArray().get(0).isJsonPrimitive()
+                    && e.getAsJsonArray().get(1).isJsonPrimitive()) {
+                pair = new String[] {e.getAsJsonArray().get(0).getAsString(), e.getAsJsonArray().get(1).getAsString()};
+            }
+            if (pair == null || pair.length != 2) {
+                // the library refuses the merges before it builds any
+                return;
+            }
+            pairs.add(pair);
+        }
+        JsonObject v = vocab.getAsJsonObject();
+        byte[] p = prefix.getAsString().getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < pairs.size(); i++) {
+            String a = pairs.get(i)[0];
+            String b = pairs.get(i)[1];
+            if (!v.has(a) || !v.has(b)) {
+                return;
+            }
+            byte[] second = b.getBytes(StandardCharsets.UTF_8);
+            if (second.length < p.length || (second.length > p.length && (second[p.length] & 0xC0) == 0x80)) {
+                throw new IOException(shown + ": $.model.merges[" + i + "] merges " + new JsonPrimitive(a) + " with "
+                        + new JsonPrimitive(b) + ", which " + (second.length < p.length ? "is shorter than" : "splits a"
+                        + " character at the length of") + " $.model.continuing_subword_prefix " + prefix
+                        + "; expected a second piece that starts with the prefix, which the tokenizers library cuts"
+                        + " from it by length (aborting the process where it cannot)");
+            }
+            if (!v.has(a + new String(second, p.length, second.length - p.length, StandardCharsets.UTF_8))) {
+                return;
             }
         }
     }

@@ -31,6 +31,10 @@ final class TokenizerSource {
     private static final Pattern PLACE = Pattern.compile("^(.*) at line (\\d+) column (\\d+)$", Pattern.DOTALL);
     /** serde's words for a component that is none of its enum's variants, the enum named after the component. */
     private static final Pattern UNTAGGED = Pattern.compile("untagged enum (\\w+)Untagged");
+    /** A subword prefix that is not empty, which a BPE model cuts from its merges. */
+    private static final Pattern PREFIX = Pattern.compile("\"continuing_subword_prefix\"\\s*:\\s*\"[^\"]");
+    /** A JSON escape of an ASCII letter, which could spell a type name; writers escape only other characters. */
+    private static final Pattern ESCAPED_LETTER = Pattern.compile("\\\\u00[4-7][0-9A-Fa-f]");
 
     /** What the check of standard JSON names as expected. */
     private static final String STANDARD = "standard JSON (a tokenizer.json)";
@@ -102,7 +106,9 @@ final class TokenizerSource {
      * @param options DJL's options for it
      * @return the tokenizer, which the caller must close
      * @throws IOException as {@link #load(Map)}, or naming the file, line and column where the text
-     *     stops being standard JSON (which the library is never given)
+     *     stops being standard JSON, or the JSON path of a {@code Precompiled} normalizer's charsmap
+     *     the library cannot use (see {@link PrecompiledCharsmap}) or of a BPE merge it cannot cut its
+     *     subword prefix from ({@link TokenizerJson#checkMergePrefix}), none of which the library is given
      */
     HuggingFaceTokenizer load(String text, Map<String, String> options) throws IOException {
         // the library aborts the JVM, not refuses, on some text that is not standard JSON
@@ -136,6 +142,15 @@ final class TokenizerSource {
         // a load costs about a second for a 250k-piece vocabulary: the line shows where each one comes from
         LOG.debug("loading a native tokenizer from {}{} with {}", file, rebuilt == null ? "" : " as rebuilt",
                 new java.util.TreeMap<>(options));
+        // the library also aborts on a Precompiled normalizer's broken charsmap, at load or at the first text, and on
+        // BPE merges its subword prefix cannot be cut from, at load; only a text that may hold
+        // either (plainly, or with a letter escaped) is parsed for them
+        if (text.contains("Precompiled") || PREFIX.matcher(text).find() || ESCAPED_LETTER.matcher(text).find()) {
+            String shown = rebuilt == null ? file.toString() : file + " (as rebuilt)";
+            JsonObject root = json(text);
+            PrecompiledCharsmap.check(shown, root.get("normalizer"), "$.normalizer");
+            TokenizerJson.checkMergePrefix(shown, root.get("model"));
+        }
         try {
             // DJL reads a file through this same call
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),

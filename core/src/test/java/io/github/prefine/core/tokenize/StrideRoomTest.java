@@ -67,6 +67,51 @@ class StrideRoomTest {
     }
 
     /**
+     * Only-first truncation of a pair whose second sequence alone fills the room has no kept length
+     * to state: of 20 + 20 tokens under maxLength 12, 12 - 3 = 9 leave the first sequence 9 - 20 =
+     * -11, which the refusal stated as "keeps -11 tokens". It says the cut takes all 20 and 11
+     * more. In a child JVM, as above.
+     */
+    @Test
+    void aPairWhoseOtherSequenceFillsTheRoomIsRefusedWithoutANegativeCount() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
+        String log = ChildJvm.run(StrideRoomProbe.class, dir.resolve("child.log"), List.of(), file.toString(),
+                "pairbatch", "ONLY_FIRST", "12", "1");
+        assertTrue(log.contains("OUTCOME refused: " + file + ": ONLY_FIRST truncation to maxLength 12 would cut all 20"
+                + " tokens of the first sequence and 11 more (input 1); use a longer maxLength"), log);
+    }
+
+    /**
+     * A single text longer than the maximum length under ONLY_SECOND, which has no second sequence
+     * to cut: the library's error ("Second sequence not provided") became a panic in DJL's batch
+     * binding, aborting the JVM, from encodeBatch, encodeWords and encodeIdRows alike; one call per
+     * text raised it. Refused before the native call, naming the input: 20 one-token words under
+     * maxLength 8 leave room for 8 - 2 = 6. With room (maxLength 32 for 22 tokens) nothing is cut,
+     * and every row fits.
+     */
+    @ParameterizedTest(name = "{0} maxLength {1}")
+    @CsvSource({
+        "batch, 8, input 1 has 20 tokens",
+        "words, 8, the text has 20 tokens",
+        "idrows, 8, the text has 20 tokens",
+        "single, 8, the text has 20 tokens",
+        "batch, 32, ",
+        "words, 32, ",
+    })
+    void aSingleTextTooLongForOnlySecondIsRefusedBeforeTheNativeCall(String call, int maxLength, String refused)
+            throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
+        String log = ChildJvm.run(StrideRoomProbe.class, dir.resolve("child.log"), List.of(), file.toString(), call,
+                "ONLY_SECOND", Integer.toString(maxLength), "0");
+        if (refused == null) {
+            assertTrue(log.contains("OUTCOME fits"), log);
+        } else {
+            assertTrue(log.contains("OUTCOME refused: " + file + ": ONLY_SECOND truncation cannot cut a single text,"
+                    + " and " + refused + ", more than the 6 that maxLength 8 leaves beside 2 special tokens"), log);
+        }
+    }
+
+    /**
      * The refusal counts the tokens a text keeps: 8 - 2 = 6 are "6 tokens", 3 - 2 = 1 is "1 token",
      * where both said "token(s)". In a child JVM, as above, should the refusal not come.
      */

@@ -43,6 +43,97 @@ class TokenizerFileRefusalTest {
     }
 
     /**
+     * A single-text template holding the second text ($B) loads in the library, which then indexes
+     * the pair's second encoding that a single text lacks and panics at the first text ("index out
+     * of bounds" in {@code template.rs}), aborting the JVM: run in a child JVM, which must exit normally.
+     */
+    @Test
+    void aSingleTemplateHoldingTheSecondTextIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonArray("single")
+                .add(JsonParser.parseString("{\"Sequence\":{\"id\":\"B\",\"type_id\":0}}"));
+        // [CLS] $A [SEP] $B: the fourth piece
+        refusedInAChild(tokenizer, "a", "$.post_processor.single[3] is the second text (Sequence B); expected the"
+                + " template of a single text to hold only its one text (Sequence A)");
+    }
+
+    /**
+     * A single-text template without the text ([CLS] [SEP]) loads in the library, which drops
+     * every text's tokens; encoding without special tokens then counts none, so the check that a
+     * stride leaves room in a truncated pair saw nothing to cut, and the library's stride assertion
+     * panicked (a longest-first pair of two 20-word texts under maxLength 10 and stride 3, whose
+     * first text keeps 3 tokens). Refused at load, in a child JVM.
+     */
+    @Test
+    void aSingleTemplateWithoutTheTextIsRefused() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonArray("single").remove(1);
+        refusedInAChild(tokenizer, "a", "$.post_processor.single holds no Sequence A; expected the template of a"
+                + " single text to hold the text, which the tokenizers library would otherwise drop");
+    }
+
+    /**
+     * A post-processor Sequence of two templates loaded, and the library panicked ("not yet
+     * implemented" in {@code template.rs}) at the build's first probe: the first template hands
+     * the second one encoding per piece, [CLS] $A [SEP] three, where a template takes only a text
+     * or a pair. Refused at load naming the second template, in a child JVM.
+     */
+    @Test
+    void aTemplateAfterATemplateIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        JsonObject template = tokenizer.getAsJsonObject("post_processor");
+        JsonObject sequence = new JsonObject();
+        sequence.addProperty("type", "Sequence");
+        com.google.gson.JsonArray processors = new com.google.gson.JsonArray();
+        processors.add(template);
+        processors.add(template.deepCopy());
+        sequence.add("processors", processors);
+        tokenizer.add("post_processor", sequence);
+        refusedInAChild(tokenizer, "a", "$.post_processor.processors[1] is a TemplateProcessing after another, which"
+                + " hands it 3 encodings for a single text; expected it to get 1 or 2 (a text or a pair)");
+    }
+
+    /**
+     * A BPE model with a subword prefix names a merge's result by cutting the prefix's length
+     * from the second piece: a second piece shorter than "##" made the library panic while loading
+     * the file. Refused naming the merge, in a child JVM; with the second piece "##b" the same
+     * model loads and merges "a" and "##b" into "ab" (id 2), "c" being unknown (id 4).
+     */
+    @Test
+    void aBpeMergeTheSubwordPrefixCannotBeCutFromIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = bpe(List.of("a", "b", "ab", "##b", "<unk>"), null, false);
+        JsonObject model = tokenizer.getAsJsonObject("model");
+        model.addProperty("continuing_subword_prefix", "##");
+        model.getAsJsonArray("merges").add("a b");
+        Path broken = write(tokenizer.toString());
+        model.add("merges", new com.google.gson.JsonArray());
+        model.getAsJsonArray("merges").add("a ##b");
+        Path sound = write(tokenizer.toString());
+        String log = ChildJvm.run(FilesRefusalProbe.class, tmp.resolve("child.log"), List.of(), broken.toString(),
+                sound.toString());
+        assertTrue(log.contains("OUTCOME " + broken + " refused: " + broken + ": $.model.merges[0] merges \"a\" with"
+                + " \"b\", which is shorter than $.model.continuing_subword_prefix \"##\"; expected a second piece"
+                + " that starts with the prefix"), log);
+        assertTrue(log.contains("OUTCOME " + sound + " encoded [0][4][2]"), log);
+    }
+
+    /**
+     * A template's special token whose ids and token strings differ in number (which HF's own
+     * constructor refuses) loaded, and gave encodings whose arrays differ in length: an index out
+     * of bounds, naming nothing, at the first text.
+     */
+    @Test
+    void aSpecialTokenWithMoreIdsThanTokensIsRefusedNamingIt() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").getAsJsonObject("[CLS]")
+                .add("ids", JsonParser.parseString("[2, 2]"));
+        Path file = write(tokenizer.toString());
+        IOException e = assertThrows(IOException.class, () -> SubwordTokenizer.builder().setTokenizerPath(file).build());
+        assertEquals(file + ": $.post_processor.special_tokens[\"[CLS]\"] has 2 ids but 1 tokens; expected one token"
+                + " string for each id", e.getMessage());
+    }
+
+    /**
      * A variant ({@code toBuilder}) knows its file's facts and skips parsing it; a file changed on
      * disk since to one whose template adds an undefined token is parsed and refused all the same,
      * before anything is encoded (which would abort the JVM), while a variant of the unchanged
