@@ -224,6 +224,18 @@ class MixedPrecisionTrainingTest {
         }
     }
 
+    /** A listener that ends a run with "killed" after the checkpoint of epoch {@code kill} (none for kill <= 0). */
+    private static TrainingListener killAfter(int kill) {
+        return new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path dir, int epochs) {
+                if (epochs == kill) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+    }
+
     /**
      * A fp16-mixed run of 2 epochs of 11 steps under the given scaler settings; {@code kill} > 0
      * ends it after that epoch's checkpoint. Returns the final weights.
@@ -235,14 +247,7 @@ class MixedPrecisionTrainingTest {
                 MultiHeadModel model = model(root, tasks);
                 Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(2)
                         .optPatience(5).optLearningRate(1e-3).optPrecision(Precision.FP16_MIXED).optCheckpointDir(ckpt)
-                        .optLossScaler(scaler).addListener(new TrainingListener() {
-                            @Override
-                            public void onCheckpoint(Path dir, int epochs) {
-                                if (epochs == kill) {
-                                    throw new IllegalStateException("killed");
-                                }
-                            }
-                        }).build()) {
+                        .optLossScaler(scaler).addListener(killAfter(kill)).build()) {
             trainer.fit();
             return snapshot(MultiHeadModel.arrays(model.parameters()));
         }
@@ -397,14 +402,7 @@ class MixedPrecisionTrainingTest {
                 MultiHeadModel model = model(root, tasks);
                 Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(1).optMaxEpochs(2)
                         .optPatience(5).optLearningRate(1e-3).optWarmupSteps(50).optPrecision(Precision.FP16_MIXED)
-                        .optCheckpointDir(ckpt).addListener(new TrainingListener() {
-                            @Override
-                            public void onCheckpoint(Path dir, int epochs) {
-                                if (epochs == kill) {
-                                    throw new IllegalStateException("killed");
-                                }
-                            }
-                        }).build()) {
+                        .optCheckpointDir(ckpt).addListener(killAfter(kill)).build()) {
             poison(trainer, from, to);
             FitResult fit;
             try {
