@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.prefine.kernels.EngineScalars;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -156,6 +158,24 @@ public final class LossScaler implements AutoCloseable {
             scale.muli(constant(0f)).addi(s);
             growthTracker.muli(constant(0f)).addi(t);
         }
+    }
+
+    /**
+     * Returns the settings that decide the scale's course after a checkpoint, as a trainer's
+     * checkpoint records them beside the optimiser's so that a resume under other ones is refused
+     * (torch's {@code GradScaler} keeps them in its {@code state_dict}): the growth factor, the
+     * backoff factor and the growth interval. The initial scale is not among them: a resume
+     * restores the scale itself.
+     *
+     * @return key ({@code lossScaler.<setting>}) to value, floats written with {@code toString}
+     *     (which reads back bit for bit), in a fixed order
+     */
+    public Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("lossScaler.growthFactor", Float.toString(growthFactor));
+        s.put("lossScaler.backoffFactor", Float.toString(backoffFactor));
+        s.put("lossScaler.growthInterval", Integer.toString(growthInterval));
+        return s;
     }
 
     /**

@@ -62,6 +62,9 @@ final class TrainerCheckpoints {
         this.learningRate = learningRate;
         Map<String, String> all = new LinkedHashMap<>(settings);
         all.putAll(step.optimizer().settings());
+        if (step.scaler() != null) {
+            all.putAll(step.scaler().settings());
+        }
         this.settings = Map.copyOf(all);
     }
 
@@ -120,8 +123,8 @@ final class TrainerCheckpoints {
      * differs: continuing it under these would make a run that is neither. Patience and the epoch
      * cap only say when to stop (a finished run that they would extend is refused by the trainer). The schedule, precision and accumulation are in every checkpoint's
      * manifest since the format's first version, so one missing is refused; a checkpoint written
-     * before the optimiser's settings were recorded resumes, with a warning that names what could
-     * not be checked.
+     * before the optimiser's (or, under fp16-mixed, the loss scaler's) settings were recorded
+     * resumes, with a warning that names what could not be checked.
      */
     private void checkSettings(Path dir, TrainState st) throws IOException {
         List<String> differ = new ArrayList<>();
@@ -135,7 +138,8 @@ final class TrainerCheckpoints {
         Map<String, String> recorded = st.manifest();
         List<String> unchecked = new ArrayList<>();
         for (String key : new TreeMap<>(settings).keySet()) {
-            boolean optimizer = key.startsWith("optimizer.");
+            // the optimiser's and the loss scaler's settings, recorded since later versions than the rest
+            boolean optimizer = key.startsWith("optimizer.") || key.startsWith("lossScaler.");
             if (!optimizer && !TRAJECTORY.contains(key)) {
                 continue;
             }
@@ -147,7 +151,7 @@ final class TrainerCheckpoints {
                         + " every training state holds" + cannotResume(dir));
             }
             if (stored == null) {
-                // an older checkpoint: the optimiser's settings were not recorded before
+                // an older checkpoint: the optimiser's and the scaler's settings were not recorded before
                 unchecked.add(key);
             } else if (!stored.equals(settings.get(key))) {
                 differ.add(key + ": recorded " + stored + ", requested " + settings.get(key));
@@ -165,8 +169,8 @@ final class TrainerCheckpoints {
                 + " interrupted, which resumes to the same bits only on the device and engine it was written on",
                 dir, moved));
         if (!unchecked.isEmpty()) {
-            LOG.warn("{}: checkpoint written before the optimiser's settings were recorded, so they could not be"
-                    + " checked; the run resumes under this run's, which must be the checkpoint's for the run to be"
+            LOG.warn("{}: checkpoint written before the optimiser's (or the loss scaler's) settings were recorded,"
+                    + " so they could not be checked; the run resumes under this run's, which must be the checkpoint's for the run to be"
                     + " the one it continues: {}", dir,
                     unchecked.stream().map(k -> k + "=" + settings.get(k)).collect(Collectors.joining(", ")));
         }

@@ -224,6 +224,83 @@ class MixedPrecisionTrainingTest {
         }
     }
 
+    /** A listener that ends a run with "killed" after the checkpoint of epoch {@code kill} (none for kill <= 0). */
+    private static TrainingListener killAfter(int kill) {
+        return new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path dir, int epochs) {
+                if (epochs == kill) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+    }
+
+    /**
+     * A fp16-mixed run of 2 epochs of 11 steps under the given scaler settings; {@code kill} > 0
+     * ends it after that epoch's checkpoint. Returns the final weights.
+     */
+    private static float[][] scaledRun(SyntheticTasks tasks, Path ckpt, LossScaler.Builder scaler, int kill)
+            throws Exception {
+        Engine.getInstance().setRandomSeed(11);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(2)
+                        .optPatience(5).optLearningRate(1e-3).optPrecision(Precision.FP16_MIXED).optCheckpointDir(ckpt)
+                        .optLossScaler(scaler).addListener(killAfter(kill)).build()) {
+            trainer.fit();
+            return snapshot(MultiHeadModel.arrays(model.parameters()));
+        }
+    }
+
+    private static LossScaler.Builder scaler(float initial, int interval, float growth, float backoff) {
+        return LossScaler.builder().optInitialScale(initial).optGrowthInterval(interval).optGrowthFactor(growth)
+                .optBackoffFactor(backoff);
+    }
+
+    /**
+     * The growth factor, backoff factor and growth interval decide the scale's course after a
+     * checkpoint as the optimiser's settings decide the weights' (torch's GradScaler keeps all
+     * three in its state_dict): a resume under others is refused naming each, where it went on
+     * under them without a word. The initial scale is not checked, as the resume restores the
+     * scale itself: a run resumed under another one ends as the whole run. A checkpoint written
+     * before these settings were recorded resumes, with a warning naming them.
+     */
+    @Test
+    void aResumeUnderOtherLossScalerSettingsIsRefusedNamingEachDifference(@TempDir Path tmp) throws Exception {
+        // 2 tasks x 22 examples at batch 4: 11 steps an epoch; growth every 3 clean steps, so 256 grows
+        SyntheticTasks tasks = new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        Path ckpt = tmp.resolve("ckpt");
+        IllegalStateException killed = assertThrows(IllegalStateException.class,
+                () -> scaledRun(tasks, ckpt, scaler(256f, 3, 2f, 0.5f), 1));
+        assertEquals("killed", killed.getMessage());
+        record Case(LossScaler.Builder scaler, String difference) {}
+        for (Case c : List.of(new Case(scaler(256f, 5, 2f, 0.5f), "lossScaler.growthInterval: recorded 3, requested 5"),
+                new Case(scaler(256f, 3, 4f, 0.5f), "lossScaler.growthFactor: recorded 2.0, requested 4.0"),
+                new Case(scaler(256f, 3, 2f, 0.25f), "lossScaler.backoffFactor: recorded 0.5, requested 0.25"))) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> scaledRun(tasks, ckpt, c.scaler(), -1),
+                    c.difference());
+            assertTrue(e.getMessage().contains("checkpoint written under other settings than this run's")
+                    && e.getMessage().contains(c.difference()), e.getMessage());
+        }
+        float[][] whole = scaledRun(tasks, tmp.resolve("whole"), scaler(256f, 3, 2f, 0.5f), -1);
+        // the checkpoint of the code before this change: its manifest without the scaler's settings
+        Path at = TrainerSettingsResumeTest.published(ckpt);
+        Path state = at.resolve("state.json");
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(state))
+                .getAsJsonObject();
+        com.google.gson.JsonObject manifest = json.getAsJsonObject("manifest");
+        assertEquals("3", manifest.get("lossScaler.growthInterval").getAsString(), manifest.toString());
+        List.copyOf(manifest.keySet()).stream().filter(k -> k.startsWith("lossScaler.")).forEach(manifest::remove);
+        Files.writeString(state, json.toString());
+        float[][][] resumed = new float[1][][];
+        String logs = io.github.prefine.core.testing.CapturedLogs.of(
+                () -> resumed[0] = scaledRun(tasks, ckpt, scaler(1024f, 3, 2f, 0.5f), -1));
+        assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains("could not be checked")
+                && l.contains("lossScaler.growthInterval=3") && l.contains("lossScaler.growthFactor=2.0")), logs);
+        assertArrayEquals(whole, resumed[0], "resumed under another initial scale");
+    }
+
     /** One mixed step as the Trainer runs it; {@code poison} puts +inf into one gradient entry. */
     private static void mixedStep(NDManager root, TrainingStep step, int[] ex, boolean poison) {
         step.inspectGradients(poison ? g -> g.set(new NDIndex("5"), Float.POSITIVE_INFINITY) : null);
@@ -325,14 +402,7 @@ class MixedPrecisionTrainingTest {
                 MultiHeadModel model = model(root, tasks);
                 Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(1).optMaxEpochs(2)
                         .optPatience(5).optLearningRate(1e-3).optWarmupSteps(50).optPrecision(Precision.FP16_MIXED)
-                        .optCheckpointDir(ckpt).addListener(new TrainingListener() {
-                            @Override
-                            public void onCheckpoint(Path dir, int epochs) {
-                                if (epochs == kill) {
-                                    throw new IllegalStateException("killed");
-                                }
-                            }
-                        }).build()) {
+                        .optCheckpointDir(ckpt).addListener(killAfter(kill)).build()) {
             poison(trainer, from, to);
             FitResult fit;
             try {
