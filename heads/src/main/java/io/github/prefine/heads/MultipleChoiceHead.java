@@ -35,7 +35,7 @@ public final class MultipleChoiceHead extends Head {
         this.numChoices = b.numChoices;
         this.dropout = b.dropout;
         this.pooler = family.hfPrefix() + ".pooler.dense";
-        addLinear(pooler, hiddenSize(), hiddenSize());
+        addPooler(pooler, hiddenSize());
         addLinear("classifier", 1, hiddenSize());
     }
 

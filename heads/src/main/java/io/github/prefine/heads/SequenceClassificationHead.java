@@ -41,7 +41,7 @@ public final class SequenceClassificationHead extends Head {
             addLinear("classifier.dense", hiddenSize(), hiddenSize());
             addLinear("classifier.out_proj", numLabels, hiddenSize());
         } else {
-            addLinear("bert.pooler.dense", hiddenSize(), hiddenSize());
+            addPooler("bert.pooler.dense", hiddenSize());
             addLinear("classifier", numLabels, hiddenSize());
         }
     }
