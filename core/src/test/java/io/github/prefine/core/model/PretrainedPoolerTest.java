@@ -140,6 +140,35 @@ class PretrainedPoolerTest {
     }
 
     @Test
+    void aSavedModelKeepsItsHeadsTrainedPooler(@TempDir Path tmp) throws Exception {
+        Path checkpoint = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
+        float[] trained = new float[32 * 32];
+        for (int i = 0; i < trained.length; i++) {
+            trained[i] = (i % 7 - 3) / 10f;
+        }
+        try (NDManager root = NDManager.newBaseManager()) {
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(checkpoint, root).encoder())
+                    .addHead("seq", TaskFormat.SINGLE_TEXT.newHead(3, HeadFamily.BERT, 0)).build()) {
+                // what finetuning would have made of the pooler
+                try (NDArray view = ((Head) model.head(0).block()).hfParameters().get(WEIGHT).getArray().stopGradient()) {
+                    view.set(new NDIndex("..."), root.create(trained, new Shape(32, 32)));
+                }
+                model.save(tmp, EncoderWriter.huggingFace(null));
+            }
+            // built again from the saved encoder, whose pooler (the pretrained one) the head copies
+            // first; the saved head's own pooler must win
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(tmp.resolve("encoder"), root).encoder())
+                    .addHead("seq", TaskFormat.SINGLE_TEXT.newHead(3, HeadFamily.BERT, 0)).build()) {
+                model.loadParameters(tmp);
+                assertArrayEquals(trained, ((Head) model.head(0).block()).hfParameters().get(WEIGHT).getArray()
+                        .toFloatArray());
+            }
+        }
+    }
+
+    @Test
     void aPoolerWithoutItsBiasIsNotUsed(@TempDir Path tmp) throws Exception {
         Path checkpoint = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
         Map<String, HostTensor> file;
