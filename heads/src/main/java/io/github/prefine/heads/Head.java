@@ -28,6 +28,8 @@ import java.util.Optional;
  * and export. Each weight starts from a {@link SeededNormalInitializer} (normal(0,
  * initializerRange), seeded by the head seed mixed with the key) and each bias from zeros, as HF's
  * {@code _init_weights} does. A DJL {@code TrainingConfig} that sets initializers overwrites these.
+ * A head that pools ({@link #poolerPrefix()}) is meant to get the checkpoint's pretrained pooler
+ * after initialization ({@link #loadPooler}), as HF's {@code from_pretrained} loads it.
  *
  * <p>Forward takes one input, the hidden state, and reads its device from it; the parameter
  * arrays come from the {@link ParameterStore} for that device, and an input of another dtype than

@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
 /**
  * A BERT / RoBERTa / XLM-R encoder faithful to HF Transformers' {@code BertModel} /
  * {@code XLMRobertaModel} without pooler: {@link EncoderEmbeddings}, then
- * {@code numHiddenLayers} post-LN {@link EncoderLayer}s.
+ * {@code numHiddenLayers} post-LN {@link EncoderLayer}s. The pooler belongs to the heads that pool;
+ * a checkpoint's pretrained one rides along with the encoder ({@link #pretrainedPooler()}).
  *
  * <p><b>Contract.</b> Input: {@code NDList(inputIds [batch, seqLen] int64, attentionMask [batch,
  * seqLen] int64 (1 = real token, 0 = padding)[, tokenTypeIds [batch, seqLen] int64])}; token types

@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * the head its format makes, so task {@code t} of a batch is the set's {@code t}-th task and its
  * head; {@link Builder#addHead} adds a hand-made head instead.
  *
+ * <p>A head that pools ({@link io.github.prefine.heads.Head#poolerPrefix()}: BERT's sequence
+ * classifier, every multiple-choice head) starts from its own copy of the encoder's {@link
+ * TransformerEncoder#pretrainedPooler()} where it has one, as HF's {@code from_pretrained} loads a
+ * task model's pooler from the checkpoint: one copy per head, as HF gives each task model finetuned
+ * on its own its own pooler, rather than one pooler shared by the tasks. Each head logs at INFO where
+ * its pooler came from.
+ *
  * <p>The training loss of a batch is the mean over its examples of each example's task loss,
  * with no per-task weighting (the paper's setting); {@link TaskLossWeighting#LOG_NUM_LABELS} divides
  * each example's loss by the log of its task's label count, as Muppet does.
