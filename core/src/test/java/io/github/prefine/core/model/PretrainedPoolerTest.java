@@ -46,10 +46,7 @@ class PretrainedPoolerTest {
     void bertHeadsStartFromTheCheckpointsPoolerAndMatchHfLogits() throws Exception {
         Path dir = SharedFixtures.require("fixtures/hf-reference/bert");
         Path checkpoint = dir.resolve("sequence-classification");
-        Map<String, HostTensor> file;
-        try (SafetensorsReader r = SafetensorsReader.open(checkpoint)) {
-            file = r.readAll();
-        }
+        Map<String, HostTensor> file = tensors(checkpoint);
         JsonObject ref = JsonParser.parseString(Files.readString(dir.resolve("reference.json"))).getAsJsonObject();
         JsonObject pb = ref.getAsJsonObject("padded_batch");
         long[] ids = longs(pb.getAsJsonArray("ids"));
@@ -123,17 +120,11 @@ class PretrainedPoolerTest {
     @Test
     void savedEncoderKeepsThePoolerItWasLoadedWith(@TempDir Path tmp) throws Exception {
         Path checkpoint = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
-        Map<String, HostTensor> file;
-        try (SafetensorsReader r = SafetensorsReader.open(checkpoint)) {
-            file = r.readAll();
-        }
+        Map<String, HostTensor> file = tensors(checkpoint);
         try (NDManager root = NDManager.newBaseManager()) {
             EncoderCheckpoint.save(EncoderCheckpoint.load(checkpoint, root).encoder(), tmp, null);
         }
-        Map<String, HostTensor> saved;
-        try (SafetensorsReader r = SafetensorsReader.open(tmp)) {
-            saved = r.readAll();
-        }
+        Map<String, HostTensor> saved = tensors(tmp);
         // BertModel.save_pretrained's names, the values of the checkpoint the encoder came from
         assertArrayEquals(floats(file.get(WEIGHT)), floats(saved.get("pooler.dense.weight")));
         assertArrayEquals(floats(file.get(BIAS)), floats(saved.get("pooler.dense.bias")));
@@ -171,10 +162,7 @@ class PretrainedPoolerTest {
     @Test
     void aPoolerWithoutItsBiasIsNotUsed(@TempDir Path tmp) throws Exception {
         Path checkpoint = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
-        Map<String, HostTensor> file;
-        try (SafetensorsReader r = SafetensorsReader.open(checkpoint)) {
-            file = new java.util.TreeMap<>(r.readAll());
-        }
+        Map<String, HostTensor> file = new java.util.TreeMap<>(tensors(checkpoint));
         file.remove(BIAS);
         SafetensorsWriter.write(tmp.resolve(SafetensorsReader.MODEL_FILE), file.values());
         Files.copy(checkpoint.resolve(EncoderCheckpoint.CONFIG_FILE), tmp.resolve(EncoderCheckpoint.CONFIG_FILE));
@@ -201,6 +189,12 @@ class PretrainedPoolerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             h.initialize(m, 32, 0.02f);
             return (Head) h.block();
+        }
+    }
+
+    private static Map<String, HostTensor> tensors(Path folder) throws java.io.IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(folder)) {
+            return r.readAll();
         }
     }
 
