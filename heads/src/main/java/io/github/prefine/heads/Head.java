@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A task head: a DJL block that maps an encoder's last hidden state {@code [batch, seqLen,
@@ -27,6 +28,8 @@ import java.util.Objects;
  * and export. Each weight starts from a {@link SeededNormalInitializer} (normal(0,
  * initializerRange), seeded by the head seed mixed with the key) and each bias from zeros, as HF's
  * {@code _init_weights} does. A DJL {@code TrainingConfig} that sets initializers overwrites these.
+ * A head that pools ({@link #poolerPrefix()}) is meant to get the checkpoint's pretrained pooler
+ * after initialization ({@link #loadPooler}), as HF's {@code from_pretrained} loads it.
  *
  * <p>Forward takes one input, the hidden state, and reads its device from it; the parameter
  * arrays come from the {@link ParameterStore} for that device, and an input of another dtype than
@@ -52,6 +55,8 @@ public abstract sealed class Head extends AbstractBlock
     private final long seed;
     private final float initializerRange;
     private final Map<String, Parameter> hfParameters = new LinkedHashMap<>();
+    /** The pooler's key prefix, set by {@link #addPooler}; null for heads without one. */
+    private String poolerPrefix;
 
     Head(BaseBuilder<?> b) {
         super(VERSION);
@@ -105,15 +110,57 @@ public abstract sealed class Head extends AbstractBlock
      */
     public final void loadHfWeights(Map<String, NDArray> tensors) {
         Objects.requireNonNull(tensors, "tensors");
+        load(tensors, hfParameters.keySet(), "loadHfWeights");
+    }
+
+    /**
+     * Returns the key prefix of this head's pooler, the dense layer HF's {@code BertPooler} applies
+     * to the first token, where the head has one: the BERT-family {@link SequenceClassificationHead}
+     * ({@code bert.pooler.dense}) and {@link MultipleChoiceHead} ({@code bert.pooler.dense} or
+     * {@code roberta.pooler.dense}). HF's {@code from_pretrained} loads this layer from the
+     * checkpoint, where the checkpoint has it; see {@link #loadPooler}.
+     *
+     * @return the prefix of {@code .weight} and {@code .bias}, or empty for heads without a pooler
+     *     (RoBERTa's sequence head, whose {@code classifier.dense} HF draws anew, token and span heads)
+     */
+    public final Optional<String> poolerPrefix() {
+        return Optional.ofNullable(poolerPrefix);
+    }
+
+    /**
+     * Copies a pretrained pooler into this head's pooler, as HF's {@code from_pretrained} starts a
+     * pooling head from the checkpoint's {@code pooler.dense}; the other weights keep their values.
+     * Values are copied as in {@link #loadHfWeights}.
+     *
+     * @param weight {@code [hidden, hidden]}, float
+     * @param bias {@code [hidden]}, float
+     * @throws IllegalStateException if the head has no pooler ({@link #poolerPrefix()} is empty) or
+     *     is not initialized yet
+     * @throws IllegalArgumentException if a shape differs, naming the key, the expected and the found
+     *     shape
+     */
+    public final void loadPooler(NDArray weight, NDArray bias) {
+        Objects.requireNonNull(weight, "weight");
+        Objects.requireNonNull(bias, "bias");
+        if (poolerPrefix == null) {
+            throw new IllegalStateException(this + ": has no pooler to load");
+        }
+        load(Map.of(poolerPrefix + ".weight", weight, poolerPrefix + ".bias", bias),
+                List.of(poolerPrefix + ".weight", poolerPrefix + ".bias"), "loadPooler");
+    }
+
+    /** Copies the given keys of {@code tensors} into their parameters, after checking them all. */
+    private void load(Map<String, NDArray> tensors, java.util.Collection<String> keys, String caller) {
         if (!isInitialized()) {
             throw new IllegalStateException(
                     getClass().getSimpleName()
-                            + ": loadHfWeights needs an initialized head, call initialize(manager,"
+                            + ": " + caller + " needs an initialized head, call initialize(manager,"
                             + " dataType, inputShape) first");
         }
         List<String> missing = new ArrayList<>();
         List<String> wrongShape = new ArrayList<>();
-        for (Map.Entry<String, Parameter> e : hfParameters.entrySet()) {
+        for (String key : keys) {
+            Map.Entry<String, Parameter> e = Map.entry(key, hfParameters.get(key));
             NDArray t = tensors.get(e.getKey());
             Shape expected = e.getValue().getArray().getShape();
             if (t == null) {
@@ -133,7 +180,8 @@ public abstract sealed class Head extends AbstractBlock
             }
             throw new IllegalArgumentException(sb.toString());
         }
-        for (Map.Entry<String, Parameter> e : hfParameters.entrySet()) {
+        for (String key : keys) {
+            Map.Entry<String, Parameter> e = Map.entry(key, hfParameters.get(key));
             NDArray dst = e.getValue().getArray();
             NDArray src = tensors.get(e.getKey());
             NDArray cast = src.getDataType() == dst.getDataType() ? src : src.toType(dst.getDataType(), true);
@@ -152,6 +200,12 @@ public abstract sealed class Head extends AbstractBlock
                 cast.close();
             }
         }
+    }
+
+    /** Declares the pooler's dense layer (hidden → hidden) under {@code prefix}, see {@link #poolerPrefix()}. */
+    final void addPooler(String prefix, int hidden) {
+        addLinear(prefix, hidden, hidden);
+        this.poolerPrefix = prefix;
     }
 
     /**

@@ -15,7 +15,9 @@ import io.github.prefine.kernels.FastDropout;
  * reshapes the scores to one row of numChoices per example.
  *
  * <p>HF uses the encoder's pooler for both BERT and RoBERTa here; the pooler is part of this head,
- * under the family's key prefix ({@code bert.pooler.dense.*} or {@code roberta.pooler.dense.*}).
+ * under the family's key prefix ({@code bert.pooler.dense.*} or {@code roberta.pooler.dense.*}), and
+ * starts from the checkpoint's pretrained pooler where there is one ({@link Head#loadPooler}), as
+ * HF's {@code from_pretrained} does.
  *
  * <p>Input: lastHiddenState {@code [batch * numChoices, seqLen, hidden]} float32, the choices of
  * one example in consecutive rows. Output: one array, scores {@code [batch, numChoices]}. Loss:
@@ -35,7 +37,7 @@ public final class MultipleChoiceHead extends Head {
         this.numChoices = b.numChoices;
         this.dropout = b.dropout;
         this.pooler = family.hfPrefix() + ".pooler.dense";
-        addLinear(pooler, hiddenSize(), hiddenSize());
+        addPooler(pooler, hiddenSize());
         addLinear("classifier", 1, hiddenSize());
     }
 

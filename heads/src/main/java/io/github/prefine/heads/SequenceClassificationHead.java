@@ -18,7 +18,9 @@ import io.github.prefine.kernels.FastDropout;
  *       classifier.out_proj} (hidden → numLabels).
  *   <li>{@link HeadFamily#BERT}: pooler {@code tanh(bert.pooler.dense(h[:, 0]))}; dropout; {@code
  *       classifier} (hidden → numLabels). The pooler belongs to the encoder in HF, but here it is
- *       part of this head, so its keys keep HF's {@code bert.pooler.dense.*} names.
+ *       part of this head, so its keys keep HF's {@code bert.pooler.dense.*} names. As HF's {@code
+ *       from_pretrained} loads the checkpoint's pooler, a model that holds one gives it to the head
+ *       ({@link Head#loadPooler}); else it is drawn as the other weights.
  * </ul>
  *
  * <p>Input: lastHiddenState {@code [batch, seqLen, hidden]} float32. Output: one array, logits
@@ -41,7 +43,7 @@ public final class SequenceClassificationHead extends Head {
             addLinear("classifier.dense", hiddenSize(), hiddenSize());
             addLinear("classifier.out_proj", numLabels, hiddenSize());
         } else {
-            addLinear("bert.pooler.dense", hiddenSize(), hiddenSize());
+            addPooler("bert.pooler.dense", hiddenSize());
             addLinear("classifier", numLabels, hiddenSize());
         }
     }

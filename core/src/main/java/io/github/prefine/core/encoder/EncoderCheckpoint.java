@@ -369,6 +369,7 @@ public final class EncoderCheckpoint {
                     "{}: {} tensors are not encoder parameters and were left for the caller (heads): {}",
                     source == null ? "tensors" : source.getFileName(), others.size(), others.keySet());
         }
+        PretrainedPooler pooler = PretrainedPooler.find(others, prefix, config.hiddenSize(), source, manager);
         try {
             assignAll(enc, slots, found, manager, dataType);
         } catch (RuntimeException e) {
@@ -381,6 +382,7 @@ public final class EncoderCheckpoint {
             enc.close();
             throw MalformedCheckpointException.nonFinite(source == null ? Path.of("tensors") : source, bad);
         }
+        enc.setPretrainedPooler(pooler);
         return new LoadedCheckpoint(source, config, enc, prefix, others);
     }
 
@@ -450,7 +452,10 @@ public final class EncoderCheckpoint {
     /**
      * Saves an encoder as an HF model folder: {@code config.json}, {@code model.safetensors} (F32,
      * the names {@code BertModel}/{@code XLMRobertaModel.save_pretrained} writes) and, when given,
-     * a copy of {@code tokenizer.json}.
+     * a copy of {@code tokenizer.json}. An encoder loaded with a {@link
+     * TransformerEncoder#pretrainedPooler()} writes that pooler too, unchanged, as {@code
+     * pooler.dense.*}: the heads' poolers are theirs, and a later finetuning starts its new heads
+     * from the one the encoder came with.
      *
      * @param encoder an initialized encoder; not modified
      * @param modelDir the folder, created if absent; existing files of the same names are replaced
@@ -491,7 +496,13 @@ public final class EncoderCheckpoint {
             throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + modelDir);
         }
         // read before any folder is made: an encoder whose arrays were freed leaves nothing behind
-        List<HostTensor> tensors = toHostTensors(encoder, "");
+        List<HostTensor> tensors = new ArrayList<>(toHostTensors(encoder, ""));
+        // the pooler it was loaded with, unchanged: a later finetuning's heads start from it as
+        // they would have from the original checkpoint
+        encoder.pretrainedPooler().ifPresent(p -> {
+            tensors.add(p.weight());
+            tensors.add(p.bias());
+        });
         PlainFolders.create(anchor, modelDir);
         // every file whole or absent, and config.json last: a folder with a config is complete,
         // whatever killed a writer or filled the disk

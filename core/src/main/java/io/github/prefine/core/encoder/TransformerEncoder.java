@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
 /**
  * A BERT / RoBERTa / XLM-R encoder faithful to HF Transformers' {@code BertModel} /
  * {@code XLMRobertaModel} without pooler: {@link EncoderEmbeddings}, then
- * {@code numHiddenLayers} post-LN {@link EncoderLayer}s.
+ * {@code numHiddenLayers} post-LN {@link EncoderLayer}s. The pooler belongs to the heads that pool;
+ * a checkpoint's pretrained one rides along with the encoder ({@link #pretrainedPooler()}).
  *
  * <p><b>Contract.</b> Input: {@code NDList(inputIds [batch, seqLen] int64, attentionMask [batch,
  * seqLen] int64 (1 = real token, 0 = padding)[, tokenTypeIds [batch, seqLen] int64])}; token types
@@ -111,6 +112,8 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
     private final List<EncoderLayer> layers;
     /** Every parameter of the encoder, for {@link #isInitialized()}. */
     private final List<Parameter> below;
+    /** The pooler of the checkpoint this encoder was loaded from, or null; not a parameter of it. */
+    private PretrainedPooler pretrainedPooler;
 
     private TransformerEncoder(Builder b) {
         super(VERSION);
@@ -124,6 +127,25 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         this.layers = Collections.unmodifiableList(ls);
         this.inputNames = List.of("input_ids", "attention_mask", "token_type_ids");
         this.below = Params.below(this);
+    }
+
+    /**
+     * Returns the pretrained pooler of the checkpoint this encoder was loaded from, which new
+     * pooling heads start from (HF's {@code from_pretrained} loads it the same way). The pooler is
+     * not part of the encoder's forward or parameters; it rides along so that every way of loading
+     * an encoder hands it to the heads.
+     *
+     * @return the pooler, or empty when the encoder was initialized at random or its checkpoint
+     *     has none (as the all-MiniLM-L6-v2 ONNX export and a {@code BertModel} saved with {@code
+     *     add_pooling_layer=False})
+     */
+    public java.util.Optional<PretrainedPooler> pretrainedPooler() {
+        return java.util.Optional.ofNullable(pretrainedPooler);
+    }
+
+    /** Set once by {@link EncoderCheckpoint} after loading. */
+    void setPretrainedPooler(PretrainedPooler pooler) {
+        this.pretrainedPooler = pooler;
     }
 
     @Override

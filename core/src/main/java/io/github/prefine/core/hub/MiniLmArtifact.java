@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>The artifact is used only as a resource carrier: this class reads its
  * {@value #ONNX_RESOURCE} and {@value #TOKENIZER_RESOURCE} entries and never loads or calls its
  * code. The weights come out under HF {@code BertModel} names (see {@link OnnxImporter}); the
- * export has no pooler, so there is no {@code pooler.*} tensor. The HF config is built in code
+ * export has no pooler (its graph ends at {@code last_hidden_state}), so there is no {@code
+ * pooler.*} tensor, and heads that pool start from a random one. The HF config is built in code
  * ({@link #configJson()}), because the artifact carries none.
  *
  * <p>Memory: a file ONNX is memory-mapped in place; an entry inside a jar is deflated, so it is

@@ -2,16 +2,20 @@ package io.github.prefine.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.PretrainedPooler;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.head.HeadAdapter;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.TaskSet;
+import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.kernels.EngineScalars;
 import java.io.IOException;
@@ -25,6 +29,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One shared encoder and one head per task, trained on heterogeneous batches: the encoder runs
@@ -34,6 +40,13 @@ import java.util.function.Supplier;
  * <p>Tasks are added in the order of their {@link TaskSet} ({@link Builder#addTasks}), each with
  * the head its format makes, so task {@code t} of a batch is the set's {@code t}-th task and its
  * head; {@link Builder#addHead} adds a hand-made head instead.
+ *
+ * <p>A head that pools ({@link io.github.prefine.heads.Head#poolerPrefix()}: BERT's sequence
+ * classifier, every multiple-choice head) starts from its own copy of the encoder's {@link
+ * TransformerEncoder#pretrainedPooler()} where it has one, as HF's {@code from_pretrained} loads a
+ * task model's pooler from the checkpoint: one copy per head, as HF gives each task model finetuned
+ * on its own its own pooler, rather than one pooler shared by the tasks. Each head logs at INFO where
+ * its pooler came from.
  *
  * <p>The training loss of a batch is the mean over its examples of each example's task loss,
  * with no per-task weighting (the paper's setting); {@link TaskLossWeighting#LOG_NUM_LABELS} divides
@@ -47,6 +60,7 @@ import java.util.function.Supplier;
  * <p>Not thread-safe: one thread trains or predicts at a time.
  */
 public final class MultiHeadModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MultiHeadModel.class);
     /** System property choosing whether heads of one kind run stacked (see {@link #forward}). */
     public static final String HEADS_PROPERTY = "prefine.heads";
     /**
@@ -86,6 +100,7 @@ public final class MultiHeadModel implements AutoCloseable {
         for (int t = 0; t < heads.size(); t++) {
             TaskHead head = heads.get(t);
             head.initialize(manager, hiddenSize, b.initializerRange);
+            startPooler(taskNames.get(t), head, encoder);
             List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
             for (NamedParameter p : ps) {
                 p.parameter().getArray().attach(manager);
@@ -94,6 +109,28 @@ public final class MultiHeadModel implements AutoCloseable {
         }
         this.headParameters = List.copyOf(hp);
         this.forwardPass = new MultiTaskForward(encoder, heads, lossWeighting, tokenTypes);
+    }
+
+    /**
+     * Starts a pooling head's pooler from the encoder's pretrained one, as HF's {@code
+     * from_pretrained} does, or says that it stays at its random draw. Each head gets its own copy,
+     * as HF gives each task model its own when each task is finetuned on its own.
+     */
+    private void startPooler(String task, TaskHead head, Block encoder) {
+        if (!(head.block() instanceof Head h) || h.poolerPrefix().isEmpty()) {
+            return;
+        }
+        String key = h.poolerPrefix().get();
+        PretrainedPooler pooler = encoder instanceof TransformerEncoder te ? te.pretrainedPooler().orElse(null) : null;
+        if (pooler == null) {
+            LOG.info("head {}: pooler {}.* initialized at random: the encoder's checkpoint has no pooler", task, key);
+            return;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            h.loadPooler(HostTensors.toNDArray(pooler.weight(), scratch, DataType.FLOAT32),
+                    HostTensors.toNDArray(pooler.bias(), scratch, DataType.FLOAT32));
+        }
+        LOG.info("head {}: pooler {}.* copied from the pretrained pooler of {}", task, key, pooler.source());
     }
 
     private static List<NamedParameter> collect(String prefix, Block block) {
