@@ -12,7 +12,6 @@ import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
@@ -109,28 +108,7 @@ class TrainerContractTest {
 
     /** The tasks' features with the splits that {@code absent} names reported empty. */
     private static BatchSource without(java.util.function.BiPredicate<Integer, Split> absent) {
-        FeatureBatchSource all = FeatureBatchSource.of(tasks);
-        return new BatchSource() {
-            @Override
-            public int numTasks() {
-                return all.numTasks();
-            }
-
-            @Override
-            public List<String> taskNames() {
-                return all.taskNames();
-            }
-
-            @Override
-            public int size(int task, Split split) {
-                return absent.test(task, split) ? 0 : all.size(task, split);
-            }
-
-            @Override
-            public MultiTaskBatch assemble(Split split, int[] taskIds, int[] examples) {
-                return all.assemble(split, taskIds, examples);
-            }
-        };
+        return new ResizedSource(FeatureBatchSource.of(tasks), (task, split, n) -> absent.test(task, split) ? 0 : n);
     }
 
     @Test
