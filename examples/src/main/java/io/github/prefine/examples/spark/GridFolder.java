@@ -1,5 +1,6 @@
 package io.github.prefine.examples.spark;
 
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -150,8 +152,10 @@ final class GridFolder {
     }
 
     /**
-     * Copies a file or a whole folder from the folder into the local copy; nothing when it is
-     * absent or the folder is used in place.
+     * Makes the local copy of a file or a whole folder what the folder holds now: copies it in,
+     * and deletes from the copy what the folder no longer holds (a file deleted there since an
+     * earlier pull by this process, which outlives one submit in an embedded Spark context and an
+     * executor runs several units); nothing when the folder is used in place.
      *
      * @param relative a path relative to the folder
      * @throws IOException if reading or writing fails
@@ -161,14 +165,26 @@ final class GridFolder {
             return;
         }
         org.apache.hadoop.fs.Path from = child(relative);
+        Path to = local.resolve(relative);
         if (!fs.exists(from)) {
+            AtomicFiles.deleteTree(to);
             return;
         }
         if (fs.getFileStatus(from).isFile()) {
-            copyIn(from, local.resolve(relative));
+            copyIn(from, to);
             return;
         }
-        copyTreeIn(from, local.resolve(relative), true);
+        java.util.Set<Path> copied = copyTreeIn(from, to, true);
+        if (Files.isRegularFile(to)) {
+            Files.delete(to);
+        }
+        List<Path> gone;
+        try (Stream<Path> s = Files.walk(to)) {
+            gone = s.filter(p -> Files.isRegularFile(p) && !copied.contains(p)).toList();
+        }
+        for (Path p : gone) {
+            Files.deleteIfExists(p);
+        }
     }
 
     /**
@@ -280,17 +296,21 @@ final class GridFolder {
         return local;
     }
 
-    /** Copies every file under a remote folder to the same place under a local one. */
-    private void copyTreeIn(org.apache.hadoop.fs.Path from, Path to, boolean skipTemps) throws IOException {
+    /** Copies every file under a remote folder to the same place under a local one; returns the local files. */
+    private java.util.Set<Path> copyTreeIn(org.apache.hadoop.fs.Path from, Path to, boolean skipTemps) throws IOException {
+        java.util.Set<Path> copied = new java.util.HashSet<>();
         RemoteIterator<LocatedFileStatus> it = fs.listFiles(from, true);
         String base = from.toUri().getPath();
         while (it.hasNext()) {
             LocatedFileStatus f = it.next();
             String rel = f.getPath().toUri().getPath().substring(base.length() + 1);
             if (!(skipTemps && rel.contains(".tmp"))) {
-                copyIn(f.getPath(), to.resolve(rel));
+                Path target = to.resolve(rel);
+                copyIn(f.getPath(), target);
+                copied.add(target);
             }
         }
+        return copied;
     }
 
     /**
