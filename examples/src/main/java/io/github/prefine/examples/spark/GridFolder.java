@@ -129,6 +129,25 @@ final class GridFolder {
     }
 
     /**
+     * Reads a small file of the folder itself (not the local copy), as text.
+     *
+     * @param relative a path relative to the folder, with {@code /}
+     * @return its text in UTF-8, or null when it is absent
+     * @throws IOException if the file system fails
+     */
+    String read(String relative) throws IOException {
+        Path file = local.resolve(relative);
+        if (direct) {
+            return Files.exists(file) ? Files.readString(file) : null;
+        }
+        try (InputStream in = fs.open(child(relative))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
      * Checks that the folder is a folder, or can be made one, and that this process may write in it.
      *
      * @param option the option that named it
@@ -261,6 +280,36 @@ final class GridFolder {
                 fs.delete(s.getPath(), true);
             }
         }
+    }
+
+    /**
+     * Deletes the temp files ({@code .NAME.RANDOM.tmp}, as a push names them) under a folder of the
+     * folder itself whose names start with {@code prefix}: what pushes cut off by a kill left, which
+     * no pull reads and nothing else deletes; nothing when the folder is used in place, where the
+     * grid's own writes clean up.
+     *
+     * @param relativeFolder a folder relative to this one
+     * @param prefix the names to delete start with it ({@code "."} for every temp file)
+     * @return how many were deleted
+     * @throws IOException if the file system fails
+     */
+    int deleteTemps(String relativeFolder, String prefix) throws IOException {
+        org.apache.hadoop.fs.Path folder = child(relativeFolder);
+        if (direct || !fs.exists(folder)) {
+            return 0;
+        }
+        List<org.apache.hadoop.fs.Path> temps = new java.util.ArrayList<>();
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(folder, true);
+        while (it.hasNext()) {
+            org.apache.hadoop.fs.Path p = it.next().getPath();
+            if (p.getName().startsWith(prefix) && p.getName().startsWith(".") && p.getName().endsWith(".tmp")) {
+                temps.add(p);
+            }
+        }
+        for (org.apache.hadoop.fs.Path p : temps) {
+            fs.delete(p, false);
+        }
+        return temps.size();
     }
 
     /**
