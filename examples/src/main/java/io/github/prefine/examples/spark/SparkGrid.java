@@ -507,8 +507,8 @@ public final class SparkGrid {
         if (failed.isEmpty() && waiting.isEmpty()) {
             return;
         }
-        out.println(Counts.counted(failed.size(), "unit") + " failed on every attempt Spark allows; submit again to run"
-                + " them (only the missing units run):");
+        out.println(Counts.counted(failed.size(), "unit") + " failed on every attempt Spark allows; submit again to run "
+                + (failed.size() == 1 ? "it" : "them") + " (only the missing units run):");
         failed.forEach(f -> out.println("  " + f.describe()));
         out.println(Counts.counted(waiting.size(), "sweep") + " not written up, waiting for them: "
                 + String.join(", ", waiting));
