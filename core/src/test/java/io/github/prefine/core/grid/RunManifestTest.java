@@ -129,6 +129,29 @@ class RunManifestTest {
         assertFalse(same.contains("continues elsewhere"), same);
     }
 
+    /**
+     * A run continued by another prefine version is not refused (the fingerprint holds the settings
+     * that change a result, not the code), but was mixed silently: it now warns naming both
+     * versions, and a restart by the same version says nothing.
+     */
+    @Test
+    void aRunContinuedByAnotherPrefineVersionWarnsNamingBoth(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C)).build();
+        grid.run();
+        Path file = out.resolve("run.json");
+        JsonObject m = json(file);
+        String version = m.getAsJsonObject("environment").get("prefine").getAsString();
+        m.getAsJsonObject("environment").addProperty("prefine", "0.0.1-older");
+        Files.writeString(file, m.toString());
+        String other = CapturedLogs.of(() -> assertEquals(0, grid.run().sweepsRun()));
+        assertTrue(other.lines().anyMatch(l -> l.contains("WARN") && l.contains(file + ": this run was last run by prefine"
+                + " 0.0.1-older and continues under prefine " + version)), other);
+        String same = CapturedLogs.of(() -> assertEquals(0, grid.run().sweepsRun()));
+        assertFalse(same.contains("last run by prefine"), same);
+    }
+
     @Test
     void aWorkerStartedOnTheFolderLeavesTheManifestOfTheCommandThatStartedIt(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
