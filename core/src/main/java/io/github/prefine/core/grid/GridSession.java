@@ -205,6 +205,14 @@ public final class GridSession implements AutoCloseable {
                 key -> now.get(key).getAsString(), "was", "now").ifPresent(moved -> LOG.warn("{}: this run continues"
                 + " elsewhere than it was last run ({}); units trained before and after can differ by rounding from"
                 + " what one machine would have made", file, moved));
+        // the fingerprint holds the settings, not the code: another version goes on, but not unsaid
+        String version = recorded.get("prefine") instanceof JsonPrimitive p ? p.getAsString() : null;
+        String current = now.get("prefine").getAsString();
+        if (version != null && !version.equals("unknown") && !version.equals(current)) {
+            LOG.warn("{}: this run was last run by prefine {} and continues under prefine {}; its settings and data are"
+                    + " the same, but units trained by the two versions can differ where the code changed: finish a run"
+                    + " with the version that started it, or force a new one (--force)", file, version, current);
+        }
     }
 
     /**

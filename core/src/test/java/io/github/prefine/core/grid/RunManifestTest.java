@@ -108,11 +108,8 @@ class RunManifestTest {
      */
     @Test
     void aRunContinuedOnAnotherDeviceOrEngineWarnsNamingBoth(@TempDir Path dir) throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Path out = dir.resolve("out");
-        Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C)).build();
-        grid.run();
-        Path file = out.resolve("run.json");
+        Grid grid = tinyGridRunOnce(dir);
+        Path file = dir.resolve("out").resolve("run.json");
         JsonObject m = json(file);
         JsonObject env = m.getAsJsonObject("environment");
         String device = env.get("device").getAsString();
@@ -127,6 +124,34 @@ class RunManifestTest {
         assertEquals(device, json(file).getAsJsonObject("environment").get("device").getAsString());
         String same = CapturedLogs.of(() -> assertEquals(0, grid.run().sweepsRun()));
         assertFalse(same.contains("continues elsewhere"), same);
+    }
+
+    /**
+     * A run continued by another prefine version is not refused (the fingerprint holds the settings
+     * that change a result, not the code), but was mixed silently: it now warns naming both
+     * versions, and a restart by the same version says nothing.
+     */
+    @Test
+    void aRunContinuedByAnotherPrefineVersionWarnsNamingBoth(@TempDir Path dir) throws Exception {
+        Grid grid = tinyGridRunOnce(dir);
+        Path file = dir.resolve("out").resolve("run.json");
+        JsonObject m = json(file);
+        String version = m.getAsJsonObject("environment").get("prefine").getAsString();
+        m.getAsJsonObject("environment").addProperty("prefine", "0.0.1-older");
+        Files.writeString(file, m.toString());
+        String other = CapturedLogs.of(() -> assertEquals(0, grid.run().sweepsRun()));
+        assertTrue(other.lines().anyMatch(l -> l.contains("WARN") && l.contains(file + ": this run was last run by prefine"
+                + " 0.0.1-older and continues under prefine " + version)), other);
+        String same = CapturedLogs.of(() -> assertEquals(0, grid.run().sweepsRun()));
+        assertFalse(same.contains("last run by prefine"), same);
+    }
+
+    /** A one-target grid run once into {@code dir/out}, to be run again on the same folder. */
+    private static Grid tinyGridRunOnce(Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Grid grid = f.tiny(List.of(f.targets.get(1)), dir.resolve("out")).setGroups(List.of(TaskGroup.C)).build();
+        grid.run();
+        return grid;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.prefine.examples.spark;
 
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -127,6 +129,25 @@ final class GridFolder {
     }
 
     /**
+     * Reads a small file of the folder itself (not the local copy), as text.
+     *
+     * @param relative a path relative to the folder, with {@code /}
+     * @return its text in UTF-8, or null when it is absent
+     * @throws IOException if the file system fails
+     */
+    String read(String relative) throws IOException {
+        Path file = local.resolve(relative);
+        if (direct) {
+            return Files.exists(file) ? Files.readString(file) : null;
+        }
+        try (InputStream in = fs.open(child(relative))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
      * Checks that the folder is a folder, or can be made one, and that this process may write in it.
      *
      * @param option the option that named it
@@ -150,8 +171,10 @@ final class GridFolder {
     }
 
     /**
-     * Copies a file or a whole folder from the folder into the local copy; nothing when it is
-     * absent or the folder is used in place.
+     * Makes the local copy of a file or a whole folder what the folder holds now: copies it in,
+     * and deletes from the copy what the folder no longer holds (a file deleted there since an
+     * earlier pull by this process, which outlives one submit in an embedded Spark context and an
+     * executor runs several units); nothing when the folder is used in place.
      *
      * @param relative a path relative to the folder
      * @throws IOException if reading or writing fails
@@ -161,14 +184,26 @@ final class GridFolder {
             return;
         }
         org.apache.hadoop.fs.Path from = child(relative);
+        Path to = local.resolve(relative);
         if (!fs.exists(from)) {
+            AtomicFiles.deleteTree(to);
             return;
         }
         if (fs.getFileStatus(from).isFile()) {
-            copyIn(from, local.resolve(relative));
+            copyIn(from, to);
             return;
         }
-        copyTreeIn(from, local.resolve(relative), true);
+        java.util.Set<Path> copied = copyTreeIn(from, to, true);
+        if (Files.isRegularFile(to)) {
+            Files.delete(to);
+        }
+        List<Path> gone;
+        try (Stream<Path> s = Files.walk(to)) {
+            gone = s.filter(p -> Files.isRegularFile(p) && !copied.contains(p)).toList();
+        }
+        for (Path p : gone) {
+            Files.deleteIfExists(p);
+        }
     }
 
     /**
@@ -248,6 +283,36 @@ final class GridFolder {
     }
 
     /**
+     * Deletes the temp files ({@code .NAME.RANDOM.tmp}, as a push names them) under a folder of the
+     * folder itself whose names start with {@code prefix}: what pushes cut off by a kill left, which
+     * no pull reads and nothing else deletes; nothing when the folder is used in place, where the
+     * grid's own writes clean up.
+     *
+     * @param relativeFolder a folder relative to this one
+     * @param prefix the names to delete start with it ({@code "."} for every temp file)
+     * @return how many were deleted
+     * @throws IOException if the file system fails
+     */
+    int deleteTemps(String relativeFolder, String prefix) throws IOException {
+        org.apache.hadoop.fs.Path folder = child(relativeFolder);
+        if (direct || !fs.exists(folder)) {
+            return 0;
+        }
+        List<org.apache.hadoop.fs.Path> temps = new java.util.ArrayList<>();
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(folder, true);
+        while (it.hasNext()) {
+            org.apache.hadoop.fs.Path p = it.next().getPath();
+            if (p.getName().startsWith(prefix) && p.getName().startsWith(".") && p.getName().endsWith(".tmp")) {
+                temps.add(p);
+            }
+        }
+        for (org.apache.hadoop.fs.Path p : temps) {
+            fs.delete(p, false);
+        }
+        return temps.size();
+    }
+
+    /**
      * Makes the whole folder readable locally, for input data: used in place when local, else
      * copied once per process (a listing of names and sizes marks a complete copy).
      *
@@ -280,17 +345,21 @@ final class GridFolder {
         return local;
     }
 
-    /** Copies every file under a remote folder to the same place under a local one. */
-    private void copyTreeIn(org.apache.hadoop.fs.Path from, Path to, boolean skipTemps) throws IOException {
+    /** Copies every file under a remote folder to the same place under a local one; returns the local files. */
+    private java.util.Set<Path> copyTreeIn(org.apache.hadoop.fs.Path from, Path to, boolean skipTemps) throws IOException {
+        java.util.Set<Path> copied = new java.util.HashSet<>();
         RemoteIterator<LocatedFileStatus> it = fs.listFiles(from, true);
         String base = from.toUri().getPath();
         while (it.hasNext()) {
             LocatedFileStatus f = it.next();
             String rel = f.getPath().toUri().getPath().substring(base.length() + 1);
             if (!(skipTemps && rel.contains(".tmp"))) {
-                copyIn(f.getPath(), to.resolve(rel));
+                Path target = to.resolve(rel);
+                copyIn(f.getPath(), target);
+                copied.add(target);
             }
         }
+        return copied;
     }
 
     /**

@@ -15,6 +15,7 @@ import io.github.prefine.core.grid.PrefinetuningSweep;
 import io.github.prefine.core.grid.PrefinetuningUnit;
 import io.github.prefine.core.grid.SkippedSteps;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.ConsoleEncoding;
@@ -51,7 +52,9 @@ import picocli.CommandLine;
  * winner's encoder); stage two runs the finetuning units, each reading its setting's encoder; the
  * driver picks the target learning rates and writes Table 1, Table 2, the cost table and the plots,
  * the same files as a local run. Finished units and sweeps are skipped, so a second submit on the
- * same {@code --out} runs nothing. {@code --out} and {@code --data} are Hadoop URIs ({@link
+ * same {@code --out} runs nothing. A unit that fails on every attempt Spark allows is reported
+ * ({@link Outcome#failedUnits}, exit 1) after the other sweeps are written up, and the next submit
+ * runs only what is missing. {@code --out} and {@code --data} are Hadoop URIs ({@link
  * GridFolder}); Spark's configuration {@code spark.prefine.mirror=always} mirrors even a local
  * folder through the executors' local disks.
  *
@@ -80,6 +83,7 @@ public final class SparkGrid {
     private final SparkArgs args;
     private final PrintStream out;
     private int unitsRun;
+    private final List<FailedUnit> failedUnits = new ArrayList<>();
 
     private SparkGrid(JavaSparkContext spark, SparkArgs args, PrintStream out) {
         this.spark = spark;
@@ -145,11 +149,47 @@ public final class SparkGrid {
     /**
      * What one submit did.
      *
-     * @param exitCode 0 done, 2 bad input or environment, 1 internal fault
+     * @param exitCode 0 done, 2 bad input or environment, 1 internal fault or a unit failed on every
+     *     attempt Spark allows
      * @param unitsRun units trained (or read back) by Spark tasks
-     * @param summary the grid's summary, or null when it failed
+     * @param summary the grid's summary (the sweeps written up), or null when the submit failed before
+     * @param failedUnits the units that failed on every attempt Spark allows; their sweeps, and the
+     *     sweeps that need their encoders, are left to the next submit
      */
-    public record Outcome(int exitCode, int unitsRun, GridSummary summary) {}
+    public record Outcome(int exitCode, int unitsRun, GridSummary summary, List<FailedUnit> failedUnits) {
+        /**
+         * Copies the list.
+         *
+         * @param exitCode 0 done, 2 bad input or environment, 1 internal fault or a failed unit
+         * @param unitsRun units trained (or read back) by Spark tasks
+         * @param summary the grid's summary, or null when the submit failed before it
+         * @param failedUnits the units that failed on every attempt Spark allows
+         */
+        public Outcome {
+            failedUnits = List.copyOf(failedUnits);
+        }
+
+        private Outcome(int exitCode) {
+            this(exitCode, 0, null, List.of());
+        }
+    }
+
+    /**
+     * A unit that failed on every attempt Spark allows, as the driver reports it; the next submit
+     * on the same {@code --out} runs it again.
+     *
+     * @param unit the unit's id
+     * @param attempts the attempts Spark made of it; 0 when unknown (its stage was aborted)
+     * @param lastError the last attempt's error, one line
+     * @param where the last attempt: its process, host and Spark task attempt; empty when unknown
+     */
+    public record FailedUnit(String unit, int attempts, String lastError, String where) implements java.io.Serializable {
+        /** What the report says of the unit: its id, attempts, where the last ran and its error. */
+        String describe() {
+            return "unit " + unit + (attempts > 0 ? " failed on all " + Counts.counted(attempts, "attempt") : " failed")
+                    + " (" + (where.isEmpty() ? "" : "last on " + where + ": ") + lastError + ")";
+        }
+    }
 
     /**
      * Runs a command line on a Spark context, without exiting; for tests and for embedding.
@@ -171,15 +211,19 @@ public final class SparkGrid {
             prefix = SparkArgs.NAME + " " + a.command() + ": ";
             if (a.wantsHelp()) {
                 out.print(a.usage());
-                return new Outcome(0, 0, null);
+                return new Outcome(0);
             }
             SparkGrid g = new SparkGrid(jsc, a, out);
             GridSummary s = g.drive();
-            return new Outcome(0, g.unitsRun, s);
+            if (!g.failedUnits.isEmpty()) {
+                err.println(prefix + failedUnitsLine(g.failedUnits, a.out()));
+                return new Outcome(CliErrors.INTERNAL, g.unitsRun, s, g.failedUnits);
+            }
+            return new Outcome(0, g.unitsRun, s, List.of());
         } catch (CommandLine.ParameterException e) {
             err.println(prefix + CliErrors.oneLine(e.getMessage()) + "; see '" + SparkArgs.NAME + " " + a.command()
                     + " --help'");
-            return new Outcome(CliErrors.BAD_INPUT, 0, null);
+            return new Outcome(CliErrors.BAD_INPUT);
         } catch (Exception | Error e) {
             if (e instanceof SparkException) {
                 // Scala declares nothing: a task that failed on every attempt surfaces here
@@ -187,12 +231,12 @@ public final class SparkGrid {
                 err.println(prefix + "a unit failed on every attempt Spark allowed (" + m + "); the executor logs have"
                         + " its error; submit again to resume");
                 printTrace(a, err, e);
-                return new Outcome(CliErrors.INTERNAL, 0, null);
+                return new Outcome(CliErrors.INTERNAL);
             }
             CliErrors.Outcome o = CliErrors.classify(e);
             err.println(prefix + CliErrors.oneLine(o.message()));
             printTrace(a, err, e);
-            return new Outcome(o.exitCode(), 0, null);
+            return new Outcome(o.exitCode());
         }
     }
 
@@ -223,16 +267,22 @@ public final class SparkGrid {
         Grid grid = command.grid(Device.cpu()).build();
         GridLayout layout = grid.layout();
         long start = System.nanoTime();
-        UnitTask task = new UnitTask(a, conf, mirror, setting(FAIL_FIRST_ATTEMPT_OF, ""), lease);
         String before = fingerprint(folder.local().resolve("run.json"));
         boolean hadRecords = Files.isDirectory(layout.records());
         try (GridSession session = grid.open()) {
-            if (!folder.direct() && (before == null ? hadRecords : !before.equals(fingerprint(folder.local().resolve("run.json"))))) {
+            boolean forced = !folder.direct()
+                    && (before == null ? hadRecords : !before.equals(fingerprint(folder.local().resolve("run.json"))));
+            // first: a unit of a driver still working here checks run.json before each file it
+            // pushes, so that nothing of its run lands in the cleared folder
+            folder.push("run.json");
+            if (forced) {
                 // a forced run cleared only the local copy: clear the folder itself too, or the old
                 // run's unit files would count as done and its records as this run's
                 clearForced(folder, layout);
             }
-            folder.push("run.json");
+            String run = fingerprint(folder.local().resolve("run.json"));
+            UnitTask task = new UnitTask(a, conf, mirror, setting(FAIL_FIRST_ATTEMPT_OF, ""), lease,
+                    attemptsAllowed(spark.getConf()), run);
             GridPlan plan = session.plan();
             int skipped = 0;
             List<String> failures = new ArrayList<>();
@@ -249,10 +299,21 @@ public final class SparkGrid {
                     fine.add((FinetuningSweep) s);
                 }
             }
+            // a sweep with a unit that failed on every attempt waits for the next submit, as do the
+            // sweeps that need its encoder; every other sweep is written up
+            List<String> waiting = new ArrayList<>();
+            int finished = 0;
             runUnits(task, folder, layout, pre, "pre-finetuning");
+            checkSameRun(folder, run);
             for (PrefinetuningSweep s : pre) {
+                if (!unitsDone(folder, layout, s)) {
+                    waiting.add(s.id());
+                    noteMissing(folder, layout, s);
+                    continue;
+                }
                 finish(session, folder, layout, s, failures);
                 keepOnlyWinner(folder, layout, s);
+                finished++;
             }
             List<FinetuningSweep> ready = new ArrayList<>();
             for (FinetuningSweep s : fine) {
@@ -262,19 +323,31 @@ public final class SparkGrid {
                     session.finishClaimed(s);
                     folder.push(UnitFiles.relative(layout, layout.failure(s.id())));
                     failures.add(s.id() + ": " + failed.get());
+                    finished++;
+                } else if (!session.isReady(s)) {
+                    waiting.add(s.id());
                 } else {
                     ready.add(s);
                 }
             }
             runUnits(task, folder, layout, ready, "finetuning");
+            checkSameRun(folder, run);
             for (FinetuningSweep s : ready) {
+                if (!unitsDone(folder, layout, s)) {
+                    waiting.add(s.id());
+                    noteMissing(folder, layout, s);
+                    continue;
+                }
                 finish(session, folder, layout, s, failures);
                 folder.push(UnitFiles.relative(layout, layout.finetuningDetail(s)));
+                finished++;
             }
             GridReports.Written written = session.writeReports();
+            checkSameRun(folder, run);
             pushReports(folder);
-            GridSummary summary = new GridSummary(plan.missingTasks(), plan.settingNames(), pre.size() + fine.size(),
+            GridSummary summary = new GridSummary(plan.missingTasks(), plan.settingNames(), finished,
                     skipped, written, failures, session.dataReport(), SkippedSteps.collect(layout));
+            printFailedUnits(out, failedUnits, waiting);
             ReproduceCommand.printSummary(out, summary, (System.nanoTime() - start) / 1e9);
             out.println("results in " + folder.uri());
             return summary;
@@ -298,12 +371,46 @@ public final class SparkGrid {
         folder.deleteSiblings(".", "curves-", null);
     }
 
-    /** The fingerprint in a run manifest, its text when unreadable, or null when there is none. */
-    private static String fingerprint(Path runJson) throws IOException {
-        if (!Files.exists(runJson)) {
+    /**
+     * Refuses to write more into a folder whose {@code run.json} holds another run than the one this
+     * driver planned: another driver forced a new run there meanwhile (on a mirrored folder no lock
+     * makes it wait), and this driver's records, reports and {@code run.json} would land in that run.
+     *
+     * @param folder the output folder
+     * @param run the fingerprint this driver planned with
+     * @throws IllegalStateException naming the file, when it holds another run
+     * @throws IOException if it cannot be read
+     */
+    static void checkSameRun(GridFolder folder, String run) throws IOException {
+        String found = fingerprint(folder.read("run.json"));
+        if (!run.equals(found)) {
+            throw new IllegalStateException(folder.uri() + "/run.json: expected the run this driver planned, found "
+                    + (found == null ? "none" : "another run's settings") + " (another driver forced a new run in --out"
+                    + " meanwhile?); this driver writes nothing more there, so the results are that run's alone");
+        }
+    }
+
+    /**
+     * The fingerprint in a run manifest, its text when unreadable, or null when there is none.
+     *
+     * @param runJson the manifest
+     * @return the fingerprint as JSON text, or null
+     * @throws IOException if it cannot be read
+     */
+    static String fingerprint(Path runJson) throws IOException {
+        return Files.exists(runJson) ? fingerprint(Files.readString(runJson)) : null;
+    }
+
+    /**
+     * The fingerprint in a run manifest's text, the text itself when unreadable, or null without one.
+     *
+     * @param text the manifest's text, or null
+     * @return the fingerprint as JSON text, or null
+     */
+    static String fingerprint(String text) {
+        if (text == null) {
             return null;
         }
-        String text = Files.readString(runJson);
         try {
             return String.valueOf(JsonParser.parseString(text).getAsJsonObject().get("fingerprint"));
         } catch (RuntimeException e) {
@@ -340,7 +447,79 @@ public final class SparkGrid {
         return local != null ? local : spark.getConf().get(key, otherwise);
     }
 
-    /** Runs the units of the sweeps whose files are not there yet, one Spark task each. */
+    /**
+     * How many attempts Spark makes of a task before it gives the task up, as its scheduler reads
+     * them: a {@code local[N,F]} master names F, {@code local} and {@code local[N]} allow one,
+     * every other master {@code spark.task.maxFailures} (default 4).
+     *
+     * @param conf the Spark configuration, with its master
+     * @return the attempts allowed, at least 1
+     */
+    static int attemptsAllowed(SparkConf conf) {
+        String master = conf.get("spark.master", "");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[([0-9]+|\\*)\\s*,\\s*([0-9]+)\\]").matcher(master);
+        if (m.matches()) {
+            return Math.max(1, Integer.parseInt(m.group(2)));
+        }
+        if (master.equals("local") || master.matches("local\\[([0-9]+|\\*)\\]")) {
+            return 1;
+        }
+        return Math.max(1, conf.getInt("spark.task.maxFailures", 4));
+    }
+
+    /**
+     * Adds to {@link #failedUnits} each unit of a sweep that has no done marker and no failure yet,
+     * so that no unit is left undone without a word and exit 0.
+     */
+    private void noteMissing(GridFolder folder, GridLayout layout, GridSweep sweep) throws IOException {
+        for (GridUnit u : sweep.units()) {
+            if (!folder.exists(UnitFiles.doneMarker(layout, u)) && failedUnits.stream().noneMatch(f -> f.unit().equals(u.id()))) {
+                failedUnits.add(new FailedUnit(u.id(), 0, "its task ended, but " + UnitFiles.doneMarker(layout, u)
+                        + " is not in the folder", ""));
+            }
+        }
+    }
+
+    /** Whether every unit of a sweep has its done marker in the folder itself. */
+    private static boolean unitsDone(GridFolder folder, GridLayout layout, GridSweep sweep) throws IOException {
+        for (GridUnit u : sweep.units()) {
+            if (!folder.exists(UnitFiles.doneMarker(layout, u))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The one line a submit ends with when units failed on every attempt Spark allows: each unit,
+     * its attempts, where the last ran and its error, and how to run them again.
+     */
+    static String failedUnitsLine(List<FailedUnit> failed, String out) {
+        String units = failed.size() == 1 ? failed.get(0).describe()
+                : failed.size() + " units failed on every attempt Spark allows: "
+                        + String.join("; ", failed.stream().map(FailedUnit::describe).toList());
+        return units + "; the executor logs have each attempt's error. The sweeps whose units are all done are written"
+                + " up in " + out + "; fix the cause and submit again with the same options: only the missing units run";
+    }
+
+    /** The failed units and the sweeps that wait for them, before the summary's tables. */
+    private static void printFailedUnits(PrintStream out, List<FailedUnit> failed, List<String> waiting) {
+        if (failed.isEmpty() && waiting.isEmpty()) {
+            return;
+        }
+        out.println(Counts.counted(failed.size(), "unit") + " failed on every attempt Spark allows; submit again to run "
+                + (failed.size() == 1 ? "it" : "them") + " (only the missing units run):");
+        failed.forEach(f -> out.println("  " + f.describe()));
+        out.println(Counts.counted(waiting.size(), "sweep") + " not written up, waiting for them: "
+                + String.join(", ", waiting));
+    }
+
+    /**
+     * Runs the units of the sweeps whose files are not there yet, one Spark task each. A unit that
+     * fails on every attempt Spark allows is added to {@link #failedUnits}, and the stage goes on;
+     * a stage Spark aborted nonetheless (an executor lost on each attempt, a JVM error, a job
+     * cancelled) adds every unit it left without its files.
+     */
     private void runUnits(UnitTask task, GridFolder folder, GridLayout layout, List<? extends GridSweep> sweeps,
             String stage) throws IOException {
         List<String> ids = new ArrayList<>();
@@ -356,8 +535,71 @@ public final class SparkGrid {
         }
         LOG.info("{}: {} units on Spark", stage, ids.size());
         spark.setJobDescription("prefine " + stage + ": " + ids.size() + " units");
-        List<String> done = spark.parallelize(ids, ids.size()).map(task).collect();
-        unitsRun += done.size();
+        List<UnitTask.Result> results;
+        try {
+            results = spark.parallelize(ids, ids.size()).map(task).collect();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            if (!(e instanceof SparkException)) {
+                throw e;
+            }
+            // Scala declares nothing: a stage Spark aborted surfaces here; write up what is done
+            LOG.error("{}: Spark aborted the stage; the sweeps whose units are done are written up", stage, e);
+            failedUnits.addAll(aborted(ids, firstLine(e), folder, layout, sweeps));
+            return;
+        }
+        for (UnitTask.Result r : results) {
+            if (r.failure() == null) {
+                unitsRun++;
+            } else {
+                failedUnits.add(r.failure());
+            }
+        }
+    }
+
+    /**
+     * The units a stage Spark aborted left without their files: the task Spark's message names
+     * ({@code Task N in stage S failed K times, most recent failure: ...}, N the unit's place, as
+     * each unit is its own partition) with its attempts and error, the others as cut off with it.
+     */
+    static List<FailedUnit> aborted(List<String> ids, String message, GridFolder folder, GridLayout layout,
+            List<? extends GridSweep> sweeps) throws IOException {
+        Optional<FailedUnit> named = namedByAbort(message, ids);
+        List<FailedUnit> failed = new ArrayList<>();
+        for (GridSweep s : sweeps) {
+            for (GridUnit u : s.units()) {
+                if (ids.contains(u.id()) && !folder.exists(UnitFiles.doneMarker(layout, u))) {
+                    failed.add(named.filter(f -> f.unit().equals(u.id())).orElseGet(() -> new FailedUnit(u.id(), 0,
+                            "not finished: Spark aborted its stage" + named.map(f -> " when unit " + f.unit() + " failed")
+                                    .orElse(" (" + message + ")"), "")));
+                }
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * The unit an abort message of Spark's names ({@code Task N in stage S failed K times, most
+     * recent failure: ...}), N its place in the stage's units, as each unit is its own partition.
+     *
+     * @param message the first line of Spark's message
+     * @param ids the stage's units, in partition order
+     * @return the unit with the attempts and the last error, or empty when the message names none
+     */
+    static Optional<FailedUnit> namedByAbort(String message, List<String> ids) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile(".*?Task ([0-9]{1,9}) in stage \\S+ failed ([0-9]{1,9}) times?, most recent failure: (.*)")
+                .matcher(message);
+        if (!m.matches() || Integer.parseInt(m.group(1)) >= ids.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FailedUnit(ids.get(Integer.parseInt(m.group(1))), Integer.parseInt(m.group(2)), m.group(3),
+                ""));
+    }
+
+    private static String firstLine(Exception e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
     }
 
     /**

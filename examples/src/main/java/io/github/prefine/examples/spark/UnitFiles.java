@@ -42,8 +42,9 @@ final class UnitFiles {
     }
 
     /**
-     * Pushes what the unit wrote, its done marker last, then drops the unit's pushed checkpoints,
-     * asking the fence before each file and before the deletion.
+     * Pushes what the unit wrote, its done marker last, then drops the unit's pushed checkpoints
+     * and the temp files that earlier attempts' pushes, cut off, left of the unit's files, asking
+     * the fence before each file and before the deletions.
      */
     static void push(GridFolder out, GridLayout layout, GridUnit unit, GridFolder.Fence fence) throws IOException {
         if (unit instanceof PrefinetuningUnit p) {
@@ -51,10 +52,14 @@ final class UnitFiles {
             out.push(relative(layout, layout.trainLoss(p)), fence);
         }
         out.push(doneMarker(layout, unit), fence);
+        fence.check();
         if (unit instanceof PrefinetuningUnit p) {
             // the encoder and history are what later steps need; the resume state is not
-            fence.check();
             out.delete(relative(layout, layout.checkpoints(p)));
+            out.deleteTemps(relative(layout, layout.learningRateDir(p)), ".");
+        } else {
+            Path trial = layout.finetuningTrial((FinetuningUnit) unit);
+            out.deleteTemps(relative(layout, trial.getParent()), "." + trial.getFileName() + ".");
         }
     }
 

@@ -45,11 +45,18 @@ import org.slf4j.LoggerFactory;
  * mirrored folder the unit's lease in the folder itself ({@link UnitLease}) does the same across
  * executors, and an attempt whose lease expired and was taken over pushes nothing more.
  *
+ * <p>A unit that fails on the last attempt Spark allows ({@code spark.task.maxFailures}, or the
+ * count a {@code local[N,F]} master names) is not thrown to Spark, which would abort the stage and
+ * with it the driver's write-up of every other sweep: the attempt returns the failure ({@link
+ * Result#failure}) and the driver reports it, finishes the sweeps whose units are all done and
+ * leaves the unit to the next submit. Errors of the JVM itself ({@link VirtualMachineError}) are
+ * thrown as ever.
+ *
  * <p>Units of one executor run one at a time: the PyTorch engine's random generator, which dropout
  * draws from, is process-wide, and a unit's results are reproducible only if no other unit reseeds
  * it meanwhile. Give each executor one GPU.
  */
-final class UnitTask implements Function<String, String> {
+final class UnitTask implements Function<String, UnitTask.Result> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(UnitTask.class);
     /** One unit at a time per executor JVM, for the process-wide random generator. */
@@ -60,6 +67,16 @@ final class UnitTask implements Function<String, String> {
     private final boolean mirror;
     private final String failFirstAttemptOf;
     private final UnitLease.Timing lease;
+    private final int attemptsAllowed;
+    private final String run;
+
+    /**
+     * What an attempt of a unit gives the driver.
+     *
+     * @param unit the unit's id
+     * @param failure how the unit failed on the last attempt Spark allows, or null when it is done
+     */
+    record Result(String unit, SparkGrid.FailedUnit failure) implements java.io.Serializable {}
 
     /**
      * @param args the command line, with the URIs of the folders
@@ -68,23 +85,43 @@ final class UnitTask implements Function<String, String> {
      * @param failFirstAttemptOf a unit id whose first attempt is killed after its first checkpoint
      *     (the fault-injection hook of the tests), or empty
      * @param lease heartbeat and expiry of a unit's lease on a mirrored folder
+     * @param attemptsAllowed how many attempts Spark makes of a task ({@link SparkGrid#attemptsAllowed})
+     * @param run the fingerprint of the run the driver planned, as its {@code run.json} holds it
+     *     ({@link SparkGrid#fingerprint}): a unit of a folder that holds another run by now trains
+     *     and pushes nothing
      */
-    UnitTask(SparkArgs args, HadoopConf conf, boolean mirror, String failFirstAttemptOf, UnitLease.Timing lease) {
+    UnitTask(SparkArgs args, HadoopConf conf, boolean mirror, String failFirstAttemptOf, UnitLease.Timing lease,
+            int attemptsAllowed, String run) {
         this.args = args;
         this.conf = conf;
         this.mirror = mirror;
         this.failFirstAttemptOf = failFirstAttemptOf;
         this.lease = lease;
+        this.attemptsAllowed = attemptsAllowed;
+        this.run = run;
     }
 
     @Override
-    public String call(String unitId) throws Exception {
-        synchronized (ENGINE) {
-            return run(unitId);
+    public Result call(String unitId) throws Exception {
+        TaskContext ctx = TaskContext.get();
+        try {
+            synchronized (ENGINE) {
+                run(unitId);
+            }
+            return new Result(unitId, null);
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError || ctx == null || ctx.attemptNumber() + 1 < attemptsAllowed) {
+                throw e;
+            }
+            // thrown, it would abort the stage, and the driver would write up none of its sweeps
+            LOG.error("unit {} failed on its last attempt ({} of {} Spark allows); the driver reports it and goes on",
+                    unitId, ctx.attemptNumber() + 1, attemptsAllowed, e);
+            return new Result(unitId, new SparkGrid.FailedUnit(unitId, ctx.attemptNumber() + 1,
+                    io.github.prefine.examples.cli.CliErrors.oneLine(e.toString()), owner(ctx)));
         }
     }
 
-    private String run(String unitId) throws Exception {
+    private void run(String unitId) throws Exception {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -96,6 +133,7 @@ final class UnitTask implements Function<String, String> {
         GridFolder out = folders.out();
         Path data = folders.data();
         out.pull("run.json");
+        checkSameRun(out, SparkGrid.fingerprint(out.local().resolve("run.json")));
         boolean kill = ctx != null && ctx.attemptNumber() == 0 && unitId.equals(failFirstAttemptOf);
         watchNext = ctx != null && ctx.attemptNumber() > 0 && unitId.equals(failFirstAttemptOf);
         Worker w = worker(out, data, ctx);
@@ -131,7 +169,6 @@ final class UnitTask implements Function<String, String> {
         Device device = w.device();
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("unit {} done on {} in {} s", unitId, device, Math.round(seconds));
-        return unitId;
     }
 
     /**
@@ -157,11 +194,31 @@ final class UnitTask implements Function<String, String> {
             return;
         }
         try (UnitLease l = claimed.get()) {
+            // another driver may force a new run in the folder meanwhile: nothing of this one goes there
+            GridFolder.Fence fence = () -> {
+                l.check();
+                checkSameRun(out, SparkGrid.fingerprint(out.read("run.json")));
+            };
             held = l;
+            heldFence = fence;
             w.session().run(unit);
-            UnitFiles.push(out, layout, unit, l::check);
+            UnitFiles.push(out, layout, unit, fence);
         } finally {
             held = null;
+            heldFence = null;
+        }
+    }
+
+    /**
+     * Refuses to go on with a unit of a folder whose {@code run.json} holds another run than the
+     * one the driver planned: a second driver forced a new run there (a mirrored folder has no
+     * lock that a forced run waits for), and this unit's files would count as that run's.
+     */
+    private void checkSameRun(GridFolder out, String found) throws UnitLease.LostLeaseException {
+        if (!run.equals(found)) {
+            throw new UnitLease.LostLeaseException(out.uri() + "/run.json: expected the run this driver planned, found "
+                    + (found == null ? "none" : "another run's settings") + " (another driver forced a new run in --out"
+                    + " meanwhile?); this attempt trains and pushes nothing into it");
         }
     }
 
@@ -189,6 +246,8 @@ final class UnitTask implements Function<String, String> {
     private static Worker worker;
     /** The lease of the mirrored unit this executor is running, or null. */
     private static volatile UnitLease held;
+    /** What the mirrored unit this executor is running checks before each file it pushes, or null. */
+    private static volatile GridFolder.Fence heldFence;
     /** Whether the unit about to run is the test hook's victim. */
     private static boolean killNext;
     /** Whether the unit about to run is the retry of the test hook's victim. */
@@ -282,9 +341,9 @@ final class UnitTask implements Function<String, String> {
 
         @Override
         public void onCheckpoint(Path dir, int epochsDone) {
-            UnitLease l = held;
+            GridFolder.Fence fence = heldFence;
             try {
-                UnitFiles.pushCheckpoint(out, dir, l == null ? GridFolder.Fence.NONE : l::check);
+                UnitFiles.pushCheckpoint(out, dir, fence == null ? GridFolder.Fence.NONE : fence);
             } catch (UnitLease.LostLeaseException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             } catch (IOException e) {

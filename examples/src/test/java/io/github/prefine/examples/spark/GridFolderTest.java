@@ -75,6 +75,47 @@ class GridFolderTest {
         assertTrue(out.exists("prefinetune/Only-SL/lr-1e-03/history.json"));
     }
 
+    /**
+     * A pull gives the local copy what the folder holds now: a file deleted there since an earlier
+     * pull (a failure marker or a lost checkpoint's pointer the user deleted to run the work again)
+     * is deleted from the copy too. A driver or executor that outlives one submit (an embedded Spark
+     * context, an executor's unit retried) kept it, and so still saw the sweep failed or the
+     * checkpoint named.
+     */
+    @Test
+    void aPullDeletesFromTheLocalCopyWhatTheFolderNoLongerHolds() throws IOException {
+        Path remote = dir.resolve("pulled");
+        List<String> files = List.of("records/run-Baseline-cb-seed1.failed", "records/run-Baseline-cb-seed2.jsonl",
+                "prefinetune/Only-SL/lr-1e-03/checkpoints/LATEST", "prefinetune/Only-SL/lr-1e-03/train-loss.json",
+                "finetune/run-Baseline-cb-seed1/lr-1e-03.json");
+        for (String f : files) {
+            Files.createDirectories(remote.resolve(f).getParent());
+            Files.writeString(remote.resolve(f), "pulled");
+        }
+        GridFolder out = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("mirrors"));
+        out.pull("records");
+        out.pull("prefinetune/Only-SL/lr-1e-03");
+        out.pull("finetune/run-Baseline-cb-seed1/lr-1e-03.json");
+        for (String f : files) {
+            assertTrue(Files.exists(out.local().resolve(f)), f + " is pulled");
+        }
+        Files.delete(remote.resolve("records/run-Baseline-cb-seed1.failed"));
+        Files.delete(remote.resolve("prefinetune/Only-SL/lr-1e-03/checkpoints/LATEST"));
+        Files.delete(remote.resolve("finetune/run-Baseline-cb-seed1/lr-1e-03.json"));
+        out.pull("records");
+        out.pull("prefinetune/Only-SL/lr-1e-03");
+        out.pull("finetune/run-Baseline-cb-seed1/lr-1e-03.json");
+        assertFalse(Files.exists(out.local().resolve("records/run-Baseline-cb-seed1.failed")));
+        assertFalse(Files.exists(out.local().resolve("prefinetune/Only-SL/lr-1e-03/checkpoints/LATEST")));
+        assertFalse(Files.exists(out.local().resolve("finetune/run-Baseline-cb-seed1/lr-1e-03.json")));
+        assertEquals("pulled", Files.readString(out.local().resolve("records/run-Baseline-cb-seed2.jsonl")));
+        assertEquals("pulled", Files.readString(out.local().resolve("prefinetune/Only-SL/lr-1e-03/train-loss.json")));
+        // a folder gone from the folder goes from the copy
+        io.github.prefine.core.checkpoint.AtomicFiles.deleteTree(remote.resolve("prefinetune"));
+        out.pull("prefinetune/Only-SL/lr-1e-03");
+        assertFalse(Files.exists(out.local().resolve("prefinetune/Only-SL/lr-1e-03")));
+    }
+
     @Test
     void aForcedRunClearsAMirroredFolderOfWhatALocalForcedRunClears() throws IOException {
         Path remote = dir.resolve("forced");

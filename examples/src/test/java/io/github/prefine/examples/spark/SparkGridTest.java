@@ -159,6 +159,83 @@ class SparkGridTest {
     }
 
     /**
+     * A unit that fails on every attempt Spark allows (here its checkpoint pointer names a checkpoint
+     * that is not there, as a store that lost it leaves it) no longer keeps the stage's other sweeps
+     * from being written up: their records, results and tables are there, the failed unit is named
+     * with its attempts and last error, its sweep and the sweeps that need its encoder wait, and the
+     * next submit runs only the units that are missing, to the local run's records.
+     */
+    @Test
+    void aUnitFailingEveryAttemptLeavesTheOtherSweepsWrittenUpAndTheNextSubmitRunsOnlyWhatIsMissing() throws IOException {
+        Path out = dir.resolve("failed-unit").toAbsolutePath();
+        String[] argv = with(DEMO, "--out", out.toUri().toString());
+        SparkArgs args = SparkArgs.parse(argv);
+        String id = "prefinetune-SL+QA+C-lr-1e-03";
+        io.github.prefine.core.grid.PrefinetuningUnit unit;
+        Path latest;
+        int waiting;
+        try (GridSession driver = args.local(out, null).grid(Device.cpu()).build().open()) {
+            unit = driver.plan().units().stream().filter(u -> u.id().equals(id))
+                    .map(io.github.prefine.core.grid.PrefinetuningUnit.class::cast).findFirst().orElseThrow();
+            latest = args.local(out, null).grid(Device.cpu()).build().layout().checkpoints(unit)
+                    .resolve(io.github.prefine.core.train.internal.CheckpointStore.LATEST);
+            waiting = (int) driver.plan().units().stream()
+                    .filter(u -> u instanceof FinetuningUnit f && f.setting().equals(unit.setting())).count();
+        }
+        assertTrue(waiting > 0, "finetuning units need the setting's encoder");
+        Files.createDirectories(latest.getParent());
+        Files.writeString(latest, "ckpt-lost\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        SparkGrid.Outcome first;
+        spark.setLocalProperty(SparkGrid.MIRROR, "always");
+        try {
+            first = SparkGrid.run(spark, new PrintStream(summary, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), argv);
+        } finally {
+            spark.setLocalProperty(SparkGrid.MIRROR, null);
+        }
+        String line = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, first.exitCode(), line);
+        assertEquals(1, line.strip().lines().count(), "one line: " + line);
+        // local[2,2]: Spark allows each task two attempts
+        String missing = "names checkpoint 'ckpt-lost', which does not exist";
+        assertTrue(line.contains("unit " + id + " failed on all 2 attempts"), line);
+        assertTrue(line.contains(missing), "the last error: " + line);
+        assertTrue(line.contains("submit again"), "how to retry: " + line);
+        assertEquals(1, first.failedUnits().size(), first.failedUnits().toString());
+        SparkGrid.FailedUnit failed = first.failedUnits().get(0);
+        assertEquals(id, failed.unit());
+        assertEquals(2, failed.attempts());
+        assertTrue(failed.lastError().contains(missing), failed.lastError());
+        assertTrue(summary.toString(StandardCharsets.UTF_8).contains(id), "the summary names the unit");
+        // every sweep but the failed unit's, and those that need its setting's encoder, as the local run wrote it
+        String setting = unit.setting().fileName();
+        Map<String, List<String>> written = new TreeMap<>(local);
+        written.keySet().removeIf(n -> n.startsWith("prefinetune-" + setting + ".") || n.startsWith("run-" + setting + "-"));
+        assertTrue(written.size() < local.size() && written.size() > 10, written.keySet().toString());
+        assertEquals(written, records(out));
+        for (String f : List.of("table1.csv", "table2.csv", "results.jsonl")) {
+            assertTrue(Files.exists(out.resolve(f)), f + " is written for the finished sweeps");
+        }
+        assertEquals(written.values().stream().mapToInt(List::size).sum(), Files.readAllLines(out.resolve("results.jsonl"))
+                .size(), "results.jsonl holds the written sweeps' records");
+        // the cause removed, the next submit runs only what is missing
+        Files.delete(latest);
+        Files.deleteIfExists(latest.resolveSibling("." + latest.getFileName() + ".crc"));
+        spark.setLocalProperty(SparkGrid.MIRROR, "always");
+        SparkGrid.Outcome again;
+        try {
+            again = submit(argv);
+        } finally {
+            spark.setLocalProperty(SparkGrid.MIRROR, null);
+        }
+        assertEquals(1 + waiting, again.unitsRun(), "the failed unit and the units that waited for its encoder");
+        assertEquals(List.of(), again.failedUnits());
+        assertEquals(local, records(out));
+    }
+
+    /**
      * A driver that died after the sweeps were done but before it wrote the reports (or in stage
      * two, after stage one) leaves a mirrored folder whose sweeps the next driver skips: that
      * driver starts with an empty local copy, yet its reports and summary must be the folder's,
@@ -226,7 +303,7 @@ class SparkGridTest {
         SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toString()));
         Grid grid = args.local(out, null).grid(Device.cpu()).build();
         List<FinetuningUnit> baseline = baselineUnits(args, out);
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT, 1, runOf(out));
         // builds the executor's grid and session, so that the unit below starts training at once
         task.call(baseline.get(0).id());
         FinetuningUnit unit = baseline.get(1);
@@ -234,7 +311,7 @@ class SparkGridTest {
         Process first = holdLock(grid.layout().lock(unit.id()));
         ExecutorService second = Executors.newSingleThreadExecutor();
         try {
-            Future<String> attempt = second.submit(() -> task.call(unit.id()));
+            Future<String> attempt = second.submit(() -> task.call(unit.id()).unit());
             Thread.sleep(3000);
             assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
             // the first attempt ends: its scores, then its lock goes with its process
@@ -257,7 +334,7 @@ class SparkGridTest {
         Path out = dir.resolve("leased").toAbsolutePath();
         SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toUri().toString()));
         List<FinetuningUnit> baseline = baselineUnits(args, out);
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), true, "", FAST_LEASE);
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), true, "", FAST_LEASE, 1, runOf(out));
         task.call(baseline.get(0).id());
         FinetuningUnit unit = baseline.get(1);
         Path trial = args.local(out, null).grid(Device.cpu()).build().layout().finetuningTrial(unit);
@@ -269,7 +346,7 @@ class SparkGridTest {
                 java.time.Duration.ofMinutes(1)).orElseThrow();
         ExecutorService second = Executors.newSingleThreadExecutor();
         try {
-            Future<String> attempt = second.submit(() -> task.call(unit.id()));
+            Future<String> attempt = second.submit(() -> task.call(unit.id()).unit());
             // longer than the expiry: a lease that beats is not taken over
             Thread.sleep(3000);
             assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
@@ -301,11 +378,16 @@ class SparkGridTest {
         holder.destroyForcibly();
         holder.waitFor();
         assertTrue(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "the lost attempt's lease");
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), true, "", FAST_LEASE);
-        assertEquals(unit.id(), task.call(unit.id()));
+        // it was killed while pushing its scores: their temp file is left beside them
+        Path cut = trial.resolveSibling("." + trial.getFileName() + ".k1ll3d.tmp");
+        Files.createDirectories(cut.getParent());
+        Files.writeString(cut, "{\"learningRate\":");
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), true, "", FAST_LEASE, 1, runOf(out));
+        assertEquals(unit.id(), task.call(unit.id()).unit());
         JsonObject scores = JsonParser.parseString(Files.readString(trial)).getAsJsonObject();
         assertTrue(scores.get("validation").getAsDouble() >= 0, "the retry trained the unit: " + scores);
         assertFalse(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "no lease is left behind");
+        assertFalse(Files.exists(cut), "the killed push's temp file is deleted once the unit is pushed");
     }
 
     @Test
@@ -315,13 +397,13 @@ class SparkGridTest {
         Path out = dir.resolve("featurized").toAbsolutePath();
         SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toString()));
         FinetuningUnit unit = baselineUnits(args, out).get(0);
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT, 1, runOf(out));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stderr = System.err;
         // the executor's bar writes to System.err as it is when the executor builds its grid, in this call
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(unit.id(), task.call(unit.id()));
+            assertEquals(unit.id(), task.call(unit.id()).unit());
         } finally {
             System.setErr(stderr);
         }
@@ -329,6 +411,44 @@ class SparkGridTest {
         String train = "featurize " + unit.target().name() + "/train [";
         assertTrue(lines.stream().anyMatch(l -> l.startsWith(train) && l.contains(" 100% ")),
                 "a finished bar for the target's training split: " + lines);
+    }
+
+    /** The fingerprint of the run in a folder, as its driver passes it to the units. */
+    private static String runOf(Path out) throws IOException {
+        return SparkGrid.fingerprint(out.resolve("run.json"));
+    }
+
+    /**
+     * A second driver that forces a new run in a mirrored folder (where no lock makes it wait for the
+     * first) replaces its {@code run.json}: a unit of the first driver then trains and pushes
+     * nothing, since its files would count as the new run's, and the first driver writes nothing
+     * more there.
+     */
+    @Test
+    void aMirroredUnitOfAFolderThatNowHoldsAnotherRunPushesNothing() throws Exception {
+        Path out = dir.resolve("replaced").toAbsolutePath();
+        SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toUri().toString()));
+        FinetuningUnit unit = baselineUnits(args, out).get(0);
+        String planned = runOf(out);
+        Path trial = args.local(out, null).grid(Device.cpu()).build().layout().finetuningTrial(unit);
+        // the second driver's run.json: other seeds
+        JsonObject manifest = JsonParser.parseString(Files.readString(out.resolve("run.json"))).getAsJsonObject();
+        manifest.getAsJsonObject("fingerprint").getAsJsonObject("grid").addProperty("seeds", "[7]");
+        Files.writeString(out.resolve("run.json"), manifest.toString());
+        Files.deleteIfExists(out.resolve(".run.json.crc"));
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), true, "", FAST_LEASE, 1, planned);
+        Exception e = assertThrows(Exception.class, () -> task.call(unit.id()));
+        assertTrue(e.getMessage().contains("run.json: expected the run this driver planned, found another run's settings"),
+                e.getMessage());
+        assertFalse(Files.exists(trial), "the unit's scores were pushed into the other run");
+        assertFalse(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "no lease is left behind");
+        // the first driver, too, checks before it writes its records, reports and run.json there
+        GridFolder folder = GridFolder.open(out.toUri().toString(), spark.hadoopConfiguration(), true,
+                dir.resolve("replaced-driver"));
+        IllegalStateException d = assertThrows(IllegalStateException.class, () -> SparkGrid.checkSameRun(folder, planned));
+        assertTrue(d.getMessage().contains("run.json: expected the run this driver planned, found another run's settings"),
+                d.getMessage());
+        SparkGrid.checkSameRun(folder, runOf(out));
     }
 
     /** A finetuning unit's scores as its first attempt wrote them, with values no training gives. */
@@ -357,7 +477,7 @@ class SparkGridTest {
             unit = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
                     .map(FinetuningUnit.class::cast).findFirst().orElseThrow();
         }
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT, 1, runOf(out));
         Process stuck = holdLock(grid.layout().lock(unit.id()));
         try {
             long start = System.nanoTime();
