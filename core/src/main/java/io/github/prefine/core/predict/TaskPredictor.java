@@ -558,7 +558,7 @@ public final class TaskPredictor {
         }
         for (int k = 0; k < c.size(); k++) {
             if (c.get(k) == null || c.get(k).isBlank()) {
-                throw refused(i, "choice " + k + " is " + (c.get(k) == null ? "null" : "empty")
+                throw refused(i, "choice " + k + " is " + blankness(c.get(k))
                         + "; expected a non-empty choice");
             }
             wellFormed(c.get(k), "choice " + k, i);
@@ -608,10 +608,14 @@ public final class TaskPredictor {
         };
     }
 
+    /** What a refused blank input is, so that "   " is not called empty. */
+    private static String blankness(String s) {
+        return s == null ? "null" : s.isEmpty() ? "empty" : "only whitespace";
+    }
+
     private String text(String s, String what, int index) {
         if (s == null || s.isBlank()) {
-            throw refused(index, "the " + what + " is " + (s == null ? "null" : "empty") + "; expected a non-empty "
-                    + what);
+            throw refused(index, "the " + what + " is " + blankness(s) + "; expected a non-empty " + what);
         }
         return wellFormed(s, "the " + what, index);
     }

@@ -129,7 +129,11 @@ class FinetunedModelErrorsTest {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
             IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
                     () -> model.predictor("topic").classify(List.of("john", " ")));
-            assertEquals("predictor: task topic: input 1: the text is empty; expected a non-empty text", text.getMessage());
+            assertEquals("predictor: task topic: input 1: the text is only whitespace; expected a non-empty text",
+                    text.getMessage());
+            assertEquals("predictor: task topic: input 0: the text is empty; expected a non-empty text",
+                    assertThrows(IllegalArgumentException.class, () -> model.predictor("topic").classify(List.of("")))
+                            .getMessage());
             IllegalArgumentException sentence = assertThrows(IllegalArgumentException.class,
                     () -> model.predictor("ner").tag(List.of(List.of())));
             assertEquals("predictor: task ner: input 0: the sentence has no words; expected at least one word",
