@@ -51,7 +51,8 @@ public final class FinetunedModel implements AutoCloseable {
      * folder {@link ModelExport} wrote, whose tokenizer file is read as it is.
      */
     private final HfTokenizerConfig.Source hfTokenizer;
-    private boolean closed;
+    // volatile: a predictor checks it on entry without the lock, not to wait on another's forward pass
+    private volatile boolean closed;
 
     private FinetunedModel(Path dir, ModelManifest manifest, MultiHeadModel model, SubwordTokenizer tokenizer,
             HfTokenizerConfig.Source hfTokenizer) {
@@ -483,10 +484,13 @@ public final class FinetunedModel implements AutoCloseable {
                 + manifest.taskNames());
     }
 
-    /** Refuses work once closed; called under this object's lock by the predictors. */
-    synchronized void checkOpen() {
+    /**
+     * Refuses work once closed: by the predictors under this object's lock before each forward
+     * pass, where {@link #close} cannot intervene, and on entry to each call without it.
+     */
+    void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("model " + dir + ": already closed");
+            throw new IllegalStateException("model " + dir + ": already closed; its predictors work while it is open");
         }
     }
 

@@ -590,6 +590,8 @@ public final class TaskPredictor {
     }
 
     private void requireFormat(String expected, String method) {
+        // before featurizing: a closed model's tokenizer would refuse first, naming only itself
+        owner.checkOpen();
         boolean either = takesTextsAndPairs() && (expected.equals("text") || expected.equals("text-pair"));
         if (!either && !task.format().label().equals(expected)) {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()

@@ -124,6 +124,30 @@ class FinetunedModelErrorsTest {
         }
     }
 
+    /**
+     * A server shutting down closes the model while a request still holds a predictor: the call
+     * names the closed model, not the tokenizer it would meet first ("tokenizer is closed").
+     */
+    @Test
+    void aPredictorOfAClosedModelSaysTheModelIsClosed() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FinetunedModel model = FinetunedModel.load(saved, m);
+            TaskPredictor topic = model.predictor("topic");
+            TaskPredictor ner = model.predictor("ner");
+            TaskPredictor qa = model.predictor("qa");
+            model.close();
+            String expected = "model " + saved + ": already closed; its predictors work while it is open";
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> topic.classify(List.of("john"))).getMessage());
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> ner.tag(List.of(List.of("john")))).getMessage());
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> qa.answer(List.of("who?"), List.of("john"))).getMessage());
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> model.predictor("topic")).getMessage());
+        }
+    }
+
     @Test
     void refusesEmptyTextsSentencesAndWordsNamingTheInput() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
