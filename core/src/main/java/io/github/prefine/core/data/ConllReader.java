@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * mid-file is caught. Tags are checked against the declared {@link FileTagScheme}, and IOB1 and IO are
  * converted to IOB2. In an IOB2 or BIOES file an {@code I-} tag that opens an entity is kept as
  * written and flagged at its line ({@link #I_OPENS_ENTITY}): many of them mean an IOB1 file read
- * with the wrong scheme.
+ * with the wrong scheme. Comment lines before a sentence (CoNLL-U's {@code # sent_id = 1}) are
+ * passed over with {@link Builder#optCommentPrefix}.
  *
  * <p>Example ids are {@code file:line} of the sentence's first token. Immutable and thread-safe.
  */
@@ -63,12 +64,18 @@ public final class ConllReader implements DatasetReader<TokenExample> {
      * of them say the file is IOB1 ({@link FileTagScheme#IOB1} converts them).
      */
     public static final String I_OPENS_ENTITY = "I- tag opening an entity";
+    /**
+     * Cleaning kind ({@link ReadReport#cleaned}): a line starting with the comment prefix ({@link
+     * Builder#optCommentPrefix}) before a sentence's first token, passed over.
+     */
+    public static final String COMMENT_LINE_PASSED_OVER = "comment line passed over";
 
     private final Separator separator;
     private final int tokenColumn;
     private final int tagColumn;
     private final int columns;
     private final FileTagScheme scheme;
+    private final String commentPrefix;
 
     private ConllReader(Builder b) {
         this.separator = b.separator;
@@ -76,6 +83,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         this.tagColumn = b.tagColumn;
         this.columns = b.columns;
         this.scheme = b.scheme;
+        this.commentPrefix = b.commentPrefix;
     }
 
     /**
@@ -99,6 +107,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         b.tagColumn = tagColumn;
         b.columns = columns;
         b.scheme = scheme;
+        b.commentPrefix = commentPrefix;
         return b;
     }
 
@@ -130,6 +139,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         int sentences = 0;
         int bomsInside = 0;
         int converted = 0;
+        int comments = 0;
         // one instance per distinct token and tag: a file repeats a few tags and a vocabulary of
         // words hundreds of thousands of times, and the examples keep them for the task's lifetime
         Map<String, String> canonical = new HashMap<>();
@@ -175,6 +185,11 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                         defect = null;
                         continue;
                     }
+                    if (commentPrefix != null && firstLine < 0 && defect == null && text != null
+                            && text.startsWith(commentPrefix)) {
+                        comments++;
+                        continue;
+                    }
                     if (text == null) {
                         // lenient only: strict mode threw while decoding
                         defect = defect == null ? Defects.invalidUtf8(line) : defect;
@@ -194,7 +209,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                         if (expectedColumns < 2 || Math.max(tokenColumn, tagColumn) >= expectedColumns
                                 || Math.min(tokenColumn, tagColumn) < -expectedColumns) {
                             defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                                    fieldsNeeded(), String.valueOf(fields.length));
+                                    fieldsNeeded(), fields.length + commentHint(text));
                             expectedColumns = 0;
                             continue;
                         }
@@ -211,7 +226,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                     if (fields.length != expectedColumns) {
                         defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
                                 expectedColumns + " " + sepName() + " fields" + columnNames(expectedColumns),
-                                String.valueOf(fields.length));
+                                fields.length + commentHint(text));
                         continue;
                     }
                     String token = fields[index(tokenColumn, fields.length)];
@@ -238,6 +253,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
             }
         }
         report.clean(ReadReport.BOM_INSIDE, bomsInside);
+        report.clean(COMMENT_LINE_PASSED_OVER, comments);
         if (converted > 0) {
             for (int i = 0; i < converted; i++) {
                 report.repair(CONVERTED_TO_IOB2);
@@ -319,6 +335,18 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         return out.toArray(new String[0]);
     }
 
+    /**
+     * Names {@link Builder#optCommentPrefix} for a line of the wrong width that starts with
+     * {@code #}, the comment mark of CoNLL-U and MultiCoNER files, when no prefix is set.
+     */
+    private String commentHint(String text) {
+        if (commentPrefix != null || !text.startsWith("#")) {
+            return "";
+        }
+        return " (a line starting with '#': if it is a comment, optCommentPrefix(\"#\") passes over such lines"
+                + " before a sentence)";
+    }
+
     private String sepName() {
         return separator == Separator.TAB ? "tab-separated" : "whitespace-separated";
     }
@@ -352,6 +380,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         private int tagColumn = -1;
         private int columns = 0;
         private FileTagScheme scheme = FileTagScheme.IOB2;
+        private String commentPrefix;
 
         private Builder() {}
 
@@ -407,6 +436,30 @@ public final class ConllReader implements DatasetReader<TokenExample> {
          */
         public Builder optScheme(FileTagScheme scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        /**
+         * Passes over comment lines: a line that starts with {@code prefix} before a sentence's
+         * first token (CoNLL-U's {@code # sent_id = 1} and {@code # text = ...}, MultiCoNER's
+         * {@code # id ...}), counted as {@link #COMMENT_LINE_PASSED_OVER}. Inside a sentence such a
+         * line is a token line, as a token {@code #} is in a tweet; so a sentence whose first token
+         * starts with the prefix would be taken for a comment: give the longest prefix the
+         * comments share ({@code "# id "} rather than {@code "#"}) where tokens can start with it.
+         *
+         * @param prefix what a comment line starts with, not empty; default none (every line is
+         *     a token line, a blank line or a {@code -DOCSTART-} line)
+         * @return this builder
+         * @throws IllegalArgumentException if the prefix is empty or starts with whitespace
+         */
+        public Builder optCommentPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isEmpty() || Character.isWhitespace(prefix.charAt(0))) {
+                // an empty prefix would pass over every sentence; a blank one, lines that end sentences
+                throw new IllegalArgumentException("comment prefix must be non-empty and start with a visible"
+                        + " character, found '" + prefix + "'");
+            }
+            this.commentPrefix = prefix;
             return this;
         }
 

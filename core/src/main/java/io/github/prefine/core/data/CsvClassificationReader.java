@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * default) fields are named by the header row; without one by {@link Builder#optColumnNames}. Every
  * record must have as many fields as the header. Texts and label are filled from templates such as
  * {@code "{review}"}, as {@link TsvClassificationReader} fills them; a byte-order mark at the file
- * start (Excel's "CSV UTF-8") is removed and counted.
+ * start (Excel's "CSV UTF-8") is removed and counted, and so is Excel's delimiter line, a bare
+ * {@code sep=;} first line naming this reader's delimiter ({@link #SEP_LINE_PASSED_OVER}; one naming
+ * another delimiter is refused with the delimiter to set).
  *
  * <p>Defects of a record (a wrong field count, text after a closing quote, a quote left open at the
  * end of the file) are thrown strictly and skipped and counted leniently, located at the line
@@ -61,6 +63,11 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
      * instead, as a TSV row is one line.
      */
     public static final String BLANK_LINE_PASSED_OVER = "blank line passed over";
+    /**
+     * Cleaning kind ({@link ReadReport#cleaned}): Excel's delimiter line, a bare {@code sep=;}
+     * (this reader's delimiter after {@code sep=}) as the file's first line, passed over.
+     */
+    public static final String SEP_LINE_PASSED_OVER = "Excel sep= line passed over";
 
     private final ColumnTable.Layout layout;
     private final char delimiter;
@@ -92,7 +99,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
             Csv csv = new Csv(doc, name, delimiter);
             try {
-                records(csv, doc, table);
+                records(csv, doc, table, report, name);
                 blankLines(name, csv, report);
             } catch (MalformedDatasetException e) {
                 if (!doc.failed() && name.endsWith(".gz")) {
@@ -121,9 +128,14 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     }
 
     /** Reads the header, if any, and every record after it. */
-    private void records(Csv csv, DocumentReader doc, ColumnTable table) throws IOException {
+    private void records(Csv csv, DocumentReader doc, ColumnTable table, ReadReport.Builder report, String name)
+            throws IOException {
         // a header that does not parse fails in both modes: the row after it is no header
         Csv.Row row = layout.header() ? csv.next() : next(csv, doc, table);
+        if (row != null && isSepLine(row, name)) {
+            report.clean(SEP_LINE_PASSED_OVER, 1);
+            row = layout.header() ? csv.next() : next(csv, doc, table);
+        }
         if (row == null) {
             return;
         }
@@ -137,6 +149,35 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         for (; row != null; row = next(csv, doc, table)) {
             table.row(row.line(), row.fields());
         }
+    }
+
+    /**
+     * Tells Excel's delimiter line, a bare {@code sep=X} as the file's first line, which Excel reads
+     * as the delimiter and does not show: under this reader's delimiter it splits into {@code
+     * "sep="} and an empty field, and it is passed over. A bare {@code sep=} naming another
+     * delimiter is one field here and refused in both modes, naming the delimiter to set; a quoted
+     * {@code "sep=;"} is one field holding the delimiter, which Excel takes for a cell, and so is
+     * read as a header or a record.
+     */
+    private boolean isSepLine(Csv.Row row, String file) throws MalformedDatasetException {
+        List<String> f = row.fields();
+        if (row.line() != 1) {
+            return false;
+        }
+        if (f.size() == 2 && f.get(0).equals("sep=") && f.get(1).isEmpty()) {
+            return true;
+        }
+        if (f.size() == 1 && f.get(0).length() == 5 && f.get(0).startsWith("sep=") && f.get(0).charAt(4) != delimiter) {
+            char named = f.get(0).charAt(4);
+            if (named == '"' || named == '\r' || named == '\n') {
+                return false;
+            }
+            String set = named == '\t' ? "\\t" : String.valueOf(named);
+            throw new MalformedDatasetException(file, "1", "a header row or Excel's delimiter line 'sep="
+                    + delimiter + "'", "Excel's delimiter line '" + f.get(0) + "': the file is " + Csv.describe(named)
+                    + "-separated; set optDelimiter('" + set + "')");
+        }
+        return false;
     }
 
     /** The next record that reads; a record with malformed quoting is skipped leniently. */

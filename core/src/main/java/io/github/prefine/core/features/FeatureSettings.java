@@ -95,4 +95,19 @@ public record FeatureSettings(int maxLength, int qaMaxLength, int qaStride, int 
     public FeatureSettings withLengths(int maxLength, int qaMaxLength, int qaStride) {
         return new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, sampleSeed);
     }
+
+    /**
+     * Returns these settings with other example caps, the lengths and sample seed kept: a quick run
+     * on a sample of large tasks, {@code paper().withLengths(64, 64, 16).withExampleCaps(300, 100)},
+     * as {@code reproduce}'s {@code --max-train-examples} and {@code --max-eval-examples} cap them.
+     *
+     * @param maxTrainExamples keep at most this many training examples of each task, a seeded
+     *     sample (0 keeps all)
+     * @param maxEvalExamples keep at most this many validation and test examples (0 keeps all)
+     * @return the settings
+     * @throws IllegalArgumentException if a cap is negative
+     */
+    public FeatureSettings withExampleCaps(int maxTrainExamples, int maxEvalExamples) {
+        return new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, sampleSeed);
+    }
 }

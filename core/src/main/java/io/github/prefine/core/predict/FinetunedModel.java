@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A finetuned model loaded from a folder that {@link ModelExport} wrote ({@link #load}) or from a
@@ -32,7 +34,9 @@ import java.util.OptionalInt;
  * tokenizer.json}, the latter as HF rebuilds it is held in memory, never written to disk.
  *
  * <p>Thread-safe: predictors of any of its tasks may be used from several threads; their forward
- * passes take turns on this object. Closing while another thread predicts is a caller error.
+ * passes take turns on this object. {@link #close} waits for the calls under way on other threads to
+ * finish, and refuses the calls that start after it, so that a server can close the model at
+ * shutdown while requests are still being predicted.
  */
 public final class FinetunedModel implements AutoCloseable {
     private final Path dir;
@@ -51,7 +55,10 @@ public final class FinetunedModel implements AutoCloseable {
      * folder {@link ModelExport} wrote, whose tokenizer file is read as it is.
      */
     private final HfTokenizerConfig.Source hfTokenizer;
-    private boolean closed;
+    // volatile: a predictor checks it on entry without the lock, not to wait on another's forward pass
+    private volatile boolean closed;
+    /** Held shared by each predictor call, exclusively by close: a call under way keeps the tokenizer and arrays. */
+    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
 
     private FinetunedModel(Path dir, ModelManifest manifest, MultiHeadModel model, SubwordTokenizer tokenizer,
             HfTokenizerConfig.Source hfTokenizer) {
@@ -483,23 +490,55 @@ public final class FinetunedModel implements AutoCloseable {
                 + manifest.taskNames());
     }
 
-    /** Refuses work once closed; called under this object's lock by the predictors. */
-    synchronized void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("model " + dir + ": already closed");
+    /**
+     * Runs one predictor call while this model stays open: {@link #close} waits for calls under way
+     * to finish, and a call that starts after it is refused.
+     *
+     * @throws IllegalStateException if this model is closed
+     */
+    <T> T during(Supplier<T> call) {
+        calls.readLock().lock();
+        try {
+            checkOpen();
+            return call.get();
+        } finally {
+            calls.readLock().unlock();
         }
     }
 
-    /** Frees the model's parameters and the native tokenizer; later calls do nothing. */
+    /**
+     * Refuses work once closed: by the predictors under this object's lock before each forward
+     * pass, and on entry to each call.
+     */
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("model " + dir + ": already closed; its predictors work while it is open");
+        }
+    }
+
+    /**
+     * Frees the model's parameters and the native tokenizer once the predictor calls under way on
+     * other threads have finished (a server's shutdown lets its requests end); calls that start
+     * later are refused. Later calls of this method do nothing. Not to be called from inside a
+     * predictor call (its {@code onRefused} consumer), which it would wait for.
+     */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            try {
-                model.close();
-            } finally {
-                tokenizer.close();
+    public void close() {
+        // the write lock before this object's: a call under way takes this object's for each batch
+        calls.writeLock().lock();
+        try {
+            synchronized (this) {
+                if (!closed) {
+                    closed = true;
+                    try {
+                        model.close();
+                    } finally {
+                        tokenizer.close();
+                    }
+                }
             }
+        } finally {
+            calls.writeLock().unlock();
         }
     }
 }

@@ -43,4 +43,21 @@ public record TagPrediction(List<String> words, List<String> tags, List<Span> en
             throw new IllegalArgumentException("wordsCut must be in [0, " + words.size() + "], found " + wordsCut);
         }
     }
+
+    /**
+     * Returns an entity's words joined by single spaces, as the {@code predict} command writes an
+     * entity's {@code text}: the words as given, so their spacing in a raw text is the caller's to
+     * keep.
+     *
+     * @param entity one of {@link #entities()}, or any span over these words
+     * @return the words from {@code entity.start()} to {@code entity.end()} (exclusive)
+     * @throws IllegalArgumentException if the span lies outside the words or is empty
+     */
+    public String entityText(Span entity) {
+        if (entity.start() < 0 || entity.end() > words.size() || entity.start() >= entity.end()) {
+            throw new IllegalArgumentException("span [" + entity.start() + ", " + entity.end() + ") is outside the"
+                    + " sentence's " + words.size() + " words");
+        }
+        return String.join(" ", words.subList(entity.start(), entity.end()));
+    }
 }

@@ -70,7 +70,9 @@ import java.util.function.Consumer;
  * instead, where HF would classify it: it is far likelier a missing field than an input.
  *
  * <p><b>Native memory.</b> Owns none: each batch's arrays live in a sub-manager of the model's
- * manager that is closed before the next batch. A predictor is valid while its model is open.
+ * manager that is closed before the next batch. A predictor is valid while its model is open; a
+ * call under way keeps it open ({@link FinetunedModel#close} waits for it), and a call after the
+ * close is refused.
  *
  * <p>Thread-safe: featurization runs in parallel, and the model runs one batch at a time, locked
  * on the {@link FinetunedModel}, which predictors of all its tasks share.
@@ -248,14 +250,16 @@ public final class TaskPredictor {
      * @throws IllegalStateException if the model is closed
      */
     public List<LabelPrediction> classify(List<String> texts, Consumer<? super RefusedInputException> onRefused) {
-        Objects.requireNonNull(texts, "texts");
-        requireFormat("text", "classify(texts)");
-        AdmittedInputs in = new AdmittedInputs(texts.size(), onRefused);
-        for (int i = 0; i < texts.size(); i++) {
-            int k = i;
-            in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), null, null));
-        }
-        return labels(in);
+        return owner.during(() -> {
+            Objects.requireNonNull(texts, "texts");
+            requireFormat("text", "classify(texts)");
+            AdmittedInputs in = new AdmittedInputs(texts.size(), onRefused);
+            for (int i = 0; i < texts.size(); i++) {
+                int k = i;
+                in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), null, null));
+            }
+            return labels(in);
+        });
     }
 
     /**
@@ -288,19 +292,21 @@ public final class TaskPredictor {
      */
     public List<LabelPrediction> classifyPairs(List<String> texts, List<String> pairs,
             Consumer<? super RefusedInputException> onRefused) {
-        Objects.requireNonNull(texts, "texts");
-        Objects.requireNonNull(pairs, "pairs");
-        requireFormat("text-pair", "classifyPairs(texts, pairs)");
-        if (texts.size() != pairs.size()) {
-            throw new IllegalArgumentException("predictor: task " + task.name() + ": " + texts.size() + " texts but "
-                    + pairs.size() + " pairs");
-        }
-        AdmittedInputs in = new AdmittedInputs(texts.size(), onRefused);
-        for (int i = 0; i < texts.size(); i++) {
-            int k = i;
-            in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), text(pairs.get(k), "pair", k), null));
-        }
-        return labels(in);
+        return owner.during(() -> {
+            Objects.requireNonNull(texts, "texts");
+            Objects.requireNonNull(pairs, "pairs");
+            requireFormat("text-pair", "classifyPairs(texts, pairs)");
+            if (texts.size() != pairs.size()) {
+                throw new IllegalArgumentException("predictor: task " + task.name() + ": " + texts.size() + " texts but "
+                        + pairs.size() + " pairs");
+            }
+            AdmittedInputs in = new AdmittedInputs(texts.size(), onRefused);
+            for (int i = 0; i < texts.size(); i++) {
+                int k = i;
+                in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), text(pairs.get(k), "pair", k), null));
+            }
+            return labels(in);
+        });
     }
 
     /**
@@ -333,42 +339,44 @@ public final class TaskPredictor {
      */
     public List<TagPrediction> tag(List<? extends List<String>> sentences,
             Consumer<? super RefusedInputException> onRefused) {
-        Objects.requireNonNull(sentences, "sentences");
-        requireFormat("token", "tag(sentences of words)");
-        AdmittedInputs in = new AdmittedInputs(sentences.size(), onRefused);
-        for (int i = 0; i < sentences.size(); i++) {
-            List<String> words = Objects.requireNonNull(sentences.get(i), "sentence " + i);
-            int k = i;
-            in.add(k, () -> sentence(words, k));
-        }
-        TagPrediction[] out = new TagPrediction[sentences.size()];
-        if (in.examples.isEmpty()) {
-            return Arrays.asList(out);
-        }
-        Features f = in.featurize(task, tokenizer);
-        BatchedForward.Logits lg = forward.run(f, false);
-        List<List<String>> tags = ((TokenClassification) task.format()).predictedTags(f, in.examples, task.labels(),
-                lg.logits(), lg.width());
-        List<List<Span>> bySentence = new ArrayList<>();
-        for (int i = 0; i < in.examples.size(); i++) {
-            bySentence.add(new ArrayList<>());
-        }
-        for (Span s : SpanExtractor.lenient(prefixed(tags))) {
-            bySentence.get(s.sentence()).add(s);
-        }
-        // a sentence is one row: the words its row lacks past maxLength are tagged O unread
-        int[] cut = new int[in.examples.size()];
-        TokenClassificationFeatures rows = (TokenClassificationFeatures) f;
-        for (int r = 0; r < f.size(); r++) {
-            int first = rows.firstCutWord(r);
-            cut[f.exampleIndex(r)] = first < 0 ? 0 : sentences.get(in.input(f.exampleIndex(r))).size() - first;
-        }
-        for (int e = 0; e < in.examples.size(); e++) {
-            if (!in.refusedByFeaturizer(e)) {
-                out[in.input(e)] = new TagPrediction(sentences.get(in.input(e)), tags.get(e), bySentence.get(e), cut[e]);
+        return owner.during(() -> {
+            Objects.requireNonNull(sentences, "sentences");
+            requireFormat("token", "tag(sentences of words)");
+            AdmittedInputs in = new AdmittedInputs(sentences.size(), onRefused);
+            for (int i = 0; i < sentences.size(); i++) {
+                List<String> words = Objects.requireNonNull(sentences.get(i), "sentence " + i);
+                int k = i;
+                in.add(k, () -> sentence(words, k));
             }
-        }
-        return Arrays.asList(out);
+            TagPrediction[] out = new TagPrediction[sentences.size()];
+            if (in.examples.isEmpty()) {
+                return Arrays.asList(out);
+            }
+            Features f = in.featurize(task, tokenizer);
+            BatchedForward.Logits lg = forward.run(f, false);
+            List<List<String>> tags = ((TokenClassification) task.format()).predictedTags(f, in.examples, task.labels(),
+                    lg.logits(), lg.width());
+            List<List<Span>> bySentence = new ArrayList<>();
+            for (int i = 0; i < in.examples.size(); i++) {
+                bySentence.add(new ArrayList<>());
+            }
+            for (Span s : SpanExtractor.lenient(prefixed(tags))) {
+                bySentence.get(s.sentence()).add(s);
+            }
+            // a sentence is one row: the words its row lacks past maxLength are tagged O unread
+            int[] cut = new int[in.examples.size()];
+            TokenClassificationFeatures rows = (TokenClassificationFeatures) f;
+            for (int r = 0; r < f.size(); r++) {
+                int first = rows.firstCutWord(r);
+                cut[f.exampleIndex(r)] = first < 0 ? 0 : sentences.get(in.input(f.exampleIndex(r))).size() - first;
+            }
+            for (int e = 0; e < in.examples.size(); e++) {
+                if (!in.refusedByFeaturizer(e)) {
+                    out[in.input(e)] = new TagPrediction(sentences.get(in.input(e)), tags.get(e), bySentence.get(e), cut[e]);
+                }
+            }
+            return Arrays.asList(out);
+        });
     }
 
     /**
@@ -446,32 +454,34 @@ public final class TaskPredictor {
      */
     public List<QaAnswer> answer(List<String> questions, List<String> contexts,
             Consumer<? super RefusedInputException> onRefused) {
-        Objects.requireNonNull(questions, "questions");
-        Objects.requireNonNull(contexts, "contexts");
-        requireFormat("qa", "answer(questions, contexts)");
-        if (questions.size() != contexts.size()) {
-            throw new IllegalArgumentException("predictor: task " + task.name() + ": " + questions.size()
-                    + " questions but " + contexts.size() + " contexts");
-        }
-        AdmittedInputs in = new AdmittedInputs(questions.size(), onRefused);
-        for (int i = 0; i < questions.size(); i++) {
-            int k = i;
-            in.add(k, () -> new QaExample(id(k), text(questions.get(k), "question", k),
-                    text(contexts.get(k), "context", k), List.of()));
-        }
-        QaAnswer[] out = new QaAnswer[questions.size()];
-        if (in.examples.isEmpty()) {
-            return Arrays.asList(out);
-        }
-        Features f = in.featurize(task, tokenizer);
-        BatchedForward.Logits lg = forward.run(f, false);
-        List<QaAnswer> answers = ((ExtractiveQa) task.format()).answers(f, in.examples, lg.logits(), qaPostProcessor);
-        for (int e = 0; e < answers.size(); e++) {
-            if (!in.refusedByFeaturizer(e)) {
-                out[in.input(e)] = answers.get(e);
+        return owner.during(() -> {
+            Objects.requireNonNull(questions, "questions");
+            Objects.requireNonNull(contexts, "contexts");
+            requireFormat("qa", "answer(questions, contexts)");
+            if (questions.size() != contexts.size()) {
+                throw new IllegalArgumentException("predictor: task " + task.name() + ": " + questions.size()
+                        + " questions but " + contexts.size() + " contexts");
             }
-        }
-        return Arrays.asList(out);
+            AdmittedInputs in = new AdmittedInputs(questions.size(), onRefused);
+            for (int i = 0; i < questions.size(); i++) {
+                int k = i;
+                in.add(k, () -> new QaExample(id(k), text(questions.get(k), "question", k),
+                        text(contexts.get(k), "context", k), List.of()));
+            }
+            QaAnswer[] out = new QaAnswer[questions.size()];
+            if (in.examples.isEmpty()) {
+                return Arrays.asList(out);
+            }
+            Features f = in.featurize(task, tokenizer);
+            BatchedForward.Logits lg = forward.run(f, false);
+            List<QaAnswer> answers = ((ExtractiveQa) task.format()).answers(f, in.examples, lg.logits(), qaPostProcessor);
+            for (int e = 0; e < answers.size(); e++) {
+                if (!in.refusedByFeaturizer(e)) {
+                    out[in.input(e)] = answers.get(e);
+                }
+            }
+            return Arrays.asList(out);
+        });
     }
 
     /**
@@ -512,37 +522,39 @@ public final class TaskPredictor {
      */
     public List<ChoicePrediction> choose(List<String> premises, List<String> questions,
             List<? extends List<String>> choices, Consumer<? super RefusedInputException> onRefused) {
-        Objects.requireNonNull(premises, "premises");
-        Objects.requireNonNull(questions, "questions");
-        Objects.requireNonNull(choices, "choices");
-        requireFormat("choice", "choose(premises, questions, choices)");
-        if (premises.size() != questions.size() || premises.size() != choices.size()) {
-            throw new IllegalArgumentException("predictor: task " + task.name() + ": " + premises.size() + " premises, "
-                    + questions.size() + " questions and " + choices.size() + " choice lists; expected as many of each");
-        }
-        AdmittedInputs in = new AdmittedInputs(premises.size(), onRefused);
-        for (int i = 0; i < premises.size(); i++) {
-            List<String> c = Objects.requireNonNull(choices.get(i), "choices " + i);
-            int k = i;
-            in.add(k, () -> premise(premises.get(k), questions.get(k), c, k));
-        }
-        ChoicePrediction[] out = new ChoicePrediction[premises.size()];
-        if (in.examples.isEmpty()) {
-            return Arrays.asList(out);
-        }
-        Features f = in.featurize(task, tokenizer);
-        BatchedForward.Logits lg = forward.run(f, true);
-        // each entry is read over its own length: with any choice count, the questions' counts differ
-        List<Integer> chosen = MultipleChoice.predictedChoices(f, in.examples, lg.logits());
-        for (int u = 0; u < f.size(); u++) {
-            int e = f.exampleIndex(u);
-            List<Double> p = new ArrayList<>(lg.probabilities().get(u).length);
-            for (float v : lg.probabilities().get(u)) {
-                p.add((double) v);
+        return owner.during(() -> {
+            Objects.requireNonNull(premises, "premises");
+            Objects.requireNonNull(questions, "questions");
+            Objects.requireNonNull(choices, "choices");
+            requireFormat("choice", "choose(premises, questions, choices)");
+            if (premises.size() != questions.size() || premises.size() != choices.size()) {
+                throw new IllegalArgumentException("predictor: task " + task.name() + ": " + premises.size() + " premises, "
+                        + questions.size() + " questions and " + choices.size() + " choice lists; expected as many of each");
             }
-            out[in.input(e)] = new ChoicePrediction(chosen.get(e), p);
-        }
-        return Arrays.asList(out);
+            AdmittedInputs in = new AdmittedInputs(premises.size(), onRefused);
+            for (int i = 0; i < premises.size(); i++) {
+                List<String> c = Objects.requireNonNull(choices.get(i), "choices " + i);
+                int k = i;
+                in.add(k, () -> premise(premises.get(k), questions.get(k), c, k));
+            }
+            ChoicePrediction[] out = new ChoicePrediction[premises.size()];
+            if (in.examples.isEmpty()) {
+                return Arrays.asList(out);
+            }
+            Features f = in.featurize(task, tokenizer);
+            BatchedForward.Logits lg = forward.run(f, true);
+            // each entry is read over its own length: with any choice count, the questions' counts differ
+            List<Integer> chosen = MultipleChoice.predictedChoices(f, in.examples, lg.logits());
+            for (int u = 0; u < f.size(); u++) {
+                int e = f.exampleIndex(u);
+                List<Double> p = new ArrayList<>(lg.probabilities().get(u).length);
+                for (float v : lg.probabilities().get(u)) {
+                    p.add((double) v);
+                }
+                out[in.input(e)] = new ChoicePrediction(chosen.get(e), p);
+            }
+            return Arrays.asList(out);
+        });
     }
 
     /** A premise's example, its question and choices checked. */
@@ -558,7 +570,7 @@ public final class TaskPredictor {
         }
         for (int k = 0; k < c.size(); k++) {
             if (c.get(k) == null || c.get(k).isBlank()) {
-                throw refused(i, "choice " + k + " is " + (c.get(k) == null ? "null" : "empty")
+                throw refused(i, "choice " + k + " is " + blankness(c.get(k))
                         + "; expected a non-empty choice");
             }
             wellFormed(c.get(k), "choice " + k, i);
@@ -608,10 +620,14 @@ public final class TaskPredictor {
         };
     }
 
+    /** What a refused blank input is, so that "   " is not called empty. */
+    private static String blankness(String s) {
+        return s == null ? "null" : s.isEmpty() ? "empty" : "only whitespace";
+    }
+
     private String text(String s, String what, int index) {
         if (s == null || s.isBlank()) {
-            throw refused(index, "the " + what + " is " + (s == null ? "null" : "empty") + "; expected a non-empty "
-                    + what);
+            throw refused(index, "the " + what + " is " + blankness(s) + "; expected a non-empty " + what);
         }
         return wellFormed(s, "the " + what, index);
     }

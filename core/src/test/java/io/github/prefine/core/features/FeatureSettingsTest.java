@@ -38,4 +38,13 @@ class FeatureSettingsTest {
                 () -> FeatureSettings.paper().withLengths(64, 64, 64));
         assertEquals("feature settings: qaStride must be in (0, qaMaxLength), found 64", e.getMessage());
     }
+
+    @Test
+    void withExampleCapsChangesTheCapsAndKeepsTheLengthsAndSeed() {
+        FeatureSettings small = FeatureSettings.paper().withLengths(64, 64, 16);
+        assertEquals(new FeatureSettings(64, 64, 16, 300, 100, 1L), small.withExampleCaps(300, 100));
+        assertEquals(new FeatureSettings(64, 64, 16, 0, 0, 1L), small.withExampleCaps(300, 100).withExampleCaps(0, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small.withExampleCaps(-1, 0));
+        assertEquals("feature settings: example caps must be >= 0, found -1 and 0", e.getMessage());
+    }
 }

@@ -124,12 +124,40 @@ class FinetunedModelErrorsTest {
         }
     }
 
+    /**
+     * A server shutting down closes the model while a request still holds a predictor: the call
+     * names the closed model, not the tokenizer it would meet first ("tokenizer is closed").
+     */
+    @Test
+    void aPredictorOfAClosedModelSaysTheModelIsClosed() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FinetunedModel model = FinetunedModel.load(saved, m);
+            TaskPredictor topic = model.predictor("topic");
+            TaskPredictor ner = model.predictor("ner");
+            TaskPredictor qa = model.predictor("qa");
+            model.close();
+            String expected = "model " + saved + ": already closed; its predictors work while it is open";
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> topic.classify(List.of("john"))).getMessage());
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> ner.tag(List.of(List.of("john")))).getMessage());
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> qa.answer(List.of("who?"), List.of("john"))).getMessage());
+            assertEquals(expected, assertThrows(IllegalStateException.class,
+                    () -> model.predictor("topic")).getMessage());
+        }
+    }
+
     @Test
     void refusesEmptyTextsSentencesAndWordsNamingTheInput() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
             IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
                     () -> model.predictor("topic").classify(List.of("john", " ")));
-            assertEquals("predictor: task topic: input 1: the text is empty; expected a non-empty text", text.getMessage());
+            assertEquals("predictor: task topic: input 1: the text is only whitespace; expected a non-empty text",
+                    text.getMessage());
+            assertEquals("predictor: task topic: input 0: the text is empty; expected a non-empty text",
+                    assertThrows(IllegalArgumentException.class, () -> model.predictor("topic").classify(List.of("")))
+                            .getMessage());
             IllegalArgumentException sentence = assertThrows(IllegalArgumentException.class,
                     () -> model.predictor("ner").tag(List.of(List.of())));
             assertEquals("predictor: task ner: input 0: the sentence has no words; expected at least one word",

@@ -95,7 +95,7 @@ class TaskPredictorChoiceTest {
                 IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                         () -> loaded.predictor("copa").choose(List.of("john read paris"), List.of(""),
                                 List.of(List.of("paris", " "))));
-                assertEquals("predictor: task copa: input 0: choice 1 is empty; expected a non-empty choice",
+                assertEquals("predictor: task copa: input 0: choice 1 is only whitespace; expected a non-empty choice",
                         empty.getMessage());
             }
         }

@@ -30,7 +30,7 @@ class TaskPredictorRefusalsTest {
             List<RefusedInputException> refused = new ArrayList<>();
             List<LabelPrediction> got = topic.classify(texts, refused::add);
             assertEquals(List.of(1, 3), refused.stream().map(RefusedInputException::index).toList());
-            assertEquals("the text is empty; expected a non-empty text", refused.get(0).reason());
+            assertEquals("the text is only whitespace; expected a non-empty text", refused.get(0).reason());
             assertNull(got.get(1));
             assertNull(got.get(3));
             assertEquals(topic.classify(List.of(texts.get(0), texts.get(2), texts.get(4))),

@@ -13,8 +13,11 @@ package io.github.prefine.eval.qa;
  * @param window index of the window the answer came from, -1 when none
  * @param startToken start token in that window, -1 when none
  * @param endToken end token (inclusive) in that window, -1 when none
- * @param charStart first character in the context, -1 when none
- * @param charEnd character after the last (exclusive), -1 when none
+ * @param charStart first character in the context, a Java {@code char} (UTF-16) index as {@link
+ *     String#substring(int, int)} takes it, not a code point: an emoji before the answer counts 2;
+ *     -1 when none
+ * @param charEnd character after the last (exclusive), a {@code char} index as {@code charStart};
+ *     -1 when none
  */
 public record QaAnswer(String text, float score, int window, int startToken, int endToken, int charStart, int charEnd) {
 

@@ -645,7 +645,7 @@ public final class PredictCommand implements Callable<Integer> {
                         e.addProperty("type", s.type());
                         e.addProperty("start", s.start());
                         e.addProperty("end", s.end());
-                        e.addProperty("text", String.join(" ", p.words().subList(s.start(), s.end())));
+                        e.addProperty("text", p.entityText(s));
                         entities.add(e);
                     }
                     o.add("entities", entities);

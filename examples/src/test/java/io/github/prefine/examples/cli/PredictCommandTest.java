@@ -435,7 +435,8 @@ class PredictCommandTest {
         Path empty = input("empty.jsonl", "{\"question\": \"who?\", \"context\": \"john\"}",
                 "{\"question\": \"who?\", \"context\": \" \"}");
         assertEquals(2, cli.run("--model", saved.toString(), "--task", "qa", "--input", empty.toString()));
-        assertEquals("prefine predict: " + empty + ":2: the context is empty; expected a non-empty context", cli.err().strip());
+        assertEquals("prefine predict: " + empty + ":2: the context is only whitespace; expected a non-empty context",
+                cli.err().strip());
         cli.clear();
         Path json = input("broken.jsonl", "{\"text\": \"paris\"");
         assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", json.toString()));
@@ -493,7 +494,8 @@ class PredictCommandTest {
                 textLine(good.get(2)));
         cli.clear();
         assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", empty.toString()));
-        assertEquals("prefine predict: " + empty + ":3: the text is empty; expected a non-empty text", cli.err().strip());
+        assertEquals("prefine predict: " + empty + ":3: the text is only whitespace; expected a non-empty text",
+                cli.err().strip());
         assertEquals(labels(good.subList(0, 2)), lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
     }
 
@@ -528,7 +530,7 @@ class PredictCommandTest {
         assertEquals(expected.get(0), got.get(0).get("label").getAsString());
         assertTrue(got.get(1).get("error").getAsString().startsWith(mixed + ":2: not valid JSON ("), got.get(1).toString());
         assertEquals(expected.get(1), got.get(2).get("label").getAsString());
-        assertEquals(mixed + ":4: the text is empty; expected a non-empty text", got.get(3).get("error").getAsString());
+        assertEquals(mixed + ":4: the text is only whitespace; expected a non-empty text", got.get(3).get("error").getAsString());
         assertEquals(expected.get(2), got.get(4).get("label").getAsString());
         assertEquals("prefine predict: skipped 2 of 5 input lines (lines 2, 4); their output lines hold {\"error\": ...}",
                 cli.err().strip());
@@ -705,7 +707,7 @@ class PredictCommandTest {
                 "{\"text\": \"who wrote?\", \"pair\": \"   \"}");
         CliRunner cli = new CliRunner("predict");
         assertEquals(2, cli.run("--model", hf.toString(), "--input", f.toString()));
-        assertTrue(cli.err().contains(f + ":3: the pair is empty"), cli.err());
+        assertTrue(cli.err().contains(f + ":3: the pair is only whitespace"), cli.err());
         assertEquals(2, lines(cli.out()).size(), cli.out());
     }
 
@@ -725,8 +727,8 @@ class PredictCommandTest {
         assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString(), "--skip-bad"), cli.err());
         List<JsonObject> got = lines(cli.out());
         assertEquals(4, got.size(), cli.out());
-        assertTrue(got.get(1).get("error").getAsString().startsWith(f + ":2: the pair is empty"), got.get(1).toString());
-        assertTrue(got.get(2).get("error").getAsString().startsWith(f + ":3: the text is empty"), got.get(2).toString());
+        assertTrue(got.get(1).get("error").getAsString().startsWith(f + ":2: the pair is only whitespace"), got.get(1).toString());
+        assertTrue(got.get(2).get("error").getAsString().startsWith(f + ":3: the text is only whitespace"), got.get(2).toString());
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(hf, m)) {
             TaskPredictor p = model.predictor("text-classification");
             assertEquals(p.classify(List.of("john visited paris")).get(0).label(), got.get(0).get("label").getAsString());

@@ -1,0 +1,108 @@
+package io.github.prefine.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.prefine.core.testing.TestFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two conventions of files users bring that the readers met as defects: Excel's {@code sep=;}
+ * first line, which tells Excel the delimiter, and the {@code #} comment lines that CoNLL-U and
+ * MultiCoNER files put before each sentence. Expected examples are written out by hand from the
+ * files' text.
+ */
+class ExportConventionsTest {
+    @TempDir
+    Path dir;
+
+    private static final CsvClassificationReader SEMICOLON = CsvClassificationReader.builder().optDelimiter(';')
+            .setTextA("{subject}: {body}").optLabel("team").build();
+
+    @Test
+    void excelSepLineIsPassedOverAndCounted() throws IOException {
+        // Excel "CSV UTF-8" with the delimiter line a user adds so that Excel opens it split
+        Path f = TestFiles.write(dir, "t/tickets.csv", "\uFEFFsep=;\r\nid;subject;body;team\r\n"
+                + "T1;refund;\"a; b\";billing\r\nT2;crash;login error;tech\r\n");
+        for (Leniency leniency : Leniency.values()) {
+            ReadResult<TextExample> r = SEMICOLON.read(f, leniency);
+            assertEquals(List.of(new TextExample("t/tickets.csv:3", "refund: a; b", null, "billing"),
+                    new TextExample("t/tickets.csv:4", "crash: login error", null, "tech")), r.examples());
+            assertEquals(1, r.report().cleaned(CsvClassificationReader.SEP_LINE_PASSED_OVER));
+            assertEquals(0, r.report().totalSkipped());
+        }
+    }
+
+    @Test
+    void excelSepLineBeforeHeaderlessRowsIsPassedOver() throws IOException {
+        CsvClassificationReader reader = CsvClassificationReader.builder().optDelimiter(';')
+                .optColumnNames(List.of("id", "text", "label")).setTextA("{text}").optLabel("label").build();
+        Path f = TestFiles.write(dir, "t/rows.csv", "sep=;\n1;good film;pos\n");
+        assertEquals(List.of(new TextExample("t/rows.csv:2", "good film", null, "pos")), reader.read(f).examples());
+    }
+
+    @Test
+    void excelSepLineNamingAnotherDelimiterSaysWhichToSet() throws IOException {
+        Path f = TestFiles.write(dir, "t/comma.csv", "sep=,\nid,subject,body,team\nT1,refund,x,billing\n");
+        for (Leniency leniency : Leniency.values()) {
+            MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> SEMICOLON.read(f, leniency));
+            assertEquals("t/comma.csv:1: expected a header row or Excel's delimiter line 'sep=;', found Excel's"
+                    + " delimiter line 'sep=,': the file is comma-separated; set optDelimiter(',')", e.getMessage());
+        }
+    }
+
+    @Test
+    void quotedSepFieldIsAHeaderNotExcelsLine() throws IOException {
+        // Excel reads only a bare sep= line; a quoted one is a column name like any other
+        CsvClassificationReader reader = CsvClassificationReader.builder().optDelimiter(';')
+                .setTextA("{sep=;}").optLabel("label").build();
+        Path f = TestFiles.write(dir, "t/quoted.csv", "\"sep=;\";label\nhello;x\n");
+        assertEquals(List.of(new TextExample("t/quoted.csv:2", "hello", null, "x")), reader.read(f).examples());
+    }
+
+    private static final ConllReader CONLLU = ConllReader.builder().optSeparator(ConllReader.Separator.TAB)
+            .optTokenColumn(1).optTagColumn(4).optCommentPrefix("#").build();
+
+    @Test
+    void commentLinesBeforeSentencesArePassedOverAndCounted() throws IOException {
+        Path f = TestFiles.write(dir, "t/ner.conllu", "# sent_id = 1\n# text = Anna bought zorbel\n"
+                + "1\tAnna\tNN\tanna\tB-PER\n2\tbought\tVB\tbuy\tO\n3\tzorbel\tNN\tzorbel\tB-PROD\n\n"
+                + "# sent_id = 2\n1\tBob\tNN\tbob\tB-PER\n");
+        for (Leniency leniency : Leniency.values()) {
+            ReadResult<TokenExample> r = CONLLU.read(f, leniency);
+            assertEquals(List.of(new TokenExample("t/ner.conllu:3", List.of("Anna", "bought", "zorbel"),
+                            List.of("B-PER", "O", "B-PROD")),
+                    new TokenExample("t/ner.conllu:8", List.of("Bob"), List.of("B-PER"))), r.examples());
+            assertEquals(3, r.report().cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+            assertEquals(0, r.report().totalSkipped());
+        }
+    }
+
+    @Test
+    void aPrefixedLineInsideASentenceIsAToken() throws IOException {
+        // MultiCoNER-style: '# id ...' opens a sentence, and a '#' token inside one stays a token
+        ConllReader reader = ConllReader.builder().optCommentPrefix("# id ").build();
+        Path f = TestFiles.write(dir, "t/multiconer.txt", "# id 5f2 domain=en\nlove _ _ O\n# _ _ O\nparis _ _ B-LOC\n");
+        assertEquals(List.of(new TokenExample("t/multiconer.txt:2", List.of("love", "#", "paris"),
+                List.of("O", "O", "B-LOC"))), reader.read(f).examples());
+    }
+
+    @Test
+    void aCommentLineWithoutThePrefixSetNamesTheOption() {
+        ConllReader reader = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optColumns(5)
+                .optTokenColumn(1).optTagColumn(4).build();
+        Path f;
+        try {
+            f = TestFiles.write(dir, "t/plain.conllu", "# sent_id = 1\n1\tAnna\tNN\tanna\tB-PER\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> reader.read(f));
+        assertEquals("t/plain.conllu:1: expected 5 tab-separated fields, found 1 (a line starting with '#': if it is"
+                + " a comment, optCommentPrefix(\"#\") passes over such lines before a sentence)", e.getMessage());
+    }
+}
