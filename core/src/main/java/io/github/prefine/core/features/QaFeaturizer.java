@@ -22,7 +22,12 @@ import java.util.Optional;
  *
  * <p>A window's target is the token span of the first gold answer (less any leading or trailing
  * whitespace, no-break spaces included, as Python's {@code strip()} reads it) when that answer lies wholly inside the window's context, else position 0 ({@code
- * [CLS]}/{@code <s>}). The target search reads a context token as reaching past the characters
+ * [CLS]}/{@code <s>}). Two departures from {@code run_qa.py}'s search, whose targets there lie
+ * outside the answer: an answer starting in the window's last context token targets that token
+ * (the script's start search walks on over the closing separator's (0, 0) offset), and the end
+ * is never before the start (the script's end search stops on XLM-R's lone "▁" before the
+ * context's first word, which shares that word's first character, for an answer ending there).
+ * The target search reads a context token as reaching past the characters
  * right after it that no token covers and that are not whitespace (what the normalizer removed:
  * combining marks once accents are stripped, format and control characters, U+FFFD), so that an
  * answer ending in one targets its own word. The kept character span, which answers are decoded
@@ -409,6 +414,9 @@ public final class QaFeaturizer extends FeaturizerBase {
                     if (w.start(t) >= answer[1]) {
                         t--;
                     }
+                    // a token before the start sharing its span (XLM-R's lone "▁" takes the
+                    // context's first character) stopped the search: HF's end precedes its start there
+                    t = Math.max(t, s);
                     inSome = true;
                     // counted where the target's decoded text is not the answer's
                     boundaryInside |= w.start(s) != answer[0] || textEnds[t - cs] != answer[1];

@@ -147,6 +147,32 @@ class QaFeaturizerTest {
         }
     }
     /**
+     * XLM-R's Metaspace gives the lone "▁" it puts before the context the context's first
+     * character, the offsets of the token after it: in the fixtures' reference pair "Who visited
+     * Paris? ||| John Smith …", positions 15 ("▁") and 16 ("J") both span [0, 1). For the answer
+     * "J" at 0, {@code run_qa.py}'s end search walks back over both and ends at 15, before the start
+     * (16), a span no decoding can give. Ground truth: the reference tokens, by hand.
+     */
+    @Test
+    void theEndOfAnAnswerAtTheContextsStartIsNotBeforeItsStart() throws IOException {
+        String context = "John Smith visited Paris in May and then went to Berlin.";
+        try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
+            for (boolean fast : new boolean[] {true, false}) {
+                QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optFastPath(fast).build().featurize(List.of(
+                        new QaExample("j", "Who visited Paris?", context, List.of(new GoldAnswer("J", 0))),
+                        new QaExample("john", "Who visited Paris?", context, List.of(new GoldAnswer("John", 0)))));
+                assertEquals(15, f.contextStart(0), "fast path " + fast);
+                assertEquals(16, f.startPosition(0), "fast path " + fast);
+                assertEquals(16, f.endPosition(0), "fast path " + fast);
+                assertEquals("J", answerText(f, 0, context), "fast path " + fast);
+                // "John": 'J' 'o' 'h' 'n' at 16..19, the end search stops on 'n' as HF's does
+                assertEquals(16, f.startPosition(1), "fast path " + fast);
+                assertEquals(19, f.endPosition(1), "fast path " + fast);
+            }
+        }
+    }
+
+    /**
      * HF's {@code run_qa.py} strips a question with Python's {@code lstrip()}, whose whitespace
      * includes U+00A0, U+2007, U+202F and U+0085; Java's {@code stripLeading()} keeps them, and
      * XLM-R's NFKC turns the first three into a space that Metaspace makes a token of its own.
