@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
+import io.github.prefine.heads.Head;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -106,6 +107,22 @@ public final class PretrainedPooler {
     private static HostTensor floats(String name, HostTensor t, NDManager scratch) {
         try (NDArray a = HostTensors.toNDArray(t, scratch, DataType.FLOAT32)) {
             return HostTensor.ofFloats(name, t.shape(), a.toFloatArray());
+        }
+    }
+
+    /**
+     * Copies this pooler into a head that pools, as HF's {@code from_pretrained} starts it: the
+     * one way every new pooling head (of {@link io.github.prefine.core.model.MultiHeadModel} and of
+     * TaskEmb's probe) gets it, so no head made from the checkpoint is left with a random one.
+     *
+     * @param head an initialized head with a pooler ({@link Head#poolerPrefix()} present)
+     * @param manager a manager of the head's engine, for the float32 arrays of the copy (freed here)
+     * @throws IllegalStateException if the head has no pooler or is not initialized
+     */
+    public void copyInto(Head head, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            head.loadPooler(HostTensors.toNDArray(weight, scratch, DataType.FLOAT32),
+                    HostTensors.toNDArray(bias, scratch, DataType.FLOAT32));
         }
     }
 
