@@ -369,10 +369,11 @@ public final class EncoderCheckpoint {
                     "{}: {} tensors are not encoder parameters and were left for the caller (heads): {}",
                     source == null ? "tensors" : source.getFileName(), others.size(), others.keySet());
         }
-        PretrainedPooler pooler = PretrainedPooler.find(others, prefix, config.hiddenSize(), source, manager);
+        PretrainedPooler pooler;
         try {
+            pooler = PretrainedPooler.find(others, prefix, config.hiddenSize(), source, manager);
             assignAll(enc, slots, found, manager, dataType);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | MalformedCheckpointException e) {
             enc.close();
             throw e;
         }

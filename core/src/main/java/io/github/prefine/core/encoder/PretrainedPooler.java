@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
+import io.github.prefine.core.checkpoint.MalformedCheckpointException;
+import io.github.prefine.heads.Head;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -60,9 +62,11 @@ public final class PretrainedPooler {
      * @param source the checkpoint file, for messages; may be null
      * @param manager a manager of the engine, for the conversion to float32 (nothing stays in it)
      * @return the pooler, or null when the checkpoint has no usable {@code pooler.dense} weight and bias
+     * @throws MalformedCheckpointException if the pooler holds a NaN or infinite value, naming the
+     *     file and tensor, as {@link EncoderCheckpoint#load} refuses such an encoder tensor
      */
     static PretrainedPooler find(Map<String, HostTensor> others, String encoderPrefix, int hidden, Path source,
-            NDManager manager) {
+            NDManager manager) throws MalformedCheckpointException {
         String prefix = others.containsKey(encoderPrefix + WEIGHT) || others.containsKey(encoderPrefix + BIAS)
                 ? encoderPrefix : "";
         HostTensor w = others.get(prefix + WEIGHT);
@@ -82,9 +86,10 @@ public final class PretrainedPooler {
             LOG.warn("{}: {}; the pooler is not used, and new pooling heads draw theirs at random", file, problem);
             return null;
         }
+        Path where = source == null ? Path.of("tensors") : source;
         try (NDManager scratch = manager.newSubManager()) {
-            return new PretrainedPooler(floats(WEIGHT, w, scratch), floats(BIAS, b, scratch),
-                    file + " (" + prefix + "pooler.dense.*)");
+            return new PretrainedPooler(floats(WEIGHT, w, prefix + WEIGHT, where, scratch),
+                    floats(BIAS, b, prefix + BIAS, where, scratch), file + " (" + prefix + "pooler.dense.*)");
         }
     }
 
@@ -102,10 +107,34 @@ public final class PretrainedPooler {
         return null;
     }
 
-    /** A float32 heap copy under {@code name}: the read tensor may be a view of a mapped file. */
-    private static HostTensor floats(String name, HostTensor t, NDManager scratch) {
+    /**
+     * A float32 heap copy under {@code name}: the read tensor may be a view of a mapped file. A
+     * value that is NaN or infinite is refused as in the encoder's tensors: every pooling head
+     * copies it.
+     */
+    private static HostTensor floats(String name, HostTensor t, String key, Path where, NDManager scratch)
+            throws MalformedCheckpointException {
         try (NDArray a = HostTensors.toNDArray(t, scratch, DataType.FLOAT32)) {
+            if (!HostTensors.allFinite(a)) {
+                throw MalformedCheckpointException.nonFinite(where, key);
+            }
             return HostTensor.ofFloats(name, t.shape(), a.toFloatArray());
+        }
+    }
+
+    /**
+     * Copies this pooler into a head that pools, as HF's {@code from_pretrained} starts it: the
+     * one way every new pooling head (of {@link io.github.prefine.core.model.MultiHeadModel} and of
+     * TaskEmb's probe) gets it, so no head made from the checkpoint is left with a random one.
+     *
+     * @param head an initialized head with a pooler ({@link Head#poolerPrefix()} present)
+     * @param manager a manager of the head's engine, for the float32 arrays of the copy (freed here)
+     * @throws IllegalStateException if the head has no pooler or is not initialized
+     */
+    public void copyInto(Head head, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            head.loadPooler(HostTensors.toNDArray(weight, scratch, DataType.FLOAT32),
+                    HostTensors.toNDArray(bias, scratch, DataType.FLOAT32));
         }
     }
 

@@ -2,12 +2,10 @@ package io.github.prefine.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.PretrainedPooler;
 import io.github.prefine.core.encoder.TransformerEncoder;
@@ -126,10 +124,7 @@ public final class MultiHeadModel implements AutoCloseable {
             LOG.info("head {}: pooler {}.* initialized at random: the encoder's checkpoint has no pooler", task, key);
             return;
         }
-        try (NDManager scratch = manager.newSubManager()) {
-            h.loadPooler(HostTensors.toNDArray(pooler.weight(), scratch, DataType.FLOAT32),
-                    HostTensors.toNDArray(pooler.bias(), scratch, DataType.FLOAT32));
-        }
+        pooler.copyInto(h, manager);
         LOG.info("head {}: pooler {}.* copied from the pretrained pooler of {}", task, key, pooler.source());
     }
 

@@ -25,6 +25,7 @@ import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.train.BatchSource;
 import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.heads.Head;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       mean over tokens is what Vu et al. average. Each row weighs the same, so long QA contexts
  *       do not drown short sentences.
  *   <li><b>TaskEmb</b> ({@link #taskEmb}): a task head (the task format's head, {@link
- *       io.github.prefine.core.task.TaskFormat}) is trained for a few Adam steps on the frozen
+ *       io.github.prefine.core.task.TaskFormat}; a pooling one starts from the checkpoint's pooler where
+ *       it has one, as a new head of {@code MultiHeadModel} does) is trained for a few Adam steps on the frozen
  *       encoder's outputs of a seeded
  *       sample of training examples, then the diagonal empirical Fisher information of the
  *       encoder's last-layer outputs is accumulated over the same sample: for each example, the
@@ -184,7 +186,7 @@ public final class TaskEmbedder implements AutoCloseable {
         if (method == EmbeddingMethod.TEXT_EMB) {
             return "textemb/1;pool=mean;maxRows=" + maxTextRows + ";seed=" + seed + ";" + data;
         }
-        return String.format(Locale.ROOT, "taskemb/1;fisher=last-layer-outputs;examples=%d;headSteps=%d;headLr=%s;"
+        return String.format(Locale.ROOT, "taskemb/2;fisher=last-layer-outputs;examples=%d;headSteps=%d;headLr=%s;"
                 + "batch=%d;seed=%d;%s", fisherExamples, headSteps, Float.toString(headLearningRate), batchSize, seed, data);
     }
 
@@ -345,6 +347,10 @@ public final class TaskEmbedder implements AutoCloseable {
             // 2. a briefly trained head (Adam, no dropout) on those outputs
             TaskHead head = task.newHead(MultiHeadModel.headFamily(config.modelType()), rnd.nextLong());
             head.initialize(work, config.hiddenSize());
+            // a pooling head starts from the checkpoint's pooler, as MultiHeadModel's and HF's do
+            if (head.block() instanceof Head h && h.poolerPrefix().isPresent()) {
+                checkpoint.encoder().pretrainedPooler().ifPresent(p -> p.copyInto(h, work));
+            }
             trainHead(task.name(), head, work, cache);
             // 3. squared per-example gradients of the loss with respect to the outputs
             NDArray fisher = work.zeros(new Shape(config.hiddenSize()));

@@ -3,6 +3,7 @@ package io.github.prefine.core.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -14,6 +15,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.MalformedCheckpointException;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -169,6 +171,29 @@ class PretrainedPoolerTest {
         try (NDManager root = NDManager.newBaseManager()) {
             // logged at WARN; HF's from_pretrained draws a pooler it cannot load whole too
             assertTrue(EncoderCheckpoint.load(tmp, root).encoder().pretrainedPooler().isEmpty());
+        }
+    }
+
+    /**
+     * A pooler holding NaN is refused as the encoder's own tensors are: before poolers were copied
+     * it was never read, and copied it gave every pooling head NaN logits, which surfaced only as a
+     * non-finite loss at the first step, naming no file.
+     */
+    @Test
+    void aPoolerHoldingNaNIsRefusedNamingIt(@TempDir Path tmp) throws Exception {
+        Path checkpoint = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
+        Map<String, HostTensor> file = new java.util.TreeMap<>(tensors(checkpoint));
+        float[] bias = floats(file.get(BIAS));
+        bias[5] = Float.NaN;
+        file.put(BIAS, HostTensor.ofFloats(BIAS, file.get(BIAS).shape(), bias));
+        SafetensorsWriter.write(tmp.resolve(SafetensorsReader.MODEL_FILE), file.values());
+        Files.copy(checkpoint.resolve(EncoderCheckpoint.CONFIG_FILE), tmp.resolve(EncoderCheckpoint.CONFIG_FILE));
+        try (NDManager root = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class,
+                    () -> EncoderCheckpoint.load(tmp, root));
+            assertEquals(tmp.resolve(SafetensorsReader.MODEL_FILE) + ": tensor " + BIAS + " holds NaN or infinite"
+                    + " values, as a diverged run leaves them; use a checkpoint of a run that converged (for example"
+                    + " one trained at a lower learning rate)", e.getMessage());
         }
     }
 

@@ -14,12 +14,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.PretrainedPooler;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.grid.ProcessResources;
@@ -325,6 +329,34 @@ class TaskEmbedderTest {
             e[k] = (float) expected[k];
         }
         assertArrayEquals(e, got, 1e-4f * max(e));
+    }
+
+    /**
+     * TaskEmb's BERT sequence head starts from the checkpoint's pooler, as a pooling head of
+     * {@code MultiHeadModel} and HF's {@code BertForSequenceClassification.from_pretrained} do. With
+     * a pooler of zero weight, the pooled vector {@code tanh(W h_cls + b)} does not depend on the
+     * encoder's outputs, so every loss gradient with respect to them is zero and an untrained head's
+     * Fisher is zero: TaskEmb refuses it. A head whose pooler was a random draw gave a Fisher.
+     */
+    @Test
+    void taskEmbHeadStartsFromTheCheckpointsPooler(@TempDir Path dir) throws Exception {
+        Path withPooler = dir.resolve("enc-with-pooler");
+        Files.createDirectories(withPooler);
+        for (String f : List.of(EncoderCheckpoint.CONFIG_FILE, "tokenizer.json")) {
+            Files.copy(encoder.resolve(f), withPooler.resolve(f));
+        }
+        List<HostTensor> tensors = new ArrayList<>();
+        try (SafetensorsReader r = SafetensorsReader.open(encoder)) {
+            tensors.addAll(r.readAll().values());
+            tensors.add(HostTensor.ofFloats(PretrainedPooler.WEIGHT, new long[] {16, 16}, new float[16 * 16]));
+            tensors.add(HostTensor.ofFloats(PretrainedPooler.BIAS, new long[] {16}, new float[16]));
+            SafetensorsWriter.write(withPooler.resolve(SafetensorsReader.MODEL_FILE), tensors);
+        }
+        try (TaskEmbedder e = TaskEmbedder.builder().setManager(manager).setEncoder(withPooler).optHeadSteps(0)
+                .build()) {
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> e.taskEmb(classifier));
+            assertTrue(zero.getMessage().contains("the Fisher information is zero"), zero.getMessage());
+        }
     }
 
     @Test
