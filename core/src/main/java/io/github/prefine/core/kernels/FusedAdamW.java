@@ -39,11 +39,16 @@ public final class FusedAdamW {
               def forward(self: __torch__.FusedAdamW,
                 x: Tensor) -> Tensor:
                 return x
-            """ + adamw("adamw", "float") + adamw("adamw_tensor_lr", "Tensor"));
+            """ + adamw("adamw", "float", true) + adamw("adamw_tensor_lr", "Tensor", true)
+            + adamw("adamw_unskipped", "float", false) + adamw("adamw_tensor_lr_unskipped", "Tensor", false));
 
-    /** The update method, with the learning rate as a number or as a float32 scalar on the device. */
-    private static String adamw(String name, String lrType) {
-        return """
+    /**
+     * The update method, with the learning rate as a number or as a float32 scalar on the device;
+     * without {@code skips}, for steps that are never skipped (no loss scaling), it takes no
+     * {@code found_inf} and leaves out the step counts' correction, one operation fewer.
+     */
+    private static String adamw(String name, String lrType, boolean skips) {
+        String method = """
               def %s(self: __torch__.FusedAdamW,
                 decayed_params: List[Tensor],
                 decayed_grads: List[Tensor],
@@ -75,6 +80,13 @@ public final class FusedAdamW {
                 torch._foreach_sub_(counts, [found_inf for _ in counts])
                 return found_inf
             """.formatted(name, lrType);
+        if (skips) {
+            return method;
+        }
+        return method.replace(",\n    found_inf: Tensor)", ")")
+                .replace("found_inf=found_inf", "found_inf=None")
+                .replace("    torch._foreach_sub_(counts, [found_inf for _ in counts])\n", "")
+                .replace("return found_inf", "return grad_scale");
     }
 
     private final PtSymbolBlock module;
@@ -177,7 +189,8 @@ public final class FusedAdamW {
      * @param weightDecay the decoupled weight decay of {@code decayed}
      * @param eps added to the denominator
      * @param gradScale float32 scalar the gradients are divided by
-     * @param foundInf float32 scalar, 1 to leave everything as it is, else 0
+     * @param foundInf float32 scalar, 1 to leave everything as it is, else 0; or null for a step
+     *     that is never skipped (one operation fewer)
      */
     public void step(AdamLists decayed, AdamLists plain, List<NDArray> counts, double lr, double beta1,
             double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
@@ -198,7 +211,8 @@ public final class FusedAdamW {
      * @param weightDecay the decoupled weight decay of {@code decayed}
      * @param eps added to the denominator
      * @param gradScale float32 scalar the gradients are divided by
-     * @param foundInf float32 scalar, 1 to leave everything as it is, else 0
+     * @param foundInf float32 scalar, 1 to leave everything as it is, else 0; or null for a step
+     *     that is never skipped (one operation fewer)
      */
     public void step(AdamLists decayed, AdamLists plain, List<NDArray> counts, NDArray lr, double beta1,
             double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
@@ -208,14 +222,17 @@ public final class FusedAdamW {
 
     private void run(String method, AdamLists decayed, AdamLists plain, List<NDArray> counts, IValue lr,
             double beta1, double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
-        IValue[] args = {
+        List<IValue> args = new ArrayList<>(List.of(
             list(decayed.weights()), list(decayed.gradients()), list(decayed.firstMoments()),
             list(decayed.secondMoments()), list(decayed.steps()), list(plain.weights()), list(plain.gradients()),
             list(plain.firstMoments()), list(plain.secondMoments()), list(plain.steps()), list(counts),
             lr, IValue.from(beta1), IValue.from(beta2), IValue.from(weightDecay), IValue.from(eps),
-            IValue.from((PtNDArray) gradScale), IValue.from((PtNDArray) foundInf)
-        };
-        try (IValue result = IValueUtils.runMethod(module, method, args)) {
+            IValue.from((PtNDArray) gradScale)));
+        if (foundInf != null) {
+            args.add(IValue.from((PtNDArray) foundInf));
+        }
+        String name = foundInf != null ? method : method + "_unskipped";
+        try (IValue result = IValueUtils.runMethod(module, name, args.toArray(IValue[]::new))) {
             // the result is found_inf itself; nothing to read
         } finally {
             for (IValue v : args) {

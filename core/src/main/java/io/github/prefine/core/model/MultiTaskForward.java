@@ -11,6 +11,7 @@ import io.github.prefine.core.head.HeadAdapter;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.LossTargets;
+import io.github.prefine.heads.QuestionAnsweringHead;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,10 @@ final class MultiTaskForward {
         int[] labelsAt = new int[slices.size()];
         // heads that prepare their targets on the host take their loss in four device operations
         LossTargets[] targets = new LossTargets[slices.size()];
-        boolean single = false;
+        // a head of its own reads the device mask unless it is built in: class heads ignore it, and
+        // span heads take their padding rule as host offsets (one addition instead of five operations)
+        boolean readsMask = false;
+        int[] paddingAt = new int[slices.size()];
         for (int u = 0; u < units.size(); u++) {
             int[] members = units.get(u);
             if (members.length > 1) {
@@ -108,9 +112,17 @@ final class MultiTaskForward {
                 stacks[u].add(upload, hostMask, unitStart[u], seqLen, lossWeighting);
                 continue;
             }
-            single = true;
             int k = members[0];
             TaskSlice s = slices.get(k);
+            QuestionAnsweringHead spans = spanHead(heads.get(s.task()));
+            paddingAt[k] = -1;
+            if (spans != null) {
+                int rows = s.rows().length;
+                paddingAt[k] = upload.add(HeadAdapter.paddingOffsets(hostMask, unitStart[u] * seqLen, rows * seqLen),
+                        new Shape(rows, seqLen, 1));
+            } else if (!builtIn(heads.get(s.task()))) {
+                readsMask = true;
+            }
             targets[k] = heads.get(s.task()).lossTargets(s.labels(), s.labelShape(), seqLen);
             if (targets[k] != null) {
                 Shape ts = new Shape(targets[k].shape());
@@ -138,7 +150,7 @@ final class MultiTaskForward {
                 points[u - 1] = unitStart[u];
             }
             hiddenParts = hidden.split(points);
-            if (single) {
+            if (readsMask) {
                 maskParts = sent[mask].split(points);
             }
         }
@@ -159,7 +171,13 @@ final class MultiTaskForward {
             } else {
                 int k = units.get(u)[0];
                 TaskHead head = heads.get(slices.get(k).task());
-                NDArray lg = head.logits(ps, hiddenParts.get(u), maskParts.get(u), training);
+                NDArray lg;
+                if (paddingAt[k] >= 0) {
+                    lg = spanHead(head).spanLogits(ps, hiddenParts.get(u), training);
+                    lg = lg.add(sent[paddingAt[k]].toType(lg.getDataType(), false));
+                } else {
+                    lg = head.logits(ps, hiddenParts.get(u), maskParts == null ? null : maskParts.get(u), training);
+                }
                 NDArray sum = targets[k] != null
                         ? HeadLosses.targetedSum(lg, sent[labelsAt[k]], sent[labelsAt[k] + 1], targets[k].axis())
                         : head.exampleLosses(lg, sent[labelsAt[k]]).sum();
@@ -173,6 +191,17 @@ final class MultiTaskForward {
         }
         return new MultiHeadModel.Output(weighted, batch.numExamples(), taskLossSums, logits,
                 k -> stackOf[k].taskLossSum(memberOf[k]), k -> stackOf[k].logits(memberOf[k]));
+    }
+
+    /** Whether a head is one of the built-in ones, whose logits ignore the mask or take {@link #spanHead}'s offsets. */
+    private static boolean builtIn(TaskHead head) {
+        // a head stacks with itself exactly when it is a built-in class or span head of one row per example
+        return head instanceof HeadAdapter<?> a && a.stacksWith(a);
+    }
+
+    /** The block of a built-in span head, whose logits are its span logits plus the padding offsets; else null. */
+    private static QuestionAnsweringHead spanHead(TaskHead head) {
+        return builtIn(head) && ((HeadAdapter<?>) head).block() instanceof QuestionAnsweringHead q ? q : null;
     }
 
     /**

@@ -39,7 +39,7 @@ import java.util.function.Predicate;
  * contiguous ranges of the flat buffer that belong to the groups of this step (one range per
  * group, two where weight decay splits it). Around it, the gradient norm, the clipping and
  * unscaling divisor and the overflow flag are a few scalar operations on the device, and one
- * {@code split} cuts the gradient into the ranges: 12 operations a step in float32 with clipping.
+ * {@code split} cuts the gradient into the ranges: 9 operations a step in float32 with clipping.
  *
  * <p>Where that kernel cannot run (a PyTorch without it), the optimiser says so once and updates
  * with elementwise operations instead ({@link ElementwiseAdamW}): also a fixed number of
@@ -209,7 +209,8 @@ public final class AdamW implements AutoCloseable {
             NDArray lrOnDevice, NDArray inverseScale) {
         try (NDManager sm = stepManager.newSubManager()) {
             NDArray found = null;
-            NDArray foundFlag = constant(0f);
+            // without loss scaling no step is skipped: the kernel takes no flag (one operation fewer)
+            NDArray foundFlag = null;
             NDArray divisor = constant(1f);
             if (maxGradNorm > 0 || inverseScale != null) {
                 NDArray norm = own(sm, gradient.norm());

@@ -24,15 +24,18 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
+import io.github.prefine.core.testing.NativeOps;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,12 +48,18 @@ class AdamWTest {
     static final double ABS = 1e-7;
     static final double REL = 2e-6;
 
+    /** The fused step's operations in float32 with clipping and weight decay, whatever the tensor count. */
+    static final int FUSED_FLOAT32_OPS = 9;
+
     /** Parameters in groups, their flat buffer and an optimiser over it. */
     private static final class Rig implements AutoCloseable {
         final NDManager manager = NDManager.newBaseManager();
         final Map<String, NamedParameter> params = new LinkedHashMap<>();
         final FlatParameters flat;
         final AdamW opt;
+        /** Where set, each step's optimiser call runs under the profiler and {@link #ops} holds its operations. */
+        Path profile;
+        Map<String, Integer> ops;
 
         Rig(List<List<String>> groups, Map<String, float[]> initial, Map<String, long[]> shapes, AdamW.Builder b) {
             List<List<NamedParameter>> gs = new ArrayList<>();
@@ -93,8 +102,16 @@ class AdamWTest {
                     flags[i] = active[i] != 0;
                 }
                 NDArray inverse = inverseScale == null ? null : sm.create(inverseScale.floatValue());
-                NDArray found = lrOnDevice ? opt.step(sm, st.gradient(), flags, sm.create((float) lr), inverse)
+                NDArray rate = lrOnDevice ? sm.create((float) lr) : null;
+                NDArray[] result = new NDArray[1];
+                Runnable call = () -> result[0] = rate != null ? opt.step(sm, st.gradient(), flags, rate, inverse)
                         : opt.step(sm, st.gradient(), flags, lr, inverse);
+                if (profile != null) {
+                    ops = NativeOps.during(profile, call);
+                } else {
+                    call.run();
+                }
+                NDArray found = result[0];
                 Boolean f = found == null ? null : found.getBoolean();
                 return f == null ? null : manager.create(f);
             }
@@ -205,15 +222,24 @@ class AdamWTest {
 
     @ParameterizedTest(name = "fused kernel: {0}")
     @ValueSource(booleans = {true, false})
-    void matchesTorchAdamWWithClippingAndAParameterWithoutGradientForSixSteps(boolean fused) throws IOException {
+    void matchesTorchAdamWWithClippingAndAParameterWithoutGradientForSixSteps(boolean fused, @TempDir Path dir)
+            throws IOException {
         TorchTrajectory torch = TorchTrajectory.load();
         try (Rig rig = torch.rig(fused)) {
             double worst = 0;
             for (int t = 0; t < torch.steps().size(); t++) {
                 JsonObject step = torch.steps().get(t);
                 Map<String, float[]> grads = TorchTrajectory.grads(step);
+                rig.profile = fused && t > 0 ? dir : null; // the first step makes the moments
                 assertNull(rig.step(grads, TorchTrajectory.active(grads), step.get("lr").getAsDouble(), null));
                 worst = Math.max(worst, TorchTrajectory.checkAfter(rig, step, "step " + t));
+                if (rig.profile != null) {
+                    // norm; clipping divisor: +1e-6, max / that, min with 1, 1 / that; split of the
+                    // gradient into ranges; step counts +1; one kernel per decay
+                    // variant; no count correction, as a step without loss scaling is never skipped
+                    assertEquals(FUSED_FLOAT32_OPS, NativeOps.total(rig.ops), "step " + t + ": " + rig.ops);
+                    assertFalse(rig.ops.containsKey("aten::_foreach_sub_"), "step " + t + ": " + rig.ops);
+                }
             }
             assertEquals(fused, rig.opt.fused(), "kernel in use");
             System.out.printf("torch AdamW parity (%s): worst parameter error %.2f of the tolerance%n",

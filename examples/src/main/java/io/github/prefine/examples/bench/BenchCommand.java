@@ -589,6 +589,7 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
                                 + " for it at each phase)%n", names[k], median(v), SYNCED_STEPS);
                     }
                     countCalls(root, step, sampled);
+                    countEvaluationCalls(root, model, step, fixed);
                 }
                 return s;
             }
@@ -688,6 +689,33 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
                 }
                 Files.deleteIfExists(dir);
             }
+        }
+    }
+
+    /**
+     * Counts, as {@link #countCalls} does, the operations of one batch of an evaluation pass: a
+     * forward of the same rows without dropout or backward, with the parameters read as the
+     * trainer's evaluation reads them (in float32 the arrays themselves, under mixed precision
+     * through one 16-bit cast of the buffer made once per pass, here by a first, uncounted forward).
+     */
+    private void countEvaluationCalls(NDManager root, MultiHeadModel model, TrainingStep step, MultiTaskBatch batch)
+            throws IOException {
+        Path dir = Files.createTempDirectory("prefine-profile");
+        Path out = dir.resolve("evaluation.json");
+        try (NDManager sm = root.newSubManager()) {
+            DataType compute = precisionChoice.computeType();
+            ParameterStore ps = compute == DataType.FLOAT32 ? new ParameterStore(sm, false)
+                    : step.parameters().newStep(sm).store(compute);
+            model.forward(sm, batch, false, ps);
+            JniUtils.startProfile(false, false, false);
+            model.forward(sm, batch, false, ps).lossSum();
+            JniUtils.stopProfile(out.toString());
+            long[] c = ProfileCounts.topLevelOps(out);
+            System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops, %d casts or host-device copies (one batch of "
+                    + "an evaluation pass)%n", "evaluation forward", c[0], c[1]);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(dir);
         }
     }
 
