@@ -1039,9 +1039,9 @@ public final class SubwordTokenizer implements AutoCloseable {
             // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass
             JsonElement value = known || given != null ? null : source.standardValue(text);
             // a variant of the same text, which passed the check, takes the native tokenizer of its
-            // options from the set it shares
+            // options from the set it shares; one refused for its length is not kept there
             HuggingFaceTokenizer joined = shared == null ? null
-                    : shared.join(digest, options, () -> source.loadStandard(text, options));
+                    : shared.join(digest, options, () -> withRoom(source.loadStandard(text, options), file));
             NativeTokenizers natives = joined == null ? null : shared;
             HuggingFaceTokenizer hf = joined != null ? joined
                     : value != null ? source.loadStandard(text, options) : source.load(text, options);
@@ -1064,8 +1064,8 @@ public final class SubwordTokenizer implements AutoCloseable {
                     vocabularySize = TokenizerJson.vocabularySize(file, root);
                     addedTokens = TokenizerJson.addedTokens(file, root);
                 }
-                if (addSpecialTokens && truncation != Truncation.NONE) {
-                    TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
+                if (natives == null) {
+                    withRoom(hf, file);
                 }
             } catch (IOException | RuntimeException | Error e) {
                 if (natives != null) {
@@ -1078,6 +1078,22 @@ public final class SubwordTokenizer implements AutoCloseable {
             LOG.debug("loaded {}{} (maxLength {}, {}, {}, stride {})", file, rebuilt == null ? "" : " as rebuilt",
                     maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, source, hf, pad, natives, options);
+        }
+
+        /**
+         * Refuses, closing it, a native tokenizer whose maximum length is below the special tokens of a
+         * pair ({@link TemplateProbes#checkRoomForSpecialTokens}), with special tokens and truncation.
+         */
+        private HuggingFaceTokenizer withRoom(HuggingFaceTokenizer hf, Path file) {
+            if (addSpecialTokens && truncation != Truncation.NONE) {
+                try {
+                    TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
+                } catch (RuntimeException | Error e) {
+                    hf.close();
+                    throw e;
+                }
+            }
+            return hf;
         }
     }
 }
