@@ -563,7 +563,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @return one row per text
      * @throws IllegalArgumentException when the native tokenizer rejects an input
      * @throws java.io.UncheckedIOException on first use, naming the file, when it can no longer be
-     *     read or the tokenizers library refuses it (the bare tokenizer loads it again then)
+     *     read or the tokenizers library refuses it, or when it changed since this tokenizer was built
+     *     (the bare tokenizer loads it again then, and only the text this tokenizer was built from)
      */
     public Pieces encodePieces(List<String> texts, boolean withOffsets) {
         // the shared bare tokenizer outlives this one while a variant is open
