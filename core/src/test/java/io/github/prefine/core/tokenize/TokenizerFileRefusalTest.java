@@ -141,14 +141,8 @@ class TokenizerFileRefusalTest {
      */
     @Test
     void aVariantOfAFileChangedOnDiskIsCheckedAgain() throws Exception {
-        String good = fixture();
-        Path file = write(good);
-        JsonObject broken = JsonParser.parseString(good).getAsJsonObject();
-        broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
-        Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
-        // in a child JVM: building the variant encodes the probes, where the library would panic
-        String log = ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
-                replacement.toString());
+        Path file = write(fixture());
+        String log = changedToAnUndefinedToken(file);
         assertTrue(log.contains("OUTCOME variant 64"), log);
         assertTrue(log.contains("OUTCOME refused: " + file + ": $.post_processor.single[0].SpecialToken.id \"[CLS]\""
                 + " is not defined in $.post_processor.special_tokens"), log);
@@ -163,15 +157,22 @@ class TokenizerFileRefusalTest {
      */
     @Test
     void theBareFormOfATokenizerWhoseFileChangedIsRefused() throws Exception {
-        String good = fixture();
-        Path file = write(good);
-        JsonObject broken = JsonParser.parseString(good).getAsJsonObject();
-        broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
-        Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
-        String log = ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
-                replacement.toString());
+        Path file = write(fixture());
+        String log = changedToAnUndefinedToken(file);
         assertTrue(log.contains("OUTCOME bare refused: " + file + ": changed since the tokenizer was built from it"),
                 log);
+    }
+
+    /**
+     * Runs {@link ChangedFileVariantProbe} in a child JVM, which a panic would abort, on a file
+     * replaced by the fixture whose template adds {@code [CLS]}, which its special tokens lack.
+     */
+    private String changedToAnUndefinedToken(Path file) throws Exception {
+        JsonObject broken = JsonParser.parseString(fixture()).getAsJsonObject();
+        broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
+        Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
+        return ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
+                replacement.toString());
     }
 
     /**
