@@ -563,7 +563,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @return one row per text
      * @throws IllegalArgumentException when the native tokenizer rejects an input
      * @throws java.io.UncheckedIOException on first use, naming the file, when it can no longer be
-     *     read or the tokenizers library refuses it (the bare tokenizer loads it again then)
+     *     read or the tokenizers library refuses it, or when it changed since this tokenizer was built
+     *     (the bare tokenizer loads it again then, and only the text this tokenizer was built from)
      */
     public Pieces encodePieces(List<String> texts, boolean withOffsets) {
         // the shared bare tokenizer outlives this one while a variant is open
@@ -1039,9 +1040,9 @@ public final class SubwordTokenizer implements AutoCloseable {
             // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass
             JsonElement value = known || given != null ? null : source.standardValue(text);
             // a variant of the same text, which passed the check, takes the native tokenizer of its
-            // options from the set it shares
+            // options from the set it shares; one refused for its length is not kept there
             HuggingFaceTokenizer joined = shared == null ? null
-                    : shared.join(digest, options, () -> source.loadStandard(text, options));
+                    : shared.join(digest, options, () -> withRoom(source.loadStandard(text, options), file));
             NativeTokenizers natives = joined == null ? null : shared;
             HuggingFaceTokenizer hf = joined != null ? joined
                     : value != null ? source.loadStandard(text, options) : source.load(text, options);
@@ -1064,8 +1065,8 @@ public final class SubwordTokenizer implements AutoCloseable {
                     vocabularySize = TokenizerJson.vocabularySize(file, root);
                     addedTokens = TokenizerJson.addedTokens(file, root);
                 }
-                if (addSpecialTokens && truncation != Truncation.NONE) {
-                    TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
+                if (natives == null) {
+                    withRoom(hf, file);
                 }
             } catch (IOException | RuntimeException | Error e) {
                 if (natives != null) {
@@ -1078,6 +1079,22 @@ public final class SubwordTokenizer implements AutoCloseable {
             LOG.debug("loaded {}{} (maxLength {}, {}, {}, stride {})", file, rebuilt == null ? "" : " as rebuilt",
                     maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, source, hf, pad, natives, options);
+        }
+
+        /**
+         * Refuses, closing it, a native tokenizer whose maximum length is below the special tokens of a
+         * pair ({@link TemplateProbes#checkRoomForSpecialTokens}), with special tokens and truncation.
+         */
+        private HuggingFaceTokenizer withRoom(HuggingFaceTokenizer hf, Path file) {
+            if (addSpecialTokens && truncation != Truncation.NONE) {
+                try {
+                    TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
+                } catch (RuntimeException | Error e) {
+                    hf.close();
+                    throw e;
+                }
+            }
+            return hf;
         }
     }
 }

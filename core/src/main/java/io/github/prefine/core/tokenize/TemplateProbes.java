@@ -92,7 +92,8 @@ final class TemplateProbes {
      * the tokenizer splits "a" a kept length at the stride made the library's assertion panic,
      * aborting the JVM. A probe the native side rejects is no refusal: its encodings get the library's message.
      *
-     * @param hf the configured tokenizer, closed here when the length is refused
+     * @param hf the configured tokenizer, which the caller closes (or leaves to its other sharers) when the
+     *     length is refused
      * @param file its file, for the message
      * @param maxLength the configured maximum length
      * @throws IllegalArgumentException when the length is below the special tokens of a pair
@@ -109,7 +110,6 @@ final class TemplateProbes {
             long[] ids = lib.getTokenIds(e);
             if (ids.length > maxLength) {
                 long added = Arrays.stream(lib.getSpecialTokenMask(e)).filter(m -> m != 0).count();
-                hf.close();
                 throw new IllegalArgumentException(file + ": maxLength " + maxLength + " is smaller than the " + added
                         + " special tokens the template adds to a text pair, so nothing would be truncated; use at"
                         + " least " + added);

@@ -61,9 +61,9 @@ final class TokenizerSource {
     }
 
     /**
-     * The same source, whose {@link #load(Map)} does not check again for standard JSON a text
-     * that is the one found standard (the same SHA-256): a 17 MB {@code tokenizer.json} took a
-     * third of a second to check.
+     * The same source, whose {@link #load(Map)} loads only the text found standard (the same
+     * SHA-256), and does not check it again: a 17 MB {@code tokenizer.json} took a third of a
+     * second to check.
      *
      * @param digest SHA-256 of the text found standard JSON
      * @return the source
@@ -83,20 +83,28 @@ final class TokenizerSource {
     }
 
     /**
-     * Loads a native tokenizer from the text {@link #text()} gives now, checked for standard JSON
-     * as {@link #load(String, Map)} does unless it is the text {@link #checked} names.
+     * Loads a native tokenizer from the text {@link #text()} gives now, which must be the text
+     * {@link #checked} names where it names one (that text passed every check then), else checked
+     * for standard JSON as {@link #load(String, Map)} does.
      *
      * @param options DJL's options for it
      * @return the tokenizer, which the caller must close
-     * @throws IOException naming the file when it cannot be read, or naming it, the line and column the
-     *     library names, its reason and, for a component of a type it does not know, what it expects,
-     *     when the library refuses the text
+     * @throws IOException naming the file when it cannot be read or changed since the text {@link
+     *     #checked} names, or naming it, the line and column the library names, its reason and, for a
+     *     component of a type it does not know, what it expects, when the library refuses the text
      */
     HuggingFaceTokenizer load(Map<String, String> options) throws IOException {
         String text = text();
-        // the text a tokenizer was loaded from, read again, passed the check then
-        return checked != null && Arrays.equals(checked, TokenizerJson.sha256(text)) ? loadStandard(text, options)
-                : load(text, options);
+        if (checked == null) {
+            return load(text, options);
+        }
+        if (!Arrays.equals(checked, TokenizerJson.sha256(text))) {
+            // the tokenizer's facts, and the checks that keep the library from aborting (its template's
+            // among them), are the first text's: another text would be loaded unchecked, and unlike it
+            throw new IOException(file + ": changed since the tokenizer was built from it; expected the text it"
+                    + " was built from (its settings and checks are that text's): build the tokenizer again");
+        }
+        return loadStandard(text, options);
     }
 
     /**

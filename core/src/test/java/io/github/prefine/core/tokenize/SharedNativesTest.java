@@ -1,15 +1,24 @@
 package io.github.prefine.core.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A tokenizer and its variants share their native tokenizers ({@link NativeTokenizers}), yet each
  * is closed on its own: the others go on encoding as a tokenizer loaded afresh does, and a closed
  * one refuses every call, its shared bare tokenizer included. A text changed on disk is checked
- * for standard JSON again before the library sees it, though the text first read passed.
+ * for standard JSON again before the library sees it, though the text first read passed, and
+ * the bare form of the tokenizer built from the first text refuses it.
  */
 class SharedNativesTest {
     private static final String TEXT = "Hello, world of shared tokenizers!";
@@ -57,6 +67,113 @@ class SharedNativesTest {
         }
     }
 
+    /**
+     * A variant whose maximum length is below a pair's special tokens (BERT's [CLS] a [SEP] b [SEP]
+     * has 3) is refused every time it is asked for. The first refusal closed the native tokenizer
+     * of those settings, which the shared set kept: the second build got it, its probe failed on
+     * the released handle and counted as no refusal, and the variant was built around a freed
+     * tokenizer.
+     */
+    @Test
+    void aVariantRefusedForItsLengthIsRefusedAgain() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
+        String refused = file + ": maxLength 2 is smaller than the 3 special tokens the template adds to a text pair";
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> base.toBuilder().optMaxLength(2).build(), "attempt " + attempt);
+                assertTrue(e.getMessage().startsWith(refused), "attempt " + attempt + ": " + e.getMessage());
+            }
+            // [CLS] a [SEP], ids of the fixture's model.vocab
+            assertArrayEquals(new int[] {2, 8, 3}, base.encode("a").ids());
+        }
+    }
+
+    /**
+     * Threads deriving variants of four lengths from their own variants, encoding with them and
+     * closing them, while the tokenizer they all came from is closed: every row is the row a
+     * tokenizer loaded on its own gives, and once every tokenizer is closed every native tokenizer
+     * any of them held is freed (none while a sharer was open: a freed one would have failed its
+     * encode).
+     */
+    @Test
+    void threadsDerivingEncodingAndClosingVariantsAtOnceGetTheRowsOfTokenizersLoadedAlone() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        int[] lengths = {6, 8, 16, 512};
+        List<String> texts = List.of(TEXT, "a b c d e f g h i j k l m n o p", "ok");
+        List<List<int[]>> expected = new ArrayList<>();
+        int[] pieces;
+        for (int length : lengths) {
+            try (SubwordTokenizer alone = SubwordTokenizer.builder().setTokenizerPath(file).optMaxLength(length).build()) {
+                expected.add(alone.encodeBatch(texts).stream().map(TokenEncoding::ids).toList());
+            }
+        }
+        try (SubwordTokenizer alone = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            pieces = alone.encodePieces(List.of(TEXT), false).ids();
+        }
+        SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build();
+        int threads = 6;
+        List<SubwordTokenizer> made = Collections.synchronizedList(new ArrayList<>(List.of(base)));
+        List<SubwordTokenizer> firsts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            firsts.add(base.toBuilder().optMaxLength(lengths[t % lengths.length]).build());
+        }
+        made.addAll(firsts);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    SubwordTokenizer mine = firsts.get(thread);
+                    try {
+                        start.await();
+                        for (int r = 0; r < 12; r++) {
+                            int k = (thread + r) % lengths.length;
+                            SubwordTokenizer v = mine.toBuilder().optMaxLength(lengths[k]).build();
+                            made.add(v);
+                            List<int[]> rows = v.encodeBatch(texts).stream().map(TokenEncoding::ids).toList();
+                            for (int i = 0; i < texts.size(); i++) {
+                                assertArrayEquals(expected.get(k).get(i), rows.get(i), "thread " + thread + " round " + r
+                                        + " maxLength " + lengths[k] + " text " + i);
+                            }
+                            assertArrayEquals(pieces, v.encodePieces(List.of(TEXT), false).ids());
+                            // every other round the new variant takes the place of the one it came from
+                            if (r % 2 == 0) {
+                                mine.close();
+                                mine = v;
+                            } else {
+                                v.close();
+                            }
+                        }
+                    } finally {
+                        mine.close();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            base.close();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Field delegate = SubwordTokenizer.class.getDeclaredField("delegate");
+        delegate.setAccessible(true);
+        Field pieceEncoder = SubwordTokenizer.class.getDeclaredField("pieces");
+        pieceEncoder.setAccessible(true);
+        Field bare = PieceEncoder.class.getDeclaredField("bare");
+        bare.setAccessible(true);
+        for (SubwordTokenizer tok : made) {
+            assertTrue(((HuggingFaceTokenizer) delegate.get(tok)).isReleased(), "a native tokenizer left loaded");
+            assertEquals(null, bare.get(pieceEncoder.get(tok)), "a bare tokenizer left loaded");
+            assertThrows(IllegalStateException.class, () -> tok.encode(TEXT));
+        }
+    }
+
     @Test
     void aFileChangedToTextThatIsNotStandardJsonIsCheckedAgain() throws Exception {
         String good = Files.readString(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json"));
@@ -68,9 +185,11 @@ class SharedNativesTest {
             String where = file + ":" + (nan.substring(0, nan.indexOf("\"decoder\"")).split("\n", -1).length) + ": not JSON";
             IOException variant = assertThrows(IOException.class, () -> tok.toBuilder().optMaxLength(16).build());
             assertTrue(variant.getMessage().startsWith(where), variant.getMessage());
+            // the bare form is loaded from the text the tokenizer was built from, or not at all
             UncheckedIOException bare = assertThrows(UncheckedIOException.class,
                     () -> tok.encodePieces(List.of("hello"), false));
-            assertTrue(bare.getMessage().startsWith(where), bare.getMessage());
+            assertTrue(bare.getMessage().startsWith(file + ": changed since the tokenizer was built from it"),
+                    bare.getMessage());
         }
     }
 }

@@ -141,17 +141,38 @@ class TokenizerFileRefusalTest {
      */
     @Test
     void aVariantOfAFileChangedOnDiskIsCheckedAgain() throws Exception {
-        String good = fixture();
-        Path file = write(good);
-        JsonObject broken = JsonParser.parseString(good).getAsJsonObject();
-        broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
-        Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
-        // in a child JVM: building the variant encodes the probes, where the library would panic
-        String log = ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
-                replacement.toString());
+        Path file = write(fixture());
+        String log = changedToAnUndefinedToken(file);
         assertTrue(log.contains("OUTCOME variant 64"), log);
         assertTrue(log.contains("OUTCOME refused: " + file + ": $.post_processor.single[0].SpecialToken.id \"[CLS]\""
                 + " is not defined in $.post_processor.special_tokens"), log);
+    }
+
+    /**
+     * The bare form of a tokenizer (for its special-token layout, its pieces and the special-token
+     * count of the stride checks), loaded on first need, is loaded from the text the tokenizer was
+     * built from or not at all: a file changed on disk since, to one whose template adds an
+     * undefined token, was loaded without the template check and its probe aborted the JVM; and
+     * any other new text gave pieces and probes of another tokenizer than the one encoding.
+     */
+    @Test
+    void theBareFormOfATokenizerWhoseFileChangedIsRefused() throws Exception {
+        Path file = write(fixture());
+        String log = changedToAnUndefinedToken(file);
+        assertTrue(log.contains("OUTCOME bare refused: " + file + ": changed since the tokenizer was built from it"),
+                log);
+    }
+
+    /**
+     * Runs {@link ChangedFileVariantProbe} in a child JVM, which a panic would abort, on a file
+     * replaced by the fixture whose template adds {@code [CLS]}, which its special tokens lack.
+     */
+    private String changedToAnUndefinedToken(Path file) throws Exception {
+        JsonObject broken = JsonParser.parseString(fixture()).getAsJsonObject();
+        broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
+        Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
+        return ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
+                replacement.toString());
     }
 
     /**
@@ -362,7 +383,8 @@ class TokenizerFileRefusalTest {
 
     /**
      * A variant reads the file again with the padding id and the pre-tokenizer's rule already
-     * known, so the library is the first to read it; so is the bare tokenizer loaded on first use.
+     * known, so the library is the first to read it; the bare tokenizer loaded on first use refuses
+     * it, naming the file, as not the text the tokenizer was built from.
      */
     @Test
     void aFileBrokenAfterLoadingIsRefusedNamingItWhenReadAgain() throws Exception {
@@ -375,7 +397,8 @@ class TokenizerFileRefusalTest {
             assertTrue(variant.getMessage().startsWith(where), variant.getMessage());
             UncheckedIOException pieces = assertThrows(UncheckedIOException.class,
                     () -> tok.encodePieces(List.of("hello"), false));
-            assertTrue(pieces.getMessage().startsWith(where), pieces.getMessage());
+            assertTrue(pieces.getMessage().startsWith(file + ": changed since the tokenizer was built from it"),
+                    pieces.getMessage());
             assertInstanceOf(IOException.class, pieces.getCause());
         }
     }
