@@ -1042,10 +1042,9 @@ public final class SubwordTokenizer implements AutoCloseable {
             // a variant of the same text, which passed the check, takes the native tokenizer of its
             // options from the set it shares; one refused for its length is not kept there
             HuggingFaceTokenizer joined = shared == null ? null
-                    : shared.join(digest, options, () -> withRoom(source.loadStandard(text, options), file));
+                    : shared.join(digest, options, () -> withRoom(load(source, text, options, known, value), file));
             NativeTokenizers natives = joined == null ? null : shared;
-            HuggingFaceTokenizer hf = joined != null ? joined
-                    : value != null ? source.loadStandard(text, options) : source.load(text, options);
+            HuggingFaceTokenizer hf = joined != null ? joined : load(source, text, options, known, value);
             int pad;
             try {
                 JsonObject root = known ? null : given != null ? given.json() : source.json(value, text);
@@ -1079,6 +1078,19 @@ public final class SubwordTokenizer implements AutoCloseable {
             LOG.debug("loaded {}{} (maxLength {}, {}, {}, stride {})", file, rebuilt == null ? "" : " as rebuilt",
                     maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, source, hf, pad, natives, options);
+        }
+
+        /**
+         * Loads the native tokenizer of a text: without parsing it again where this builder's facts
+         * are that text's (it passed every check when they were read), with the value read in the
+         * standard-JSON pass where there is one, else after that pass.
+         */
+        private static HuggingFaceTokenizer load(TokenizerSource source, String text, Map<String, String> options,
+                boolean known, JsonElement value) throws IOException {
+            if (known) {
+                return source.loadChecked(text, options);
+            }
+            return value != null ? source.loadStandard(text, options, value) : source.load(text, options);
         }
 
         /**

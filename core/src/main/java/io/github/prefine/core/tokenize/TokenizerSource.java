@@ -104,7 +104,8 @@ final class TokenizerSource {
             throw new IOException(file + ": changed since the tokenizer was built from it; expected the text it"
                     + " was built from (its settings and checks are that text's): build the tokenizer again");
         }
-        return loadStandard(text, options);
+        // that text passed every check when the tokenizer was built
+        return loadChecked(text, options);
     }
 
     /**
@@ -121,7 +122,7 @@ final class TokenizerSource {
     HuggingFaceTokenizer load(String text, Map<String, String> options) throws IOException {
         // the library aborts the JVM, not refuses, on some text that is not standard JSON
         JsonFiles.requireStandard(text, file, rebuilt != null, STANDARD);
-        return loadStandard(text, options);
+        return loadStandard(text, options, null);
     }
 
     /**
@@ -139,26 +140,41 @@ final class TokenizerSource {
 
     /**
      * Loads a native tokenizer from a text already found standard JSON ({@link #standardValue}), or
-     * the same as one that was.
+     * the same as one that was, after the checks that keep the library from aborting on it.
      *
      * @param text the file's text, or the rebuilt text
      * @param options DJL's options for it
+     * @param value the text's value as {@link #standardValue} read it, or null to parse it where a check needs it
      * @return the tokenizer, which the caller must close
-     * @throws IOException as {@link #load(Map)}
+     * @throws IOException as {@link #load(String, Map)}
      */
-    HuggingFaceTokenizer loadStandard(String text, Map<String, String> options) throws IOException {
-        // a load costs about a second for a 250k-piece vocabulary: the line shows where each one comes from
-        LOG.debug("loading a native tokenizer from {}{} with {}", file, rebuilt == null ? "" : " as rebuilt",
-                new java.util.TreeMap<>(options));
+    HuggingFaceTokenizer loadStandard(String text, Map<String, String> options, JsonElement value) throws IOException {
         // the library also aborts on a Precompiled normalizer's broken charsmap, at load or at the first text, and on
         // BPE merges its subword prefix cannot be cut from, at load; only a text that may hold
         // either (plainly, or with a letter escaped) is parsed for them
         if (text.contains("Precompiled") || PREFIX.matcher(text).find() || ESCAPED_LETTER.matcher(text).find()) {
             String shown = rebuilt == null ? file.toString() : file + " (as rebuilt)";
-            JsonObject root = json(text);
+            JsonObject root = value == null ? json(text) : json(value, text);
             PrecompiledCharsmap.check(shown, root.get("normalizer"), "$.normalizer");
             TokenizerJson.checkMergePrefix(shown, root.get("model"));
         }
+        return loadChecked(text, options);
+    }
+
+    /**
+     * Loads a native tokenizer from a text that passed every check before: the same text (the same
+     * SHA-256) as one a tokenizer was built from. A 17 MB {@code tokenizer.json} takes a tenth of a
+     * second or more to parse again, per load.
+     *
+     * @param text the file's text, or the rebuilt text
+     * @param options DJL's options for it
+     * @return the tokenizer, which the caller must close
+     * @throws IOException naming the file, line and column the library names and its reason, when it refuses the text
+     */
+    HuggingFaceTokenizer loadChecked(String text, Map<String, String> options) throws IOException {
+        // a load costs about a second for a 250k-piece vocabulary: the line shows where each one comes from
+        LOG.debug("loading a native tokenizer from {}{} with {}", file, rebuilt == null ? "" : " as rebuilt",
+                new java.util.TreeMap<>(options));
         try {
             // DJL reads a file through this same call
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
