@@ -189,13 +189,19 @@ final class GridFolder {
             AtomicFiles.deleteTree(to);
             return;
         }
-        if (fs.getFileStatus(from).isFile()) {
+        boolean file = fs.getFileStatus(from).isFile();
+        // a path that changed shape: the stale one would block the copy, so it goes first
+        if (file ? Files.isDirectory(to, java.nio.file.LinkOption.NOFOLLOW_LINKS) : Files.isRegularFile(to)) {
+            AtomicFiles.deleteTree(to);
+        }
+        if (file) {
             copyIn(from, to);
             return;
         }
         java.util.Set<Path> copied = copyTreeIn(from, to, true);
-        if (Files.isRegularFile(to)) {
-            Files.delete(to);
+        if (!Files.isDirectory(to)) {
+            // an empty folder there, and none here yet: nothing to copy or delete
+            return;
         }
         List<Path> gone;
         try (Stream<Path> s = Files.walk(to)) {

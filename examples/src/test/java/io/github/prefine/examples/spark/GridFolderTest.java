@@ -116,6 +116,50 @@ class GridFolderTest {
         assertFalse(Files.exists(out.local().resolve("prefinetune/Only-SL/lr-1e-03")));
     }
 
+    /**
+     * A pull makes the local copy what the folder holds even where a path changed shape: a file in
+     * the copy where the folder now holds a folder, and a folder where it now holds a file. The
+     * copy's stale file blocked every file of the folder under it, and its stale folder the file's
+     * rename into place, so the pull failed instead.
+     */
+    @Test
+    void aPullReplacesAPathOfTheLocalCopyThatIsAFileWhereTheFolderHoldsAFolderOrTheOtherWay() throws IOException {
+        Path remote = dir.resolve("reshaped");
+        Files.createDirectories(remote.resolve("unit"));
+        Files.writeString(remote.resolve("unit/history.json"), "folder's");
+        Files.writeString(remote.resolve("marker"), "folder's");
+        GridFolder out = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("mirrors"));
+        Files.createDirectories(out.local());
+        Files.writeString(out.local().resolve("unit"), "stale file");
+        Files.createDirectories(out.local().resolve("marker"));
+        Files.writeString(out.local().resolve("marker/stale.json"), "stale folder");
+        out.pull("unit");
+        out.pull("marker");
+        assertEquals("folder's", Files.readString(out.local().resolve("unit/history.json")));
+        assertEquals("folder's", Files.readString(out.local().resolve("marker")));
+    }
+
+    /**
+     * A folder that the folder holds empty (the records folder once its only failure marker was
+     * deleted to run the sweep again) pulls into a fresh copy as nothing, and empties a copy that
+     * had files in it: the pull walked the copy's folder, which a fresh copy lacks, and failed.
+     */
+    @Test
+    void aPullOfAnEmptyFolderLeavesAFreshCopyWithoutItAndEmptiesAnOldOne() throws IOException {
+        Path remote = dir.resolve("emptied");
+        Files.createDirectories(remote.resolve("records"));
+        GridFolder fresh = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("fresh"));
+        fresh.pull("records");
+        assertFalse(Files.exists(fresh.local().resolve("records/run-Baseline-cb-seed1.failed")));
+        Files.writeString(remote.resolve("records/run-Baseline-cb-seed1.failed"), "failed");
+        GridFolder old = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("old"));
+        old.pull("records");
+        assertTrue(Files.exists(old.local().resolve("records/run-Baseline-cb-seed1.failed")));
+        Files.delete(remote.resolve("records/run-Baseline-cb-seed1.failed"));
+        old.pull("records");
+        assertFalse(Files.exists(old.local().resolve("records/run-Baseline-cb-seed1.failed")));
+    }
+
     @Test
     void aForcedRunClearsAMirroredFolderOfWhatALocalForcedRunClears() throws IOException {
         Path remote = dir.resolve("forced");
