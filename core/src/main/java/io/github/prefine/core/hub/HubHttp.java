@@ -160,12 +160,18 @@ public final class HubHttp {
      *
      * @param url the absolute URL
      * @return a builder to add the method and any further headers to
+     * @throws IllegalArgumentException if the token would go there but holds a character other than
+     *     printable ASCII (the message names its source and the character, not the token)
      */
     public HttpRequest.Builder request(URI url) {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(requestTimeout)
                 .header("User-Agent", "prefine")
                 .header("Accept-Encoding", "identity");
         if (settings.hasToken() && sameHost(url)) {
+            Optional<String> unsendable = settings.tokenRefusal();
+            if (unsendable.isPresent()) {
+                throw new IllegalArgumentException(unsendable.get());
+            }
             if ("http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
                 LOG.warn("the token from {} is sent in clear text over plain http to {}; anyone on the way can read it."
                         + " Use an https endpoint (HF_ENDPOINT) or remove the token", settings.tokenSource(),

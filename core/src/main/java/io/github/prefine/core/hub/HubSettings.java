@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *       {@code hf auth login} or {@code huggingface-cli login} writes); line breaks anywhere and
  *       blanks around the value are dropped, and an empty value means none, so the next source is
  *       read. A token file that exists but cannot be read is reported with a warning naming the
- *       file (never its content) and no token is sent;
+ *       file (never its content) and no token is sent; a token holding a character other than
+ *       printable ASCII (a byte order mark, a control character) is refused by {@link HubHttp} when
+ *       a request would carry it, not before, so a local folder or the cache offline still resolves;
  *   <li>retries: {@code PREFINE_HUB_RETRIES}, how many times {@link HubHttp} repeats a {@code GET} or
  *       {@code HEAD} that met HTTP 429, a 5xx or a dropped connection; default {@value #DEFAULT_RETRIES},
  *       0 for none (prefine's own variable: {@code huggingface_hub} reads none for this);
@@ -105,8 +108,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param tokenSource where the token came from, named in messages; ignored (null) without a
      *     token, {@value #TOKEN_VARIABLE} when a token is given without one
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
-     *     credentials, the retries are negative, the etag timeout is not positive, or the token
-     *     holds a character other than printable ASCII (the message names it, not the token)
+     *     credentials, the retries are negative, or the etag timeout is not positive
      */
     public HubSettings {
         offlineVariable = !offline ? null : offlineVariable != null ? offlineVariable : OFFLINE_VARIABLE;
@@ -136,18 +138,32 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
             token = null;
         }
         tokenSource = token == null ? null : tokenSource != null ? tokenSource : TOKEN_VARIABLE;
-        if (token != null) {
-            // the JDK refuses such a header value with an exception whose message holds the whole value
-            for (int i = 0; i < token.length(); i++) {
-                char c = token.charAt(i);
-                if ((c < 0x20 && c != '\t') || c > 0x7E) {
-                    throw new IllegalArgumentException("the token from " + tokenSource + " must be printable ASCII,"
-                            + " as a Hub token is, found U+" + String.format(Locale.ROOT, "%04X", (int) c)
-                            + " at character " + (i + 1) + " of " + token.length() + " (a byte order mark or a stray"
-                            + " control character?); the token itself is not shown");
-                }
+    }
+
+    /**
+     * Says why the token cannot be sent, where it holds a character other than printable ASCII (a
+     * byte order mark, a stray control character): the JDK refuses such a header value with an
+     * exception whose message holds the whole value. Asked when a request would carry the token, as
+     * {@code huggingface_hub} fails there too, so that what needs no request (a local folder, the
+     * cache offline) is not refused for a token it never sends.
+     *
+     * @return the refusal, naming the token's source, the character and its place but not the
+     *     token; empty without a token or for one that can be sent
+     */
+    Optional<String> tokenRefusal() {
+        if (token == null) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if ((c < 0x20 && c != '\t') || c > 0x7E) {
+                return Optional.of("the token from " + tokenSource + " must be printable ASCII, as a Hub token is,"
+                        + " found U+" + String.format(Locale.ROOT, "%04X", (int) c) + " at character " + (i + 1)
+                        + " of " + token.length() + " (a byte order mark or a stray control character?); the token"
+                        + " itself is not shown");
             }
         }
+        return Optional.empty();
     }
 
     /**
@@ -222,8 +238,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param userHome the home folder, for the default cache
      * @return the settings
      * @throws IllegalArgumentException if {@code PREFINE_HUB_RETRIES} is not a whole number of at least 0,
-     *     {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1, or the token found
-     *     holds a character other than printable ASCII
+     *     or {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1 (a token
+     *     holding a character other than printable ASCII is refused when a request would carry it)
      */
     public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
         Objects.requireNonNull(env, "env");

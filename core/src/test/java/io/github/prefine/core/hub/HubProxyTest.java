@@ -63,6 +63,10 @@ class HubProxyTest {
             if (!expected.equals(pa)) {
                 ex.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"corp\"");
                 ex.sendResponseHeaders(407, -1);
+            } else if (ex.getRequestURI().getPath().equals("/moved")) {
+                // as the Hub sends a file to its CDN: here a host that NO_PROXY names
+                ex.getResponseHeaders().set("Location", mappedLoopback() + "/ok");
+                ex.sendResponseHeaders(302, -1);
             } else {
                 byte[] body = "proxied ok".getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, body.length);
@@ -86,6 +90,11 @@ class HubProxyTest {
     void stop() {
         proxy.stop(0);
         direct.stop(0);
+    }
+
+    /** The direct server as an IPv4-mapped IPv6 address: the loopback rule does not match it, NO_PROXY must. */
+    private String mappedLoopback() {
+        return "http://[::ffff:127.0.0.1]:" + direct.getAddress().getPort();
     }
 
     private String proxyUrl(String userInfo) {
@@ -114,6 +123,18 @@ class HubProxyTest {
         URI local = URI.create("http://127.0.0.1:" + direct.getAddress().getPort());
         assertEquals("direct ok", getWith(env, local, "/ok").body());
         assertEquals(List.of("null"), directProxyAuth);
+    }
+
+    @Test
+    void aHostInNoProxyGetsNoProxyAuthorizationAskedDirectlyOrRedirectedTo() throws IOException {
+        Map<String, String> env = Map.of("http_proxy", proxyUrl(USER + ":" + PASSWORD_IN_URL), "no_proxy",
+                "example.org,[::ffff:127.0.0.1]");
+        assertEquals("direct ok", getWith(env, URI.create(mappedLoopback()), "/ok").body());
+        assertEquals(List.of(), proxied, "NO_PROXY's host is not sent to the proxy");
+        // a proxied answer that redirects there: the proxy gets the credentials, the server none
+        assertEquals("direct ok", getWith(env, URI.create("http://hub.invalid"), "/moved").body());
+        assertEquals(1, proxied.size(), proxied.toString());
+        assertEquals(List.of("null", "null"), directProxyAuth);
     }
 
     @Test

@@ -181,16 +181,38 @@ class HubTokenTest {
         // Notepad's UTF-8 saves a byte order mark, which strip() keeps; the JDK's request builder then
         // failed with an unchecked "invalid header value" that printed the whole Authorization value
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> HubSettings.fromEnvironment(env("HF_TOKEN", "\uFEFF" + ENV_TOKEN), home));
+                () -> resolveWith(env("HF_TOKEN", "\uFEFF" + ENV_TOKEN)));
         assertEquals("the token from HF_TOKEN must be printable ASCII, as a Hub token is, found U+FEFF at character 1"
                 + " of " + (ENV_TOKEN.length() + 1) + " (a byte order mark or a stray control character?); the token"
                 + " itself is not shown", e.getMessage());
         Path file = write(home.resolve(".cache/huggingface/token"), FILE_TOKEN.substring(0, 5) + "\u0000"
                 + FILE_TOKEN.substring(5));
-        e = assertThrows(IllegalArgumentException.class, () -> HubSettings.fromEnvironment(env(), home));
+        e = assertThrows(IllegalArgumentException.class, () -> resolveWith(env()));
         assertTrue(e.getMessage().startsWith("the token from " + file + " must be printable ASCII, as a Hub token is,"
                 + " found U+0000 at character 6 of "), e.getMessage());
         assertFalse(e.getMessage().contains(FILE_TOKEN.substring(5)), e.getMessage());
         assertTrue(hub.seen().isEmpty(), "nothing was sent: " + hub.seen());
+    }
+
+    @Test
+    void aTokenThatCannotBeSentKeepsNoLocalFolderOrOfflineCacheFromResolving() throws IOException {
+        // as huggingface_hub, whose request fails where it would carry such a token: what needs no
+        // request (a local folder, the cache offline) resolves as without a token
+        write(home.resolve(".cache/huggingface/token"), "\uFEFF" + FILE_TOKEN + "\r\n");
+        Path folder = write(tmp.resolve("local/config.json"), "{\"model_type\": \"bert\"}").getParent();
+        Files.write(folder.resolve("model.safetensors"), new byte[] {1, 2, 3, 4});
+        Map<String, String> env = env();
+        HubSettings s = HubSettings.fromEnvironment(env, home);
+        assertEquals(folder, ModelResolver.builder().optSettings(s).build().resolve(folder.toString()).folder());
+        // the cache filled with a token that can be sent, then read offline with the bad one
+        Path cached = resolveWith(env("HF_TOKEN", FILE_TOKEN, "HF_HUB_CACHE", env.get("HF_HUB_CACHE")))
+                .cacheDir();
+        int requests = hub.seen().size();
+        env.put("HF_HUB_OFFLINE", "1");
+        HubSettings offline = HubSettings.fromEnvironment(env, home);
+        assertEquals(cached, offline.cacheDir());
+        assertTrue(Files.isRegularFile(ModelResolver.builder().optSettings(offline).build().resolve(ID).folder()
+                .resolve("config.json")));
+        assertEquals(requests, hub.seen().size(), "offline sends nothing");
     }
 }
