@@ -412,46 +412,50 @@ public final class TaskPredictor {
      * @throws IllegalStateException if the model is closed
      */
     public List<TextTagPrediction> tagTexts(List<String> texts, Consumer<? super RefusedInputException> onRefused) {
-        Objects.requireNonNull(texts, "texts");
-        requireFormat("token", "tagTexts(texts)");
-        List<Integer> admitted = new ArrayList<>();
-        List<List<int[]>> offsets = new ArrayList<>();
-        List<List<String>> sentences = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            List<int[]> at;
+        // the read lock is reentrant: tag takes it again inside, and a close waits for both
+        return owner.during(() -> {
+            Objects.requireNonNull(texts, "texts");
+            requireFormat("token", "tagTexts(texts)");
+            List<Integer> admitted = new ArrayList<>();
+            List<List<int[]>> offsets = new ArrayList<>();
+            List<List<String>> sentences = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                List<int[]> at;
+                try {
+                    String s = text(texts.get(i), "text", i);
+                    at = TextWords.offsets(s);
+                    if (at.isEmpty()) {
+                        // only spaces that String.isBlank does not count, such as U+00A0
+                        throw refused(i, "the text is only whitespace; expected a non-empty text");
+                    }
+                } catch (RefusedInputException e) {
+                    if (onRefused == null) {
+                        throw e;
+                    }
+                    onRefused.accept(e);
+                    continue;
+                }
+                String s = texts.get(i);
+                admitted.add(i);
+                offsets.add(at);
+                sentences.add(at.stream().map(o -> s.substring(o[0], o[1])).toList());
+            }
+            List<TagPrediction> tagged;
             try {
-                String s = text(texts.get(i), "text", i);
-                at = TextWords.offsets(s);
-                if (at.isEmpty()) {
-                    // only spaces that String.isBlank does not count, such as U+00A0
-                    throw refused(i, "the text is only whitespace; expected a non-empty text");
-                }
+                tagged = tag(sentences,
+                        onRefused == null ? null : e -> onRefused.accept(e.at(admitted.get(e.index()))));
             } catch (RefusedInputException e) {
-                if (onRefused == null) {
-                    throw e;
+                throw e.at(admitted.get(e.index()));
+            }
+            TextTagPrediction[] out = new TextTagPrediction[texts.size()];
+            for (int k = 0; k < tagged.size(); k++) {
+                TagPrediction p = tagged.get(k);
+                if (p != null) {
+                    out[admitted.get(k)] = located(texts.get(admitted.get(k)), offsets.get(k), p);
                 }
-                onRefused.accept(e);
-                continue;
             }
-            String s = texts.get(i);
-            admitted.add(i);
-            offsets.add(at);
-            sentences.add(at.stream().map(o -> s.substring(o[0], o[1])).toList());
-        }
-        List<TagPrediction> tagged;
-        try {
-            tagged = tag(sentences, onRefused == null ? null : e -> onRefused.accept(e.at(admitted.get(e.index()))));
-        } catch (RefusedInputException e) {
-            throw e.at(admitted.get(e.index()));
-        }
-        TextTagPrediction[] out = new TextTagPrediction[texts.size()];
-        for (int k = 0; k < tagged.size(); k++) {
-            TagPrediction p = tagged.get(k);
-            if (p != null) {
-                out[admitted.get(k)] = located(texts.get(admitted.get(k)), offsets.get(k), p);
-            }
-        }
-        return Arrays.asList(out);
+            return Arrays.asList(out);
+        });
     }
 
     /** A text's prediction: the word-level one with each word's and entity's char offsets. */

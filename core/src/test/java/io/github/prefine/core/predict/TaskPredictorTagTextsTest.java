@@ -132,6 +132,16 @@ class TaskPredictorTagTextsTest {
         }
     }
 
+    /** A closed model says so before it looks at the texts, as the other calls do. */
+    @Test
+    void aClosedModelIsRefusedBeforeItsTexts() throws Exception {
+        TaskPredictor ner;
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            ner = model.predictor("ner");
+        }
+        assertThrows(IllegalStateException.class, () -> ner.tagTexts(List.of("", "john")));
+    }
+
     private static boolean space(int c) {
         return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
