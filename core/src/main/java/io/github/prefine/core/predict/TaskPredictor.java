@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  *   <li>a single-text task: {@link #classify} texts;
  *   <li>a text-pair task: {@link #classifyPairs} texts with their second texts;
  *   <li>a sequence classifier read from a Hugging Face folder: either ({@link #takesTextsAndPairs()});
- *   <li>a sequence-labelling task: {@link #tag} sentences of pre-split words (as CoNLL);
+ *   <li>a sequence-labelling task: {@link #tag} sentences of pre-split words (as CoNLL), or
+ *       {@link #tagTexts} raw texts, split into words and tagged with char offsets;
  *   <li>an extractive QA task: {@link #answer} questions about contexts;
  *   <li>a multiple-choice task: {@link #choose} among choices for premises (any number of choices
  *       from 2 for a model read from a Hugging Face folder: {@link #takesAnyChoiceCount()}).
@@ -380,6 +381,99 @@ public final class TaskPredictor {
     }
 
     /**
+     * Tags raw texts, as HF's token-classification pipeline takes them: each text is split into
+     * words by BERT's basic pre-tokenizer rule (Unicode whitespace separates words, and every
+     * punctuation character is a word of its own, so "U.S." gives four words and "don't" three;
+     * the rule CoNLL-style data is closest to, though CoNLL keeps "U.S." whole), and the words are
+     * tagged by {@link #tag}, with its truncation and word alignment. Each word and entity carries
+     * its char offsets into the text, so an entity's text is the text's own between its first and
+     * last word, line breaks and no-break spaces included.
+     *
+     * @param texts the texts, none empty or only whitespace
+     * @return one prediction per text, in order; words past the task's maxLength are tagged {@code O}
+     *     and counted by {@link TextTagPrediction#wordsCut()}
+     * @throws IllegalArgumentException if the task is not a sequence-labelling task, a text is
+     *     empty, only whitespace or holds an unpaired surrogate, or the tokenizer rejects a text's words
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<TextTagPrediction> tagTexts(List<String> texts) {
+        return tagTexts(texts, null);
+    }
+
+    /**
+     * Tags raw texts, passing each refused text to {@code onRefused} instead of throwing, so that
+     * the others are predicted once, in this call.
+     *
+     * @param texts the texts
+     * @param onRefused receives each refused text's exception, its index among {@code texts}; null to throw
+     *     the first instead, as the overload without it does
+     * @return one prediction per text, in order, {@code null} for each refused text
+     * @throws IllegalArgumentException if the task is not a sequence-labelling task
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<TextTagPrediction> tagTexts(List<String> texts, Consumer<? super RefusedInputException> onRefused) {
+        // the read lock is reentrant: tag takes it again inside, and a close waits for both
+        return owner.during(() -> {
+            Objects.requireNonNull(texts, "texts");
+            requireFormat("token", "tagTexts(texts)");
+            List<Integer> admitted = new ArrayList<>();
+            List<List<int[]>> offsets = new ArrayList<>();
+            List<List<String>> sentences = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                List<int[]> at;
+                try {
+                    String s = text(texts.get(i), "text", i);
+                    at = TextWords.offsets(s);
+                    if (at.isEmpty()) {
+                        // only spaces that String.isBlank does not count, such as U+00A0
+                        throw refused(i, "the text is only whitespace; expected a non-empty text");
+                    }
+                } catch (RefusedInputException e) {
+                    if (onRefused == null) {
+                        throw e;
+                    }
+                    onRefused.accept(e);
+                    continue;
+                }
+                String s = texts.get(i);
+                admitted.add(i);
+                offsets.add(at);
+                sentences.add(at.stream().map(o -> s.substring(o[0], o[1])).toList());
+            }
+            List<TagPrediction> tagged;
+            try {
+                tagged = tag(sentences,
+                        onRefused == null ? null : e -> onRefused.accept(e.at(admitted.get(e.index()))));
+            } catch (RefusedInputException e) {
+                throw e.at(admitted.get(e.index()));
+            }
+            TextTagPrediction[] out = new TextTagPrediction[texts.size()];
+            for (int k = 0; k < tagged.size(); k++) {
+                TagPrediction p = tagged.get(k);
+                if (p != null) {
+                    out[admitted.get(k)] = located(texts.get(admitted.get(k)), offsets.get(k), p);
+                }
+            }
+            return Arrays.asList(out);
+        });
+    }
+
+    /** A text's prediction: the word-level one with each word's and entity's char offsets. */
+    private static TextTagPrediction located(String text, List<int[]> at, TagPrediction p) {
+        List<TextTagPrediction.Word> words = new ArrayList<>(at.size());
+        for (int w = 0; w < at.size(); w++) {
+            words.add(new TextTagPrediction.Word(p.words().get(w), p.tags().get(w), at.get(w)[0], at.get(w)[1]));
+        }
+        List<TextTagPrediction.Entity> entities = new ArrayList<>(p.entities().size());
+        for (Span s : p.entities()) {
+            int start = at.get(s.start())[0];
+            int end = at.get(s.end() - 1)[1];
+            entities.add(new TextTagPrediction.Entity(s.type(), text.substring(start, end), start, end));
+        }
+        return new TextTagPrediction(text, words, entities, p);
+    }
+
+    /**
      * The tags with each label that has no {@code B-}/{@code I-}/{@code E-}/{@code S-} prefix (IO
      * tagging, or HF's {@code LABEL_k}) read as {@code I-} of itself, as HF's token-classification
      * pipeline reads it: seqeval's default mode would take its first letter for the prefix, typing
@@ -614,7 +708,7 @@ public final class TaskPredictor {
         return switch (format.label()) {
             case "text" -> "classify(texts) with single texts";
             case "text-pair" -> "classifyPairs(texts, pairs) with text pairs";
-            case "token" -> "tag(sentences) with pre-split words";
+            case "token" -> "tag(sentences) with pre-split words, or tagTexts(texts) with raw texts";
             case "qa" -> "answer(questions, contexts) with questions and contexts";
             default -> "choose(premises, questions, choices) with premises and their choices";
         };

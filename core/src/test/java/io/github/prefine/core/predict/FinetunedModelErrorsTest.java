@@ -97,7 +97,7 @@ class FinetunedModelErrorsTest {
             IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
                     () -> model.predictor("ner").classify(List.of("john visited paris")));
             assertEquals("predictor: task ner is a token task, and classify(texts) serves text tasks; call"
-                    + " tag(sentences) with pre-split words", text.getMessage());
+                    + " tag(sentences) with pre-split words, or tagTexts(texts) with raw texts", text.getMessage());
         }
     }
 

@@ -1,0 +1,153 @@
+package io.github.prefine.core.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link TaskPredictor#tagTexts}: raw text split into words by BERT's basic rule, tagged as
+ * {@link TaskPredictor#tag} tags the same words, with char offsets into the text. Offsets of the
+ * hand-checked case are counted by hand; the sweep checks each entity against the text itself.
+ */
+class TaskPredictorTagTextsTest {
+    @TempDir
+    static Path tmp;
+    private static Path saved;
+
+    @BeforeAll
+    static void save() throws Exception {
+        saved = TinyFinetuning.saveUntrained(tmp.resolve("saved"));
+    }
+
+    @Test
+    void splitsAtWhitespaceAndPunctuationWithHandCountedOffsets() throws Exception {
+        // H0 i1 ,2 _3 I4 '5 m6 _7 😀8-9 x10 \r11 \n12 i13 n14 _15 U16 .17 S18 .19 NBSP20 o21 k22
+        String text = "Hi, I'm \uD83D\uDE00x\r\nin U.S.\u00A0ok";
+        List<String> words = List.of("Hi", ",", "I", "'", "m", "\uD83D\uDE00x", "in", "U", ".", "S", ".", "ok");
+        int[][] offsets = {{0, 2}, {2, 3}, {4, 5}, {5, 6}, {6, 7}, {8, 11}, {13, 15}, {16, 17}, {17, 18}, {18, 19},
+            {19, 20}, {21, 23}};
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor ner = model.predictor("ner");
+            TextTagPrediction p = ner.tagTexts(List.of(text)).get(0);
+            assertEquals(words, p.words().stream().map(TextTagPrediction.Word::text).toList());
+            for (int w = 0; w < offsets.length; w++) {
+                assertEquals(offsets[w][0], p.words().get(w).start(), "start of word " + w);
+                assertEquals(offsets[w][1], p.words().get(w).end(), "end of word " + w);
+            }
+            assertEquals(ner.tag(List.of(words)).get(0), p.prediction());
+        }
+    }
+
+    @Test
+    void entitiesAreTheTextBetweenTheirOffsetsAndTagsMatchTagOnRandomTexts() throws Exception {
+        List<String> pieces = List.of("john", "paris", "mary", "london", "visited", ".", ",", "'", "-", "$",
+                "\uD83D\uDE00", "\uD83C\uDDEB\uD83C\uDDF7", "é", "e\u0301", "\u4E2D", " ", " ", " ", "\r\n", "\t",
+                "\u00A0", "\u2003");
+        SplittableRandom rnd = new SplittableRandom(28);
+        List<String> texts = new ArrayList<>();
+        for (int t = 0; t < 200; t++) {
+            StringBuilder b = new StringBuilder();
+            int n = 1 + rnd.nextInt(40);
+            for (int k = 0; k < n; k++) {
+                b.append(pieces.get(rnd.nextInt(pieces.size())));
+            }
+            // a text of only spaces is refused; the refusal test covers it
+            texts.add(b.codePoints().allMatch(TaskPredictorTagTextsTest::space) ? b + "john" : b.toString());
+        }
+        int entities = 0;
+        int multiWord = 0;
+        int cut = 0;
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor ner = model.predictor("ner");
+            List<TextTagPrediction> got = ner.tagTexts(texts);
+            List<List<String>> words = new ArrayList<>();
+            for (TextTagPrediction p : got) {
+                words.add(p.words().stream().map(TextTagPrediction.Word::text).toList());
+            }
+            List<TagPrediction> byWords = ner.tag(words);
+            for (int t = 0; t < texts.size(); t++) {
+                String text = texts.get(t);
+                TextTagPrediction p = got.get(t);
+                assertEquals(byWords.get(t), p.prediction(), "text " + t);
+                assertEquals(byWords.get(t).tags(), p.words().stream().map(TextTagPrediction.Word::tag).toList());
+                int last = 0;
+                for (TextTagPrediction.Word w : p.words()) {
+                    assertEquals(text.substring(w.start(), w.end()), w.text(), "text " + t);
+                    assertTrue(w.start() >= last, "words in order, text " + t);
+                    // what lies between words is whitespace only: nothing is dropped
+                    assertTrue(text.substring(last, w.start()).codePoints().allMatch(TaskPredictorTagTextsTest::space),
+                            "text " + t);
+                    assertFalse(splitsPair(text, w.start()) || splitsPair(text, w.end()), "text " + t);
+                    last = w.end();
+                }
+                assertTrue(text.substring(last).codePoints().allMatch(TaskPredictorTagTextsTest::space), "text " + t);
+                assertEquals(p.prediction().entities().size(), p.entities().size());
+                for (int e = 0; e < p.entities().size(); e++) {
+                    TextTagPrediction.Entity entity = p.entities().get(e);
+                    assertEquals(text.substring(entity.start(), entity.end()), entity.text(), "text " + t);
+                    // it runs from its first word's start to its last word's end, as the word-level span says
+                    assertEquals(p.words().get(p.prediction().entities().get(e).start()).start(), entity.start());
+                    assertEquals(p.words().get(p.prediction().entities().get(e).end() - 1).end(), entity.end());
+                    assertEquals(p.prediction().entities().get(e).type(), entity.type());
+                    entities++;
+                    multiWord += p.prediction().entities().get(e).end() - p.prediction().entities().get(e).start() > 1
+                            ? 1 : 0;
+                }
+                cut += p.wordsCut() > 0 ? 1 : 0;
+            }
+        }
+        // the sweep must have met entities of several words and texts past maxLength to check anything
+        assertTrue(multiWord > 0 && entities > multiWord, entities + " entities, " + multiWord + " of several words");
+        assertTrue(cut > 0, "no text was cut");
+    }
+
+    @Test
+    void blankTextsAreRefusedAsClassifyRefusesThem() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<RefusedInputException> refused = new ArrayList<>();
+            List<TextTagPrediction> p = model.predictor("ner").tagTexts(List.of("john", "", " \r\n", "\u00A0", "paris"),
+                    refused::add);
+            assertEquals(List.of(1, 2, 3), refused.stream().map(RefusedInputException::index).toList());
+            assertEquals(List.of("the text is empty; expected a non-empty text",
+                    "the text is only whitespace; expected a non-empty text",
+                    "the text is only whitespace; expected a non-empty text"),
+                    refused.stream().map(RefusedInputException::reason).toList());
+            assertNull(p.get(1));
+            assertEquals(List.of("paris"), p.get(4).prediction().words());
+            RefusedInputException first = assertThrows(RefusedInputException.class,
+                    () -> model.predictor("ner").tagTexts(List.of("john", "  ")));
+            assertEquals(1, first.index());
+            assertEquals("the text is only whitespace; expected a non-empty text", first.reason());
+        }
+    }
+
+    /** A closed model says so before it looks at the texts, as the other calls do. */
+    @Test
+    void aClosedModelIsRefusedBeforeItsTexts() throws Exception {
+        TaskPredictor ner;
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            ner = model.predictor("ner");
+        }
+        assertThrows(IllegalStateException.class, () -> ner.tagTexts(List.of("", "john")));
+    }
+
+    private static boolean space(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    private static boolean splitsPair(String s, int i) {
+        return i > 0 && i < s.length() && Character.isHighSurrogate(s.charAt(i - 1))
+                && Character.isLowSurrogate(s.charAt(i));
+    }
+}
