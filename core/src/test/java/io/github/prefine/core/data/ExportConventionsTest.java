@@ -3,8 +3,11 @@ package io.github.prefine.core.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -104,5 +107,38 @@ class ExportConventionsTest {
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> reader.read(f));
         assertEquals("t/plain.conllu:1: expected 5 tab-separated fields, found 1 (a line starting with '#': if it is"
                 + " a comment, optCommentPrefix(\"#\") passes over such lines before a sentence)", e.getMessage());
+    }
+
+    @Test
+    void aHashPrefixOnTweetsTakesSentenceOpeningHashtagsForCommentsAndCountsEachOne() throws IOException {
+        // WNUT-17 has '#' tokens (hashtags) and no comments: unset, every line is a token (ConllReaderScaleTest);
+        // set to "#", each '#' line opening a sentence is passed over, and the count says how many
+        Path train = SharedFixtures.require("data/sl/wnut17/wnut17train.conll");
+        List<String> lines = List.of(new String(Files.readAllBytes(train),
+                StandardCharsets.UTF_8).split("\n", -1));
+        int tokenLines = 0;
+        int opening = 0;
+        boolean inSentence = false;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                inSentence = false;
+                continue;
+            }
+            tokenLines++;
+            // every '#' line before a sentence's first other line: a run of hashtags opening a tweet
+            if (!inSentence && line.startsWith("#")) {
+                opening++;
+            } else {
+                inSentence = true;
+            }
+        }
+        ConllReader plain = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
+        ConllReader hashed = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optCommentPrefix("#").build();
+        ReadResult<TokenExample> unset = plain.read(train);
+        ReadResult<TokenExample> set = hashed.read(train);
+        assertEquals(tokenLines, unset.examples().stream().mapToInt(e -> e.tokens().size()).sum());
+        assertEquals(0, unset.report().cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+        assertEquals(opening, set.report().cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+        assertEquals(tokenLines - opening, set.examples().stream().mapToInt(e -> e.tokens().size()).sum());
     }
 }
