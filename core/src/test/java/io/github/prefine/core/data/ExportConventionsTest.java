@@ -141,4 +141,29 @@ class ExportConventionsTest {
         assertEquals(opening, set.report().cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
         assertEquals(tokenLines - opening, set.examples().stream().mapToInt(e -> e.tokens().size()).sum());
     }
+
+    @Test
+    void aCommentLineInsideASentenceSaysCommentsArePassedOverOnlyBeforeOne() throws IOException {
+        // no blank line before the second sentence's comment: it is read as a token line of the first
+        Path f = TestFiles.write(dir, "t/joined.conllu", "# sent_id = 1\n1\tAnna\tNN\tanna\tB-PER\n"
+                + "# sent_id = 2\n1\tBob\tNN\tbob\tB-PER\n");
+        ConllReader reader = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optColumns(5)
+                .optTokenColumn(1).optTagColumn(4).optCommentPrefix("#").build();
+        String expected = "t/joined.conllu:3: expected 5 tab-separated fields, found 1 (a line starting with the"
+                + " comment prefix '#' inside a sentence: comments are passed over only before a sentence's first"
+                + " token; end the sentence before it with a blank line)";
+        assertEquals(expected, assertThrows(MalformedDatasetException.class, () -> reader.read(f)).getMessage());
+        ReadReport lenient = reader.read(f, Leniency.LENIENT).report();
+        assertEquals(List.of(expected), lenient.samples(ConllReader.WRONG_FIELD_COUNT));
+        assertEquals(1, lenient.cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+    }
+
+    @Test
+    void anExcelSepLineNamingTabShowsTheTabAsWritten() throws IOException {
+        // a raw TAB in the message reads as blank space: the line is shown as the delimiter to set is
+        Path f = TestFiles.write(dir, "t/tabs.csv", "sep=\t\nid\tsubject\tbody\tteam\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> SEMICOLON.read(f));
+        assertEquals("t/tabs.csv:1: expected a header row or Excel's delimiter line 'sep=;', found Excel's"
+                + " delimiter line 'sep=\\t': the file is TAB-separated; set optDelimiter('\\t')", e.getMessage());
+    }
 }
