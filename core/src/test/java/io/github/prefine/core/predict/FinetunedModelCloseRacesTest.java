@@ -100,14 +100,7 @@ class FinetunedModelCloseRacesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             FinetunedModel model = FinetunedModel.load(saved, m);
             TaskPredictor topic = model.predictor("topic");
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicReference<List<LabelPrediction>> first = new AtomicReference<>();
-            Thread held = daemon(() -> first.set(topic.classify(texts, refused -> {
-                entered.countDown();
-                await(release);
-            })), "held");
-            entered.await();
+            HeldCall held = new HeldCall(topic);
             Thread closer = daemon(model::close, "closer");
             assertEquals(false, endsOrParks(closer));
             AtomicReference<Object> later = new AtomicReference<>();
@@ -119,11 +112,9 @@ class FinetunedModelCloseRacesTest {
                 }
             }, "late");
             assertEquals(false, endsOrParks(late), "a call starting while close waits went in before it");
-            release.countDown();
-            held.join();
+            assertEquals(alone, held.release());
             closer.join();
             late.join();
-            assertEquals(alone, first.get().subList(1, texts.size()));
             assertEquals("model " + saved + ": already closed; its predictors work while it is open",
                     ((IllegalStateException) later.get()).getMessage());
         }
@@ -161,23 +152,14 @@ class FinetunedModelCloseRacesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             FinetunedModel model = FinetunedModel.load(saved, m);
             TaskPredictor topic = model.predictor("topic");
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicReference<List<LabelPrediction>> first = new AtomicReference<>();
-            Thread held = daemon(() -> first.set(topic.classify(texts, refused -> {
-                entered.countDown();
-                await(release);
-            })), "held");
-            entered.await();
+            HeldCall held = new HeldCall(topic);
             Thread a = daemon(model::close, "closer a");
             Thread b = daemon(model::close, "closer b");
             assertEquals(false, endsOrParks(a));
             assertEquals(false, endsOrParks(b));
-            release.countDown();
-            held.join();
+            assertEquals(alone, held.release());
             a.join();
             b.join();
-            assertEquals(alone, first.get().subList(1, texts.size()));
             assertThrows(IllegalStateException.class, () -> topic.classify(texts));
         }
     }
@@ -201,6 +183,29 @@ class FinetunedModelCloseRacesTest {
             IllegalStateException later = assertThrows(IllegalStateException.class, () -> topic.classify(texts));
             assertNull(later.getCause());
             assertEquals("model " + saved + ": already closed; its predictors work while it is open", later.getMessage());
+        }
+    }
+
+    /** A classify call of all {@link #texts} held inside, on entry, until released. */
+    private static final class HeldCall {
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final AtomicReference<List<LabelPrediction>> got = new AtomicReference<>();
+        private final Thread thread;
+
+        HeldCall(TaskPredictor predictor) throws InterruptedException {
+            CountDownLatch entered = new CountDownLatch(1);
+            thread = daemon(() -> got.set(predictor.classify(texts, refused -> {
+                entered.countDown();
+                await(release);
+            })), "held");
+            entered.await();
+        }
+
+        /** Lets the call finish and returns the predictions of its admitted texts. */
+        List<LabelPrediction> release() throws InterruptedException {
+            release.countDown();
+            thread.join();
+            return got.get().subList(1, texts.size());
         }
     }
 
