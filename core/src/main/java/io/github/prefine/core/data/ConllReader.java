@@ -337,10 +337,16 @@ public final class ConllReader implements DatasetReader<TokenExample> {
 
     /**
      * Names {@link Builder#optCommentPrefix} for a line of the wrong width that starts with
-     * {@code #}, the comment mark of CoNLL-U and MultiCoNER files, when no prefix is set.
+     * {@code #}, the comment mark of CoNLL-U and MultiCoNER files, when no prefix is set; with one
+     * set, such a line starting with it is a comment inside a sentence (no blank line before it).
      */
     private String commentHint(String text) {
-        if (commentPrefix != null || !text.startsWith("#")) {
+        if (commentPrefix != null) {
+            return !text.startsWith(commentPrefix) ? "" : " (a line starting with the comment prefix '" + commentPrefix
+                    + "' inside a sentence: comments are passed over only before a sentence's first token; end the"
+                    + " sentence before it with a blank line)";
+        }
+        if (!text.startsWith("#")) {
             return "";
         }
         return " (a line starting with '#': if it is a comment, optCommentPrefix(\"#\") passes over such lines"
@@ -443,7 +449,8 @@ public final class ConllReader implements DatasetReader<TokenExample> {
          * Passes over comment lines: a line that starts with {@code prefix} before a sentence's
          * first token (CoNLL-U's {@code # sent_id = 1} and {@code # text = ...}, MultiCoNER's
          * {@code # id ...}), counted as {@link #COMMENT_LINE_PASSED_OVER}. Inside a sentence such a
-         * line is a token line, as a token {@code #} is in a tweet; so a sentence whose first token
+         * line is a token line, as a token {@code #} is in a tweet (one of the wrong width is refused
+         * as a comment without a blank line before it); so a sentence whose first token
          * starts with the prefix would be taken for a comment: give the longest prefix the
          * comments share ({@code "# id "} rather than {@code "#"}) where tokens can start with it.
          *

@@ -172,15 +172,20 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
             if (named == '"' || named == '\r' || named == '\n') {
                 return false;
             }
-            String set = named == '\t' ? "\\t" : String.valueOf(named);
+            // a TAB written as \t: raw, it reads as blank space in the message
+            String set = shown(named);
             throw new MalformedDatasetException(file, "1", "a header row or Excel's delimiter line 'sep="
-                    + delimiter + "'", "Excel's delimiter line '" + f.get(0) + "': the file is " + Csv.describe(named)
-                    + "-separated; set optDelimiter('" + set + "')");
+                    + shown(delimiter) + "'", "Excel's delimiter line 'sep=" + set + "': the file is "
+                    + Csv.describe(named) + "-separated; set optDelimiter('" + set + "')");
         }
         return false;
     }
 
     /** The next record that reads; a record with malformed quoting is skipped leniently. */
+    private static String shown(char delimiter) {
+        return delimiter == '\t' ? "\\t" : String.valueOf(delimiter);
+    }
+
     private static Csv.Row next(Csv csv, DocumentReader doc, ColumnTable table) throws IOException {
         while (true) {
             try {
@@ -209,7 +214,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
                     String tsv = likely == '\t' ? ", or read a TAB-separated file with TsvClassificationReader" : "";
                     return "one column '" + only + "' (no " + Csv.describe(delimiter) + " in the header but a "
                             + Csv.describe(likely) + ": the file may be " + Csv.describe(likely)
-                            + "-separated; set optDelimiter('" + (likely == '\t' ? "\\t" : String.valueOf(likely)) + "')"
+                            + "-separated; set optDelimiter('" + shown(likely) + "')"
                             + tsv + ")";
                 }
             }

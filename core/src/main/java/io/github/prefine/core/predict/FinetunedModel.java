@@ -519,11 +519,19 @@ public final class FinetunedModel implements AutoCloseable {
     /**
      * Frees the model's parameters and the native tokenizer once the predictor calls under way on
      * other threads have finished (a server's shutdown lets its requests end); calls that start
-     * later are refused. Later calls of this method do nothing. Not to be called from inside a
-     * predictor call (its {@code onRefused} consumer), which it would wait for.
+     * later are refused. Later calls of this method do nothing.
+     *
+     * @throws IllegalStateException if called inside one of this model's predictor calls (from its
+     *     {@code onRefused} consumer), which it would wait for forever
      */
     @Override
     public void close() {
+        if (calls.getReadHoldCount() > 0) {
+            // the read lock is not upgraded: the write lock would wait for this thread's own hold
+            throw new IllegalStateException("model " + dir + ": close() called inside one of its predictor calls"
+                    + " (from its onRefused consumer), which close would wait for forever; close the model after the"
+                    + " call returns");
+        }
         // the write lock before this object's: a call under way takes this object's for each batch
         calls.writeLock().lock();
         try {

@@ -3,8 +3,11 @@ package io.github.prefine.core.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -104,5 +107,63 @@ class ExportConventionsTest {
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> reader.read(f));
         assertEquals("t/plain.conllu:1: expected 5 tab-separated fields, found 1 (a line starting with '#': if it is"
                 + " a comment, optCommentPrefix(\"#\") passes over such lines before a sentence)", e.getMessage());
+    }
+
+    @Test
+    void aHashPrefixOnTweetsTakesSentenceOpeningHashtagsForCommentsAndCountsEachOne() throws IOException {
+        // WNUT-17 has '#' tokens (hashtags) and no comments: unset, every line is a token (ConllReaderScaleTest);
+        // set to "#", each '#' line opening a sentence is passed over, and the count says how many
+        Path train = SharedFixtures.require("data/sl/wnut17/wnut17train.conll");
+        List<String> lines = List.of(new String(Files.readAllBytes(train),
+                StandardCharsets.UTF_8).split("\n", -1));
+        int tokenLines = 0;
+        int opening = 0;
+        boolean inSentence = false;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                inSentence = false;
+                continue;
+            }
+            tokenLines++;
+            // every '#' line before a sentence's first other line: a run of hashtags opening a tweet
+            if (!inSentence && line.startsWith("#")) {
+                opening++;
+            } else {
+                inSentence = true;
+            }
+        }
+        ConllReader plain = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
+        ConllReader hashed = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optCommentPrefix("#").build();
+        ReadResult<TokenExample> unset = plain.read(train);
+        ReadResult<TokenExample> set = hashed.read(train);
+        assertEquals(tokenLines, unset.examples().stream().mapToInt(e -> e.tokens().size()).sum());
+        assertEquals(0, unset.report().cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+        assertEquals(opening, set.report().cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+        assertEquals(tokenLines - opening, set.examples().stream().mapToInt(e -> e.tokens().size()).sum());
+    }
+
+    @Test
+    void aCommentLineInsideASentenceSaysCommentsArePassedOverOnlyBeforeOne() throws IOException {
+        // no blank line before the second sentence's comment: it is read as a token line of the first
+        Path f = TestFiles.write(dir, "t/joined.conllu", "# sent_id = 1\n1\tAnna\tNN\tanna\tB-PER\n"
+                + "# sent_id = 2\n1\tBob\tNN\tbob\tB-PER\n");
+        ConllReader reader = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optColumns(5)
+                .optTokenColumn(1).optTagColumn(4).optCommentPrefix("#").build();
+        String expected = "t/joined.conllu:3: expected 5 tab-separated fields, found 1 (a line starting with the"
+                + " comment prefix '#' inside a sentence: comments are passed over only before a sentence's first"
+                + " token; end the sentence before it with a blank line)";
+        assertEquals(expected, assertThrows(MalformedDatasetException.class, () -> reader.read(f)).getMessage());
+        ReadReport lenient = reader.read(f, Leniency.LENIENT).report();
+        assertEquals(List.of(expected), lenient.samples(ConllReader.WRONG_FIELD_COUNT));
+        assertEquals(1, lenient.cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+    }
+
+    @Test
+    void anExcelSepLineNamingTabShowsTheTabAsWritten() throws IOException {
+        // a raw TAB in the message reads as blank space: the line is shown as the delimiter to set is
+        Path f = TestFiles.write(dir, "t/tabs.csv", "sep=\t\nid\tsubject\tbody\tteam\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> SEMICOLON.read(f));
+        assertEquals("t/tabs.csv:1: expected a header row or Excel's delimiter line 'sep=;', found Excel's"
+                + " delimiter line 'sep=\\t': the file is TAB-separated; set optDelimiter('\\t')", e.getMessage());
     }
 }
