@@ -84,6 +84,50 @@ class SingleHeadOpsTest {
         }
     }
 
+    /**
+     * A head of its own that is not built in (here a test span head whose padding rule reads the
+     * device mask) still receives its rows' mask when the batch's built-in heads need none.
+     */
+    @Test
+    void aHeadThatIsNotBuiltInStillReceivesItsRowsMask() {
+        try (NDManager root = NDManager.newBaseManager()) {
+            MultiHeadModel model = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(new TinyEncoder(VOCAB, 8).init(root), 8)
+                    .addHead("token", TaskFormat.TOKEN.newHead(3, HeadFamily.BERT, 31))
+                    .addHead("span", TestHeads.span())
+                    .build();
+            try (model; NDManager sm = root.newSubManager()) {
+                int rows = 4;
+                long[] ids = new long[rows * SEQ];
+                long[] mask = new long[rows * SEQ];
+                // rows 2 and 3 (the span task's) have 2 and 4 real tokens, the token rows are full
+                int[] lengths = {SEQ, SEQ, 2, 4};
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < SEQ; j++) {
+                        ids[r * SEQ + j] = j < lengths[r] ? 1 + (r * 5 + j * 3) % (VOCAB - 1) : 0;
+                        mask[r * SEQ + j] = j < lengths[r] ? 1 : 0;
+                    }
+                }
+                List<TaskSlice> slices = List.of(
+                        new TaskSlice(0, new int[] {0, 1}, new int[] {0, 1}, new int[] {2, 0, 1, 1, 0, 0, 2, 1, 1, 0},
+                                new long[] {2, SEQ}),
+                        new TaskSlice(1, new int[] {2, 3}, new int[] {0, 1}, new int[] {0, 1, 1, 2}, new long[] {2, 2}));
+                ParameterStore ps = new ParameterStore(sm, false);
+                float[] logits = model.forward(sm, new MultiTaskBatch(rows, SEQ, ids, mask, null, slices), false, ps)
+                        .logits().get(1).toFloatArray();
+                for (int r = 0; r < 2; r++) {
+                    for (int j = 0; j < SEQ; j++) {
+                        for (int side = 0; side < 2; side++) {
+                            float v = logits[(r * SEQ + j) * 2 + side];
+                            assertEquals(j >= lengths[2 + r], v < -5_000f,
+                                    "span row " + r + " position " + j + " side " + side + ": " + v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static MultiHeadModel build(NDManager m) {
         TaskFormat[] formats = {TaskFormat.TOKEN, TaskFormat.SINGLE_TEXT, TaskFormat.QA};
         int[] classes = {3, 2, 2};

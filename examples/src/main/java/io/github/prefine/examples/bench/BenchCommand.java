@@ -693,10 +693,12 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
     }
 
     /**
-     * Counts, as {@link #countCalls} does, the operations of one batch of an evaluation pass: a
-     * forward of the same rows without dropout or backward, with the parameters read as the
-     * trainer's evaluation reads them (in float32 the arrays themselves, under mixed precision
-     * through one 16-bit cast of the buffer made once per pass, here by a first, uncounted forward).
+     * Counts, as {@link #countCalls} does, the operations of the bench batch's forward as an
+     * evaluation pass runs one: the same rows, all the bench's tasks, without dropout or backward,
+     * with the parameters read as the trainer's evaluation reads them (in float32 the arrays
+     * themselves, under mixed precision through one 16-bit cast of the buffer made once per pass,
+     * here by a first, uncounted forward). The trainer's evaluation batches hold one task each, so
+     * theirs split no encoder output per head and run one head.
      */
     private void countEvaluationCalls(NDManager root, MultiHeadModel model, TrainingStep step, MultiTaskBatch batch)
             throws IOException {
@@ -711,8 +713,9 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             model.forward(sm, batch, false, ps).lossSum();
             JniUtils.stopProfile(out.toString());
             long[] c = ProfileCounts.topLevelOps(out);
-            System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops, %d casts or host-device copies (one batch of "
-                    + "an evaluation pass)%n", "evaluation forward", c[0], c[1]);
+            System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops, %d casts or host-device copies (the bench "
+                    + "batch's tasks, forward as in evaluation; an evaluation batch holds one task)%n",
+                    "evaluation forward", c[0], c[1]);
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(dir);

@@ -137,7 +137,9 @@ class BenchCommandTest {
         String out = run("bench", "--part", "ALL", "--profile", "--layers", "1", "--batch", "3", "--length", "8",
                 "--warmup", "0", "--steps", "1");
         for (String line : new String[] {"encoder fwd+bwd", "djl BertBlock fwd+bwd", "full step (MIXED)",
-            "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "native calls evaluation forward", "peak device memory",
+            "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "native calls evaluation forward",
+            // the evaluation count is of the bench batch's mixed tasks, not of a (one-task) evaluation batch
+            "(the bench batch's tasks, forward as in evaluation; an evaluation batch holds one task)", "peak device memory",
             // what the step ran with on this CPU
             "full step: fused AdamW optimiser, explicit attention without a mask (no padding), batch upload direct (one copy per array), "
                 + "3 tasks, heads stacked by kind"}) {
