@@ -233,6 +233,9 @@ class QaFeaturizerProperties extends FixtureTokenizerProperties {
                     if (cStarts[he] >= gold.end()) {
                         he--;
                     }
+                    // and the end never before the start: XLM-R's lone "▁" before the context shares
+                    // its first character's offsets, where HF's end search stops for an answer ending there
+                    he = Math.max(he, hs);
                     int s = f.startPosition(r);
                     int t = f.endPosition(r);
                     assertEquals(cs + hs - from, s, at + ": start position");
