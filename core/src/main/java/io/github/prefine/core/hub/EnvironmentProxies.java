@@ -2,12 +2,14 @@ package io.github.prefine.core.hub;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP proxies that the environment names, read as Python's {@code requests} (the client of
@@ -46,10 +50,17 @@ import java.util.Properties;
  *       folder, a cached commit) are not affected;
  *   <li>{@code no_proxy} (else {@code NO_PROXY}): hosts requested directly, comma-separated; an
  *       entry matches its host and the hosts of its domain ({@code .corp} and {@code corp} both
- *       match {@code hub.corp}), {@code HOST:PORT} that port only, {@code *} every host. Address
- *       ranges ({@code 10.0.0.0/8}) are not read. The loopback host ({@code localhost},
- *       {@code 127.*}, {@code [::1]}) is always reached directly, as the JDK's own selector does,
- *       so a local mirror or test server is not sent to the proxy.
+ *       match {@code hub.corp}), {@code HOST:PORT} that port only, {@code *} every host; an IPv6
+ *       address with or without its brackets ({@code fd00::1}, {@code [fd00::1]:8443}). An address
+ *       range, {@code NETWORK/BITS} ({@code 10.0.0.0/8}, {@code fd00::/8}), matches a URL whose host
+ *       is an address in it, on any port, as {@code requests}' {@code should_bypass_proxies} reads
+ *       IPv4 ranges (IPv6 ones are read as curl and Go read them; {@code requests} reads none); a
+ *       host name is never looked up to be compared with a range, and an IPv4-mapped IPv6 address
+ *       ({@code [::ffff:10.1.2.3]}) is its IPv4 address, as the JDK connects to it. A range with
+ *       BITS outside 1 to 32 (IPv4) or 1 to 128 (IPv6) matches nothing and gets a warning. The
+ *       loopback host ({@code localhost}, {@code 127.*}, {@code [::1]}) is always reached
+ *       directly, as the JDK's own selector does, so a local mirror or test server is not sent to
+ *       the proxy.
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -58,8 +69,13 @@ final class EnvironmentProxies extends ProxySelector {
     /** The JDK's property that lists the schemes it will not use to authenticate to a proxy for a tunnel. */
     static final String TUNNEL_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
 
+    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentProxies.class);
+
     /** A host and port not to proxy; port -1 for every port. */
     private record Bypass(String host, int port) {}
+
+    /** An address range not to proxy: the network's address and how many of its leading bits a host must share. */
+    private record Range(byte[] network, int bits) {}
 
     /**
      * What one variable names: a usable proxy, with the {@code Proxy-Authorization} value its
@@ -70,12 +86,14 @@ final class EnvironmentProxies extends ProxySelector {
     private final Entry https;
     private final Entry http;
     private final List<Bypass> bypass;
+    private final List<Range> ranges;
     private final boolean bypassAll;
 
-    private EnvironmentProxies(Entry https, Entry http, List<Bypass> bypass, boolean bypassAll) {
+    private EnvironmentProxies(Entry https, Entry http, List<Bypass> bypass, List<Range> ranges, boolean bypassAll) {
         this.https = https;
         this.http = http;
         this.bypass = List.copyOf(bypass);
+        this.ranges = List.copyOf(ranges);
         this.bypassAll = bypassAll;
     }
 
@@ -90,6 +108,7 @@ final class EnvironmentProxies extends ProxySelector {
         Entry https = entry(env, "https_proxy").or(() -> all).orElse(null);
         Entry http = entry(env, "http_proxy").or(() -> all).orElse(null);
         List<Bypass> bypass = new ArrayList<>();
+        List<Range> ranges = new ArrayList<>();
         boolean bypassAll = false;
         String noProxy = value(env, "no_proxy");
         if (noProxy != null) {
@@ -97,11 +116,27 @@ final class EnvironmentProxies extends ProxySelector {
                 String e = raw.toLowerCase(Locale.ROOT);
                 if (e.equals("*")) {
                     bypassAll = true;
+                } else if (e.indexOf('/') >= 0) {
+                    Range r = range(e);
+                    if (r != null) {
+                        ranges.add(r);
+                    } else {
+                        // requests skips it too; said once here, since no host can match it
+                        LOG.warn("no_proxy entry {} is no address range NETWORK/BITS (BITS from 1 to 32 for IPv4, 1 to"
+                                + " 128 for IPv6): it sends no host around the proxy", raw);
+                    }
                 } else if (!e.isEmpty()) {
                     e = e.startsWith("*.") ? e.substring(2) : e.startsWith(".") ? e.substring(1) : e;
                     int colon = e.lastIndexOf(':');
                     int port = -1;
-                    if (colon > 0 && e.indexOf(':') == colon && e.substring(colon + 1).matches("\\d{1,5}")) {
+                    int close = e.indexOf(']');
+                    if (e.startsWith("[") && close > 0) {
+                        // [IPV6] or [IPV6]:PORT; compared without the brackets, as requests sees the host
+                        if (e.substring(close + 1).matches(":\\d{1,5}")) {
+                            port = Integer.parseInt(e.substring(close + 2));
+                        }
+                        e = e.substring(1, close);
+                    } else if (colon > 0 && e.indexOf(':') == colon && e.substring(colon + 1).matches("\\d{1,5}")) {
                         port = Integer.parseInt(e.substring(colon + 1));
                         e = e.substring(0, colon);
                     }
@@ -109,7 +144,7 @@ final class EnvironmentProxies extends ProxySelector {
                 }
             }
         }
-        return new EnvironmentProxies(https, http, bypass, bypassAll);
+        return new EnvironmentProxies(https, http, bypass, ranges, bypassAll);
     }
 
     /**
@@ -230,6 +265,17 @@ final class EnvironmentProxies extends ProxySelector {
         if (host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.") || host.equals("[::1]")) {
             return true;
         }
+        byte[] address = literal(host);
+        if (address != null) {
+            for (Range r : ranges) {
+                if (inRange(address, r)) {
+                    return true;
+                }
+            }
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
         int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         for (Bypass b : bypass) {
             if ((host.equals(b.host()) || host.endsWith("." + b.host())) && (b.port() == -1 || b.port() == port)) {
@@ -237,6 +283,64 @@ final class EnvironmentProxies extends ProxySelector {
             }
         }
         return false;
+    }
+
+    /** A {@code no_proxy} entry {@code NETWORK/BITS}; null when it is none or its BITS do not fit the address. */
+    private static Range range(String entry) {
+        int slash = entry.indexOf('/');
+        byte[] network = literal(entry.substring(0, slash));
+        if (network == null || !entry.substring(slash + 1).matches("\\d{1,3}")) {
+            return null;
+        }
+        int bits = Integer.parseInt(entry.substring(slash + 1));
+        if (network.length == 4 && entry.indexOf(':') >= 0) {
+            bits -= 96; // ::ffff:A.B.C.D/BITS, which the JDK reads as the IPv4 address
+        }
+        return bits >= 1 && bits <= network.length * 8 ? new Range(network, bits) : null;
+    }
+
+    /**
+     * The address an IP literal names (4 bytes for IPv4 and IPv4-mapped IPv6, else 16), its
+     * brackets optional; null for a host name, which is never looked up.
+     */
+    private static byte[] literal(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            byte[] b = new byte[4];
+            String[] parts = h.split("\\.");
+            for (int i = 0; i < 4; i++) {
+                int v = Integer.parseInt(parts[i]);
+                if (v > 255) {
+                    return null;
+                }
+                b[i] = (byte) v;
+            }
+            return b;
+        }
+        // hex digits, ':' and '.', starting with a hex digit or ':' and holding a ':': the JDK parses
+        // such text as an IPv6 literal, and fails rather than asking DNS when it is not one
+        if (h.indexOf(':') < 0 || !h.matches("[0-9a-fA-F:][0-9a-fA-F:.]*")) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(h).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Whether the address shares the range's leading bits. */
+    private static boolean inRange(byte[] address, Range r) {
+        if (address.length != r.network().length) {
+            return false;
+        }
+        for (int bit = 0; bit < r.bits(); bit += 8) {
+            int mask = 0xFF << (8 - Math.min(8, r.bits() - bit)) & 0xFF;
+            if (((address[bit / 8] ^ r.network()[bit / 8]) & mask) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The variable's value by its lower-case name, else its upper-case one; null when neither is set. */

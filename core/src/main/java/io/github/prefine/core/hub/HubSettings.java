@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *       read. A token file that exists but cannot be read is reported with a warning naming the
  *       file (never its content) and no token is sent; a token holding a character other than
  *       printable ASCII (a byte order mark, a control character) is refused by {@link HubHttp} when
- *       a request would carry it, not before, so a local folder or the cache offline still resolves;
+ *       a request would carry it, not before, so a local folder or the cache offline still resolves.
+ *       With {@code HF_HUB_DISABLE_IMPLICIT_TOKEN} set to {@code 1}, {@code true}, {@code yes} or
+ *       {@code on} (any case) none of these is read and no token is sent, as {@code huggingface_hub}
+ *       then sends none unless its caller passes one: a token given to the constructor is sent;
  *   <li>retries: {@code PREFINE_HUB_RETRIES}, how many times {@link HubHttp} repeats a {@code GET} or
  *       {@code HEAD} that met HTTP 429, a 5xx or a dropped connection; default {@value #DEFAULT_RETRIES},
  *       0 for none (prefine's own variable: {@code huggingface_hub} reads none for this);
@@ -89,6 +92,11 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     public static final String TOKEN_VARIABLE = "HF_TOKEN";
     /** The older token variable {@code huggingface_hub} reads when {@link #TOKEN_VARIABLE} is unset or empty. */
     public static final String LEGACY_TOKEN_VARIABLE = "HUGGING_FACE_HUB_TOKEN";
+    /**
+     * The variable that, set to {@code 1}, {@code true}, {@code yes} or {@code on} (any case), keeps the
+     * token of the environment and of the token file from being sent, as in {@code huggingface_hub}.
+     */
+    public static final String DISABLE_IMPLICIT_TOKEN_VARIABLE = "HF_HUB_DISABLE_IMPLICIT_TOKEN";
     /** The variable that names the token file, default {@code $HF_HOME/token}. */
     public static final String TOKEN_PATH_VARIABLE = "HF_TOKEN_PATH";
     /** {@code $NAME} or {@code ${NAME}}, as Python's {@code os.path.expandvars} reads them. */
@@ -259,17 +267,15 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         // as huggingface_hub: os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE")
         String offlineVariable = present(env, OFFLINE_VARIABLE) ? OFFLINE_VARIABLE
                 : present(env, LEGACY_OFFLINE_VARIABLE) ? LEGACY_OFFLINE_VARIABLE : null;
-        boolean offline = offlineVariable != null
-                && switch (env.get(offlineVariable).trim().toLowerCase(Locale.ROOT)) {
-                    case "1", "true", "yes", "on" -> true;
-                    default -> false;
-                };
+        boolean offline = offlineVariable != null && truthy(env.get(offlineVariable));
         // as huggingface_hub: os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN"), cleaned,
         // and when that leaves nothing, the token file
         String tokenVariable = !env.getOrDefault(TOKEN_VARIABLE, "").isEmpty() ? TOKEN_VARIABLE : LEGACY_TOKEN_VARIABLE;
-        String token = cleanToken(env.get(tokenVariable));
+        // as huggingface_hub's get_token_to_send: the token found so is not sent at all when implicit use is off
+        boolean implicitToken = !truthy(env.get(DISABLE_IMPLICIT_TOKEN_VARIABLE));
+        String token = implicitToken ? cleanToken(env.get(tokenVariable)) : null;
         String tokenSource = tokenVariable;
-        if (token == null) {
+        if (token == null && implicitToken) {
             Path tokenFile = present(env, TOKEN_PATH_VARIABLE) ? folder(env, TOKEN_PATH_VARIABLE, userHome)
                     : hfHome.resolve("token");
             token = tokenFile(tokenFile);
@@ -281,6 +287,14 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
                 "a whole number of seconds of at least 1");
         return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds),
                 offlineVariable, tokenSource);
+    }
+
+    /** Whether a flag variable is on, as {@code huggingface_hub}'s {@code _is_true}: 1, true, yes or on, any case. */
+    private static boolean truthy(String value) {
+        return value != null && switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "1", "true", "yes", "on" -> true;
+            default -> false;
+        };
     }
 
     /** A token as {@code huggingface_hub} cleans one: line breaks anywhere and blanks around it dropped; empty is none. */

@@ -198,6 +198,59 @@ class HubHttpTest {
     }
 
     @Test
+    void noProxyAddressRangesMatchTheAddressesInThemAndNoHostName() {
+        // as requests' should_bypass_proxies: a NETWORK/BITS entry matches a URL whose host is an address in
+        // it (memberships below worked out by hand from the prefix bits); a host name is never looked up
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        EnvironmentProxies p;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            p = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128", "no_proxy",
+                    "10.0.0.0/8, 192.168.1.0/24,172.16.0.0/12,fd00::/8,203.0.113.7/32,198.51.100.0/33,0.0.0.0/0"));
+        } finally {
+            System.setErr(realErr);
+        }
+        // the two bad ranges are said, each once, not dropped silently
+        List<String> warned = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("no_proxy entry"))
+                .toList();
+        assertEquals(2, warned.size(), warned.toString());
+        assertTrue(warned.get(0).contains("198.51.100.0/33 is no address range"), warned.toString());
+        assertTrue(warned.get(1).contains("0.0.0.0/0 is no address range"), warned.toString());
+        for (String direct : List.of("https://10.255.1.2/x", "https://10.0.0.1:8443/x", "https://192.168.1.77/x",
+                "https://172.31.255.254/x", "https://203.0.113.7/x", "https://[fd12:3456::1]/x", "https://[fdff::]:8443/x",
+                // an IPv4-mapped IPv6 address is its IPv4 address, as the JDK connects to it
+                "https://[::ffff:10.1.2.3]/x")) {
+            assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create(direct)), direct);
+        }
+        for (String proxied : List.of("https://11.0.0.1/x", "https://192.168.2.1/x", "https://192.168.0.255/x",
+                "https://172.32.0.1/x", "https://172.15.255.255/x", "https://203.0.113.8/x", "https://[fe80::1]/x",
+                "https://[fc00::1]/x", "https://[::ffff:11.1.2.3]/x",
+                // a bad prefix (33, and 0, which requests refuses too) matches nothing
+                "https://198.51.100.1/x", "https://8.8.8.8/x",
+                // a name is never resolved to be compared with a range
+                "https://hub.corp/x", "https://10.corp/x")) {
+            assertEquals("proxy.corp:3128", p.select(URI.create(proxied)).get(0).address().toString()
+                    .replace("/<unresolved>", ""), proxied);
+        }
+    }
+
+    @Test
+    void noProxyIpv6AddressesMatchWithOrWithoutBracketsAndTheirPort() {
+        // requests compares the host without its brackets, as urlparse gives it; both spellings are read
+        EnvironmentProxies p = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128", "no_proxy",
+                "fd00::1,[fd00::2],[fd00::3]:8443"));
+        for (String direct : List.of("https://[fd00::1]/x", "https://[FD00::1]:9/x", "https://[fd00::2]/x",
+                "https://[fd00::3]:8443/x")) {
+            assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create(direct)), direct);
+        }
+        for (String proxied : List.of("https://[fd00::4]/x", "https://[fd00::3]/x", "https://[fd00::3]:8444/x")) {
+            assertEquals("proxy.corp:3128", p.select(URI.create(proxied)).get(0).address().toString()
+                    .replace("/<unresolved>", ""), proxied);
+        }
+    }
+
+    @Test
     void aProxyTheHttpClientCannotUseIsNeverSelectedAndTheLoopbackHostIsStillReached() throws IOException {
         // a SOCKS proxy (a VPN's ALL_PROXY) is never handed to the client (HubProxyTest: the requests it would
         // carry are refused); it must not stop a resolve of a local folder, a cached model or a loopback mirror

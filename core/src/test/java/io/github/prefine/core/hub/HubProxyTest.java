@@ -126,6 +126,22 @@ class HubProxyTest {
     }
 
     @Test
+    void anAddressRangeInNoProxySendsItsAddressesAroundTheProxyAndOnlyThose() throws IOException {
+        // the direct server by an address the loopback rule does not cover: only the range can send it around
+        String proxyWithCredentials = proxyUrl(USER + ":" + PASSWORD_IN_URL);
+        for (String range : List.of("127.0.0.0/8", "127.0.0.1/32", "::ffff:127.0.0.0/104")) {
+            assertEquals("direct ok", getWith(Map.of("http_proxy", proxyWithCredentials, "no_proxy", "10.0.0.0/8,"
+                    + range), URI.create(mappedLoopback()), "/ok").body(), range);
+            assertEquals(List.of(), proxied, range + ": nothing asked of the proxy");
+        }
+        // a range that does not hold it: the proxy carries the request
+        assertEquals("proxied ok", getWith(Map.of("http_proxy", proxyWithCredentials, "no_proxy",
+                "10.0.0.0/8,128.0.0.0/1"), URI.create(mappedLoopback()), "/ok").body());
+        assertEquals(1, proxied.size(), proxied.toString());
+        assertEquals(3, directProxyAuth.size(), directProxyAuth.toString());
+    }
+
+    @Test
     void aHostInNoProxyGetsNoProxyAuthorizationAskedDirectlyOrRedirectedTo() throws IOException {
         Map<String, String> env = Map.of("http_proxy", proxyUrl(USER + ":" + PASSWORD_IN_URL), "no_proxy",
                 "example.org,[::ffff:127.0.0.1]");

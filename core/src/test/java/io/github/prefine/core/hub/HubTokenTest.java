@@ -137,6 +137,35 @@ class HubTokenTest {
     }
 
     @Test
+    void hfHubDisableImplicitTokenKeepsTheEnvironmentsAndTheFilesTokenBackButNotAGivenOne() throws IOException {
+        // huggingface_hub's get_token_to_send: with the variable truthy ("1", "ON", "YES", "TRUE", any case), the
+        // token get_token() finds (HF_TOKEN, HUGGING_FACE_HUB_TOKEN or the file) is not sent unless asked for
+        write(home.resolve(".cache/huggingface/token"), FILE_TOKEN);
+        for (String truthy : List.of("1", "ON", "yes", "True")) {
+            for (Map<String, String> env : List.of(env("HF_TOKEN", ENV_TOKEN, "HF_HUB_DISABLE_IMPLICIT_TOKEN", truthy),
+                    env("HUGGING_FACE_HUB_TOKEN", ENV_TOKEN, "HF_HUB_DISABLE_IMPLICIT_TOKEN", truthy),
+                    env("HF_HUB_DISABLE_IMPLICIT_TOKEN", truthy))) {
+                HubSettings s = resolveWith(env);
+                assertFalse(s.hasToken(), env.toString());
+                assertNull(s.tokenSource());
+                assertFalse(hub.seen().isEmpty());
+                assertTrue(hub.seen().stream().allMatch(x -> x.authorization() == null), truthy + ": " + hub.seen());
+                hub.clearSeen();
+            }
+        }
+        // any other value leaves the implicit token on, as huggingface_hub's _is_true
+        hub.requireToken(ENV_TOKEN);
+        for (String other : List.of("0", "false", "no", "off", "2")) {
+            resolveWith(env("HF_TOKEN", ENV_TOKEN, "HF_HUB_DISABLE_IMPLICIT_TOKEN", other));
+            assertEverySeenCarries(ENV_TOKEN);
+        }
+        // a token the program gives is explicit, as huggingface_hub's token="hf_...": it is still sent
+        HubSettings given = new HubSettings(hub.endpoint(), tmp.resolve("cache-given"), false, ENV_TOKEN);
+        ModelResolver.builder().optSettings(given).sleeper(w -> { }).build().resolve(ID);
+        assertEverySeenCarries(ENV_TOKEN);
+    }
+
+    @Test
     void anEmptyOrMissingFileMeansNoTokenAndTheRefusalSaysSo() throws IOException {
         hub.requireToken(FILE_TOKEN);
         write(home.resolve(".cache/huggingface/token"), " \n");

@@ -48,7 +48,8 @@ public final class DataCommand implements Runnable {
      */
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = "Download the catalogued tasks' datasets from the Hub into the TaskCatalog layout "
-                    + "(HF_TOKEN or the token file of hf auth login, HF_ENDPOINT and HF_HUB_OFFLINE are honoured)."
+                    + "(HF_TOKEN or the token file of hf auth login, unless HF_HUB_DISABLE_IMPLICIT_TOKEN=1, HF_ENDPOINT and"
+                    + " HF_HUB_OFFLINE are honoured)."
                     + " Exit 3 when every failed task failed"
                     + " because the Hub did (unreachable, cut off, 429 or 5xx): run it again later.")
     public static final class Fetch implements Callable<Integer> {
