@@ -17,8 +17,9 @@ import java.util.List;
  * format characters other than whitespace: U+200B, U+00AD, U+FEFF...) are no word of their own
  * and no word's first or last character, so that no word is tagged that the model never read;
  * inside a word they stay in its text and offsets, for the tokenizer's normalizer to drop.
- * A combining mark after punctuation or whitespace starts the next word, as in BERT (whose
- * lowercasing tokenizers strip it). CJK ideographs are not split from each other: BERT's
+ * A combining mark after punctuation or whitespace starts the next word, as in BERT; a lone one
+ * that a lowercasing tokenizer strips is a word without sub-tokens, tagged by the evaluation's
+ * rule for those ({@code TokenClassification}'s inside rule). CJK ideographs are not split from each other: BERT's
  * normalizer makes each its own token, but of the one word, and XLM-R's tokenizer splits at
  * whitespace only; a task tagged per character takes its words pre-split ({@link TaskPredictor#tag}).
  */

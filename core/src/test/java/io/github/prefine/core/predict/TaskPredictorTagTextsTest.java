@@ -75,6 +75,22 @@ class TaskPredictorTagTextsTest {
         }
     }
 
+    /**
+     * A combining mark is no punctuation (Unicode Mn), so after punctuation it starts the next word,
+     * as BERT's {@code _run_split_on_punc} leaves it; CJK ideographs stay one word, as HF's
+     * {@code BertPreTokenizer} and XLM-R's Metaspace leave them (BERT's normalizer splits them into
+     * tokens of that word).
+     */
+    @Test
+    void aCombiningMarkAfterPunctuationStartsTheNextWordAndCjkStaysWhole() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<TextTagPrediction> p = model.predictor("ner").tagTexts(List.of("paris.\u0301x", "\u4E2D\u6587 john"));
+            assertEquals(List.of("paris", ".", "\u0301x"), p.get(0).prediction().words());
+            assertEquals(6, p.get(0).words().get(2).start());
+            assertEquals(List.of("\u4E2D\u6587", "john"), p.get(1).prediction().words());
+        }
+    }
+
     @Test
     void entitiesAreTheTextBetweenTheirOffsetsAndTagsMatchTagOnRandomTexts() throws Exception {
         List<String> pieces = List.of("john", "paris", "mary", "london", "visited", ".", ",", "'", "-", "$",
