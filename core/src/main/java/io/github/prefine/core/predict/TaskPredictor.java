@@ -384,8 +384,9 @@ public final class TaskPredictor {
      * Tags raw texts, as HF's token-classification pipeline takes them: each text is split into
      * words by BERT's basic pre-tokenizer rule (Unicode whitespace separates words, and every
      * punctuation character is a word of its own, so "U.S." gives four words and "don't" three;
-     * the rule CoNLL-style data is closest to, though CoNLL keeps "U.S." whole), and the words are
-     * tagged by {@link #tag}, with its truncation and word alignment. Each word and entity carries
+     * the rule CoNLL-style data is closest to, though CoNLL keeps "U.S." whole; characters BERT's
+     * tokenizer removes, such as U+0000, U+FFFD or U+200B, make no word; CJK ideographs are not split
+     * from each other), and the words are tagged by {@link #tag}, with its truncation and word alignment. Each word and entity carries
      * its char offsets into the text, so an entity's text is the text's own between its first and
      * last word, line breaks and no-break spaces included.
      *
@@ -393,7 +394,8 @@ public final class TaskPredictor {
      * @return one prediction per text, in order; words past the task's maxLength are tagged {@code O}
      *     and counted by {@link TextTagPrediction#wordsCut()}
      * @throws IllegalArgumentException if the task is not a sequence-labelling task, a text is
-     *     empty, only whitespace or holds an unpaired surrogate, or the tokenizer rejects a text's words
+     *     empty, has no words (only whitespace and characters the tokenizer removes) or holds an
+     *     unpaired surrogate, or the tokenizer rejects a text's words
      * @throws IllegalStateException if the model is closed
      */
     public List<TextTagPrediction> tagTexts(List<String> texts) {
@@ -425,8 +427,12 @@ public final class TaskPredictor {
                     String s = text(texts.get(i), "text", i);
                     at = TextWords.offsets(s);
                     if (at.isEmpty()) {
-                        // only spaces that String.isBlank does not count, such as U+00A0
-                        throw refused(i, "the text is only whitespace; expected a non-empty text");
+                        // only spaces that String.isBlank does not count, such as U+00A0, or characters
+                        // BERT's tokenizer removes, such as U+200B
+                        throw refused(i, s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))
+                                ? "the text is only whitespace; expected a non-empty text"
+                                : "the text has no words (only whitespace and characters the tokenizer removes);"
+                                        + " expected a non-empty text");
                     }
                 } catch (RefusedInputException e) {
                     if (onRefused == null) {

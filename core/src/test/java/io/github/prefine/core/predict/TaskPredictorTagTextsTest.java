@@ -49,6 +49,48 @@ class TaskPredictorTagTextsTest {
         }
     }
 
+    /**
+     * Characters BERT's basic tokenizer removes before it splits (U+0000, U+FFFD, control and
+     * format characters but tab and line ends) are no word of their own, nor a word's edge: a
+     * word the model never saw would get a tag. Inside a word they stay, for the normalizer.
+     */
+    @Test
+    void charactersBertRemovesAreNoWordsAndNoWordEdges() throws Exception {
+        // j0 o1 h2 n3 _4 ZWSP5 _6 NUL7 p8 a9 r10 i11 s12 SHY13 _14 FFFD15 _16 BEL17 ,18 m19 ZWJ20 a21 _22 BOM23
+        String text = "john \u200B \u0000paris\u00AD \uFFFD \u0007,m\u200Da \uFEFF";
+        List<String> words = List.of("john", "paris", ",", "m\u200Da");
+        int[][] offsets = {{0, 4}, {8, 13}, {18, 19}, {19, 22}};
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TextTagPrediction p = model.predictor("ner").tagTexts(List.of(text)).get(0);
+            assertEquals(words, p.words().stream().map(TextTagPrediction.Word::text).toList());
+            for (int w = 0; w < offsets.length; w++) {
+                assertEquals(offsets[w][0], p.words().get(w).start(), "start of word " + w);
+                assertEquals(offsets[w][1], p.words().get(w).end(), "end of word " + w);
+            }
+            // a text of nothing but such characters has no words: refused as a blank one is
+            List<RefusedInputException> refused = new ArrayList<>();
+            model.predictor("ner").tagTexts(List.of("\u200B\u0000 \uFFFD"), refused::add);
+            assertEquals(List.of("the text has no words (only whitespace and characters the tokenizer removes);"
+                    + " expected a non-empty text"), refused.stream().map(RefusedInputException::reason).toList());
+        }
+    }
+
+    /**
+     * A combining mark is no punctuation (Unicode Mn), so after punctuation it starts the next word,
+     * as BERT's {@code _run_split_on_punc} leaves it; CJK ideographs stay one word, as HF's
+     * {@code BertPreTokenizer} and XLM-R's Metaspace leave them (BERT's normalizer splits them into
+     * tokens of that word).
+     */
+    @Test
+    void aCombiningMarkAfterPunctuationStartsTheNextWordAndCjkStaysWhole() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<TextTagPrediction> p = model.predictor("ner").tagTexts(List.of("paris.\u0301x", "\u4E2D\u6587 john"));
+            assertEquals(List.of("paris", ".", "\u0301x"), p.get(0).prediction().words());
+            assertEquals(6, p.get(0).words().get(2).start());
+            assertEquals(List.of("\u4E2D\u6587", "john"), p.get(1).prediction().words());
+        }
+    }
+
     @Test
     void entitiesAreTheTextBetweenTheirOffsetsAndTagsMatchTagOnRandomTexts() throws Exception {
         List<String> pieces = List.of("john", "paris", "mary", "london", "visited", ".", ",", "'", "-", "$",

@@ -22,6 +22,7 @@ import io.github.prefine.core.predict.RefusedInputException;
 import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
+import io.github.prefine.core.predict.TextTagPrediction;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.eval.files.StrictJson;
 import io.github.prefine.eval.metrics.Span;
@@ -64,13 +65,17 @@ import picocli.CommandLine.Spec;
  *
  * <p>Each input line is one object whose fields match the task's format: {@code {"text": ...}}
  * (single text), {@code {"text": ..., "pair": ...}} (text pair), {@code {"words": [...]}}
- * (sequence labelling, pre-split words), {@code {"question": ..., "context": ...}} (extractive
+ * (sequence labelling, pre-split words) or {@code {"text": ...}} (sequence labelling, raw text
+ * split as {@code TaskPredictor.tagTexts} splits it; the two mixed in one file, either in each
+ * line), {@code {"question": ..., "context": ...}} (extractive
  * QA) or {@code {"premise": ..., "question": ..., "choices": [...]}} (multiple choice, the
  * question optional, as COPA's {@code cause}/{@code effect}). Output lines: {@code {"label",
  * "probabilities": {label: p}, "cut"}} ({@code cut} true when the text or pair was longer than the
  * task's maxLength and classified from its first tokens), {@code {"tags": [...], "entities": [{"type", "start", "end",
  * "text"}], "wordsCut"}} (word indices, end exclusive; {@code wordsCut} counts the words at the end
- * beyond the task's maxLength, tagged {@code O} unread), {@code {"answer", "start", "end", "score"}} (offsets
+ * beyond the task's maxLength, tagged {@code O} unread; for a text line, also {@code "words": [{"text",
+ * "start", "end"}]} beside the tags, and each entity's and word's offsets count code points into
+ * the text, as the QA offsets do), {@code {"answer", "start", "end", "score"}} (offsets
  * into the context in code points, as Python slices it and SQuAD's {@code answer_start} counts,
  * not Java's UTF-16 indexes; {@code answer} null and the offsets -1 when no window holds a valid span), or {@code
  * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
@@ -94,8 +99,8 @@ import picocli.CommandLine.Spec;
  * tokenizer, an unknown task, a bad line without {@code --skip-bad}), 1 for an internal fault.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Run a task of a saved model on JSON lines (text, pair, words, question and context, or premise"
-                + " and choices).")
+        description = "Run a task of a saved model on JSON lines (text, pair, words or text for a token task, question"
+                + " and context, or premise and choices; offsets into a text or context count code points).")
 public final class PredictCommand implements Callable<Integer> {
     /** Fields a line may leave out, as format.field: a choice task's question may be absent, as empty. */
     private static final List<String> OPTIONAL = List.of("choice.question");
@@ -500,7 +505,7 @@ public final class PredictCommand implements Callable<Integer> {
         List<String> fields = switch (kind) {
             case "text" -> List.of("text");
             case "text-pair" -> List.of("text", "pair");
-            case "token" -> List.of("words");
+            case "token" -> List.of("words", "text");
             case "qa" -> List.of("question", "context");
             default -> List.of("premise", "question", "choices");
         };
@@ -509,6 +514,14 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(where + "field \"" + k + "\" does not belong to a "
                         + task.format().label() + " task; expected " + expected);
             }
+        }
+        if (kind.equals("token")) {
+            // pre-split words or a raw text, one of the two
+            if (o.has("words") == o.has("text")) {
+                throw new IllegalArgumentException(where + (o.has("words") ? "both fields \"words\" and \"text\""
+                        : "neither field \"words\" nor \"text\"") + "; expected " + expected);
+            }
+            fields = List.of(o.has("words") ? "words" : "text");
         }
         for (String k : fields) {
             JsonElement v = o.get(k);
@@ -541,7 +554,7 @@ public final class PredictCommand implements Callable<Integer> {
         return switch (task.format().label()) {
             case "text" -> "{\"text\": ...} for the text task " + task.name();
             case "text-pair" -> "{\"text\": ..., \"pair\": ...} for the text-pair task " + task.name();
-            case "token" -> "{\"words\": [...]} for the token task " + task.name();
+            case "token" -> "{\"words\": [...]} or {\"text\": ...} for the token task " + task.name();
             case "qa" -> "{\"question\": ..., \"context\": ...} for the qa task " + task.name();
             default -> "{\"premise\": ..., \"question\": ... (optional), \"choices\": [...]} for the choice task "
                     + task.name();
@@ -623,36 +636,7 @@ public final class PredictCommand implements Callable<Integer> {
                     out.add(o);
                 }
             }
-            case "token" -> {
-                List<List<String>> sentences = new ArrayList<>();
-                for (JsonObject o : batch) {
-                    List<String> words = new ArrayList<>();
-                    o.getAsJsonArray("words").forEach(w -> words.add(w.getAsString()));
-                    sentences.add(words);
-                }
-                for (TagPrediction p : predictor.tag(sentences, onRefused)) {
-                    if (p == null) {
-                        out.add(null);
-                        continue;
-                    }
-                    JsonObject o = new JsonObject();
-                    JsonArray tags = new JsonArray();
-                    p.tags().forEach(tags::add);
-                    o.add("tags", tags);
-                    JsonArray entities = new JsonArray();
-                    for (Span s : p.entities()) {
-                        JsonObject e = new JsonObject();
-                        e.addProperty("type", s.type());
-                        e.addProperty("start", s.start());
-                        e.addProperty("end", s.end());
-                        e.addProperty("text", p.entityText(s));
-                        entities.add(e);
-                    }
-                    o.add("entities", entities);
-                    o.addProperty("wordsCut", p.wordsCut());
-                    out.add(o);
-                }
-            }
+            case "token" -> out.addAll(tagAll(predictor, batch, onRefused));
             case "choice" -> {
                 List<String> questions = new ArrayList<>(batch.size());
                 List<List<String>> choices = new ArrayList<>(batch.size());
@@ -744,6 +728,97 @@ public final class PredictCommand implements Callable<Integer> {
         }
         // refused inputs stay null, which List.of would refuse
         return Arrays.asList(out);
+    }
+
+    /**
+     * Tags a chunk's lines: the pre-split words with {@code tag} and the raw texts with {@code
+     * tagTexts}, each kind in one call, merged back in line order (a refusal names its line's index
+     * in the chunk). A text's words and entities carry code point offsets into it, as a QA answer's.
+     */
+    private static List<JsonObject> tagAll(TaskPredictor predictor, List<JsonObject> batch,
+            Consumer<RefusedInputException> onRefused) {
+        List<Integer> worded = new ArrayList<>();
+        List<Integer> texted = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            (batch.get(i).has("words") ? worded : texted).add(i);
+        }
+        List<List<String>> sentences = new ArrayList<>();
+        for (int i : worded) {
+            List<String> words = new ArrayList<>();
+            batch.get(i).getAsJsonArray("words").forEach(w -> words.add(w.getAsString()));
+            sentences.add(words);
+        }
+        List<String> texts = strings(texted.stream().map(batch::get).toList(), "text");
+        List<TagPrediction> a;
+        List<TextTagPrediction> b;
+        try {
+            a = predictor.tag(sentences, onRefused == null ? null : e -> onRefused.accept(e.at(worded.get(e.index()))));
+        } catch (RefusedInputException e) {
+            throw e.at(worded.get(e.index()));
+        }
+        try {
+            b = predictor.tagTexts(texts, onRefused == null ? null : e -> onRefused.accept(e.at(texted.get(e.index()))));
+        } catch (RefusedInputException e) {
+            throw e.at(texted.get(e.index()));
+        }
+        JsonObject[] out = new JsonObject[batch.size()];
+        for (int k = 0; k < worded.size(); k++) {
+            TagPrediction p = a.get(k);
+            if (p != null) {
+                JsonArray entities = new JsonArray();
+                for (Span s : p.entities()) {
+                    entities.add(entity(s.type(), s.start(), s.end(), p.entityText(s)));
+                }
+                out[worded.get(k)] = tagged(p.tags(), null, entities, p.wordsCut());
+            }
+        }
+        for (int k = 0; k < texted.size(); k++) {
+            TextTagPrediction p = b.get(k);
+            if (p == null) {
+                continue;
+            }
+            // code points, as Python slices the text and as QA answers are written
+            String text = texts.get(k);
+            JsonArray words = new JsonArray();
+            for (TextTagPrediction.Word w : p.words()) {
+                JsonObject o = new JsonObject();
+                o.addProperty("text", w.text());
+                o.addProperty("start", codePoints(text, w.start()));
+                o.addProperty("end", codePoints(text, w.end()));
+                words.add(o);
+            }
+            JsonArray entities = new JsonArray();
+            for (TextTagPrediction.Entity e : p.entities()) {
+                entities.add(entity(e.type(), codePoints(text, e.start()), codePoints(text, e.end()), e.text()));
+            }
+            out[texted.get(k)] = tagged(p.words().stream().map(TextTagPrediction.Word::tag).toList(), words, entities,
+                    p.wordsCut());
+        }
+        // refused lines stay null, which List.of would refuse
+        return Arrays.asList(out);
+    }
+
+    /** A tagged line's output: its tags, for a text its words with their offsets, its entities. */
+    private static JsonObject tagged(List<String> tagList, JsonArray words, JsonArray entities, int wordsCut) {
+        JsonObject o = new JsonObject();
+        JsonArray tags = new JsonArray();
+        tagList.forEach(tags::add);
+        o.add("tags", tags);
+        if (words != null) {
+            o.add("words", words);
+        }
+        o.add("entities", entities);
+        o.addProperty("wordsCut", wordsCut);
+        return o;
+    }
+
+    private static JsonObject entity(String type, int start, int end, String text) {
+        JsonObject e = new JsonObject();
+        e.addProperty("type", type);
+        e.addProperty("start", start);
+        e.addProperty("end", end);
+        e.addProperty("text", text);
+        return e;
     }
 
     /** A UTF-16 index into a text as a count of the code points before it. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -17,6 +18,7 @@ import io.github.prefine.core.predict.LabelPrediction;
 import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
+import io.github.prefine.core.predict.TextTagPrediction;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.ChildProcesses;
@@ -37,6 +39,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,6 +162,95 @@ class PredictCommandTest {
         assertEquals(o.get("answer").getAsString(), new String(points, start, end - start), o.toString());
         // the first emoji precedes the answer's end, so UTF-16 indexes would differ here
         assertTrue(context.offsetByCodePoints(0, end) != end, o.toString());
+    }
+
+    /**
+     * A token task takes raw text lines beside pre-split words: each is split and tagged as
+     * {@code TaskPredictor.tagTexts} does, and its words' and entities' offsets count code points,
+     * as the QA answer's do, so that Python's {@code text[start:end]} is the word after an emoji
+     * too. The offsets of the text with an emoji are counted by hand.
+     */
+    @Test
+    void aTokenTaskTagsTextLinesWithCodePointOffsetsBesideWordLines() throws Exception {
+        String smile = new String(Character.toChars(0x1F600));
+        // 😀0 _1 j2 o3 h4 n5 _6 s7 m8 i9 t10 h11 ,12 _13 U14 .15 S16 .17
+        String text = smile + " john smith, U.S.";
+        List<String> words = List.of(smile, "john", "smith", ",", "U", ".", "S", ".");
+        int[][] points = {{0, 1}, {2, 6}, {7, 12}, {12, 13}, {14, 15}, {15, 16}, {16, 17}, {17, 18}};
+        List<String> texts = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(5);
+        List<String> pieces = List.of("john", "smith", "paris", "mary", ",", ".", " ", " ", smile, "\u4E2D");
+        for (int t = 0; t < 30; t++) {
+            StringBuilder b = new StringBuilder("bob");
+            for (int k = rnd.nextInt(12); k > 0; k--) {
+                b.append(pieces.get(rnd.nextInt(pieces.size())));
+            }
+            texts.add(b.toString());
+        }
+        List<String> in = new ArrayList<>();
+        in.add(textLine(text));
+        in.add("{\"words\": [\"john\", \"smith\"]}");
+        texts.forEach(t -> in.add(textLine(t)));
+        Path f = input("ner-text.jsonl", in.toArray(String[]::new));
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "ner", "--input", f.toString(), "--chunk", "7"),
+                cli.err());
+        List<JsonObject> got = lines(cli.out());
+        assertEquals(in.size(), got.size(), cli.out());
+        List<String> all = new ArrayList<>(List.of(text));
+        all.addAll(texts);
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<TextTagPrediction> expected = model.predictor("ner").tagTexts(all);
+            JsonArray first = got.get(0).getAsJsonArray("words");
+            assertEquals(words, first.asList().stream().map(w -> w.getAsJsonObject().get("text").getAsString()).toList());
+            for (int w = 0; w < points.length; w++) {
+                assertEquals(points[w][0], first.get(w).getAsJsonObject().get("start").getAsInt(), "start of word " + w);
+                assertEquals(points[w][1], first.get(w).getAsJsonObject().get("end").getAsInt(), "end of word " + w);
+            }
+            assertEquals(model.predictor("ner").tag(List.of(List.of("john", "smith"))).get(0).tags(),
+                    got.get(1).getAsJsonArray("tags").asList().stream().map(JsonElement::getAsString).toList());
+            int entities = 0;
+            for (int i = 0; i < all.size(); i++) {
+                JsonObject o = got.get(i == 0 ? 0 : i + 1);
+                TextTagPrediction p = expected.get(i);
+                int[] cps = all.get(i).codePoints().toArray();
+                assertEquals(p.words().stream().map(TextTagPrediction.Word::tag).toList(),
+                        o.getAsJsonArray("tags").asList().stream().map(JsonElement::getAsString).toList(), o.toString());
+                assertEquals(p.wordsCut(), o.get("wordsCut").getAsInt());
+                JsonArray e = o.getAsJsonArray("entities");
+                assertEquals(p.entities().size(), e.size(), o.toString());
+                for (int k = 0; k < e.size(); k++) {
+                    JsonObject entity = e.get(k).getAsJsonObject();
+                    int start = entity.get("start").getAsInt();
+                    int end = entity.get("end").getAsInt();
+                    // Python's text[start:end]: code points
+                    assertEquals(new String(cps, start, end - start), entity.get("text").getAsString(), o.toString());
+                    assertEquals(p.entities().get(k).text(), entity.get("text").getAsString());
+                    assertEquals(p.entities().get(k).type(), entity.get("type").getAsString());
+                    entities++;
+                }
+            }
+            assertTrue(entities > 0, "the seeded head tags no entity");
+        }
+    }
+
+    /** A token task's line holds words or a text: neither, both, or an empty text is a bad line, named. */
+    @Test
+    void aTokenLineOfNeitherOrBothOrAnEmptyTextIsABadLine() throws Exception {
+        Path f = input("ner-bad.jsonl", textLine("john"), "{}", "{\"text\": \"john\", \"words\": [\"john\"]}",
+                textLine(""), "{\"text\": [\"john\"]}", "{\"words\": [\"john\"]}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "ner", "--input", f.toString(), "--skip-bad"),
+                cli.err());
+        List<JsonObject> got = lines(cli.out());
+        String expected = "expected {\"words\": [...]} or {\"text\": ...} for the token task ner";
+        assertEquals(f + ":2: neither field \"words\" nor \"text\"; " + expected, got.get(1).get("error").getAsString());
+        assertEquals(f + ":3: both fields \"words\" and \"text\"; " + expected, got.get(2).get("error").getAsString());
+        assertEquals(f + ":4: the text is empty; expected a non-empty text", got.get(3).get("error").getAsString());
+        assertEquals(f + ":5: field \"text\" is [\"john\"]; " + expected, got.get(4).get("error").getAsString());
+        assertTrue(got.get(0).has("words") && got.get(5).has("tags") && !got.get(5).has("words"), cli.out());
+        assertEquals("prefine predict: skipped 4 of 6 input lines (lines 2, 3, 4, 5); their output lines hold"
+                + " {\"error\": ...}", cli.err().strip());
     }
 
     @Test
