@@ -174,7 +174,18 @@ public final class GridSession implements AutoCloseable {
                     + " made before run manifests, whose settings cannot be checked; choose another output folder, or"
                     + " force a new run in place (--force)");
         }
-        JsonObject kept = RunManifest.check(file, fresh, grid.config.force);
+        List<String> added = existed && !grid.config.force ? RunManifest.addedTargets(file, grid) : List.of();
+        JsonObject kept;
+        if (added.isEmpty()) {
+            kept = RunManifest.check(file, fresh, grid.config.force);
+        } else {
+            // the recorded run's units are all this grid's: keep them, and record the grid with its new targets
+            kept = JsonFiles.strictObject(file);
+            kept.add("fingerprint", fresh.get("fingerprint"));
+            LOG.info("{}: the same run with {} added as {}; its finished units are kept and only the added"
+                    + " targets' finetuning runs", file, added.size() == 1 ? "a target" : added.size() + " targets",
+                    String.join(", ", added));
+        }
         if (unrecorded || (existed && kept == fresh)) {
             try (UnitLock alone = claimAlone(grid.layout, file)) {
                 clearForced(file);
@@ -183,7 +194,7 @@ public final class GridSession implements AutoCloseable {
         if (existed && kept != fresh) {
             warnIfMoved(file, kept.get("environment"), fresh.getAsJsonObject("environment"));
         }
-        // this process's options and environment; the fingerprint is the same
+        // this process's options and environment; the fingerprint is the same, or extends the recorded one
         kept.add("options", fresh.get("options"));
         kept.add("environment", fresh.get("environment"));
         writeIfChanged(file, PrefinetuningRunner.GSON.toJson(kept));

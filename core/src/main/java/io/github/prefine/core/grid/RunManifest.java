@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * (drop counts per reason with located samples, and each task's validation rule).
  *
  * <p>A session opened on a folder whose fingerprint differs refuses with a one-line diff, unless
- * the grid is forced, which clears the folder's results and starts anew in place. Each saved
+ * the grid is forced, which clears the folder's results and starts anew in place, or the grid
+ * only adds targets to the recorded run ({@link #addedTargets}), which keeps every result. Each saved
  * encoder folder gets {@value #ENCODER_FILE}, naming its run, so that it can be traced after the
  * checkpoints are cleaned. Stateless.
  */
@@ -190,6 +191,35 @@ final class RunManifest {
                     + " (--force)");
         }
         return fresh;
+    }
+
+    /**
+     * The targets a grid adds to the run recorded in {@code file}: empty unless the grid, without
+     * them, has exactly the recorded fingerprint (same settings, pool, encoder and data, the
+     * recorded targets in the same order), so that every recorded unit is one of this grid's and
+     * only the added targets' finetuning is new. A manifest that cannot be read adds nothing (the
+     * check that follows names what is wrong with it).
+     */
+    static List<String> addedTargets(Path file, Grid g) throws IOException {
+        JsonObject recorded;
+        List<String> before;
+        try {
+            recorded = JsonFiles.strictObject(file).getAsJsonObject("fingerprint");
+            String names = recorded.getAsJsonObject("grid").get("targets").getAsString();
+            before = names.isEmpty() ? List.of() : List.of(names.split(",", -1));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        List<Task> kept = g.config.targets.stream().filter(t -> before.contains(t.name())).toList();
+        if (kept.isEmpty() || kept.size() != before.size() || kept.size() == g.config.targets.size()) {
+            return List.of();
+        }
+        List<String> diff = new ArrayList<>();
+        diff(recorded, fingerprint(g.toBuilder().setTargets(kept).build()), "", diff);
+        if (!diff.isEmpty()) {
+            return List.of();
+        }
+        return g.config.targets.stream().map(Task::name).filter(n -> !before.contains(n)).toList();
     }
 
     private static void diff(JsonElement was, JsonElement now, String path, List<String> out) {
