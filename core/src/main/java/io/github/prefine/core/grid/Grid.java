@@ -134,6 +134,16 @@ public final class Grid {
     }
 
     /**
+     * Returns whether the grid starts anew in a folder holding a run with other settings or data
+     * ({@link Builder#optForce}); a folder whose run this grid only adds targets to is kept either way.
+     *
+     * @return true when forced
+     */
+    public boolean force() {
+        return config.force;
+    }
+
+    /**
      * Returns the split every target is scored on.
      *
      * @return {@link Split#VALIDATION} (the paper's) or {@link Split#TEST} (where a target has one)

@@ -270,8 +270,8 @@ public final class SparkGrid {
         String before = fingerprint(folder.local().resolve("run.json"));
         boolean hadRecords = Files.isDirectory(layout.records());
         try (GridSession session = grid.open()) {
-            boolean forced = !folder.direct()
-                    && (before == null ? hadRecords : !before.equals(fingerprint(folder.local().resolve("run.json"))));
+            boolean forced = clearsFolder(grid.force(), folder.direct(), before,
+                    fingerprint(folder.local().resolve("run.json")), hadRecords);
             // first: a unit of a driver still working here checks run.json before each file it
             // pushes, so that nothing of its run lands in the cleared folder
             folder.push("run.json");
@@ -352,6 +352,22 @@ public final class SparkGrid {
             out.println("results in " + folder.uri());
             return summary;
         }
+    }
+
+    /**
+     * Whether the driver's session cleared its local copy of a mirrored folder as a forced run, so
+     * that the folder itself must be cleared too: only a forced grid clears, and a changed
+     * fingerprint without force is a run that targets were added to, whose results all stay.
+     *
+     * @param force whether the grid was forced
+     * @param direct whether the folder is written in place (nothing to clear besides the session's)
+     * @param before the folder's fingerprint before the session opened, null when it had none
+     * @param after the fingerprint the session wrote
+     * @param hadRecords whether the folder held records before
+     * @return true when the folder must be cleared
+     */
+    static boolean clearsFolder(boolean force, boolean direct, String before, String after, boolean hadRecords) {
+        return force && !direct && (before == null ? hadRecords : !before.equals(after));
     }
 
     /**
