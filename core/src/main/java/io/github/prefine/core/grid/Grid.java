@@ -45,7 +45,10 @@ import java.util.function.Function;
  * <p><b>Restarts and sharing.</b> A sweep whose record exists is skipped; a pre-finetuning cut off
  * mid-way continues from the trainer's last epoch checkpoint. Each sweep is claimed with an OS
  * file lock, so several processes started on the same folder split the work without duplicating
- * it: a sweep locked by another process is skipped and revisited until it is finished.
+ * it: a sweep locked by another process is skipped and revisited until it is finished. A folder
+ * holding a run with other settings or data is refused ({@link RunMismatchException}) unless
+ * forced ({@link Builder#optForce}), except a grid that only adds targets to the recorded run: its
+ * finished sweeps are kept and only the added targets' finetuning runs.
  *
  * <p><b>Models.</b> The grid keeps scores only, unless {@link Builder#optExportModels} asks
  * {@link #run()} to write, once every sweep is finished, each target's best model or every model as
