@@ -81,7 +81,10 @@ public final class GridReports {
     private Written lastWritten;
 
     /**
-     * The tables as last written.
+     * The tables as last written. They are also in the output folder as {@code table1.md},
+     * {@code table2.md} and {@code cost.md} (with {@code .csv} and {@code .json}); in code, {@code
+     * TableWriter.withDecimals(1).toMarkdown(table1())} prints Table 1 (or 2) as its file holds it,
+     * and {@code TableWriter.standard()} the cost table.
      *
      * @param table1 per target and setting, mean ± std over seeds
      * @param table2 per group and setting

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.Task;
+import io.github.prefine.eval.report.TableWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +41,9 @@ class GridAddedTargetTest {
         assertEquals(fresh.report().table1(), added.report().table1());
         assertEquals(fresh.report().table2(), added.report().table2());
         assertEquals(Files.readString(dir.resolve("fresh/table1.md")), Files.readString(out.resolve("table1.md")));
+        // the tables in code print as their files hold them (GridReports.Written's Javadoc)
+        assertEquals(Files.readString(out.resolve("table1.md")), TableWriter.withDecimals(1).toMarkdown(added.report().table1()));
+        assertEquals(Files.readString(out.resolve("cost.md")), TableWriter.standard().toMarkdown(added.report().cost()));
 
         // an added target with any other change is another run, refused as before
         RunMismatchException e = assertThrows(RunMismatchException.class,
