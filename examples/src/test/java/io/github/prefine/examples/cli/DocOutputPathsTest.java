@@ -36,6 +36,7 @@ class DocOutputPathsTest {
             "locks/UNIT.lease", "Spark's lease on a mirrored folder (UnitLeaseTest)",
             "locks/UNIT.beat-TOKEN", "Spark's lease heartbeat (UnitLeaseTest)",
             "locks/UNIT.lock.holder", "exists only while a unit's lock is held (UnitLockTest)",
+            "records/*.failed", "a failed sweep's marker, which a demo that fails nothing never writes (GridFolderTest)",
             "models/all-MiniLM-L6-v2", "the shared folder's models, not a run's");
 
     /** A documented path as a pattern over the paths of an output folder (folders end with {@code /}). */
