@@ -444,7 +444,7 @@ public final class TaskPredictor {
                 String s = texts.get(i);
                 admitted.add(i);
                 offsets.add(at);
-                sentences.add(at.stream().map(o -> s.substring(o[0], o[1])).toList());
+                sentences.add(at.stream().map(o -> TextWords.modelWord(s.substring(o[0], o[1]))).toList());
             }
             List<TagPrediction> tagged;
             try {
@@ -468,7 +468,8 @@ public final class TaskPredictor {
     private static TextTagPrediction located(String text, List<int[]> at, TagPrediction p) {
         List<TextTagPrediction.Word> words = new ArrayList<>(at.size());
         for (int w = 0; w < at.size(); w++) {
-            words.add(new TextTagPrediction.Word(p.words().get(w), p.tags().get(w), at.get(w)[0], at.get(w)[1]));
+            int[] o = at.get(w);
+            words.add(new TextTagPrediction.Word(text.substring(o[0], o[1]), p.tags().get(w), o[0], o[1]));
         }
         List<TextTagPrediction.Entity> entities = new ArrayList<>(p.entities().size());
         for (Span s : p.entities()) {
