@@ -382,7 +382,9 @@ public final class TaskPredictor {
 
     /**
      * Tags raw texts, as HF's token-classification pipeline takes them: each text is split into
-     * words by BERT's basic pre-tokenizer rule (Unicode whitespace separates words, and every
+     * words by BERT's basic pre-tokenizer rule (whitespace separates words: tab, line ends and
+     * Unicode's space, line and paragraph separators, not U+000B, U+000C or U+001C to U+001F, which
+     * BERT removes; and every
      * punctuation character is a word of its own, so "U.S." gives four words and "don't" three;
      * the rule CoNLL-style data is closest to, though CoNLL keeps "U.S." whole; characters BERT's
      * tokenizer removes, such as U+0000, U+FFFD or U+200B, make no word; CJK ideographs are not split
