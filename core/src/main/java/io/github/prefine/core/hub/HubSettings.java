@@ -70,9 +70,12 @@ import org.slf4j.LoggerFactory;
  *     {@code TRANSFORMERS_OFFLINE}), named in messages; {@code null} when downloads are enabled
  * @param tokenSource where the token came from, named in messages: {@value #TOKEN_VARIABLE},
  *     {@value #LEGACY_TOKEN_VARIABLE} or the token file's path; {@code null} without a token
+ * @param tokenWithheldBy the variable that kept the environment's and the token file's token from
+ *     being sent ({@value #DISABLE_IMPLICIT_TOKEN_VARIABLE}), named in the advice a refused request
+ *     gives ({@link #noTokenAdvice()}); {@code null} when none did or a token is given
  */
 public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
-        Duration etagTimeout, String offlineVariable, String tokenSource) {
+        Duration etagTimeout, String offlineVariable, String tokenSource, String tokenWithheldBy) {
 
     /** The public Hugging Face Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -115,6 +118,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      *     (null) when online, {@code HF_HUB_OFFLINE} when offline and none is given
      * @param tokenSource where the token came from, named in messages; ignored (null) without a
      *     token, {@value #TOKEN_VARIABLE} when a token is given without one
+     * @param tokenWithheldBy the variable that kept the implicit token from being sent, named in
+     *     messages; ignored (null) with a token
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
      *     credentials, the retries are negative, or the etag timeout is not positive
      */
@@ -146,6 +151,24 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
             token = null;
         }
         tokenSource = token == null ? null : tokenSource != null ? tokenSource : TOKEN_VARIABLE;
+        tokenWithheldBy = token == null ? tokenWithheldBy : null;
+    }
+
+    /**
+     * Makes settings with no variable named as having kept a token back.
+     *
+     * @param endpoint the Hub base URL, without a trailing slash
+     * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
+     * @param offline whether downloads are disabled
+     * @param token the access token, or {@code null} for none
+     * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+     * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
+     * @param offlineVariable the variable that disabled downloads, named in messages
+     * @param tokenSource where the token came from, named in messages
+     */
+    public HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
+            Duration etagTimeout, String offlineVariable, String tokenSource) {
+        this(endpoint, cacheDir, offline, token, retries, etagTimeout, offlineVariable, tokenSource, null);
     }
 
     /**
@@ -286,7 +309,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         int etagSeconds = wholeNumber(env, ETAG_TIMEOUT_VARIABLE, DEFAULT_ETAG_TIMEOUT_SECONDS, 1,
                 "a whole number of seconds of at least 1");
         return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds),
-                offlineVariable, tokenSource);
+                offlineVariable, tokenSource, implicitToken ? null : DISABLE_IMPLICIT_TOKEN_VARIABLE);
     }
 
     /** Whether a flag variable is on, as {@code huggingface_hub}'s {@code _is_true}: 1, true, yes or on, any case. */
@@ -374,7 +397,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      */
     public HubSettings withOffline(boolean newOffline) {
         return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout, offlineVariable,
-                tokenSource);
+                tokenSource, tokenWithheldBy);
     }
 
     /**
@@ -385,7 +408,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      */
     public HubSettings withCacheDir(Path newCacheDir) {
         return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout, offlineVariable,
-                tokenSource);
+                tokenSource, tokenWithheldBy);
     }
 
     /**
@@ -396,7 +419,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      */
     public HubSettings withRetries(int newRetries) {
         return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout, offlineVariable,
-                tokenSource);
+                tokenSource, tokenWithheldBy);
     }
 
     /**
@@ -407,7 +430,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      */
     public HubSettings withEtagTimeout(Duration newEtagTimeout) {
         return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout, offlineVariable,
-                tokenSource);
+                tokenSource, tokenWithheldBy);
     }
 
     /**
@@ -419,11 +442,25 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         return token != null;
     }
 
+    /**
+     * Returns what a request the Hub refused for want of a token should tell its user: to set
+     * {@value #TOKEN_VARIABLE}, or, where {@link #tokenWithheldBy()} kept the token back, that no
+     * token was sent and why, since a token in {@value #TOKEN_VARIABLE} would be kept back too.
+     *
+     * @return the advice, a clause without a final period
+     */
+    public String noTokenAdvice() {
+        return tokenWithheldBy == null ? "set " + TOKEN_VARIABLE + " to a token with access"
+                : "no token was sent: " + tokenWithheldBy + " is set, which keeps " + TOKEN_VARIABLE
+                        + " and the token file from being sent; unset it, or give the token to HubSettings";
+    }
+
     /** Shows every setting except the token's value. */
     @Override
     public String toString() {
         return "HubSettings[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", offline=" + offline + ", token="
-                + (token == null ? "none" : "set from " + tokenSource) + ", retries=" + retries
+                + (token == null ? tokenWithheldBy == null ? "none" : "none (withheld by " + tokenWithheldBy + ")"
+                : "set from " + tokenSource) + ", retries=" + retries
                 + ", etagTimeout=" + etagTimeout + "]";
     }
 }

@@ -427,7 +427,7 @@ public final class ModelResolver {
         String code = errorCode.isEmpty() ? "" : " (" + errorCode + ")";
         return new StatusError(status, errorCode, switch (status) {
             case 401 -> where + "401 Unauthorized" + code + ": the repository is private, gated or does not exist; "
-                    + (settings.hasToken() ? "the token in " + settings.tokenSource() + " was refused" : "set HF_TOKEN to a token with access");
+                    + (settings.hasToken() ? "the token in " + settings.tokenSource() + " was refused" : settings.noTokenAdvice());
             case 403 -> where + "403 Forbidden" + code
                     + ": the token lacks access (for a gated model, accept its terms on the Hub)";
             case 404 -> where + "404 Not Found" + code + ": " + notFound(id, file, errorCode);
@@ -440,8 +440,8 @@ public final class ModelResolver {
         return switch (errorCode) {
             case "RepoNotFound" -> "no repository " + id + " on the Hub, or a private one" + (settings.hasToken()
                     ? " the token in " + settings.tokenSource() + " cannot see: check the model id"
-                    : ", which the Hub hides from a request without a token: check the model id, or set HF_TOKEN to a"
-                            + " token with access");
+                    : ", which the Hub hides from a request without a token: check the model id"
+                            + (settings.tokenWithheldBy() == null ? ", or " : "; ") + settings.noTokenAdvice());
             case "EntryNotFound" -> "the repository has no " + file + " at revision " + revision;
             case "RevisionNotFound" -> "the repository has no branch, tag or commit '" + revision + "'";
             default -> "check the model id and revision";

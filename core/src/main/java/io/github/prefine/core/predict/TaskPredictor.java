@@ -382,7 +382,9 @@ public final class TaskPredictor {
 
     /**
      * Tags raw texts, as HF's token-classification pipeline takes them: each text is split into
-     * words by BERT's basic pre-tokenizer rule (Unicode whitespace separates words, and every
+     * words by BERT's basic pre-tokenizer rule (whitespace separates words: tab, line ends and
+     * Unicode's space, line and paragraph separators, not U+000B, U+000C or U+001C to U+001F, which
+     * BERT removes; and every
      * punctuation character is a word of its own, so "U.S." gives four words and "don't" three;
      * the rule CoNLL-style data is closest to, though CoNLL keeps "U.S." whole; characters BERT's
      * tokenizer removes, such as U+0000, U+FFFD or U+200B, make no word; CJK ideographs are not split
@@ -444,7 +446,7 @@ public final class TaskPredictor {
                 String s = texts.get(i);
                 admitted.add(i);
                 offsets.add(at);
-                sentences.add(at.stream().map(o -> s.substring(o[0], o[1])).toList());
+                sentences.add(at.stream().map(o -> TextWords.modelWord(s.substring(o[0], o[1]))).toList());
             }
             List<TagPrediction> tagged;
             try {
@@ -468,7 +470,8 @@ public final class TaskPredictor {
     private static TextTagPrediction located(String text, List<int[]> at, TagPrediction p) {
         List<TextTagPrediction.Word> words = new ArrayList<>(at.size());
         for (int w = 0; w < at.size(); w++) {
-            words.add(new TextTagPrediction.Word(p.words().get(w), p.tags().get(w), at.get(w)[0], at.get(w)[1]));
+            int[] o = at.get(w);
+            words.add(new TextTagPrediction.Word(text.substring(o[0], o[1]), p.tags().get(w), o[0], o[1]));
         }
         List<TextTagPrediction.Entity> entities = new ArrayList<>(p.entities().size());
         for (Span s : p.entities()) {

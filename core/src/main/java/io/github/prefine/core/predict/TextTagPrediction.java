@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param entities the entities, in order, each the text from its first word's start to its last
  *     word's end, so that the spacing between its words is the text's own
  * @param prediction the word-level prediction over the same words, as {@link TaskPredictor#tag}
- *     gives it: its entities' word indices and {@link TagPrediction#wordsCut()}
+ *     gives it: its entities' word indices and {@link TagPrediction#wordsCut()}; its words are
+ *     those of {@code words}, less the control characters U+000B, U+000C and U+001C to U+001F
+ *     inside them, which {@code tag} refuses as whitespace and BERT's tokenizer removes
  */
 public record TextTagPrediction(String text, List<Word> words, List<Entity> entities, TagPrediction prediction) {
     /**

@@ -9,12 +9,14 @@ import java.util.List;
  * character is a word of its own, so that "U.S." gives "U", ".", "S", "." and "don't" gives "don",
  * "'", "t". Punctuation is a code point of a Unicode {@code P*} category or an ASCII character
  * that is neither a letter, a digit nor a space ({@code $}, {@code +}, {@code <} and the like), as
- * BERT reads it. Whitespace is {@link Character#isWhitespace} or {@link Character#isSpaceChar}
- * (no-break spaces too). The split walks code points, so no word boundary falls inside a
+ * BERT reads it. Whitespace is BERT's: tab, line feed, carriage return and {@link
+ * Character#isSpaceChar} (no-break spaces too), not the other control characters that {@link
+ * Character#isWhitespace} counts (U+000B, U+000C, U+001C to U+001F), which BERT removes. The split walks code points, so no word boundary falls inside a
  * surrogate pair; symbols such as emojis stay glued to the letters beside them.
  *
- * <p>Characters BERT's basic tokenizer removes before it splits (U+0000, U+FFFD, and control and
- * format characters other than whitespace: U+200B, U+00AD, U+FEFF...) are no word of their own
+ * <p>Characters BERT's basic tokenizer removes before it splits (U+0000, U+FFFD, and the characters
+ * of Unicode's {@code C*} categories but tab and line ends: controls such as U+001F and U+0085,
+ * format characters such as U+200B, U+00AD, U+FEFF, private-use and unassigned ones) are no word of their own
  * and no word's first or last character, so that no word is tagged that the model never read;
  * inside a word they stay in its text and offsets, for the tokenizer's normalizer to drop.
  * A combining mark after punctuation or whitespace starts the next word, as in BERT; a lone one
@@ -41,7 +43,7 @@ final class TextWords {
         for (int i = 0; i < text.length();) {
             int cp = text.codePointAt(i);
             int next = i + Character.charCount(cp);
-            boolean space = Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+            boolean space = isSpace(cp);
             if (space || isPunctuation(cp)) {
                 if (start >= 0) {
                     out.add(new int[] {start, end});
@@ -65,12 +67,43 @@ final class TextWords {
     }
 
     /**
-     * BERT's cleaning test (HF's {@code BertNormalizer} clean_text): U+0000, U+FFFD and the control
-     * and format characters, whitespace having been tested before.
+     * The word as the model is given it: without the removed characters that Java calls whitespace
+     * (U+000B, U+000C, U+001C to U+001F), which {@link TaskPredictor#tag} refuses in a word and
+     * BERT's tokenizer drops anyway; the other removed characters stay for its normalizer.
+     *
+     * @param word a word {@link #offsets} found
+     * @return the word, or a copy without those characters
+     */
+    static String modelWord(String word) {
+        if (word.codePoints().noneMatch(Character::isWhitespace)) {
+            return word;
+        }
+        StringBuilder b = new StringBuilder(word.length());
+        word.codePoints().filter(c -> !Character.isWhitespace(c)).forEach(b::appendCodePoint);
+        return b.toString();
+    }
+
+    /**
+     * BERT's whitespace test after its cleaning: tab, line feed, carriage return and the Unicode
+     * space, line and paragraph separators. Java's {@link Character#isWhitespace} also counts
+     * U+000B, U+000C and U+001C to U+001F, control characters that BERT removes instead, so that
+     * "a\u001Fb" is the one word "ab" to it.
+     */
+    static boolean isSpace(int cp) {
+        return cp == '\t' || cp == '\n' || cp == '\r' || Character.isSpaceChar(cp);
+    }
+
+    /**
+     * BERT's cleaning test (HF's {@code BertNormalizer} clean_text): U+0000, U+FFFD and the
+     * characters of Unicode's {@code C*} categories (control, format, private use, unassigned),
+     * whitespace having been tested before.
      */
     static boolean isRemoved(int cp) {
-        int type = Character.getType(cp);
-        return cp == 0xFFFD || type == Character.CONTROL || type == Character.FORMAT;
+        return cp == 0xFFFD || switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.UNASSIGNED,
+                    Character.SURROGATE -> true;
+            default -> false;
+        };
     }
 
     /** BERT's punctuation test: ASCII non-alphanumerics are punctuation too, though Unicode calls "$" a symbol. */

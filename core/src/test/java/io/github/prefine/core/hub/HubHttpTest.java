@@ -235,6 +235,56 @@ class HubHttpTest {
         }
     }
 
+    /**
+     * The bypass decision runs on every request: no {@code no_proxy} value, however malformed (broken
+     * ranges, stray brackets, colons, zone ids, non-ASCII digits), may make it throw, and a {@code *}
+     * entry anywhere in the list still sends every host directly, as the class documents.
+     */
+    @Test
+    void malformedNoProxyValuesNeverThrowFromTheProxyDecision() {
+        List<String> pieces = List.of("10", "0", "1", "255", "256", "999", "0123", "fd00", "ffff", "fe80", "a", "x",
+                "corp", "hub", ".", "..", "/", "//", ":", "::", "[", "]", "*", "*.", ",", ", ", " ", "\t", "%", "%25",
+                "-", "_", "+", "e", "\u0661", "\u0130", "\u00E9", "\uD83D\uDE00", "8", "32", "33", "128", "129",
+                "65535", "99999", "0x1", "::ffff:", "1.2.3.4", "[::1]");
+        List<URI> uris = List.of(URI.create("https://huggingface.co/x"), URI.create("https://10.1.2.3:8443/x"),
+                URI.create("http://[fd00::1]/x"), URI.create("https://[::ffff:10.1.2.3]/x"),
+                URI.create("https://[fe80::1%25eth0]/x"), URI.create("https://under_score.corp/x"),
+                URI.create("https://hub.corp./x"), URI.create("https://[::]/x"), URI.create("http://a/x"));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2807);
+        java.io.PrintStream realErr = System.err;
+        int all = 0;
+        try {
+            // the warnings for the ranges that are none are expected; kept out of the test's output
+            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+            for (int n = 0; n < 600; n++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = 1 + rnd.nextInt(10); k > 0; k--) {
+                    b.append(pieces.get(rnd.nextInt(pieces.size())));
+                }
+                String noProxy = b.toString();
+                EnvironmentProxies p = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128", "HTTP_PROXY",
+                        "http://u:p@proxy.corp:3128", "NO_PROXY", noProxy));
+                boolean star = java.util.Arrays.stream(noProxy.replace(" ", "").split(",")).anyMatch("*"::equals);
+                all += star ? 1 : 0;
+                for (URI u : uris) {
+                    String what = "NO_PROXY=" + noProxy + ", " + u;
+                    List<java.net.Proxy> chosen = org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.select(u),
+                            what);
+                    org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.refusal(u), what);
+                    org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.authorization(u), what);
+                    org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.explain407(u), what);
+                    if (star) {
+                        assertEquals(List.of(java.net.Proxy.NO_PROXY), chosen, what);
+                        assertTrue(p.authorization(u).isEmpty(), what);
+                    }
+                }
+            }
+        } finally {
+            System.setErr(realErr);
+        }
+        assertTrue(all > 0, "no value held a * entry");
+    }
+
     @Test
     void noProxyIpv6AddressesMatchWithOrWithoutBracketsAndTheirPort() {
         // requests compares the host without its brackets, as urlparse gives it; both spellings are read

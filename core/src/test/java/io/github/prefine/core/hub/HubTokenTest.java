@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +164,38 @@ class HubTokenTest {
         HubSettings given = new HubSettings(hub.endpoint(), tmp.resolve("cache-given"), false, ENV_TOKEN);
         ModelResolver.builder().optSettings(given).sleeper(w -> { }).build().resolve(ID);
         assertEverySeenCarries(ENV_TOKEN);
+    }
+
+    /**
+     * A 401 after {@code HF_HUB_DISABLE_IMPLICIT_TOKEN} kept the token back says so: advice to set
+     * {@code HF_TOKEN} would not help, as that token would be kept back too.
+     */
+    @Test
+    void aRefusalAfterTheImplicitTokenWasWithheldNamesTheVariable() throws IOException {
+        hub.requireToken(ENV_TOKEN);
+        HubSettings s = HubSettings.fromEnvironment(env("HF_TOKEN", ENV_TOKEN, "HF_HUB_DISABLE_IMPLICIT_TOKEN", "1"),
+                home);
+        assertEquals("HF_HUB_DISABLE_IMPLICIT_TOKEN", s.tokenWithheldBy());
+        HubException e = assertThrows(HubException.class,
+                () -> ModelResolver.builder().optSettings(s).sleeper(w -> { }).build().resolve(ID));
+        assertEquals(401, e.statusCode());
+        assertTrue(e.getMessage().endsWith("no token was sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set, which keeps"
+                + " HF_TOKEN and the token file from being sent; unset it, or give the token to HubSettings"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains(ENV_TOKEN), e.getMessage());
+        // a repository the Hub hides from a request without a token: the same advice
+        hub.requireToken(null);
+        e = assertThrows(HubException.class,
+                () -> ModelResolver.builder().optSettings(s).sleeper(w -> { }).build().resolve("acme/no-such-model"));
+        assertEquals(404, e.statusCode());
+        assertTrue(e.getMessage().endsWith("which the Hub hides from a request without a token: check the model id;"
+                + " no token was sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set, which keeps HF_TOKEN and the token file"
+                + " from being sent; unset it, or give the token to HubSettings"), e.getMessage());
+        // copies keep it; a token given in code is sent, so nothing was withheld from that request
+        assertEquals("HF_HUB_DISABLE_IMPLICIT_TOKEN", s.withRetries(0).withOffline(false).tokenWithheldBy());
+        assertNull(HubSettings.fromEnvironment(env("HF_TOKEN", ENV_TOKEN), home).tokenWithheldBy());
+        assertNull(new HubSettings(hub.endpoint(), tmp, false, ENV_TOKEN, 0, Duration.ofSeconds(1), null, null,
+                "HF_HUB_DISABLE_IMPLICIT_TOKEN").tokenWithheldBy());
     }
 
     @Test

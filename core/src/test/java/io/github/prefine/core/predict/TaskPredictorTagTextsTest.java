@@ -76,6 +76,32 @@ class TaskPredictorTagTextsTest {
     }
 
     /**
+     * BERT's whitespace is tab, line ends and Unicode's separators; the other control characters
+     * that Java calls whitespace (U+000B, U+000C, U+001C to U+001F) it removes, as it removes U+0085
+     * and private-use characters, so none of them splits a word or ends one. The words the model
+     * reads are the text's without the ones {@link TaskPredictor#tag} would refuse as whitespace.
+     */
+    @Test
+    void controlCharactersJavaCallsWhitespaceJoinWordsAsBertRemovesThem() throws Exception {
+        // a0 b1 US2 c3 d4 _5 VT6 _7 x8 FF9 y10 PUA11 _12 NEL13 z14
+        String text = "ab\u001Fcd \u000B x\u000Cy\uE000 \u0085z";
+        int[][] offsets = {{0, 5}, {8, 11}, {14, 15}};
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor ner = model.predictor("ner");
+            TextTagPrediction p = ner.tagTexts(List.of(text)).get(0);
+            assertEquals(List.of("ab\u001Fcd", "x\u000Cy", "z"), p.words().stream().map(TextTagPrediction.Word::text)
+                    .toList());
+            for (int w = 0; w < offsets.length; w++) {
+                assertEquals(offsets[w][0], p.words().get(w).start(), "start of word " + w);
+                assertEquals(offsets[w][1], p.words().get(w).end(), "end of word " + w);
+            }
+            TagPrediction byWords = ner.tag(List.of(List.of("abcd", "xy", "z"))).get(0);
+            assertEquals(byWords, p.prediction());
+            assertEquals(byWords.tags(), p.words().stream().map(TextTagPrediction.Word::tag).toList());
+        }
+    }
+
+    /**
      * A combining mark is no punctuation (Unicode Mn), so after punctuation it starts the next word,
      * as BERT's {@code _run_split_on_punc} leaves it; CJK ideographs stay one word, as HF's
      * {@code BertPreTokenizer} and XLM-R's Metaspace leave them (BERT's normalizer splits them into

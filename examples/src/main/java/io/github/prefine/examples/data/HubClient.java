@@ -278,7 +278,7 @@ final class HubClient {
             case 401 -> new HubException(status, where + "401 Unauthorized" + c
                     + ": the dataset is private, gated or does not exist; "
                     + (settings.hasToken() ? "the token in " + settings.tokenSource() + " was refused"
-                            : "set HF_TOKEN to a token with access"));
+                            : settings.noTokenAdvice()));
             case 403 -> new HubException(status, where + "403 Forbidden" + c
                     + ": the token lacks access (for a gated dataset, accept its terms on the Hub)");
             case 404 -> new HubException(status, where + "404 Not Found" + c

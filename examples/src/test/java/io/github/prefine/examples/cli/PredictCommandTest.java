@@ -234,6 +234,60 @@ class PredictCommandTest {
         }
     }
 
+    /**
+     * A chunk mixing word and text lines with bad lines of each kind (a text of no words, an empty
+     * word) and an unreadable line: with {@code --skip-bad} every output line stays on its input's
+     * line, at any chunk size; without it the command stops at the first bad line, whichever kind
+     * the predictor meets first.
+     */
+    @Test
+    void aMixedTokenChunkWithBadLinesOfEachKindKeepsLineOrder() throws Exception {
+        String smile = new String(Character.toChars(0x1F600));
+        Path f = input("ner-mixed.jsonl", "{\"words\": [\"john\", \"smith\"]}", textLine("\u200B"), "{\"text\":",
+                "{\"words\": [\"john\", \"\"]}", textLine(smile + " john " + smile + "smith"), "{\"words\": [\"paris\"]}",
+                textLine("mary"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor ner = model.predictor("ner");
+            List<TagPrediction> worded = ner.tag(List.of(List.of("john", "smith"), List.of("paris")));
+            List<TextTagPrediction> texted = ner.tagTexts(List.of(smile + " john " + smile + "smith", "mary"));
+            for (String chunk : List.of("7", "3", "1")) {
+                CliRunner cli = new CliRunner("predict");
+                assertEquals(0, cli.run("--model", saved.toString(), "--task", "ner", "--input", f.toString(),
+                        "--skip-bad", "--chunk", chunk), cli.err());
+                List<JsonObject> got = lines(cli.out());
+                assertEquals(7, got.size(), cli.out());
+                assertEquals(tags(worded.get(0).tags()), got.get(0).get("tags"), "chunk " + chunk);
+                assertTrue(got.get(1).get("error").getAsString().startsWith(f + ":2: the text has no words"), got.get(1)
+                        .toString());
+                assertTrue(got.get(2).get("error").getAsString().startsWith(f + ":3: "), got.get(2).toString());
+                assertTrue(got.get(3).get("error").getAsString().startsWith(f + ":4: "), got.get(3).toString());
+                assertEquals(tags(texted.get(0).words().stream().map(TextTagPrediction.Word::tag).toList()),
+                        got.get(4).get("tags"), "chunk " + chunk);
+                // 😀0 _1 j2 o3 h4 n5 _6 😀7 s8 m9 i10 t11 h12: code points, the emoji before and inside a word
+                JsonArray words = got.get(4).getAsJsonArray("words");
+                assertEquals(List.of("0-1", "2-6", "7-13"), words.asList().stream().map(w -> w.getAsJsonObject()
+                        .get("start").getAsInt() + "-" + w.getAsJsonObject().get("end").getAsInt()).toList());
+                assertEquals(tags(worded.get(1).tags()), got.get(5).get("tags"), "chunk " + chunk);
+                assertEquals(tags(texted.get(1).words().stream().map(TextTagPrediction.Word::tag).toList()),
+                        got.get(6).get("tags"), "chunk " + chunk);
+                assertEquals("prefine predict: skipped 3 of 7 input lines (lines 2, 3, 4); their output lines hold"
+                        + " {\"error\": ...}", cli.err().strip());
+            }
+        }
+        // without --skip-bad: the first bad line stops the command, though the word line 4 is refused first
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "ner", "--input", f.toString(), "--chunk", "7"),
+                cli.err());
+        assertTrue(cli.err().strip().startsWith("prefine predict: " + f + ":2: the text has no words"), cli.err());
+        assertEquals(1, lines(cli.out()).size(), cli.out());
+    }
+
+    private static JsonArray tags(List<String> tags) {
+        JsonArray a = new JsonArray();
+        tags.forEach(a::add);
+        return a;
+    }
+
     /** A token task's line holds words or a text: neither, both, or an empty text is a bad line, named. */
     @Test
     void aTokenLineOfNeitherOrBothOrAnEmptyTextIsABadLine() throws Exception {

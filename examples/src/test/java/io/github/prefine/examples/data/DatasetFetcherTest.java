@@ -716,6 +716,14 @@ class DatasetFetcherTest {
 
         assertTrue(none.getMessage().contains("401 Unauthorized (GatedRepo)"), none.getMessage());
         assertTrue(none.getMessage().endsWith("set HF_TOKEN to a token with access"), none.getMessage());
+        // HF_HUB_DISABLE_IMPLICIT_TOKEN kept HF_TOKEN back: setting it would not help, and the message says why
+        HubSettings withheld = HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", hub.endpoint().toString(),
+                "HF_HUB_CACHE", cache.toString(), "HF_TOKEN", "hf_right", "HF_HUB_DISABLE_IMPLICIT_TOKEN", "1"), cache.resolve("home"));
+        IOException kept = assertThrows(IOException.class, () -> new DatasetFetcher(withheld, data, false,
+                (f, done, total) -> { }, Duration.ofSeconds(5)).fetch("rte"));
+        assertTrue(kept.getMessage().endsWith("no token was sent: HF_HUB_DISABLE_IMPLICIT_TOKEN is set, which keeps"
+                + " HF_TOKEN and the token file from being sent; unset it, or give the token to HubSettings"),
+                kept.getMessage());
         assertTrue(wrong.getMessage().endsWith("the token in HF_TOKEN was refused"), wrong.getMessage());
         assertFalse(wrong.getMessage().contains("hf_wrong"), "the token never appears in messages");
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher("hf_right", false, false).fetch("rte").outcome());

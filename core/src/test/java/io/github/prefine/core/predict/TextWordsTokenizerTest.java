@@ -1,0 +1,74 @@
+package io.github.prefine.core.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.TokenEncoding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link TextWords} against HF's own BERT tokenizer (the fixture's {@code BertNormalizer} and
+ * {@code BertPreTokenizer}, the Rust tokenizers library): the words it finds in a raw text, each
+ * the span from its first token's start to its last token's end, are the words TextWords gives.
+ */
+class TextWordsTokenizerTest {
+    /** Letters, spaces of several kinds, punctuation and characters BERT's cleaning removes; no CJK, no lone mark. */
+    private static final int[] ALPHABET = {'a', 'b', 'Z', '7', 0xE9, 0x1F600, ' ', '\t', '\n', '\r', 0xA0, 0x2028,
+        0x3000, '.', ',', '$', '-', 0x2014, 0x200B, 0xAD, 0xFEFF, 0, 0xFFFD, 0x7, 0x7F, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E,
+        0x1F, 0x85, 0xE000, 0xF8FF};
+
+    @Test
+    void wordsAreTheTokenizersOnRandomTexts() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(28);
+        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
+            for (int n = 0; n < 2000; n++) {
+                StringBuilder b = new StringBuilder();
+                int len = 1 + rnd.nextInt(12);
+                for (int i = 0; i < len; i++) {
+                    b.appendCodePoint(ALPHABET[rnd.nextInt(ALPHABET.length)]);
+                }
+                String text = b.toString();
+                assertEquals(tokenizerWords(tok, text), spans(TextWords.offsets(text)), () -> escaped(text));
+            }
+        }
+    }
+
+    private static List<String> tokenizerWords(SubwordTokenizer tok, String text) throws Exception {
+        TokenEncoding e = tok.encode(text);
+        List<String> out = new ArrayList<>();
+        int word = -1;
+        int start = 0;
+        int end = 0;
+        for (int p = 0; p < e.unpaddedLength(); p++) {
+            int w = e.wordIds()[p];
+            if (w < 0) {
+                continue;
+            }
+            if (w != word) {
+                if (word >= 0) {
+                    out.add(start + "-" + end);
+                }
+                word = w;
+                start = e.starts()[p];
+            }
+            end = e.ends()[p];
+        }
+        if (word >= 0) {
+            out.add(start + "-" + end);
+        }
+        return out;
+    }
+
+    private static List<String> spans(List<int[]> offsets) {
+        return offsets.stream().map(o -> o[0] + "-" + o[1]).toList();
+    }
+
+    private static String escaped(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().forEach(c -> b.append(c >= 0x20 && c < 0x7F ? Character.toString(c) : String.format("\\u%04X", c)));
+        return b.toString();
+    }
+}
