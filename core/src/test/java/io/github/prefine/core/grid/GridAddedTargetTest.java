@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
 import io.github.prefine.eval.report.TableWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,4 +59,37 @@ class GridAddedTargetTest {
         // and so is a target dropped
         assertThrows(RunMismatchException.class, () -> f.tiny(List.of(c), out).build().run());
     }
+
+    @Test
+    void aTargetAddedBeforeTheRecordedOnesKeepsThemAndItsDataIsChecked() throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Task sl = f.targets.get(0);
+        Task c = f.targets.get(1);
+        Path out = dir.resolve("out");
+        assertEquals(7, f.tiny(List.of(c), out).build().run().sweepsRun());
+
+        // sl-target put first, above the recorded c-target: its rows come first, as in a fresh grid
+        GridSummary added = f.tiny(List.of(sl, c), out).build().run();
+        assertEquals(4, added.sweepsRun(), "only sl-target's four finetunings run");
+        GridSummary fresh = f.tiny(List.of(sl, c), dir.resolve("fresh")).build().run();
+        assertEquals(fresh.report().table1(), added.report().table1());
+        assertEquals(Files.readString(dir.resolve("fresh/table1.md")), Files.readString(out.resolve("table1.md")));
+        assertTrue(GridFixtures.json(out.resolve("run.json")).getAsJsonObject("fingerprint").getAsJsonObject("data")
+                .has("in memory: sl-target"), "run.json holds the added target's data digest");
+
+        // the added target's data changed afterwards: its kept results are another data's, refused
+        List<TaskData> changed = new ArrayList<>();
+        for (TaskData d : f.examples) {
+            if (d.task().name().equals(sl.name())) {
+                Map<Split, List<Example>> splits = new EnumMap<>(d.splits());
+                splits.put(Split.TRAIN, d.splits().get(Split.TRAIN).subList(1, d.splits().get(Split.TRAIN).size()));
+                d = new TaskData(d.task(), d.labels(), splits, d.reports(), d.validation());
+            }
+            changed.add(d);
+        }
+        RunMismatchException e = assertThrows(RunMismatchException.class,
+                () -> f.tiny(List.of(sl, c), out).setData(TaskDataSource.inMemory(changed)).build().run());
+        assertTrue(e.getMessage().contains("in memory: sl-target"), e.getMessage());
+    }
+
 }
