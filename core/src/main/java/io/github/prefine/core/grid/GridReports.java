@@ -163,7 +163,19 @@ public final class GridReports {
         return write(true);
     }
 
-    private Written write(boolean unlessCurrent) throws IOException {
+    /**
+     * The tables of this grid's records present now, writing nothing: for a process whose run
+     * another process has since extended with targets, whose files hold their rows too.
+     *
+     * @return the tables; {@link Written#files()} is empty
+     * @throws IOException if reading records fails
+     */
+    Written tablesOnly() throws IOException {
+        return write(null);
+    }
+
+    /** Writes the reports; {@code unlessCurrent} null: writes nothing, only computes the tables. */
+    private Written write(Boolean unlessCurrent) throws IOException {
         try (UnitLock l = UnitLock.acquire(files.lock("reports"))) {
             deleteKilledWritersTemps();
             Path records = files.records();
@@ -202,6 +214,19 @@ public final class GridReports {
             Path log = files.results();
             Map<String, String> curveSources = curveSources();
             String from = all + "\u0000" + curveSources;
+            if (unlessCurrent == null) {
+                // loaded from a copy outside the folder, whose results.jsonl is the extended run's
+                Path copy = Files.createTempFile("prefine-results", ".jsonl");
+                try {
+                    Files.writeString(copy, all.toString());
+                    ResultSet results = ResultLog.load(copy);
+                    Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
+                    return new Written(t1, Tables.table2(t1, results, layout, alpha), Tables.costTable(results, layout),
+                            List.of(), leftOut);
+                } finally {
+                    Files.deleteIfExists(copy);
+                }
+            }
             if (from.equals(writtenFrom) && lastWritten.files().stream().allMatch(Files::exists)) {
                 LOG.debug("reports: records and results unchanged since the last rewrite; {} left as it is", out);
                 return lastWritten;

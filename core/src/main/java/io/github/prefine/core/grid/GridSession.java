@@ -592,12 +592,23 @@ public final class GridSession implements AutoCloseable {
     /**
      * Rewrites {@code results.jsonl}, the tables and the plots from the records present now, of
      * the plan's units only: another grid's records in {@code records/} are left out and logged.
+     * Where another process has added targets to the run since this session opened, nothing is
+     * written, as the files would lose the added targets' rows, and the tables are this grid's.
      *
      * @return the tables
      * @throws IOException if reading records or writing reports fails
      */
     public GridReports.Written writeReports() throws IOException {
         writeDataReport();
+        if (!worker && Files.exists(grid.layout.manifest())) {
+            JsonElement now = JsonFiles.strictObject(grid.layout.manifest()).get("fingerprint");
+            if (!manifest.get("fingerprint").equals(now)) {
+                // another process added targets since this one opened: its tables hold their rows, these would not
+                LOG.warn("{}: another process added targets to this run since this one opened it; the reports are"
+                        + " left as that process writes them, with the added targets' rows", grid.layout.manifest());
+                return reports().tablesOnly();
+            }
+        }
         return reports().write();
     }
 

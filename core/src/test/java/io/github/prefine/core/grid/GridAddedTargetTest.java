@@ -92,4 +92,26 @@ class GridAddedTargetTest {
         assertTrue(e.getMessage().contains("in memory: sl-target"), e.getMessage());
     }
 
+    @Test
+    void aProcessStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Task sl = f.targets.get(0);
+        Task c = f.targets.get(1);
+        Path out = dir.resolve("out");
+        f.tiny(List.of(sl), out).build().run();
+        // a process opened on the recorded run, still working while another adds c-target
+        try (GridSession old = f.tiny(List.of(sl), out).build().open()) {
+            GridSummary added = f.tiny(List.of(sl, c), out).build().run();
+            String table1 = Files.readString(out.resolve("table1.md"));
+            String results = Files.readString(out.resolve("results.jsonl"));
+            assertTrue(table1.contains("c-target"), table1);
+
+            GridReports.Written stale = old.writeReports();
+            assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
+            assertEquals(results, Files.readString(out.resolve("results.jsonl")));
+            assertTrue(stale.files().isEmpty(), "nothing written: " + stale.files());
+            // its own tables are still this process's grid's: sl-target's row as the extended run has it
+            assertEquals(added.report().table1().cell("sl-target", "Baseline"), stale.table1().cell("sl-target", "Baseline"));
+        }
+    }
 }
