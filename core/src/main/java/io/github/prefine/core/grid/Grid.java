@@ -138,7 +138,8 @@ public final class Grid {
 
     /**
      * Returns whether the grid starts anew in a folder holding a run with other settings or data
-     * ({@link Builder#optForce}); a folder whose run this grid only adds targets to is kept either way.
+     * ({@link Builder#optForce}). A folder whose run this grid only adds targets to keeps its results
+     * unless forced: forced, it starts anew too, as for any other change.
      *
      * @return true when forced
      */

@@ -114,4 +114,19 @@ class GridAddedTargetTest {
             assertEquals(added.report().table1().cell("sl-target", "Baseline"), stale.table1().cell("sl-target", "Baseline"));
         }
     }
+
+    @Test
+    void aForcedGridThatAddsATargetStartsAnew() throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Task sl = f.targets.get(0);
+        Task c = f.targets.get(1);
+        Path out = dir.resolve("out");
+        f.tiny(List.of(sl), out).build().run();
+        Grid forced = f.tiny(List.of(sl, c), out).optForce(true).build();
+        assertTrue(forced.force());
+        // forced: the folder's results are deleted as for any other change, so all eleven sweeps run again
+        GridSummary again = forced.run();
+        assertEquals(11, again.sweepsRun());
+        assertEquals(0, again.sweepsSkipped());
+    }
 }
