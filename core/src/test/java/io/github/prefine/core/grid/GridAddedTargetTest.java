@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +28,22 @@ class GridAddedTargetTest {
     @TempDir
     Path dir;
 
+    private GridFixtures f;
+    /** The fixture's SL and C targets, and the folder a run is extended in. */
+    private Task sl;
+    private Task c;
+    private Path out;
+
+    @BeforeEach
+    void fixtures() throws Exception {
+        f = new GridFixtures(dir);
+        sl = f.targets.get(0);
+        c = f.targets.get(1);
+        out = dir.resolve("out");
+    }
+
     @Test
     void anAddedTargetRunsOnlyItsOwnSweeps() throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Task sl = f.targets.get(0);
-        Task c = f.targets.get(1);
-        Path out = dir.resolve("out");
         GridSummary first = f.tiny(List.of(sl), out).build().run();
         // Baseline, Only-SL, Only-C, SL+C: three pre-finetunings and four finetunings of sl-target
         assertEquals(7, first.sweepsRun());
@@ -62,10 +73,6 @@ class GridAddedTargetTest {
 
     @Test
     void aTargetAddedBeforeTheRecordedOnesKeepsThemAndItsDataIsChecked() throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Task sl = f.targets.get(0);
-        Task c = f.targets.get(1);
-        Path out = dir.resolve("out");
         assertEquals(7, f.tiny(List.of(c), out).build().run().sweepsRun());
 
         // sl-target put first, above the recorded c-target: its rows come first, as in a fresh grid
@@ -94,10 +101,6 @@ class GridAddedTargetTest {
 
     @Test
     void aProcessStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Task sl = f.targets.get(0);
-        Task c = f.targets.get(1);
-        Path out = dir.resolve("out");
         f.tiny(List.of(sl), out).build().run();
         // a process opened on the recorded run, still working while another adds c-target
         try (GridSession old = f.tiny(List.of(sl), out).build().open()) {
@@ -117,10 +120,6 @@ class GridAddedTargetTest {
 
     @Test
     void aForcedGridThatAddsATargetStartsAnew() throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Task sl = f.targets.get(0);
-        Task c = f.targets.get(1);
-        Path out = dir.resolve("out");
         f.tiny(List.of(sl), out).build().run();
         Grid forced = f.tiny(List.of(sl, c), out).optForce(true).build();
         assertTrue(forced.force());
