@@ -379,9 +379,10 @@ class ReaderCorruptionProperties {
         }
         Path named = file.resolveSibling(Path.of(e.file()).getFileName());
         byte[] b = Files.readAllBytes(named);
+        // a line ends at LF, CRLF or a lone CR (the CSV reader reads a lone CR as Python's csv does)
         long lines = 1;
-        for (byte x : b) {
-            lines += x == '\n' ? 1 : 0;
+        for (int i = 0; i < b.length; i++) {
+            lines += b[i] == '\n' || (b[i] == '\r' && (i + 1 == b.length || b[i + 1] != '\n')) ? 1 : 0;
         }
         long line = Long.parseLong(m.group(1));
         assertTrue(line >= 1 && line <= lines, what + ": line " + line + " of a file of " + lines + " lines: "
