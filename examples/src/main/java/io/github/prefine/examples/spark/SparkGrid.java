@@ -401,8 +401,9 @@ public final class SparkGrid {
         String found = fingerprint(folder.read("run.json"));
         if (!run.equals(found)) {
             throw new IllegalStateException(folder.uri() + "/run.json: expected the run this driver planned, found "
-                    + (found == null ? "none" : "another run's settings") + " (another driver forced a new run in --out"
-                    + " meanwhile?); this driver writes nothing more there, so the results are that run's alone");
+                    + (found == null ? "none" : "another run's settings")
+                    + " (another driver forced a new run in --out, or added targets to it, meanwhile?);"
+                    + " this driver writes nothing more there, so the results are that run's alone");
         }
     }
 

@@ -217,8 +217,9 @@ final class UnitTask implements Function<String, UnitTask.Result> {
     private void checkSameRun(GridFolder out, String found) throws UnitLease.LostLeaseException {
         if (!run.equals(found)) {
             throw new UnitLease.LostLeaseException(out.uri() + "/run.json: expected the run this driver planned, found "
-                    + (found == null ? "none" : "another run's settings") + " (another driver forced a new run in --out"
-                    + " meanwhile?); this attempt trains and pushes nothing into it");
+                    + (found == null ? "none" : "another run's settings")
+                    + " (another driver forced a new run in --out, or added targets to it, meanwhile?);"
+                    + " this attempt trains and pushes nothing into it");
         }
     }
 
