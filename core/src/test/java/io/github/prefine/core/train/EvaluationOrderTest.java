@@ -79,32 +79,16 @@ class EvaluationOrderTest {
     }
 
     /** The real source, counting the padded positions (attention mask 0) of the batches it assembles. */
-    private static class Counting implements BatchSource {
-        final FeatureBatchSource inner;
+    private static class Counting extends ResizedSource {
         long padded;
 
         Counting(FeatureBatchSource inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int numTasks() {
-            return inner.numTasks();
-        }
-
-        @Override
-        public List<String> taskNames() {
-            return inner.taskNames();
-        }
-
-        @Override
-        public int size(int task, Split split) {
-            return inner.size(task, split);
+            super(inner, (task, split, size) -> size);
         }
 
         @Override
         public MultiTaskBatch assemble(Split split, int[] tasks, int[] examples) {
-            MultiTaskBatch b = inner.assemble(split, tasks, examples);
+            MultiTaskBatch b = super.assemble(split, tasks, examples);
             for (long m : b.attentionMask()) {
                 padded += m == 0 ? 1 : 0;
             }

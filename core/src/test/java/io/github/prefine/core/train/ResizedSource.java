@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * A batch source that reports other split sizes than the source it wraps (a split emptied, or
- * cut to its first examples) and assembles every batch through it.
+ * cut to its first examples) and assembles every batch through it; a subclass may watch what it
+ * assembles.
  */
-final class ResizedSource implements BatchSource {
+class ResizedSource implements BatchSource {
     /** A split's size as reported, given the wrapped source's. */
     @FunctionalInterface
     interface Sizes {
