@@ -174,6 +174,13 @@ public final class GridReports {
         return write(null);
     }
 
+    /** Table 1, Table 2 and the cost table of the results, written to no file yet. */
+    private Written tables(ResultSet results, List<String> leftOut) {
+        Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
+        return new Written(t1, Tables.table2(t1, results, layout, alpha), Tables.costTable(results, layout), List.of(),
+                leftOut);
+    }
+
     /** Writes the reports; {@code unlessCurrent} null: writes nothing, only computes the tables. */
     private Written write(Boolean unlessCurrent) throws IOException {
         try (UnitLock l = UnitLock.acquire(files.lock("reports"))) {
@@ -219,10 +226,7 @@ public final class GridReports {
                 Path copy = Files.createTempFile("prefine-results", ".jsonl");
                 try {
                     Files.writeString(copy, all.toString());
-                    ResultSet results = ResultLog.load(copy);
-                    Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
-                    return new Written(t1, Tables.table2(t1, results, layout, alpha), Tables.costTable(results, layout),
-                            List.of(), leftOut);
+                    return tables(ResultLog.load(copy), leftOut);
                 } finally {
                     Files.deleteIfExists(copy);
                 }
@@ -236,12 +240,13 @@ public final class GridReports {
                 AtomicFiles.write(files.root(), log, all.toString());
             }
             ResultSet results = ResultLog.load(log);
-            Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
-            Table t2 = Tables.table2(t1, results, layout, alpha);
-            Table cost = Tables.costTable(results, layout);
+            Written computed = tables(results, leftOut);
             if (current) {
-                return new Written(t1, t2, cost, List.of(), leftOut);
+                return computed;
             }
+            Table t1 = computed.table1();
+            Table t2 = computed.table2();
+            Table cost = computed.cost();
             TableWriter w = TableWriter.withDecimals(1);
             List<Path> written = new ArrayList<>();
             written.addAll(w.writeAll(t1, out, "table1"));
