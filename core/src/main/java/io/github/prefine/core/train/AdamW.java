@@ -435,7 +435,8 @@ public final class AdamW implements AutoCloseable {
         ensureMoments();
         Map<String, Integer> position = positions();
         try (NDManager tmp = manager.newSubManager()) {
-            this.moments.muli(constant(0f));
+            // a fill, not a product with 0: moments a diverged step left NaN or infinite must become 0 too
+            this.moments.set(new NDIndex("..."), 0f);
             for (Map.Entry<String, NDArray> e : moments.entrySet()) {
                 int i = position.get(e.getKey().substring(2));
                 NDArray target = own(tmp, flat.slice(e.getKey().startsWith("m.") ? firstMoment : secondMoment, i));

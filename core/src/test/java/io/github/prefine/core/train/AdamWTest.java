@@ -343,6 +343,36 @@ class AdamWTest {
         assertArrayEquals(results[1], results[0]);
     }
 
+    /*
+     * restore() promised zero moments to a parameter the checkpoint gives none, but cleared the
+     * old ones by multiplying them by 0: moments a diverged step had made NaN stayed NaN.
+     */
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void restoreGivesZeroMomentsToParametersWithoutThemEvenAfterADivergedStep(boolean fused) {
+        Map<String, float[]> initial = Map.of("enc.weight", new float[] {0.5f, -1f, 2f}, "head.weight",
+                new float[] {0.1f, 0.2f});
+        Map<String, long[]> shapes = Map.of("enc.weight", new long[] {3}, "head.weight", new long[] {2});
+        try (Rig rig = new Rig(List.of(List.of("enc.weight"), List.of("head.weight")), initial, shapes,
+                AdamW.builder().optMaxGradNorm(0).optFused(fused))) {
+            float nan = Float.NaN;
+            rig.step(Map.of("enc.weight", new float[] {nan, 1f, Float.POSITIVE_INFINITY}, "head.weight",
+                    new float[] {nan, nan}), new float[] {1, 1}, 0.01, null);
+            assertTrue(Float.isNaN(rig.moment("v.", "enc.weight")[0]), "the diverged step left NaN moments");
+            try (NDManager m = rig.manager.newSubManager()) {
+                // the checkpoint of a run that had updated the encoder once and never reached the head
+                NDArray m1 = m.create(new float[] {0.1f, -0.2f, 0.3f});
+                NDArray v1 = m.create(new float[] {0.01f, 0.04f, 0.09f});
+                rig.opt.restore(Map.of("m.enc.weight", m1, "v.enc.weight", v1), Map.of("enc.weight", 1L));
+            }
+            assertArrayEquals(new float[] {0.1f, -0.2f, 0.3f}, rig.moment("m.", "enc.weight"));
+            assertArrayEquals(new float[] {0.01f, 0.04f, 0.09f}, rig.moment("v.", "enc.weight"));
+            assertArrayEquals(new float[] {0f, 0f}, rig.moment("m.", "head.weight"), "no moments given: zero");
+            assertArrayEquals(new float[] {0f, 0f}, rig.moment("v.", "head.weight"), "no moments given: zero");
+            assertEquals(Map.of("enc.weight", 1L), rig.opt.stepCounts());
+        }
+    }
+
     @Test
     void aRefusedRestoreLeavesMomentsAndStepCountsAsTheyWere() {
         // restore zeroed the moments and copied the good ones in before it met a bad one
