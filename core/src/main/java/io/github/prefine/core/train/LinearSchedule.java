@@ -16,7 +16,7 @@ public record LinearSchedule(double peak, long warmupSteps, long totalSteps) {
     /**
      * Checks the fields.
      *
-     * @param peak the peak learning rate, positive
+     * @param peak the peak learning rate, finite and {@code >= 0}
      * @param warmupSteps warm-up steps, {@code >= 0}
      * @param totalSteps the step at which the rate reaches 0; {@link Long#MAX_VALUE} for no decay
      */

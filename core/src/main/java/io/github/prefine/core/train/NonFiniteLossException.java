@@ -3,12 +3,14 @@ package io.github.prefine.core.train;
 import java.util.List;
 
 /**
- * Thrown when a training loss became NaN or infinite; names the first such optimiser step and the
- * tasks of its batch, so the offending data can be found.
+ * Thrown when a training loss became NaN or infinite (under mixed precision: when 50 steps in a
+ * row overflowed and were skipped), or a task's validation loss after an epoch did; names the
+ * first such optimiser step (the epoch's last, for a validation loss) and the tasks of its batch
+ * (the task, for a validation loss), so the offending data can be found.
  *
- * <p>Detection costs no per-step host synchronisation: the trainer keeps the first non-finite
- * step on the device and reads it at logging points, so the run stops up to one logging interval
- * after the step itself.
+ * <p>Detection costs no per-step host synchronisation: the trainer keeps each step's loss on the
+ * device and reads the steps since the last logging point in one copy there, so the run stops up
+ * to one logging interval after the step itself.
  */
 public final class NonFiniteLossException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The trainer is a short loop over parts with one job each: the {@link TrainingStep} (forward,
  * backward, the flat optimiser update, mixed precision and device replicas), a loss watch (the
- * interval loss and the first non-finite step, on the device), the evaluation passes, the best
+ * interval loss and the first non-finite step, read at logging points), the evaluation passes, the best
  * weights, and the checkpoints.
  *
  * <p><b>Determinism.</b> Randomness comes from seed streams split from the run seed (in {@code
@@ -66,9 +66,12 @@ import org.slf4j.LoggerFactory;
  * written for another model, fails {@link #fit()} naming the file, what it should hold and what
  * to do, and leaves the model, the optimiser and the sampler as they were.
  *
- * <p><b>Non-finite losses.</b> A device-side scalar keeps the first step whose loss was NaN or
- * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
- * where a {@link NonFiniteLossException} names that step and the tasks of its batch.
+ * <p><b>Non-finite losses.</b> Each step's loss stays on the device until a logging point (every
+ * {@code logEvery} steps and at epoch end), where the steps since the last one are read in one copy
+ * and a {@link NonFiniteLossException} names the first whose loss was NaN or infinite and the tasks
+ * of its batch. Under {@link Precision#FP16_MIXED} such a step is an overflow the optimiser skipped,
+ * and only a run of 50 in a row ends training. A task's validation loss that is not finite after
+ * an epoch ends it too.
  *
  * <p><b>Native memory.</b> While it is open, the trainer's step holds the model's parameters in
  * one flat buffer (see {@link FlatParameters}); {@link #close()} gives them arrays of their own
@@ -236,7 +239,9 @@ public final class Trainer implements AutoCloseable {
      *     key, shape or dtype), or was written by a run of other settings (see the class
      *     documentation), or holds a finished run that this trainer's epoch cap or patience would
      *     train on from; a checkpoint refused on resuming has changed nothing
-     * @throws NonFiniteLossException if a training loss becomes NaN or infinite
+     * @throws NonFiniteLossException if a training loss becomes NaN or infinite (under {@link
+     *     Precision#FP16_MIXED}: 50 steps in a row overflowed and were skipped), or a task's
+     *     validation loss after an epoch does
      * @throws IllegalStateException if the trainer or its model is closed, {@code fit()} was
      *     called before, a sampler given with {@link Builder#optSampler} draws a task or
      *     training unit the data lacks or plans another number of batches than its {@link
