@@ -170,6 +170,12 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             if (!l.isJsonPrimitive() || !l.getAsJsonPrimitive().isString()) {
                 throw new IOException(file + ": " + where + ": field labels[" + i + "] must be a string, found " + l);
             }
+            // a prediction maps label name to probability: a repeated name would hide one class's
+            int first = labels.indexOf(l.getAsString());
+            if (first >= 0) {
+                throw new IOException(file + ": " + where + ": field labels[" + i + "] " + l + " is labels[" + first
+                        + "] too; expected distinct label names, which predictions are keyed by");
+            }
             labels.add(l.getAsString());
         }
         JsonObject f = object(t, "features", file);

@@ -236,6 +236,9 @@ class FinetunedModelErrorsTest {
             {"\"tasks\": [", "\"tasks\": [\"junk\", ", "field tasks[0] must be an object, found \"junk\""},
             {"\"person\"", "null", "task topic: field labels[0] must be a string, found null"},
             {"\"place\"", "{}", "task topic: field labels[1] must be a string, found {}"},
+            // predictions key probabilities by label name: a repeated name lost one class's probability
+            {"\"place\"", "\"person\"", "task topic: field labels[1] \"person\" is labels[0] too; expected"
+                    + " distinct label names, which predictions are keyed by"},
             {"\"numLabels\": 2", "\"numLabels\": 2.5", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.5"},
             // Python's json reads 2.0 as a float: not a count
             {"\"numLabels\": 2", "\"numLabels\": 2.0", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.0"},
