@@ -64,7 +64,8 @@ public final class SafetensorsWriter {
      * @param tensors the tensors, written widest dtype first, then by name; names must be unique
      * @param metadata the {@code __metadata__} string map; empty to omit it
      * @throws IOException if writing fails
-     * @throws IllegalArgumentException if two tensors share a name or one is named {@code __metadata__}
+     * @throws IllegalArgumentException if two tensors share a name or one is named {@code __metadata__},
+     *     or a metadata key or value is null
      */
     public static void write(Path file, Collection<HostTensor> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -84,7 +85,8 @@ public final class SafetensorsWriter {
      * @throws java.nio.file.FileSystemException naming the link and its target if one is in place
      *     of a folder below the anchor
      * @throws IOException if writing fails otherwise
-     * @throws IllegalArgumentException if two tensors share a name or one is named {@code __metadata__}
+     * @throws IllegalArgumentException if two tensors share a name or one is named {@code __metadata__},
+     *     or a metadata key or value is null
      */
     public static void write(Path anchor, Path file, Collection<HostTensor> tensors, Map<String, String> metadata)
             throws IOException {
@@ -100,6 +102,14 @@ public final class SafetensorsWriter {
                 .thenComparing(HostTensor::name));
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                // Gson leaves a null member out: the file would lack the key without a word
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new IllegalArgumentException(file.getFileName() + ": __metadata__ "
+                            + (e.getKey() == null ? "has a null key" : "entry " + e.getKey() + " is null")
+                            + "; expected a string, as the safetensors format's metadata maps strings to strings");
+                }
+            }
             header.put("__metadata__", new java.util.TreeMap<>(metadata));
         }
         long offset = 0;

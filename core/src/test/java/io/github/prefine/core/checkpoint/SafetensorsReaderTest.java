@@ -432,6 +432,22 @@ class SafetensorsReaderTest {
     }
 
     /**
+     * The format's metadata maps strings to strings: a null value was left out of the header
+     * without a word (Gson skips null members), so the file lacked a key the caller gave.
+     */
+    @Test
+    void theWriterRefusesANullMetadataValueNamingItsKey() throws Exception {
+        Path p = dir.resolve("model.safetensors");
+        Map<String, String> metadata = new java.util.HashMap<>(SafetensorsWriter.PT_METADATA);
+        metadata.put("step", null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(p,
+                List.of(HostTensor.ofFloats("a", new long[] {1}, new float[] {1})), metadata));
+        assertEquals("model.safetensors: __metadata__ entry step is null; expected a string, as the safetensors"
+                + " format's metadata maps strings to strings", e.getMessage());
+        assertFalse(Files.exists(p));
+    }
+
+    /**
      * The format reserves the header key {@code __metadata__} for the string map: a tensor of that
      * name was written into it (in place of the metadata, or beside none), a file no reader reads
      * as a tensor.
