@@ -101,9 +101,8 @@ class FinetunedModelErrorsTest {
         }
     }
 
-    @Test
-    void loadsAChoiceTaskAndPointsOtherMethodsToChoose() throws Exception {
-        Path dir = tmp.resolve("choice");
+    /** Saves a model of one two-choice task, copa, to {@code dir}. */
+    private static void saveChoiceModel(Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
                 MultiHeadModel model = MultiHeadModel.builder().setManager(m)
                         .setEncoder(EncoderCheckpoint.load(TinyFinetuning.bert().resolve("encoder"), m).encoder())
@@ -111,6 +110,12 @@ class FinetunedModelErrorsTest {
             ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(SETTINGS)
                     .addTask("copa", TaskFormat.CHOICE, List.of()).build().writeTo(dir);
         }
+    }
+
+    @Test
+    void loadsAChoiceTaskAndPointsOtherMethodsToChoose() throws Exception {
+        Path dir = tmp.resolve("choice");
+        saveChoiceModel(dir);
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(dir, m)) {
             assertEquals(TaskFormat.CHOICE, model.tasks().get(0).format());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -121,6 +126,26 @@ class FinetunedModelErrorsTest {
                     () -> model.predictor("copa").choose(List.of("john"), List.of(), List.of()));
             assertEquals("predictor: task copa: 1 premises, 0 questions and 0 choice lists; expected as many of each",
                     choose.getMessage());
+        }
+    }
+
+    /**
+     * A choice task's numLabels is its choice count: a hand-edited count below 2 failed with the
+     * format's bare "choices must be at least 2, found 1", naming neither the file nor the task.
+     */
+    @Test
+    void refusesAChoiceCountBelowTwoNamingTheFileAndTheTask() throws Exception {
+        Path dir = tmp.resolve("choice-count");
+        saveChoiceModel(dir);
+        Path file = dir.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"numLabels\": 2"), text);
+        Files.writeString(file, text.replace("\"numLabels\": 2", "\"numLabels\": 1"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Throwable e = assertThrows(Throwable.class, () -> FinetunedModel.load(dir, m).close());
+            assertEquals(IOException.class, e.getClass(), e.toString());
+            assertEquals(file + ": task copa: field numLabels of a choice task is its choice count, found 1; expected"
+                    + " at least 2", e.getMessage());
         }
     }
 
