@@ -130,6 +130,34 @@ class FinetunedModelErrorsTest {
     }
 
     /**
+     * The export refuses lengths past the encoder's positions; a hand-edited manifest's loaded, and
+     * the first text long enough failed deep in the encoder, naming no file. Refused on load, as
+     * {@code withSettings} refuses such lengths when asked.
+     */
+    @Test
+    void refusesAManifestLengthBeyondTheEncodersPositionsNamingTheFileAndTheTask() throws Exception {
+        Path copy = tmp.resolve("edited-length");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"maxLength\": 32"), text);
+        Files.writeString(file, text.replaceFirst("\"maxLength\": 32", "\"maxLength\": 100"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Throwable e = assertThrows(Throwable.class, () -> {
+                try (FinetunedModel model = FinetunedModel.load(copy, m)) {
+                    model.predictor("topic").classify(List.of("word ".repeat(90).strip()));
+                }
+            });
+            assertEquals(IOException.class, e.getClass(), e.toString());
+            // the tiny BERT fixture's config.json: max_position_embeddings 64
+            assertEquals(file + ": task topic: field maxLength 100 reads rows longer than the 64 positions of the"
+                    + " encoder (" + copy.resolve("encoder").resolve("config.json") + "); expected at most 64",
+                    e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
+    /**
      * A choice task's numLabels is its choice count: a hand-edited count below 2 failed with the
      * format's bare "choices must be at least 2, found 1", naming neither the file nor the task.
      */
