@@ -101,6 +101,21 @@ class FinetunedModelErrorsTest {
         }
     }
 
+    /**
+     * Copies the saved folder to {@code tmp/name} with the first {@code was} in its manifest
+     * replaced by {@code now}; returns the copy's manifest.
+     */
+    private static Path editedCopy(String name, String was, String now) throws IOException {
+        Path copy = tmp.resolve(name);
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        assertTrue(text.contains(was), text);
+        Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(was),
+                java.util.regex.Matcher.quoteReplacement(now)));
+        return file;
+    }
+
     /** Saves a model of one two-choice task, copa, to {@code dir}. */
     private static void saveChoiceModel(Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
@@ -136,12 +151,8 @@ class FinetunedModelErrorsTest {
      */
     @Test
     void refusesAManifestLengthBeyondTheEncodersPositionsNamingTheFileAndTheTask() throws Exception {
-        Path copy = tmp.resolve("edited-length");
-        copyTree(saved, copy);
-        Path file = copy.resolve(ModelManifest.FILE);
-        String text = Files.readString(file);
-        assertTrue(text.contains("\"maxLength\": 32"), text);
-        Files.writeString(file, text.replaceFirst("\"maxLength\": 32", "\"maxLength\": 100"));
+        Path file = editedCopy("edited-length", "\"maxLength\": 32", "\"maxLength\": 100");
+        Path copy = file.getParent();
         try (NDManager m = NDManager.newBaseManager()) {
             Throwable e = assertThrows(Throwable.class, () -> {
                 try (FinetunedModel model = FinetunedModel.load(copy, m)) {
@@ -415,12 +426,8 @@ class FinetunedModelErrorsTest {
 
     @Test
     void refusesATokenizerFileThatIsNoPathNamingTheManifest() throws Exception {
-        Path copy = tmp.resolve("nul-in-tokenizer");
-        copyTree(saved, copy);
-        Path file = copy.resolve(ModelManifest.FILE);
-        String text = Files.readString(file);
-        assertTrue(text.contains("\"encoder/tokenizer.json\""), text);
-        Files.writeString(file, text.replace("\"encoder/tokenizer.json\"", "\"encoder/tok\\u0000.json\""));
+        Path file = editedCopy("nul-in-tokenizer", "\"encoder/tokenizer.json\"", "\"encoder/tok\\u0000.json\"");
+        Path copy = file.getParent();
         try (NDManager m = NDManager.newBaseManager()) {
             // the load failed with the JDK's InvalidPathException, naming no file
             IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
