@@ -81,7 +81,9 @@ public final class FinetunedModel implements AutoCloseable {
      * @throws NoSuchFileException if the folder has no manifest, or no tokenizer file where its
      *     manifest says
      * @throws IOException if the manifest is version 1 (the message says what it lacks) or
-     *     malformed, or the encoder or the heads cannot be read or do not fit the recorded tasks
+     *     malformed, a task's length (its {@code qaMaxLength} for QA, else {@code maxLength}) exceeds
+     *     the encoder's positions, or the encoder or the heads cannot be read or do not fit the
+     *     recorded tasks
      */
     public static FinetunedModel load(Path dir, NDManager manager) throws IOException {
         Objects.requireNonNull(dir, "dir");
@@ -111,6 +113,17 @@ public final class FinetunedModel implements AutoCloseable {
                 // every padded batch looks the padding id up
                 throw new IOException(dir.resolve(ModelManifest.FILE) + ": field padId " + manifest.padId() + " is beyond"
                         + " the " + checkpoint.config().vocabSize() + "-entry vocabulary (vocab_size) of " + configFile);
+            }
+            int positions = checkpoint.config().maxSequenceLength();
+            for (SavedTask t : manifest.tasks()) {
+                // the export refuses such lengths; a hand-edited one failed only at the first text that long
+                boolean qa = t.format() instanceof io.github.prefine.core.task.ExtractiveQa;
+                int length = qa ? t.settings().qaMaxLength() : t.settings().maxLength();
+                if (length > positions) {
+                    throw new IOException(dir.resolve(ModelManifest.FILE) + ": task " + t.name() + ": field "
+                            + (qa ? "qaMaxLength " : "maxLength ") + length + " reads rows longer than the " + positions
+                            + " positions of the encoder (" + configFile + "); expected at most " + positions);
+                }
             }
             HeadFamily family = MultiHeadModel.headFamily(checkpoint.config().modelType());
             MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder());

@@ -154,6 +154,11 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         String where = "task " + name;
         String label = string(t, "taskFormat", file);
         int numLabels = integer(t, "numLabels", file);
+        if (label.equals("choice") && numLabels < 2) {
+            // the format refused it with its bare "choices must be at least 2", naming no file
+            throw new IOException(file + ": " + where + ": field numLabels of a choice task is its choice count, found "
+                    + numLabels + "; expected at least 2");
+        }
         TaskFormat format = switch (label) {
             case "text" -> TaskFormat.SINGLE_TEXT;
             case "text-pair" -> TaskFormat.TEXT_PAIR;
@@ -169,6 +174,12 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             JsonElement l = names.get(i);
             if (!l.isJsonPrimitive() || !l.getAsJsonPrimitive().isString()) {
                 throw new IOException(file + ": " + where + ": field labels[" + i + "] must be a string, found " + l);
+            }
+            // a prediction maps label name to probability: a repeated name would hide one class's
+            int first = labels.indexOf(l.getAsString());
+            if (first >= 0) {
+                throw new IOException(file + ": " + where + ": field labels[" + i + "] " + l + " is labels[" + first
+                        + "] too; expected distinct label names, which predictions are keyed by");
             }
             labels.add(l.getAsString());
         }

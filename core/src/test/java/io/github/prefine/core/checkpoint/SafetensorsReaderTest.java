@@ -73,6 +73,32 @@ class SafetensorsReaderTest {
         }
     }
 
+    /**
+     * HF's writer orders tensors by dtype, widest element first, then by name, so that each
+     * tensor's data starts at a multiple of its element size (its own round-trip test checks the
+     * alignment); ordered by name alone, the I64 after 7 bytes of I8 and F32 began at byte 7. The
+     * expected file is worked out by hand: header 162 bytes, padded with 6 spaces to 168.
+     */
+    @Test
+    void writesEachTensorAlignedToItsElementSizeInHfsOrder() throws Exception {
+        ByteBuffer i8 = ByteBuffer.wrap(new byte[] {1, 2, 3});
+        ByteBuffer i64 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 5);
+        Path p = dir.resolve("mixed.safetensors");
+        SafetensorsWriter.write(p, List.of(new HostTensor("a", HostTensor.DType.I8, new long[] {3}, i8),
+                HostTensor.ofFloats("b", new long[] {1}, new float[] {1f}),
+                new HostTensor("c", HostTensor.DType.I64, new long[] {1}, i64)), Map.of());
+        String header = "{\"c\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]},"
+                + "\"a\":{\"dtype\":\"I8\",\"shape\":[3],\"data_offsets\":[12,15]}}" + " ".repeat(6);
+        ByteBuffer expected = ByteBuffer.allocate(8 + 168 + 15).order(ByteOrder.LITTLE_ENDIAN);
+        expected.putLong(168).put(header.getBytes(StandardCharsets.UTF_8))
+                .put(new byte[] {5, 0, 0, 0, 0, 0, 0, 0}).put(new byte[] {0, 0, (byte) 0x80, 0x3F}).put(new byte[] {1, 2, 3});
+        byte[] bytes = Files.readAllBytes(p);
+        // the header first, readable where it differs
+        assertEquals(header, new String(bytes, 8, Math.min(168, bytes.length - 8), StandardCharsets.UTF_8));
+        assertArrayEquals(expected.array(), bytes);
+    }
+
     @Test
     void readingEveryTensorMapsTheFileOnce() throws Exception {
         List<HostTensor> written = new java.util.ArrayList<>();
@@ -403,6 +429,22 @@ class SafetensorsReaderTest {
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}     ", 4))) {
             assertEquals(List.of("a"), r.names());
         }
+    }
+
+    /**
+     * The format's metadata maps strings to strings: a null value was left out of the header
+     * without a word (Gson skips null members), so the file lacked a key the caller gave.
+     */
+    @Test
+    void theWriterRefusesANullMetadataValueNamingItsKey() throws Exception {
+        Path p = dir.resolve("model.safetensors");
+        Map<String, String> metadata = new java.util.HashMap<>(SafetensorsWriter.PT_METADATA);
+        metadata.put("step", null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(p,
+                List.of(HostTensor.ofFloats("a", new long[] {1}, new float[] {1})), metadata));
+        assertEquals("model.safetensors: __metadata__ entry step is null; expected a string, as the safetensors"
+                + " format's metadata maps strings to strings", e.getMessage());
+        assertFalse(Files.exists(p));
     }
 
     /**

@@ -101,9 +101,23 @@ class FinetunedModelErrorsTest {
         }
     }
 
-    @Test
-    void loadsAChoiceTaskAndPointsOtherMethodsToChoose() throws Exception {
-        Path dir = tmp.resolve("choice");
+    /**
+     * Copies the saved folder to {@code tmp/name} with the first {@code was} in its manifest
+     * replaced by {@code now}; returns the copy's manifest.
+     */
+    private static Path editedCopy(String name, String was, String now) throws IOException {
+        Path copy = tmp.resolve(name);
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        assertTrue(text.contains(was), text);
+        Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(was),
+                java.util.regex.Matcher.quoteReplacement(now)));
+        return file;
+    }
+
+    /** Saves a model of one two-choice task, copa, to {@code dir}. */
+    private static void saveChoiceModel(Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
                 MultiHeadModel model = MultiHeadModel.builder().setManager(m)
                         .setEncoder(EncoderCheckpoint.load(TinyFinetuning.bert().resolve("encoder"), m).encoder())
@@ -111,6 +125,12 @@ class FinetunedModelErrorsTest {
             ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(SETTINGS)
                     .addTask("copa", TaskFormat.CHOICE, List.of()).build().writeTo(dir);
         }
+    }
+
+    @Test
+    void loadsAChoiceTaskAndPointsOtherMethodsToChoose() throws Exception {
+        Path dir = tmp.resolve("choice");
+        saveChoiceModel(dir);
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(dir, m)) {
             assertEquals(TaskFormat.CHOICE, model.tasks().get(0).format());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -121,6 +141,50 @@ class FinetunedModelErrorsTest {
                     () -> model.predictor("copa").choose(List.of("john"), List.of(), List.of()));
             assertEquals("predictor: task copa: 1 premises, 0 questions and 0 choice lists; expected as many of each",
                     choose.getMessage());
+        }
+    }
+
+    /**
+     * The export refuses lengths past the encoder's positions; a hand-edited manifest's loaded, and
+     * the first text long enough failed deep in the encoder, naming no file. Refused on load, as
+     * {@code withSettings} refuses such lengths when asked.
+     */
+    @Test
+    void refusesAManifestLengthBeyondTheEncodersPositionsNamingTheFileAndTheTask() throws Exception {
+        Path file = editedCopy("edited-length", "\"maxLength\": 32", "\"maxLength\": 100");
+        Path copy = file.getParent();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Throwable e = assertThrows(Throwable.class, () -> {
+                try (FinetunedModel model = FinetunedModel.load(copy, m)) {
+                    model.predictor("topic").classify(List.of("word ".repeat(90).strip()));
+                }
+            });
+            assertEquals(IOException.class, e.getClass(), e.toString());
+            // the tiny BERT fixture's config.json: max_position_embeddings 64
+            assertEquals(file + ": task topic: field maxLength 100 reads rows longer than the 64 positions of the"
+                    + " encoder (" + copy.resolve("encoder").resolve("config.json") + "); expected at most 64",
+                    e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
+    /**
+     * A choice task's numLabels is its choice count: a hand-edited count below 2 failed with the
+     * format's bare "choices must be at least 2, found 1", naming neither the file nor the task.
+     */
+    @Test
+    void refusesAChoiceCountBelowTwoNamingTheFileAndTheTask() throws Exception {
+        Path dir = tmp.resolve("choice-count");
+        saveChoiceModel(dir);
+        Path file = dir.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"numLabels\": 2"), text);
+        Files.writeString(file, text.replace("\"numLabels\": 2", "\"numLabels\": 1"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Throwable e = assertThrows(Throwable.class, () -> FinetunedModel.load(dir, m).close());
+            assertEquals(IOException.class, e.getClass(), e.toString());
+            assertEquals(file + ": task copa: field numLabels of a choice task is its choice count, found 1; expected"
+                    + " at least 2", e.getMessage());
         }
     }
 
@@ -236,6 +300,9 @@ class FinetunedModelErrorsTest {
             {"\"tasks\": [", "\"tasks\": [\"junk\", ", "field tasks[0] must be an object, found \"junk\""},
             {"\"person\"", "null", "task topic: field labels[0] must be a string, found null"},
             {"\"place\"", "{}", "task topic: field labels[1] must be a string, found {}"},
+            // predictions key probabilities by label name: a repeated name lost one class's probability
+            {"\"place\"", "\"person\"", "task topic: field labels[1] \"person\" is labels[0] too; expected"
+                    + " distinct label names, which predictions are keyed by"},
             {"\"numLabels\": 2", "\"numLabels\": 2.5", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.5"},
             // Python's json reads 2.0 as a float: not a count
             {"\"numLabels\": 2", "\"numLabels\": 2.0", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.0"},
@@ -359,12 +426,8 @@ class FinetunedModelErrorsTest {
 
     @Test
     void refusesATokenizerFileThatIsNoPathNamingTheManifest() throws Exception {
-        Path copy = tmp.resolve("nul-in-tokenizer");
-        copyTree(saved, copy);
-        Path file = copy.resolve(ModelManifest.FILE);
-        String text = Files.readString(file);
-        assertTrue(text.contains("\"encoder/tokenizer.json\""), text);
-        Files.writeString(file, text.replace("\"encoder/tokenizer.json\"", "\"encoder/tok\\u0000.json\""));
+        Path file = editedCopy("nul-in-tokenizer", "\"encoder/tokenizer.json\"", "\"encoder/tok\\u0000.json\"");
+        Path copy = file.getParent();
         try (NDManager m = NDManager.newBaseManager()) {
             // the load failed with the JDK's InvalidPathException, naming no file
             IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
