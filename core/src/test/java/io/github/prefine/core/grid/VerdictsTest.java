@@ -144,6 +144,25 @@ class VerdictsTest {
     }
 
     /**
+     * The baseline's T1 sweep and SL+C's T2 sweep failed: each Average Std. Dev. is over one target,
+     * but not the same one. Baseline's is T2's std, 10 (seeds 40 and 40 + 10√2: |difference| / √2);
+     * SL+C's is T1's, 0.71 (seeds 50 and 51). Equal counts, no target in common: comparing 10 with
+     * 0.71 says nothing of stability, so no verdict either way.
+     */
+    @Test
+    void givesNoStabilityVerdictWhereTheSettingsStdsAreOfDifferentTargetsOfOneCount() {
+        ReportLayout layout = ReportLayout.builder().addSetting("SL+C").addTarget("T1", "SL").addTarget("T2", "SL")
+                .build();
+        List<RunRecord> runs = List.of(new RunRecord("Baseline", "T2", "SL", 1, 40),
+                new RunRecord("Baseline", "T2", "SL", 2, 40 + 10 * Math.sqrt(2)),
+                new RunRecord("SL+C", "T1", "SL", 1, 50), new RunRecord("SL+C", "T1", "SL", 2, 51));
+        Table t1 = Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE);
+        assertEquals(List.of("Average std: Baseline 10.0; SL+C 0.7 — not comparable in this run: the settings' stds"
+                + " are of different targets (Table 1's stds), as some runs failed or are not done"),
+                Verdicts.stability(t1));
+    }
+
+    /**
      * SL+C gains about 5 points on T1 and loses about 5 on T2 on every seed (paired p far below
      * 0.05 even times 3); Only-SL changes nothing on T1 (mean difference 0) and has one seed on T2,
      * which is compared but untested, so the family has 3 tests.
