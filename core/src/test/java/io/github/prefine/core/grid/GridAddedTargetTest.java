@@ -118,6 +118,33 @@ class GridAddedTargetTest {
         }
     }
 
+    /**
+     * A worker ({@code --workers}) of the recorded run rewrites the reports after the sweeps it runs,
+     * and at its end when it ran none unless {@code results.jsonl} holds its records already: opened
+     * before another process added c-target, either rewrite dropped c-target's rows.
+     */
+    @Test
+    void aWorkerStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
+        f.tiny(List.of(sl), out).build().run();
+        try (GridSession worker = f.tiny(List.of(sl), out).build().openWorker()) {
+            GridSummary added = f.tiny(List.of(sl, c), out).build().run();
+            String table1 = Files.readString(out.resolve("table1.md"));
+            String results = Files.readString(out.resolve("results.jsonl"));
+            assertTrue(table1.contains("c-target"), table1);
+
+            GridReports.Written stale = worker.writeReports();
+            assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
+            assertEquals(results, Files.readString(out.resolve("results.jsonl")));
+            assertTrue(stale.files().isEmpty(), "nothing written: " + stale.files());
+            assertEquals(added.report().table1().cell("sl-target", "Baseline"), stale.table1().cell("sl-target", "Baseline"));
+
+            GridReports.Written current = worker.currentReports();
+            assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
+            assertEquals(results, Files.readString(out.resolve("results.jsonl")));
+            assertTrue(current.files().isEmpty(), "nothing written: " + current.files());
+        }
+    }
+
     @Test
     void aForcedGridThatAddsATargetStartsAnew() throws Exception {
         f.tiny(List.of(sl), out).build().run();
