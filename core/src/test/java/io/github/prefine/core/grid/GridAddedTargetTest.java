@@ -104,17 +104,7 @@ class GridAddedTargetTest {
         f.tiny(List.of(sl), out).build().run();
         // a process opened on the recorded run, still working while another adds c-target
         try (GridSession old = f.tiny(List.of(sl), out).build().open()) {
-            GridSummary added = f.tiny(List.of(sl, c), out).build().run();
-            String table1 = Files.readString(out.resolve("table1.md"));
-            String results = Files.readString(out.resolve("results.jsonl"));
-            assertTrue(table1.contains("c-target"), table1);
-
-            GridReports.Written stale = old.writeReports();
-            assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
-            assertEquals(results, Files.readString(out.resolve("results.jsonl")));
-            assertTrue(stale.files().isEmpty(), "nothing written: " + stale.files());
-            // its own tables are still this process's grid's: sl-target's row as the extended run has it
-            assertEquals(added.report().table1().cell("sl-target", "Baseline"), stale.table1().cell("sl-target", "Baseline"));
+            leavesTheExtendedRunsReports(old::writeReports);
         }
     }
 
@@ -127,21 +117,33 @@ class GridAddedTargetTest {
     void aWorkerStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
         f.tiny(List.of(sl), out).build().run();
         try (GridSession worker = f.tiny(List.of(sl), out).build().openWorker()) {
-            GridSummary added = f.tiny(List.of(sl, c), out).build().run();
-            String table1 = Files.readString(out.resolve("table1.md"));
-            String results = Files.readString(out.resolve("results.jsonl"));
-            assertTrue(table1.contains("c-target"), table1);
+            leavesTheExtendedRunsReports(worker::writeReports, worker::currentReports);
+        }
+    }
 
-            GridReports.Written stale = worker.writeReports();
+    /** A rewrite of the reports by a process opened on the recorded run. */
+    @FunctionalInterface
+    private interface Rewrite {
+        GridReports.Written run() throws java.io.IOException;
+    }
+
+    /**
+     * Adds c-target to the run in another grid, then checks that each rewrite of a session opened
+     * before leaves the extended run's files as they are and returns its own grid's tables.
+     */
+    private void leavesTheExtendedRunsReports(Rewrite... rewrites) throws Exception {
+        GridSummary added = f.tiny(List.of(sl, c), out).build().run();
+        String table1 = Files.readString(out.resolve("table1.md"));
+        String results = Files.readString(out.resolve("results.jsonl"));
+        assertTrue(table1.contains("c-target"), table1);
+        for (Rewrite rewrite : rewrites) {
+            GridReports.Written stale = rewrite.run();
             assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
             assertEquals(results, Files.readString(out.resolve("results.jsonl")));
             assertTrue(stale.files().isEmpty(), "nothing written: " + stale.files());
-            assertEquals(added.report().table1().cell("sl-target", "Baseline"), stale.table1().cell("sl-target", "Baseline"));
-
-            GridReports.Written current = worker.currentReports();
-            assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
-            assertEquals(results, Files.readString(out.resolve("results.jsonl")));
-            assertTrue(current.files().isEmpty(), "nothing written: " + current.files());
+            // its own tables are still this process's grid's: sl-target's row as the extended run has it
+            assertEquals(added.report().table1().cell("sl-target", "Baseline"),
+                    stale.table1().cell("sl-target", "Baseline"));
         }
     }
 
