@@ -439,10 +439,11 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
-     * Tells whether a sweep's record exists.
+     * Tells whether a sweep's record or its failure marker ({@link #markFailed}) exists: a failed
+     * sweep is done too, as running it again would fail again; {@link #failure} tells the two apart.
      *
      * @param sweep the sweep
-     * @return true when it is finished
+     * @return true when it is finished or marked failed
      */
     public boolean isDone(GridSweep sweep) {
         return Files.exists(grid.layout.record(sweep.id())) || Files.exists(grid.layout.failure(sweep.id()));
