@@ -401,7 +401,10 @@ public final class GridSession implements AutoCloseable {
      */
     public Record runClaimed(GridUnit unit) throws IOException {
         Path file = grid.layout.lock(unit.id());
-        Optional<UnitLock> claimed = UnitLock.await(file, grid.config.pollMillis, grid.config.claimTimeout.toNanos(),
+        // a timeout past a long's nanoseconds (about 292 years) is no limit: toNanos would overflow
+        long timeoutNanos = grid.config.claimTimeout.compareTo(java.time.Duration.ofNanos(Long.MAX_VALUE)) >= 0
+                ? Long.MAX_VALUE : grid.config.claimTimeout.toNanos();
+        Optional<UnitLock> claimed = UnitLock.await(file, grid.config.pollMillis, timeoutNanos,
                 () -> LOG.info("unit {} is being run by {} ({} is held); waiting for it, at most {}", unit.id(),
                         UnitLock.holderName(file), file, grid.config.claimTimeout));
         if (claimed.isEmpty()) {
