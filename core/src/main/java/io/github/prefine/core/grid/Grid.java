@@ -569,7 +569,8 @@ public final class Grid {
          * Sets how long {@link GridSession#runClaimed} waits for a unit that another live process
          * holds before it gives up with a {@link UnitBusyException}; default {@value
          * #DEFAULT_CLAIM_TIMEOUT_HOURS} hours. Set it above the longest a unit may take, so that only
-         * a holder that is stuck (hung, or paused and never resumed) is given up on.
+         * a holder that is stuck (hung, or paused and never resumed) is given up on. One past what a
+         * long counts in nanoseconds (about 292 years) waits without a limit.
          *
          * @param timeout a positive duration
          * @return this builder

@@ -401,7 +401,10 @@ public final class GridSession implements AutoCloseable {
      */
     public Record runClaimed(GridUnit unit) throws IOException {
         Path file = grid.layout.lock(unit.id());
-        Optional<UnitLock> claimed = UnitLock.await(file, grid.config.pollMillis, grid.config.claimTimeout.toNanos(),
+        // a timeout past a long's nanoseconds (about 292 years) is no limit: toNanos would overflow
+        long timeoutNanos = grid.config.claimTimeout.compareTo(java.time.Duration.ofNanos(Long.MAX_VALUE)) >= 0
+                ? Long.MAX_VALUE : grid.config.claimTimeout.toNanos();
+        Optional<UnitLock> claimed = UnitLock.await(file, grid.config.pollMillis, timeoutNanos,
                 () -> LOG.info("unit {} is being run by {} ({} is held); waiting for it, at most {}", unit.id(),
                         UnitLock.holderName(file), file, grid.config.claimTimeout));
         if (claimed.isEmpty()) {
@@ -439,10 +442,11 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
-     * Tells whether a sweep's record exists.
+     * Tells whether a sweep's record or its failure marker ({@link #markFailed}) exists: a failed
+     * sweep is done too, as running it again would fail again; {@link #failure} tells the two apart.
      *
      * @param sweep the sweep
-     * @return true when it is finished
+     * @return true when it is finished or marked failed
      */
     public boolean isDone(GridSweep sweep) {
         return Files.exists(grid.layout.record(sweep.id())) || Files.exists(grid.layout.failure(sweep.id()));
@@ -600,25 +604,36 @@ public final class GridSession implements AutoCloseable {
      */
     public GridReports.Written writeReports() throws IOException {
         writeDataReport();
-        if (!worker && Files.exists(grid.layout.manifest())) {
-            JsonElement now = JsonFiles.strictObject(grid.layout.manifest()).get("fingerprint");
-            if (!manifest.get("fingerprint").equals(now)) {
-                // another process added targets since this one opened: its tables hold their rows, these would not
-                LOG.warn("{}: another process added targets to this run since this one opened it; the reports are"
-                        + " left as that process writes them, with the added targets' rows", grid.layout.manifest());
-                return reports().tablesOnly();
-            }
-        }
-        return reports().write();
+        return extendedSinceOpened() ? reports().tablesOnly() : reports().write();
     }
 
     /**
      * The tables of the records present now, for a worker session that recorded nothing: the files
      * are written ({@link #writeReports()}) only where {@code results.jsonl} holds other records,
-     * since the process that drives the run writes them.
+     * since the process that drives the run writes them, and not where another process has added
+     * targets to the run since this session opened.
      */
     GridReports.Written currentReports() throws IOException {
-        return reports().current();
+        return extendedSinceOpened() ? reports().tablesOnly() : reports().current();
+    }
+
+    /**
+     * Whether {@code run.json} records another fingerprint than the one this session opened with:
+     * another process added targets, and the reports, which hold their rows, are left to it. A
+     * worker checks too: it rewrites the reports after the sweeps it runs, from the plan it opened with.
+     */
+    private boolean extendedSinceOpened() throws IOException {
+        if (!Files.exists(grid.layout.manifest())) {
+            return false;
+        }
+        JsonElement now = JsonFiles.strictObject(grid.layout.manifest()).get("fingerprint");
+        if (manifest.get("fingerprint").equals(now)) {
+            return false;
+        }
+        // another process added targets since this one opened: its tables hold their rows, these would not
+        LOG.warn("{}: another process added targets to this run since this one opened it; the reports are"
+                + " left as that process writes them, with the added targets' rows", grid.layout.manifest());
+        return true;
     }
 
     private GridReports reports() throws IOException {

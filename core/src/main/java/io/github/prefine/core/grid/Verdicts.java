@@ -16,7 +16,8 @@ import java.util.Locale;
  * baseline and each single group on average?) and {@link #stability} (do multi-task settings have
  * a lower average std over seeds than the baseline?). A row whose settings average different
  * numbers of targets (a failed or unfinished sweep) gets no verdict either way, as its cells
- * compare averages over different targets. {@link #significance} adds, beyond the paper, how many
+ * compare averages over different targets; the stability verdict, read off Table 1, also gives
+ * none where the stds are of as many targets but not the same ones. {@link #significance} adds, beyond the paper, how many
  * targets each setting changes by more than seed noise. Stateless.
  *
  * <p>Stateless and thread-safe.
@@ -131,7 +132,9 @@ public final class Verdicts {
      *
      * @param table1 Table 1
      * @return one line such as {@code Average std: Baseline 2.1; SL+C 1.5, SL+QA+C 1.2 — multi-task
-     *     pre-finetuning lowers it}, or none when the baseline or every multi-task std is missing
+     *     pre-finetuning lowers it}, or none when the baseline or every multi-task std is missing; the
+     *     line says "not comparable" instead of a verdict when a multi-task setting's stds are not of
+     *     the same targets as the baseline's
      */
     public static List<String> stability(Table table1) {
         if (!table1.columns().contains(Setting.BASELINE) || table1.cell(Tables.AVERAGE_STD, Setting.BASELINE).isEmpty()) {
@@ -150,13 +153,21 @@ public final class Verdicts {
         if (multi.isEmpty()) {
             return List.of();
         }
-        long baseCount = stdCount(table1, Setting.BASELINE);
-        boolean sameTargets = table1.columns().stream()
+        List<String> baseTargets = stdTargets(table1, Setting.BASELINE);
+        List<List<String>> multiTargets = table1.columns().stream()
                 .filter(c -> groupCount(c) >= 2 && !table1.cell(Tables.AVERAGE_STD, c).isEmpty())
-                .allMatch(c -> stdCount(table1, c) == baseCount);
-        if (!sameTargets) {
+                .map(c -> stdTargets(table1, c)).toList();
+        String notComparable = null;
+        if (multiTargets.stream().anyMatch(t -> t.size() != baseTargets.size())) {
+            notComparable = notComparable("targets", "Table 1's stds");
+        } else if (multiTargets.stream().anyMatch(t -> !t.equals(baseTargets))) {
+            // as many targets, but not the same: stds of two targets compare no more than stds of two counts
+            notComparable = "not comparable in this run: the settings' stds are of different targets (Table 1's"
+                    + " stds), as some runs failed or are not done";
+        }
+        if (notComparable != null) {
             return List.of(String.format(Locale.ROOT, "Average std: %s %s; %s — %s", Setting.BASELINE, score(base),
-                    String.join(", ", multi), notComparable("targets", "Table 1's stds")));
+                    String.join(", ", multi), notComparable));
         }
         return List.of(String.format(Locale.ROOT, "Average std: %s %s; %s — %s", Setting.BASELINE, score(base),
                 String.join(", ", multi), lower ? "multi-task pre-finetuning lowers it"
@@ -222,11 +233,11 @@ public final class Verdicts {
         return lines;
     }
 
-    /** How many target cells of a Table 1 column have a std, that is, how many its Average Std. Dev. averages. */
-    private static long stdCount(Table table1, String column) {
+    /** The targets whose Table 1 cells in a column have a std, in row order: what its Average Std. Dev. averages. */
+    private static List<String> stdTargets(Table table1, String column) {
         int c = table1.columns().indexOf(column);
         return table1.rows().stream().filter(r -> !r.label().equals(Tables.AVERAGE) && !r.label().equals(Tables.AVERAGE_STD))
-                .filter(r -> r.cells().get(c).hasStd()).count();
+                .filter(r -> r.cells().get(c).hasStd()).map(Table.Row::label).toList();
     }
 
     /** The verdict of a row whose settings average different targets: none either way. */

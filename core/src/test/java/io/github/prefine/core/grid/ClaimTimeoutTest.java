@@ -98,6 +98,27 @@ class ClaimTimeoutTest {
         assertEquals("grid: claimTimeout must be positive, found PT0S", e.getMessage());
     }
 
+    /**
+     * A claim timeout past what a long counts in nanoseconds (about 292 years), which the builder
+     * takes as positive, waits without a limit: {@code Duration.toNanos} overflowed and the first
+     * claim failed with a bare {@link ArithmeticException} instead of running the unit.
+     */
+    @Test
+    void aClaimTimeoutBeyondTheNanosecondRangeWaitsWithoutALimit() throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(f.targets, out).optClaimTimeout(Duration.ofDays(1000L * 366)).build();
+        try (GridSession session = grid.open()) {
+            FinetuningUnit unit = session.plan().finetuning().get(0).units().get(0);
+            assertTrue(unit.setting().isBaseline(), unit.id());
+            FinetuningResult result = (FinetuningResult) session.runClaimed(unit);
+            // what the run wrote is what it returned
+            com.google.gson.JsonObject stored = FinetuningRunner.storedScores(grid.layout.finetuningTrial(unit));
+            assertEquals(stored.get("validation").getAsDouble(), result.validation());
+            assertEquals(stored.get("evaluation").getAsDouble(), result.evaluation());
+        }
+    }
+
     /** A process that claims a unit as runClaimed does, says so, and never lets go. */
     static final class StuckHolder {
         public static void main(String[] args) throws Exception {

@@ -104,17 +104,46 @@ class GridAddedTargetTest {
         f.tiny(List.of(sl), out).build().run();
         // a process opened on the recorded run, still working while another adds c-target
         try (GridSession old = f.tiny(List.of(sl), out).build().open()) {
-            GridSummary added = f.tiny(List.of(sl, c), out).build().run();
-            String table1 = Files.readString(out.resolve("table1.md"));
-            String results = Files.readString(out.resolve("results.jsonl"));
-            assertTrue(table1.contains("c-target"), table1);
+            leavesTheExtendedRunsReports(old::writeReports);
+        }
+    }
 
-            GridReports.Written stale = old.writeReports();
+    /**
+     * A worker ({@code --workers}) of the recorded run rewrites the reports after the sweeps it runs,
+     * and at its end when it ran none unless {@code results.jsonl} holds its records already: opened
+     * before another process added c-target, either rewrite dropped c-target's rows.
+     */
+    @Test
+    void aWorkerStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
+        f.tiny(List.of(sl), out).build().run();
+        try (GridSession worker = f.tiny(List.of(sl), out).build().openWorker()) {
+            leavesTheExtendedRunsReports(worker::writeReports, worker::currentReports);
+        }
+    }
+
+    /** A rewrite of the reports by a process opened on the recorded run. */
+    @FunctionalInterface
+    private interface Rewrite {
+        GridReports.Written run() throws java.io.IOException;
+    }
+
+    /**
+     * Adds c-target to the run in another grid, then checks that each rewrite of a session opened
+     * before leaves the extended run's files as they are and returns its own grid's tables.
+     */
+    private void leavesTheExtendedRunsReports(Rewrite... rewrites) throws Exception {
+        GridSummary added = f.tiny(List.of(sl, c), out).build().run();
+        String table1 = Files.readString(out.resolve("table1.md"));
+        String results = Files.readString(out.resolve("results.jsonl"));
+        assertTrue(table1.contains("c-target"), table1);
+        for (Rewrite rewrite : rewrites) {
+            GridReports.Written stale = rewrite.run();
             assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
             assertEquals(results, Files.readString(out.resolve("results.jsonl")));
             assertTrue(stale.files().isEmpty(), "nothing written: " + stale.files());
             // its own tables are still this process's grid's: sl-target's row as the extended run has it
-            assertEquals(added.report().table1().cell("sl-target", "Baseline"), stale.table1().cell("sl-target", "Baseline"));
+            assertEquals(added.report().table1().cell("sl-target", "Baseline"),
+                    stale.table1().cell("sl-target", "Baseline"));
         }
     }
 

@@ -131,16 +131,36 @@ class VerdictsTest {
         // SL+C's T2 sweep failed: T2 is the noisy target (baseline std 10); on T1, the one target both
         // have, SL+C's std (1.41) is above the baseline's (0.71), yet the Average Std. Dev. row
         // (Baseline (0.71 + 10) / 2 = 5.4 against SL+C 1.41 over T1 alone) would say SL+C lowers it
-        ReportLayout layout = ReportLayout.builder().addSetting("SL+C").addTarget("T1", "SL").addTarget("T2", "SL")
-                .build();
         List<RunRecord> runs = List.of(new RunRecord("Baseline", "T1", "SL", 1, 50),
                 new RunRecord("Baseline", "T1", "SL", 2, 51), new RunRecord("Baseline", "T2", "SL", 1, 40),
                 new RunRecord("Baseline", "T2", "SL", 2, 40 + 10 * Math.sqrt(2)),
                 new RunRecord("SL+C", "T1", "SL", 1, 50), new RunRecord("SL+C", "T1", "SL", 2, 52));
-        Table t1 = Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE);
         assertEquals(List.of("Average std: Baseline 5.4; SL+C 1.4 — not comparable in this run: the settings average"
                 + " different numbers of targets (Table 1's stds), as some runs failed or are not done"),
-                Verdicts.stability(t1));
+                stabilityOfTwoSlTargets(runs));
+    }
+
+    /** The stability verdict of Table 1 over SL targets T1 and T2, Baseline and SL+C, made from these runs. */
+    private static List<String> stabilityOfTwoSlTargets(List<RunRecord> runs) {
+        ReportLayout layout = ReportLayout.builder().addSetting("SL+C").addTarget("T1", "SL").addTarget("T2", "SL")
+                .build();
+        return Verdicts.stability(Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE));
+    }
+
+    /**
+     * The baseline's T1 sweep and SL+C's T2 sweep failed: each Average Std. Dev. is over one target,
+     * but not the same one. Baseline's is T2's std, 10 (seeds 40 and 40 + 10√2: |difference| / √2);
+     * SL+C's is T1's, 0.71 (seeds 50 and 51). Equal counts, no target in common: comparing 10 with
+     * 0.71 says nothing of stability, so no verdict either way.
+     */
+    @Test
+    void givesNoStabilityVerdictWhereTheSettingsStdsAreOfDifferentTargetsOfOneCount() {
+        List<RunRecord> runs = List.of(new RunRecord("Baseline", "T2", "SL", 1, 40),
+                new RunRecord("Baseline", "T2", "SL", 2, 40 + 10 * Math.sqrt(2)),
+                new RunRecord("SL+C", "T1", "SL", 1, 50), new RunRecord("SL+C", "T1", "SL", 2, 51));
+        assertEquals(List.of("Average std: Baseline 10.0; SL+C 0.7 — not comparable in this run: the settings' stds"
+                + " are of different targets (Table 1's stds), as some runs failed or are not done"),
+                stabilityOfTwoSlTargets(runs));
     }
 
     /**
