@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>Characters BERT's basic tokenizer removes before it splits (U+0000, U+FFFD, and the characters
  * of Unicode's {@code C*} categories but tab and line ends: controls such as U+001F and U+0085,
- * format characters such as U+200B, U+00AD, U+FEFF, private-use and unassigned ones) are no word of their own
+ * format characters such as U+200B, U+00AD, U+FEFF, and private-use ones) are no word of their own
  * and no word's first or last character, so that no word is tagged that the model never read;
  * inside a word they stay in its text and offsets, for the tokenizer's normalizer to drop.
  * A combining mark after punctuation or whitespace starts the next word, as in BERT; a lone one
@@ -95,13 +95,13 @@ final class TextWords {
 
     /**
      * BERT's cleaning test (HF's {@code BertNormalizer} clean_text): U+0000, U+FFFD and the
-     * characters of Unicode's {@code C*} categories (control, format, private use, unassigned),
-     * whitespace having been tested before.
+     * characters of Unicode's {@code C*} categories (control, format, private use) but the
+     * unassigned ones, which HF's Rust library keeps, whitespace having been tested before. A
+     * code point the JVM's Unicode does not know yet is thus kept too, as the library may know it.
      */
     static boolean isRemoved(int cp) {
         return cp == 0xFFFD || switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.UNASSIGNED,
-                    Character.SURROGATE -> true;
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> true;
             default -> false;
         };
     }

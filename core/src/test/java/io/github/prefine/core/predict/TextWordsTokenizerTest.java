@@ -15,10 +15,14 @@ import org.junit.jupiter.api.Test;
  * the span from its first token's start to its last token's end, are the words TextWords gives.
  */
 class TextWordsTokenizerTest {
-    /** Letters, spaces of several kinds, punctuation and characters BERT's cleaning removes; no CJK, no lone mark. */
+    /**
+     * Letters, spaces of several kinds, punctuation and characters BERT's cleaning removes; no CJK,
+     * no lone mark. Code points unassigned in Unicode (U+0378, U+0FFFF is a noncharacter, U+E0080)
+     * it keeps as letters, as it keeps one the JVM's older Unicode does not know yet.
+     */
     private static final int[] ALPHABET = {'a', 'b', 'Z', '7', 0xE9, 0x1F600, ' ', '\t', '\n', '\r', 0xA0, 0x2028,
         0x3000, '.', ',', '$', '-', 0x2014, 0x200B, 0xAD, 0xFEFF, 0, 0xFFFD, 0x7, 0x7F, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E,
-        0x1F, 0x85, 0xE000, 0xF8FF};
+        0x1F, 0x85, 0xE000, 0xF8FF, 0x0378, 0xFFFF, 0xE0080};
 
     @Test
     void wordsAreTheTokenizersOnRandomTexts() throws Exception {
