@@ -390,7 +390,8 @@ public final class TaskPredictor {
      * tokenizer removes, such as U+0000, U+FFFD or U+200B, make no word; CJK ideographs are not split
      * from each other), and the words are tagged by {@link #tag}, with its truncation and word alignment. Each word and entity carries
      * its char offsets into the text, so an entity's text is the text's own between its first and
-     * last word, line breaks and no-break spaces included.
+     * last word, line breaks and no-break spaces included, and its code-point offsets, as Python
+     * slices the text.
      *
      * @param texts the texts, none empty or only whitespace
      * @return one prediction per text, in order; words past the task's maxLength are tagged {@code O}
@@ -466,18 +467,26 @@ public final class TaskPredictor {
         });
     }
 
-    /** A text's prediction: the word-level one with each word's and entity's char offsets. */
+    /** A text's prediction: the word-level one with each word's and entity's char and code-point offsets. */
     private static TextTagPrediction located(String text, List<int[]> at, TagPrediction p) {
         List<TextTagPrediction.Word> words = new ArrayList<>(at.size());
+        // counted on from the last offset, the words being in order: one pass over the text
+        int chars = 0;
+        int points = 0;
         for (int w = 0; w < at.size(); w++) {
             int[] o = at.get(w);
-            words.add(new TextTagPrediction.Word(text.substring(o[0], o[1]), p.tags().get(w), o[0], o[1]));
+            int start = points + text.codePointCount(chars, o[0]);
+            int end = start + text.codePointCount(o[0], o[1]);
+            chars = o[1];
+            points = end;
+            words.add(new TextTagPrediction.Word(text.substring(o[0], o[1]), p.tags().get(w), o[0], o[1], start, end));
         }
         List<TextTagPrediction.Entity> entities = new ArrayList<>(p.entities().size());
         for (Span s : p.entities()) {
-            int start = at.get(s.start())[0];
-            int end = at.get(s.end() - 1)[1];
-            entities.add(new TextTagPrediction.Entity(s.type(), text.substring(start, end), start, end));
+            TextTagPrediction.Word first = words.get(s.start());
+            TextTagPrediction.Word last = words.get(s.end() - 1);
+            entities.add(new TextTagPrediction.Entity(s.type(), text.substring(first.start(), last.end()), first.start(),
+                    last.end(), first.codePointStart(), last.codePointEnd()));
         }
         return new TextTagPrediction(text, words, entities, p);
     }

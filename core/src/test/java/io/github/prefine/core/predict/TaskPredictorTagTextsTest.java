@@ -117,10 +117,58 @@ class TaskPredictorTagTextsTest {
         }
     }
 
+    /**
+     * The code-point offsets of an entity after a supplementary-plane character are one less than
+     * its char offsets, as Python and the {@code predict} command count them: the text repeats
+     * "john" after an emoji and U+20000, and each entity's offsets are those of its first and last
+     * word, counted by hand.
+     */
+    @Test
+    void entitiesAfterAnEmojiHaveCodePointOffsetsBesideCharOffsets() throws Exception {
+        // 😀0-1 _2 j3 o4 h5 n6 _7 U+20000 8-9 _10 j11 ...: the k-th "john" at chars 3 + 8k, the k-th
+        // U+20000 at 8 + 8k; in code points, one back for the emoji and one for each U+20000 before
+        StringBuilder b = new StringBuilder("\uD83D\uDE00");
+        List<int[]> at = new ArrayList<>();
+        at.add(new int[] {0, 2, 0, 1});
+        for (int k = 0; k < 6; k++) {
+            int c = b.length();
+            b.append(" john");
+            at.add(new int[] {c + 1, c + 5, c, c + 4});
+            b.append(" \uD840\uDC00");
+            at.add(new int[] {c + 6, c + 8, c + 5, c + 6});
+        }
+        // each U+20000 costs one more: shift the code-point offsets of the words after the k-th
+        for (int w = 0; w < at.size(); w++) {
+            int before = Math.max(0, (w - 1) / 2);
+            at.get(w)[2] -= before;
+            at.get(w)[3] -= before;
+        }
+        String text = b.toString();
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TextTagPrediction p = model.predictor("ner").tagTexts(List.of(text)).get(0);
+            assertEquals(at.size(), p.words().size());
+            for (int w = 0; w < at.size(); w++) {
+                TextTagPrediction.Word word = p.words().get(w);
+                assertEquals(List.of(at.get(w)[0], at.get(w)[1], at.get(w)[2], at.get(w)[3]),
+                        List.of(word.start(), word.end(), word.codePointStart(), word.codePointEnd()), "word " + w);
+            }
+            assertFalse(p.entities().isEmpty(), "the untrained head tags no entity in " + p.words());
+            for (int e = 0; e < p.entities().size(); e++) {
+                TextTagPrediction.Entity entity = p.entities().get(e);
+                int[] first = at.get(p.prediction().entities().get(e).start());
+                int[] last = at.get(p.prediction().entities().get(e).end() - 1);
+                assertEquals(List.of(first[0], last[1], first[2], last[3]), List.of(entity.start(), entity.end(),
+                        entity.codePointStart(), entity.codePointEnd()), "entity " + e);
+                // every entity ends after the emoji, so the two ends differ
+                assertTrue(entity.codePointEnd() < entity.end(), "entity " + e);
+            }
+        }
+    }
+
     @Test
     void entitiesAreTheTextBetweenTheirOffsetsAndTagsMatchTagOnRandomTexts() throws Exception {
         List<String> pieces = List.of("john", "paris", "mary", "london", "visited", ".", ",", "'", "-", "$",
-                "\uD83D\uDE00", "\uD83C\uDDEB\uD83C\uDDF7", "é", "e\u0301", "\u4E2D", " ", " ", " ", "\r\n", "\t",
+                "\uD83D\uDE00", "\uD83C\uDDEB\uD83C\uDDF7", "é", "e\u0301", "\u4E2D", "\u4E2D\u6587", "\uD840\uDC00", " ", " ", " ", "\r\n", "\t",
                 "\u00A0", "\u2003");
         SplittableRandom rnd = new SplittableRandom(28);
         List<String> texts = new ArrayList<>();
@@ -136,6 +184,8 @@ class TaskPredictorTagTextsTest {
         int entities = 0;
         int multiWord = 0;
         int cut = 0;
+        // entities after a character beyond the BMP, where the two offsets differ
+        int afterPair = 0;
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
             TaskPredictor ner = model.predictor("ner");
             List<TextTagPrediction> got = ner.tagTexts(texts);
@@ -146,12 +196,16 @@ class TaskPredictorTagTextsTest {
             List<TagPrediction> byWords = ner.tag(words);
             for (int t = 0; t < texts.size(); t++) {
                 String text = texts.get(t);
+                int[] points = text.codePoints().toArray();
                 TextTagPrediction p = got.get(t);
                 assertEquals(byWords.get(t), p.prediction(), "text " + t);
                 assertEquals(byWords.get(t).tags(), p.words().stream().map(TextTagPrediction.Word::tag).toList());
                 int last = 0;
                 for (TextTagPrediction.Word w : p.words()) {
                     assertEquals(text.substring(w.start(), w.end()), w.text(), "text " + t);
+                    // Python's text[codePointStart:codePointEnd]
+                    assertEquals(new String(points, w.codePointStart(), w.codePointEnd() - w.codePointStart()), w.text(),
+                            "text " + t);
                     assertTrue(w.start() >= last, "words in order, text " + t);
                     // what lies between words is whitespace only: nothing is dropped
                     assertTrue(text.substring(last, w.start()).codePoints().allMatch(TaskPredictorTagTextsTest::space),
@@ -164,6 +218,9 @@ class TaskPredictorTagTextsTest {
                 for (int e = 0; e < p.entities().size(); e++) {
                     TextTagPrediction.Entity entity = p.entities().get(e);
                     assertEquals(text.substring(entity.start(), entity.end()), entity.text(), "text " + t);
+                    assertEquals(new String(points, entity.codePointStart(),
+                            entity.codePointEnd() - entity.codePointStart()), entity.text(), "text " + t);
+                    afterPair += entity.codePointStart() < entity.start() ? 1 : 0;
                     // it runs from its first word's start to its last word's end, as the word-level span says
                     assertEquals(p.words().get(p.prediction().entities().get(e).start()).start(), entity.start());
                     assertEquals(p.words().get(p.prediction().entities().get(e).end() - 1).end(), entity.end());
@@ -178,6 +235,7 @@ class TaskPredictorTagTextsTest {
         // the sweep must have met entities of several words and texts past maxLength to check anything
         assertTrue(multiWord > 0 && entities > multiWord, entities + " entities, " + multiWord + " of several words");
         assertTrue(cut > 0, "no text was cut");
+        assertTrue(afterPair > 0, "no entity after a surrogate pair");
     }
 
     @Test

@@ -778,18 +778,17 @@ public final class PredictCommand implements Callable<Integer> {
                 continue;
             }
             // code points, as Python slices the text and as QA answers are written
-            String text = texts.get(k);
             JsonArray words = new JsonArray();
             for (TextTagPrediction.Word w : p.words()) {
                 JsonObject o = new JsonObject();
                 o.addProperty("text", w.text());
-                o.addProperty("start", codePoints(text, w.start()));
-                o.addProperty("end", codePoints(text, w.end()));
+                o.addProperty("start", w.codePointStart());
+                o.addProperty("end", w.codePointEnd());
                 words.add(o);
             }
             JsonArray entities = new JsonArray();
             for (TextTagPrediction.Entity e : p.entities()) {
-                entities.add(entity(e.type(), codePoints(text, e.start()), codePoints(text, e.end()), e.text()));
+                entities.add(entity(e.type(), e.codePointStart(), e.codePointEnd(), e.text()));
             }
             out[texted.get(k)] = tagged(p.words().stream().map(TextTagPrediction.Word::tag).toList(), words, entities,
                     p.wordsCut());

@@ -227,7 +227,17 @@ class PredictCommandTest {
                     assertEquals(new String(cps, start, end - start), entity.get("text").getAsString(), o.toString());
                     assertEquals(p.entities().get(k).text(), entity.get("text").getAsString());
                     assertEquals(p.entities().get(k).type(), entity.get("type").getAsString());
+                    // the library's code-point view gives the same numbers without recounting
+                    assertEquals(List.of(p.entities().get(k).codePointStart(), p.entities().get(k).codePointEnd()),
+                            List.of(start, end), o.toString());
                     entities++;
+                }
+                JsonArray w = o.getAsJsonArray("words");
+                assertEquals(p.words().size(), w.size(), o.toString());
+                for (int k = 0; k < w.size(); k++) {
+                    JsonObject word = w.get(k).getAsJsonObject();
+                    assertEquals(List.of(p.words().get(k).codePointStart(), p.words().get(k).codePointEnd()),
+                            List.of(word.get("start").getAsInt(), word.get("end").getAsInt()), o.toString());
                 }
             }
             assertTrue(entities > 0, "the seeded head tags no entity");
