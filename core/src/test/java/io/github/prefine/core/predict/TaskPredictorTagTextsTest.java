@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,17 +104,71 @@ class TaskPredictorTagTextsTest {
 
     /**
      * A combining mark is no punctuation (Unicode Mn), so after punctuation it starts the next word,
-     * as BERT's {@code _run_split_on_punc} leaves it; CJK ideographs stay one word, as HF's
-     * {@code BertPreTokenizer} and XLM-R's Metaspace leave them (BERT's normalizer splits them into
-     * tokens of that word).
+     * as BERT's {@code _run_split_on_punc} leaves it.
      */
     @Test
-    void aCombiningMarkAfterPunctuationStartsTheNextWordAndCjkStaysWhole() throws Exception {
+    void aCombiningMarkAfterPunctuationStartsTheNextWord() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
-            List<TextTagPrediction> p = model.predictor("ner").tagTexts(List.of("paris.\u0301x", "\u4E2D\u6587 john"));
+            List<TextTagPrediction> p = model.predictor("ner").tagTexts(List.of("paris.\u0301x"));
             assertEquals(List.of("paris", ".", "\u0301x"), p.get(0).prediction().words());
             assertEquals(6, p.get(0).words().get(2).start());
-            assertEquals(List.of("\u4E2D\u6587", "john"), p.get(1).prediction().words());
+        }
+    }
+
+    // T0 o1 m2 住3 在4 北5 京6 ,7 _8 U+20000 9-10 x11 _12 あ13 い14 カ15 タ16 _17 한18 국19 _20 U+F900 21 中22 !23;
+    // in code points the same up to U+20000 (9), then one less: x10 _11 あ12 ... 中21 !22
+    private static final String MIXED = "Tom\u4F4F\u5728\u5317\u4EAC, \uD840\uDC00x \u3042\u3044\u30AB\u30BF"
+            + " \uD55C\uAD6D \uF900\u4E2D!";
+    private static final List<String> EACH = List.of("Tom", "\u4F4F", "\u5728", "\u5317", "\u4EAC", ",",
+            "\uD840\uDC00", "x", "\u3042\u3044\u30AB\u30BF", "\uD55C\uAD6D", "\uF900", "\u4E2D", "!");
+    /** Each word's char start and end, then its code-point start and end. */
+    private static final int[][] EACH_AT = {{0, 3, 0, 3}, {3, 4, 3, 4}, {4, 5, 4, 5}, {5, 6, 5, 6}, {6, 7, 6, 7},
+        {7, 8, 7, 8}, {9, 11, 9, 10}, {11, 12, 10, 11}, {13, 17, 12, 16}, {18, 20, 17, 19}, {21, 22, 20, 21},
+        {22, 23, 21, 22}, {23, 24, 22, 23}};
+    private static final List<String> JOINED = List.of("Tom\u4F4F\u5728\u5317\u4EAC", ",", "\uD840\uDC00x",
+            "\u3042\u3044\u30AB\u30BF", "\uD55C\uAD6D", "\uF900\u4E2D", "!");
+    private static final int[][] JOINED_AT = {{0, 7, 0, 7}, {7, 8, 7, 8}, {9, 12, 9, 11}, {13, 17, 12, 16},
+        {18, 20, 17, 19}, {21, 23, 20, 22}, {23, 24, 22, 23}};
+
+    /**
+     * Under BERT's tokenizer, which spaces out CJK ideographs ({@code handle_chinese_chars}), each
+     * is a word of its own, so per-character labelled Chinese NER is tagged one character per word:
+     * one of the basic block, a compatibility one (U+F900) and a supplementary-plane one (U+20000,
+     * two chars, one code point). Kana and Hangul are not split, as BERT leaves them; Latin letters
+     * beside an ideograph part from it. {@link IdeographWords#JOINED} keeps the old runs.
+     */
+    @Test
+    void eachIdeographIsAWordUnderBertWithHandCountedOffsets() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor ner = model.predictor("ner");
+            assertEquals(IdeographWords.TOKENIZER, ner.ideographWords());
+            TextTagPrediction p = ner.tagTexts(List.of(MIXED)).get(0);
+            assertWords(EACH, EACH_AT, p);
+            assertEquals(ner.tag(List.of(EACH)).get(0), p.prediction());
+            assertWords(EACH, EACH_AT, ner.withIdeographWords(IdeographWords.EACH).tagTexts(List.of(MIXED)).get(0));
+            TaskPredictor joined = ner.withIdeographWords(IdeographWords.JOINED).withBatchSize(3);
+            assertEquals(IdeographWords.JOINED, joined.ideographWords());
+            TextTagPrediction q = joined.tagTexts(List.of(MIXED)).get(0);
+            assertWords(JOINED, JOINED_AT, q);
+            assertEquals(ner.tag(List.of(JOINED)).get(0), q.prediction());
+        }
+    }
+
+    /**
+     * XLM-R's tokenizer leaves a run of ideographs one word, and so does {@code tagTexts} unless
+     * told otherwise: {@link IdeographWords#EACH} splits them for a task trained per character.
+     */
+    @Test
+    void xlmRobertaKeepsIdeographRunsUnlessAskedForEach() throws Exception {
+        Path hf = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/token-classification");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(hf, m)) {
+            TaskPredictor ner = model.predictor("token-classification");
+            TextTagPrediction p = ner.tagTexts(List.of(MIXED)).get(0);
+            assertWords(JOINED, JOINED_AT, p);
+            assertEquals(ner.tag(List.of(JOINED)).get(0), p.prediction());
+            TextTagPrediction q = ner.withIdeographWords(IdeographWords.EACH).tagTexts(List.of(MIXED)).get(0);
+            assertWords(EACH, EACH_AT, q);
+            assertEquals(ner.tag(List.of(EACH)).get(0), q.prediction());
         }
     }
 
@@ -162,6 +217,15 @@ class TaskPredictorTagTextsTest {
                 // every entity ends after the emoji, so the two ends differ
                 assertTrue(entity.codePointEnd() < entity.end(), "entity " + e);
             }
+        }
+    }
+
+    private static void assertWords(List<String> words, int[][] at, TextTagPrediction p) {
+        assertEquals(words, p.words().stream().map(TextTagPrediction.Word::text).toList());
+        for (int w = 0; w < at.length; w++) {
+            TextTagPrediction.Word word = p.words().get(w);
+            assertEquals(List.of(at[w][0], at[w][1], at[w][2], at[w][3]),
+                    List.of(word.start(), word.end(), word.codePointStart(), word.codePointEnd()), "word " + w);
         }
     }
 
