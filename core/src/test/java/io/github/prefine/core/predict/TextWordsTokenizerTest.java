@@ -22,38 +22,34 @@ import org.junit.jupiter.api.Test;
 class TextWordsTokenizerTest {
     /**
      * Letters, spaces of several kinds, punctuation and characters BERT's cleaning removes; no CJK,
-     * no lone mark. Code points unassigned in Unicode (U+0378, U+0FFFF is a noncharacter, U+E0080)
+     * no lone mark. Code points unassigned in Unicode (U+0378, the noncharacter U+FFFF, U+E0080)
      * it keeps as letters, as it keeps one the JVM's older Unicode does not know yet.
      */
     private static final int[] ALPHABET = {'a', 'b', 'Z', '7', 0xE9, 0x1F600, ' ', '\t', '\n', '\r', 0xA0, 0x2028,
         0x3000, '.', ',', '$', '-', 0x2014, 0x200B, 0xAD, 0xFEFF, 0, 0xFFFD, 0x7, 0x7F, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E,
         0x1F, 0x85, 0xE000, 0xF8FF, 0x0378, 0xFFFF, 0xE0080};
 
+    /**
+     * Ideographs of each range BERT spaces out (the basic block, Extensions A to E, a
+     * supplementary-plane one as a surrogate pair, the two Compatibility blocks) beside those it does
+     * not: U+2B820, which Python's BasicTokenizer counts but the Rust library does not, Extension F
+     * (U+2CEB0), kana, Hangul, and CJK punctuation, which is punctuation anyway. U+FA6E is
+     * unassigned, and U+2A6DF unknown to Java 17's Unicode: the library spaces them out all the same.
+     */
+    private static final int[] CJK = {'a', 'Z', '7', 0x1F600, ' ', '\n', 0x3000, '.', 0x200B, 0xFFFD, 0x4E2D, 0x6587,
+        0x3400, 0x20000, 0x2A6DF, 0x2A700, 0x2B740, 0x2B920, 0x2CEAF, 0xF900, 0xFA6E, 0x2F800, 0x2B820, 0x2CEB0,
+        0x3042, 0x30AB, 0xFF76, 0xAC00, 0x1100, 0x3002, 0xFF0C, 0x300C, 0x30FC};
+
     @Test
     void wordsAreTheTokenizersOnRandomTexts() throws Exception {
         SplittableRandom rnd = new SplittableRandom(28);
         try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
             for (int n = 0; n < 2000; n++) {
-                StringBuilder b = new StringBuilder();
-                int len = 1 + rnd.nextInt(12);
-                for (int i = 0; i < len; i++) {
-                    b.appendCodePoint(ALPHABET[rnd.nextInt(ALPHABET.length)]);
-                }
-                String text = b.toString();
+                String text = randomText(rnd, ALPHABET);
                 assertEquals(tokenizerWords(tok, text), spans(TextWords.offsets(text, true)), () -> escaped(text));
             }
         }
     }
-
-    /**
-     * Ideographs of each range BERT spaces out (the basic block, Extensions A to E, a
-     * supplementary-plane one as a surrogate pair, the two Compatibility blocks) beside those it does
-     * not: U+2B820, which Python's BasicTokenizer counts but the Rust library does not, Extension F
-     * (U+2CEB0), kana, Hangul, and CJK punctuation, which is punctuation anyway.
-     */
-    private static final int[] CJK = {'a', 'Z', '7', 0x1F600, ' ', '\n', 0x3000, '.', 0x200B, 0xFFFD, 0x4E2D, 0x6587,
-        0x3400, 0x20000, 0x2A6DF, 0x2A700, 0x2B740, 0x2B920, 0x2CEAF, 0xF900, 0xFA6E, 0x2F800, 0x2B820, 0x2CEB0,
-        0x3042, 0x30AB, 0xFF76, 0xAC00, 0x1100, 0x3002, 0xFF0C, 0x300C, 0x30FC};
 
     /**
      * With {@code handle_chinese_chars} on, as BERT's tokenizer has it, each ideograph is a word of
@@ -72,12 +68,7 @@ class TextWordsTokenizerTest {
             assertFalse(without.splitsIdeographs());
             SplittableRandom rnd = new SplittableRandom(29);
             for (int n = 0; n < 2000; n++) {
-                StringBuilder b = new StringBuilder();
-                int len = 1 + rnd.nextInt(12);
-                for (int i = 0; i < len; i++) {
-                    b.appendCodePoint(CJK[rnd.nextInt(CJK.length)]);
-                }
-                String text = b.toString();
+                String text = randomText(rnd, CJK);
                 assertEquals(tokenizerWords(on, text), spans(TextWords.offsets(text, true)), () -> escaped(text));
                 assertEquals(tokenizerWords(without, text), spans(TextWords.offsets(text, false)), () -> escaped(text));
             }
@@ -91,6 +82,16 @@ class TextWordsTokenizerTest {
         try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
             assertFalse(tok.splitsIdeographs());
         }
+    }
+
+    /** One to twelve code points drawn from the alphabet. */
+    private static String randomText(SplittableRandom rnd, int[] alphabet) {
+        StringBuilder b = new StringBuilder();
+        int len = 1 + rnd.nextInt(12);
+        for (int i = 0; i < len; i++) {
+            b.appendCodePoint(alphabet[rnd.nextInt(alphabet.length)]);
+        }
+        return b.toString();
     }
 
     private static List<String> tokenizerWords(SubwordTokenizer tok, String text) throws Exception {
