@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  *   <li>a text-pair task: {@link #classifyPairs} texts with their second texts;
  *   <li>a sequence classifier read from a Hugging Face folder: either ({@link #takesTextsAndPairs()});
  *   <li>a sequence-labelling task: {@link #tag} sentences of pre-split words (as CoNLL), or
- *       {@link #tagTexts} raw texts, split into words and tagged with char offsets;
+ *       {@link #tagTexts} raw texts, split into words and tagged with char and code-point offsets;
  *   <li>an extractive QA task: {@link #answer} questions about contexts;
  *   <li>a multiple-choice task: {@link #choose} among choices for premises (any number of choices
  *       from 2 for a model read from a Hugging Face folder: {@link #takesAnyChoiceCount()}).
@@ -95,11 +95,20 @@ public final class TaskPredictor {
      * pairs alike, and its multiple-choice model any number of choices.
      */
     private final boolean huggingFace;
+    private final IdeographWords ideographWords;
     private final BatchedForward forward;
 
     TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
             SavedTask task, int batchSize, QaPostProcessor qaPostProcessor, boolean huggingFace) {
+        this(owner, model, tokenizer, taskIndex, task,
+                batchSize, qaPostProcessor, huggingFace, IdeographWords.TOKENIZER);
+    }
+
+    private TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
+            SavedTask task, int batchSize, QaPostProcessor qaPostProcessor, boolean huggingFace,
+            IdeographWords ideographWords) {
         this.owner = owner;
+        this.ideographWords = ideographWords;
         this.huggingFace = huggingFace;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -140,7 +149,8 @@ public final class TaskPredictor {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("predictor: batchSize must be positive, found " + batchSize);
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor, huggingFace);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task,
+                batchSize, qaPostProcessor, huggingFace, ideographWords);
     }
 
     /**
@@ -171,7 +181,8 @@ public final class TaskPredictor {
             }
         }
         SavedTask t = new SavedTask(task.name(), task.format(), task.labels(), settings, task.qaPostProcessor());
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, t, batchSize, qaPostProcessor, huggingFace);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, t,
+                batchSize, qaPostProcessor, huggingFace, ideographWords);
     }
 
     /**
@@ -222,7 +233,33 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
                     + " task; QA post-processing applies to qa tasks only");
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, postProcessor, huggingFace);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task,
+                batchSize, postProcessor, huggingFace, ideographWords);
+    }
+
+    /**
+     * Returns how {@link #tagTexts} splits runs of CJK ideographs into words: {@link
+     * IdeographWords#TOKENIZER} unless {@link #withIdeographWords} chose another rule.
+     *
+     * @return the rule
+     */
+    public IdeographWords ideographWords() {
+        return ideographWords;
+    }
+
+    /**
+     * Returns a predictor of the same task whose {@link #tagTexts} splits runs of CJK ideographs
+     * by another rule: {@link IdeographWords#EACH} for an XLM-R task trained on per-character
+     * labelled data (MSRA, Weibo, People's Daily), whose tokenizer would leave a run one word.
+     * The other calls do not depend on it.
+     *
+     * @param rule the rule
+     * @return the predictor
+     */
+    public TaskPredictor withIdeographWords(IdeographWords rule) {
+        Objects.requireNonNull(rule, "rule");
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task,
+                batchSize, qaPostProcessor, huggingFace, rule);
     }
 
     /**
@@ -387,10 +424,14 @@ public final class TaskPredictor {
      * BERT removes; and every
      * punctuation character is a word of its own, so "U.S." gives four words and "don't" three;
      * the rule CoNLL-style data is closest to, though CoNLL keeps "U.S." whole; characters BERT's
-     * tokenizer removes, such as U+0000, U+FFFD or U+200B, make no word; CJK ideographs are not split
-     * from each other), and the words are tagged by {@link #tag}, with its truncation and word alignment. Each word and entity carries
-     * its char offsets into the text, so an entity's text is the text's own between its first and
-     * last word, line breaks and no-break spaces included.
+     * tokenizer removes, such as U+0000, U+FFFD or U+200B, make no word; each CJK ideograph is a
+     * word of its own where the tokenizer's normalizer spaces them out, as BERT's does, so that
+     * per-character labelled Chinese NER is tagged one character per word, and a run of them one
+     * word under XLM-R's, unless {@link #withIdeographWords} chose otherwise; kana and Hangul are
+     * never split), and the words are tagged by {@link #tag}, with its truncation and word
+     * alignment. Each word and entity carries its char offsets into the text, so an entity's text
+     * is the text's own between its first and last word, line breaks and no-break spaces
+     * included, and its code-point offsets, as Python slices the text.
      *
      * @param texts the texts, none empty or only whitespace
      * @return one prediction per text, in order; words past the task's maxLength are tagged {@code O}
@@ -420,6 +461,11 @@ public final class TaskPredictor {
         return owner.during(() -> {
             Objects.requireNonNull(texts, "texts");
             requireFormat("token", "tagTexts(texts)");
+            boolean ideographs = switch (ideographWords) {
+                case TOKENIZER -> tokenizer.splitsIdeographs();
+                case EACH -> true;
+                case JOINED -> false;
+            };
             List<Integer> admitted = new ArrayList<>();
             List<List<int[]>> offsets = new ArrayList<>();
             List<List<String>> sentences = new ArrayList<>();
@@ -427,7 +473,7 @@ public final class TaskPredictor {
                 List<int[]> at;
                 try {
                     String s = text(texts.get(i), "text", i);
-                    at = TextWords.offsets(s);
+                    at = TextWords.offsets(s, ideographs);
                     if (at.isEmpty()) {
                         // only spaces that String.isBlank does not count, such as U+00A0, or characters
                         // BERT's tokenizer removes, such as U+200B
@@ -466,18 +512,26 @@ public final class TaskPredictor {
         });
     }
 
-    /** A text's prediction: the word-level one with each word's and entity's char offsets. */
+    /** A text's prediction: the word-level one with each word's and entity's char and code-point offsets. */
     private static TextTagPrediction located(String text, List<int[]> at, TagPrediction p) {
         List<TextTagPrediction.Word> words = new ArrayList<>(at.size());
+        // counted on from the last offset, the words being in order: one pass over the text
+        int chars = 0;
+        int points = 0;
         for (int w = 0; w < at.size(); w++) {
             int[] o = at.get(w);
-            words.add(new TextTagPrediction.Word(text.substring(o[0], o[1]), p.tags().get(w), o[0], o[1]));
+            int start = points + text.codePointCount(chars, o[0]);
+            int end = start + text.codePointCount(o[0], o[1]);
+            chars = o[1];
+            points = end;
+            words.add(new TextTagPrediction.Word(text.substring(o[0], o[1]), p.tags().get(w), o[0], o[1], start, end));
         }
         List<TextTagPrediction.Entity> entities = new ArrayList<>(p.entities().size());
         for (Span s : p.entities()) {
-            int start = at.get(s.start())[0];
-            int end = at.get(s.end() - 1)[1];
-            entities.add(new TextTagPrediction.Entity(s.type(), text.substring(start, end), start, end));
+            TextTagPrediction.Word first = words.get(s.start());
+            TextTagPrediction.Word last = words.get(s.end() - 1);
+            entities.add(new TextTagPrediction.Entity(s.type(), text.substring(first.start(), last.end()), first.start(),
+                    last.end(), first.codePointStart(), last.codePointEnd()));
         }
         return new TextTagPrediction(text, words, entities, p);
     }

@@ -5,10 +5,14 @@ import java.util.Objects;
 
 /**
  * A sequence-labelling task's prediction for one raw text ({@link TaskPredictor#tagTexts}): the
- * words the text was split into with their tags and char offsets, and the entities with theirs.
- * Offsets are Java {@code char} indices into {@link #text()}, end exclusive, as {@code QaAnswer}'s
- * are, so that {@code text().substring(start, end)} is the word or entity, with an emoji before it
- * too; no offset falls inside a surrogate pair.
+ * words the text was split into with their tags and offsets, and the entities with theirs.
+ * Each carries two pairs of offsets into {@link #text()}, end exclusive: {@code start} and {@code
+ * end} are Java {@code char} (UTF-16) indices, as {@code QaAnswer}'s are, so that {@code
+ * text().substring(start, end)} is the word or entity, with an emoji before it too, and no offset
+ * falls inside a surrogate pair; {@code codePointStart} and {@code codePointEnd} count code points,
+ * as Python slices a {@code str} and as the {@code predict} command writes them. The two differ by
+ * one for each character beyond the Basic Multilingual Plane before the offset (an emoji, an
+ * ideograph of Extension B on such as U+20000).
  *
  * <p>Immutable and thread-safe.
  *
@@ -58,8 +62,10 @@ public record TextTagPrediction(String text, List<Word> words, List<Entity> enti
      * @param tag the word's tag
      * @param start the word's first char
      * @param end the char after the word's last
+     * @param codePointStart the word's first code point: {@code text().codePointCount(0, start)}
+     * @param codePointEnd the code point after the word's last: {@code text().codePointCount(0, end)}
      */
-    public record Word(String text, String tag, int start, int end) {
+    public record Word(String text, String tag, int start, int end, int codePointStart, int codePointEnd) {
     }
 
     /**
@@ -69,7 +75,9 @@ public record TextTagPrediction(String text, List<Word> words, List<Entity> enti
      * @param text the entity, {@code text().substring(start, end)} of the prediction's text
      * @param start the entity's first char
      * @param end the char after the entity's last
+     * @param codePointStart the entity's first code point: {@code text().codePointCount(0, start)}
+     * @param codePointEnd the code point after the entity's last: {@code text().codePointCount(0, end)}
      */
-    public record Entity(String type, String text, int start, int end) {
+    public record Entity(String type, String text, int start, int end, int codePointStart, int codePointEnd) {
     }
 }

@@ -16,14 +16,20 @@ import java.util.List;
  *
  * <p>Characters BERT's basic tokenizer removes before it splits (U+0000, U+FFFD, and the characters
  * of Unicode's {@code C*} categories but tab and line ends: controls such as U+001F and U+0085,
- * format characters such as U+200B, U+00AD, U+FEFF, private-use and unassigned ones) are no word of their own
+ * format characters such as U+200B, U+00AD, U+FEFF, and private-use ones) are no word of their own
  * and no word's first or last character, so that no word is tagged that the model never read;
  * inside a word they stay in its text and offsets, for the tokenizer's normalizer to drop.
  * A combining mark after punctuation or whitespace starts the next word, as in BERT; a lone one
  * that a lowercasing tokenizer strips is a word without sub-tokens, tagged by the evaluation's
- * rule for those ({@code TokenClassification}'s inside rule). CJK ideographs are not split from each other: BERT's
- * normalizer makes each its own token, but of the one word, and XLM-R's tokenizer splits at
- * whitespace only; a task tagged per character takes its words pre-split ({@link TaskPredictor#tag}).
+ * rule for those ({@code TokenClassification}'s inside rule).
+ *
+ * <p>CJK ideographs are each a word of their own where asked ({@code ideographs}), as BERT's
+ * normalizer ({@code tokenize_chinese_chars}) puts spaces around them: the code points of the
+ * ranges HF's Rust tokenizer lists ({@link #isIdeograph}), a supplementary-plane one (Extension B
+ * on) one word of two chars. Kana, Hangul and CJK punctuation are not among them: kana and Hangul
+ * stay glued to the letters beside them, and CJK punctuation (U+3002 "。") is a word as all
+ * punctuation is. Otherwise a run of ideographs is one word between spaces and punctuation, as
+ * XLM-R's tokenizer, which splits at whitespace only, reads it.
  */
 final class TextWords {
     private TextWords() {
@@ -33,9 +39,10 @@ final class TextWords {
      * Returns each word's start and end (exclusive) char offsets into the text, in order.
      *
      * @param text the text
+     * @param ideographs whether each CJK ideograph is a word of its own
      * @return one {@code {start, end}} pair per word; empty for a blank text
      */
-    static List<int[]> offsets(String text) {
+    static List<int[]> offsets(String text, boolean ideographs) {
         List<int[]> out = new ArrayList<>();
         int start = -1;
         // the end of the current word's last character that is not removed
@@ -44,7 +51,7 @@ final class TextWords {
             int cp = text.codePointAt(i);
             int next = i + Character.charCount(cp);
             boolean space = isSpace(cp);
-            if (space || isPunctuation(cp)) {
+            if (space || isPunctuation(cp) || ideographs && isIdeograph(cp)) {
                 if (start >= 0) {
                     out.add(new int[] {start, end});
                     start = -1;
@@ -95,15 +102,30 @@ final class TextWords {
 
     /**
      * BERT's cleaning test (HF's {@code BertNormalizer} clean_text): U+0000, U+FFFD and the
-     * characters of Unicode's {@code C*} categories (control, format, private use, unassigned),
-     * whitespace having been tested before.
+     * characters of Unicode's {@code C*} categories (control, format, private use) but the
+     * unassigned ones, which HF's Rust library keeps, whitespace having been tested before. A
+     * code point the JVM's Unicode does not know yet is thus kept too, as the library may know it.
      */
     static boolean isRemoved(int cp) {
         return cp == 0xFFFD || switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.UNASSIGNED,
-                    Character.SURROGATE -> true;
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> true;
             default -> false;
         };
+    }
+
+    /**
+     * BERT's CJK ideograph test ({@code handle_chinese_chars}), with the ranges of HF's Rust
+     * tokenizers library, which tokenizes here: U+4E00 to U+9FFF (CJK Unified Ideographs), U+3400
+     * to U+4DBF (Extension A), U+20000 to U+2A6DF (B), U+2A700 to U+2B73F (C), U+2B740 to U+2B81F
+     * (D), U+2B920 to U+2CEAF (E, less its first 256 code points, which Python's BasicTokenizer
+     * does count from U+2B820), U+F900 to U+FAFF and U+2F800 to U+2FA1F (Compatibility Ideographs
+     * and their Supplement), every code point of them, assigned or not, as the library spaces
+     * them. Extensions F on are not among them, in either library.
+     */
+    static boolean isIdeograph(int cp) {
+        return cp >= 0x4E00 && cp <= 0x9FFF || cp >= 0x3400 && cp <= 0x4DBF || cp >= 0x20000 && cp <= 0x2A6DF
+                || cp >= 0x2A700 && cp <= 0x2B73F || cp >= 0x2B740 && cp <= 0x2B81F || cp >= 0x2B920 && cp <= 0x2CEAF
+                || cp >= 0xF900 && cp <= 0xFAFF || cp >= 0x2F800 && cp <= 0x2FA1F;
     }
 
     /** BERT's punctuation test: ASCII non-alphanumerics are punctuation too, though Unicode calls "$" a symbol. */

@@ -69,6 +69,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean padIdGiven;
     private final boolean wordwise;
     private final boolean marksWordStarts;
+    private final boolean splitsIdeographs;
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
     private final int unigramUnknownId;
     private final int vocabularySize;
@@ -108,6 +109,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
+        this.splitsIdeographs = b.splitsIdeographs;
         this.unigramUnknownId = b.unigramUnknownId;
         this.vocabularySize = b.vocabularySize;
         this.addedTokens = b.addedTokens;
@@ -149,6 +151,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.padIdSet = padIdGiven;
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
+        b.splitsIdeographs = splitsIdeographs;
         b.unigramUnknownId = unigramUnknownId;
         b.wordwiseKnown = true;
         b.vocabularySize = vocabularySize;
@@ -554,6 +557,23 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
+     * Tells whether the normalizer makes each CJK ideograph a word of its own, as BERT's basic
+     * tokenizer does ({@code tokenize_chinese_chars}): it puts spaces around every code point of
+     * the CJK Unified Ideographs block and its extensions A to E and of the two Compatibility
+     * Ideographs blocks, and its pre-tokenizer splits there. Kana, Hangul and CJK punctuation are
+     * not among them.
+     *
+     * <p>Read from the file's normalizer: true for a {@code BertNormalizer} whose {@code
+     * handle_chinese_chars} is true or absent, alone or in a {@code Sequence}; false for any other
+     * (XLM-R's NFKC or SentencePiece normalizer, which leave a run of ideographs one word).
+     *
+     * @return true when each ideograph is a word of its own
+     */
+    public boolean splitsIdeographs() {
+        return splitsIdeographs;
+    }
+
+    /**
      * Encodes texts with one native batch call, without special tokens, truncation or padding,
      * fetching only ids and, if asked, offsets (no token strings, no per-token objects beyond the
      * native offsets).
@@ -831,6 +851,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean padIdSet;
         private boolean wordwise;
         private boolean marksWordStarts;
+        private boolean splitsIdeographs;
         /** Known with {@link #wordwise}. */
         private int unigramUnknownId = -1;
         private boolean wordwiseKnown;
@@ -1058,6 +1079,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
                     unigramUnknownId = TokenizerJson.unigramUnknownId(root.get("model"));
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
+                    splitsIdeographs = TokenizerJson.splitsIdeographs(root.get("normalizer"));
                     wordwiseKnown = true;
                 }
                 if (vocabularySize < 0) {

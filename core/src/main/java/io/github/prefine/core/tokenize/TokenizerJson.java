@@ -1,5 +1,6 @@
 package io.github.prefine.core.tokenize;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -79,6 +80,32 @@ final class TokenizerJson {
             default:
                 return false;
         }
+    }
+
+    /**
+     * Tells whether a normalizer puts spaces around CJK ideographs (the rule is on {@link
+     * SubwordTokenizer#splitsIdeographs()}).
+     *
+     * @param normalizer the file's {@code normalizer} element, or null
+     * @return true for a {@code BertNormalizer} whose {@code handle_chinese_chars} is true or
+     *     absent (the library's default), alone or in a {@code Sequence}; false for any other
+     */
+    static boolean splitsIdeographs(JsonElement normalizer) {
+        if (normalizer == null || !normalizer.isJsonObject()) {
+            return false;
+        }
+        JsonObject o = normalizer.getAsJsonObject();
+        String type = o.has("type") ? o.get("type").getAsString() : "";
+        if (type.equals("Sequence") && o.get("normalizers") instanceof JsonArray members) {
+            for (JsonElement member : members) {
+                if (splitsIdeographs(member)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        JsonElement flag = o.get("handle_chinese_chars");
+        return type.equals("BertNormalizer") && (flag == null || flag.isJsonNull() || flag.getAsBoolean());
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,24 +104,135 @@ class TaskPredictorTagTextsTest {
 
     /**
      * A combining mark is no punctuation (Unicode Mn), so after punctuation it starts the next word,
-     * as BERT's {@code _run_split_on_punc} leaves it; CJK ideographs stay one word, as HF's
-     * {@code BertPreTokenizer} and XLM-R's Metaspace leave them (BERT's normalizer splits them into
-     * tokens of that word).
+     * as BERT's {@code _run_split_on_punc} leaves it.
      */
     @Test
-    void aCombiningMarkAfterPunctuationStartsTheNextWordAndCjkStaysWhole() throws Exception {
+    void aCombiningMarkAfterPunctuationStartsTheNextWord() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
-            List<TextTagPrediction> p = model.predictor("ner").tagTexts(List.of("paris.\u0301x", "\u4E2D\u6587 john"));
+            List<TextTagPrediction> p = model.predictor("ner").tagTexts(List.of("paris.\u0301x"));
             assertEquals(List.of("paris", ".", "\u0301x"), p.get(0).prediction().words());
             assertEquals(6, p.get(0).words().get(2).start());
-            assertEquals(List.of("\u4E2D\u6587", "john"), p.get(1).prediction().words());
+        }
+    }
+
+    // T0 o1 m2 住3 在4 北5 京6 ,7 _8 U+20000 9-10 x11 _12 あ13 い14 カ15 タ16 _17 한18 국19 _20 U+F900 21 中22 !23;
+    // in code points the same up to U+20000 (9), then one less: x10 _11 あ12 ... 中21 !22
+    private static final String MIXED = "Tom\u4F4F\u5728\u5317\u4EAC, \uD840\uDC00x \u3042\u3044\u30AB\u30BF"
+            + " \uD55C\uAD6D \uF900\u4E2D!";
+    private static final List<String> EACH = List.of("Tom", "\u4F4F", "\u5728", "\u5317", "\u4EAC", ",",
+            "\uD840\uDC00", "x", "\u3042\u3044\u30AB\u30BF", "\uD55C\uAD6D", "\uF900", "\u4E2D", "!");
+    /** Each word's char start and end, then its code-point start and end. */
+    private static final int[][] EACH_AT = {{0, 3, 0, 3}, {3, 4, 3, 4}, {4, 5, 4, 5}, {5, 6, 5, 6}, {6, 7, 6, 7},
+        {7, 8, 7, 8}, {9, 11, 9, 10}, {11, 12, 10, 11}, {13, 17, 12, 16}, {18, 20, 17, 19}, {21, 22, 20, 21},
+        {22, 23, 21, 22}, {23, 24, 22, 23}};
+    private static final List<String> JOINED = List.of("Tom\u4F4F\u5728\u5317\u4EAC", ",", "\uD840\uDC00x",
+            "\u3042\u3044\u30AB\u30BF", "\uD55C\uAD6D", "\uF900\u4E2D", "!");
+    private static final int[][] JOINED_AT = {{0, 7, 0, 7}, {7, 8, 7, 8}, {9, 12, 9, 11}, {13, 17, 12, 16},
+        {18, 20, 17, 19}, {21, 23, 20, 22}, {23, 24, 22, 23}};
+
+    /**
+     * Under BERT's tokenizer, which spaces out CJK ideographs ({@code handle_chinese_chars}), each
+     * is a word of its own, so per-character labelled Chinese NER is tagged one character per word:
+     * one of the basic block, a compatibility one (U+F900) and a supplementary-plane one (U+20000,
+     * two chars, one code point). Kana and Hangul are not split, as BERT leaves them; Latin letters
+     * beside an ideograph part from it. {@link IdeographWords#JOINED} keeps the old runs.
+     */
+    @Test
+    void eachIdeographIsAWordUnderBertWithHandCountedOffsets() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor ner = model.predictor("ner");
+            assertEquals(IdeographWords.TOKENIZER, ner.ideographWords());
+            TextTagPrediction p = ner.tagTexts(List.of(MIXED)).get(0);
+            assertWords(EACH, EACH_AT, p);
+            assertEquals(ner.tag(List.of(EACH)).get(0), p.prediction());
+            assertWords(EACH, EACH_AT, ner.withIdeographWords(IdeographWords.EACH).tagTexts(List.of(MIXED)).get(0));
+            TaskPredictor joined = ner.withIdeographWords(IdeographWords.JOINED).withBatchSize(3);
+            assertEquals(IdeographWords.JOINED, joined.ideographWords());
+            TextTagPrediction q = joined.tagTexts(List.of(MIXED)).get(0);
+            assertWords(JOINED, JOINED_AT, q);
+            assertEquals(ner.tag(List.of(JOINED)).get(0), q.prediction());
+        }
+    }
+
+    /**
+     * XLM-R's tokenizer leaves a run of ideographs one word, and so does {@code tagTexts} unless
+     * told otherwise: {@link IdeographWords#EACH} splits them for a task trained per character.
+     */
+    @Test
+    void xlmRobertaKeepsIdeographRunsUnlessAskedForEach() throws Exception {
+        Path hf = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/token-classification");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(hf, m)) {
+            TaskPredictor ner = model.predictor("token-classification");
+            TextTagPrediction p = ner.tagTexts(List.of(MIXED)).get(0);
+            assertWords(JOINED, JOINED_AT, p);
+            assertEquals(ner.tag(List.of(JOINED)).get(0), p.prediction());
+            TextTagPrediction q = ner.withIdeographWords(IdeographWords.EACH).tagTexts(List.of(MIXED)).get(0);
+            assertWords(EACH, EACH_AT, q);
+            assertEquals(ner.tag(List.of(EACH)).get(0), q.prediction());
+        }
+    }
+
+    /**
+     * The code-point offsets of an entity after a supplementary-plane character are one less than
+     * its char offsets, as Python and the {@code predict} command count them: the text repeats
+     * "john" after an emoji and U+20000, and each entity's offsets are those of its first and last
+     * word, counted by hand.
+     */
+    @Test
+    void entitiesAfterAnEmojiHaveCodePointOffsetsBesideCharOffsets() throws Exception {
+        // 😀0-1 _2 j3 o4 h5 n6 _7 U+20000 8-9 _10 j11 ...: the k-th "john" at chars 3 + 8k, the k-th
+        // U+20000 at 8 + 8k; in code points, one back for the emoji and one for each U+20000 before
+        StringBuilder b = new StringBuilder("\uD83D\uDE00");
+        List<int[]> at = new ArrayList<>();
+        at.add(new int[] {0, 2, 0, 1});
+        for (int k = 0; k < 6; k++) {
+            int c = b.length();
+            b.append(" john");
+            at.add(new int[] {c + 1, c + 5, c, c + 4});
+            b.append(" \uD840\uDC00");
+            at.add(new int[] {c + 6, c + 8, c + 5, c + 6});
+        }
+        // each U+20000 costs one more: shift the code-point offsets of the words after the k-th
+        for (int w = 0; w < at.size(); w++) {
+            int before = Math.max(0, (w - 1) / 2);
+            at.get(w)[2] -= before;
+            at.get(w)[3] -= before;
+        }
+        String text = b.toString();
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TextTagPrediction p = model.predictor("ner").tagTexts(List.of(text)).get(0);
+            assertEquals(at.size(), p.words().size());
+            for (int w = 0; w < at.size(); w++) {
+                TextTagPrediction.Word word = p.words().get(w);
+                assertEquals(List.of(at.get(w)[0], at.get(w)[1], at.get(w)[2], at.get(w)[3]),
+                        List.of(word.start(), word.end(), word.codePointStart(), word.codePointEnd()), "word " + w);
+            }
+            assertFalse(p.entities().isEmpty(), "the untrained head tags no entity in " + p.words());
+            for (int e = 0; e < p.entities().size(); e++) {
+                TextTagPrediction.Entity entity = p.entities().get(e);
+                int[] first = at.get(p.prediction().entities().get(e).start());
+                int[] last = at.get(p.prediction().entities().get(e).end() - 1);
+                assertEquals(List.of(first[0], last[1], first[2], last[3]), List.of(entity.start(), entity.end(),
+                        entity.codePointStart(), entity.codePointEnd()), "entity " + e);
+                // every entity ends after the emoji, so the two ends differ
+                assertTrue(entity.codePointEnd() < entity.end(), "entity " + e);
+            }
+        }
+    }
+
+    private static void assertWords(List<String> words, int[][] at, TextTagPrediction p) {
+        assertEquals(words, p.words().stream().map(TextTagPrediction.Word::text).toList());
+        for (int w = 0; w < at.length; w++) {
+            TextTagPrediction.Word word = p.words().get(w);
+            assertEquals(List.of(at[w][0], at[w][1], at[w][2], at[w][3]),
+                    List.of(word.start(), word.end(), word.codePointStart(), word.codePointEnd()), "word " + w);
         }
     }
 
     @Test
     void entitiesAreTheTextBetweenTheirOffsetsAndTagsMatchTagOnRandomTexts() throws Exception {
         List<String> pieces = List.of("john", "paris", "mary", "london", "visited", ".", ",", "'", "-", "$",
-                "\uD83D\uDE00", "\uD83C\uDDEB\uD83C\uDDF7", "é", "e\u0301", "\u4E2D", " ", " ", " ", "\r\n", "\t",
+                "\uD83D\uDE00", "\uD83C\uDDEB\uD83C\uDDF7", "é", "e\u0301", "\u4E2D", "\u4E2D\u6587", "\uD840\uDC00", " ", " ", " ", "\r\n", "\t",
                 "\u00A0", "\u2003");
         SplittableRandom rnd = new SplittableRandom(28);
         List<String> texts = new ArrayList<>();
@@ -136,6 +248,8 @@ class TaskPredictorTagTextsTest {
         int entities = 0;
         int multiWord = 0;
         int cut = 0;
+        // entities after a character beyond the BMP, where the two offsets differ
+        int afterPair = 0;
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
             TaskPredictor ner = model.predictor("ner");
             List<TextTagPrediction> got = ner.tagTexts(texts);
@@ -146,12 +260,16 @@ class TaskPredictorTagTextsTest {
             List<TagPrediction> byWords = ner.tag(words);
             for (int t = 0; t < texts.size(); t++) {
                 String text = texts.get(t);
+                int[] points = text.codePoints().toArray();
                 TextTagPrediction p = got.get(t);
                 assertEquals(byWords.get(t), p.prediction(), "text " + t);
                 assertEquals(byWords.get(t).tags(), p.words().stream().map(TextTagPrediction.Word::tag).toList());
                 int last = 0;
                 for (TextTagPrediction.Word w : p.words()) {
                     assertEquals(text.substring(w.start(), w.end()), w.text(), "text " + t);
+                    // Python's text[codePointStart:codePointEnd]
+                    assertEquals(new String(points, w.codePointStart(), w.codePointEnd() - w.codePointStart()), w.text(),
+                            "text " + t);
                     assertTrue(w.start() >= last, "words in order, text " + t);
                     // what lies between words is whitespace only: nothing is dropped
                     assertTrue(text.substring(last, w.start()).codePoints().allMatch(TaskPredictorTagTextsTest::space),
@@ -164,6 +282,9 @@ class TaskPredictorTagTextsTest {
                 for (int e = 0; e < p.entities().size(); e++) {
                     TextTagPrediction.Entity entity = p.entities().get(e);
                     assertEquals(text.substring(entity.start(), entity.end()), entity.text(), "text " + t);
+                    assertEquals(new String(points, entity.codePointStart(),
+                            entity.codePointEnd() - entity.codePointStart()), entity.text(), "text " + t);
+                    afterPair += entity.codePointStart() < entity.start() ? 1 : 0;
                     // it runs from its first word's start to its last word's end, as the word-level span says
                     assertEquals(p.words().get(p.prediction().entities().get(e).start()).start(), entity.start());
                     assertEquals(p.words().get(p.prediction().entities().get(e).end() - 1).end(), entity.end());
@@ -178,6 +299,7 @@ class TaskPredictorTagTextsTest {
         // the sweep must have met entities of several words and texts past maxLength to check anything
         assertTrue(multiWord > 0 && entities > multiWord, entities + " entities, " + multiWord + " of several words");
         assertTrue(cut > 0, "no text was cut");
+        assertTrue(afterPair > 0, "no entity after a surrogate pair");
     }
 
     @Test

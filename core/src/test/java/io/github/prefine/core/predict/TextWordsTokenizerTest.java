@@ -1,9 +1,14 @@
 package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,25 +20,78 @@ import org.junit.jupiter.api.Test;
  * the span from its first token's start to its last token's end, are the words TextWords gives.
  */
 class TextWordsTokenizerTest {
-    /** Letters, spaces of several kinds, punctuation and characters BERT's cleaning removes; no CJK, no lone mark. */
+    /**
+     * Letters, spaces of several kinds, punctuation and characters BERT's cleaning removes; no CJK,
+     * no lone mark. Code points unassigned in Unicode (U+0378, the noncharacter U+FFFF, U+E0080)
+     * it keeps as letters, as it keeps one the JVM's older Unicode does not know yet.
+     */
     private static final int[] ALPHABET = {'a', 'b', 'Z', '7', 0xE9, 0x1F600, ' ', '\t', '\n', '\r', 0xA0, 0x2028,
         0x3000, '.', ',', '$', '-', 0x2014, 0x200B, 0xAD, 0xFEFF, 0, 0xFFFD, 0x7, 0x7F, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E,
-        0x1F, 0x85, 0xE000, 0xF8FF};
+        0x1F, 0x85, 0xE000, 0xF8FF, 0x0378, 0xFFFF, 0xE0080};
+
+    /**
+     * Ideographs of each range BERT spaces out (the basic block, Extensions A to E, a
+     * supplementary-plane one as a surrogate pair, the two Compatibility blocks) beside those it does
+     * not: U+2B820, which Python's BasicTokenizer counts but the Rust library does not, Extension F
+     * (U+2CEB0), kana, Hangul, and CJK punctuation, which is punctuation anyway. U+FA6E is
+     * unassigned, and U+2A6DF unknown to Java 17's Unicode: the library spaces them out all the same.
+     */
+    private static final int[] CJK = {'a', 'Z', '7', 0x1F600, ' ', '\n', 0x3000, '.', 0x200B, 0xFFFD, 0x4E2D, 0x6587,
+        0x3400, 0x20000, 0x2A6DF, 0x2A700, 0x2B740, 0x2B920, 0x2CEAF, 0xF900, 0xFA6E, 0x2F800, 0x2B820, 0x2CEB0,
+        0x3042, 0x30AB, 0xFF76, 0xAC00, 0x1100, 0x3002, 0xFF0C, 0x300C, 0x30FC};
 
     @Test
     void wordsAreTheTokenizersOnRandomTexts() throws Exception {
         SplittableRandom rnd = new SplittableRandom(28);
         try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
             for (int n = 0; n < 2000; n++) {
-                StringBuilder b = new StringBuilder();
-                int len = 1 + rnd.nextInt(12);
-                for (int i = 0; i < len; i++) {
-                    b.appendCodePoint(ALPHABET[rnd.nextInt(ALPHABET.length)]);
-                }
-                String text = b.toString();
-                assertEquals(tokenizerWords(tok, text), spans(TextWords.offsets(text)), () -> escaped(text));
+                String text = randomText(rnd, ALPHABET);
+                assertEquals(tokenizerWords(tok, text), spans(TextWords.offsets(text, true)), () -> escaped(text));
             }
         }
+    }
+
+    /**
+     * With {@code handle_chinese_chars} on, as BERT's tokenizer has it, each ideograph is a word of
+     * the tokenizer's own; with it off, a run of them is one word, as {@code offsets} gives it
+     * without {@code ideographs}. The tokenizer says which it is.
+     */
+    @Test
+    void ideographWordsAreTheTokenizersWithChineseCharsOnAndOff() throws Exception {
+        Path file = TinyFinetuning.bert().resolve("tokenizer.json");
+        String json = Files.readString(file);
+        String off = json.replace("\"handle_chinese_chars\": true", "\"handle_chinese_chars\": false");
+        assertTrue(!off.equals(json), "the fixture's BertNormalizer names handle_chinese_chars");
+        try (SubwordTokenizer on = TinyFinetuning.tokenizer();
+                SubwordTokenizer without = SubwordTokenizer.builder().setRebuiltTokenizer(file, off).build()) {
+            assertTrue(on.splitsIdeographs());
+            assertFalse(without.splitsIdeographs());
+            SplittableRandom rnd = new SplittableRandom(29);
+            for (int n = 0; n < 2000; n++) {
+                String text = randomText(rnd, CJK);
+                assertEquals(tokenizerWords(on, text), spans(TextWords.offsets(text, true)), () -> escaped(text));
+                assertEquals(tokenizerWords(without, text), spans(TextWords.offsets(text, false)), () -> escaped(text));
+            }
+        }
+    }
+
+    /** XLM-R's NFKC normalizer leaves a run of ideographs to its Metaspace, which splits at whitespace only. */
+    @Test
+    void xlmRobertasTokenizerDoesNotSplitIdeographs() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            assertFalse(tok.splitsIdeographs());
+        }
+    }
+
+    /** One to twelve code points drawn from the alphabet. */
+    private static String randomText(SplittableRandom rnd, int[] alphabet) {
+        StringBuilder b = new StringBuilder();
+        int len = 1 + rnd.nextInt(12);
+        for (int i = 0; i < len; i++) {
+            b.appendCodePoint(alphabet[rnd.nextInt(alphabet.length)]);
+        }
+        return b.toString();
     }
 
     private static List<String> tokenizerWords(SubwordTokenizer tok, String text) throws Exception {

@@ -57,6 +57,29 @@ class TokenizerJsonTest {
                 + " {\"type\": \"Split\", \"pattern\": {\"Regex\": \"x\"}}]}"));
     }
 
+    private static boolean ideographs(String normalizer) {
+        return TokenizerJson.splitsIdeographs(normalizer == null ? null : JsonParser.parseString(normalizer));
+    }
+
+    /**
+     * Only BERT's normalizer spaces out CJK ideographs, and only with {@code handle_chinese_chars}
+     * on; absent, it is on, as in the tokenizers library's own default.
+     */
+    @Test
+    void onlyABertNormalizerWithChineseCharsOnSplitsIdeographs() {
+        // BERT's setting (../shared/fixtures/hf-reference/bert/tokenizer.json)
+        assertTrue(ideographs("{\"type\": \"BertNormalizer\", \"clean_text\": true, \"handle_chinese_chars\": true,"
+                + " \"strip_accents\": null, \"lowercase\": true}"));
+        assertTrue(ideographs("{\"type\": \"BertNormalizer\"}"));
+        assertFalse(ideographs("{\"type\": \"BertNormalizer\", \"handle_chinese_chars\": false}"));
+        assertTrue(ideographs("{\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"NFD\"},"
+                + " {\"type\": \"BertNormalizer\"}]}"));
+        // XLM-R's setting (../shared/fixtures/hf-reference/xlm-roberta/tokenizer.json)
+        assertFalse(ideographs("{\"type\": \"NFKC\"}"));
+        assertFalse(ideographs("{\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"NFKC\"}]}"));
+        assertFalse(ideographs(null));
+    }
+
     private static boolean marks(String preTokenizer) {
         JsonElement pre = preTokenizer == null ? null : JsonParser.parseString(preTokenizer);
         return TokenizerJson.marksWordStarts(pre);

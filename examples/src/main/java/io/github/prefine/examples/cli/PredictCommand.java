@@ -16,6 +16,7 @@ import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
+import io.github.prefine.core.predict.IdeographWords;
 import io.github.prefine.core.predict.LabelPrediction;
 import io.github.prefine.core.predict.ModelManifest;
 import io.github.prefine.core.predict.RefusedInputException;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -61,7 +63,10 @@ import picocli.CommandLine.Spec;
  * FinetunedModel.huggingFaceSettings}). {@code --max-length}, {@code --qa-max-length}, {@code
  * --qa-stride} and {@code --max-answer-length} replace those lengths and the longest answer for the
  * run (those {@code export}'s notes name read an exported folder as its saved task reads); one of
- * the other kind of task, or a length above the encoder's positions, is bad input.
+ * the other kind of task, or a length above the encoder's positions, is bad input. {@code
+ * --ideograph-words} chooses how a token task's text lines split runs of CJK ideographs ({@code
+ * TaskPredictor.withIdeographWords}): {@code tokenizer} (the default), {@code each} or {@code
+ * joined}, in any case; given for a task of another format, it is bad input.
  *
  * <p>Each input line is one object whose fields match the task's format: {@code {"text": ...}}
  * (single text), {@code {"text": ..., "pair": ...}} (text pair), {@code {"words": [...]}}
@@ -152,6 +157,13 @@ public final class PredictCommand implements Callable<Integer> {
             + " QA task (default: the task's own for a saved model; for a Hugging Face folder the evaluation's 30);"
             + " export's note names the saved task's")
     private Integer maxAnswerLength;
+
+    @Option(names = "--ideograph-words", defaultValue = "tokenizer", paramLabel = "RULE", description = "how a token"
+            + " task's text lines split runs of CJK ideographs: tokenizer (each a word of its own where the tokenizer"
+            + " spaces them out, as BERT's does; a run one word under XLM-R's), each (one word per ideograph, for a"
+            + " task trained on per-character labelled text under any tokenizer) or joined (runs whole)."
+            + " Default: ${DEFAULT-VALUE}.")
+    private String ideographWords;
 
     /** Creates the command; picocli fills the fields. */
     public PredictCommand() {}
@@ -340,6 +352,7 @@ public final class PredictCommand implements Callable<Integer> {
                 FeatureSettings.MIN_QA_WINDOW);
         OptionChecks.atLeast("--qa-stride", qaStride == null ? 1 : qaStride, 1);
         OptionChecks.atLeast("--max-answer-length", maxAnswerLength == null ? 1 : maxAnswerLength, 1);
+        ideographRule();
         Path encoder = Files.exists(model.resolve(ModelManifest.FILE)) ? model.resolve("encoder") : model;
         if (!Files.isRegularFile(encoder.resolve("config.json"))) {
             // no encoder config: the load says what the folder lacks
@@ -382,6 +395,14 @@ public final class PredictCommand implements Callable<Integer> {
             OptionChecks.atLeast("--max-length", length, FeatureSettings.MIN_LENGTH);
         }
         TaskPredictor out = predictor;
+        if (spec.commandLine().getParseResult().hasMatchedOption("--ideograph-words")) {
+            if (!t.format().label().equals("token")) {
+                throw new IllegalArgumentException("--ideograph-words: task " + t.name() + " is a "
+                        + t.format().label() + " task; it applies to token tasks only, whose text lines it splits;"
+                        + " leave --ideograph-words out");
+            }
+            out = out.withIdeographWords(ideographRule());
+        }
         if (maxLength != null || qaMaxLength != null || qaStride != null) {
             out = out.withSettings(own.withLengths(length, window, stride));
         }
@@ -390,6 +411,15 @@ public final class PredictCommand implements Callable<Integer> {
                     .optMaxAnswerLength(maxAnswerLength).build());
         }
         return out;
+    }
+
+    /**
+     * The {@code --ideograph-words} rule, its keyword in any case; an unknown one is bad input,
+     * checked before the model loads.
+     */
+    private IdeographWords ideographRule() {
+        return OptionValues.keyword("--ideograph-words", ideographWords, IdeographWords.class,
+                e -> e.name().toLowerCase(Locale.ROOT));
     }
 
     /** Loads the model; what is wrong with the folder is bad input, said as the library says it. */
@@ -778,18 +808,17 @@ public final class PredictCommand implements Callable<Integer> {
                 continue;
             }
             // code points, as Python slices the text and as QA answers are written
-            String text = texts.get(k);
             JsonArray words = new JsonArray();
             for (TextTagPrediction.Word w : p.words()) {
                 JsonObject o = new JsonObject();
                 o.addProperty("text", w.text());
-                o.addProperty("start", codePoints(text, w.start()));
-                o.addProperty("end", codePoints(text, w.end()));
+                o.addProperty("start", w.codePointStart());
+                o.addProperty("end", w.codePointEnd());
                 words.add(o);
             }
             JsonArray entities = new JsonArray();
             for (TextTagPrediction.Entity e : p.entities()) {
-                entities.add(entity(e.type(), codePoints(text, e.start()), codePoints(text, e.end()), e.text()));
+                entities.add(entity(e.type(), e.codePointStart(), e.codePointEnd(), e.text()));
             }
             out[texted.get(k)] = tagged(p.words().stream().map(TextTagPrediction.Word::tag).toList(), words, entities,
                     p.wordsCut());

@@ -468,7 +468,9 @@ class CliArgumentsProperties {
                 choice("--task", List.of("cb", "x"), List.of()),
                 path("--input", input, missing(), emptyDir, unreadable),
                 whole("--chunk", 1), flag("--skip-bad"), whole("--max-length", 4), whole("--qa-max-length", 8),
-                whole("--qa-stride", 1), whole("--max-answer-length", 1));
+                whole("--qa-stride", 1), whole("--max-answer-length", 1),
+                choice("--ideograph-words", List.of("tokenizer", "each", "joined"),
+                        List.of("split", "\u017Fplit", "")));
         List<Arbitrary<Mutation>> specials = List.of(Arbitraries.just(new Mutation(List.of(), false, Set.of("--model"),
                 List.of("--model"), "required option left out")));
         return new Command(List.of("predict"), opts, anchor("--model", List.of("--model", noModel.toString())),
@@ -901,6 +903,10 @@ class CliArgumentsProperties {
         List<String> bench = List.of("--device", "foo");
         List<String> demo = List.of("--out", aFile.toString());
         List<Keyword> k = new ArrayList<>();
+        for (String v : List.of("tokenizer", "each", "joined")) {
+            k.add(new Keyword(List.of("predict"), "--ideograph-words", v, List.of("--model", noModel.toString()),
+                    List.of("--model")));
+        }
         for (String v : List.of("DEMO", "MINILM", "XLMR_BASE")) {
             k.add(new Keyword(List.of("bench", "--length", "64"), "--model", v, bench, List.of("--device")));
         }

@@ -14,6 +14,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
+import io.github.prefine.core.predict.IdeographWords;
 import io.github.prefine.core.predict.LabelPrediction;
 import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.predict.TagPrediction;
@@ -227,11 +228,66 @@ class PredictCommandTest {
                     assertEquals(new String(cps, start, end - start), entity.get("text").getAsString(), o.toString());
                     assertEquals(p.entities().get(k).text(), entity.get("text").getAsString());
                     assertEquals(p.entities().get(k).type(), entity.get("type").getAsString());
+                    // the library's code-point view gives the same numbers without recounting
+                    assertEquals(List.of(p.entities().get(k).codePointStart(), p.entities().get(k).codePointEnd()),
+                            List.of(start, end), o.toString());
                     entities++;
+                }
+                JsonArray w = o.getAsJsonArray("words");
+                assertEquals(p.words().size(), w.size(), o.toString());
+                for (int k = 0; k < w.size(); k++) {
+                    JsonObject word = w.get(k).getAsJsonObject();
+                    assertEquals(List.of(p.words().get(k).codePointStart(), p.words().get(k).codePointEnd()),
+                            List.of(word.get("start").getAsInt(), word.get("end").getAsInt()), o.toString());
                 }
             }
             assertTrue(entities > 0, "the seeded head tags no entity");
         }
+    }
+
+    /**
+     * {@code --ideograph-words} chooses how a text line's CJK ideographs are split, as {@code
+     * TaskPredictor.withIdeographWords} does: left out, each is a word of its own under this BERT
+     * tokenizer; {@code joined} keeps a run whole. Words and code-point offsets counted by hand; an
+     * unknown rule, or the option for a task that takes no text to split, is refused.
+     */
+    @Test
+    void ideographWordsOptionSplitsOrJoinsCjkRuns() throws Exception {
+        // j0 o1 h2 n3 北4 京5 _6 U+20000 7 中8 (code points)
+        String text = "john\u5317\u4EAC \uD840\uDC00\u4E2D";
+        Path f = input("cjk.jsonl", textLine(text));
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "ner", "--input", f.toString()), cli.err());
+        assertEquals(List.of("john 0 4", "\u5317 4 5", "\u4EAC 5 6", "\uD840\uDC00 7 8", "\u4E2D 8 9"),
+                spans(lines(cli.out()).get(0)));
+        cli.clear();
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "ner", "--input", f.toString(),
+                "--ideograph-words", "Joined"), cli.err());
+        assertEquals(List.of("john\u5317\u4EAC 0 6", "\uD840\uDC00\u4E2D 7 9"), spans(lines(cli.out()).get(0)));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor joined = model.predictor("ner").withIdeographWords(IdeographWords.JOINED);
+            List<String> tags = joined.tagTexts(List.of(text)).get(0).words().stream()
+                    .map(TextTagPrediction.Word::tag).toList();
+            assertEquals(tags, lines(cli.out()).get(0).getAsJsonArray("tags").asList().stream()
+                    .map(JsonElement::getAsString).toList());
+        }
+        cli.clear();
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "ner", "--input", f.toString(),
+                "--ideograph-words", "split"));
+        assertEquals("prefine predict: --ideograph-words: expected tokenizer, each or joined, found 'split'",
+                cli.err().strip());
+        cli.clear();
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", f.toString(),
+                "--ideograph-words", "each"));
+        assertEquals("prefine predict: --ideograph-words: task topic is a text task; it applies to token tasks"
+                + " only, whose text lines it splits; leave --ideograph-words out", cli.err().strip());
+    }
+
+    /** A text line's words as "text start end", offsets in code points. */
+    private static List<String> spans(JsonObject o) {
+        return o.getAsJsonArray("words").asList().stream().map(JsonElement::getAsJsonObject)
+                .map(w -> w.get("text").getAsString() + " " + w.get("start").getAsInt() + " " + w.get("end").getAsInt())
+                .toList();
     }
 
     /**
