@@ -1,0 +1,74 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A word that starts with an added token matched in the normalized text ({@code "normalized":
+ * true}) whose id the model's vocabulary also holds gets, in {@link PieceEncoder#encodeWords}, the
+ * pieces the library gives it encoded alone (HF's {@code is_split_into_words}): no {@code ▁} of
+ * the joined space, as for an added token the raw text shows.
+ *
+ * <p>The tokenizer: the XLM-R fixture (NFKC, Metaspace) with one more added token, {@code "q"},
+ * normalized, at id 224, the model's own piece {@code q}. The full-width {@code "ｑ"} (U+FF51)
+ * normalizes to it under NFKC, so the library matches the added token there, while the raw text
+ * at its offsets is not its content. Ground truth: each word encoded alone by the library.
+ */
+class NormalizedAddedTokenTest {
+    /** Full-width letters, which NFKC turns into the ASCII ones. */
+    private static final List<String> WORDS = List.of("a", "\uff51", "q", "\uff51a", "a\uff51", "\uff51\uff51", "Japan",
+            "\uff51", "quiz", "\uff31", "\u00a8\uff51", "river");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aWordStartingWithANormalizedAddedTokenTheModelHoldsGetsItsPiecesAlone() throws IOException {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        JsonObject root = JsonFiles.object(fixture);
+        JsonArray vocab = root.getAsJsonObject("model").getAsJsonArray("vocab");
+        assertEquals("q", vocab.get(224).getAsJsonArray().get(0).getAsString(), "piece 224 of the fixture's vocabulary");
+        JsonObject q = new JsonObject();
+        q.addProperty("id", 224);
+        q.addProperty("content", "q");
+        q.addProperty("single_word", false);
+        q.addProperty("lstrip", false);
+        q.addProperty("rstrip", false);
+        q.addProperty("normalized", true);
+        q.addProperty("special", false);
+        root.getAsJsonArray("added_tokens").add(q);
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
+        TokenizerSource source = new TokenizerSource(file, null);
+        JsonObject read = source.json(Files.readString(file));
+        int unknownId = TokenizerJson.unigramUnknownId(read.get("model"));
+        try (PieceEncoder encoder = new PieceEncoder(source, ex -> ex, unknownId, TokenizerJson.addedTokens(file, read))) {
+            Pieces alone = encoder.encode(WORDS, false);
+            // the library matches the added token in "ｑ": alone, the word is that token and no "▁"
+            assertArrayEquals(new int[] {224}, row(alone, 1), "'\uff51' alone");
+            Pieces table = encoder.encodeWords(WORDS, true);
+            Pieces library = encoder.encodeWords(WORDS, false);
+            for (int w = 0; w < WORDS.size(); w++) {
+                int[] expected = row(alone, w);
+                String where = "word " + w + " '" + WORDS.get(w) + "'";
+                assertArrayEquals(expected, row(table, w), where + ", strings from the table");
+                assertArrayEquals(expected, row(library, w), where + ", strings from the library");
+            }
+        }
+    }
+
+    private static int[] row(Pieces p, int w) {
+        return Arrays.copyOfRange(p.ids(), p.rowStart()[w], p.rowStart()[w + 1]);
+    }
+}
