@@ -14,9 +14,11 @@ import java.util.Map;
  * that an untruncated variant, on every call; shared, each is loaded once while a tokenizer of the
  * text stays open (a featurizer's is).
  *
- * <p>Counts the tokenizers using it; the last one's {@link #leave()} frees every native tokenizer,
- * and no tokenizer joins afterwards. Thread-safe: loads are made under its lock, and a native
- * tokenizer encodes from several threads at once.
+ * <p>Counts the tokenizers using each native tokenizer: the last one of a set of options to leave
+ * ({@link #leave(Map)}) frees that native tokenizer, so that a long-lived tokenizer whose variants
+ * of many lengths come and go holds only those of the variants open; the last tokenizer to leave
+ * also frees the bare one, and no tokenizer joins afterwards. Thread-safe: loads and frees are made
+ * under its lock, and a native tokenizer encodes from several threads at once.
  */
 final class NativeTokenizers {
     /** Loads a native tokenizer. */
@@ -34,9 +36,19 @@ final class NativeTokenizers {
     private final byte[] digest;
     private final PieceEncoder pieces;
     /** By their options. Guarded by this. */
-    private final Map<Map<String, String>, HuggingFaceTokenizer> loaded = new HashMap<>();
+    private final Map<Map<String, String>, Loaded> loaded = new HashMap<>();
     /** The tokenizers using these; 0 once the last left. Guarded by this. */
     private int users = 1;
+
+    /** A native tokenizer and the tokenizers using it, at least 1 while it is in {@link #loaded}. */
+    private static final class Loaded {
+        private final HuggingFaceTokenizer hf;
+        private int users = 1;
+
+        private Loaded(HuggingFaceTokenizer hf) {
+            this.hf = hf;
+        }
+    }
 
     /**
      * Makes the set of the first tokenizer of a text, which uses it.
@@ -49,7 +61,7 @@ final class NativeTokenizers {
     NativeTokenizers(byte[] digest, Map<String, String> options, HuggingFaceTokenizer first, PieceEncoder pieces) {
         this.digest = digest.clone();
         this.pieces = pieces;
-        loaded.put(Map.copyOf(options), first);
+        loaded.put(Map.copyOf(options), new Loaded(first));
     }
 
     /** The bare form of the text, which every tokenizer using this set shares. */
@@ -74,24 +86,43 @@ final class NativeTokenizers {
             return null;
         }
         Map<String, String> key = Map.copyOf(options);
-        HuggingFaceTokenizer hf = loaded.get(key);
-        if (hf == null) {
-            hf = load.load();
-            loaded.put(key, hf);
+        Loaded l = loaded.get(key);
+        if (l == null) {
+            loaded.put(key, new Loaded(load.load()));
+        } else {
+            l.users++;
         }
         users++;
-        return hf;
+        return loaded.get(key).hf;
     }
 
-    /** A tokenizer stops using the set; the last one frees the native tokenizers. */
-    synchronized void leave() {
+    /**
+     * A tokenizer stops using the set: the last one of its options frees their native tokenizer,
+     * the last one of all the bare tokenizer too.
+     *
+     * @param options the options it joined with (or made the set with)
+     */
+    synchronized void leave(Map<String, String> options) {
         if (users == 0) {
             return;
         }
+        Map<String, String> key = Map.copyOf(options);
+        Loaded l = loaded.get(key);
+        if (l == null) {
+            throw new IllegalStateException("no native tokenizer of options " + key + " to leave; expected the options"
+                    + " the tokenizer joined with");
+        }
+        if (--l.users == 0) {
+            loaded.remove(key);
+            l.hf.close();
+        }
         if (--users == 0) {
             pieces.close();
-            loaded.values().forEach(HuggingFaceTokenizer::close);
-            loaded.clear();
         }
+    }
+
+    /** The native tokenizers loaded now, one per set of options some open tokenizer uses; for tests. */
+    synchronized int loadedCount() {
+        return loaded.size();
     }
 }

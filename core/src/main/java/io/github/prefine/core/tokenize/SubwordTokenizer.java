@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * tokenizer encodes from several threads at once; closing while another thread encodes is a
  * caller error. Variants with other settings come from {@link #toBuilder()}, which reads the file
  * again: a variant of the unchanged text shares this tokenizer's native tokenizers, one per set of
- * settings, loaded once (about a second each for a 250k-piece vocabulary) and freed when the last
- * tokenizer sharing them is closed; a changed file is loaded, and checked, anew.
+ * settings, loaded once (about a second each for a 250k-piece vocabulary) and each freed when the
+ * last open tokenizer of its settings is closed (so variants of many lengths, each closed after use,
+ * do not pile up); a changed file is loaded, and checked, anew.
  *
  * <p>Batch methods hand the whole list to the native batch call, which tokenizes in parallel in
  * native code; prefer them over loops of single calls.
@@ -78,6 +79,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final byte[] textDigest;
     /** The native tokenizers of the text, {@link #delegate} among them, shared with the variants of this tokenizer. */
     private final NativeTokenizers natives;
+    /** The options {@link #delegate} was loaded with, its key in {@link #natives}. */
+    private final Map<String, String> options;
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes; {@link #natives}'. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
@@ -112,6 +115,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.vocabularySize = b.vocabularySize;
         this.addedTokens = b.addedTokens;
         this.textDigest = b.factsDigest;
+        this.options = Map.copyOf(options);
         this.natives = natives != null ? natives : new NativeTokenizers(textDigest, options, delegate,
                 new PieceEncoder(source.checked(textDigest), ex -> nativeFailure(b.path, ex), unigramUnknownId, addedTokens));
         this.pieces = this.natives.pieces();
@@ -795,7 +799,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 untruncated.close();
             }
         }
-        natives.leave();
+        natives.leave(options);
     }
 
     private IllegalArgumentException nativeFailure(RuntimeException ex) {
@@ -1069,7 +1073,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException | Error e) {
                 if (natives != null) {
-                    natives.leave();
+                    natives.leave(options);
                 } else {
                     hf.close();
                 }

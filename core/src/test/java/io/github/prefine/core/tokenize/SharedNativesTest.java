@@ -174,6 +174,102 @@ class SharedNativesTest {
         }
     }
 
+    /**
+     * A long-lived tokenizer asked for variants of many lengths, each closed after use, holds only the
+     * native tokenizers of the variants still open: after each close the set is back to the base's
+     * one, where before it kept one per length ever asked for. Two users of the same length share
+     * one native tokenizer, which the first to close leaves to the other.
+     */
+    @Test
+    void aVariantsNativeTokenizerIsFreedOnceNoOpenTokenizerUsesIt() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        int[] cut;
+        int[] whole;
+        try (SubwordTokenizer alone = SubwordTokenizer.builder().setTokenizerPath(file).optMaxLength(6).build();
+                SubwordTokenizer aloneWhole = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            cut = alone.encode(TEXT).ids();
+            whole = aloneWhole.encode(TEXT).ids();
+        }
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            NativeTokenizers natives = natives(base);
+            assertEquals(1, natives.loadedCount(), "the base's own");
+            for (int length = 6; length < 46; length++) {
+                try (SubwordTokenizer v = base.toBuilder().optMaxLength(length).build()) {
+                    v.encode(TEXT);
+                    assertEquals(2, natives.loadedCount(), "maxLength " + length + " open");
+                }
+                assertEquals(1, natives.loadedCount(), "maxLength " + length + " closed");
+            }
+            SubwordTokenizer first = base.toBuilder().optMaxLength(6).build();
+            SubwordTokenizer second = first.toBuilder().build();
+            assertEquals(2, natives.loadedCount(), "two users of maxLength 6 share one");
+            HuggingFaceTokenizer shared = delegate(first);
+            assertTrue(shared == delegate(second), "one native tokenizer for both");
+            first.close();
+            assertEquals(2, natives.loadedCount(), "the second still uses it");
+            assertArrayEquals(cut, second.encode(TEXT).ids(), "the second encodes as a tokenizer loaded alone");
+            second.close();
+            assertTrue(shared.isReleased(), "freed with its last user");
+            assertEquals(1, natives.loadedCount());
+            assertArrayEquals(whole, base.encode(TEXT).ids(), "the base's own is kept");
+        }
+    }
+
+    /**
+     * Threads building variants of one length at once from the same tokenizer all get the one native
+     * tokenizer of that length, which stays loaded until the last of them closes.
+     */
+    @Test
+    void concurrentUsersOfOneVariantShareOneNativeTokenizer() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        int threads = 8;
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            NativeTokenizers natives = natives(base);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<SubwordTokenizer> made = new ArrayList<>();
+            try {
+                List<Future<SubwordTokenizer>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        return base.toBuilder().optMaxLength(8).build();
+                    }));
+                }
+                start.countDown();
+                for (Future<SubwordTokenizer> f : done) {
+                    made.add(f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(2, natives.loadedCount(), "the base's and one of maxLength 8");
+            HuggingFaceTokenizer shared = delegate(made.get(0));
+            for (SubwordTokenizer v : made) {
+                assertTrue(shared == delegate(v), "every user of maxLength 8 has the one native tokenizer");
+            }
+            for (int i = 0; i < made.size() - 1; i++) {
+                made.get(i).close();
+                assertTrue(!shared.isReleased(), "freed while " + (made.size() - 1 - i) + " users are open");
+            }
+            made.get(made.size() - 1).close();
+            assertTrue(shared.isReleased(), "freed with its last user");
+            assertEquals(1, natives.loadedCount());
+        }
+    }
+
+    private static NativeTokenizers natives(SubwordTokenizer tok) throws ReflectiveOperationException {
+        Field f = SubwordTokenizer.class.getDeclaredField("natives");
+        f.setAccessible(true);
+        return (NativeTokenizers) f.get(tok);
+    }
+
+    private static HuggingFaceTokenizer delegate(SubwordTokenizer tok) throws ReflectiveOperationException {
+        Field f = SubwordTokenizer.class.getDeclaredField("delegate");
+        f.setAccessible(true);
+        return (HuggingFaceTokenizer) f.get(tok);
+    }
+
     @Test
     void aFileChangedToTextThatIsNotStandardJsonIsCheckedAgain() throws Exception {
         String good = Files.readString(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json"));
