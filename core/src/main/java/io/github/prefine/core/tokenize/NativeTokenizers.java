@@ -10,9 +10,10 @@ import java.util.Map;
  * The native tokenizers of one {@code tokenizer.json} text, shared by a {@link SubwordTokenizer}
  * and the variants derived from it ({@link SubwordTokenizer#toBuilder()}) while the text is
  * unchanged: one per set of DJL options, loaded on first need, and the bare {@link PieceEncoder}.
- * A load costs about a second for a 250k-piece vocabulary, and a featurizer derives a variant, and
- * that an untruncated variant, on every call; shared, each is loaded once while a tokenizer of the
- * text stays open (a featurizer's is).
+ * A load costs about a second for a 250k-piece vocabulary: shared, a variant of the options of an
+ * open tokenizer (a featurizer's variant of its tokenizer's own settings) loads nothing. A variant
+ * of other options, closed after use as a featurizer's is after each call, loads its native
+ * tokenizer again at the next call: the price of not keeping every length ever asked for.
  *
  * <p>Counts the tokenizers using each native tokenizer: the last one of a set of options to leave
  * ({@link #leave(Map)}) frees that native tokenizer, so that a long-lived tokenizer whose variants

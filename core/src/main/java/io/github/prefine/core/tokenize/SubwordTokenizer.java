@@ -411,8 +411,8 @@ public final class SubwordTokenizer implements AutoCloseable {
 
     /**
      * This tokenizer without truncation, padding or stride, made on first use and closed with this
-     * one (its native tokenizer, shared, is loaded once for the text, not once per featurizer's
-     * variant): it encodes the sentences whose joined text holds tokens that HF's {@code
+     * one (its native tokenizer, shared, is loaded once while a tokenizer of its settings is open):
+     * it encodes the sentences whose joined text holds tokens that HF's {@code
      * is_split_into_words} does not have, so that they are cut without them.
      */
     private synchronized SubwordTokenizer untruncated() {
