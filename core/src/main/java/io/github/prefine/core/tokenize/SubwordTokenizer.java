@@ -1041,8 +1041,10 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
             factsDigest = digest;
             boolean known = padId >= 0 && wordwiseKnown && vocabularySize >= 0;
-            // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass
-            JsonElement value = known || given != null ? null : source.standardValue(text);
+            // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass;
+            // a file's text given read was, as its parse
+            JsonElement value = known ? null : given == null ? source.standardValue(text)
+                    : given.isStandard() ? given.json() : null;
             // a variant of the same text, which passed the check, takes the native tokenizer of its
             // options from the set it shares; one refused for its length is not kept there
             HuggingFaceTokenizer joined = shared == null ? null
