@@ -4,22 +4,25 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The native tokenizers of one {@code tokenizer.json} text, shared by a {@link SubwordTokenizer}
  * and the variants derived from it ({@link SubwordTokenizer#toBuilder()}) while the text is
  * unchanged: one per set of DJL options, loaded on first need, and the bare {@link PieceEncoder}.
- * A load costs about a second for a 250k-piece vocabulary: shared, a variant of the options of an
- * open tokenizer (a featurizer's variant of its tokenizer's own settings) loads nothing. A variant
- * of other options, closed after use as a featurizer's is after each call, loads its native
- * tokenizer again at the next call: the price of not keeping every length ever asked for.
+ * A load costs about a second for a 250k-piece vocabulary, and a featurizer derives a variant, and
+ * that an untruncated variant, on every call, closing them after it; shared, a second call loads
+ * nothing.
  *
- * <p>Counts the tokenizers using each native tokenizer: the last one of a set of options to leave
- * ({@link #leave(Map)}) frees that native tokenizer, so that a long-lived tokenizer whose variants
- * of many lengths come and go holds only those of the variants open; the last tokenizer to leave
- * also frees the bare one, and no tokenizer joins afterwards. Thread-safe: loads and frees are made
- * under its lock, and a native tokenizer encodes from several threads at once.
+ * <p>Counts the tokenizers using each native tokenizer. One that no open tokenizer uses any more
+ * ({@link #leave(Map)}) is kept, unused, for the next variant of its options, among the {@value
+ * #UNUSED_KEPT} left unused last; an older unused one is freed. So a long-lived tokenizer whose
+ * variants of many lengths come and go holds those of the variants open and at most {@value
+ * #UNUSED_KEPT} more, not one per length ever asked for. The last tokenizer to leave frees every
+ * native tokenizer and the bare one, and no tokenizer joins afterwards. Thread-safe: loads and
+ * frees are made under its lock, and a native tokenizer encodes from several threads at once.
  */
 final class NativeTokenizers {
     /** Loads a native tokenizer. */
@@ -36,12 +39,20 @@ final class NativeTokenizers {
     /** SHA-256 of the text every tokenizer here was loaded from. */
     private final byte[] digest;
     private final PieceEncoder pieces;
+    /**
+     * The native tokenizers no open tokenizer uses kept loaded: a featurizer's variant and its
+     * untruncated variant for two lengths (a token task's and a QA task's, say).
+     */
+    static final int UNUSED_KEPT = 4;
+
     /** By their options. Guarded by this. */
     private final Map<Map<String, String>, Loaded> loaded = new HashMap<>();
+    /** The options of the loaded native tokenizers no open tokenizer uses, the least recently left first. Guarded by this. */
+    private final Set<Map<String, String>> unused = new LinkedHashSet<>();
     /** The tokenizers using these; 0 once the last left. Guarded by this. */
     private int users = 1;
 
-    /** A native tokenizer and the tokenizers using it, at least 1 while it is in {@link #loaded}. */
+    /** A native tokenizer and the tokenizers using it, 0 while its options are in {@link #unused}. */
     private static final class Loaded {
         private final HuggingFaceTokenizer hf;
         private int users = 1;
@@ -92,14 +103,16 @@ final class NativeTokenizers {
             loaded.put(key, new Loaded(load.load()));
         } else {
             l.users++;
+            unused.remove(key);
         }
         users++;
         return loaded.get(key).hf;
     }
 
     /**
-     * A tokenizer stops using the set: the last one of its options frees their native tokenizer,
-     * the last one of all the bare tokenizer too.
+     * A tokenizer stops using the set: the last one of its options leaves their native tokenizer
+     * unused, which frees the one left unused longest beyond {@value #UNUSED_KEPT}; the last one of
+     * all frees every native tokenizer and the bare one.
      *
      * @param options the options it joined with (or made the set with)
      */
@@ -114,15 +127,22 @@ final class NativeTokenizers {
                     + " the tokenizer joined with");
         }
         if (--l.users == 0) {
-            loaded.remove(key);
-            l.hf.close();
+            unused.add(key);
+            if (unused.size() > UNUSED_KEPT) {
+                Map<String, String> oldest = unused.iterator().next();
+                unused.remove(oldest);
+                loaded.remove(oldest).hf.close();
+            }
         }
         if (--users == 0) {
             pieces.close();
+            loaded.values().forEach(x -> x.hf.close());
+            loaded.clear();
+            unused.clear();
         }
     }
 
-    /** The native tokenizers loaded now, one per set of options some open tokenizer uses; for tests. */
+    /** The native tokenizers loaded now: those open tokenizers use, and at most {@value #UNUSED_KEPT} more; for tests. */
     synchronized int loadedCount() {
         return loaded.size();
     }

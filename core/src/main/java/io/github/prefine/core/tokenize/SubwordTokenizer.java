@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * tokenizer encodes from several threads at once; closing while another thread encodes is a
  * caller error. Variants with other settings come from {@link #toBuilder()}, which reads the file
  * again: a variant of the unchanged text shares this tokenizer's native tokenizers, one per set of
- * settings, loaded once (about a second each for a 250k-piece vocabulary) and each freed when the
- * last open tokenizer of its settings is closed (so variants of many lengths, each closed after use,
- * do not pile up); a changed file is loaded, and checked, anew.
+ * settings, loaded once (about a second each for a 250k-piece vocabulary); one no open tokenizer
+ * uses is kept for the next variant of its settings among the few left unused last, an older one
+ * freed (variants of many lengths, each closed after use, do not pile up), and all are freed when
+ * the last tokenizer sharing them is closed; a changed file is loaded, and checked, anew.
  *
  * <p>Batch methods hand the whole list to the native batch call, which tokenizes in parallel in
  * native code; prefer them over loops of single calls.
@@ -411,8 +412,8 @@ public final class SubwordTokenizer implements AutoCloseable {
 
     /**
      * This tokenizer without truncation, padding or stride, made on first use and closed with this
-     * one (its native tokenizer, shared, is loaded once while a tokenizer of its settings is open):
-     * it encodes the sentences whose joined text holds tokens that HF's {@code
+     * one (its native tokenizer, shared, is loaded once for the text, not once per featurizer's
+     * variant, while it is among those kept): it encodes the sentences whose joined text holds tokens that HF's {@code
      * is_split_into_words} does not have, so that they are cut without them.
      */
     private synchronized SubwordTokenizer untruncated() {

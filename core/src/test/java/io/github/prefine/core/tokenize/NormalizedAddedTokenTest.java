@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A word that starts with an added token matched in the normalized text ({@code "normalized":
  * true}) whose id the model's vocabulary also holds gets, in {@link PieceEncoder#encodeWords}, the
  * pieces the library gives it encoded alone (HF's {@code is_split_into_words}): no {@code ▁} of
- * the joined space, as for an added token the raw text shows.
+ * the joined space, as for an added token the raw text shows; so does {@link
+ * SubwordTokenizer#encodeWords}, which drops that token as well.
  *
  * <p>The tokenizer: the XLM-R fixture (NFKC, Metaspace) with one more added token, {@code "q"},
  * normalized, at id 224, the model's own piece {@code q}. The full-width {@code "ｑ"} (U+FF51)
@@ -64,6 +65,13 @@ class NormalizedAddedTokenTest {
                 String where = "word " + w + " '" + WORDS.get(w) + "'";
                 assertArrayEquals(expected, row(table, w), where + ", strings from the table");
                 assertArrayEquals(expected, row(library, w), where + ", strings from the library");
+            }
+            // the same words as one sentence, between the template's <s> (0) and </s> (2)
+            int[] sentence = new int[alone.ids().length + 2];
+            System.arraycopy(alone.ids(), 0, sentence, 1, alone.ids().length);
+            sentence[sentence.length - 1] = 2;
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+                assertArrayEquals(sentence, tok.encodeWords(WORDS).ids(), "encodeWords of the words as one sentence");
             }
         }
     }
