@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,31 +41,16 @@ class NormalizedAddedTokenTest {
         JsonObject root = JsonFiles.object(fixture);
         JsonArray vocab = root.getAsJsonObject("model").getAsJsonArray("vocab");
         assertEquals("q", vocab.get(224).getAsJsonArray().get(0).getAsString(), "piece 224 of the fixture's vocabulary");
-        JsonObject q = new JsonObject();
-        q.addProperty("id", 224);
-        q.addProperty("content", "q");
-        q.addProperty("single_word", false);
-        q.addProperty("lstrip", false);
-        q.addProperty("rstrip", false);
-        q.addProperty("normalized", true);
-        q.addProperty("special", false);
-        root.getAsJsonArray("added_tokens").add(q);
+        root.getAsJsonArray("added_tokens").add(JsonParser.parseString("{\"id\": 224, \"content\": \"q\","
+                + " \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": true, \"special\": false}"));
         Path file = Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
         TokenizerSource source = new TokenizerSource(file, null);
         JsonObject read = source.json(Files.readString(file));
         int unknownId = TokenizerJson.unigramUnknownId(read.get("model"));
         try (PieceEncoder encoder = new PieceEncoder(source, ex -> ex, unknownId, TokenizerJson.addedTokens(file, read))) {
-            Pieces alone = encoder.encode(WORDS, false);
+            Pieces alone = PieceTableTest.assertEachWordGetsItsPiecesAlone(encoder, WORDS);
             // the library matches the added token in "ｑ": alone, the word is that token and no "▁"
-            assertArrayEquals(new int[] {224}, row(alone, 1), "'\uff51' alone");
-            Pieces table = encoder.encodeWords(WORDS, true);
-            Pieces library = encoder.encodeWords(WORDS, false);
-            for (int w = 0; w < WORDS.size(); w++) {
-                int[] expected = row(alone, w);
-                String where = "word " + w + " '" + WORDS.get(w) + "'";
-                assertArrayEquals(expected, row(table, w), where + ", strings from the table");
-                assertArrayEquals(expected, row(library, w), where + ", strings from the library");
-            }
+            assertArrayEquals(new int[] {224}, PieceTableTest.row(alone, 1), "'\uff51' alone");
             // the same words as one sentence, between the template's <s> (0) and </s> (2)
             int[] sentence = new int[alone.ids().length + 2];
             System.arraycopy(alone.ids(), 0, sentence, 1, alone.ids().length);
@@ -74,9 +59,5 @@ class NormalizedAddedTokenTest {
                 assertArrayEquals(sentence, tok.encodeWords(WORDS).ids(), "encodeWords of the words as one sentence");
             }
         }
-    }
-
-    private static int[] row(Pieces p, int w) {
-        return Arrays.copyOfRange(p.ids(), p.rowStart()[w], p.rowStart()[w + 1]);
     }
 }
