@@ -124,9 +124,10 @@ final class JoinedWords {
      * the space's token (a plain word's first sub-token, "J" after "▁", does not). A word that
      * starts with an added token ({@code <mask>}) gets none either: the library matches it before
      * pre-tokenizing, so alone the word has no {@code ▁} before it, and joined the space stands
-     * alone; it is known by a first token whose id is an added token's that the model lacks, or
-     * whose text is its content (the model's own {@code <unk>} for a piece it does not know has the
-     * id, not the text).
+     * alone; it is known by a first token whose id is an added token's that only the library's
+     * matcher gives (one the model lacks, or a normalized one the normalized text always shows it
+     * for), or whose text is its content (the model's own {@code <unk>} for a piece it does not know
+     * has the id, not the text).
      *
      * @param text the joined text
      * @param ends each word's end, as {@link #ends()} gives it

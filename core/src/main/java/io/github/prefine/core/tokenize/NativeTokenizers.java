@@ -4,19 +4,25 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The native tokenizers of one {@code tokenizer.json} text, shared by a {@link SubwordTokenizer}
  * and the variants derived from it ({@link SubwordTokenizer#toBuilder()}) while the text is
  * unchanged: one per set of DJL options, loaded on first need, and the bare {@link PieceEncoder}.
  * A load costs about a second for a 250k-piece vocabulary, and a featurizer derives a variant, and
- * that an untruncated variant, on every call; shared, each is loaded once while a tokenizer of the
- * text stays open (a featurizer's is).
+ * that an untruncated variant, on every call, closing them after it; shared, a second call loads
+ * nothing.
  *
- * <p>Counts the tokenizers using it; the last one's {@link #leave()} frees every native tokenizer,
- * and no tokenizer joins afterwards. Thread-safe: loads are made under its lock, and a native
- * tokenizer encodes from several threads at once.
+ * <p>Counts the tokenizers using each native tokenizer. One that no open tokenizer uses any more
+ * ({@link #leave(Map)}) is kept, unused, for the next variant of its options, among the {@value
+ * #UNUSED_KEPT} left unused last; an older unused one is freed. So a long-lived tokenizer whose
+ * variants of many lengths come and go holds those of the variants open and at most {@value
+ * #UNUSED_KEPT} more, not one per length ever asked for. The last tokenizer to leave frees every
+ * native tokenizer and the bare one, and no tokenizer joins afterwards. Thread-safe: loads and
+ * frees are made under its lock, and a native tokenizer encodes from several threads at once.
  */
 final class NativeTokenizers {
     /** Loads a native tokenizer. */
@@ -33,10 +39,28 @@ final class NativeTokenizers {
     /** SHA-256 of the text every tokenizer here was loaded from. */
     private final byte[] digest;
     private final PieceEncoder pieces;
+    /**
+     * The native tokenizers no open tokenizer uses kept loaded: a featurizer's variant and its
+     * untruncated variant for two lengths (a token task's and a QA task's, say).
+     */
+    static final int UNUSED_KEPT = 4;
+
     /** By their options. Guarded by this. */
-    private final Map<Map<String, String>, HuggingFaceTokenizer> loaded = new HashMap<>();
+    private final Map<Map<String, String>, Loaded> loaded = new HashMap<>();
+    /** The options of the loaded native tokenizers no open tokenizer uses, the least recently left first. Guarded by this. */
+    private final Set<Map<String, String>> unused = new LinkedHashSet<>();
     /** The tokenizers using these; 0 once the last left. Guarded by this. */
     private int users = 1;
+
+    /** A native tokenizer and the tokenizers using it, 0 while its options are in {@link #unused}. */
+    private static final class Loaded {
+        private final HuggingFaceTokenizer hf;
+        private int users = 1;
+
+        private Loaded(HuggingFaceTokenizer hf) {
+            this.hf = hf;
+        }
+    }
 
     /**
      * Makes the set of the first tokenizer of a text, which uses it.
@@ -49,7 +73,7 @@ final class NativeTokenizers {
     NativeTokenizers(byte[] digest, Map<String, String> options, HuggingFaceTokenizer first, PieceEncoder pieces) {
         this.digest = digest.clone();
         this.pieces = pieces;
-        loaded.put(Map.copyOf(options), first);
+        loaded.put(Map.copyOf(options), new Loaded(first));
     }
 
     /** The bare form of the text, which every tokenizer using this set shares. */
@@ -74,24 +98,52 @@ final class NativeTokenizers {
             return null;
         }
         Map<String, String> key = Map.copyOf(options);
-        HuggingFaceTokenizer hf = loaded.get(key);
-        if (hf == null) {
-            hf = load.load();
-            loaded.put(key, hf);
+        Loaded l = loaded.get(key);
+        if (l == null) {
+            loaded.put(key, new Loaded(load.load()));
+        } else {
+            l.users++;
+            unused.remove(key);
         }
         users++;
-        return hf;
+        return loaded.get(key).hf;
     }
 
-    /** A tokenizer stops using the set; the last one frees the native tokenizers. */
-    synchronized void leave() {
+    /**
+     * A tokenizer stops using the set: the last one of its options leaves their native tokenizer
+     * unused, which frees the one left unused longest beyond {@value #UNUSED_KEPT}; the last one of
+     * all frees every native tokenizer and the bare one.
+     *
+     * @param options the options it joined with (or made the set with)
+     */
+    synchronized void leave(Map<String, String> options) {
         if (users == 0) {
             return;
         }
+        Map<String, String> key = Map.copyOf(options);
+        Loaded l = loaded.get(key);
+        if (l == null) {
+            throw new IllegalStateException("no native tokenizer of options " + key + " to leave; expected the options"
+                    + " the tokenizer joined with");
+        }
+        if (--l.users == 0) {
+            unused.add(key);
+            if (unused.size() > UNUSED_KEPT) {
+                Map<String, String> oldest = unused.iterator().next();
+                unused.remove(oldest);
+                loaded.remove(oldest).hf.close();
+            }
+        }
         if (--users == 0) {
             pieces.close();
-            loaded.values().forEach(HuggingFaceTokenizer::close);
+            loaded.values().forEach(x -> x.hf.close());
             loaded.clear();
+            unused.clear();
         }
+    }
+
+    /** The native tokenizers loaded now: those open tokenizers use, and at most {@value #UNUSED_KEPT} more; for tests. */
+    synchronized int loadedCount() {
+        return loaded.size();
     }
 }

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * tokenizer encodes from several threads at once; closing while another thread encodes is a
  * caller error. Variants with other settings come from {@link #toBuilder()}, which reads the file
  * again: a variant of the unchanged text shares this tokenizer's native tokenizers, one per set of
- * settings, loaded once (about a second each for a 250k-piece vocabulary) and freed when the last
- * tokenizer sharing them is closed; a changed file is loaded, and checked, anew.
+ * settings, loaded once (about a second each for a 250k-piece vocabulary); one no open tokenizer
+ * uses is kept for the next variant of its settings among the few left unused last, an older one
+ * freed (variants of many lengths, each closed after use, do not pile up), and all are freed when
+ * the last tokenizer sharing them is closed; a changed file is loaded, and checked, anew.
  *
  * <p>Batch methods hand the whole list to the native batch call, which tokenizes in parallel in
  * native code; prefer them over loops of single calls.
@@ -79,6 +81,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final byte[] textDigest;
     /** The native tokenizers of the text, {@link #delegate} among them, shared with the variants of this tokenizer. */
     private final NativeTokenizers natives;
+    /** The options {@link #delegate} was loaded with, its key in {@link #natives}. */
+    private final Map<String, String> options;
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes; {@link #natives}'. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
@@ -114,6 +118,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.vocabularySize = b.vocabularySize;
         this.addedTokens = b.addedTokens;
         this.textDigest = b.factsDigest;
+        this.options = Map.copyOf(options);
         this.natives = natives != null ? natives : new NativeTokenizers(textDigest, options, delegate,
                 new PieceEncoder(source.checked(textDigest), ex -> nativeFailure(b.path, ex), unigramUnknownId, addedTokens));
         this.pieces = this.natives.pieces();
@@ -411,7 +416,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     /**
      * This tokenizer without truncation, padding or stride, made on first use and closed with this
      * one (its native tokenizer, shared, is loaded once for the text, not once per featurizer's
-     * variant): it encodes the sentences whose joined text holds tokens that HF's {@code
+     * variant, while it is among those kept): it encodes the sentences whose joined text holds tokens that HF's {@code
      * is_split_into_words} does not have, so that they are cut without them.
      */
     private synchronized SubwordTokenizer untruncated() {
@@ -815,7 +820,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 untruncated.close();
             }
         }
-        natives.leave();
+        natives.leave(options);
     }
 
     private IllegalArgumentException nativeFailure(RuntimeException ex) {
@@ -1058,8 +1063,10 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
             factsDigest = digest;
             boolean known = padId >= 0 && wordwiseKnown && vocabularySize >= 0;
-            // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass
-            JsonElement value = known || given != null ? null : source.standardValue(text);
+            // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass;
+            // a file's text given read was, as its parse
+            JsonElement value = known ? null : given == null ? source.standardValue(text)
+                    : given.isStandard() ? given.json() : null;
             // a variant of the same text, which passed the check, takes the native tokenizer of its
             // options from the set it shares; one refused for its length is not kept there
             HuggingFaceTokenizer joined = shared == null ? null
@@ -1091,7 +1098,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException | Error e) {
                 if (natives != null) {
-                    natives.leave();
+                    natives.leave(options);
                 } else {
                     hf.close();
                 }

@@ -178,9 +178,13 @@ final class TokenizerJson {
      * added token. The library matches them in a text before it pre-tokenizes, so Metaspace
      * prepends no {@code ▁} to one. An id the model's vocabulary does not hold only the matcher
      * gives, whatever the text says (one with {@code "normalized": true} is matched in the
-     * normalized text, full-width "ｆｏｏ" for "foo"): its value is empty. One the model holds too
-     * (XLM-R's {@code <unk>}, which the model gives a piece it does not know) maps to its content,
-     * which the text at the token's offsets must then be.
+     * normalized text, full-width "ｆｏｏ" for "foo"): its value is empty. So is that of one the model
+     * holds too that is normalized and not {@code single_word}: the library matches it wherever the
+     * normalized text shows it, before the model sees that text, so the model never gives its id
+     * (it does, at the token's offsets, show the raw text: "ｑ" for "q"). Another the model holds
+     * (XLM-R's {@code <unk>}, which the model gives a piece it does not know, or one matched only
+     * as a whole word or in the raw text) maps to its content, which the text at the token's
+     * offsets must then be.
      *
      * @param file the file, for messages
      * @param root its parsed text
@@ -189,16 +193,46 @@ final class TokenizerJson {
      */
     static Map<Integer, String> addedTokens(Path file, JsonObject root) {
         Set<Integer> modelIds = modelIds(root);
+        int unknown = modelUnknownId(root.get("model"));
         Map<Integer, String> out = new HashMap<>();
         JsonElement added = root.get("added_tokens");
         if (added != null && added.isJsonArray()) {
             for (JsonElement t : added.getAsJsonArray()) {
-                String content = t.getAsJsonObject().get("content").getAsString();
-                int id = id(file, t.getAsJsonObject().get("id"), "added token " + content + " id");
-                out.put(id, modelIds.contains(id) ? content : "");
+                JsonObject token = t.getAsJsonObject();
+                String content = token.get("content").getAsString();
+                int id = id(file, token.get("id"), "added token " + content + " id");
+                // the model gives its unknown id to text that is not the token's
+                boolean onlyMatched = !modelIds.contains(id)
+                        || isTrue(token.get("normalized")) && !isTrue(token.get("single_word")) && id != unknown;
+                out.put(id, onlyMatched ? "" : content);
             }
         }
         return Map.copyOf(out);
+    }
+
+    private static boolean isTrue(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && e.getAsBoolean();
+    }
+
+    /**
+     * The id a model gives text it does not know: a Unigram model's {@code unk_id}, another's
+     * {@code unk_token} looked up in its vocabulary ({@code [UNK]} for WordPiece when absent); -1
+     * where there is none.
+     */
+    private static int modelUnknownId(JsonElement model) {
+        int unigram = unigramUnknownId(model);
+        if (unigram >= 0 || model == null || !model.isJsonObject()) {
+            return unigram;
+        }
+        JsonObject m = model.getAsJsonObject();
+        JsonElement token = m.get("unk_token");
+        JsonElement type = m.get("type");
+        String name = token != null && token.isJsonPrimitive() ? token.getAsString()
+                : token == null && type != null && type.isJsonPrimitive() && type.getAsString().equals("WordPiece")
+                        ? "[UNK]" : null;
+        JsonElement vocab = m.get("vocab");
+        JsonElement id = name != null && vocab != null && vocab.isJsonObject() ? vocab.getAsJsonObject().get(name) : null;
+        return id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber() ? id.getAsInt() : -1;
     }
 
     /** The ids of {@code model.vocab}: a map's values (BPE, WordPiece), a list's indices (Unigram). */

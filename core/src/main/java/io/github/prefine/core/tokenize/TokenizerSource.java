@@ -37,7 +37,7 @@ final class TokenizerSource {
     private static final Pattern ESCAPED_LETTER = Pattern.compile("\\\\u00[4-7][0-9A-Fa-f]");
 
     /** What the check of standard JSON names as expected. */
-    private static final String STANDARD = "standard JSON (a tokenizer.json)";
+    private static final String STANDARD = JsonFiles.TOKENIZER_JSON;
 
     private final Path file;
     private final String rebuilt;

@@ -59,16 +59,27 @@ class PieceTableTest {
         // the added tokens as the builder reads them from the file
         var added = TokenizerJson.addedTokens(fixture, new TokenizerSource(fixture, null).json(Files.readString(fixture)));
         try (PieceEncoder encoder = new PieceEncoder(new TokenizerSource(fixture, null), ex -> ex, unknownId, added)) {
-            Pieces alone = encoder.encode(words, false);
-            Pieces table = encoder.encodeWords(words, true);
-            Pieces library = encoder.encodeWords(words, false);
-            for (int w = 0; w < words.size(); w++) {
-                int[] expected = row(alone, w);
-                String where = "word " + w + " '" + words.get(w) + "'";
-                assertArrayEquals(expected, row(table, w), where + ", strings from the table");
-                assertArrayEquals(expected, row(library, w), where + ", strings from the library");
-            }
+            assertEachWordGetsItsPiecesAlone(encoder, words);
         }
+    }
+
+    /**
+     * Asserts that {@link PieceEncoder#encodeWords} gives each word the pieces the library gives it
+     * encoded alone, with the strings from the table and from the library.
+     *
+     * @return the words encoded alone, one row each
+     */
+    static Pieces assertEachWordGetsItsPiecesAlone(PieceEncoder encoder, List<String> words) {
+        Pieces alone = encoder.encode(words, false);
+        Pieces table = encoder.encodeWords(words, true);
+        Pieces library = encoder.encodeWords(words, false);
+        for (int w = 0; w < words.size(); w++) {
+            int[] expected = row(alone, w);
+            String where = "word " + w + " '" + words.get(w) + "'";
+            assertArrayEquals(expected, row(table, w), where + ", strings from the table");
+            assertArrayEquals(expected, row(library, w), where + ", strings from the library");
+        }
+        return alone;
     }
 
     @Test
@@ -91,7 +102,7 @@ class PieceTableTest {
                 "a space token not learnt, and the unknown id's text never is");
     }
 
-    private static int[] row(Pieces p, int w) {
+    static int[] row(Pieces p, int w) {
         return Arrays.copyOfRange(p.ids(), p.rowStart()[w], p.rowStart()[w + 1]);
     }
 }

@@ -174,6 +174,115 @@ class SharedNativesTest {
         }
     }
 
+    /**
+     * A long-lived tokenizer asked for variants of many lengths, each closed after use, holds the
+     * native tokenizers of the variants open and at most {@link NativeTokenizers#UNUSED_KEPT} unused
+     * ones, the last left: the count of live native tokenizers goes back to the base's one plus those,
+     * where before it kept one per length ever asked for, and the oldest unused one is freed. A
+     * variant of a length left unused lately gets its native tokenizer again, loading none (what a
+     * featurizer's second call relies on). Two users of the same length share one, which the first
+     * to close leaves to the other.
+     */
+    @Test
+    void aLongLivedTokenizerKeepsTheNativesOfItsOpenVariantsAndAFewUnusedOnes() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        int kept = NativeTokenizers.UNUSED_KEPT;
+        int[] cut;
+        int[] whole;
+        try (SubwordTokenizer alone = SubwordTokenizer.builder().setTokenizerPath(file).optMaxLength(6).build();
+                SubwordTokenizer aloneWhole = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            cut = alone.encode(TEXT).ids();
+            whole = aloneWhole.encode(TEXT).ids();
+        }
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            NativeTokenizers natives = natives(base);
+            assertEquals(1, natives.loadedCount(), "the base's own");
+            List<HuggingFaceTokenizer> closedVariants = new ArrayList<>();
+            for (int length = 6; length < 46; length++) {
+                int asked = length - 6 + 1;
+                try (SubwordTokenizer v = base.toBuilder().optMaxLength(length).build()) {
+                    v.encode(TEXT);
+                    closedVariants.add(delegate(v));
+                    assertEquals(1 + Math.min(asked - 1, kept) + 1, natives.loadedCount(), "maxLength " + length + " open");
+                }
+                assertEquals(1 + Math.min(asked, kept), natives.loadedCount(), "maxLength " + length + " closed");
+            }
+            int n = closedVariants.size();
+            for (int i = 0; i < n; i++) {
+                assertEquals(i < n - kept, closedVariants.get(i).isReleased(), "the native of maxLength " + (6 + i)
+                        + (i < n - kept ? " is freed" : " is kept, among the last left unused"));
+            }
+            try (SubwordTokenizer again = base.toBuilder().optMaxLength(45).build()) {
+                assertTrue(closedVariants.get(n - 1) == delegate(again), "the kept native of maxLength 45, not another");
+            }
+            SubwordTokenizer first = base.toBuilder().optMaxLength(6).build();
+            SubwordTokenizer second = first.toBuilder().build();
+            HuggingFaceTokenizer shared = delegate(first);
+            assertTrue(shared == delegate(second), "one native tokenizer for both users of maxLength 6");
+            first.close();
+            assertArrayEquals(cut, second.encode(TEXT).ids(), "the second encodes as a tokenizer loaded alone");
+            second.close();
+            assertEquals(1 + kept, natives.loadedCount(), "the base's and the last " + kept + " left unused");
+            assertArrayEquals(whole, base.encode(TEXT).ids(), "the base's own is kept");
+        }
+    }
+
+    /**
+     * Threads building variants of one length at once from the same tokenizer all get the one native
+     * tokenizer of that length, which no close of theirs frees while another of them is open, and
+     * which the close of the last sharer (the base) frees with the rest.
+     */
+    @Test
+    void concurrentUsersOfOneVariantShareOneNativeTokenizer() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        int threads = 8;
+        SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build();
+        NativeTokenizers natives = natives(base);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<SubwordTokenizer> made = new ArrayList<>();
+        try {
+            List<Future<SubwordTokenizer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    return base.toBuilder().optMaxLength(8).build();
+                }));
+            }
+            start.countDown();
+            for (Future<SubwordTokenizer> f : done) {
+                made.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, natives.loadedCount(), "the base's and one of maxLength 8");
+        HuggingFaceTokenizer shared = delegate(made.get(0));
+        for (SubwordTokenizer v : made) {
+            assertTrue(shared == delegate(v), "every user of maxLength 8 has the one native tokenizer");
+        }
+        for (SubwordTokenizer v : made) {
+            v.close();
+            assertTrue(!shared.isReleased(), "kept while a sharer is open");
+        }
+        HuggingFaceTokenizer own = delegate(base);
+        base.close();
+        assertTrue(shared.isReleased() && own.isReleased(), "freed with the last sharer");
+        assertEquals(0, natives.loadedCount());
+    }
+
+    private static NativeTokenizers natives(SubwordTokenizer tok) throws ReflectiveOperationException {
+        Field f = SubwordTokenizer.class.getDeclaredField("natives");
+        f.setAccessible(true);
+        return (NativeTokenizers) f.get(tok);
+    }
+
+    private static HuggingFaceTokenizer delegate(SubwordTokenizer tok) throws ReflectiveOperationException {
+        Field f = SubwordTokenizer.class.getDeclaredField("delegate");
+        f.setAccessible(true);
+        return (HuggingFaceTokenizer) f.get(tok);
+    }
+
     @Test
     void aFileChangedToTextThatIsNotStandardJsonIsCheckedAgain() throws Exception {
         String good = Files.readString(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json"));

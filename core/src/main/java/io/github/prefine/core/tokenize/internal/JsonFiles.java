@@ -42,6 +42,9 @@ public final class JsonFiles {
     /** Gson's reason for text its strict-enough mode refuses (text after the value, bare words). */
     private static final String STRICTNESS_HINT = "Use JsonReader.setStrictness";
 
+    /** What the check of a {@code tokenizer.json}'s text, which the native library is given, names as expected. */
+    public static final String TOKENIZER_JSON = "standard JSON (a tokenizer.json)";
+
     /** The deepest nesting serde_json reads (its recursion limit, 128), which the native tokenizers parse with. */
     private static final int MAX_NATIVE_DEPTH = 127;
     /** Gson's reading of a value, which keeps a number's text (its number type is internal). */

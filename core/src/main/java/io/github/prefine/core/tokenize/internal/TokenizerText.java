@@ -12,7 +12,9 @@ import java.util.function.BiConsumer;
 /**
  * A {@code tokenizer.json} read and parsed once, for a load that both inspects its components and
  * hands it to the native tokenizer ({@link #setOn}): a 17 MB file (XLM-R's) is then read and parsed
- * by Gson once, not once per reader. Not API.
+ * by Gson once, not once per reader. The parse is the check that the text is standard JSON, which
+ * the native library is given only after it ({@link JsonFiles#standardValue}): the load takes the
+ * file's text as checked and its value as parsed, and walks it no more. Not API.
  *
  * <p>Immutable but for {@link #json()}, which a loader may change before it calls {@link
  * #rebuilt(String)}. Not a record: its {@code toString} would print the whole text.
@@ -22,6 +24,8 @@ public final class TokenizerText {
     private final String text;
     private final JsonObject json;
     private final boolean rebuilt;
+    /** Whether {@link #text} was found standard JSON: the file's, as read; not a rebuilt text. */
+    private final boolean standard;
 
     /**
      * The builder's own setter, installed by its class as it is initialised, so before any builder
@@ -29,23 +33,28 @@ public final class TokenizerText {
      */
     private static volatile BiConsumer<SubwordTokenizer.Builder, TokenizerText> setter;
 
-    private TokenizerText(Path file, String text, JsonObject json, boolean rebuilt) {
+    private TokenizerText(Path file, String text, JsonObject json, boolean rebuilt, boolean standard) {
         this.file = file;
         this.text = text;
         this.json = json;
         this.rebuilt = rebuilt;
+        this.standard = standard;
     }
 
     /**
-     * Reads a {@code tokenizer.json} and parses it.
+     * Reads a {@code tokenizer.json} and parses it as standard JSON, as the native tokenizer's load
+     * checks it: the one pass over the text both take.
      *
      * @param file the file
      * @return its text and top-level object
-     * @throws IOException as {@link JsonFiles#object(Path)}
+     * @throws IOException as {@link JsonFiles#read(Path)}, or naming the file, line, column and JSON
+     *     path where the text stops being standard JSON ({@link JsonFiles#standardValue}), or what it
+     *     holds instead of an object
      */
     public static TokenizerText read(Path file) throws IOException {
         String text = JsonFiles.read(file);
-        return new TokenizerText(file, text, JsonFiles.object(text, file, false), false);
+        JsonElement value = JsonFiles.standardValue(text, file, false, JsonFiles.TOKENIZER_JSON);
+        return new TokenizerText(file, text, JsonFiles.object(value, text, file, false), false, true);
     }
 
     /**
@@ -55,7 +64,7 @@ public final class TokenizerText {
      * @return the rebuilt tokenizer, sharing this one's object
      */
     public TokenizerText rebuilt(String text) {
-        return new TokenizerText(file, text, json, true);
+        return new TokenizerText(file, text, json, true, false);
     }
 
     /**
@@ -194,6 +203,16 @@ public final class TokenizerText {
 
     private static long number(JsonElement e) {
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsLong() : -1;
+    }
+
+    /**
+     * Tells whether {@link #text()} was found standard JSON and {@link #json()} is its value as
+     * parsed then: the file's text as {@link #read} read it. A rebuilt text is checked when loaded.
+     *
+     * @return true for the text {@link #read} gave
+     */
+    public boolean isStandard() {
+        return standard;
     }
 
     /**

@@ -1,0 +1,63 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A word that starts with an added token matched in the normalized text ({@code "normalized":
+ * true}) whose id the model's vocabulary also holds gets, in {@link PieceEncoder#encodeWords}, the
+ * pieces the library gives it encoded alone (HF's {@code is_split_into_words}): no {@code ▁} of
+ * the joined space, as for an added token the raw text shows; so does {@link
+ * SubwordTokenizer#encodeWords}, which drops that token as well.
+ *
+ * <p>The tokenizer: the XLM-R fixture (NFKC, Metaspace) with one more added token, {@code "q"},
+ * normalized, at id 224, the model's own piece {@code q}. The full-width {@code "ｑ"} (U+FF51)
+ * normalizes to it under NFKC, so the library matches the added token there, while the raw text
+ * at its offsets is not its content. Ground truth: each word encoded alone by the library.
+ */
+class NormalizedAddedTokenTest {
+    /** Full-width letters, which NFKC turns into the ASCII ones. */
+    private static final List<String> WORDS = List.of("a", "\uff51", "q", "\uff51a", "a\uff51", "\uff51\uff51", "Japan",
+            "\uff51", "quiz", "\uff31", "\u00a8\uff51", "river");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aWordStartingWithANormalizedAddedTokenTheModelHoldsGetsItsPiecesAlone() throws IOException {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        JsonObject root = JsonFiles.object(fixture);
+        JsonArray vocab = root.getAsJsonObject("model").getAsJsonArray("vocab");
+        assertEquals("q", vocab.get(224).getAsJsonArray().get(0).getAsString(), "piece 224 of the fixture's vocabulary");
+        root.getAsJsonArray("added_tokens").add(JsonParser.parseString("{\"id\": 224, \"content\": \"q\","
+                + " \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": true, \"special\": false}"));
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
+        TokenizerSource source = new TokenizerSource(file, null);
+        JsonObject read = source.json(Files.readString(file));
+        int unknownId = TokenizerJson.unigramUnknownId(read.get("model"));
+        try (PieceEncoder encoder = new PieceEncoder(source, ex -> ex, unknownId, TokenizerJson.addedTokens(file, read))) {
+            Pieces alone = PieceTableTest.assertEachWordGetsItsPiecesAlone(encoder, WORDS);
+            // the library matches the added token in "ｑ": alone, the word is that token and no "▁"
+            assertArrayEquals(new int[] {224}, PieceTableTest.row(alone, 1), "'\uff51' alone");
+            // the same words as one sentence, between the template's <s> (0) and </s> (2)
+            int[] sentence = new int[alone.ids().length + 2];
+            System.arraycopy(alone.ids(), 0, sentence, 1, alone.ids().length);
+            sentence[sentence.length - 1] = 2;
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+                assertArrayEquals(sentence, tok.encodeWords(WORDS).ids(), "encodeWords of the words as one sentence");
+            }
+        }
+    }
+}
