@@ -269,8 +269,8 @@ public final class TrainingStep implements AutoCloseable {
             // the flag is float32 0/1, as both the scaler's kernel and the skip count take it
             scaler.update(found);
             skipped.addi(found);
-            updates.addi(own(stepManager, own(stepManager, found.lt(EngineScalars.constant(found, 0.5f)))
-                    .toType(DataType.INT64, false)));
+            // int64 += bool: torch promotes the boolean in place, no cast of its own
+            updates.addi(own(stepManager, found.lt(EngineScalars.constant(found, 0.5f))));
         }
         if (replicas != null) {
             replicas.sync();
