@@ -123,7 +123,8 @@ public final class LossScaler implements AutoCloseable {
                 kernel.update(scale, growthTracker, flag, growthFactor, backoffFactor, growthInterval);
                 return;
             }
-            NDArray found = type == DataType.BOOLEAN ? foundInf : own(tmp, foundInf.gt(constant(0f)));
+            // any non-zero flag, NaN included, counts as torch's kernel counts it
+            NDArray found = type == DataType.BOOLEAN ? foundInf : own(tmp, foundInf.neq(constant(0f)));
             if (!found.getShape().isScalar()) {
                 found = own(tmp, found.reshape());
             }
