@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.github.prefine.core.kernels.AmpUpdateScale;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,11 +18,22 @@ import java.util.Objects;
  * (0.5); after {@code growthInterval} (2000) consecutive clean steps the scale is multiplied by
  * {@code growthFactor} (2.0), unless that would overflow float32. The initial scale is 2^16.
  *
- * <p>Everything stays on the device: the scale and the growth tracker are float32 scalars, the
- * found-inf flag is a boolean scalar, and {@link #update} applies the rules with {@code where},
- * never with a Java branch on a host value, so a step costs no host synchronisation. The skip
- * itself is the optimiser's job (see {@code io.github.prefine.core.train.AdamW}), which also
- * unscales the gradient with {@link #inverseScale()} and returns the found-inf flag.
+ * <p>Everything stays on the device: the scale is a float32 scalar, the growth tracker an int32
+ * one, and the found-inf flag the optimiser returns a float32 0 or 1, as torch keeps them. On the
+ * PyTorch engine {@link #update} is torch's own {@code _amp_update_scale_}, one native operation,
+ * reached through a TorchScript module ({@link AmpUpdateScale}); where that cannot run it falls
+ * back, with a warning, to 11 elementwise operations that apply the same rules with {@code where},
+ * never with a Java branch on a host value, so neither costs a host synchronisation. The two give
+ * the same scale and tracker bit for bit: both multiply in float32 (torch multiplies in double
+ * and rounds to float32 once, which is float32's product), both grow only when the grown scale is
+ * finite in float32, and the tracker, kept in [0, growthInterval), restarts on an overflow or when
+ * growth was due, grown or not. The skip itself is the optimiser's job (see {@code
+ * io.github.prefine.core.train.AdamW}), which also unscales the gradient with {@link
+ * #inverseScale()} and returns the found-inf flag.
+ *
+ * <p>Checkpoints keep the tracker as a number in {@code state.json} (read with {@link
+ * #readGrowthTracker()}, set with {@link #restore}), never as a tensor, so the int32 tracker
+ * reads the checkpoints written when it was a float32 one.
  *
  * <p>Overflow check (in the optimiser): a gradient counts as overflowed when the float32 norm of
  * its scaled entries is not finite. This is true whenever an entry is infinite or NaN, as in
@@ -39,6 +51,8 @@ public final class LossScaler implements AutoCloseable {
     private final int growthInterval;
     private final NDArray scale;
     private final NDArray growthTracker;
+    /** PyTorch's update, or null where it cannot run (the elementwise update then). */
+    private final AmpUpdateScale kernel;
     private boolean closed;
 
     private LossScaler(Builder b) {
@@ -47,7 +61,9 @@ public final class LossScaler implements AutoCloseable {
         this.backoffFactor = b.backoffFactor;
         this.growthInterval = b.growthInterval;
         this.scale = manager.full(new ai.djl.ndarray.types.Shape(), b.initialScale, DataType.FLOAT32);
-        this.growthTracker = manager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
+        // int32, as torch's kernel asks
+        this.growthTracker = manager.zeros(new ai.djl.ndarray.types.Shape(), DataType.INT32);
+        this.kernel = b.fused ? AmpUpdateScale.loadIfUsable(manager) : null;
     }
 
     /**
@@ -83,28 +99,63 @@ public final class LossScaler implements AutoCloseable {
 
     /**
      * Applies one step of the scaling rules: back off on overflow, grow after {@code
-     * growthInterval} clean steps. Device arithmetic only: every constant is a device array made
-     * once, so an update never copies from the host (which would wait for the device).
+     * growthInterval} clean steps. On the PyTorch engine this is one native operation, {@code
+     * torch._amp_update_scale_}, as {@code torch.amp.GradScaler.update()} makes it; where that
+     * cannot run (see {@link #fused()}) it is 11 elementwise operations with the same results.
+     * Either way device arithmetic only, with no host read or copy.
      *
-     * @param foundInf the boolean flag the optimiser returned for this step: true when the
-     *     gradient was not finite and the step was skipped
+     * @param foundInf the flag the optimiser returned for this step, a one-element array on the
+     *     scale's device: float32, 1 where the gradient was not finite and the step was skipped,
+     *     else 0 (torch's {@code found_inf}, which {@code io.github.prefine.core.train.AdamW}
+     *     returns); a boolean flag is also taken, at the cost of one cast
+     * @throws IllegalArgumentException if the flag is neither float32 nor boolean
      */
     public void update(NDArray foundInf) {
         checkOpen();
+        DataType type = foundInf.getDataType();
+        if (type != DataType.FLOAT32 && type != DataType.BOOLEAN) {
+            throw new IllegalArgumentException("loss scaler: the found-inf flag must be float32 (0 or 1) or boolean, "
+                    + "found " + type);
+        }
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray one = constant(1f);
-            NDArray found = foundInf.getShape().isScalar() ? foundInf : own(tmp, foundInf.reshape());
+            if (kernel != null) {
+                NDArray flag = type == DataType.FLOAT32 ? foundInf : own(tmp, foundInf.toType(DataType.FLOAT32, false));
+                kernel.update(scale, growthTracker, flag, growthFactor, backoffFactor, growthInterval);
+                return;
+            }
+            // any non-zero flag, NaN included, counts as torch's kernel counts it
+            NDArray found = type == DataType.BOOLEAN ? foundInf : own(tmp, foundInf.neq(constant(0f)));
+            if (!found.getShape().isScalar()) {
+                found = own(tmp, found.reshape());
+            }
+            NDArray one = count(1);
             // the clean streak counts this step; growth is due when it reaches the interval
             growthTracker.addi(one);
-            NDArray due = own(tmp, growthTracker.gte(constant((float) growthInterval)));
+            NDArray due = own(tmp, growthTracker.gte(count(growthInterval)));
             NDArray grown = own(tmp, scale.mul(constant(growthFactor)));
             NDArray grow = own(tmp, due.logicalAnd(own(tmp, grown.lt(constant(Float.POSITIVE_INFINITY)))));
             // backoff on overflow; growth when due and the grown scale is finite; 1 otherwise
             scale.muli(own(tmp, NDArrays.where(found, constant(backoffFactor),
-                    own(tmp, NDArrays.where(grow, constant(growthFactor), one)))));
+                    own(tmp, NDArrays.where(grow, constant(growthFactor), constant(1f))))));
             // the streak restarts after an overflow or when growth was due (grown or not, as torch)
-            growthTracker.muli(own(tmp, NDArrays.where(own(tmp, found.logicalOr(due)), constant(0f), one)));
+            growthTracker.muli(own(tmp, NDArrays.where(own(tmp, found.logicalOr(due)), count(0), one)));
         }
+    }
+
+    /**
+     * Returns whether {@link #update} is PyTorch's {@code _amp_update_scale_} (one operation)
+     * rather than the elementwise fallback, which runs where the PyTorch engine cannot run that
+     * operation through TorchScript, as the optimiser falls back from its fused kernel.
+     *
+     * @return true for PyTorch's operation
+     */
+    public boolean fused() {
+        return kernel != null;
+    }
+
+    /** A shared int32 device constant for the growth tracker (exact: counts stay below 2^24). */
+    private NDArray count(int value) {
+        return EngineScalars.constant(growthTracker, value);
     }
 
     /** A shared device constant of the scale's dtype and device (no host-to-device copy). */
@@ -139,7 +190,7 @@ public final class LossScaler implements AutoCloseable {
      */
     public int readGrowthTracker() {
         checkOpen();
-        return Math.round(growthTracker.getFloat());
+        return growthTracker.getInt();
     }
 
     /**
@@ -154,9 +205,9 @@ public final class LossScaler implements AutoCloseable {
         checkRestorable(newScale, tracker);
         // restored values are arbitrary: made for this call, not kept among the shared constants
         try (NDArray s = manager.full(new ai.djl.ndarray.types.Shape(), newScale, DataType.FLOAT32);
-                NDArray t = manager.full(new ai.djl.ndarray.types.Shape(), (float) tracker, DataType.FLOAT32)) {
+                NDArray t = manager.full(new ai.djl.ndarray.types.Shape(), tracker, DataType.INT32)) {
             scale.muli(constant(0f)).addi(s);
-            growthTracker.muli(constant(0f)).addi(t);
+            growthTracker.muli(count(0)).addi(t);
         }
     }
 
@@ -223,6 +274,7 @@ public final class LossScaler implements AutoCloseable {
         private float growthFactor = 2f;
         private float backoffFactor = 0.5f;
         private int growthInterval = 2000;
+        private boolean fused = true;
 
         private Builder() {}
 
@@ -282,6 +334,18 @@ public final class LossScaler implements AutoCloseable {
         }
 
         /**
+         * Chooses PyTorch's {@code _amp_update_scale_} (default) or the update made of elementwise
+         * operations, which is also what the scaler falls back to where that cannot run.
+         *
+         * @param fused false for the elementwise update
+         * @return this builder
+         */
+        Builder optFused(boolean fused) {
+            this.fused = fused;
+            return this;
+        }
+
+        /**
          * Builds the scaler.
          *
          * @return the scaler, which the caller must close
@@ -300,7 +364,7 @@ public final class LossScaler implements AutoCloseable {
             if (!(backoffFactor > 0 && backoffFactor < 1)) {
                 throw new IllegalArgumentException("loss scaler: backoffFactor must lie in (0, 1), found " + backoffFactor);
             }
-            // the tracker is a float32 counter, exact up to 2^24
+            // the limit of the float32 tracker of versions before 2026-12-07, kept so settings mean what they did
             if (growthInterval < 1 || growthInterval > (1 << 24)) {
                 throw new IllegalArgumentException("loss scaler: growthInterval must lie in [1, 2^24], found " + growthInterval);
             }

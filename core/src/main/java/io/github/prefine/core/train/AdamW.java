@@ -1,6 +1,7 @@
 package io.github.prefine.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -120,10 +121,22 @@ public final class AdamW implements AutoCloseable {
         this.kernel = b.fused ? FusedAdamW.loadIfUsable(manager) : null;
     }
 
-    /** True (a boolean scalar in {@code sm}) where the gradient norm is inf or NaN. */
-    static NDArray nonFinite(NDManager sm, NDArray norm) {
+    /** True (a boolean scalar in {@code sm}) where the gradient norm is finite. */
+    static NDArray finite(NDManager sm, NDArray norm) {
         // NaN < inf and inf < inf are false
-        return own(sm, own(sm, norm.lt(EngineScalars.constant(norm, Float.POSITIVE_INFINITY))).logicalNot());
+        return own(sm, norm.lt(EngineScalars.constant(norm, Float.POSITIVE_INFINITY)));
+    }
+
+    /**
+     * The found-inf flag of a step, as torch keeps it: a float32 scalar in {@code sm}, 1 where
+     * {@code finite} is false, else 0; one {@code where}, whose result both fused kernels (AdamW's
+     * and the loss scaler's) take with no cast.
+     *
+     * @param finite the boolean of {@link #finite}
+     * @param norm the float32 gradient norm it was made from, which fixes the constants' device
+     */
+    static NDArray foundInf(NDManager sm, NDArray finite, NDArray norm) {
+        return own(sm, NDArrays.where(finite, EngineScalars.constant(norm, 0f), EngineScalars.constant(norm, 1f)));
     }
 
     /** A range of the buffer [from, to) within one group, decayed or not. */
@@ -156,8 +169,9 @@ public final class AdamW implements AutoCloseable {
      *     float32 training
      * @param stepManager the step's manager, on the parameters' device: it owns the temporaries
      *     and the returned flag
-     * @return with {@code inverseScale}, a boolean scalar on the device, true when the step was
-     *     skipped; otherwise null
+     * @return with {@code inverseScale}, a float32 scalar on the device, 1 when the step was
+     *     skipped and 0 otherwise (torch's {@code found_inf}, for {@link
+     *     io.github.prefine.core.precision.LossScaler#update}); otherwise null
      */
     public NDArray step(NDManager stepManager, NDArray gradient, boolean[] active, double lr, NDArray inverseScale) {
         return update(stepManager, gradient, active, lr, null, inverseScale);
@@ -208,16 +222,14 @@ public final class AdamW implements AutoCloseable {
     private NDArray fusedStep(NDManager stepManager, NDArray gradient, boolean[] active, double lr,
             NDArray lrOnDevice, NDArray inverseScale) {
         try (NDManager sm = stepManager.newSubManager()) {
-            NDArray found = null;
             // without loss scaling no step is skipped: the kernel takes no flag (one operation fewer)
-            NDArray foundFlag = null;
+            NDArray found = null;
             NDArray divisor = constant(1f);
             if (maxGradNorm > 0 || inverseScale != null) {
                 NDArray norm = own(sm, gradient.norm());
                 NDArray factor = null;
                 if (inverseScale != null) {
-                    found = nonFinite(sm, norm);
-                    foundFlag = own(sm, found.toType(DataType.FLOAT32, false));
+                    found = foundInf(sm, finite(sm, norm), norm);
                     norm = own(sm, norm.mul(inverseScale));
                     factor = inverseScale;
                 }
@@ -251,10 +263,10 @@ public final class AdamW implements AutoCloseable {
             }
             if (lrOnDevice == null) {
                 kernel.step(decayedLists, plainLists, counts, lr, beta1, beta2, weightDecay, epsilon, divisor,
-                        foundFlag);
+                        found);
             } else {
                 kernel.step(decayedLists, plainLists, counts, lrOnDevice, beta1, beta2, weightDecay, epsilon, divisor,
-                        foundFlag);
+                        found);
             }
             if (found != null) {
                 found.attach(stepManager);

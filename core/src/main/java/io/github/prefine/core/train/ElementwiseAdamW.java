@@ -199,10 +199,13 @@ final class ElementwiseAdamW {
             if (maxGradNorm > 0 || inverseScale != null) {
                 NDArray norm = own(sm, gradient.norm());
                 if (inverseScale != null) {
-                    found = AdamW.nonFinite(sm, norm);
-                    a = own(sm, NDArrays.where(found, constant(0f), a));
+                    NDArray finite = AdamW.finite(sm, norm);
+                    found = AdamW.foundInf(sm, finite, norm);
+                    // DJL's where wants the condition in the shape of its second operand: a 0-d one
+                    NDArray overflowed = own(sm, finite.logicalNot());
+                    a = own(sm, NDArrays.where(overflowed, constant(0f), a));
                     // an overflowed step must not put inf * 0 = NaN into the moments
-                    g = own(sm, NDArrays.where(found, constant(0f), g));
+                    g = own(sm, NDArrays.where(overflowed, constant(0f), g));
                     norm = own(sm, norm.mul(inverseScale));
                 }
                 if (maxGradNorm > 0) {

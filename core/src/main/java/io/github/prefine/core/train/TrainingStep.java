@@ -266,9 +266,11 @@ public final class TrainingStep implements AutoCloseable {
                 : optimizer.step(stepManager, gradient, active, scheduledRate(stepManager, onDevice), inverseScale);
         lastOverflow = found;
         if (found != null) {
+            // the flag is float32 0/1, as both the scaler's kernel and the skip count take it
             scaler.update(found);
-            skipped.addi(own(stepManager, found.toType(DataType.FLOAT32, false)));
-            updates.addi(own(stepManager, own(stepManager, found.logicalNot()).toType(DataType.INT64, false)));
+            skipped.addi(found);
+            // int64 += bool: torch promotes the boolean in place, no cast of its own
+            updates.addi(own(stepManager, found.lt(EngineScalars.constant(found, 0.5f))));
         }
         if (replicas != null) {
             replicas.sync();
@@ -296,7 +298,8 @@ public final class TrainingStep implements AutoCloseable {
     /**
      * Returns the last step's skipped-step flag (mixed precision), owned by that step's manager.
      *
-     * @return a boolean scalar on the device, or null under float32
+     * @return a float32 scalar on the device, 1 for a skipped step and 0 otherwise, or null under
+     *     float32
      */
     NDArray lastOverflow() {
         return lastOverflow;

@@ -24,6 +24,7 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
+import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.testing.NativeOps;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
@@ -50,6 +51,14 @@ class AdamWTest {
 
     /** The fused step's operations in float32 with clipping and weight decay, whatever the tensor count. */
     static final int FUSED_FLOAT32_OPS = 9;
+
+    /**
+     * The same under loss scaling: 5 more, the found-inf flag made in two (norm < inf, and a
+     * {@code where} that gives the float32 0/1 both fused kernels take, with no cast), the norm
+     * and the divisor unscaled (two multiplications), and the step counts put back on a skipped
+     * step.
+     */
+    static final int FUSED_SCALED_OPS = 14;
 
     /** Parameters in groups, their flat buffer and an optimiser over it. */
     private static final class Rig implements AutoCloseable {
@@ -112,8 +121,14 @@ class AdamWTest {
                     call.run();
                 }
                 NDArray found = result[0];
-                Boolean f = found == null ? null : found.getBoolean();
-                return f == null ? null : manager.create(f);
+                if (found == null) {
+                    return null;
+                }
+                // torch's found_inf: a float32 0 or 1, which the loss scaler's kernel takes with no cast
+                assertEquals(DataType.FLOAT32, found.getDataType(), "the found-inf flag's dtype");
+                float f = found.getFloat();
+                assertTrue(f == 0f || f == 1f, "found-inf flag " + f);
+                return manager.create(f);
             }
         }
 
@@ -258,9 +273,11 @@ class AdamWTest {
      */
     @ParameterizedTest(name = "fused kernel: {0}")
     @ValueSource(booleans = {true, false})
-    void matchesTorchAdamWUnderLossScalingWithOverflowedStepsSkipped(boolean fused) throws IOException {
+    void matchesTorchAdamWUnderLossScalingWithOverflowedStepsSkipped(boolean fused, @TempDir Path dir)
+            throws IOException {
         TorchTrajectory torch = TorchTrajectory.load();
-        try (Rig rig = torch.rig(fused)) {
+        try (Rig rig = torch.rig(fused);
+                LossScaler scaler = LossScaler.builder().setManager(rig.manager).optInitialScale(1 << 14).build()) {
             float scale = 1 << 14;
             for (int t = 0; t < torch.steps().size(); t++) {
                 JsonObject step = torch.steps().get(t);
@@ -276,8 +293,10 @@ class AdamWTest {
                     Map<String, Long> counts = rig.opt.stepCounts();
                     Map<String, float[]> bad = scaled(grads, scale);
                     bad.get("enc_w")[5] = t == 2 ? Float.POSITIVE_INFINITY : Float.NaN;
-                    assertTrue(rig.step(bad, TorchTrajectory.active(grads), lr, 1f / scale, true).getBoolean(),
-                            "overflow before step " + t + " not flagged");
+                    NDArray flag = rig.step(bad, TorchTrajectory.active(grads), lr, 1f / scale, true);
+                    assertEquals(1f, flag.getFloat(), "overflow before step " + t + " not flagged");
+                    // the flag drives the loss scaler as it is: an infinity, then a NaN, each halve the scale
+                    scaler.update(flag);
                     for (String k : torch.initial().keySet()) {
                         assertArrayEquals(before.get(k), rig.value(k), "skipped step moved " + k);
                         assertArrayEquals(before.get("m." + k), rig.moment("m.", k), "skipped step moved m." + k);
@@ -286,9 +305,19 @@ class AdamWTest {
                     assertEquals(counts, rig.opt.stepCounts(), "skipped step counted");
                     // GradScaler's backoff
                     scale /= 2;
+                    assertEquals(scale, scaler.readScale(), "loss scale after the overflow before step " + t);
                 }
-                assertFalse(rig.step(scaled(grads, scale), TorchTrajectory.active(grads), lr, 1f / scale, true).getBoolean(),
-                        "step " + t + " flagged as overflowed");
+                rig.profile = fused && t > 0 ? dir : null; // the first step makes the moments
+                NDArray flag = rig.step(scaled(grads, scale), TorchTrajectory.active(grads), lr, 1f / scale, true);
+                assertEquals(0f, flag.getFloat(), "step " + t + " flagged as overflowed");
+                if (rig.profile != null) {
+                    assertEquals(FUSED_SCALED_OPS, NativeOps.total(rig.ops), "step " + t + ": " + rig.ops);
+                    assertTrue(rig.ops.keySet().stream().noneMatch(k -> k.startsWith("aten::to") || k.equals("aten::_to_copy")),
+                            "a cast of the flag, step " + t + ": " + rig.ops);
+                    rig.profile = null;
+                }
+                scaler.update(flag);
+                assertEquals(scale, scaler.readScale(), "loss scale after step " + t);
                 TorchTrajectory.checkAfter(rig, step, "step " + t + " at scale " + scale);
             }
         }
@@ -432,7 +461,7 @@ class AdamWTest {
                         AdamW.builder().optFused(fused))) {
             NDArray skipped = mixed.step(Map.of("w", new float[] {1f, Float.POSITIVE_INFINITY, 0f}, "h", gh),
                     new float[] {1, 1}, 0.1, 1f / 1024);
-            assertTrue(skipped.getBoolean());
+            assertEquals(1f, skipped.getFloat());
             assertArrayEquals(initial.get("w"), mixed.value("w"), "skipped step moved the weights");
             assertArrayEquals(new float[3], mixed.moment("m.", "w"), "skipped step moved the moments");
             assertArrayEquals(new float[2], mixed.moment("v.", "h"), "skipped step moved the moments");
@@ -443,7 +472,7 @@ class AdamWTest {
                 scaled[i] = g[i] * 1024f;
             }
             float[] scaledH = {gh[0] * 1024f, gh[1] * 1024f};
-            assertFalse(mixed.step(Map.of("w", scaled, "h", scaledH), new float[] {1, 1}, 0.1, 1f / 1024).getBoolean());
+            assertEquals(0f, mixed.step(Map.of("w", scaled, "h", scaledH), new float[] {1, 1}, 0.1, 1f / 1024).getFloat());
             plain.step(Map.of("w", g, "h", gh), new float[] {1, 1}, 0.1, null);
             near(plain.value("w"), mixed.value("w"), "w");
             near(plain.value("h"), mixed.value("h"), "h");

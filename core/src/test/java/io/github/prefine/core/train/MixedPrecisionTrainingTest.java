@@ -253,6 +253,49 @@ class MixedPrecisionTrainingTest {
         }
     }
 
+    /**
+     * As {@link #scaledRun} under growth interval 3 from 256, returning the scaler's end state as
+     * "scale/tracker, skipped".
+     */
+    private static String scalerRun(SyntheticTasks tasks, Path ckpt, int kill) throws Exception {
+        Engine.getInstance().setRandomSeed(11);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(2)
+                        .optPatience(5).optLearningRate(1e-3).optPrecision(Precision.FP16_MIXED).optCheckpointDir(ckpt)
+                        .optLossScaler(scaler(256f, 3, 2f, 0.5f)).addListener(killAfter(kill)).build()) {
+            trainer.fit();
+            LossScaler s = trainer.lossScaler().orElseThrow();
+            return s.readScale() + "/" + s.readGrowthTracker() + ", " + trainer.trainingStep().skippedSteps();
+        }
+    }
+
+    /**
+     * The growth tracker is an int32 on the device, as torch's (a float32 before 2026-12-07), and
+     * reaches a checkpoint only as the number in state.json, which both write as an integer: a
+     * checkpoint in the older form resumes mid-streak to the whole run's scale and tracker. By
+     * hand: 11 clean steps an epoch, growth every 3 from 256; the checkpoint after epoch 1 holds
+     * 256 * 2^3 = 2048 with 2 steps counted, and 22 steps end at 256 * 2^7 = 32768 with 1 counted.
+     * A resume that lost the count would end at 16384/2.
+     */
+    @Test
+    void aCheckpointTakenMidStreakResumesToTheWholeRunsScaleAndTracker(@TempDir Path tmp) throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        assertEquals("32768.0/1, 0", scalerRun(tasks, tmp.resolve("whole"), -1));
+        Path ckpt = tmp.resolve("killed");
+        IllegalStateException killed = assertThrows(IllegalStateException.class, () -> scalerRun(tasks, ckpt, 1));
+        assertEquals("killed", killed.getMessage());
+        Path state = TrainerSettingsResumeTest.published(ckpt).resolve("state.json");
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(state))
+                .getAsJsonObject();
+        assertEquals(2048f, json.get("lossScale").getAsFloat(), json.toString());
+        // the older version's form: Math.round of its float32 counter, written as an integer
+        json.add("lossScaleGrowthTracker", new com.google.gson.JsonPrimitive(Math.round(2f)));
+        Files.writeString(state, json.toString());
+        assertTrue(Files.readString(state).contains("\"lossScaleGrowthTracker\":2,"), Files.readString(state));
+        assertEquals("32768.0/1, 0", scalerRun(tasks, ckpt, -1));
+    }
+
     private static LossScaler.Builder scaler(float initial, int interval, float growth, float backoff) {
         return LossScaler.builder().optInitialScale(initial).optGrowthInterval(interval).optGrowthFactor(growth)
                 .optBackoffFactor(backoff);
