@@ -35,6 +35,15 @@ final class TrainerCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerCheckpoints.class);
     /** Manifest keys, besides the optimiser's, that change the trajectory. */
     private static final Set<String> TRAJECTORY = Set.of("schedule", "precision", "accumulation");
+    /** The manifest key of the number of replicas (devices) a batch is split over. */
+    static final String REPLICAS = "replicas";
+    /** The manifest key of the evaluation batch size. */
+    static final String EVAL_BATCH_SIZE = "evalBatchSize";
+    /**
+     * Manifest keys, besides the optimiser's, that change the trajectory and were recorded later
+     * than the rest (2026-12-07): refused where they differ, warned about where absent.
+     */
+    private static final Set<String> LATER_TRAJECTORY = Set.of(REPLICAS);
     /** At most this many of a file's problems are named; the rest are counted. */
     private static final int NAMED_PROBLEMS = 4;
 
@@ -123,8 +132,10 @@ final class TrainerCheckpoints {
      * differs: continuing it under these would make a run that is neither. Patience and the epoch
      * cap only say when to stop (a finished run that they would extend is refused by the trainer). The schedule, precision and accumulation are in every checkpoint's
      * manifest since the format's first version, so one missing is refused; a checkpoint written
-     * before the optimiser's (or, under fp16-mixed, the loss scaler's) settings were recorded
-     * resumes, with a warning that names what could not be checked.
+     * before the optimiser's (or, under fp16-mixed, the loss scaler's) settings, the replicas or
+     * the evaluation batch size were recorded resumes, with a warning that names what could not be
+     * checked. Another evaluation batch size resumes with a warning: it changes the validation
+     * losses, and so the stopping, by rounding only, as another device does.
      */
     private void checkSettings(Path dir, TrainState st) throws IOException {
         List<String> differ = new ArrayList<>();
@@ -138,20 +149,31 @@ final class TrainerCheckpoints {
         Map<String, String> recorded = st.manifest();
         List<String> unchecked = new ArrayList<>();
         for (String key : new TreeMap<>(settings).keySet()) {
-            // the optimiser's and the loss scaler's settings, recorded since later versions than the rest
-            boolean optimizer = key.startsWith("optimizer.") || key.startsWith("lossScaler.");
-            if (!optimizer && !TRAJECTORY.contains(key)) {
+            // the optimiser's and the loss scaler's settings and the replicas, recorded since later
+            // versions than the rest; the evaluation batch size too, which rounds only
+            boolean rounding = key.equals(EVAL_BATCH_SIZE);
+            boolean later = key.startsWith("optimizer.") || key.startsWith("lossScaler.")
+                    || LATER_TRAJECTORY.contains(key) || rounding;
+            if (!later && !TRAJECTORY.contains(key)) {
                 continue;
             }
             String stored = recorded.get(key);
-            if (stored == null && !optimizer) {
+            if (stored != null && rounding) {
+                if (!stored.equals(settings.get(key))) {
+                    LOG.warn("{}: {}: written with {}, resumed with {}; the run continues, but its validation losses,"
+                            + " and so its early stopping and best epoch, can differ by rounding from those of a run"
+                            + " not interrupted", dir, key, stored, settings.get(key));
+                }
+                continue;
+            }
+            if (stored == null && !later) {
                 // without it the check was skipped without a word
                 throw new IOException(dir.resolve("state.json") + ": expected a training state (JSON), found no member"
                         + " $.manifest." + key + " (expected the " + key + " the checkpoint was trained under), which"
                         + " every training state holds" + cannotResume(dir));
             }
             if (stored == null) {
-                // an older checkpoint: the optimiser's and the scaler's settings were not recorded before
+                // an older checkpoint: these settings were not recorded before
                 unchecked.add(key);
             } else if (!stored.equals(settings.get(key))) {
                 differ.add(key + ": recorded " + stored + ", requested " + settings.get(key));
@@ -169,9 +191,10 @@ final class TrainerCheckpoints {
                 + " interrupted, which resumes to the same bits only on the device and engine it was written on",
                 dir, moved));
         if (!unchecked.isEmpty()) {
-            LOG.warn("{}: checkpoint written before the optimiser's (or the loss scaler's) settings were recorded,"
-                    + " so they could not be checked; the run resumes under this run's, which must be the checkpoint's for the run to be"
-                    + " the one it continues: {}", dir,
+            LOG.warn("{}: checkpoint written before these settings were recorded (the optimiser's, the loss"
+                    + " scaler's, the replicas, the evaluation batch size), so they could not be checked; the run"
+                    + " resumes under this run's, which must be the checkpoint's for the run to be the one it"
+                    + " continues: {}", dir,
                     unchecked.stream().map(k -> k + "=" + settings.get(k)).collect(Collectors.joining(", ")));
         }
     }
