@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * or patience under which it would have trained on is refused. A resume is all or
  * nothing: every file of the checkpoint is read into host memory (one extra copy of the
  * checkpoint, held while resuming) and checked against the model and the run (keys, shapes,
- * dtypes, step counts, the state's counts) before anything changes, so a damaged file, or one
+ * dtypes, step counts, the state's counts and their relations: steps = epochs x batches per epoch,
+ * the encoder's updates = steps - skipped steps, no head updated more often) before anything changes, so a damaged file, or one
  * written for another model, fails {@link #fit()} naming the file, what it should hold and what
  * to do, and leaves the model, the optimiser and the sampler as they were.
  *

@@ -313,12 +313,13 @@ final class TrainerCheckpoints {
                 wrong.add("step count of " + k + " is " + c + ", expected 0 to globalStep " + st.globalStep());
             }
         });
+        LossScaler scaler = step.scaler();
         try {
             step.optimizer().groupSteps(st.stepCounts());
+            checkStepRelations(st, scaler, wrong);
         } catch (IllegalArgumentException e) {
             wrong.add(e.getMessage());
         }
-        LossScaler scaler = step.scaler();
         if (scaler != null && st.lossScale() != null && st.lossScaleGrowthTracker() != null) {
             try {
                 scaler.checkRestorable(st.lossScale(), st.lossScaleGrowthTracker());
@@ -329,6 +330,43 @@ final class TrainerCheckpoints {
         if (!wrong.isEmpty()) {
             throw new IOException(file + ": " + String.join("; ", wrong) + cannotResume(dir));
         }
+    }
+
+    /**
+     * Checks the relations every checkpoint's counts hold, so that a hand-edited or damaged state
+     * cannot resume the schedule at another step without a word: a checkpoint is written at an
+     * epoch's end, after the sampler's batches per epoch of steps each; every step not skipped for
+     * overflow updates the encoder once; a head is updated only on those of them whose batch holds
+     * its task. A fp16-mixed checkpoint without {@code skippedSteps} (before 2026-12-04) derives
+     * them from the encoder's count, so its encoder's count is not checked.
+     */
+    private void checkStepRelations(TrainState st, LossScaler scaler, List<String> wrong) {
+        long perEpoch = sampler.batchesPerEpoch();
+        if (st.globalStep() != (long) st.epochsDone() * perEpoch) {
+            wrong.add("globalStep is " + st.globalStep() + ", expected epochsDone x batches per epoch = "
+                    + st.epochsDone() + " x " + perEpoch + " = " + (long) st.epochsDone() * perEpoch
+                    + " (a checkpoint is written at an epoch's end; this run's sampler plans " + perEpoch
+                    + " batches an epoch)");
+        }
+        if (st.skippedSteps() == null && scaler != null) {
+            return;
+        }
+        long skipped = st.skippedSteps() == null ? 0 : st.skippedSteps();
+        long updates = st.globalStep() - skipped;
+        String relation = "globalStep - skippedSteps = " + st.globalStep() + " - " + skipped + " = " + updates;
+        OptionalLong encoder = step.optimizer().encoderSteps(st.stepCounts());
+        if (encoder.isPresent() && encoder.getAsLong() != updates) {
+            wrong.add("the encoder's step count (stepCounts) is " + encoder.getAsLong() + ", expected " + relation
+                    + " (every step not skipped for overflow updates the encoder)");
+        }
+        Set<String> encoderKeys = model.encoderParameters().stream().map(p -> p.key()).collect(Collectors.toSet());
+        st.stepCounts().forEach((k, c) -> {
+            if (!encoderKeys.contains(k) && c > updates && c <= st.globalStep()) {
+                // above globalStep is named by the range check already
+                wrong.add("step count of " + k + " is " + c + ", expected at most " + relation
+                        + " (a head is updated only on steps not skipped whose batch holds its task)");
+            }
+        });
     }
 
     /** A tensor's shape and dtype, as a checkpoint must hold it. */
