@@ -22,8 +22,30 @@ public final class SweepDivergedException extends IllegalStateException {
      * @param scores the trials' scores, in grid order, none finite
      */
     public SweepDivergedException(List<Double> learningRates, List<Double> scores) {
-        super("sweep: no trial's score was finite over grid " + learningRates + ", found " + scores);
+        this(learningRates, scores, List.of());
+    }
+
+    /**
+     * Creates the exception, naming why each diverged trial stopped.
+     *
+     * @param learningRates the grid, every rate of which diverged
+     * @param scores the trials' scores, in grid order, none finite
+     * @param divergences the trials that threw {@link NonFiniteLossException}, in grid order
+     */
+    public SweepDivergedException(List<Double> learningRates, List<Double> scores,
+            List<LearningRateSweep.Divergence> divergences) {
+        super("sweep: no trial's score was finite over grid " + learningRates + ", found " + scores
+                + reasons(divergences));
         this.learningRates = List.copyOf(learningRates);
+    }
+
+    private static String reasons(List<LearningRateSweep.Divergence> divergences) {
+        StringBuilder sb = new StringBuilder();
+        for (LearningRateSweep.Divergence d : divergences) {
+            sb.append(sb.length() == 0 ? "; diverged: " : "; ").append("learning rate ").append(d.learningRate())
+                    .append(": ").append(d.reason());
+        }
+        return sb.append(divergences.isEmpty() ? "" : "; try lower rates").toString();
     }
 
     /**

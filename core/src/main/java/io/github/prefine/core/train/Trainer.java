@@ -52,17 +52,22 @@ import org.slf4j.LoggerFactory;
  * hyper-parameters, Java, OS, architecture, engine, device, precision) in its {@code state.json}.
  * {@link #fit()} on a folder holding a checkpoint continues from it; a run killed at any point
  * and restarted ends with the same weights and validation losses as an uninterrupted one. A
- * checkpoint of another seed, peak learning rate, schedule, precision, gradient accumulation or
- * optimiser setting (betas, epsilon, weight decay and the parameters it decays, clipping norm) is
- * refused rather than continued, with each difference named; one written before the optimiser's
- * settings were recorded resumes with a warning that they could not be checked, and a fp16-mixed one
+ * checkpoint of another seed, peak learning rate, schedule, precision, gradient accumulation,
+ * number of replicas ({@link Builder#optDevices}, which with the accumulation splits each batch into
+ * the parts whose dropout masks are drawn) or optimiser setting (betas, epsilon, weight decay and
+ * the parameters it decays, clipping norm) is refused rather than continued, with each difference
+ * named; one of another evaluation batch size resumes with a warning, as the validation losses (and
+ * so the early stopping) then differ by rounding only. One written before the optimiser's settings,
+ * the replicas or the evaluation batch size were recorded resumes with a warning that they could
+ * not be checked, and a fp16-mixed one
  * written before the steps skipped for overflow were counted takes the count from the optimiser's
  * step counts (which a skipped step leaves), with a warning naming it. A finished run is read back,
  * not continued (its checkpoint holds the best epoch's weights, not the last epoch's): an epoch cap
  * or patience under which it would have trained on is refused. A resume is all or
  * nothing: every file of the checkpoint is read into host memory (one extra copy of the
  * checkpoint, held while resuming) and checked against the model and the run (keys, shapes,
- * dtypes, step counts, the state's counts) before anything changes, so a damaged file, or one
+ * dtypes, step counts, the state's counts and their relations: steps = epochs x batches per epoch,
+ * the encoder's updates = steps - skipped steps, no head updated more often) before anything changes, so a damaged file, or one
  * written for another model, fails {@link #fit()} naming the file, what it should hold and what
  * to do, and leaves the model, the optimiser and the sampler as they were.
  *
@@ -163,6 +168,10 @@ public final class Trainer implements AutoCloseable {
         manifest.put("maxEpochs", Integer.toString(maxEpochs));
         manifest.put("accumulation", Integer.toString(accumulation));
         manifest.put("schedule", schedule.toString());
+        // the batch's parts are accumulation x replicas, which changes the dropout masks; the
+        // evaluation batch size changes the validation losses, and with them the stopping, by rounding
+        manifest.put(TrainerCheckpoints.REPLICAS, Integer.toString(devices.size()));
+        manifest.put(TrainerCheckpoints.EVAL_BATCH_SIZE, Integer.toString(b.evalBatchSize));
         this.checkpoints = new TrainerCheckpoints(model, step, best, sampler, stateManager, seeds.run(), schedule.peak(),
                 manifest);
     }

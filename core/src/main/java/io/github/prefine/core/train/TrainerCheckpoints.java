@@ -35,6 +35,15 @@ final class TrainerCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerCheckpoints.class);
     /** Manifest keys, besides the optimiser's, that change the trajectory. */
     private static final Set<String> TRAJECTORY = Set.of("schedule", "precision", "accumulation");
+    /** The manifest key of the number of replicas (devices) a batch is split over. */
+    static final String REPLICAS = "replicas";
+    /** The manifest key of the evaluation batch size. */
+    static final String EVAL_BATCH_SIZE = "evalBatchSize";
+    /**
+     * Manifest keys, besides the optimiser's, that change the trajectory and were recorded later
+     * than the rest (2026-12-07): refused where they differ, warned about where absent.
+     */
+    private static final Set<String> LATER_TRAJECTORY = Set.of(REPLICAS);
     /** At most this many of a file's problems are named; the rest are counted. */
     private static final int NAMED_PROBLEMS = 4;
 
@@ -123,8 +132,10 @@ final class TrainerCheckpoints {
      * differs: continuing it under these would make a run that is neither. Patience and the epoch
      * cap only say when to stop (a finished run that they would extend is refused by the trainer). The schedule, precision and accumulation are in every checkpoint's
      * manifest since the format's first version, so one missing is refused; a checkpoint written
-     * before the optimiser's (or, under fp16-mixed, the loss scaler's) settings were recorded
-     * resumes, with a warning that names what could not be checked.
+     * before the optimiser's (or, under fp16-mixed, the loss scaler's) settings, the replicas or
+     * the evaluation batch size were recorded resumes, with a warning that names what could not be
+     * checked. Another evaluation batch size resumes with a warning: it changes the validation
+     * losses, and so the stopping, by rounding only, as another device does.
      */
     private void checkSettings(Path dir, TrainState st) throws IOException {
         List<String> differ = new ArrayList<>();
@@ -138,20 +149,31 @@ final class TrainerCheckpoints {
         Map<String, String> recorded = st.manifest();
         List<String> unchecked = new ArrayList<>();
         for (String key : new TreeMap<>(settings).keySet()) {
-            // the optimiser's and the loss scaler's settings, recorded since later versions than the rest
-            boolean optimizer = key.startsWith("optimizer.") || key.startsWith("lossScaler.");
-            if (!optimizer && !TRAJECTORY.contains(key)) {
+            // the optimiser's and the loss scaler's settings and the replicas, recorded since later
+            // versions than the rest; the evaluation batch size too, which rounds only
+            boolean rounding = key.equals(EVAL_BATCH_SIZE);
+            boolean later = key.startsWith("optimizer.") || key.startsWith("lossScaler.")
+                    || LATER_TRAJECTORY.contains(key) || rounding;
+            if (!later && !TRAJECTORY.contains(key)) {
                 continue;
             }
             String stored = recorded.get(key);
-            if (stored == null && !optimizer) {
+            if (stored != null && rounding) {
+                if (!stored.equals(settings.get(key))) {
+                    LOG.warn("{}: {}: written with {}, resumed with {}; the run continues, but its validation losses,"
+                            + " and so its early stopping and best epoch, can differ by rounding from those of a run"
+                            + " not interrupted", dir, key, stored, settings.get(key));
+                }
+                continue;
+            }
+            if (stored == null && !later) {
                 // without it the check was skipped without a word
                 throw new IOException(dir.resolve("state.json") + ": expected a training state (JSON), found no member"
                         + " $.manifest." + key + " (expected the " + key + " the checkpoint was trained under), which"
                         + " every training state holds" + cannotResume(dir));
             }
             if (stored == null) {
-                // an older checkpoint: the optimiser's and the scaler's settings were not recorded before
+                // an older checkpoint: these settings were not recorded before
                 unchecked.add(key);
             } else if (!stored.equals(settings.get(key))) {
                 differ.add(key + ": recorded " + stored + ", requested " + settings.get(key));
@@ -169,9 +191,10 @@ final class TrainerCheckpoints {
                 + " interrupted, which resumes to the same bits only on the device and engine it was written on",
                 dir, moved));
         if (!unchecked.isEmpty()) {
-            LOG.warn("{}: checkpoint written before the optimiser's (or the loss scaler's) settings were recorded,"
-                    + " so they could not be checked; the run resumes under this run's, which must be the checkpoint's for the run to be"
-                    + " the one it continues: {}", dir,
+            LOG.warn("{}: checkpoint written before these settings were recorded (the optimiser's, the loss"
+                    + " scaler's, the replicas, the evaluation batch size), so they could not be checked; the run"
+                    + " resumes under this run's, which must be the checkpoint's for the run to be the one it"
+                    + " continues: {}", dir,
                     unchecked.stream().map(k -> k + "=" + settings.get(k)).collect(Collectors.joining(", ")));
         }
     }
@@ -290,12 +313,13 @@ final class TrainerCheckpoints {
                 wrong.add("step count of " + k + " is " + c + ", expected 0 to globalStep " + st.globalStep());
             }
         });
+        LossScaler scaler = step.scaler();
         try {
             step.optimizer().groupSteps(st.stepCounts());
+            checkStepRelations(st, scaler, wrong);
         } catch (IllegalArgumentException e) {
             wrong.add(e.getMessage());
         }
-        LossScaler scaler = step.scaler();
         if (scaler != null && st.lossScale() != null && st.lossScaleGrowthTracker() != null) {
             try {
                 scaler.checkRestorable(st.lossScale(), st.lossScaleGrowthTracker());
@@ -306,6 +330,43 @@ final class TrainerCheckpoints {
         if (!wrong.isEmpty()) {
             throw new IOException(file + ": " + String.join("; ", wrong) + cannotResume(dir));
         }
+    }
+
+    /**
+     * Checks the relations every checkpoint's counts hold, so that a hand-edited or damaged state
+     * cannot resume the schedule at another step without a word: a checkpoint is written at an
+     * epoch's end, after the sampler's batches per epoch of steps each; every step not skipped for
+     * overflow updates the encoder once; a head is updated only on those of them whose batch holds
+     * its task. A fp16-mixed checkpoint without {@code skippedSteps} (before 2026-12-04) derives
+     * them from the encoder's count, so its encoder's count is not checked.
+     */
+    private void checkStepRelations(TrainState st, LossScaler scaler, List<String> wrong) {
+        long perEpoch = sampler.batchesPerEpoch();
+        if (st.globalStep() != (long) st.epochsDone() * perEpoch) {
+            wrong.add("globalStep is " + st.globalStep() + ", expected epochsDone x batches per epoch = "
+                    + st.epochsDone() + " x " + perEpoch + " = " + (long) st.epochsDone() * perEpoch
+                    + " (a checkpoint is written at an epoch's end; this run's sampler plans " + perEpoch
+                    + " batches an epoch)");
+        }
+        if (st.skippedSteps() == null && scaler != null) {
+            return;
+        }
+        long skipped = st.skippedSteps() == null ? 0 : st.skippedSteps();
+        long updates = st.globalStep() - skipped;
+        String relation = "globalStep - skippedSteps = " + st.globalStep() + " - " + skipped + " = " + updates;
+        OptionalLong encoder = step.optimizer().encoderSteps(st.stepCounts());
+        if (encoder.isPresent() && encoder.getAsLong() != updates) {
+            wrong.add("the encoder's step count (stepCounts) is " + encoder.getAsLong() + ", expected " + relation
+                    + " (every step not skipped for overflow updates the encoder)");
+        }
+        Set<String> encoderKeys = model.encoderParameters().stream().map(p -> p.key()).collect(Collectors.toSet());
+        st.stepCounts().forEach((k, c) -> {
+            if (!encoderKeys.contains(k) && c > updates && c <= st.globalStep()) {
+                // above globalStep is named by the range check already
+                wrong.add("step count of " + k + " is " + c + ", expected at most " + relation
+                        + " (a head is updated only on steps not skipped whose batch holds its task)");
+            }
+        });
     }
 
     /** A tensor's shape and dtype, as a checkpoint must hold it. */

@@ -484,4 +484,41 @@ class MixedPrecisionTrainingTest {
             assertArrayEquals(whole.weights(), resumed.weights(), name);
         }
     }
+
+    /**
+     * A fp16-mixed checkpoint's counts hold its relations with skipped steps: after one epoch of 40
+     * steps with steps 30 to 34 poisoned, globalStep 40, skippedSteps 5, and the encoder's and the
+     * one head's counts 35 (its task is in every batch). A state.json edited so that they disagree
+     * (fewer skipped steps than the counts show, or a head updated more often than the encoder) is
+     * refused naming the file and the relation, where it resumed the schedule at another update.
+     */
+    @Test
+    void aCheckpointWhoseCountsDisagreeWithItsSkippedStepsIsRefused(@TempDir Path tmp) throws Exception {
+        record Case(String name, java.util.function.Consumer<com.google.gson.JsonObject> edit, String expected) {}
+        List<Case> cases = List.of(
+                new Case("skipped", j -> j.addProperty("skippedSteps", 3),
+                        "the encoder's step count (stepCounts) is 35, expected globalStep - skippedSteps = 40 - 3 = 37"),
+                new Case("head", j -> {
+                    com.google.gson.JsonObject counts = j.getAsJsonObject("stepCounts");
+                    counts.keySet().stream().filter(k -> k.startsWith("heads.")).forEach(k -> counts.addProperty(k, 38));
+                }, "is 38, expected at most globalStep - skippedSteps = 40 - 5 = 35 (a head is updated only"));
+        for (Case c : cases) {
+            Path ckpt = tmp.resolve(c.name());
+            assertEquals("killed", assertThrows(IllegalStateException.class, () -> poisonedRun(ckpt, 30, 34, 1))
+                    .getMessage());
+            Path file = TrainerSettingsResumeTest.published(ckpt).resolve("state.json");
+            com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+                    Files.readString(file, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+            assertEquals(40, json.get("globalStep").getAsLong());
+            assertEquals(5, json.get("skippedSteps").getAsLong());
+            com.google.gson.JsonObject counts = json.getAsJsonObject("stepCounts");
+            assertTrue(!counts.keySet().isEmpty() && counts.keySet().stream().allMatch(k -> counts.get(k).getAsLong() == 35),
+                    counts.toString());
+            c.edit().accept(json);
+            Files.writeString(file, json.toString(), java.nio.charset.StandardCharsets.UTF_8);
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> poisonedRun(ckpt, 30, 34, -1));
+            assertTrue(e.getMessage().startsWith(file + ": ") && e.getMessage().contains(c.expected())
+                    && e.getMessage().contains("cannot be resumed, and nothing was restored"), e.getMessage());
+        }
+    }
 }

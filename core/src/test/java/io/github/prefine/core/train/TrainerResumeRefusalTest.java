@@ -244,6 +244,41 @@ class TrainerResumeRefusalTest {
         refusedChangingNothing(dir, file, "step count of unknown parameter heads.gone.classifier.weight");
     }
 
+    /**
+     * A hand-edited state.json whose counts disagree resumed the schedule at the wrong step without
+     * a word. The checkpoint here is written after one epoch of 3 x 24 units in batches of 8, so 9
+     * steps, each updating the encoder (float32 skips none): globalStep must be 1 x 9 and the
+     * encoder's count 9 - 0.
+     */
+    @Test
+    void aStateWhoseStepCountsDisagreeIsRefusedNamingTheRelationAndChangesNothing(@TempDir Path tmp) throws Exception {
+        record Case(String name, java.util.function.Consumer<JsonObject> edit, String expected) {}
+        List<Case> cases = List.of(
+                // globalStep and every count moved on by an epoch's steps: only the epoch relation fails
+                new Case("globalStep", j -> {
+                    j.addProperty("globalStep", 18);
+                    JsonObject counts = j.getAsJsonObject("stepCounts");
+                    counts.keySet().forEach(k -> counts.addProperty(k, counts.get(k).getAsLong() + 9));
+                }, "globalStep is 18, expected epochsDone x batches per epoch = 1 x 9 = 9"),
+                new Case("encoder", j -> {
+                    JsonObject counts = j.getAsJsonObject("stepCounts");
+                    counts.keySet().stream().filter(k -> k.startsWith("encoder.")).forEach(k -> counts.addProperty(k, 8));
+                }, "the encoder's step count (stepCounts) is 8, expected globalStep - skippedSteps = 9 - 0 = 9"));
+        for (Case c : cases) {
+            Path dir = tmp.resolve(c.name());
+            Path file = killedAfterOneEpoch(dir).resolve("state.json");
+            JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+            // the ground truth of the unedited checkpoint, counted by hand
+            assertEquals(9, json.get("globalStep").getAsLong(), "3 x 24 units in batches of 8");
+            JsonObject counts = json.getAsJsonObject("stepCounts");
+            assertTrue(counts.keySet().stream().filter(k -> k.startsWith("encoder.")).allMatch(k -> counts.get(k)
+                    .getAsLong() == 9) && counts.keySet().stream().anyMatch(k -> k.startsWith("encoder.")), counts.toString());
+            c.edit().accept(json);
+            Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
+            refusedChangingNothing(dir, file, c.expected());
+        }
+    }
+
     @Test
     void aStateThatIsNotUtf8IsNamedAndChangesNothing(@TempDir Path tmp) throws Exception {
         // the message was the decoder's "Input length = 1", naming no file

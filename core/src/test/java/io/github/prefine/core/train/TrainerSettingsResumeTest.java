@@ -47,9 +47,23 @@ class TrainerSettingsResumeTest {
 
     /** A run of 2 epochs killed after its first checkpoint. */
     private static void killedAfterOneEpoch(Path dir) throws Exception {
+        killedAfterOneEpoch(dir, (b, root) -> b);
+    }
+
+    /** Changes a trainer's builder; the model's manager gives replicas their device. */
+    private interface Tweak {
+        Trainer.Builder apply(Trainer.Builder b, NDManager root);
+    }
+
+    /** Two replicas on the model's device, as {@code TrainerTest} runs data parallel on a CPU. */
+    private static final Tweak TWO_REPLICAS = (b, root) -> b.optDevices(List.of(root.getDevice(), root.getDevice()));
+
+    /** A run of 2 epochs killed after its first checkpoint, built with a tweak. */
+    private static void killedAfterOneEpoch(Path dir, Tweak tweak) throws Exception {
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
-                Trainer t = builder(model, recorded()).optCheckpointDir(dir).addListener(new TrainingListener() {
+                Trainer t = tweak.apply(builder(model, recorded()), root).optCheckpointDir(dir)
+                        .addListener(new TrainingListener() {
                     @Override
                     public void onCheckpoint(Path at, int epochs) {
                         throw new IllegalStateException("killed");
@@ -78,6 +92,18 @@ class TrainerSettingsResumeTest {
                 MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
                 Trainer t = trainer(model, dir, optimizer)) {
             return assertThrows(IOException.class, t::fit);
+        }
+    }
+
+    /** Resumes with a tweak, to the end (2 epochs); null where it finished, else the refusal. */
+    private static IOException resumed(Path dir, Tweak tweak) throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
+                Trainer t = tweak.apply(builder(model, recorded()), root).optCheckpointDir(dir).build()) {
+            t.fit();
+            return null;
+        } catch (IOException e) {
+            return e;
         }
     }
 
@@ -182,12 +208,16 @@ class TrainerSettingsResumeTest {
         Path at = killedWithManifest(dir, manifest -> {
             assertNotNull(manifest.get("optimizer.weightDecay"), manifest.toString());
             List.copyOf(manifest.keySet()).stream().filter(k -> k.startsWith("optimizer.")).forEach(manifest::remove);
+            // nor, before 2026-12-07, the replicas and the evaluation batch size
+            assertEquals("1", manifest.remove("replicas").getAsString(), manifest.toString());
+            assertEquals("128", manifest.remove("evalBatchSize").getAsString(), manifest.toString());
         });
 
         byte[][] resumed = new byte[1][];
         String logs = CapturedLogs.of(() -> resumed[0] = finish(dir, recorded(), tmp.resolve("resumed.ndlist")));
         assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains(at + ": ") && l.contains("could not be checked") && l.contains("optimizer.weightDecay=0.01")
-                && l.contains("optimizer.beta2=0.999")), logs);
+                && l.contains("optimizer.beta2=0.999") && l.contains("replicas=1") && l.contains("evalBatchSize=128")),
+                logs);
         assertArrayEquals(finish(null, recorded(), tmp.resolve("whole.ndlist")), resumed[0], "resumed run's final weights");
     }
 
@@ -218,5 +248,57 @@ class TrainerSettingsResumeTest {
         killedAfterOneEpoch(again);
         String same = CapturedLogs.of(() -> finish(again, recorded(), tmp.resolve("same.ndlist")));
         assertTrue(same.lines().noneMatch(l -> l.contains("resumed on")), same);
+    }
+
+    /**
+     * The number of replicas splits each batch into parts with the accumulation, and each part
+     * draws its own dropout masks: a resume with another number was neither refused nor told, and
+     * went on along another trajectory. It is refused as another accumulation is, either way (1 to
+     * 2 and 2 to 1), naming both values; the recorded number still resumes.
+     */
+    @Test
+    void aResumeWithAnotherNumberOfReplicasIsRefusedEitherWay(@TempDir Path tmp) throws Exception {
+        Path one = tmp.resolve("one");
+        killedAfterOneEpoch(one);
+        Path oneAt = published(one);
+        IOException more = resumed(one, TWO_REPLICAS);
+        assertNotNull(more, "resumed 1 replica's checkpoint on 2");
+        assertTrue(more.getMessage().startsWith(oneAt + ": checkpoint written under other settings")
+                && more.getMessage().contains("replicas: recorded 1, requested 2"), more.getMessage());
+        assertEquals(null, resumed(one, (b, root) -> b), "the recorded number resumes");
+
+        Path two = tmp.resolve("two");
+        killedAfterOneEpoch(two, TWO_REPLICAS);
+        IOException fewer = resumed(two, (b, root) -> b);
+        assertNotNull(fewer, "resumed 2 replicas' checkpoint on 1");
+        assertTrue(fewer.getMessage().contains("replicas: recorded 2, requested 1"), fewer.getMessage());
+        assertEquals(null, resumed(two, TWO_REPLICAS), "the recorded number resumes");
+    }
+
+    /**
+     * Another evaluation batch size changes the validation losses (and so the stopping) by
+     * rounding only, as another device does: it resumes, either way, with a warning naming both
+     * sizes, where it said nothing. The same size says nothing.
+     */
+    @Test
+    void aResumeWithAnotherEvaluationBatchSizeGoesOnWithAWarningEitherWay(@TempDir Path tmp) throws Exception {
+        Path big = tmp.resolve("big");
+        killedAfterOneEpoch(big);
+        Path bigAt = published(big);
+        String smaller = CapturedLogs.of(() -> assertEquals(null, resumed(big, (b, root) -> b.optEvalBatchSize(3))));
+        assertTrue(smaller.lines().anyMatch(l -> l.contains("WARN") && l.contains(bigAt
+                + ": evalBatchSize: written with 128, resumed with 3;") && l.contains("differ by rounding")), smaller);
+
+        Path small = tmp.resolve("small");
+        killedAfterOneEpoch(small, (b, root) -> b.optEvalBatchSize(3));
+        Path smallAt = published(small);
+        String larger = CapturedLogs.of(() -> assertEquals(null, resumed(small, (b, root) -> b)));
+        assertTrue(larger.lines().anyMatch(l -> l.contains("WARN") && l.contains(smallAt
+                + ": evalBatchSize: written with 3, resumed with 128;")), larger);
+
+        Path same = tmp.resolve("same");
+        killedAfterOneEpoch(same);
+        String quiet = CapturedLogs.of(() -> assertEquals(null, resumed(same, (b, root) -> b)));
+        assertTrue(quiet.lines().noneMatch(l -> l.contains("evalBatchSize")), quiet);
     }
 }

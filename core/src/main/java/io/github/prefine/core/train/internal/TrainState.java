@@ -53,7 +53,9 @@ import java.util.Map;
  *     recorded true also where it ran out on the last allowed epoch)
  * @param manifest run provenance (Java, OS, architecture, DJL engine, device) and the settings a
  *     resume must match (schedule, precision and accumulation, in every checkpoint; the optimiser's
- *     {@code optimizer.*}, absent from checkpoints written before they were kept); never null in a
+ *     {@code optimizer.*}, absent from checkpoints written before they were kept, and {@code
+ *     replicas}, absent before 2026-12-07) or warns of ({@code evalBatchSize}, absent before
+ *     2026-12-07); never null in a
  *     state read back
  * @param lossScale mixed precision only, else null: the loss scaler's scale (a float written
  *     exactly, so it reads back bit for bit); null also in checkpoints written before it was kept
