@@ -416,7 +416,10 @@ public final class MultiHeadModel implements AutoCloseable {
     }
 
     /**
-     * Overwrites parameter values in place from arrays keyed like {@link #parameters()}.
+     * Overwrites parameter values in place from arrays keyed like {@link #parameters()}. Floating-point
+     * values are converted to each parameter's dtype (float32 values into a float16 encoder are
+     * rounded to float16). Every key and shape is checked before any value is copied, so a refusal
+     * leaves the parameters as they were.
      *
      * @param values key to array (extra keys are an error)
      * @param required keys that must be present
