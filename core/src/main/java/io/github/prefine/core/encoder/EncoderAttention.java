@@ -69,12 +69,12 @@ public final class EncoderAttention extends AbstractBlock {
     EncoderAttention(EncoderConfig config) {
         super(VERSION);
         this.config = config;
-        qkvWeight = addParameter(Params.create("qkv_weight", Parameter.Type.WEIGHT));
-        qkvBias = addParameter(Params.create("qkv_bias", Parameter.Type.BIAS));
-        outputWeight = addParameter(Params.create("output_dense_weight", Parameter.Type.WEIGHT));
-        outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS));
-        layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA));
-        layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA));
+        qkvWeight = addParameter(Params.create("qkv_weight", Parameter.Type.WEIGHT, config));
+        qkvBias = addParameter(Params.create("qkv_bias", Parameter.Type.BIAS, config));
+        outputWeight = addParameter(Params.create("output_dense_weight", Parameter.Type.WEIGHT, config));
+        outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS, config));
+        layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA, config));
+        layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA, config));
         below = Params.below(this);
     }
 

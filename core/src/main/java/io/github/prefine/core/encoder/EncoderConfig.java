@@ -388,7 +388,9 @@ public final class EncoderConfig {
 
     /**
      * Returns the standard deviation new weights are drawn with ({@code initializer_range}): HF's
-     * {@code _init_weights} uses it for the task heads it adds, and so do prefine's.
+     * {@code _init_weights} uses it for an encoder drawn at random and for the task heads it adds,
+     * and so do prefine's ({@link TransformerEncoder#initializeRandom}, DJL's initialize path, the
+     * heads).
      *
      * @return the range, finite and &gt;= 0; {@value #INITIALIZER_RANGE} when the config gives none
      */

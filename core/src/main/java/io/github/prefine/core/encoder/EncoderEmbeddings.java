@@ -54,11 +54,11 @@ public final class EncoderEmbeddings extends AbstractBlock {
     EncoderEmbeddings(EncoderConfig config) {
         super(VERSION);
         this.config = config;
-        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT));
-        positionEmbeddings = addParameter(Params.create("position_embeddings", Parameter.Type.WEIGHT));
-        tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT));
-        layerNormWeight = addParameter(Params.create("LayerNorm_weight", Parameter.Type.GAMMA));
-        layerNormBias = addParameter(Params.create("LayerNorm_bias", Parameter.Type.BETA));
+        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT, config));
+        positionEmbeddings = addParameter(Params.create("position_embeddings", Parameter.Type.WEIGHT, config));
+        tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT, config));
+        layerNormWeight = addParameter(Params.create("LayerNorm_weight", Parameter.Type.GAMMA, config));
+        layerNormBias = addParameter(Params.create("LayerNorm_bias", Parameter.Type.BETA, config));
         below = Params.below(this);
     }
 

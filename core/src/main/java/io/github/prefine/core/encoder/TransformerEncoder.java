@@ -244,7 +244,7 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
 
     /**
      * Initializes every parameter HF-style from a seed: weights and embedding tables from
-     * normal(0, 0.02), biases 0, LayerNorm scale 1 and shift 0, the padding row of the word table
+     * normal(0, {@link EncoderConfig#initializerRange()}), biases 0, LayerNorm scale 1 and shift 0, the padding row of the word table
      * (and, for RoBERTa/XLM-R, of the position table) 0.
      *
      * <p>Values are drawn on the host from a {@link SplittableRandom} split once per parameter in
@@ -302,7 +302,7 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(n, 4L))).order(ByteOrder.nativeOrder());
         FloatBuffer fb = buf.asFloatBuffer();
         for (long i = 0; i < n; i++) {
-            fb.put((float) (r.nextGaussian() * EncoderConfig.INITIALIZER_RANGE));
+            fb.put((float) (r.nextGaussian() * config.initializerRange()));
         }
         if (zeroRow >= 0 && shape.length == 2) {
             int cols = Math.toIntExact(shape[1]);
