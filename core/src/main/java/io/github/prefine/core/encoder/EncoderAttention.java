@@ -32,7 +32,9 @@ import java.util.List;
  * only gives the shape (no mask is applied), and the optional dropout mask for the attention
  * probabilities comes from {@link FastDropout#masks} (without it, training draws its own);
  * output: hidden states shaped as the input. Matrix products run in the dtype of the projection
- * weights; the mask bias and the softmax always run in float32, and the residual sum and
+ * weights; in the explicit attention the mask bias and the softmax run in float32 (the fused one
+ * takes the bias cast to the projections' dtype and computes the softmax inside PyTorch's kernel),
+ * and the residual sum and
  * LayerNorm in the dtype of the LayerNorm weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
  * {@link io.github.prefine.core.precision.HalfPrecisionStore}) this is {@code torch.autocast}'s
  * split. Casts go through {@link Casts}, so gradients flow through them.
