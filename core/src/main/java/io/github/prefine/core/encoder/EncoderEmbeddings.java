@@ -23,8 +23,9 @@ import java.util.List;
  *
  * <p>Input: {@code NDList(inputIds [batch, seqLen] int64[, tokenTypeIds [batch, seqLen] int64])};
  * without token types, type 0 is used everywhere. Output: {@code NDList(embeddings [batch, seqLen,
- * hidden])} in the parameter dtype. Position ids are created from the input, never sliced from the
- * table, so every result joins the manager of {@code inputIds}.
+ * hidden])} in the parameter dtype. RoBERTa and XLM-R position ids are computed from the input;
+ * BERT takes the table's first {@code seqLen} rows. Every result joins the manager of {@code
+ * inputIds}.
  *
  * <p>Parameters (HF key under {@code embeddings.}): {@code word_embeddings.weight [vocab, hidden]},
  * {@code position_embeddings.weight [maxPositions, hidden]}, {@code token_type_embeddings.weight
