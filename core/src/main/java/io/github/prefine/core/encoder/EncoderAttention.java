@@ -32,7 +32,9 @@ import java.util.List;
  * only gives the shape (no mask is applied), and the optional dropout mask for the attention
  * probabilities comes from {@link FastDropout#masks} (without it, training draws its own);
  * output: hidden states shaped as the input. Matrix products run in the dtype of the projection
- * weights; the mask bias and the softmax always run in float32, and the residual sum and
+ * weights; in the explicit attention the mask bias and the softmax run in float32 (the fused one
+ * takes the bias cast to the projections' dtype and computes the softmax inside PyTorch's kernel),
+ * and the residual sum and
  * LayerNorm in the dtype of the LayerNorm weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
  * {@link io.github.prefine.core.precision.HalfPrecisionStore}) this is {@code torch.autocast}'s
  * split. Casts go through {@link Casts}, so gradients flow through them.
@@ -69,12 +71,12 @@ public final class EncoderAttention extends AbstractBlock {
     EncoderAttention(EncoderConfig config) {
         super(VERSION);
         this.config = config;
-        qkvWeight = addParameter(Params.create("qkv_weight", Parameter.Type.WEIGHT));
-        qkvBias = addParameter(Params.create("qkv_bias", Parameter.Type.BIAS));
-        outputWeight = addParameter(Params.create("output_dense_weight", Parameter.Type.WEIGHT));
-        outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS));
-        layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA));
-        layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA));
+        qkvWeight = addParameter(Params.create("qkv_weight", Parameter.Type.WEIGHT, config));
+        qkvBias = addParameter(Params.create("qkv_bias", Parameter.Type.BIAS, config));
+        outputWeight = addParameter(Params.create("output_dense_weight", Parameter.Type.WEIGHT, config));
+        outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS, config));
+        layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA, config));
+        layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA, config));
         below = Params.below(this);
     }
 

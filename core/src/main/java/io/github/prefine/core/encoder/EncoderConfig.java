@@ -38,6 +38,8 @@ public final class EncoderConfig {
     private final HiddenActivation hiddenAct;
     private final float hiddenDropoutProb;
     private final float attentionProbsDropoutProb;
+    /** {@code classifier_dropout}, or null where the heads take {@code hidden_dropout_prob}. */
+    private final Float classifierDropout;
     private final int maxPositionEmbeddings;
     private final int typeVocabSize;
     private final float layerNormEps;
@@ -54,6 +56,7 @@ public final class EncoderConfig {
         this.hiddenAct = b.hiddenAct;
         this.hiddenDropoutProb = b.hiddenDropoutProb;
         this.attentionProbsDropoutProb = b.attentionProbsDropoutProb;
+        this.classifierDropout = b.classifierDropout;
         this.maxPositionEmbeddings = b.maxPositionEmbeddings;
         this.typeVocabSize = b.typeVocabSize;
         this.layerNormEps = b.layerNormEps;
@@ -146,6 +149,9 @@ public final class EncoderConfig {
         if (has(o, "attention_probs_dropout_prob")) {
             b.optAttentionProbsDropoutProb(number(o, "attention_probs_dropout_prob"));
         }
+        if (has(o, "classifier_dropout")) {
+            b.optClassifierDropout(number(o, "classifier_dropout"));
+        }
         if (has(o, "max_position_embeddings")) {
             b.optMaxPositionEmbeddings(wholeInt(o, "max_position_embeddings"));
         }
@@ -237,6 +243,9 @@ public final class EncoderConfig {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architectures", new java.util.ArrayList<>(List.of(modelType.architecture())));
         m.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
+        if (classifierDropout != null) {
+            m.put("classifier_dropout", classifierDropout);
+        }
         m.put("hidden_act", hiddenAct.hfName());
         m.put("hidden_dropout_prob", hiddenDropoutProb);
         m.put("hidden_size", hiddenSize);
@@ -265,7 +274,8 @@ public final class EncoderConfig {
                 .setNumHiddenLayers(numHiddenLayers).setNumAttentionHeads(numAttentionHeads)
                 .setIntermediateSize(intermediateSize).optHiddenAct(hiddenAct)
                 .optHiddenDropoutProb(hiddenDropoutProb).optAttentionProbsDropoutProb(attentionProbsDropoutProb)
-                .optMaxPositionEmbeddings(maxPositionEmbeddings).optTypeVocabSize(typeVocabSize)
+                .optClassifierDropout(classifierDropout).optMaxPositionEmbeddings(maxPositionEmbeddings)
+                .optTypeVocabSize(typeVocabSize)
                 .optLayerNormEps(layerNormEps).optPadTokenId(padTokenId).optInitializerRange(initializerRange);
     }
 
@@ -360,6 +370,17 @@ public final class EncoderConfig {
     }
 
     /**
+     * Returns the dropout of the task heads, as HF's task models set it: {@code classifier_dropout},
+     * or {@code hidden_dropout_prob} where that is absent or null. (HF's extractive QA head has no
+     * dropout.)
+     *
+     * @return a probability in [0, 1)
+     */
+    public float headDropout() {
+        return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
+    }
+
+    /**
      * Returns the rows of the position table ({@code max_position_embeddings}).
      *
      * @return the rows of the position table
@@ -388,7 +409,9 @@ public final class EncoderConfig {
 
     /**
      * Returns the standard deviation new weights are drawn with ({@code initializer_range}): HF's
-     * {@code _init_weights} uses it for the task heads it adds, and so do prefine's.
+     * {@code _init_weights} uses it for an encoder drawn at random and for the task heads it adds,
+     * and so do prefine's ({@link TransformerEncoder#initializeRandom}, DJL's initialize path, the
+     * heads).
      *
      * @return the range, finite and &gt;= 0; {@value #INITIALIZER_RANGE} when the config gives none
      */
@@ -429,6 +452,7 @@ public final class EncoderConfig {
                 && intermediateSize == c.intermediateSize && hiddenAct == c.hiddenAct
                 && Float.compare(hiddenDropoutProb, c.hiddenDropoutProb) == 0
                 && Float.compare(attentionProbsDropoutProb, c.attentionProbsDropoutProb) == 0
+                && Objects.equals(classifierDropout, c.classifierDropout)
                 && maxPositionEmbeddings == c.maxPositionEmbeddings && typeVocabSize == c.typeVocabSize
                 && Float.compare(layerNormEps, c.layerNormEps) == 0 && padTokenId == c.padTokenId
                 && Float.compare(initializerRange, c.initializerRange) == 0;
@@ -437,8 +461,8 @@ public final class EncoderConfig {
     @Override
     public int hashCode() {
         return Objects.hash(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize,
-                layerNormEps, padTokenId, initializerRange);
+                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, classifierDropout, maxPositionEmbeddings,
+                typeVocabSize, layerNormEps, padTokenId, initializerRange);
     }
 
     @Override
@@ -458,6 +482,7 @@ public final class EncoderConfig {
         private HiddenActivation hiddenAct = HiddenActivation.GELU;
         private float hiddenDropoutProb = 0.1f;
         private float attentionProbsDropoutProb = 0.1f;
+        private Float classifierDropout;
         private int maxPositionEmbeddings = 512;
         private int typeVocabSize = 2;
         private float layerNormEps = 1e-12f;
@@ -569,6 +594,18 @@ public final class EncoderConfig {
         }
 
         /**
+         * Sets the dropout of the task heads ({@code classifier_dropout}); default null, where they
+         * take the hidden dropout (see {@link EncoderConfig#headDropout()}).
+         *
+         * @param p a probability in [0, 1), or null
+         * @return this builder
+         */
+        public Builder optClassifierDropout(Float p) {
+            this.classifierDropout = p;
+            return this;
+        }
+
+        /**
          * Sets the position table size; default 512.
          *
          * @param n rows of the position table
@@ -647,6 +684,9 @@ public final class EncoderConfig {
             }
             probability("hiddenDropoutProb", hiddenDropoutProb);
             probability("attentionProbsDropoutProb", attentionProbsDropoutProb);
+            if (classifierDropout != null) {
+                probability("classifierDropout", classifierDropout);
+            }
             if (!(layerNormEps > 0) || Float.isInfinite(layerNormEps)) {
                 throw new IllegalArgumentException("layerNormEps must be positive and finite, found " + layerNormEps);
             }

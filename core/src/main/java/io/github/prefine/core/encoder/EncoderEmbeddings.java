@@ -23,8 +23,9 @@ import java.util.List;
  *
  * <p>Input: {@code NDList(inputIds [batch, seqLen] int64[, tokenTypeIds [batch, seqLen] int64])};
  * without token types, type 0 is used everywhere. Output: {@code NDList(embeddings [batch, seqLen,
- * hidden])} in the parameter dtype. Position ids are created from the input, never sliced from the
- * table, so every result joins the manager of {@code inputIds}.
+ * hidden])} in the parameter dtype. RoBERTa and XLM-R position ids are computed from the input;
+ * BERT takes the table's first {@code seqLen} rows. Every result joins the manager of {@code
+ * inputIds}.
  *
  * <p>Parameters (HF key under {@code embeddings.}): {@code word_embeddings.weight [vocab, hidden]},
  * {@code position_embeddings.weight [maxPositions, hidden]}, {@code token_type_embeddings.weight
@@ -54,11 +55,11 @@ public final class EncoderEmbeddings extends AbstractBlock {
     EncoderEmbeddings(EncoderConfig config) {
         super(VERSION);
         this.config = config;
-        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT));
-        positionEmbeddings = addParameter(Params.create("position_embeddings", Parameter.Type.WEIGHT));
-        tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT));
-        layerNormWeight = addParameter(Params.create("LayerNorm_weight", Parameter.Type.GAMMA));
-        layerNormBias = addParameter(Params.create("LayerNorm_bias", Parameter.Type.BETA));
+        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT, config));
+        positionEmbeddings = addParameter(Params.create("position_embeddings", Parameter.Type.WEIGHT, config));
+        tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT, config));
+        layerNormWeight = addParameter(Params.create("LayerNorm_weight", Parameter.Type.GAMMA, config));
+        layerNormBias = addParameter(Params.create("LayerNorm_bias", Parameter.Type.BETA, config));
         below = Params.below(this);
     }
 

@@ -54,12 +54,12 @@ public final class EncoderLayer extends AbstractBlock {
         super(VERSION);
         this.config = config;
         attention = addChildBlock("attention", new EncoderAttention(config));
-        intermediateWeight = addParameter(Params.create("intermediate_dense_weight", Parameter.Type.WEIGHT));
-        intermediateBias = addParameter(Params.create("intermediate_dense_bias", Parameter.Type.BIAS));
-        outputWeight = addParameter(Params.create("output_dense_weight", Parameter.Type.WEIGHT));
-        outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS));
-        layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA));
-        layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA));
+        intermediateWeight = addParameter(Params.create("intermediate_dense_weight", Parameter.Type.WEIGHT, config));
+        intermediateBias = addParameter(Params.create("intermediate_dense_bias", Parameter.Type.BIAS, config));
+        outputWeight = addParameter(Params.create("output_dense_weight", Parameter.Type.WEIGHT, config));
+        outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS, config));
+        layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA, config));
+        layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA, config));
         below = Params.below(this);
     }
 

@@ -54,9 +54,10 @@ public enum HiddenActivation {
                 return Activation.gelu(x);
             case GELU_TANH:
                 // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-                // out-of-place ops only: autograd needs tanh's output unmodified
+                // out-of-place ops only: autograd needs tanh's output unmodified; every constant an
+                // engine one (a Number operand would be a host copy that waits for the GPU)
                 NDArray inner = EngineScalars.mul(EngineScalars.mul(EngineScalars.pow(x, 3f), 0.044715f).add(x), SQRT_2_OVER_PI);
-                return EngineScalars.mul(inner.tanh().add(1f).mul(x), 0.5f);
+                return EngineScalars.mul(EngineScalars.add(inner.tanh(), 1f).mul(x), 0.5f);
             case RELU:
                 return Activation.relu(x);
             case SILU:

@@ -14,12 +14,13 @@ final class Params {
 
     /**
      * Creates a parameter without a shape, so that it can receive either a loaded array
-     * ({@link Parameter#setArray}) or, through DJL's initialize path, a shape and an initializer.
+     * ({@link Parameter#setArray}) or, through DJL's initialize path, a shape and an initializer:
+     * for weights normal(0, the config's {@code initializer_range}), as HF's {@code _init_weights}.
      */
-    static Parameter create(String name, Parameter.Type type) {
+    static Parameter create(String name, Parameter.Type type, EncoderConfig config) {
         Parameter.Builder b = Parameter.builder().setName(name).setType(type);
         if (type == Parameter.Type.WEIGHT) {
-            b.optInitializer(new NormalInitializer(EncoderConfig.INITIALIZER_RANGE));
+            b.optInitializer(new NormalInitializer(config.initializerRange()));
         }
         return b.build();
     }

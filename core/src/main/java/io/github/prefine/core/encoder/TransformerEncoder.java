@@ -35,8 +35,10 @@ import java.util.SplittableRandom;
  * seqLen] int64 (1 = real token, 0 = padding)[, tokenTypeIds [batch, seqLen] int64])}; token types
  * are all 0 when absent. Output: {@code NDList(lastHiddenState [batch, seqLen, hidden] float32)}.
  * Dropout runs only when the {@code training} flag of {@code forward} is true. The additive
- * attention-mask bias ({@code 0} on real tokens, {@code -Float.MAX_VALUE} on padding, float32) is
- * built once per forward and shared by all layers. Values at padded positions are unspecified.
+ * attention-mask bias ({@code 0} on real tokens, {@code -Float.MAX_VALUE} on padding, float32;
+ * for the fused attention cast once to the projections' dtype, where 16 bits make the padding
+ * value -infinity) is built once per forward and shared by all layers. Values at padded positions
+ * are unspecified.
  * A caller that built the batch on the host and knows that its mask holds only ones says so with
  * the forward parameter {@link #UNPADDED}; no mask is then applied at all, and on a GPU PyTorch may
  * run its flash attention kernel, as Hugging Face's models do for such batches.
@@ -57,8 +59,10 @@ import java.util.SplittableRandom;
  * running.
  *
  * <p><b>float16.</b> With {@code optDataType(DataType.FLOAT16)} (meant for GPUs) all parameters
- * and activations are float16, except: the attention-mask bias, the attention scores and the
- * softmax run in float32, and the output is cast to float32 so heads and losses stay float32.
+ * and activations are float16, except: in the explicit attention (CPUs) the attention-mask bias,
+ * the attention scores and the softmax run in float32, while the fused attention (GPUs, {@link
+ * FusedAttention}) takes the bias in float16 and computes scores and softmax inside PyTorch's
+ * kernel; and the output is cast to float32 so heads and losses stay float32.
  * LayerNorm statistics are accumulated in float32 inside PyTorch's kernels. For training, prefer
  * mixed precision: float32 parameters with float16 copies of {@link #matrixParameters()} handed
  * out by a {@link io.github.prefine.core.precision.HalfPrecisionStore}; then every matrix product
@@ -244,7 +248,7 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
 
     /**
      * Initializes every parameter HF-style from a seed: weights and embedding tables from
-     * normal(0, 0.02), biases 0, LayerNorm scale 1 and shift 0, the padding row of the word table
+     * normal(0, {@link EncoderConfig#initializerRange()}), biases 0, LayerNorm scale 1 and shift 0, the padding row of the word table
      * (and, for RoBERTa/XLM-R, of the position table) 0.
      *
      * <p>Values are drawn on the host from a {@link SplittableRandom} split once per parameter in
@@ -302,7 +306,7 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(n, 4L))).order(ByteOrder.nativeOrder());
         FloatBuffer fb = buf.asFloatBuffer();
         for (long i = 0; i < n; i++) {
-            fb.put((float) (r.nextGaussian() * EncoderConfig.INITIALIZER_RANGE));
+            fb.put((float) (r.nextGaussian() * config.initializerRange()));
         }
         if (zeroRow >= 0 && shape.length == 2) {
             int cols = Math.toIntExact(shape[1]);

@@ -37,6 +37,8 @@ import java.util.function.IntFunction;
 public final class HeadAdapter<H extends Head> implements TaskHead {
     /** The logit of a padding position in span logits: far below any real logit, finite in float16. */
     public static final float PADDING_LOGIT = -10_000f;
+    /** The head dropout where none is given: HF's default {@code hidden_dropout_prob}. */
+    public static final float DEFAULT_DROPOUT = 0.1f;
 
     private final String name;
     private final int numLabels;
@@ -73,11 +75,12 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     public static <H extends Head> HeadAdapter<H> of(String name, int numLabels, IntFunction<H> factory,
             Readout<? super H> readout) {
         Objects.requireNonNull(factory, "factory");
-        return new HeadAdapter<>(name, numLabels, 1, (hidden, range) -> factory.apply(hidden), readout);
+        return new HeadAdapter<>(name, numLabels, 1, (hidden, range, dropout) -> factory.apply(hidden), readout);
     }
 
     /**
-     * Adapts a block with one encoder row per example, made with the encoder's initializer range.
+     * Adapts a block with one encoder row per example, made with the encoder's initializer range
+     * and head dropout.
      *
      * @param name what the head is, for messages (for example the task format)
      * @param numLabels the classes its loss chooses between, at least 2
@@ -106,12 +109,13 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     public static <H extends Head> HeadAdapter<H> grouped(String name, int numLabels, int rowsPerExample,
             IntFunction<H> factory, Readout<? super H> readout) {
         Objects.requireNonNull(factory, "factory");
-        return new HeadAdapter<>(name, numLabels, rowsPerExample, (hidden, range) -> factory.apply(hidden), readout);
+        return new HeadAdapter<>(name, numLabels, rowsPerExample, (hidden, range, dropout) -> factory.apply(hidden),
+                readout);
     }
 
     /**
      * Adapts a block that reads {@code rowsPerExample} consecutive encoder rows per example, made
-     * with the encoder's initializer range.
+     * with the encoder's initializer range and head dropout.
      *
      * @param name what the head is, for messages
      * @param numLabels the classes its loss chooses between, at least 2
@@ -139,9 +143,11 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
          * @param hiddenSize the encoder's hidden size
          * @param initializerRange the standard deviation of new weights (the encoder's
          *     {@code initializer_range})
+         * @param dropout the dropout of a head that has one (the encoder's {@link
+         *     EncoderConfig#headDropout()})
          * @return the block, not yet initialized
          */
-        H make(int hiddenSize, float initializerRange);
+        H make(int hiddenSize, float initializerRange, float dropout);
     }
 
     /**
@@ -249,10 +255,15 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
 
     @Override
     public void initialize(NDManager manager, int hiddenSize, float initializerRange) {
+        initialize(manager, hiddenSize, initializerRange, DEFAULT_DROPOUT);
+    }
+
+    @Override
+    public void initialize(NDManager manager, int hiddenSize, float initializerRange, float dropout) {
         if (block != null) {
             throw new IllegalStateException("head " + name + ": already initialized");
         }
-        H b = factory.make(hiddenSize, initializerRange);
+        H b = factory.make(hiddenSize, initializerRange, dropout);
         if (b.hiddenSize() != hiddenSize) {
             throw new IllegalArgumentException("head " + name + ": block hidden size " + b.hiddenSize()
                     + " differs from the encoder's " + hiddenSize);

@@ -63,6 +63,22 @@ public interface TaskHead {
     }
 
     /**
+     * Initializes the parameters as {@link #initialize(NDManager, int, float)} does, with the
+     * dropout HF's task models take from the encoder's config ({@link
+     * io.github.prefine.core.encoder.EncoderConfig#headDropout()}: {@code classifier_dropout}, else
+     * {@code hidden_dropout_prob}). The default ignores the dropout and calls {@link
+     * #initialize(NDManager, int, float)}: heads with their own setting keep it.
+     *
+     * @param manager the manager that will own the parameters
+     * @param hiddenSize the encoder's hidden size
+     * @param initializerRange the standard deviation of new weights, finite and &gt;= 0
+     * @param dropout the dropout of a head that has one, in [0, 1)
+     */
+    default void initialize(NDManager manager, int hiddenSize, float initializerRange, float dropout) {
+        initialize(manager, hiddenSize, initializerRange);
+    }
+
+    /**
      * Computes this head's logits for its rows.
      *
      * @param parameterStore the store the model forward uses

@@ -164,6 +164,7 @@ final class ModelFiles {
                 throw new IOException(source + ": tensor " + k + " is missing");
             }
         }
+        // every key and shape checked before any value is copied: a refusal leaves the model as it was
         for (Map.Entry<String, NDArray> e : values.entrySet()) {
             NamedParameter p = byKey.get(e.getKey());
             if (p == null) {
@@ -174,7 +175,19 @@ final class ModelFiles {
                 throw new IOException(source + ": " + e.getKey() + " has shape " + e.getValue().getShape()
                         + ", expected " + target.getShape());
             }
-            TensorArchive.copyInto(e.getValue(), target);
+        }
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            NDArray target = byKey.get(e.getKey()).parameter().getArray();
+            NDArray value = e.getValue();
+            if (value.getDataType() == target.getDataType() || !value.getDataType().isFloating()) {
+                TensorArchive.copyInto(value, target);
+            } else {
+                // files hold float32 (a float16 encoder's weights widened, exactly): narrowed to the
+                // parameter's dtype, as EncoderCheckpoint.load narrows an HF checkpoint's
+                try (NDArray narrowed = value.toType(target.getDataType(), true)) {
+                    TensorArchive.copyInto(narrowed, target);
+                }
+            }
         }
         LOG.debug("loaded {} tensors from {}", values.size(), source);
     }

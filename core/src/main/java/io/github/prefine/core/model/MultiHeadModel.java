@@ -97,7 +97,7 @@ public final class MultiHeadModel implements AutoCloseable {
         List<List<NamedParameter>> hp = new ArrayList<>();
         for (int t = 0; t < heads.size(); t++) {
             TaskHead head = heads.get(t);
-            head.initialize(manager, hiddenSize, b.initializerRange);
+            head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout);
             startPooler(taskNames.get(t), head, encoder);
             List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
             for (NamedParameter p : ps) {
@@ -416,7 +416,10 @@ public final class MultiHeadModel implements AutoCloseable {
     }
 
     /**
-     * Overwrites parameter values in place from arrays keyed like {@link #parameters()}.
+     * Overwrites parameter values in place from arrays keyed like {@link #parameters()}. Floating-point
+     * values are converted to each parameter's dtype (float32 values into a float16 encoder are
+     * rounded to float16). Every key and shape is checked before any value is copied, so a refusal
+     * leaves the parameters as they were.
      *
      * @param values key to array (extra keys are an error)
      * @param required keys that must be present
@@ -592,6 +595,9 @@ public final class MultiHeadModel implements AutoCloseable {
         /** The encoder's initializer_range, which new heads draw their weights with. */
         private float initializerRange = io.github.prefine.core.encoder.EncoderConfig.INITIALIZER_RANGE;
         private boolean initializerRangeSet;
+        /** The encoder's head dropout, which new heads that have dropout apply when training. */
+        private float headDropout = HeadAdapter.DEFAULT_DROPOUT;
+        private boolean headDropoutSet;
         private boolean tokenTypes = true;
         private HeadFamily headFamily = HeadFamily.BERT;
         private boolean headFamilySet;
@@ -643,7 +649,8 @@ public final class MultiHeadModel implements AutoCloseable {
 
         /**
          * Sets prefine's HF-compatible encoder (required, or {@link #setEncoder(Block, int)}),
-         * taking the hidden size from its config.
+         * taking the hidden size from its config, and unless set otherwise the heads' initializer
+         * range and dropout too.
          *
          * @param encoder a loaded or initialized encoder; its parameters move to the model's manager
          * @return this builder
@@ -654,6 +661,9 @@ public final class MultiHeadModel implements AutoCloseable {
             setEncoder(encoder, encoder.config().hiddenSize());
             if (!initializerRangeSet) {
                 this.initializerRange = encoder.config().initializerRange();
+            }
+            if (!headDropoutSet) {
+                this.headDropout = encoder.config().headDropout();
             }
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
             if (!headFamilySet) {
@@ -720,6 +730,26 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             this.initializerRange = range;
             this.initializerRangeSet = true;
+            return this;
+        }
+
+        /**
+         * Sets the dropout that new heads with dropout apply when training (HF's task models take
+         * {@code classifier_dropout}, else {@code hidden_dropout_prob}); default the encoder's {@link
+         * io.github.prefine.core.encoder.EncoderConfig#headDropout()} when it is set with {@link
+         * #setEncoder(TransformerEncoder)}, else {@value HeadAdapter#DEFAULT_DROPOUT}. Heads that keep
+         * their own setting ({@link TaskHead#initialize(NDManager, int, float, float)}) ignore it.
+         *
+         * @param dropout a probability in [0, 1)
+         * @return this builder
+         * @throws IllegalArgumentException if the dropout is outside [0, 1)
+         */
+        public Builder optHeadDropout(float dropout) {
+            if (!(dropout >= 0f && dropout < 1f)) {
+                throw new IllegalArgumentException("model: headDropout must lie in [0, 1), found " + dropout);
+            }
+            this.headDropout = dropout;
+            this.headDropoutSet = true;
             return this;
         }
 

@@ -78,8 +78,9 @@ public record ExtractiveQa() implements TaskFormat {
         if (numClasses != 2) {
             throw new IllegalArgumentException("head of " + this + ": spans have 2 classes, found " + numClasses);
         }
-        return HeadAdapter.of(toString(), 2, (hidden, range) -> QuestionAnsweringHead.builder().setHiddenSize(hidden)
-                .optSeed(seed).optInitializerRange(range).build(), HeadAdapter.spans());
+        // HF's QA models have no dropout before qa_outputs: the dropout is not used
+        return HeadAdapter.of(toString(), 2, (hidden, range, dropout) -> QuestionAnsweringHead.builder()
+                .setHiddenSize(hidden).optSeed(seed).optInitializerRange(range).build(), HeadAdapter.spans());
     }
 
     /** {@inheritDoc} Spans are {@code [examples, 2]}: the start and the end token. */

@@ -82,8 +82,9 @@ public record MultipleChoice(int choices) implements TaskFormat {
             throw new IllegalArgumentException("head of " + this + ": " + choices + " choices, found numClasses "
                     + numClasses);
         }
-        return HeadAdapter.grouped(toString(), choices, choices, (hidden, range) -> MultipleChoiceHead.builder()
-                .setFamily(family).setHiddenSize(hidden).setNumChoices(choices).optSeed(seed).optInitializerRange(range).build(),
+        return HeadAdapter.grouped(toString(), choices, choices, (hidden, range, dropout) -> MultipleChoiceHead.builder()
+                .setFamily(family).setHiddenSize(hidden).setNumChoices(choices).optSeed(seed).optInitializerRange(range)
+                .optDropout(dropout).build(),
                 HeadAdapter.classes());
     }
 
@@ -102,8 +103,9 @@ public record MultipleChoice(int choices) implements TaskFormat {
      */
     public static TaskHead newChoiceScorer(HeadFamily family, long seed) {
         // 2 is the adapter's least label count; the head has one output, and no label is scored
-        return HeadAdapter.of("choice scorer", 2, (hidden, range) -> MultipleChoiceHead.builder().setFamily(family)
-                .setHiddenSize(hidden).setNumChoices(1).optSeed(seed).optInitializerRange(range).build(), HeadAdapter.classes());
+        return HeadAdapter.of("choice scorer", 2, (hidden, range, dropout) -> MultipleChoiceHead.builder()
+                .setFamily(family).setHiddenSize(hidden).setNumChoices(1).optSeed(seed).optInitializerRange(range)
+                .optDropout(dropout).build(), HeadAdapter.classes());
     }
 
     @Override

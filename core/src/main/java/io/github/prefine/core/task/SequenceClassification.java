@@ -85,8 +85,9 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
 
     @Override
     public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
-        return HeadAdapter.of(toString(), numClasses, (hidden, range) -> SequenceClassificationHead.builder().setFamily(family)
-                .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).optInitializerRange(range).build(), HeadAdapter.classes());
+        return HeadAdapter.of(toString(), numClasses, (hidden, range, dropout) -> SequenceClassificationHead.builder()
+                .setFamily(family).setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).optInitializerRange(range)
+                .optDropout(dropout).build(), HeadAdapter.classes());
     }
 
     @Override

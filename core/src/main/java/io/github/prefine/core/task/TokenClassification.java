@@ -128,8 +128,9 @@ public record TokenClassification() implements TaskFormat {
 
     @Override
     public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
-        return HeadAdapter.of(toString(), numClasses, (hidden, range) -> TokenClassificationHead.builder()
-                .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).optInitializerRange(range).build(), HeadAdapter.classes());
+        return HeadAdapter.of(toString(), numClasses, (hidden, range, dropout) -> TokenClassificationHead.builder()
+                .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).optInitializerRange(range)
+                .optDropout(dropout).build(), HeadAdapter.classes());
     }
 
     /** {@inheritDoc} Token labels are {@code [examples, seqLen]}, ignored on padding. */

@@ -133,8 +133,9 @@ public final class TargetFinetuning {
             Block enc = encoder.load(m);
             MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize);
             if (enc instanceof io.github.prefine.core.encoder.TransformerEncoder te) {
-                // the new head draws its weights with the encoder's initializer_range, as HF's
-                mb.optInitializerRange(te.config().initializerRange());
+                // the new head draws its weights with the encoder's initializer_range and drops
+                // out as its config says, as HF's
+                mb.optInitializerRange(te.config().initializerRange()).optHeadDropout(te.config().headDropout());
             }
             try (MultiHeadModel model = mb.addHead(taskName, head.apply(seed)).build()) {
                 // named for the log unless the caller's settings name it otherwise

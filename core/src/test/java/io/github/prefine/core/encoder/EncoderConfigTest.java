@@ -174,4 +174,24 @@ class EncoderConfigTest {
         IOException e = assertThrows(IOException.class, () -> EncoderConfig.fromJson(dir));
         assertEquals(file + ": line 1 (byte 0) holds 0x80, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
     }
+
+    @Test
+    void headDropoutIsTheClassifierDropoutElseTheHiddenDropout() {
+        // HF's task models: classifier_dropout if not None else hidden_dropout_prob
+        String base = "{\"model_type\": \"bert\", \"vocab_size\": 16, \"hidden_size\": 8, \"num_hidden_layers\": 1,"
+                + " \"num_attention_heads\": 2, \"intermediate_size\": 8, \"hidden_dropout_prob\": 0.2";
+        assertEquals(0.2f, EncoderConfig.fromJson(base + "}").headDropout());
+        assertEquals(0.2f, EncoderConfig.fromJson(base + ", \"classifier_dropout\": null}").headDropout());
+        EncoderConfig own = EncoderConfig.fromJson(base + ", \"classifier_dropout\": 0.3}");
+        assertEquals(0.3f, own.headDropout());
+        assertEquals(0.2f, own.hiddenDropoutProb());
+        // written back, and read back equal; absent stays absent, as HF's null
+        assertEquals(own, EncoderConfig.fromJson(own.toJson()));
+        assertEquals(0.3, JsonParser.parseString(own.toJson()).getAsJsonObject().get("classifier_dropout").getAsDouble(), 1e-7);
+        assertTrue(!JsonParser.parseString(EncoderConfig.fromJson(base + "}").toJson()).getAsJsonObject()
+                .has("classifier_dropout"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EncoderConfig.fromJson(base + ", \"classifier_dropout\": 1.5}"));
+        assertEquals("classifierDropout must lie in [0, 1), found 1.5", e.getMessage());
+    }
 }

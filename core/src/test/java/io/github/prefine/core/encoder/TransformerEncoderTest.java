@@ -186,6 +186,47 @@ class TransformerEncoderTest {
     }
 
     @Test
+    void randomWeightsAreDrawnWithTheConfigsInitializerRange() {
+        // HF's _init_weights draws every Linear and Embedding weight from normal(0,
+        // config.initializer_range); both ways of drawing an encoder used 0.02 whatever the config said
+        EncoderConfig wide = EncoderConfig.builder().setModelType(ModelFamily.XLM_ROBERTA).setVocabSize(512)
+                .setHiddenSize(64).setNumHiddenLayers(1).setNumAttentionHeads(4).setIntermediateSize(64)
+                .optMaxPositionEmbeddings(34).optInitializerRange(0.5f).build();
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder seeded = TransformerEncoder.builder().setConfig(wide).build();
+                TransformerEncoder djl = TransformerEncoder.builder().setConfig(wide).build()) {
+            seeded.initializeRandom(m, 5);
+            djl.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            for (TransformerEncoder enc : new TransformerEncoder[] {seeded, djl}) {
+                // 32768 and 4096 draws: 10% of sigma is over 10 standard errors of the sample std
+                assertStd(0.5, enc.embeddings().wordEmbeddings.getArray().toFloatArray(), wide.padTokenId(), 64);
+                assertStd(0.5, enc.layers().get(0).intermediateWeight.getArray().toFloatArray(), -1, 64);
+                for (float b : enc.layers().get(0).intermediateBias.getArray().toFloatArray()) {
+                    assertEquals(0f, b, "biases start at zero");
+                }
+            }
+        }
+    }
+
+    /** The std of a weight's values (the padding row {@code skipRow} of width {@code cols} left out) is about {@code sigma}. */
+    private static void assertStd(double sigma, float[] values, int skipRow, int cols) {
+        double sum = 0;
+        double sq = 0;
+        int n = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (i / cols != skipRow) {
+                sum += values[i];
+                sq += (double) values[i] * values[i];
+                n++;
+            }
+        }
+        double mean = sum / n;
+        double std = Math.sqrt(sq / n - mean * mean);
+        assertTrue(Math.abs(std - sigma) < 0.1 * sigma, "weight std " + std + ", expected about " + sigma);
+        assertTrue(Math.abs(mean) < 0.1 * sigma, "weight mean " + mean + ", expected about 0");
+    }
+
+    @Test
     void isInitializedFollowsEveryParameterBelowEachBlock() {
         try (NDManager m = NDManager.newBaseManager();
                 TransformerEncoder enc = TransformerEncoder.builder().setConfig(tiny(0f)).build()) {

@@ -65,12 +65,11 @@ class MultiHeadModelParityTest {
     @Test
     void heterogeneousBatchMatchesHfLogitsAndPerExampleLosses() throws Exception {
         Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        JsonObject ref = JsonParser.parseString(Files.readString(dir.resolve("reference.json"))).getAsJsonObject();
-        JsonObject pb = ref.getAsJsonObject("padded_batch");
-        JsonObject heads = ref.getAsJsonObject("heads");
-        double[] ids = flat(pb.getAsJsonArray("ids"));
-        double[] mask = flat(pb.getAsJsonArray("attention_mask"));
-        int rows = pb.getAsJsonArray("ids").size();
+        PaddedBatch ref = PaddedBatch.read(dir);
+        JsonObject heads = ref.heads();
+        double[] ids = ref.ids();
+        double[] mask = ref.mask();
+        int rows = ref.rows();
         int seqLen = ids.length / rows;
 
         try (NDManager root = NDManager.newBaseManager()) {
@@ -174,6 +173,61 @@ class MultiHeadModelParityTest {
                             + out.taskLossSums().get(2).getFloat()) / (3 * rows), out.meanLoss().getFloat(), 1e-5);
                 }
             }
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"xlm-roberta", "bert"})
+    void aTrainingForwardDropsOutInTheHeadsAsTheConfigSays(String family) throws Exception {
+        // the fixtures' config.json: hidden_dropout_prob 0 and classifier_dropout null, so HF's task
+        // models (classifier_dropout, else hidden_dropout_prob) drop nothing in their heads either, and
+        // a training forward gives HF's logits; the heads dropped 0.1 whatever the config said
+        Path dir = SharedFixtures.require("fixtures/hf-reference/" + family);
+        PaddedBatch ref = PaddedBatch.read(dir);
+        JsonObject heads = ref.heads();
+        double[] ids = ref.ids();
+        int rows = ref.rows();
+        HeadFamily headFamily = family.equals("bert") ? HeadFamily.BERT : HeadFamily.ROBERTA;
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = EncoderCheckpoint.load(dir.resolve("encoder"), root).encoder();
+            assertEquals(0f, encoder.config().headDropout());
+            TaskHead seq = TaskFormat.SINGLE_TEXT.newHead(3, headFamily, 0);
+            TaskHead tok = TaskFormat.TOKEN.newHead(5, headFamily, 0);
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(root).setEncoder(encoder)
+                    .addHead("seq", seq).addHead("tok", tok).build()) {
+                loadHead((Head) seq.block(), dir.resolve("sequence-classification"), root);
+                loadHead((Head) tok.block(), dir.resolve("token-classification"), root);
+                long[] bigIds = new long[2 * ids.length];
+                long[] bigMask = new long[2 * ids.length];
+                for (int i = 0; i < 2 * ids.length; i++) {
+                    bigIds[i] = (long) ids[i % ids.length];
+                    bigMask[i] = (long) ref.mask()[i % ids.length];
+                }
+                int[] examples = {0, 1, 2, 3};
+                int[] seqLabels = toInts(flat(heads.getAsJsonObject("sequence-classification").getAsJsonArray("labels")));
+                int[] tokLabels = toInts(flat(heads.getAsJsonObject("token-classification").getAsJsonArray("labels")));
+                int seqLen = ids.length / rows;
+                MultiTaskBatch batch = new MultiTaskBatch(2 * rows, seqLen, bigIds, bigMask, null, List.of(
+                        new TaskSlice(0, new int[] {0, 1, 2, 3}, examples, seqLabels, new long[] {rows}),
+                        new TaskSlice(1, new int[] {4, 5, 6, 7}, examples, tokLabels, new long[] {rows, seqLen})));
+                try (NDManager sm = root.newSubManager()) {
+                    MultiHeadModel.Output out = model.forward(sm, batch, true);
+                    assertClose(flat(heads.getAsJsonObject("sequence-classification").getAsJsonArray("logits")),
+                            out.logits().get(0).toFloatArray(), null, 1, "sequence logits of a training forward");
+                    assertClose(flat(heads.getAsJsonObject("token-classification").getAsJsonArray("logits")),
+                            out.logits().get(1).toFloatArray(), ref.mask(), 5, "token logits of a training forward");
+                }
+            }
+        }
+    }
+
+    /** The padded batch of a fixture's {@code reference.json}, flattened row-major, and HF's head outputs for it. */
+    private record PaddedBatch(JsonObject heads, double[] ids, double[] mask, int rows) {
+        static PaddedBatch read(Path dir) throws java.io.IOException {
+            JsonObject ref = JsonParser.parseString(Files.readString(dir.resolve("reference.json"))).getAsJsonObject();
+            JsonObject pb = ref.getAsJsonObject("padded_batch");
+            return new PaddedBatch(ref.getAsJsonObject("heads"), flat(pb.getAsJsonArray("ids")),
+                    flat(pb.getAsJsonArray("attention_mask")), pb.getAsJsonArray("ids").size());
         }
     }
 

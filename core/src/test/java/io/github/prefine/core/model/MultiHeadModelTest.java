@@ -203,6 +203,67 @@ class MultiHeadModelTest {
         assertTrue(Files.isRegularFile(out.resolve("prefine-model.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** A model over a float16 {@link io.github.prefine.core.encoder.TransformerEncoder} drawn from a seed. */
+    private static MultiHeadModel float16Model(NDManager m, long seed) {
+        io.github.prefine.core.encoder.EncoderConfig c = io.github.prefine.core.encoder.EncoderConfig.builder()
+                .setModelType(io.github.prefine.core.encoder.ModelFamily.BERT).setVocabSize(30).setHiddenSize(8)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(12).build();
+        io.github.prefine.core.encoder.TransformerEncoder enc = io.github.prefine.core.encoder.TransformerEncoder
+                .builder().setConfig(c).optDataType(ai.djl.ndarray.types.DataType.FLOAT16).build();
+        enc.initializeRandom(m, seed);
+        return MultiHeadModel.builder().setManager(m).setEncoder(enc).addHead("a", TestHeads.sequence(2)).build();
+    }
+
+    private static List<float[]> values(MultiHeadModel model) {
+        return model.parameters().stream()
+                .map(p -> p.parameter().getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray())
+                .toList();
+    }
+
+    @Test
+    void float16EncoderSavedWithoutAWriterLoadsBackExactly(@TempDir Path dir) throws Exception {
+        // the file holds float32 widenings of the float16 weights, which narrow back exactly; the
+        // load refused them ("copy: expected (8) float16, found (8) float32") after copying the heads
+        try (NDManager root = NDManager.newBaseManager()) {
+            List<float[]> saved;
+            try (MultiHeadModel a = float16Model(root, 1)) {
+                saved = values(a);
+                a.save(dir, null);
+            }
+            try (MultiHeadModel b = float16Model(root, 2)) {
+                assertEquals(ai.djl.ndarray.types.DataType.FLOAT16,
+                        b.encoderParameters().get(0).parameter().getArray().getDataType());
+                b.loadParameters(dir);
+                List<float[]> loaded = values(b);
+                for (int k = 0; k < saved.size(); k++) {
+                    assertArrayEquals(saved.get(k), loaded.get(k), b.parameters().get(k).key());
+                }
+                assertEquals(ai.djl.ndarray.types.DataType.FLOAT16,
+                        b.encoderParameters().get(0).parameter().getArray().getDataType(), "the parameter keeps its dtype");
+            }
+        }
+    }
+
+    @Test
+    void setValuesRefusingAShapeLeavesEveryParameterAsItWas() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(2, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        try (NDManager root = NDManager.newBaseManager(); MultiHeadModel model = build(root, tasks, TaskLossWeighting.NONE)) {
+            List<NamedParameter> ps = model.parameters();
+            List<float[]> before = ps.stream().map(p -> p.parameter().getArray().toFloatArray()).toList();
+            java.util.Map<String, ai.djl.ndarray.NDArray> values = new java.util.LinkedHashMap<>();
+            // a good tensor first (zeros), then one of the wrong shape
+            values.put(ps.get(0).key(), root.zeros(ps.get(0).parameter().getArray().getShape()));
+            values.put(ps.get(1).key(), root.zeros(new ai.djl.ndarray.types.Shape(1, 1, 1)));
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> model.setValues(values, java.util.Set.of(), "test values"));
+            assertTrue(e.getMessage().startsWith("test values: " + ps.get(1).key() + " has shape"), e.getMessage());
+            for (int k = 0; k < ps.size(); k++) {
+                assertArrayEquals(before.get(k), ps.get(k).parameter().getArray().toFloatArray(),
+                        "a refused setValues changed " + ps.get(k).key());
+            }
+        }
+    }
+
     @Test
     void rejectsDuplicateTaskNamesAndMissingEncoder() {
         try (NDManager root = NDManager.newBaseManager()) {
