@@ -596,8 +596,9 @@ public final class GridSession implements AutoCloseable {
     /**
      * Rewrites {@code results.jsonl}, the tables and the plots from the records present now, of
      * the plan's units only: another grid's records in {@code records/} are left out and logged.
-     * Where another process has added targets to the run since this session opened, nothing is
-     * written, as the files would lose the added targets' rows, and the tables are this grid's.
+     * Where another process has added targets to the run since this session opened (for a worker:
+     * or the run it joined records targets its grid lacks), nothing is written, as the files would
+     * lose the added targets' rows, and the tables are this grid's.
      *
      * @return the tables
      * @throws IOException if reading records or writing reports fails
@@ -618,16 +619,26 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
-     * Whether {@code run.json} records another fingerprint than the one this session opened with:
+     * Whether {@code run.json} records another fingerprint than the one this session opened with,
+     * or, for a worker, which trusts the file it opened with, other targets than its own grid's:
      * another process added targets, and the reports, which hold their rows, are left to it. A
      * worker checks too: it rewrites the reports after the sweeps it runs, from the plan it opened with.
      */
     private boolean extendedSinceOpened() throws IOException {
+        String mine = String.join(",", grid.config.targets.stream().map(Task::name).toList());
+        JsonElement opened = manifest.get("fingerprint");
+        JsonElement recorded = opened instanceof JsonObject o && o.get("grid") instanceof JsonObject g ? g.get("targets") : null;
+        if (recorded != null && !recorded.equals(new JsonPrimitive(mine))) {
+            // a worker opened after the run was extended: the file it trusts names targets its plan lacks
+            LOG.warn("{}: the run records targets {}, this process plans {}; the reports are left as the process that"
+                    + " added targets writes them, with their rows", grid.layout.manifest(), recorded.getAsString(), mine);
+            return true;
+        }
         if (!Files.exists(grid.layout.manifest())) {
             return false;
         }
         JsonElement now = JsonFiles.strictObject(grid.layout.manifest()).get("fingerprint");
-        if (manifest.get("fingerprint").equals(now)) {
+        if (opened.equals(now)) {
             return false;
         }
         // another process added targets since this one opened: its tables hold their rows, these would not

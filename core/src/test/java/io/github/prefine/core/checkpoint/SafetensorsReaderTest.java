@@ -99,6 +99,31 @@ class SafetensorsReaderTest {
         assertArrayEquals(expected.array(), bytes);
     }
 
+    /**
+     * Dtypes of one element size are ordered as HF's {@code Dtype} enum declares them, descending
+     * (its writer compares the dtypes themselves, not their sizes): F32 before U32 before I32, BF16
+     * before F16, F8_E4M3 before F8_E5M2, U8 before BOOL; by name only within one dtype.
+     */
+    @Test
+    void dtypesOfOneElementSizeFollowHfsDtypeOrderDescending() throws Exception {
+        List<HostTensor> tensors = new java.util.ArrayList<>();
+        String[] names = {"a", "b", "c", "d", "e", "f", "g", "h", "i"};
+        HostTensor.DType[] dtypes = {HostTensor.DType.I32, HostTensor.DType.F16, HostTensor.DType.U32,
+            HostTensor.DType.BF16, HostTensor.DType.F32, HostTensor.DType.F8_E5M2, HostTensor.DType.BOOL,
+            HostTensor.DType.F8_E4M3, HostTensor.DType.U8};
+        for (int i = 0; i < names.length; i++) {
+            tensors.add(new HostTensor(names[i], dtypes[i], new long[] {1}, ByteBuffer.allocate(dtypes[i].bytes())));
+        }
+        Path p = dir.resolve("ties.safetensors");
+        SafetensorsWriter.write(p, tensors, Map.of());
+        ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
+        String header = new String(file.array(), 8, (int) file.getLong(0), StandardCharsets.UTF_8);
+        List<String> order = new java.util.ArrayList<>(com.google.gson.JsonParser.parseString(header).getAsJsonObject()
+                .keySet());
+        // F32 e, U32 c, I32 a, BF16 d, F16 b, F8_E4M3 h, F8_E5M2 f, U8 i, BOOL g
+        assertEquals(List.of("e", "c", "a", "d", "b", "h", "f", "i", "g"), order);
+    }
+
     @Test
     void readingEveryTensorMapsTheFileOnce() throws Exception {
         List<HostTensor> written = new java.util.ArrayList<>();

@@ -147,6 +147,32 @@ class GridAddedTargetTest {
         }
     }
 
+    /**
+     * The CLI starts its workers after its own open, so another process may add c-target in between:
+     * a worker on sl-target alone then opens with the extended run.json, whose fingerprint it
+     * trusts, and its rewrite dropped c-target's rows. A worker of the extending run itself, opened
+     * on both targets, still writes the reports.
+     */
+    @Test
+    void aWorkerOpenedAfterTheRunWasExtendedLeavesTheReportsUnlessItPlansTheAddedTargets() throws Exception {
+        f.tiny(List.of(sl), out).build().run();
+        f.tiny(List.of(sl, c), out).build().run();
+        String table1 = Files.readString(out.resolve("table1.md"));
+        String results = Files.readString(out.resolve("results.jsonl"));
+        assertTrue(table1.contains("c-target"), table1);
+        try (GridSession worker = f.tiny(List.of(sl), out).build().openWorker()) {
+            GridReports.Written stale = worker.writeReports();
+            assertEquals(table1, Files.readString(out.resolve("table1.md")), "the added target's rows stay");
+            assertEquals(results, Files.readString(out.resolve("results.jsonl")));
+            assertTrue(stale.files().isEmpty(), "nothing written: " + stale.files());
+            assertTrue(worker.currentReports().files().isEmpty(), "nothing written");
+        }
+        try (GridSession worker = f.tiny(List.of(sl, c), out).build().openWorker()) {
+            assertTrue(worker.writeReports().files().contains(out.resolve("table1.md")), "the extending run's own");
+            assertEquals(table1, Files.readString(out.resolve("table1.md")));
+        }
+    }
+
     @Test
     void aForcedGridThatAddsATargetStartsAnew() throws Exception {
         f.tiny(List.of(sl), out).build().run();

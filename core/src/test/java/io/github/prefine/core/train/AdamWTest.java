@@ -399,6 +399,15 @@ class AdamWTest {
             assertArrayEquals(new float[] {0f, 0f}, rig.moment("m.", "head.weight"), "no moments given: zero");
             assertArrayEquals(new float[] {0f, 0f}, rig.moment("v.", "head.weight"), "no moments given: zero");
             assertEquals(Map.of("enc.weight", 1L), rig.opt.stepCounts());
+            // the update reads the moments through its own views (per range, or the fused kernel's
+            // buffer): a step of the head alone starts from the zeros, m = (1 - β1) g, v = (1 - β2) g²
+            rig.step(Map.of("enc.weight", new float[] {1f, 1f, 1f}, "head.weight", new float[] {2f, -4f}),
+                    new float[] {0, 1}, 0.01, null);
+            float b1 = 1f - 0.9f;
+            float b2 = 1f - 0.999f;
+            assertArrayEquals(new float[] {b1 * 2, b1 * -4}, rig.moment("m.", "head.weight"), 1e-7f);
+            assertArrayEquals(new float[] {b2 * 4, b2 * 16}, rig.moment("v.", "head.weight"), 1e-8f);
+            assertArrayEquals(new float[] {0.1f, -0.2f, 0.3f}, rig.moment("m.", "enc.weight"), "not stepped");
         }
     }
 

@@ -135,14 +135,14 @@ final class UnitLease implements AutoCloseable {
             if (state != null && !state.equals(seen)) {
                 seen = state;
                 seenSince = now;
-            } else if (state != null && now - seenSince >= timing.expiry().toNanos()) {
+            } else if (state != null && now - seenSince >= nanos(timing.expiry())) {
                 LOG.warn("unit {}: the lease of {} has not changed for {}; taking the unit over", unit, holder(state),
                         human(timing.expiry()));
                 takeOver(fs, lease, state);
                 seen = null;
                 continue;
             }
-            if (now - start >= claimTimeout.toNanos()) {
+            if (now - start >= nanos(claimTimeout)) {
                 throw new UnitBusyException(unit, state == null ? null : holder(state), claimTimeout, "--claim-timeout");
             }
             if (!told && state != null) {
@@ -245,7 +245,7 @@ final class UnitLease implements AutoCloseable {
             }
             if (read && (text == null || !token.equals(tokenOf(text)))) {
                 lost = lostTo(text);
-            } else if (System.nanoTime() - lastBeat >= timing.expiry().toNanos() / 2) {
+            } else if (System.nanoTime() - lastBeat >= nanos(timing.expiry()) / 2) {
                 lost = "its last heartbeat is " + human(Duration.ofNanos(System.nanoTime() - lastBeat))
                         + " old, and an unchanged lease expires after " + human(timing.expiry());
             }
@@ -359,6 +359,14 @@ final class UnitLease implements AutoCloseable {
     private static Path beatOf(Path lease, String token) {
         String name = lease.getName();
         return new Path(lease.getParent(), name.substring(0, name.length() - ".lease".length()) + ".beat-" + token);
+    }
+
+    /**
+     * A duration in nanoseconds, {@link Long#MAX_VALUE} (no limit) past what a long counts: the
+     * options take up to 999999999 days, where {@code toNanos} overflows past about 106,751.
+     */
+    private static long nanos(Duration d) {
+        return TimeUnit.NANOSECONDS.convert(d);
     }
 
     private static String human(Duration d) {

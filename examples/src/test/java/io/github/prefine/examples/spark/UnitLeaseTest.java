@@ -161,6 +161,37 @@ class UnitLeaseTest {
     }
 
     /**
+     * {@code --claim-timeout} and {@code prefine.lease.expiry} take up to 999999999d, past what a
+     * long counts in nanoseconds (about 106,751 days): the waiter's {@code toNanos} overflowed at its
+     * first look at the held lease, and the holder's at its check before a push, each with a bare
+     * {@link ArithmeticException}. Both wait without a limit instead: the waiter reads the unit back
+     * once the holder has pushed it.
+     */
+    @Test
+    void aClaimTimeoutAndExpiryPastTheNanosecondRangeWaitWithoutALimit() throws Exception {
+        Duration forever = SparkArgs.duration("--claim-timeout", "999999999d");
+        UnitLease.Timing timing = new UnitLease.Timing(Duration.ofMillis(100), forever);
+        GridFolder first = executor("first");
+        GridFolder second = executor("second");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<UnitLease>> waiter;
+            try (UnitLease held = UnitLease.claim(first, "unit-y", DONE, "the first", timing, forever).orElseThrow()) {
+                waiter = pool.submit(() -> UnitLease.claim(second, "unit-y", DONE, "the second", timing, forever));
+                // a few of the waiter's looks at the held lease (its heartbeat is 100 ms)
+                Thread.sleep(500);
+                Path f = first.local().resolve(DONE);
+                Files.createDirectories(f.getParent());
+                Files.writeString(f, "the first");
+                first.push(DONE, held::check);
+            }
+            assertEquals(Optional.empty(), waiter.get(30, TimeUnit.SECONDS), "the waiter reads the pushed unit back");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * A read of the lease that fails (an HDFS NameNode failover, an object store's throttling)
      * says nothing about who holds it: the holder keeps its unit, rather than stopping a run of
      * hours and leaving its lease for a retry to wait out.
