@@ -243,6 +243,25 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             throw new IllegalArgumentException("--device: bench measures one device; expected cpu, gpu, gpu:K or auto, found "
                     + device);
         }
+        checkFullStepOptions();
+    }
+
+    /**
+     * Refuses {@code --formats} and {@code --tasks}, which only the full step reads, with a part
+     * that runs none: they were ignored without a word. Checked after every value on its own, so
+     * that a wrong value is named first.
+     */
+    private void checkFullStepOptions() {
+        CommandLine.ParseResult given = spec == null ? null : spec.commandLine().getParseResult();
+        if (given == null || part == Part.FULL || part == Part.ALL) {
+            return;
+        }
+        for (String o : List.of("--formats", "--tasks")) {
+            if (given.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " is for --part FULL or ALL only, found it with --part " + part
+                        + "; leave it out");
+            }
+        }
     }
 
     @Override
