@@ -161,7 +161,8 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
     private Precision precisionChoice;
     private Warmup warmupChoice;
 
-    private static void atLeast(String option, long value, long min) {
+    /** Refuses a whole-number option below its minimum, naming it and the value; the bench mains share it. */
+    static void atLeast(String option, long value, long min) {
         if (value < min) {
             throw new IllegalArgumentException(option + ": expected a whole number of at least " + min + ", found " + value
                     + "; pass for example " + option + " " + Math.max(min, 1) + " or leave it out for the default");
