@@ -9,6 +9,7 @@ import io.github.prefine.core.grid.FinetuningUnit;
 import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.ProcessResources;
 import io.github.prefine.examples.cli.DemoCommand;
+import io.github.prefine.examples.cli.OptionValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,14 +43,20 @@ public final class GridSoak {
      */
     static void checkArguments(String... args) {
         DemoCommand demo = new DemoCommand();
-        new CommandLine(demo).parseArgs(args);
+        CommandLine.ParseResult given = new CommandLine(demo).parseArgs(args);
         demo.checkValues();
+        // the soak trains on the CPU whatever --device says: a GPU asked for was ignored without a word
+        if (given.hasMatchedOption("--device") && !OptionValues.is(demo.device(), "cpu")) {
+            throw new IllegalArgumentException("--device: GridSoak measures the grid on the CPU only, found '"
+                    + demo.device() + "'; leave it out or pass --device cpu");
+        }
     }
 
     /**
      * Runs the grid and prints the figures.
      *
-     * @param args the options of {@code prefine demo} ({@code --workers} is ignored: one process)
+     * @param args the options of {@code prefine demo} ({@code --workers} is ignored: one process; a
+     *     {@code --device} other than cpu is refused: the soak trains on the CPU)
      * @throws Exception if the grid fails
      */
     public static void main(String[] args) throws Exception {
