@@ -71,4 +71,19 @@ class GridSoakTest {
                 all.toString());
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("soak")), "nothing written");
     }
+
+    @Test
+    void aLaterPassRunsIntoAFolderOfItsOwnAlsoWithoutOut() {
+        // docs/long-runs.md: -Dprefine.soak.passes=2 runs the grid again into <out>-pass2
+        for (String[] args : List.of(new String[] {"--seeds", "1"}, new String[] {"--out", "/tmp/soak"},
+                new String[] {"--out=/tmp/soak"})) {
+            picocli.CommandLine first = new picocli.CommandLine(new io.github.prefine.examples.cli.DemoCommand());
+            first.parseArgs(args);
+            picocli.CommandLine second = new picocli.CommandLine(new io.github.prefine.examples.cli.DemoCommand());
+            second.parseArgs(GridSoak.withOut(args, 2));
+            Path firstOut = first.getCommandSpec().findOption("--out").getValue();
+            Path secondOut = second.getCommandSpec().findOption("--out").getValue();
+            assertEquals(Path.of(firstOut + "-pass2"), secondOut, String.join(" ", args));
+        }
+    }
 }
