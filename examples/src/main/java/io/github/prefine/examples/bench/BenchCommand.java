@@ -161,7 +161,8 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
     private Precision precisionChoice;
     private Warmup warmupChoice;
 
-    private static void atLeast(String option, long value, long min) {
+    /** Refuses a whole-number option below its minimum, naming it and the value; the bench mains share it. */
+    static void atLeast(String option, long value, long min) {
         if (value < min) {
             throw new IllegalArgumentException(option + ": expected a whole number of at least " + min + ", found " + value
                     + "; pass for example " + option + " " + Math.max(min, 1) + " or leave it out for the default");
@@ -242,6 +243,25 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         if (DeviceOption.gpuCount(device) > 0) {
             throw new IllegalArgumentException("--device: bench measures one device; expected cpu, gpu, gpu:K or auto, found "
                     + device);
+        }
+        checkFullStepOptions();
+    }
+
+    /**
+     * Refuses {@code --formats} and {@code --tasks}, which only the full step reads, with a part
+     * that runs none: they were ignored without a word. Checked after every value on its own, so
+     * that a wrong value is named first.
+     */
+    private void checkFullStepOptions() {
+        CommandLine.ParseResult given = spec == null ? null : spec.commandLine().getParseResult();
+        if (given == null || part == Part.FULL || part == Part.ALL) {
+            return;
+        }
+        for (String o : List.of("--formats", "--tasks")) {
+            if (given.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " is for --part FULL or ALL only, found it with --part " + part
+                        + "; leave it out");
+            }
         }
     }
 

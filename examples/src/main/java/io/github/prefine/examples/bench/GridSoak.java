@@ -9,6 +9,7 @@ import io.github.prefine.core.grid.FinetuningUnit;
 import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.ProcessResources;
 import io.github.prefine.examples.cli.DemoCommand;
+import io.github.prefine.examples.cli.OptionValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,14 +43,20 @@ public final class GridSoak {
      */
     static void checkArguments(String... args) {
         DemoCommand demo = new DemoCommand();
-        new CommandLine(demo).parseArgs(args);
+        CommandLine.ParseResult given = new CommandLine(demo).parseArgs(args);
         demo.checkValues();
+        // the soak trains on the CPU whatever --device says: a GPU asked for was ignored without a word
+        if (given.hasMatchedOption("--device") && !OptionValues.is(demo.device(), "cpu")) {
+            throw new IllegalArgumentException("--device: GridSoak measures the grid on the CPU only, found '"
+                    + demo.device() + "'; leave it out or pass --device cpu");
+        }
     }
 
     /**
      * Runs the grid and prints the figures.
      *
-     * @param args the options of {@code prefine demo} ({@code --workers} is ignored: one process)
+     * @param args the options of {@code prefine demo} ({@code --workers} is ignored: one process; a
+     *     {@code --device} other than cpu is refused: the soak trains on the CPU)
      * @throws Exception if the grid fails
      */
     public static void main(String[] args) throws Exception {
@@ -94,17 +101,28 @@ public final class GridSoak {
         }
     }
 
-    /** The arguments with {@code --out DIR} replaced by {@code DIR-pass<k>}. */
-    private static String[] withOut(String[] args, int pass) {
-        String[] out = args.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i].equals("--out") && i + 1 < out.length) {
-                out[i + 1] = out[i + 1] + "-pass" + pass;
-            } else if (out[i].startsWith("--out=")) {
-                out[i] = out[i] + "-pass" + pass;
+    /**
+     * The arguments with {@code --out DIR} replaced by {@code DIR-pass<k>}, or, without {@code --out},
+     * with the demo's default folder so named: the later pass ran into the first pass's finished
+     * folder.
+     */
+    static String[] withOut(String[] args, int pass) {
+        List<String> out = new ArrayList<>(List.of(args));
+        boolean named = false;
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).equals("--out") && i + 1 < out.size()) {
+                out.set(i + 1, out.get(i + 1) + "-pass" + pass);
+                named = true;
+            } else if (out.get(i).startsWith("--out=")) {
+                out.set(i, out.get(i) + "-pass" + pass);
+                named = true;
             }
         }
-        return out;
+        if (!named) {
+            String first = new CommandLine(new DemoCommand()).getCommandSpec().findOption("--out").defaultValue();
+            out.addAll(List.of("--out", first + "-pass" + pass));
+        }
+        return out.toArray(String[]::new);
     }
 
     private static long[] sample() {

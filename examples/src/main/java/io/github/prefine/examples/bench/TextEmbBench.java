@@ -10,6 +10,7 @@ import io.github.prefine.core.features.TokenRows;
 import io.github.prefine.core.hub.MiniLmArtifact;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
@@ -17,6 +18,7 @@ import io.github.prefine.core.train.MallocSettings;
 import io.github.prefine.core.transfer.TaskEmbedder;
 import io.github.prefine.core.transfer.TaskEmbedding;
 import io.github.prefine.eval.internal.Counts;
+import io.github.prefine.examples.cli.PrefineCli;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
@@ -91,7 +93,9 @@ public final class TextEmbBench implements Callable<Integer> {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        System.exit(new CommandLine(new TextEmbBench()).execute(args));
+        // prefine's value rules and failure handling: a bad option exits 2 with one line, as the CLI's do
+        System.exit(PrefineCli.withErrorHandling(PrefineCli.withValueRules(new CommandLine(new TextEmbBench())))
+                .execute(args));
     }
 
     /** Creates the command; picocli fills the fields. */
@@ -99,15 +103,25 @@ public final class TextEmbBench implements Callable<Integer> {
 
     /** Checks the option values, reading no file; the documentation's command lines are checked through it. */
     void checkValues() {
-        if (rows < 0 || batchSize < 1 || repeats < 1 || threads < 1 || intraOp < 1) {
-            throw new IllegalArgumentException("--rows >= 0, --batch-size >= 1, --repeats >= 1, --threads >= 1 and "
-                    + "--intra-op >= 1 required");
+        BenchCommand.atLeast("--rows", rows, 0);
+        BenchCommand.atLeast("--batch-size", batchSize, 1);
+        BenchCommand.atLeast("--repeats", repeats, 1);
+        BenchCommand.atLeast("--threads", threads, 1);
+        BenchCommand.atLeast("--intra-op", intraOp, 1);
+        List<String> names = TaskCatalog.all().stream().map(Task::name).toList();
+        if (!names.contains(task)) {
+            // else the catalog's NoSuchElementException, an internal error, after MiniLM was written under --work
+            throw new IllegalArgumentException("--task: no catalogued task named '" + task + "'; expected one of " + names);
         }
     }
 
     @Override
     public Integer call() throws Exception {
         checkValues();
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException("--data " + data + ": no such directory; expected the data root in the"
+                    + " TaskCatalog layout (docs/data-layout.md)");
+        }
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOp));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path enc = encoder;

@@ -72,7 +72,7 @@ public final class EncodeCommand implements Callable<Integer> {
         try {
             return encode(out, texts, folder);
         } finally {
-            if ("minilm".equals(model)) {
+            if (OptionValues.is(model, EncoderOption.MINILM)) {
                 MoreFiles.deleteRecursively(folder, RecursiveDeleteOption.ALLOW_INSECURE);
             }
         }
@@ -114,7 +114,7 @@ public final class EncodeCommand implements Callable<Integer> {
      * from a folder's sentence_bert_config.json), within the model's own maximum.
      */
     private int maxLength(Path folder, int modelMax) throws IOException {
-        if ("minilm".equals(model)) {
+        if (OptionValues.is(model, EncoderOption.MINILM)) {
             return Math.min(modelMax, MINILM_MAX_SEQ_LENGTH);
         }
         Path config = folder.resolve("sentence_bert_config.json");
@@ -143,7 +143,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
     private Path modelFolder() throws Exception {
         OptionChecks.notBlank("--model", model, "minilm, a local HF folder or an HF model id");
-        if ("minilm".equals(model)) {
+        if (OptionValues.is(model, EncoderOption.MINILM)) {
             Path dir = Files.createTempDirectory("prefine-minilm");
             MiniLmArtifact.fromClasspath().writeHfFolder(dir);
             return dir;

@@ -111,6 +111,19 @@ public final class PrefineCli implements Callable<Integer> {
         withValueRules(cli);
         ConsoleEncoding.useUtf8InAnAsciiLocale(cli);
         cli.setOut(new StdoutWriter(cli.getOut()));
+        return withErrorHandling(cli);
+    }
+
+    /**
+     * The failure handling of every command, for a command line of its own such as a benchmark's
+     * main: a usage error or a failure ends with one line on standard error, {@code NAME: message},
+     * and the exit code of {@link CliErrors#classify} (2 for bad input), with the stack trace only
+     * under {@code --verbose}, where the command has it.
+     *
+     * @param cli a command line
+     * @return the same command line
+     */
+    public static CommandLine withErrorHandling(CommandLine cli) {
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
             String near = suggestion(e);

@@ -449,10 +449,45 @@ public final class RecommendCommand implements Callable<Integer> {
                     + (skipped.isEmpty() ? "" : ", first " + skipped.get(0)) + "); expected the TaskCatalog layout"
                     + " (docs/data-layout.md); check --data, --groups and --target");
         }
+        refuseOptionsNotRead();
         Path enc = EncoderOption.resolve(encoder == null ? EncoderOption.MINILM : encoder, out);
         // after the encoder: a wrong --encoder leaves no empty --out behind
         Files.createDirectories(out);
         return new Inputs(enc, source, pre, tgt, skipped);
+    }
+
+    /**
+     * Refuses an option given on the command line that this run does not read, as {@code bench}
+     * refuses the options of another {@code --part}: {@code --suite-seed} without {@code --data
+     * demo}, TaskEmb's {@code --fisher-examples} and {@code --head-steps} with {@code --method
+     * textemb}, TextEmb's {@code --max-text-rows} with {@code --method taskemb}. Each was ignored
+     * without a word. Called after the data and target checks, so that those name their own
+     * mistakes first, and before the encoder is resolved or {@code --out} written.
+     */
+    private void refuseOptionsNotRead() {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (given == null) {
+            return;
+        }
+        if (given.hasMatchedOption("--suite-seed") && !OptionValues.is(data, DEMO_DATA)) {
+            throw new IllegalArgumentException("--suite-seed is for --data demo only, found it with --data " + data
+                    + "; leave it out");
+        }
+        Set<EmbeddingMethod> methods = parseMethods(method);
+        List<String> notRead = new ArrayList<>();
+        if (!methods.contains(EmbeddingMethod.TASK_EMB)) {
+            notRead.addAll(List.of("--fisher-examples", "--head-steps"));
+        }
+        if (!methods.contains(EmbeddingMethod.TEXT_EMB)) {
+            notRead.add("--max-text-rows");
+        }
+        for (String o : notRead) {
+            if (given.hasMatchedOption(o)) {
+                String reads = o.equals("--max-text-rows") ? "textemb" : "taskemb";
+                throw new IllegalArgumentException(o + " is for --method " + reads + " or both only, found it with"
+                        + " --method " + method.strip() + "; leave it out");
+            }
+        }
     }
 
     private static void addIfPresent(TaskDataSource source, Task t, List<Task> into, List<String> skipped) {
@@ -482,6 +517,7 @@ public final class RecommendCommand implements Callable<Integer> {
             }
         }
         // an unknown target is refused before the encoder is written
+        refuseOptionsNotRead();
         Files.createDirectories(out);
         Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : DemoCommand.demoEncoder(suite,
                 PlainFolders.create(out, out.resolve("base-encoder")), false);

@@ -20,6 +20,7 @@ import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.ConsoleEncoding;
 import io.github.prefine.examples.cli.GridCommand;
+import io.github.prefine.examples.cli.OptionValues;
 import io.github.prefine.examples.cli.ReproduceCommand;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -249,7 +250,7 @@ public final class SparkGrid {
     }
 
     private GridSummary drive() throws IOException {
-        boolean mirror = "always".equals(setting(MIRROR, "auto"));
+        boolean mirror = mirrorEverything();
         boolean gpus = spark.getConf().getDouble("spark.task.resource.gpu.amount", 0) > 0;
         SparkArgs a = args.withAutoPrecision(gpus);
         HadoopConf conf = new HadoopConf(spark.hadoopConfiguration());
@@ -456,6 +457,20 @@ public final class SparkGrid {
 
     private static String human(java.time.Duration d) {
         return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Whether {@link #MIRROR} asks to mirror even local folders: {@code always}, or {@code auto}, in
+     * any case as every keyword; any other value was taken for {@code auto} without a word, so a
+     * {@code true} meant for node-local disks left each executor's units on its own disk.
+     */
+    private boolean mirrorEverything() {
+        String v = setting(MIRROR, "auto");
+        if (OptionValues.is(v, "always") || OptionValues.is(v, "auto")) {
+            return OptionValues.is(v, "always");
+        }
+        throw new IllegalArgumentException(MIRROR + ": expected always or auto, found '" + v + "'; set always to mirror"
+                + " even a local folder (node-local disks), or leave it out");
     }
 
     /** A prefine setting: the caller thread's Spark local property, else the Spark configuration. */

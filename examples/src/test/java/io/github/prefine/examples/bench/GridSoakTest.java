@@ -44,4 +44,46 @@ class GridSoakTest {
             assertTrue(p.waitFor(1, TimeUnit.MINUTES));
         }
     }
+
+    @Test
+    void aDeviceOtherThanTheCpuIsRefusedBeforeAnyWork(@TempDir Path tmp) throws Exception {
+        // the soak trains on Device.cpu(): --device gpu was parsed, checked and ignored
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), GridSoak.class.getName(),
+                "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--device", "gpu", "--out",
+                tmp.resolve("soak").toString()));
+        Process p = ChildProcesses.builder(cmd).redirectErrorStream(true).start();
+        StringBuilder all = new StringBuilder();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            // the old code started the grid: stop reading at its first line of work
+            while ((line = out.readLine()) != null && !line.startsWith("PyTorch threads: ")) {
+                all.append(line).append('\n');
+            }
+            assertTrue(line == null, "the soak started on the CPU: " + all + line);
+        } finally {
+            p.destroyForcibly();
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        }
+        assertTrue(p.exitValue() != 0, all.toString());
+        assertTrue(all.toString().contains("--device: GridSoak measures the grid on the CPU only, found 'gpu'"),
+                all.toString());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("soak")), "nothing written");
+    }
+
+    @Test
+    void aLaterPassRunsIntoAFolderOfItsOwnAlsoWithoutOut() {
+        // docs/long-runs.md: -Dprefine.soak.passes=2 runs the grid again into <out>-pass2
+        for (String[] args : List.of(new String[] {"--seeds", "1"}, new String[] {"--out", "/tmp/soak"},
+                new String[] {"--out=/tmp/soak"})) {
+            picocli.CommandLine first = new picocli.CommandLine(new io.github.prefine.examples.cli.DemoCommand());
+            first.parseArgs(args);
+            picocli.CommandLine second = new picocli.CommandLine(new io.github.prefine.examples.cli.DemoCommand());
+            second.parseArgs(GridSoak.withOut(args, 2));
+            Path firstOut = first.getCommandSpec().findOption("--out").getValue();
+            Path secondOut = second.getCommandSpec().findOption("--out").getValue();
+            assertEquals(Path.of(firstOut + "-pass2"), secondOut, String.join(" ", args));
+        }
+    }
 }

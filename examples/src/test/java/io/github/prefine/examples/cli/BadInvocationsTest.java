@@ -161,6 +161,14 @@ class BadInvocationsTest {
                         + " number of at least 0, found soon", "bench", "--warmup", "soon"),
                 c("bench --precision FP8", 2, "--precision must be fp32, fp16-mixed, bf16-mixed or auto", "bench", "--precision", "FP8"),
                 c("bench --device 2", 2, "bench measures one device", "bench", "--device", "2"),
+                // read only by the full step: the other parts ignored them without a word (the small model
+                // makes the old code's run of the encoder part short)
+                c("bench --formats with --part ENCODER", 2, "--formats is for --part FULL or ALL only, found it with"
+                        + " --part ENCODER", "bench", "--part", "ENCODER", "--formats", "TOKEN", "--model", "DEMO",
+                        "--layers", "1", "--batch", "1", "--length", "3", "--steps", "1", "--warmup", "0"),
+                c("bench --tasks with --part PAIRED", 2, "--tasks is for --part FULL or ALL only, found it with"
+                        + " --part PAIRED", "bench", "--part", "paired", "--tasks", "1", "--model", "DEMO",
+                        "--layers", "1", "--batch", "1", "--length", "3", "--steps", "1", "--warmup", "0"),
                 c("bench --tasks 5 --batch 2", 2, "--tasks: at most one task per sequence, found 5 tasks for --batch 2",
                         "bench", "--tasks", "5", "--batch", "2"),
                 c("eval missing file", 2, "no such file", "eval", "--format", "cls", tmp.resolve("nope.jsonl").toString()),
@@ -240,6 +248,21 @@ class BadInvocationsTest {
             // it created --out before it resolved the encoder
             cases.add(c("recommend --encoder missing folder", 2, "not found", "recommend", "--data", realData.toString(),
                     "--groups", "C", "--target", "cb", "--encoder", tmp.resolve("nope").toString(), "--out", out));
+            // options of the other method or of the synthetic suite were read and ignored without a word; the
+            // missing --encoder makes the old code fail fast on something else instead of embedding for minutes
+            cases.add(c("recommend --suite-seed without --data demo", 2, "--suite-seed is for --data demo only, found it"
+                    + " with --data " + realData, "recommend", "--data", realData.toString(), "--groups", "C", "--target",
+                    "cb", "--suite-seed", "3", "--encoder", tmp.resolve("nope").toString(), "--out", out));
+            cases.add(c("recommend --fisher-examples with --method textemb", 2, "--fisher-examples is for --method"
+                    + " taskemb or both only, found it with --method textemb", "recommend", "--data", realData.toString(),
+                    "--groups", "C", "--target", "cb", "--method", "textemb", "--fisher-examples", "64", "--encoder",
+                    tmp.resolve("nope").toString(), "--out", out));
+            cases.add(c("recommend --head-steps with --method textemb", 2, "--head-steps is for --method taskemb or both"
+                    + " only", "recommend", "--data", "demo", "--method", "TextEmb", "--head-steps", "5", "--encoder",
+                    tmp.resolve("nope").toString(), "--out", out));
+            cases.add(c("recommend --max-text-rows with --method taskemb", 2, "--max-text-rows is for --method textemb or"
+                    + " both only, found it with --method taskemb", "recommend", "--data", "demo", "--method", "taskemb",
+                    "--max-text-rows", "100", "--encoder", tmp.resolve("nope").toString(), "--out", out));
             // the fixture's BERT has 64 positions (max_position_embeddings in its config.json); a longer
             // length made the grid leave the target out "for missing data", then end with an internal error
             Path tiny = Path.of(shared, "fixtures", "hf-reference", "bert", "encoder");

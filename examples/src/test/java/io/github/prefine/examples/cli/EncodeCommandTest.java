@@ -26,6 +26,24 @@ class EncodeCommandTest {
         assertTrue(out.contains("[0]   1.000   0.667  -0.064"), out);
     }
 
+    /**
+     * The keyword minilm reads as every other command reads it ({@code reproduce --encoder MiniLM}):
+     * in any case, blanks around it ignored. encode took "MiniLM" for a folder or Hub id and
+     * refused it as neither.
+     */
+    @Test
+    void theMinilmKeywordIsReadInAnyCaseAsEveryCommandReadsIt() {
+        CliRunner exact = new CliRunner("encode");
+        assertEquals(0, exact.run("--model", "minilm"), exact.err());
+        for (String keyword : List.of("MiniLM", " MINILM ")) {
+            CliRunner cli = new CliRunner("encode");
+            assertEquals(0, cli.run("--model", keyword), cli.err());
+            // the same embeddings: the README's cosines, as for the exact keyword
+            assertTrue(cli.out().contains("[0]   1.000   0.667  -0.064"), cli.out());
+            assertEquals(exact.out().substring(exact.out().indexOf('\n')), cli.out().substring(cli.out().indexOf('\n')));
+        }
+    }
+
     @Test
     void minilmTruncatesAt256WordPiecesAsSentenceTransformersDoes() {
         // 36 x 7 + 2 = 254 word pieces: with [CLS] and [SEP], exactly 256 tokens

@@ -556,6 +556,31 @@ class SparkGridTest {
         assertFalse(Files.exists(dir.resolve("o7")), "an export is refused before anything is written");
     }
 
+    /**
+     * docs/spark.md: {@code spark.prefine.mirror=always} mirrors even a local folder. Any other value
+     * than always and auto ran unmirrored without a word, so {@code =true} on node-local disks left
+     * each executor's units on its own disk. The {@code --out} that is a file shows the refusal comes
+     * first: the old code went on to refuse that instead.
+     */
+    @Test
+    void aMirrorSettingOtherThanAutoOrAlwaysIsOneLineWithExitTwo() throws Exception {
+        Path aFile = Files.writeString(dir.resolve("mirror-out-file"), "x");
+        for (String value : List.of("true", "alwys", "")) {
+            spark.setLocalProperty(SparkGrid.MIRROR, value);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try {
+                SparkGrid.Outcome o = SparkGrid.run(spark, new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), with(DEMO, "--out", aFile.toString()));
+                String line = err.toString(StandardCharsets.UTF_8);
+                assertEquals(2, o.exitCode(), line);
+                assertEquals(1, line.strip().lines().count(), "one line: " + line);
+                assertTrue(line.contains("spark.prefine.mirror: expected always or auto, found '" + value + "'"), line);
+            } finally {
+                spark.setLocalProperty(SparkGrid.MIRROR, null);
+            }
+        }
+    }
+
     @Test
     void badLeaseSettingsOnAMirroredFolderAreOneLineWithExitTwo() {
         // docs/spark.md: the expiry is at least four heartbeats, and under --claim-timeout
