@@ -93,8 +93,11 @@ public final class GridReports {
      *     because their setting's result has not changed since
      * @param leftOut the ids of the units whose records were left out, not being in this grid's
      *     plan, in file-name order; empty when every record was taken
+     * @param layout the layout the tables were made with, which says each target's group (for
+     *     {@link Verdicts#relatedness(Table, Table, ReportLayout)}); null where not known
      */
-    public record Written(Table table1, Table table2, Table cost, List<Path> files, List<String> leftOut) {
+    public record Written(Table table1, Table table2, Table cost, List<Path> files, List<String> leftOut,
+            ReportLayout layout) {
         /**
          * Copies the lists.
          *
@@ -103,10 +106,25 @@ public final class GridReports {
          * @param cost seconds and examples per pre-finetuning epoch
          * @param files every file written, and the curves kept from an earlier write
          * @param leftOut the ids of the units whose records were left out
+         * @param layout the layout the tables were made with, or null
          */
         public Written {
             files = List.copyOf(files);
             leftOut = List.copyOf(leftOut);
+        }
+
+        /**
+         * The tables without their layout, as before it was kept: the verdicts then tell settings
+         * apart by the counts of targets they average only.
+         *
+         * @param table1 per target and setting, mean ± std over seeds
+         * @param table2 per group and setting
+         * @param cost seconds and examples per pre-finetuning epoch
+         * @param files every file written, and the curves kept from an earlier write
+         * @param leftOut the ids of the units whose records were left out
+         */
+        public Written(Table table1, Table table2, Table cost, List<Path> files, List<String> leftOut) {
+            this(table1, table2, cost, files, leftOut, null);
         }
     }
 
@@ -178,7 +196,7 @@ public final class GridReports {
     private Written tables(ResultSet results, List<String> leftOut) {
         Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
         return new Written(t1, Tables.table2(t1, results, layout, alpha), Tables.costTable(results, layout), List.of(),
-                leftOut);
+                leftOut, layout);
     }
 
     /** Writes the reports; {@code unlessCurrent} null: writes nothing, only computes the tables. */
@@ -262,7 +280,7 @@ public final class GridReports {
                     out, results.runs().size(), leftOut.isEmpty() ? "" : "; " + Counts.counted(leftOut.size(), "record")
                             + " of units not in this grid's plan left out",
                     charts.renderingFailure() == null ? "" : "; charts skipped, see the warning above");
-            lastWritten = new Written(t1, t2, cost, written, leftOut);
+            lastWritten = new Written(t1, t2, cost, written, leftOut, layout);
             writtenFrom = from;
             return lastWritten;
         }

@@ -77,7 +77,8 @@ public final class GridSession implements AutoCloseable {
     private final boolean worker;
     private GridPlan plan;
     private GridReports reports;
-    private UnitLock inUse;
+    /** This session's share of {@code locks/run.lock}, which keeps a forced run in place out. */
+    private Closeable inUse;
     private DataReport dataReport = new DataReport(Map.of());
 
     /** How long a temp file must lie untouched before a new session deletes it as orphaned. */
@@ -123,14 +124,18 @@ public final class GridSession implements AutoCloseable {
         this.finetuning = new FinetuningRunner(this);
         try {
             if (worker) {
+                // a worker holds locks/run.lock shared too, from before it reads run.json: a forced
+                // run in place must not clear the folder under it
+                this.inUse = UnitLock.holdShared(grid.layout.lock("run")).orElse(null);
                 this.manifest = workerManifest();
             } else {
                 // one opener at a time checks, clears and writes run.json; every session then holds
-                // locks/run.lock shared for its life, so that a forced clear sees it is not alone
+                // locks/run.lock shared for its life (sessions of one JVM sharing the JVM's claim),
+                // so that a forced clear sees it is not alone
                 try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
                     deleteKilledManifestTemps();
                     this.manifest = openManifest();
-                    this.inUse = UnitLock.tryAcquireShared(grid.layout.lock("run")).orElse(null);
+                    this.inUse = UnitLock.holdShared(grid.layout.lock("run")).orElse(null);
                 }
             }
         } catch (IOException | RuntimeException e) {

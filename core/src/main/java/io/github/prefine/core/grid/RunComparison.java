@@ -1,9 +1,11 @@
 package io.github.prefine.core.grid;
 
 import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.ReportLayout;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.ResultSet;
 import io.github.prefine.eval.report.RunCellComparisons;
+import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableReader;
 import io.github.prefine.eval.report.Tables;
@@ -27,7 +29,8 @@ import java.util.regex.Pattern;
  * How far one finished run's tables are from another's: the differences of Table 2's cells (other
  * minus base, in points), the largest of them and of Table 1's target cells, whether the
  * verdicts ({@link Verdicts}) come out the same, and each run's count of targets per setting that
- * differ significantly from the baseline. Made for questions such as "does mixed precision
+ * differ significantly from the baseline, and the Table 2 cells that average other targets in
+ * the two runs ({@link #unevenCells()}). Made for questions such as "does mixed precision
  * learn like float32?" or "does the GPU reproduce the CPU's tables?"; cells are matched by row
  * label and column header, so runs of different grids compare on what they share. Given both
  * runs' per-seed scores ({@code results.jsonl}), it also tests per (target, setting) whether the
@@ -48,6 +51,7 @@ public final class RunComparison {
     private final List<VerdictPair> verdicts;
     private final List<VerdictPair> significance;
     private final Coverage coverage;
+    private final List<UnevenCell> unevenCells;
     /** Target → setting → other run against base run; null without both runs' per-seed scores. */
     private final Map<String, Map<String, SeedDifference>> cellTests;
 
@@ -59,6 +63,31 @@ public final class RunComparison {
      * @param points other minus base
      */
     public record Difference(String row, String column, double points) {}
+
+    /**
+     * A Table 2 cell that both runs have but that averages other targets in one than in the other
+     * (T1 and T2 in the base run, T1 alone in the other, whose T2 sweep failed): its difference
+     * mixes a change of targets with a change of scores.
+     *
+     * @param row the Table 2 row, a group or {@value Tables#AVERAGE}
+     * @param column the setting
+     * @param baseTargets the targets the base run's cell averages
+     * @param otherTargets the targets the other run's cell averages
+     */
+    public record UnevenCell(String row, String column, List<String> baseTargets, List<String> otherTargets) {
+        /**
+         * Copies the lists.
+         *
+         * @param row see the record description
+         * @param column see the record description
+         * @param baseTargets see the record description
+         * @param otherTargets see the record description
+         */
+        public UnevenCell {
+            baseTargets = List.copyOf(baseTargets);
+            otherTargets = List.copyOf(otherTargets);
+        }
+    }
 
     /**
      * What only one of the runs has: such targets and settings are not compared, and where the
@@ -117,8 +146,9 @@ public final class RunComparison {
     }
 
     private RunComparison(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2,
-            Map<String, Map<String, SeedDifference>> cellTests) {
+            Map<String, Map<String, SeedDifference>> cellTests, ReportLayout baseLayout, ReportLayout otherLayout) {
         this.cellTests = cellTests;
+        List<UnevenCell> uneven = new ArrayList<>();
         this.baseTable2 = baseTable2;
         this.otherTable2 = otherTable2;
         List<Table.Row> rows = new ArrayList<>();
@@ -131,6 +161,12 @@ public final class RunComparison {
                 double d = difference(r.cells().get(c), otherTable2, r.label(), column);
                 cells.add(Double.isNaN(d) ? Cell.empty() : Cell.of(d));
                 if (!Double.isNaN(d)) {
+                    List<String> baseTargets = averagedTargets(baseTable1, baseLayout, r.label(), column);
+                    List<String> otherTargets = averagedTargets(otherTable1, otherLayout, r.label(), column);
+                    if (baseTargets != null && otherTargets != null
+                            && !new java.util.HashSet<>(baseTargets).equals(new java.util.HashSet<>(otherTargets))) {
+                        uneven.add(new UnevenCell(r.label(), column, baseTargets, otherTargets));
+                    }
                     n++;
                     if (top == null || Math.abs(d) > Math.abs(top.points())) {
                         top = new Difference(r.label(), column, d);
@@ -143,6 +179,7 @@ public final class RunComparison {
                 rows);
         this.largest = top;
         this.compared = n;
+        this.unevenCells = List.copyOf(uneven);
         Difference top1 = null;
         for (Table.Row r : baseTable1.rows()) {
             if (r.label().equals(Tables.AVERAGE) || r.label().equals(Tables.AVERAGE_STD)) {
@@ -157,7 +194,8 @@ public final class RunComparison {
             }
         }
         this.largestTable1 = top1;
-        this.verdicts = pair(verdictsOf(baseTable1, baseTable2), verdictsOf(otherTable1, otherTable2));
+        this.verdicts = pair(verdictsOf(baseTable1, baseTable2, baseLayout),
+                verdictsOf(otherTable1, otherTable2, otherLayout));
         this.significance = pair(conclusions(Verdicts.significance(baseTable1)),
                 conclusions(Verdicts.significance(otherTable1)));
         List<String> baseTargets = targets(baseTable1);
@@ -178,7 +216,7 @@ public final class RunComparison {
     public static RunComparison of(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2) {
         return new RunComparison(Objects.requireNonNull(baseTable1, "baseTable1"),
                 Objects.requireNonNull(baseTable2, "baseTable2"), Objects.requireNonNull(otherTable1, "otherTable1"),
-                Objects.requireNonNull(otherTable2, "otherTable2"), null);
+                Objects.requireNonNull(otherTable2, "otherTable2"), null, null, null);
     }
 
     /**
@@ -204,7 +242,8 @@ public final class RunComparison {
                 Objects.requireNonNull(baseTable2, "baseTable2"),
                 atLevel(Objects.requireNonNull(otherTable1, "otherTable1"), alpha),
                 Objects.requireNonNull(otherTable2, "otherTable2"),
-                baseRuns == null || otherRuns == null ? null : RunCellComparisons.of(baseRuns, otherRuns, alpha));
+                baseRuns == null || otherRuns == null ? null : RunCellComparisons.of(baseRuns, otherRuns, alpha),
+                layoutOf(baseRuns), layoutOf(otherRuns));
     }
 
     /** Table 1 with every comparison judged at {@code alpha}. */
@@ -397,6 +436,55 @@ public final class RunComparison {
     }
 
     /**
+     * Returns the Table 2 cells that both runs have but that average other targets in each (a
+     * sweep that failed or is not done in one run), in the base run's order. The {@value
+     * Tables#AVERAGE} row's targets are read off Table 1; a group row's need each target's group,
+     * which the runs' per-seed scores give ({@link #of(Table, Table, Table, Table, ResultSet,
+     * ResultSet, double)}): without them only the {@value Tables#AVERAGE} row is checked.
+     *
+     * @return the cells, empty when every compared cell averages the same targets in both runs
+     */
+    public List<UnevenCell> unevenCells() {
+        return unevenCells;
+    }
+
+    /**
+     * The targets a Table 2 cell averages: read off Table 1 for the average row; for a group row,
+     * {@link Tables#averagedTargets} with the layout, or null (unknown) without one.
+     */
+    private static List<String> averagedTargets(Table table1, ReportLayout layout, String row, String column) {
+        if (!row.equals(Tables.AVERAGE)) {
+            return layout == null ? null : Tables.averagedTargets(table1, layout, row, column);
+        }
+        if (!table1.columns().contains(column)) {
+            return List.of();
+        }
+        int c = table1.columns().indexOf(column);
+        List<String> out = new ArrayList<>();
+        for (Table.Row r : table1.rows()) {
+            if (!r.label().equals(Tables.AVERAGE) && !r.label().equals(Tables.AVERAGE_STD) && !r.cells().get(c).isEmpty()) {
+                out.add(r.label());
+            }
+        }
+        return out;
+    }
+
+    /** Each target's group as a run's per-seed scores record it, or null without scores. */
+    private static ReportLayout layoutOf(ResultSet runs) {
+        if (runs == null || runs.runs().isEmpty()) {
+            return null;
+        }
+        ReportLayout.Builder b = ReportLayout.builder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (RunRecord r : runs.runs()) {
+            if (seen.add(r.target())) {
+                b.addTarget(r.target(), r.group());
+            }
+        }
+        return b.build();
+    }
+
+    /**
      * Returns the base run's precision as its Table 2 title records it ({@code trained in fp32}).
      *
      * @return the base run's precision, if its title records it
@@ -455,9 +543,11 @@ public final class RunComparison {
     }
 
     /** Subject to conclusion: a verdict line reads {@code subject: figures — conclusion}. */
-    private static Map<String, String> verdictsOf(Table table1, Table table2) {
-        List<String> lines = new ArrayList<>(Verdicts.relatedness(table2));
-        lines.addAll(Verdicts.multiTask(table2));
+    private static Map<String, String> verdictsOf(Table table1, Table table2, ReportLayout layout) {
+        // with each target's group, settings lacking different targets of one count get no verdict either
+        List<String> lines = new ArrayList<>(layout == null ? Verdicts.relatedness(table2)
+                : Verdicts.relatedness(table1, table2, layout));
+        lines.addAll(layout == null ? Verdicts.multiTask(table2) : Verdicts.multiTask(table1, table2, layout));
         lines.addAll(Verdicts.stability(table1));
         return conclusions(lines);
     }

@@ -85,6 +85,63 @@ final class UnitLock implements Closeable {
         return tryAcquire(file, true);
     }
 
+    /**
+     * The shared claims this JVM holds through {@link #holdShared}, by lock file, with how many
+     * holders share each; guarded by itself.
+     */
+    private static final java.util.Map<Path, SharedHold> SHARED = new java.util.HashMap<>();
+
+    /** One shared claim of this JVM and its count of holders. */
+    private static final class SharedHold {
+        private final UnitLock lock;
+        private int holders;
+
+        private SharedHold(UnitLock lock) {
+            this.lock = lock;
+        }
+    }
+
+    /**
+     * Takes a shared claim for one holder of this JVM, as {@link #tryAcquireShared} does for the
+     * first; a later holder of this JVM shares the claim already held, where {@link
+     * #tryAcquireShared} refuses it. The claim is released when its last holder closes, so it
+     * keeps an exclusive {@link #tryAcquire} out while any holder, of any process, is open: two
+     * sessions of one JVM on one folder, the first closed, still keep a forced run out.
+     *
+     * @param file the lock file
+     * @return this holder's share, closed once (closing it again does nothing); empty when
+     *     another process, or this JVM, holds the lock exclusively
+     * @throws IOException if the file cannot be opened
+     */
+    static Optional<Closeable> holdShared(Path file) throws IOException {
+        Path key = key(file);
+        synchronized (SHARED) {
+            SharedHold hold = SHARED.get(key);
+            if (hold == null) {
+                Optional<UnitLock> l = tryAcquire(file, true);
+                if (l.isEmpty()) {
+                    return Optional.empty();
+                }
+                hold = new SharedHold(l.get());
+                SHARED.put(key, hold);
+            }
+            hold.holders++;
+            SharedHold held = hold;
+            java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+            return Optional.of(() -> {
+                if (!open.getAndSet(false)) {
+                    return;
+                }
+                synchronized (SHARED) {
+                    if (--held.holders == 0) {
+                        SHARED.remove(key);
+                        held.lock.close();
+                    }
+                }
+            });
+        }
+    }
+
     private static Optional<UnitLock> tryAcquire(Path file, boolean shared) throws IOException {
         Path key = key(file);
         if (!HELD.add(key)) {

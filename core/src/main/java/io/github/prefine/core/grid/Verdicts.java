@@ -1,6 +1,7 @@
 package io.github.prefine.core.grid;
 
 import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.ReportLayout;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
@@ -17,7 +18,9 @@ import java.util.Locale;
  * a lower average std over seeds than the baseline?). A row whose settings average different
  * numbers of targets (a failed or unfinished sweep) gets no verdict either way, as its cells
  * compare averages over different targets; the stability verdict, read off Table 1, also gives
- * none where the stds are of as many targets but not the same ones. {@link #significance} adds, beyond the paper, how many
+ * none where the stds are of as many targets but not the same ones, and so do the relatedness
+ * and multi-task verdicts where they are given Table 1 and the layout (the overloads that take
+ * them; Table 2 alone says how many targets a cell averages, not which). {@link #significance} adds, beyond the paper, how many
  * targets each setting changes by more than seed noise. Stateless.
  *
  * <p>Stateless and thread-safe.
@@ -38,9 +41,30 @@ public final class Verdicts {
      *
      * @param table2 Table 2
      * @return lines such as {@code SL targets: Only-SL 71.2 > Only-C 55.0, Only-QA 60.1 — related
-     *     pre-finetuning wins}
+     *     pre-finetuning wins}; "not comparable" instead of a verdict where the row's settings average
+     *     different numbers of targets, as Table 2's title counts them (settings lacking different
+     *     targets of one count are not told apart: {@link #relatedness(Table, Table, ReportLayout)}
+     *     does)
      */
     public static List<String> relatedness(Table table2) {
+        return relatedness(table2, byCounts(table2));
+    }
+
+    /**
+     * The relatedness verdicts as {@link #relatedness(Table)}, with no verdict either way where the
+     * row's settings average different targets, even as many: Table 1 and the layout say which
+     * targets each cell of Table 2 averages ({@link Tables#averagedTargets}).
+     *
+     * @param table1 the Table 1 that {@code table2} was made from
+     * @param table2 Table 2
+     * @param layout the layout the tables were made with, which says each target's group
+     * @return the lines, as {@link #relatedness(Table)}; "not comparable" where the targets differ
+     */
+    public static List<String> relatedness(Table table1, Table table2, ReportLayout layout) {
+        return relatedness(table2, byTargets(table1, layout));
+    }
+
+    private static List<String> relatedness(Table table2, Coverage coverage) {
         List<String> singles = new ArrayList<>();
         for (String c : table2.columns()) {
             if (c.startsWith("Only-")) {
@@ -71,9 +95,10 @@ public final class Verdicts {
             if (others.isEmpty()) {
                 continue;
             }
-            if (Tables.averagesDifferentTargetCounts(table2, group)) {
+            String notComparable = coverage.notComparable(group, group + " targets");
+            if (notComparable != null) {
                 lines.add(String.format(Locale.ROOT, "%s targets: %s %s, %s — %s", group, own, score(mine.value()),
-                        String.join(", ", others), notComparable(group + " targets", "Table 2's title")));
+                        String.join(", ", others), notComparable));
                 continue;
             }
             lines.add(String.format(Locale.ROOT, "%s targets: %s %s %s %s — %s", group, own, score(mine.value()),
@@ -89,9 +114,29 @@ public final class Verdicts {
      *
      * @param table2 Table 2
      * @return one line such as {@code Average: SL+QA+C 64.0 > Baseline 40.0, Only-SL 45.0 — multi-task
-     *     pre-finetuning wins}, or none when the table has no such setting or nothing to compare
+     *     pre-finetuning wins}, or none when the table has no such setting or nothing to compare;
+     *     "not comparable" instead of a verdict where the settings average different numbers of
+     *     targets, as Table 2's title counts them (settings lacking different targets of one count
+     *     are not told apart: {@link #multiTask(Table, Table, ReportLayout)} does)
      */
     public static List<String> multiTask(Table table2) {
+        return multiTask(table2, byCounts(table2));
+    }
+
+    /**
+     * The multi-task verdict as {@link #multiTask(Table)}, with no verdict either way where the
+     * settings average different targets, even as many ({@link Tables#averagedTargets}).
+     *
+     * @param table1 the Table 1 that {@code table2} was made from
+     * @param table2 Table 2
+     * @param layout the layout the tables were made with
+     * @return the line, as {@link #multiTask(Table)}; "not comparable" where the targets differ
+     */
+    public static List<String> multiTask(Table table1, Table table2, ReportLayout layout) {
+        return multiTask(table2, byTargets(table1, layout));
+    }
+
+    private static List<String> multiTask(Table table2, Coverage coverage) {
         String all = null;
         int most = 1;
         for (String c : table2.columns()) {
@@ -117,9 +162,10 @@ public final class Verdicts {
         if (others.isEmpty()) {
             return List.of();
         }
-        if (Tables.averagesDifferentTargetCounts(table2, Tables.AVERAGE)) {
+        String notComparable = coverage.notComparable(Tables.AVERAGE, "targets");
+        if (notComparable != null) {
             return List.of(String.format(Locale.ROOT, "Average: %s %s, %s — %s", all, score(mine), String.join(", ", others),
-                    notComparable("targets", "Table 2's title")));
+                    notComparable));
         }
         return List.of(String.format(Locale.ROOT, "Average: %s %s %s %s — %s", all, score(mine),
                 wins ? ">" : "does not beat all of", String.join(", ", others),
@@ -238,6 +284,36 @@ public final class Verdicts {
         int c = table1.columns().indexOf(column);
         return table1.rows().stream().filter(r -> !r.label().equals(Tables.AVERAGE) && !r.label().equals(Tables.AVERAGE_STD))
                 .filter(r -> r.cells().get(c).hasStd()).map(Table.Row::label).toList();
+    }
+
+    /** Why a Table 2 row's cells are no like-for-like comparison, or null where they are. */
+    @FunctionalInterface
+    private interface Coverage {
+        /** The reason, naming {@code what} the row averages ("SL targets"), or null. */
+        String notComparable(String row, String what);
+    }
+
+    /** Coverage by the counts Table 2's title gives: blind to different targets of one count. */
+    private static Coverage byCounts(Table table2) {
+        return (row, what) -> Tables.averagesDifferentTargetCounts(table2, row) ? notComparable(what, "Table 2's title")
+                : null;
+    }
+
+    /** Coverage by the targets each cell averages, which Table 1 and the layout tell. */
+    private static Coverage byTargets(Table table1, ReportLayout layout) {
+        return (row, what) -> {
+            List<List<String>> covered = table1.columns().stream()
+                    .map(c -> Tables.averagedTargets(table1, layout, row, c)).filter(t -> !t.isEmpty()).toList();
+            if (covered.stream().map(List::size).distinct().count() > 1) {
+                return notComparable(what, "Table 2's title");
+            }
+            if (covered.stream().distinct().count() > 1) {
+                // as many targets, but not the same: T1 against T2 is no more like for like than T1 against both
+                return "not comparable in this run: the settings average different " + what + " of one count"
+                        + " (Table 1's cells), as some runs failed or are not done";
+            }
+            return null;
+        };
     }
 
     /** The verdict of a row whose settings average different targets: none either way. */

@@ -59,7 +59,9 @@ public final class InMemoryTasks {
      * @param test test examples, possibly empty
      * @return the data
      * @throws IllegalArgumentException if an example is not of the type the task's format takes
-     *     ({@link TaskFormat#exampleType()}), naming its split, position and id
+     *     ({@link TaskFormat#exampleType()}), naming its split, position and id, or if labels are
+     *     learned and the format refuses one (a token tag without a prefix and a type), naming the
+     *     task, the example and the label
      * @throws NullPointerException if an argument or an example is null, naming it
      */
     public static TaskData data(Task task, List<? extends Example> train, List<? extends Example> validation,
@@ -87,7 +89,11 @@ public final class InMemoryTasks {
                 }
             }
             // none of them given (an empty test split is not kept): every split, as Task.load does
-            labels = task.format().learnLabels(from.isEmpty() ? List.copyOf(splits.values()) : from);
+            try {
+                labels = task.format().learnLabels(from.isEmpty() ? List.copyOf(splits.values()) : from);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("task " + task.name() + ": " + e.getMessage(), e);
+            }
         }
         return new TaskData(task, labels, splits, Map.of());
     }

@@ -201,6 +201,8 @@ public final class Task {
      * @throws NoSuchFileException if none of the task's files exists
      * @throws MalformedDatasetException if a file is malformed (see the readers), has a label
      *     outside the declared set, or (strict) the declared validation file is absent or empty
+     * @throws IllegalArgumentException if labels are learned and the format refuses one (a token
+     *     tag without a prefix and a type), naming the task, the example and the label
      * @throws IOException on read failure
      */
     public TaskData load(Path dataRoot, Leniency leniency) throws IOException {
@@ -267,7 +269,11 @@ public final class Task {
             if (from.isEmpty()) {
                 learnedFrom.addAll(splits.keySet());
             }
-            labels = format.learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
+            try {
+                labels = format.learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("task " + name + ": " + e.getMessage(), e);
+            }
         }
         if (!labels.isEmpty()) {
             ReadReport.Builder labelReport = new ReadReport.Builder("labels");

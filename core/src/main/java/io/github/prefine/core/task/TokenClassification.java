@@ -14,6 +14,8 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.metrics.Span;
+import io.github.prefine.eval.metrics.SpanExtractor;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.TokenClassificationHead;
@@ -65,24 +67,49 @@ public record TokenClassification() implements TaskFormat {
 
     /**
      * Returns the entity type of each mention in a tag sequence, which the label counts count
-     * ({@link TaskData#labelCounts}). A tag starts a mention at {@code B-}/{@code S-}, after {@code
-     * O}, after another type or after an {@code E-}/{@code S-}, so IOB1 data (mostly {@code I-})
-     * counts as IOB2.
+     * ({@link TaskData#labelCounts}): the entities of seqeval's default mode ({@link
+     * SpanExtractor#lenient}), so that what is counted is what is scored. A tag starts a mention at
+     * {@code B-}/{@code S-}, after {@code O}, after another type or after an {@code E-}/{@code S-},
+     * so IOB1 data (mostly {@code I-}) counts as IOB2; a tag without a prefix and a type (a declared
+     * {@code X}) counts as seqeval reads it, of type {@code _}.
      */
     static List<String> mentionTypes(List<String> tags) {
-        List<String> types = new ArrayList<>();
-        String prev = "O";
-        for (String tag : tags) {
-            if (!tag.equals("O")) {
-                String type = tag.substring(2);
-                if (tag.startsWith("B-") || tag.startsWith("S-") || prev.equals("O") || prev.startsWith("E-")
-                        || prev.startsWith("S-") || !prev.substring(2).equals(type)) {
-                    types.add(type);
+        return SpanExtractor.lenient(List.of(tags)).stream().map(Span::type).toList();
+    }
+
+    /**
+     * Whether a tag other than {@code O} is a prefix, a dash and an entity type, as {@code B-PER}:
+     * what {@link #labelSet} learns a type from.
+     */
+    private static boolean hasPrefixAndType(String tag) {
+        return tag.length() > 2 && tag.charAt(1) == '-';
+    }
+
+    /** Why a tag cannot be learned, and what was expected. */
+    private static String malformed(String tag) {
+        return "tag '" + tag + "' is not O and has no prefix and entity type: expected O or a prefix, a dash and an"
+                + " entity type, such as B-PER or I-PER (E-PER, S-PER in BIOES); seqeval's default mode would only"
+                + " warn and read it as an entity of type '_', which no learned tag set can predict";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if a tag is neither {@code O} nor a prefix, a dash and a
+     *     type (a custom reader's {@code X}, {@code B-} or {@code I}), naming the example and the tag
+     */
+    @Override
+    public List<String> learnLabels(Collection<? extends List<? extends Example>> splits) {
+        for (List<? extends Example> split : splits) {
+            for (Example e : split) {
+                for (String tag : labelsOf(e)) {
+                    if (!tag.equals("O") && !hasPrefixAndType(tag)) {
+                        throw new IllegalArgumentException("example " + e.id() + ": " + malformed(tag));
+                    }
                 }
             }
-            prev = tag;
         }
-        return types;
+        return TaskFormat.super.learnLabels(splits);
     }
 
     /**
@@ -91,6 +118,9 @@ public record TokenClassification() implements TaskFormat {
      * <p>Tags: {@code O} first, then {@code B-T} for every entity type {@code T} seen (sorted),
      * then {@code I-T} (and {@code E-T}, {@code S-T} when the data is BIOES), so {@code I-T} is
      * known whenever {@code B-T} is.
+     *
+     * @throws IllegalArgumentException if a tag is neither {@code O} nor a prefix, a dash and a
+     *     type, naming it
      */
     @Override
     public List<String> labelSet(Collection<String> seen) {
@@ -98,6 +128,9 @@ public record TokenClassification() implements TaskFormat {
         boolean bioes = false;
         for (String t : seen) {
             if (!t.equals("O")) {
+                if (!hasPrefixAndType(t)) {
+                    throw new IllegalArgumentException(malformed(t));
+                }
                 types.add(t.substring(2));
                 bioes |= t.startsWith("E-") || t.startsWith("S-");
             }

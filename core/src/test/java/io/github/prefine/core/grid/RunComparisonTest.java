@@ -53,6 +53,42 @@ class RunComparisonTest {
         return new Table.Row(label, cells);
     }
 
+    /**
+     * Two hand-made runs of targets T1, T2 (SL) and T3 (C): the base run has every cell; in the
+     * other, Only-SL's T2 sweep failed, so its SL cell averages T1 alone (60) where the base run's
+     * averages T1 and T2 ((60 + 40) / 2 = 50): "+10" is a change of targets, not of scores. T2 is
+     * still in the other run (under the baseline), so coverage names no target. Flagged: SL and
+     * Average under Only-SL; not the C row, nor the baseline's cells.
+     */
+    @Test
+    void flagsTable2CellsThatAverageOtherTargetsInTheTwoRuns() {
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("T1", "SL").addTarget("T2", "SL")
+                .addTarget("T3", "C").build();
+        List<io.github.prefine.eval.report.RunRecord> base = new java.util.ArrayList<>();
+        for (String setting : List.of("Baseline", "Only-SL")) {
+            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T1", "SL", 1, 60));
+            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T2", "SL", 1, 40));
+            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T3", "C", 1, 50));
+        }
+        List<io.github.prefine.eval.report.RunRecord> other = new java.util.ArrayList<>(base);
+        other.removeIf(r -> r.setting().equals("Only-SL") && r.target().equals("T2"));
+        io.github.prefine.eval.report.ResultSet baseRuns = new io.github.prefine.eval.report.ResultSet(base, List.of());
+        io.github.prefine.eval.report.ResultSet otherRuns = new io.github.prefine.eval.report.ResultSet(other, List.of());
+        Table b1 = Tables.table1(baseRuns, layout, StdKind.SAMPLE);
+        Table o1 = Tables.table1(otherRuns, layout, StdKind.SAMPLE);
+        RunComparison c = RunComparison.of(b1, Tables.table2(b1, layout), o1, Tables.table2(o1, layout), baseRuns,
+                otherRuns, SeedDifference.ALPHA);
+        assertEquals(List.of(new RunComparison.UnevenCell("SL", "Only-SL", List.of("T1", "T2"), List.of("T1")),
+                new RunComparison.UnevenCell(Tables.AVERAGE, "Only-SL", List.of("T1", "T2", "T3"), List.of("T1", "T3"))),
+                c.unevenCells());
+        assertEquals(10, c.table2Differences().cell("SL", "Only-SL").value(), 1e-9);
+        assertTrue(c.coverage().same(), c.coverage().toString());
+        // without the per-seed scores the groups are unknown: the Average row alone is checked
+        assertEquals(List.of(new RunComparison.UnevenCell(Tables.AVERAGE, "Only-SL", List.of("T1", "T2", "T3"),
+                List.of("T1", "T3"))), RunComparison.of(b1, Tables.table2(b1, layout), o1, Tables.table2(o1, layout))
+                .unevenCells());
+    }
+
     @Test
     void aTargetWithoutAnyResultInOneRunCountsAsThatRunLacksIt() {
         // reproduce lists every requested target in Table 1, a skipped one as a row of empty cells:

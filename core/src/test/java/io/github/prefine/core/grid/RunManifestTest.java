@@ -173,6 +173,39 @@ class RunManifestTest {
                 m.getAsJsonObject("reads").keySet().toString());
     }
 
+    /**
+     * Every session working in a folder keeps a forced run in place out (locks/run.lock shared): a
+     * worker session did not take the lock at all, and a second session of one JVM got none (the JVM
+     * held it already), so once the first closed, a forced run cleared the folder under the second.
+     * Real sessions on one folder; the forced run opens with another batch size.
+     */
+    @Test
+    void aWorkerSessionAndASecondSessionOfOneJvmKeepAForcedRunOut(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C)).build();
+        Grid forced = grid.toBuilder().optTargetBatchSize(16).optForce(true).build();
+        grid.open().close();
+        String manifest = Files.readString(out.resolve("run.json"));
+        try (GridSession worker = grid.openWorker()) {
+            RunMismatchException e = assertThrows(RunMismatchException.class, forced::open);
+            assertTrue(e.getMessage().contains("forced, but another process is still working in this folder"),
+                    e.getMessage());
+        }
+        GridSession first = grid.open();
+        try (GridSession second = grid.open()) {
+            first.close();
+            RunMismatchException e = assertThrows(RunMismatchException.class, forced::open);
+            assertTrue(e.getMessage().contains("forced, but another process is still working in this folder"),
+                    e.getMessage());
+        }
+        assertEquals(manifest, Files.readString(out.resolve("run.json")));
+        // once every session has closed, the forced run goes ahead
+        forced.open().close();
+        assertEquals(16, json(out.resolve("run.json")).getAsJsonObject("fingerprint").getAsJsonObject("grid")
+                .get("targetBatchSize").getAsInt());
+    }
+
     @Test
     void aForcedRunInPlaceLeavesNoPlotOfTheOldRunsSettings(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);

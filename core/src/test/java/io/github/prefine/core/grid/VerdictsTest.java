@@ -94,6 +94,37 @@ class VerdictsTest {
      * for one run, and Table 1 shows its means only): the stability verdict says nothing rather
      * than compare stds of 0.
      */
+    /**
+     * Every setting has one of the two SL targets, so Table 2's title counts "SL 1 of 2" and
+     * "Average 2 of 3" alike, but not the same one: Only-C has T2 (40), the others T1 (Only-SL 50).
+     * "Only-SL 50 > Only-C 40" weighs T1 against T2, and the averages (Only-SL (50 + 40) / 2 = 45,
+     * Only-C (40 + 45) / 2 = 42.5) weigh {T1, T3} against {T2, T3}: no verdict either way. The C row
+     * (T3 under every setting: Only-C 45 > Only-SL 40) keeps its verdict. Table 2 alone cannot tell,
+     * so the one-argument overloads still give the verdicts, as documented.
+     */
+    @Test
+    void givesNoRelatednessOrMultiTaskVerdictWhereTheSettingsAverageDifferentTargetsOfOneCount() {
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addSetting("Only-C").addSetting("SL+C")
+                .addTarget("T1", "SL").addTarget("T2", "SL").addTarget("T3", "C").build();
+        List<RunRecord> runs = List.of(new RunRecord("Baseline", "T1", "SL", 1, 30), new RunRecord("Baseline", "T3", "C", 1, 30),
+                new RunRecord("Only-SL", "T1", "SL", 1, 50), new RunRecord("Only-SL", "T3", "C", 1, 40),
+                new RunRecord("Only-C", "T2", "SL", 1, 40), new RunRecord("Only-C", "T3", "C", 1, 45),
+                new RunRecord("SL+C", "T1", "SL", 1, 70), new RunRecord("SL+C", "T3", "C", 1, 70));
+        Table t1 = Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE);
+        Table t2 = Tables.table2(t1, layout);
+        assertEquals(List.of("SL targets: Only-SL 50.0, Only-C 40.0 — not comparable in this run: the settings average"
+                + " different SL targets of one count (Table 1's cells), as some runs failed or are not done",
+                "C targets: Only-C 45.0 > Only-SL 40.0 — related pre-finetuning wins"),
+                Verdicts.relatedness(t1, t2, layout));
+        assertEquals(List.of("Average: SL+C 70.0, Baseline 30.0, Only-SL 45.0, Only-C 42.5 — not comparable in this"
+                + " run: the settings average different targets of one count (Table 1's cells), as some runs failed or"
+                + " are not done"), Verdicts.multiTask(t1, t2, layout));
+        assertEquals(List.of(List.of("T1"), List.of("T2")), List.of(Tables.averagedTargets(t1, layout, "SL", "Only-SL"),
+                Tables.averagedTargets(t1, layout, "SL", "Only-C")));
+        assertEquals("SL targets: Only-SL 50.0 > Only-C 40.0 — related pre-finetuning wins",
+                Verdicts.relatedness(t2).get(0));
+    }
+
     @Test
     void aGridOfOneSeedPerCellGetsNoStabilityVerdict() {
         ReportLayout layout = ReportLayout.builder().addSetting("SL+C").addSetting("Baseline")

@@ -270,7 +270,9 @@ public final class Tables {
      * Tells whether the settings of a Table 2 row average different numbers of targets, as its
      * title says with a range ("SL 1-2 of 2"): a sweep that failed or is not done yet leaves one
      * setting's average over fewer targets, and the row's cells are then no like-for-like
-     * comparison. (Two settings lacking different targets of one count are not told apart.)
+     * comparison. (Two settings lacking different targets of one count are not told apart here, as
+     * the table does not say which targets a group holds; {@link #averagedTargets} tells them apart
+     * given Table 1 and the layout.)
      *
      * @param table2 a table made by {@link #table2}, or read back from its JSON
      * @param row a group or {@value #AVERAGE}
@@ -290,6 +292,27 @@ public final class Tables {
             }
         }
         return false;
+    }
+
+    /**
+     * The targets a Table 2 cell averages: those of its row (a group's targets, or every target for
+     * {@value #AVERAGE}) whose Table 1 cell under the setting is not empty, in row order. Two cells
+     * of a row compare like for like only where these are the same; their counts alone ({@link
+     * #averagesDifferentTargetCounts}) miss two settings lacking different targets.
+     *
+     * @param table1 a table made by {@link #table1}, or read back from its JSON
+     * @param layout the layout it was made with, which says each target's group
+     * @param row a group or {@value #AVERAGE}
+     * @param setting a column of Table 1
+     * @return the targets, empty when the setting has none of the row's
+     */
+    public static List<String> averagedTargets(Table table1, ReportLayout layout, String row, String setting) {
+        List<String> targets = row.equals(AVERAGE) ? layout.targets() : layout.targetsOf(row);
+        if (!table1.columns().contains(setting)) {
+            return List.of();
+        }
+        List<String> rows = table1.rows().stream().map(Table.Row::label).toList();
+        return targets.stream().filter(rows::contains).filter(t -> !table1.cell(t, setting).isEmpty()).toList();
     }
 
     /**

@@ -89,6 +89,14 @@ public final class CompareCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "Targets differ, so Table 2's rows average different targets: only in base %s,"
                         + " only in other %s%n", names(cover.targetsOnlyInBase()), names(cover.targetsOnlyInOther()));
             }
+            if (!c.unevenCells().isEmpty()) {
+                out.println("Table 2 cells that average other targets in the two runs (a sweep failed or is not done;"
+                        + " their difference is partly a change of targets):");
+                for (RunComparison.UnevenCell u : c.unevenCells()) {
+                    out.printf(Locale.ROOT, "  %s, %s: base %s; other %s%n", u.row(), u.column(), names(u.baseTargets()),
+                            names(u.otherTargets()));
+                }
+            }
             if (!cover.settingsOnlyInBase().isEmpty() || !cover.settingsOnlyInOther().isEmpty()) {
                 out.printf(Locale.ROOT, "Settings not compared: only in base %s, only in other %s%n",
                         names(cover.settingsOnlyInBase()), names(cover.settingsOnlyInOther()));

@@ -612,10 +612,12 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         o.println(tw.toMarkdown(w.table1()));
         o.println(tw.toMarkdown(w.table2()));
         o.println(TableWriter.standard().toMarkdown(w.cost()));
-        for (String line : Verdicts.relatedness(w.table2())) {
-            o.println(line);
-        }
-        Verdicts.multiTask(w.table2()).forEach(o::println);
+        // with the layout, settings that lack different targets of one count get no verdict either
+        boolean layout = w.layout() != null;
+        (layout ? Verdicts.relatedness(w.table1(), w.table2(), w.layout()) : Verdicts.relatedness(w.table2()))
+                .forEach(o::println);
+        (layout ? Verdicts.multiTask(w.table1(), w.table2(), w.layout()) : Verdicts.multiTask(w.table2()))
+                .forEach(o::println);
         Verdicts.stability(w.table1()).forEach(o::println);
         // beyond the paper's claims, after them so that their lines read as before
         Verdicts.significance(w.table1()).forEach(o::println);

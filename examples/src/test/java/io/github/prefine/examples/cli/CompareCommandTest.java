@@ -138,6 +138,47 @@ class CompareCommandTest {
         assertTrue(!cli.out().contains("Targets differ") && !cli.out().contains("not compared"), cli.out());
     }
 
+    /**
+     * Two hand-made runs of T1, T2 (SL) and T3 (C), one seed each: in the other, Only-SL's T2 sweep
+     * failed. Its SL cell averages T1 alone (60) where the base run's averages T1 and T2 (50), so
+     * "+10.0" is a change of targets: the cell is named with the targets of each side, and so is the
+     * Average cell under Only-SL; T2 is still in the other run, so no "Targets differ" line.
+     */
+    @Test
+    void namesTheTable2CellsThatAverageOtherTargetsInTheTwoRuns(@TempDir Path dir) throws Exception {
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("T1", "SL").addTarget("T2", "SL")
+                .addTarget("T3", "C").build();
+        List<RunRecord> all = new ArrayList<>();
+        for (String setting : List.of("Baseline", "Only-SL")) {
+            all.add(new RunRecord(setting, "T1", "SL", 1, 60));
+            all.add(new RunRecord(setting, "T2", "SL", 1, 40));
+            all.add(new RunRecord(setting, "T3", "C", 1, 50));
+        }
+        List<RunRecord> failed = new ArrayList<>(all);
+        failed.removeIf(r -> r.setting().equals("Only-SL") && r.target().equals("T2"));
+        Path base = loggedRunFolder(dir.resolve("base"), layout, all);
+        Path other = loggedRunFolder(dir.resolve("other"), layout, failed);
+        assertEquals(0, cli.run(base.toString(), other.toString()), cli.err());
+        String s = cli.out();
+        assertTrue(s.contains("| SL | +0.0 | +10.0 |"), s);
+        assertTrue(s.contains("Table 2 cells that average other targets in the two runs (a sweep failed or is not done;"
+                + " their difference is partly a change of targets):\n  SL, Only-SL: base T1, T2; other T1\n"
+                + "  Average, Only-SL: base T1, T2, T3; other T1, T3\n"), s);
+        assertTrue(!s.contains("Targets differ"), s);
+    }
+
+    /** A run folder with its tables and its per-seed scores. */
+    private static Path loggedRunFolder(Path dir, ReportLayout layout, List<RunRecord> runs) throws Exception {
+        Files.createDirectories(dir);
+        for (RunRecord r : runs) {
+            io.github.prefine.eval.report.ResultLog.append(dir.resolve("results.jsonl"), r);
+        }
+        Table t1 = Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE);
+        TableWriter.standard().writeAll(t1, dir, "table1");
+        TableWriter.standard().writeAll(Tables.table2(t1, layout), dir, "table2");
+        return dir;
+    }
+
     /** A run folder of one target whose Only-SL runs are the baseline's plus {@code gain}, per seed. */
     private static Path testedRunFolder(Path dir, double[] gain) throws Exception {
         ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("t-sl", "SL").build();
