@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <p>Characters BERT's basic tokenizer removes before it splits (U+0000, U+FFFD, and the characters
  * of Unicode's {@code C*} categories but tab and line ends: controls such as U+001F and U+0085,
- * format characters such as U+200B, U+00AD, U+FEFF, and private-use ones) are no word of their own
+ * format characters such as U+200B, U+00AD, U+FEFF but those newer than the library's tables,
+ * and private-use ones) are no word of their own
  * and no word's first or last character, so that no word is tagged that the model never read;
  * inside a word they stay in its text and offsets, for the tokenizer's normalizer to drop.
  * A combining mark after punctuation or whitespace starts the next word, as in BERT; a lone one
@@ -103,14 +104,25 @@ final class TextWords {
     /**
      * BERT's cleaning test (HF's {@code BertNormalizer} clean_text): U+0000, U+FFFD and the
      * characters of Unicode's {@code C*} categories (control, format, private use) but the
-     * unassigned ones, which HF's Rust library keeps, whitespace having been tested before. A
-     * code point the JVM's Unicode does not know yet is thus kept too, as the library may know it.
+     * unassigned ones, which HF's Rust library keeps, whitespace having been tested before. The
+     * library's category tables are older than the JVM's (before Unicode 9), so it also keeps the
+     * format characters added since ({@link #isNewerFormat}); a code point the JVM does not know
+     * is kept as well.
      */
     static boolean isRemoved(int cp) {
         return cp == 0xFFFD || switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> true;
+            case Character.CONTROL, Character.PRIVATE_USE, Character.SURROGATE -> true;
+            case Character.FORMAT -> !isNewerFormat(cp);
             default -> false;
         };
+    }
+
+    /**
+     * The format characters of Unicode 9 on, which the Rust library reads as unassigned and keeps:
+     * U+0890 and U+0891 (14.0), U+08E2 (9.0), U+110CD (11.0) and U+13430 to U+1343F (12.0 and 15.0).
+     */
+    private static boolean isNewerFormat(int cp) {
+        return cp == 0x0890 || cp == 0x0891 || cp == 0x08E2 || cp == 0x110CD || cp >= 0x13430 && cp <= 0x1343F;
     }
 
     /**

@@ -84,6 +84,30 @@ class TextWordsTokenizerTest {
         }
     }
 
+    /**
+     * Every format character the JVM knows (Unicode {@code Cf}), alone between spaces: the Rust
+     * library removes those of its own, older, Unicode tables and keeps as letters those added since
+     * (U+08E2, U+110CD, the Egyptian hieroglyph format controls from U+13430, U+0890 and U+0891 under
+     * a newer JVM), which it counts unassigned; the tokenizer says which it reads.
+     */
+    @Test
+    void formatCharactersAreRemovedExactlyWhereTheTokenizerRemovesThem() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (Character.getType(cp) == Character.FORMAT) {
+                texts.add("a " + Character.toString(cp) + " b");
+            }
+        }
+        assertTrue(texts.size() > 150, "the JVM knows " + texts.size() + " format characters");
+        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
+            List<TokenEncoding> es = tok.encodeBatch(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                String text = texts.get(i);
+                assertEquals(tokenizerWords(es.get(i)), spans(TextWords.offsets(text, true)), () -> escaped(text));
+            }
+        }
+    }
+
     /** One to twelve code points drawn from the alphabet. */
     private static String randomText(SplittableRandom rnd, int[] alphabet) {
         StringBuilder b = new StringBuilder();
@@ -95,7 +119,10 @@ class TextWordsTokenizerTest {
     }
 
     private static List<String> tokenizerWords(SubwordTokenizer tok, String text) throws Exception {
-        TokenEncoding e = tok.encode(text);
+        return tokenizerWords(tok.encode(text));
+    }
+
+    private static List<String> tokenizerWords(TokenEncoding e) {
         List<String> out = new ArrayList<>();
         int word = -1;
         int start = 0;
