@@ -2,11 +2,13 @@ package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +74,24 @@ class TextWordsTokenizerTest {
                 assertEquals(tokenizerWords(on, text), spans(TextWords.offsets(text, true)), () -> escaped(text));
                 assertEquals(tokenizerWords(without, text), spans(TextWords.offsets(text, false)), () -> escaped(text));
             }
+        }
+    }
+
+    /**
+     * The tokenizers library has no default for {@code handle_chinese_chars}: a file whose
+     * {@code BertNormalizer} leaves it out, or sets it null, is refused, so {@link
+     * SubwordTokenizer#splitsIdeographs()} never reads such a normalizer.
+     */
+    @Test
+    void aBertNormalizerWithoutHandleChineseCharsIsRefused() throws Exception {
+        Path file = TinyFinetuning.bert().resolve("tokenizer.json");
+        String json = Files.readString(file);
+        for (String edited : List.of(json.replace("\"handle_chinese_chars\": true,", ""),
+                json.replace("\"handle_chinese_chars\": true", "\"handle_chinese_chars\": null"))) {
+            assertTrue(!edited.equals(json), "the fixture's BertNormalizer names handle_chinese_chars");
+            IOException e = assertThrows(IOException.class,
+                    () -> SubwordTokenizer.builder().setRebuiltTokenizer(file, edited).build().close());
+            assertTrue(e.getMessage().contains("refuses"), e.getMessage());
         }
     }
 
