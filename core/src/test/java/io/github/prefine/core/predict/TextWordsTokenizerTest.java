@@ -119,6 +119,33 @@ class TextWordsTokenizerTest {
             }
         }
         assertTrue(texts.size() > 150, "the JVM knows " + texts.size() + " format characters");
+        assertSplitAsTheTokenizer(texts);
+    }
+
+    /**
+     * Every punctuation character the JVM knows (Unicode {@code P*}), and the two that were
+     * punctuation before Unicode 9 (U+166D, now a symbol, and U+111C9, now a mark), between two
+     * letters: the Rust library reads punctuation from tables older than Unicode 9, so that one the
+     * JVM counts (U+2E43, U+1E95E) is a letter to it, glued to the letters beside it, and those two
+     * still split; the tokenizer says which it reads.
+     */
+    @Test
+    void punctuationIsTheTokenizersWhereTheJvmsTablesAreNewer() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            int type = Character.getType(cp);
+            if (type >= Character.DASH_PUNCTUATION && type <= Character.OTHER_PUNCTUATION
+                    || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION
+                    || cp == 0x166D || cp == 0x111C9) {
+                texts.add("a" + Character.toString(cp) + "b");
+            }
+        }
+        assertTrue(texts.size() > 700, "the JVM knows " + texts.size() + " punctuation characters");
+        assertSplitAsTheTokenizer(texts);
+    }
+
+    /** Each text's words are those the fixture's tokenizer finds, encoded in one batch. */
+    private static void assertSplitAsTheTokenizer(List<String> texts) throws Exception {
         try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
             List<TokenEncoding> es = tok.encodeBatch(texts);
             for (int i = 0; i < texts.size(); i++) {
