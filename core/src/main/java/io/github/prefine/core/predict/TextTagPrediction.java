@@ -62,8 +62,10 @@ public record TextTagPrediction(String text, List<Word> words, List<Entity> enti
      * @param tag the word's tag
      * @param start the word's first char
      * @param end the char after the word's last
-     * @param codePointStart the word's first code point: {@code text().codePointCount(0, start)}
-     * @param codePointEnd the code point after the word's last: {@code text().codePointCount(0, end)}
+     * @param codePointStart the word's first code point: {@code codePointCount(0, start)} of the
+     *     prediction's text
+     * @param codePointEnd the code point after the word's last: {@code codePointCount(0, end)} of
+     *     the prediction's text
      */
     public record Word(String text, String tag, int start, int end, int codePointStart, int codePointEnd) {
     }
@@ -75,8 +77,10 @@ public record TextTagPrediction(String text, List<Word> words, List<Entity> enti
      * @param text the entity, {@code text().substring(start, end)} of the prediction's text
      * @param start the entity's first char
      * @param end the char after the entity's last
-     * @param codePointStart the entity's first code point: {@code text().codePointCount(0, start)}
-     * @param codePointEnd the code point after the entity's last: {@code text().codePointCount(0, end)}
+     * @param codePointStart the entity's first code point: {@code codePointCount(0, start)} of the
+     *     prediction's text
+     * @param codePointEnd the code point after the entity's last: {@code codePointCount(0, end)} of
+     *     the prediction's text
      */
     public record Entity(String type, String text, int start, int end, int codePointStart, int codePointEnd) {
     }

@@ -9,14 +9,16 @@ import java.util.List;
  * character is a word of its own, so that "U.S." gives "U", ".", "S", "." and "don't" gives "don",
  * "'", "t". Punctuation is a code point of a Unicode {@code P*} category or an ASCII character
  * that is neither a letter, a digit nor a space ({@code $}, {@code +}, {@code <} and the like), as
- * BERT reads it. Whitespace is BERT's: tab, line feed, carriage return and {@link
+ * BERT reads it, the categories as HF's Rust library has them, from tables older than Unicode 9
+ * ({@link #isPunctuation}). Whitespace is BERT's: tab, line feed, carriage return and {@link
  * Character#isSpaceChar} (no-break spaces too), not the other control characters that {@link
  * Character#isWhitespace} counts (U+000B, U+000C, U+001C to U+001F), which BERT removes. The split walks code points, so no word boundary falls inside a
  * surrogate pair; symbols such as emojis stay glued to the letters beside them.
  *
  * <p>Characters BERT's basic tokenizer removes before it splits (U+0000, U+FFFD, and the characters
  * of Unicode's {@code C*} categories but tab and line ends: controls such as U+001F and U+0085,
- * format characters such as U+200B, U+00AD, U+FEFF, and private-use ones) are no word of their own
+ * format characters such as U+200B, U+00AD, U+FEFF but those newer than the library's tables,
+ * and private-use ones) are no word of their own
  * and no word's first or last character, so that no word is tagged that the model never read;
  * inside a word they stay in its text and offsets, for the tokenizer's normalizer to drop.
  * A combining mark after punctuation or whitespace starts the next word, as in BERT; a lone one
@@ -103,14 +105,25 @@ final class TextWords {
     /**
      * BERT's cleaning test (HF's {@code BertNormalizer} clean_text): U+0000, U+FFFD and the
      * characters of Unicode's {@code C*} categories (control, format, private use) but the
-     * unassigned ones, which HF's Rust library keeps, whitespace having been tested before. A
-     * code point the JVM's Unicode does not know yet is thus kept too, as the library may know it.
+     * unassigned ones, which HF's Rust library keeps, whitespace having been tested before. The
+     * library's category tables are older than the JVM's (before Unicode 9), so it also keeps the
+     * format characters added since ({@link #isNewerFormat}); a code point the JVM does not know
+     * is kept as well.
      */
     static boolean isRemoved(int cp) {
         return cp == 0xFFFD || switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> true;
+            case Character.CONTROL, Character.PRIVATE_USE, Character.SURROGATE -> true;
+            case Character.FORMAT -> !isNewerFormat(cp);
             default -> false;
         };
+    }
+
+    /**
+     * The format characters of Unicode 9 on, which the Rust library reads as unassigned and keeps:
+     * U+0890 and U+0891 (14.0), U+08E2 (9.0), U+110CD (11.0) and U+13430 to U+1343F (12.0 and 15.0).
+     */
+    private static boolean isNewerFormat(int cp) {
+        return cp == 0x0890 || cp == 0x0891 || cp == 0x08E2 || cp == 0x110CD || cp >= 0x13430 && cp <= 0x1343F;
     }
 
     /**
@@ -128,10 +141,34 @@ final class TextWords {
                 || cp >= 0xF900 && cp <= 0xFAFF || cp >= 0x2F800 && cp <= 0x2FA1F;
     }
 
-    /** BERT's punctuation test: ASCII non-alphanumerics are punctuation too, though Unicode calls "$" a symbol. */
+    /**
+     * The punctuation characters of Unicode 9 on, as first and last code point of each range: the
+     * Rust library's tables are older, so it reads them as letters. Up to Unicode 16 (Java 25).
+     */
+    private static final int[] NEWER_PUNCTUATION = {0x061D, 0x061D, 0x09FD, 0x09FD, 0x0A76, 0x0A76, 0x0C77, 0x0C77,
+        0x0C84, 0x0C84, 0x1B4E, 0x1B4F, 0x1B7D, 0x1B7F, 0x2E43, 0x2E4F, 0x2E52, 0x2E5D, 0x10D6E, 0x10D6E, 0x10EAD,
+        0x10EAD, 0x10F55, 0x10F59, 0x10F86, 0x10F89, 0x113D4, 0x113D5, 0x113D7, 0x113D8, 0x1144B, 0x1144F, 0x1145A,
+        0x1145B, 0x1145D, 0x1145D, 0x11660, 0x1166C, 0x116B9, 0x116B9, 0x1183B, 0x1183B, 0x11944, 0x11946, 0x119E2,
+        0x119E2, 0x11A3F, 0x11A46, 0x11A9A, 0x11A9C, 0x11A9E, 0x11AA2, 0x11B00, 0x11B09, 0x11BE1, 0x11BE1, 0x11C41,
+        0x11C45, 0x11C70, 0x11C71, 0x11EF7, 0x11EF8, 0x11F43, 0x11F4F, 0x11FFF, 0x11FFF, 0x12FF1, 0x12FF2, 0x16D6D,
+        0x16D6F, 0x16E97, 0x16E9A, 0x16FE2, 0x16FE2, 0x1E5FF, 0x1E5FF, 0x1E95E, 0x1E95F};
+
+    /**
+     * BERT's punctuation test as HF's Rust library makes it: ASCII non-alphanumerics are
+     * punctuation too, though Unicode calls "$" a symbol; otherwise Unicode's {@code P*} categories
+     * as the library's tables, older than Unicode 9, have them, so that a newer punctuation
+     * character ({@link #NEWER_PUNCTUATION}) is a letter, and U+166D (a symbol since Unicode 12)
+     * and U+111C9 (a mark since Unicode 11) are still punctuation.
+     */
     static boolean isPunctuation(int cp) {
-        if (cp >= 33 && cp <= 47 || cp >= 58 && cp <= 64 || cp >= 91 && cp <= 96 || cp >= 123 && cp <= 126) {
+        if (cp >= 33 && cp <= 47 || cp >= 58 && cp <= 64 || cp >= 91 && cp <= 96 || cp >= 123 && cp <= 126
+                || cp == 0x166D || cp == 0x111C9) {
             return true;
+        }
+        for (int r = 0; r < NEWER_PUNCTUATION.length && NEWER_PUNCTUATION[r] <= cp; r += 2) {
+            if (cp <= NEWER_PUNCTUATION[r + 1]) {
+                return false;
+            }
         }
         return switch (Character.getType(cp)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,

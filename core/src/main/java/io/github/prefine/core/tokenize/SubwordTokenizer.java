@@ -564,13 +564,14 @@ public final class SubwordTokenizer implements AutoCloseable {
     /**
      * Tells whether the normalizer makes each CJK ideograph a word of its own, as BERT's basic
      * tokenizer does ({@code tokenize_chinese_chars}): it puts spaces around every code point of
-     * the CJK Unified Ideographs block and its extensions A to E and of the two Compatibility
-     * Ideographs blocks, and its pre-tokenizer splits there. Kana, Hangul and CJK punctuation are
-     * not among them.
+     * the CJK Unified Ideographs block, its extensions A to D, extension E from U+2B920 and the
+     * two Compatibility Ideographs blocks, and its pre-tokenizer splits there. Kana, Hangul, CJK
+     * punctuation and extension F on are not among them.
      *
      * <p>Read from the file's normalizer: true for a {@code BertNormalizer} whose {@code
-     * handle_chinese_chars} is true or absent, alone or in a {@code Sequence}; false for any other
-     * (XLM-R's NFKC or SentencePiece normalizer, which leave a run of ideographs one word).
+     * handle_chinese_chars} is true (the tokenizers library refuses one without the field), alone
+     * or in a {@code Sequence}, nested or not; false for any other (XLM-R's NFKC or SentencePiece
+     * normalizer, which leave a run of ideographs one word).
      *
      * @return true when each ideograph is a word of its own
      */

@@ -87,8 +87,9 @@ final class TokenizerJson {
      * SubwordTokenizer#splitsIdeographs()}).
      *
      * @param normalizer the file's {@code normalizer} element, or null
-     * @return true for a {@code BertNormalizer} whose {@code handle_chinese_chars} is true or
-     *     absent (the library's default), alone or in a {@code Sequence}; false for any other
+     * @return true for a {@code BertNormalizer} whose {@code handle_chinese_chars} is true (the
+     *     library refuses one without the field before this is read), alone or in a {@code
+     *     Sequence}; false for any other
      */
     static boolean splitsIdeographs(JsonElement normalizer) {
         if (normalizer == null || !normalizer.isJsonObject()) {

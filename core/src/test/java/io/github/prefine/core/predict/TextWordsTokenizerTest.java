@@ -2,11 +2,13 @@ package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,12 +77,81 @@ class TextWordsTokenizerTest {
         }
     }
 
+    /**
+     * The tokenizers library has no default for {@code handle_chinese_chars}: a file whose
+     * {@code BertNormalizer} leaves it out, or sets it null, is refused, so {@link
+     * SubwordTokenizer#splitsIdeographs()} never reads such a normalizer.
+     */
+    @Test
+    void aBertNormalizerWithoutHandleChineseCharsIsRefused() throws Exception {
+        Path file = TinyFinetuning.bert().resolve("tokenizer.json");
+        String json = Files.readString(file);
+        for (String edited : List.of(json.replace("\"handle_chinese_chars\": true,", ""),
+                json.replace("\"handle_chinese_chars\": true", "\"handle_chinese_chars\": null"))) {
+            assertTrue(!edited.equals(json), "the fixture's BertNormalizer names handle_chinese_chars");
+            IOException e = assertThrows(IOException.class,
+                    () -> SubwordTokenizer.builder().setRebuiltTokenizer(file, edited).build().close());
+            assertTrue(e.getMessage().contains("refuses"), e.getMessage());
+        }
+    }
+
     /** XLM-R's NFKC normalizer leaves a run of ideographs to its Metaspace, which splits at whitespace only. */
     @Test
     void xlmRobertasTokenizerDoesNotSplitIdeographs() throws Exception {
         Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
             assertFalse(tok.splitsIdeographs());
+        }
+    }
+
+    /**
+     * Every format character the JVM knows (Unicode {@code Cf}), alone between spaces: the Rust
+     * library removes those of its own, older, Unicode tables and keeps as letters those added since
+     * (U+08E2, U+110CD, the Egyptian hieroglyph format controls from U+13430, U+0890 and U+0891 under
+     * a newer JVM), which it counts unassigned; the tokenizer says which it reads.
+     */
+    @Test
+    void formatCharactersAreRemovedExactlyWhereTheTokenizerRemovesThem() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (Character.getType(cp) == Character.FORMAT) {
+                texts.add("a " + Character.toString(cp) + " b");
+            }
+        }
+        assertTrue(texts.size() > 150, "the JVM knows " + texts.size() + " format characters");
+        assertSplitAsTheTokenizer(texts);
+    }
+
+    /**
+     * Every punctuation character the JVM knows (Unicode {@code P*}), and the two that were
+     * punctuation before Unicode 9 (U+166D, now a symbol, and U+111C9, now a mark), between two
+     * letters: the Rust library reads punctuation from tables older than Unicode 9, so that one the
+     * JVM counts (U+2E43, U+1E95E) is a letter to it, glued to the letters beside it, and those two
+     * still split; the tokenizer says which it reads.
+     */
+    @Test
+    void punctuationIsTheTokenizersWhereTheJvmsTablesAreNewer() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            int type = Character.getType(cp);
+            if (type >= Character.DASH_PUNCTUATION && type <= Character.OTHER_PUNCTUATION
+                    || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION
+                    || cp == 0x166D || cp == 0x111C9) {
+                texts.add("a" + Character.toString(cp) + "b");
+            }
+        }
+        assertTrue(texts.size() > 700, "the JVM knows " + texts.size() + " punctuation characters");
+        assertSplitAsTheTokenizer(texts);
+    }
+
+    /** Each text's words are those the fixture's tokenizer finds, encoded in one batch. */
+    private static void assertSplitAsTheTokenizer(List<String> texts) throws Exception {
+        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
+            List<TokenEncoding> es = tok.encodeBatch(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                String text = texts.get(i);
+                assertEquals(tokenizerWords(es.get(i)), spans(TextWords.offsets(text, true)), () -> escaped(text));
+            }
         }
     }
 
@@ -95,7 +166,10 @@ class TextWordsTokenizerTest {
     }
 
     private static List<String> tokenizerWords(SubwordTokenizer tok, String text) throws Exception {
-        TokenEncoding e = tok.encode(text);
+        return tokenizerWords(tok.encode(text));
+    }
+
+    private static List<String> tokenizerWords(TokenEncoding e) {
         List<String> out = new ArrayList<>();
         int word = -1;
         int start = 0;

@@ -63,17 +63,18 @@ class TokenizerJsonTest {
 
     /**
      * Only BERT's normalizer spaces out CJK ideographs, and only with {@code handle_chinese_chars}
-     * on; absent, it is on, as in the tokenizers library's own default.
+     * on (the library refuses a file without the field), alone or in a sequence, nested or not.
      */
     @Test
     void onlyABertNormalizerWithChineseCharsOnSplitsIdeographs() {
         // BERT's setting (../shared/fixtures/hf-reference/bert/tokenizer.json)
         assertTrue(ideographs("{\"type\": \"BertNormalizer\", \"clean_text\": true, \"handle_chinese_chars\": true,"
                 + " \"strip_accents\": null, \"lowercase\": true}"));
-        assertTrue(ideographs("{\"type\": \"BertNormalizer\"}"));
         assertFalse(ideographs("{\"type\": \"BertNormalizer\", \"handle_chinese_chars\": false}"));
         assertTrue(ideographs("{\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"NFD\"},"
-                + " {\"type\": \"BertNormalizer\"}]}"));
+                + " {\"type\": \"BertNormalizer\", \"handle_chinese_chars\": true}]}"));
+        assertTrue(ideographs("{\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Sequence\", \"normalizers\":"
+                + " [{\"type\": \"BertNormalizer\", \"handle_chinese_chars\": true}]}]}"));
         // XLM-R's setting (../shared/fixtures/hf-reference/xlm-roberta/tokenizer.json)
         assertFalse(ideographs("{\"type\": \"NFKC\"}"));
         assertFalse(ideographs("{\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"NFKC\"}]}"));
