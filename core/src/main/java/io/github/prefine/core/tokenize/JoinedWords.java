@@ -125,8 +125,8 @@ final class JoinedWords {
      * starts with an added token ({@code <mask>}) gets none either: the library matches it before
      * pre-tokenizing, so alone the word has no {@code ▁} before it, and joined the space stands
      * alone; it is known by a first token whose id is an added token's that only the library's
-     * matcher gives (one the model lacks, or a normalized one the normalized text always shows it
-     * for), or whose text is its content (the model's own {@code <unk>} for a piece it does not know
+     * matcher gives (one the model lacks, or a normalized one that is the model's piece of its id,
+     * which the normalized text always shows it for), or whose text is its content (the model's own {@code <unk>} for a piece it does not know
      * has the id, not the text).
      *
      * @param text the joined text

@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -180,12 +179,13 @@ final class TokenizerJson {
      * prepends no {@code ▁} to one. An id the model's vocabulary does not hold only the matcher
      * gives, whatever the text says (one with {@code "normalized": true} is matched in the
      * normalized text, full-width "ｆｏｏ" for "foo"): its value is empty. So is that of one the model
-     * holds too that is normalized and not {@code single_word}: the library matches it wherever the
-     * normalized text shows it, before the model sees that text, so the model never gives its id
-     * (it does, at the token's offsets, show the raw text: "ｑ" for "q"). Another the model holds
-     * (XLM-R's {@code <unk>}, which the model gives a piece it does not know, or one matched only
-     * as a whole word or in the raw text) maps to its content, which the text at the token's
-     * offsets must then be.
+     * holds too, as its piece of that id, that is normalized and not {@code single_word}: the library
+     * matches it wherever the normalized text shows it, before the model sees that text, so the
+     * model never gives its id (it does, at the token's offsets, show the raw text: "ｑ" for "q").
+     * Another the model holds (XLM-R's {@code <unk>}, which the model gives a piece it does not know,
+     * one matched only as a whole word or in the raw text, or one the file gives the id of another
+     * piece, which the model gives that piece's text and the library the token an id of its own)
+     * maps to its content, which the text at the token's offsets must then be.
      *
      * @param file the file, for messages
      * @param root its parsed text
@@ -193,21 +193,26 @@ final class TokenizerJson {
      *     the file lists none
      */
     static Map<Integer, String> addedTokens(Path file, JsonObject root) {
-        Set<Integer> modelIds = modelIds(root);
+        JsonElement added = root.get("added_tokens");
+        if (added == null || !added.isJsonArray()) {
+            return Map.of();
+        }
+        Map<Integer, JsonObject> tokens = new HashMap<>();
+        for (JsonElement t : added.getAsJsonArray()) {
+            JsonObject token = t.getAsJsonObject();
+            tokens.put(id(file, token.get("id"), "added token " + token.get("content").getAsString() + " id"), token);
+        }
+        Map<Integer, String> pieces = modelPieces(root, tokens.keySet());
         int unknown = modelUnknownId(root.get("model"));
         Map<Integer, String> out = new HashMap<>();
-        JsonElement added = root.get("added_tokens");
-        if (added != null && added.isJsonArray()) {
-            for (JsonElement t : added.getAsJsonArray()) {
-                JsonObject token = t.getAsJsonObject();
-                String content = token.get("content").getAsString();
-                int id = id(file, token.get("id"), "added token " + content + " id");
-                // the model gives its unknown id to text that is not the token's
-                boolean onlyMatched = !modelIds.contains(id)
-                        || isTrue(token.get("normalized")) && !isTrue(token.get("single_word")) && id != unknown;
-                out.put(id, onlyMatched ? "" : content);
-            }
-        }
+        tokens.forEach((id, token) -> {
+            String content = token.get("content").getAsString();
+            // the library gives a token the model's id of its content, so a file's id of another
+            // piece is not the token's; the model gives its unknown id to text that is not the token's
+            boolean onlyMatched = !pieces.containsKey(id) || content.equals(pieces.get(id))
+                    && isTrue(token.get("normalized")) && !isTrue(token.get("single_word")) && id != unknown;
+            out.put(id, onlyMatched ? "" : content);
+        });
         return Map.copyOf(out);
     }
 
@@ -236,23 +241,35 @@ final class TokenizerJson {
         return id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber() ? id.getAsInt() : -1;
     }
 
-    /** The ids of {@code model.vocab}: a map's values (BPE, WordPiece), a list's indices (Unigram). */
-    private static Set<Integer> modelIds(JsonObject root) {
-        Set<Integer> ids = new HashSet<>();
+    /**
+     * The model's pieces of some ids ({@code model.vocab}: a map's keys by their values for BPE and
+     * WordPiece, a list's entries' first elements by their indices for Unigram); an id the model
+     * lacks is not among the keys.
+     */
+    private static Map<Integer, String> modelPieces(JsonObject root, Set<Integer> ids) {
+        Map<Integer, String> pieces = new HashMap<>();
         JsonElement model = root.get("model");
         JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
         if (vocab != null && vocab.isJsonObject()) {
-            for (JsonElement id : vocab.getAsJsonObject().asMap().values()) {
-                if (id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
-                    ids.add(id.getAsInt());
+            for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
+                JsonElement id = e.getValue();
+                if (id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber() && ids.contains(id.getAsInt())) {
+                    pieces.put(id.getAsInt(), e.getKey());
                 }
             }
         } else if (vocab != null && vocab.isJsonArray()) {
-            for (int i = 0; i < vocab.getAsJsonArray().size(); i++) {
-                ids.add(i);
+            JsonArray list = vocab.getAsJsonArray();
+            for (int id : ids) {
+                if (id >= 0 && id < list.size()) {
+                    JsonElement entry = list.get(id);
+                    JsonElement piece = entry.isJsonArray() && !entry.getAsJsonArray().isEmpty()
+                            ? entry.getAsJsonArray().get(0) : null;
+                    // the library's schema makes each entry a [piece, score] pair; another shape names no piece
+                    pieces.put(id, piece != null && piece.isJsonPrimitive() ? piece.getAsString() : null);
+                }
             }
         }
-        return ids;
+        return pieces;
     }
 
     /**

@@ -37,27 +37,59 @@ class NormalizedAddedTokenTest {
 
     @Test
     void aWordStartingWithANormalizedAddedTokenTheModelHoldsGetsItsPiecesAlone() throws IOException {
+        Path file = withAddedToken("q");
+        Pieces alone = assertEachWordGetsItsPiecesAlone(file, WORDS);
+        // the library matches the added token in "ｑ": alone, the word is that token and no "▁"
+        assertArrayEquals(new int[] {224}, PieceTableTest.row(alone, 1), "'\uff51' alone");
+    }
+
+    /**
+     * An added token the file gives the id of another of the model's pieces ("zz" at 224, the
+     * model's {@code q}, hand-edited) is not that piece: the library gives the token an id of its
+     * own, and {@code q} from the model, after the space's {@code ▁}, in ordinary text. The id then
+     * shows nothing; before, a word starting with {@code q} lost its {@code ▁}.
+     */
+    @Test
+    void theModelsOwnPieceAtAnAddedTokensIdInTheFileKeepsTheSpaceBeforeIt() throws IOException {
+        Path file = withAddedToken("zz");
+        // the words whose pieces the model gives: "zz" itself the library numbers past the file's ids
+        Pieces alone = assertEachWordGetsItsPiecesAlone(file, List.of("a", "q", "quiz", "river", "q"));
+        assertArrayEquals(new int[] {7, 224}, PieceTableTest.row(alone, 1), "'q' alone: the model's \u2581 and q");
+    }
+
+    /** The XLM-R fixture with one more added token, normalized, at id 224, the model's piece {@code q}. */
+    private Path withAddedToken(String content) throws IOException {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         JsonObject root = JsonFiles.object(fixture);
         JsonArray vocab = root.getAsJsonObject("model").getAsJsonArray("vocab");
         assertEquals("q", vocab.get(224).getAsJsonArray().get(0).getAsString(), "piece 224 of the fixture's vocabulary");
-        root.getAsJsonArray("added_tokens").add(JsonParser.parseString("{\"id\": 224, \"content\": \"q\","
-                + " \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": true, \"special\": false}"));
-        Path file = Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
+        JsonObject token = JsonParser.parseString("{\"id\": 224, \"single_word\": false, \"lstrip\": false,"
+                + " \"rstrip\": false, \"normalized\": true, \"special\": false}").getAsJsonObject();
+        token.addProperty("content", content);
+        root.getAsJsonArray("added_tokens").add(token);
+        return Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
+    }
+
+    /**
+     * Asserts that {@link PieceEncoder#encodeWords} and {@link SubwordTokenizer#encodeWords} give
+     * each word the pieces the library gives it encoded alone.
+     *
+     * @return the words encoded alone, one row each
+     */
+    private static Pieces assertEachWordGetsItsPiecesAlone(Path file, List<String> words) throws IOException {
         TokenizerSource source = new TokenizerSource(file, null);
         JsonObject read = source.json(Files.readString(file));
         int unknownId = TokenizerJson.unigramUnknownId(read.get("model"));
         try (PieceEncoder encoder = new PieceEncoder(source, ex -> ex, unknownId, TokenizerJson.addedTokens(file, read))) {
-            Pieces alone = PieceTableTest.assertEachWordGetsItsPiecesAlone(encoder, WORDS);
-            // the library matches the added token in "ｑ": alone, the word is that token and no "▁"
-            assertArrayEquals(new int[] {224}, PieceTableTest.row(alone, 1), "'\uff51' alone");
+            Pieces alone = PieceTableTest.assertEachWordGetsItsPiecesAlone(encoder, words);
             // the same words as one sentence, between the template's <s> (0) and </s> (2)
             int[] sentence = new int[alone.ids().length + 2];
             System.arraycopy(alone.ids(), 0, sentence, 1, alone.ids().length);
             sentence[sentence.length - 1] = 2;
             try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
-                assertArrayEquals(sentence, tok.encodeWords(WORDS).ids(), "encodeWords of the words as one sentence");
+                assertArrayEquals(sentence, tok.encodeWords(words).ids(), "encodeWords of the words as one sentence");
             }
+            return alone;
         }
     }
 }
