@@ -100,6 +100,28 @@ class LossScalerTest {
     }
 
     /**
+     * torch's kernel backs off on any flag that is not 0 ({@code if (*found_inf)}), NaN and a
+     * negative one included, and grows when the restored tracker is one short of the interval;
+     * the fallback must agree. By hand from 8 at interval 4: NaN halves to 4, -1 halves to 2, a
+     * restore to tracker 3 then one clean step doubles to 8 with the count restarted.
+     */
+    @ParameterizedTest(name = "torch's kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void anyNonZeroFlagBacksOffAndARestoredTrackerOneShortGrowsOnTheNextCleanStep(boolean fused) {
+        try (NDManager m = NDManager.newBaseManager();
+                LossScaler s = LossScaler.builder().setManager(m).optInitialScale(8f).optGrowthInterval(4)
+                        .optFused(fused).build()) {
+            s.update(m.create(Float.NaN));
+            assertEquals("4.0/0", state(s), "a NaN flag");
+            s.update(m.create(-1f));
+            assertEquals("2.0/0", state(s), "a negative flag");
+            s.restore(2f, 3);
+            step(s, m, false);
+            assertEquals("4.0/0", state(s), "one clean step after a restore to interval - 1");
+        }
+    }
+
+    /**
      * On the PyTorch engine an update is one native operation, torch's own, where DJL's elementwise
      * operations took 11 (the found-inf flag the optimiser returns is already float32, so no cast).
      */

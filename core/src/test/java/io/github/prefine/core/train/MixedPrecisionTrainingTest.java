@@ -296,6 +296,26 @@ class MixedPrecisionTrainingTest {
         assertEquals("32768.0/1, 0", scalerRun(tasks, ckpt, -1));
     }
 
+    /**
+     * torch's kernel grows only where the incremented tracker equals the interval, so a tracker at
+     * or above it (a hand-edited state.json) would never grow again there while the fallback grew
+     * at once: such a checkpoint is refused, naming the file and the range, not clamped.
+     */
+    @Test
+    void aCheckpointWhoseGrowthTrackerIsNotBelowTheIntervalIsRefused(@TempDir Path tmp) throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        Path ckpt = tmp.resolve("killed");
+        assertThrows(IllegalStateException.class, () -> scalerRun(tasks, ckpt, 1));
+        Path state = TrainerSettingsResumeTest.published(ckpt).resolve("state.json");
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(state))
+                .getAsJsonObject();
+        json.add("lossScaleGrowthTracker", new com.google.gson.JsonPrimitive(3));
+        Files.writeString(state, json.toString());
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> scalerRun(tasks, ckpt, -1));
+        assertTrue(e.getMessage().startsWith(state + ": ") && e.getMessage().contains(
+                "loss scaler: growth tracker must lie in [0, 3), found 3"), e.getMessage());
+    }
+
     private static LossScaler.Builder scaler(float initial, int interval, float growth, float backoff) {
         return LossScaler.builder().optInitialScale(initial).optGrowthInterval(interval).optGrowthFactor(growth)
                 .optBackoffFactor(backoff);
