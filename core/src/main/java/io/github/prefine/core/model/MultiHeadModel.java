@@ -630,7 +630,9 @@ public final class MultiHeadModel implements AutoCloseable {
         /**
          * Sets the shared encoder (required): an initialized block taking (inputIds, attentionMask[,
          * tokenTypeIds]) int64 [batch, seqLen] and returning lastHiddenState float32 [batch, seqLen,
-         * hidden] first.
+         * hidden] first. A {@link TransformerEncoder} given here still gives the heads its config's
+         * initializer range and dropout, unless set otherwise, as {@link
+         * #setEncoder(TransformerEncoder)} does.
          *
          * @param encoder the encoder block; its parameters move to the model's manager
          * @param hiddenSize its hidden size
@@ -646,6 +648,15 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             this.encoder = encoder;
             this.hiddenSize = hiddenSize;
+            // the grid hands its TransformerEncoder over as a Block: its heads drop out as HF's would
+            if (encoder instanceof TransformerEncoder te) {
+                if (!initializerRangeSet) {
+                    this.initializerRange = te.config().initializerRange();
+                }
+                if (!headDropoutSet) {
+                    this.headDropout = te.config().headDropout();
+                }
+            }
             return this;
         }
 
@@ -661,12 +672,6 @@ public final class MultiHeadModel implements AutoCloseable {
         public Builder setEncoder(TransformerEncoder encoder) {
             Objects.requireNonNull(encoder, "encoder");
             setEncoder(encoder, encoder.config().hiddenSize());
-            if (!initializerRangeSet) {
-                this.initializerRange = encoder.config().initializerRange();
-            }
-            if (!headDropoutSet) {
-                this.headDropout = encoder.config().headDropout();
-            }
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
             if (!headFamilySet) {
                 this.headFamily = headFamily(encoder.config().modelType());
@@ -718,8 +723,8 @@ public final class MultiHeadModel implements AutoCloseable {
         /**
          * Sets the standard deviation new head weights are drawn with (HF's
          * {@code initializer_range}); default the encoder's {@link
-         * io.github.prefine.core.encoder.EncoderConfig#initializerRange()} when it is set with
-         * {@link #setEncoder(TransformerEncoder)}, else 0.02. Heads that keep their own scheme
+         * io.github.prefine.core.encoder.EncoderConfig#initializerRange()} when the encoder is a
+         * {@link TransformerEncoder} (given to either {@code setEncoder}), else 0.02. Heads that keep their own scheme
          * ({@link TaskHead#initialize(NDManager, int, float)}) ignore it.
          *
          * @param range finite and &gt;= 0
@@ -738,8 +743,8 @@ public final class MultiHeadModel implements AutoCloseable {
         /**
          * Sets the dropout that new heads with dropout apply when training (HF's task models take
          * {@code classifier_dropout}, else {@code hidden_dropout_prob}); default the encoder's {@link
-         * io.github.prefine.core.encoder.EncoderConfig#headDropout()} when it is set with {@link
-         * #setEncoder(TransformerEncoder)}, else {@value HeadAdapter#DEFAULT_DROPOUT}. Heads that keep
+         * io.github.prefine.core.encoder.EncoderConfig#headDropout()} when the encoder is a {@link
+         * TransformerEncoder} (given to either {@code setEncoder}), else {@value HeadAdapter#DEFAULT_DROPOUT}. Heads that keep
          * their own setting ({@link TaskHead#initialize(NDManager, int, float, float)}) ignore it.
          *
          * @param dropout a probability in [0, 1)
