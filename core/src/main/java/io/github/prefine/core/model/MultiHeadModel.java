@@ -97,7 +97,7 @@ public final class MultiHeadModel implements AutoCloseable {
         List<List<NamedParameter>> hp = new ArrayList<>();
         for (int t = 0; t < heads.size(); t++) {
             TaskHead head = heads.get(t);
-            head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout);
+            head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout, b.hiddenDropout);
             startPooler(taskNames.get(t), head, encoder);
             List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
             for (NamedParameter p : ps) {
@@ -599,6 +599,8 @@ public final class MultiHeadModel implements AutoCloseable {
         private boolean initializerRangeSet;
         /** The encoder's head dropout, which new heads that have dropout apply when training. */
         private float headDropout = HeadAdapter.DEFAULT_DROPOUT;
+        /** The encoder's hidden_dropout_prob, which HF's RoBERTa multiple-choice models drop out with. */
+        private float hiddenDropout = HeadAdapter.DEFAULT_DROPOUT;
         private boolean headDropoutSet;
         private boolean tokenTypes = true;
         private HeadFamily headFamily = HeadFamily.BERT;
@@ -655,6 +657,7 @@ public final class MultiHeadModel implements AutoCloseable {
                 }
                 if (!headDropoutSet) {
                     this.headDropout = te.config().headDropout();
+                    this.hiddenDropout = te.config().hiddenDropoutProb();
                 }
             }
             return this;
@@ -744,8 +747,11 @@ public final class MultiHeadModel implements AutoCloseable {
          * Sets the dropout that new heads with dropout apply when training (HF's task models take
          * {@code classifier_dropout}, else {@code hidden_dropout_prob}); default the encoder's {@link
          * io.github.prefine.core.encoder.EncoderConfig#headDropout()} when the encoder is a {@link
-         * TransformerEncoder} (given to either {@code setEncoder}), else {@value HeadAdapter#DEFAULT_DROPOUT}. Heads that keep
-         * their own setting ({@link TaskHead#initialize(NDManager, int, float, float)}) ignore it.
+         * TransformerEncoder} (given to either {@code setEncoder}), else {@value
+         * HeadAdapter#DEFAULT_DROPOUT}; by default RoBERTa multiple-choice heads take the encoder's
+         * {@code hidden_dropout_prob} instead, as HF's do, and set here every head takes this value.
+         * Heads that keep their own setting ({@link TaskHead#initialize(NDManager, int, float, float)})
+         * ignore it.
          *
          * @param dropout a probability in [0, 1)
          * @return this builder
@@ -756,6 +762,7 @@ public final class MultiHeadModel implements AutoCloseable {
                 throw new IllegalArgumentException("model: headDropout must lie in [0, 1), found " + dropout);
             }
             this.headDropout = dropout;
+            this.hiddenDropout = dropout;
             this.headDropoutSet = true;
             return this;
         }
