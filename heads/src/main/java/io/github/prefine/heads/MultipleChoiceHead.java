@@ -21,8 +21,9 @@ import io.github.prefine.kernels.FastDropout;
  *
  * <p>Input: lastHiddenState {@code [batch * numChoices, seqLen, hidden]} float32, the choices of
  * one example in consecutive rows. Output: one array, scores {@code [batch, numChoices]}. Loss:
- * {@link HeadLosses#crossEntropy} with labels {@code [batch]}. Dropout mirrors HF's {@code
- * hidden_dropout_prob}. See {@link Head} for initialization, memory and thread-safety.
+ * {@link HeadLosses#crossEntropy} with labels {@code [batch]}. Dropout mirrors HF's: {@code
+ * classifier_dropout}, else {@code hidden_dropout_prob}, for BERT; {@code hidden_dropout_prob} for
+ * RoBERTa. See {@link Head} for initialization, memory and thread-safety.
  */
 public final class MultipleChoiceHead extends Head {
 

@@ -75,7 +75,7 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     public static <H extends Head> HeadAdapter<H> of(String name, int numLabels, IntFunction<H> factory,
             Readout<? super H> readout) {
         Objects.requireNonNull(factory, "factory");
-        return new HeadAdapter<>(name, numLabels, 1, (hidden, range, dropout) -> factory.apply(hidden), readout);
+        return new HeadAdapter<>(name, numLabels, 1, (hidden, range, dropout, hiddenDropout) -> factory.apply(hidden), readout);
     }
 
     /**
@@ -109,7 +109,8 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     public static <H extends Head> HeadAdapter<H> grouped(String name, int numLabels, int rowsPerExample,
             IntFunction<H> factory, Readout<? super H> readout) {
         Objects.requireNonNull(factory, "factory");
-        return new HeadAdapter<>(name, numLabels, rowsPerExample, (hidden, range, dropout) -> factory.apply(hidden),
+        return new HeadAdapter<>(name, numLabels, rowsPerExample,
+                (hidden, range, dropout, hiddenDropout) -> factory.apply(hidden),
                 readout);
     }
 
@@ -145,9 +146,11 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
          *     {@code initializer_range})
          * @param dropout the dropout of a head that has one (the encoder's {@link
          *     EncoderConfig#headDropout()})
+         * @param hiddenDropout the encoder's {@code hidden_dropout_prob}, which HF's RoBERTa
+         *     multiple-choice models drop out with instead
          * @return the block, not yet initialized
          */
-        H make(int hiddenSize, float initializerRange, float dropout);
+        H make(int hiddenSize, float initializerRange, float dropout, float hiddenDropout);
     }
 
     /**
@@ -260,10 +263,16 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
 
     @Override
     public void initialize(NDManager manager, int hiddenSize, float initializerRange, float dropout) {
+        initialize(manager, hiddenSize, initializerRange, dropout, dropout);
+    }
+
+    @Override
+    public void initialize(NDManager manager, int hiddenSize, float initializerRange, float dropout,
+            float hiddenDropout) {
         if (block != null) {
             throw new IllegalStateException("head " + name + ": already initialized");
         }
-        H b = factory.make(hiddenSize, initializerRange, dropout);
+        H b = factory.make(hiddenSize, initializerRange, dropout, hiddenDropout);
         if (b.hiddenSize() != hiddenSize) {
             throw new IllegalArgumentException("head " + name + ": block hidden size " + b.hiddenSize()
                     + " differs from the encoder's " + hiddenSize);

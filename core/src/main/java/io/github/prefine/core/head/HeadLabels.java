@@ -30,14 +30,19 @@ public final class HeadLabels {
      *
      * @param values row-major int32 labels
      * @param shape their shape, example axis first
-     * @throws IllegalArgumentException if the shape is empty or does not hold {@code values.length}
-     *     values
+     * @throws IllegalArgumentException if the shape is empty, has a negative dimension or does not
+     *     hold {@code values.length} values
      */
     public HeadLabels(int[] values, long[] shape) {
         this.values = Objects.requireNonNull(values, "values");
         this.shape = Objects.requireNonNull(shape, "shape");
         long n = 1;
         for (long d : shape) {
+            if (d < 0) {
+                // two negative dimensions can multiply to the right count
+                throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape)
+                        + " has a negative dimension");
+            }
             n *= d;
         }
         if (shape.length == 0 || n != values.length) {

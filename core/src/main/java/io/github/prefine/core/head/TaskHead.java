@@ -79,6 +79,22 @@ public interface TaskHead {
     }
 
     /**
+     * Initializes the parameters as {@link #initialize(NDManager, int, float, float)} does, also
+     * given the encoder's {@code hidden_dropout_prob}, which HF's RoBERTa and XLM-R multiple-choice
+     * models drop out with instead of {@code classifier_dropout}. The default ignores it.
+     *
+     * @param manager the manager that will own the parameters
+     * @param hiddenSize the encoder's hidden size
+     * @param initializerRange the standard deviation of new weights, finite and &gt;= 0
+     * @param dropout the dropout of a head that has one, in [0, 1)
+     * @param hiddenDropout the encoder's hidden dropout, in [0, 1)
+     */
+    default void initialize(NDManager manager, int hiddenSize, float initializerRange, float dropout,
+            float hiddenDropout) {
+        initialize(manager, hiddenSize, initializerRange, dropout);
+    }
+
+    /**
      * Computes this head's logits for its rows.
      *
      * @param parameterStore the store the model forward uses

@@ -164,31 +164,50 @@ final class ModelFiles {
                 throw new IOException(source + ": tensor " + k + " is missing");
             }
         }
-        // every key and shape checked before any value is copied: a refusal leaves the model as it was
-        for (Map.Entry<String, NDArray> e : values.entrySet()) {
-            NamedParameter p = byKey.get(e.getKey());
-            if (p == null) {
-                throw new IOException(source + ": tensor " + e.getKey() + " matches no parameter of this model");
-            }
-            NDArray target = p.parameter().getArray();
-            if (!target.getShape().equals(e.getValue().getShape())) {
-                throw new IOException(source + ": " + e.getKey() + " has shape " + e.getValue().getShape()
-                        + ", expected " + target.getShape());
-            }
-        }
-        for (Map.Entry<String, NDArray> e : values.entrySet()) {
-            NDArray target = byKey.get(e.getKey()).parameter().getArray();
-            NDArray value = e.getValue();
-            if (value.getDataType() == target.getDataType() || !value.getDataType().isFloating()) {
-                TensorArchive.copyInto(value, target);
-            } else {
-                // files hold float32 (a float16 encoder's weights widened, exactly): narrowed to the
-                // parameter's dtype, as EncoderCheckpoint.load narrows an HF checkpoint's
-                try (NDArray narrowed = value.toType(target.getDataType(), true)) {
-                    TensorArchive.copyInto(narrowed, target);
+        // every key, shape and dtype checked, and every value converted, before any value is copied:
+        // a refusal leaves the model as it was
+        Map<String, NDArray> converted = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NDArray> e : values.entrySet()) {
+                NamedParameter p = byKey.get(e.getKey());
+                if (p == null) {
+                    throw new IOException(source + ": tensor " + e.getKey() + " matches no parameter of this model");
+                }
+                NDArray target = p.parameter().getArray();
+                NDArray value = e.getValue();
+                if (!target.getShape().equals(value.getShape())) {
+                    throw new IOException(source + ": " + e.getKey() + " has shape " + value.getShape()
+                            + ", expected " + target.getShape());
+                }
+                if (value.getDataType() != target.getDataType()) {
+                    converted.put(e.getKey(), convert(e.getKey(), value, target.getDataType(), source));
                 }
             }
+            for (Map.Entry<String, NDArray> e : values.entrySet()) {
+                NDArray value = converted.getOrDefault(e.getKey(), e.getValue());
+                TensorArchive.copyInto(value, byKey.get(e.getKey()).parameter().getArray());
+            }
+        } finally {
+            converted.values().forEach(NDArray::close);
         }
         LOG.debug("loaded {} tensors from {}", values.size(), source);
+    }
+
+    /**
+     * A floating-point value in another floating dtype: files hold float32 (a float16 encoder's
+     * weights widened, exactly), narrowed to the parameter's dtype as EncoderCheckpoint.load narrows
+     * an HF checkpoint's. A value that narrows to infinity is refused, as a non-finite weight is.
+     */
+    private static NDArray convert(String key, NDArray value, DataType dtype, String source) throws IOException {
+        if (!value.getDataType().isFloating() || !dtype.isFloating()) {
+            throw new IOException(source + ": " + key + " has dtype " + value.getDataType() + ", expected " + dtype);
+        }
+        NDArray narrowed = value.toType(dtype, true);
+        if (!HostTensors.allFinite(narrowed) && HostTensors.allFinite(value)) {
+            narrowed.close();
+            throw new IOException(source + ": " + key + " has values outside " + dtype + "'s range"
+                    + " (they would become infinite), expected finite " + dtype + " weights");
+        }
+        return narrowed;
     }
 }

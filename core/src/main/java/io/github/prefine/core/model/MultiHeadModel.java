@@ -97,7 +97,7 @@ public final class MultiHeadModel implements AutoCloseable {
         List<List<NamedParameter>> hp = new ArrayList<>();
         for (int t = 0; t < heads.size(); t++) {
             TaskHead head = heads.get(t);
-            head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout);
+            head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout, b.hiddenDropout);
             startPooler(taskNames.get(t), head, encoder);
             List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
             for (NamedParameter p : ps) {
@@ -418,13 +418,15 @@ public final class MultiHeadModel implements AutoCloseable {
     /**
      * Overwrites parameter values in place from arrays keyed like {@link #parameters()}. Floating-point
      * values are converted to each parameter's dtype (float32 values into a float16 encoder are
-     * rounded to float16). Every key and shape is checked before any value is copied, so a refusal
-     * leaves the parameters as they were.
+     * rounded to float16; a finite value beyond float16's range is refused, not made infinite). Every
+     * key, shape and dtype is checked before any value is copied, so a refusal leaves the parameters
+     * as they were.
      *
      * @param values key to array (extra keys are an error)
      * @param required keys that must be present
      * @param source where the values came from, for messages
-     * @throws IOException if a required key is missing, a key is unknown, or a shape differs
+     * @throws IOException if a required key is missing, a key is unknown, a shape differs, a value is
+     *     not floating-point where the parameter is, or a finite value overflows the parameter's dtype
      */
     public void setValues(Map<String, NDArray> values, Set<String> required, String source) throws IOException {
         checkOpen();
@@ -597,6 +599,8 @@ public final class MultiHeadModel implements AutoCloseable {
         private boolean initializerRangeSet;
         /** The encoder's head dropout, which new heads that have dropout apply when training. */
         private float headDropout = HeadAdapter.DEFAULT_DROPOUT;
+        /** The encoder's hidden_dropout_prob, which HF's RoBERTa multiple-choice models drop out with. */
+        private float hiddenDropout = HeadAdapter.DEFAULT_DROPOUT;
         private boolean headDropoutSet;
         private boolean tokenTypes = true;
         private HeadFamily headFamily = HeadFamily.BERT;
@@ -628,7 +632,9 @@ public final class MultiHeadModel implements AutoCloseable {
         /**
          * Sets the shared encoder (required): an initialized block taking (inputIds, attentionMask[,
          * tokenTypeIds]) int64 [batch, seqLen] and returning lastHiddenState float32 [batch, seqLen,
-         * hidden] first.
+         * hidden] first. A {@link TransformerEncoder} given here still gives the heads its config's
+         * initializer range and dropout, unless set otherwise, as {@link
+         * #setEncoder(TransformerEncoder)} does.
          *
          * @param encoder the encoder block; its parameters move to the model's manager
          * @param hiddenSize its hidden size
@@ -644,6 +650,16 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             this.encoder = encoder;
             this.hiddenSize = hiddenSize;
+            // the grid hands its TransformerEncoder over as a Block: its heads drop out as HF's would
+            if (encoder instanceof TransformerEncoder te) {
+                if (!initializerRangeSet) {
+                    this.initializerRange = te.config().initializerRange();
+                }
+                if (!headDropoutSet) {
+                    this.headDropout = te.config().headDropout();
+                    this.hiddenDropout = te.config().hiddenDropoutProb();
+                }
+            }
             return this;
         }
 
@@ -659,12 +675,6 @@ public final class MultiHeadModel implements AutoCloseable {
         public Builder setEncoder(TransformerEncoder encoder) {
             Objects.requireNonNull(encoder, "encoder");
             setEncoder(encoder, encoder.config().hiddenSize());
-            if (!initializerRangeSet) {
-                this.initializerRange = encoder.config().initializerRange();
-            }
-            if (!headDropoutSet) {
-                this.headDropout = encoder.config().headDropout();
-            }
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
             if (!headFamilySet) {
                 this.headFamily = headFamily(encoder.config().modelType());
@@ -716,8 +726,8 @@ public final class MultiHeadModel implements AutoCloseable {
         /**
          * Sets the standard deviation new head weights are drawn with (HF's
          * {@code initializer_range}); default the encoder's {@link
-         * io.github.prefine.core.encoder.EncoderConfig#initializerRange()} when it is set with
-         * {@link #setEncoder(TransformerEncoder)}, else 0.02. Heads that keep their own scheme
+         * io.github.prefine.core.encoder.EncoderConfig#initializerRange()} when the encoder is a
+         * {@link TransformerEncoder} (given to either {@code setEncoder}), else 0.02. Heads that keep their own scheme
          * ({@link TaskHead#initialize(NDManager, int, float)}) ignore it.
          *
          * @param range finite and &gt;= 0
@@ -736,9 +746,12 @@ public final class MultiHeadModel implements AutoCloseable {
         /**
          * Sets the dropout that new heads with dropout apply when training (HF's task models take
          * {@code classifier_dropout}, else {@code hidden_dropout_prob}); default the encoder's {@link
-         * io.github.prefine.core.encoder.EncoderConfig#headDropout()} when it is set with {@link
-         * #setEncoder(TransformerEncoder)}, else {@value HeadAdapter#DEFAULT_DROPOUT}. Heads that keep
-         * their own setting ({@link TaskHead#initialize(NDManager, int, float, float)}) ignore it.
+         * io.github.prefine.core.encoder.EncoderConfig#headDropout()} when the encoder is a {@link
+         * TransformerEncoder} (given to either {@code setEncoder}), else {@value
+         * HeadAdapter#DEFAULT_DROPOUT}; by default RoBERTa multiple-choice heads take the encoder's
+         * {@code hidden_dropout_prob} instead, as HF's do, and set here every head takes this value.
+         * Heads that keep their own setting ({@link TaskHead#initialize(NDManager, int, float, float)})
+         * ignore it.
          *
          * @param dropout a probability in [0, 1)
          * @return this builder
@@ -749,6 +762,7 @@ public final class MultiHeadModel implements AutoCloseable {
                 throw new IllegalArgumentException("model: headDropout must lie in [0, 1), found " + dropout);
             }
             this.headDropout = dropout;
+            this.hiddenDropout = dropout;
             this.headDropoutSet = true;
             return this;
         }

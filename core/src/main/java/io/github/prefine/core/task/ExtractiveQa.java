@@ -79,7 +79,7 @@ public record ExtractiveQa() implements TaskFormat {
             throw new IllegalArgumentException("head of " + this + ": spans have 2 classes, found " + numClasses);
         }
         // HF's QA models have no dropout before qa_outputs: the dropout is not used
-        return HeadAdapter.of(toString(), 2, (hidden, range, dropout) -> QuestionAnsweringHead.builder()
+        return HeadAdapter.of(toString(), 2, (hidden, range, dropout, hiddenDropout) -> QuestionAnsweringHead.builder()
                 .setHiddenSize(hidden).optSeed(seed).optInitializerRange(range).build(), HeadAdapter.spans());
     }
 

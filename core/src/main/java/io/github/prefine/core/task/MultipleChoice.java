@@ -82,9 +82,9 @@ public record MultipleChoice(int choices) implements TaskFormat {
             throw new IllegalArgumentException("head of " + this + ": " + choices + " choices, found numClasses "
                     + numClasses);
         }
-        return HeadAdapter.grouped(toString(), choices, choices, (hidden, range, dropout) -> MultipleChoiceHead.builder()
+        return HeadAdapter.grouped(toString(), choices, choices, (hidden, range, dropout, hiddenDropout) -> MultipleChoiceHead.builder()
                 .setFamily(family).setHiddenSize(hidden).setNumChoices(choices).optSeed(seed).optInitializerRange(range)
-                .optDropout(dropout).build(),
+                .optDropout(dropout(family, dropout, hiddenDropout)).build(),
                 HeadAdapter.classes());
     }
 
@@ -103,9 +103,9 @@ public record MultipleChoice(int choices) implements TaskFormat {
      */
     public static TaskHead newChoiceScorer(HeadFamily family, long seed) {
         // 2 is the adapter's least label count; the head has one output, and no label is scored
-        return HeadAdapter.of("choice scorer", 2, (hidden, range, dropout) -> MultipleChoiceHead.builder()
+        return HeadAdapter.of("choice scorer", 2, (hidden, range, dropout, hiddenDropout) -> MultipleChoiceHead.builder()
                 .setFamily(family).setHiddenSize(hidden).setNumChoices(1).optSeed(seed).optInitializerRange(range)
-                .optDropout(dropout).build(), HeadAdapter.classes());
+                .optDropout(dropout(family, dropout, hiddenDropout)).build(), HeadAdapter.classes());
     }
 
     @Override
@@ -170,5 +170,10 @@ public record MultipleChoice(int choices) implements TaskFormat {
             predOf[f.exampleIndex(u)] = Formats.argmax(logits.get(u), 0, widthOf.applyAsInt(u));
         }
         return Arrays.asList(predOf);
+    }
+
+    /** HF's RobertaForMultipleChoice (and XLM-R's) drops out with hidden_dropout_prob, BERT's with classifier_dropout. */
+    private static float dropout(HeadFamily family, float classifierDropout, float hiddenDropout) {
+        return family == HeadFamily.ROBERTA ? hiddenDropout : classifierDropout;
     }
 }

@@ -85,7 +85,7 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
 
     @Override
     public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
-        return HeadAdapter.of(toString(), numClasses, (hidden, range, dropout) -> SequenceClassificationHead.builder()
+        return HeadAdapter.of(toString(), numClasses, (hidden, range, dropout, hiddenDropout) -> SequenceClassificationHead.builder()
                 .setFamily(family).setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).optInitializerRange(range)
                 .optDropout(dropout).build(), HeadAdapter.classes());
     }

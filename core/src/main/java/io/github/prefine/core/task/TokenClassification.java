@@ -161,7 +161,7 @@ public record TokenClassification() implements TaskFormat {
 
     @Override
     public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
-        return HeadAdapter.of(toString(), numClasses, (hidden, range, dropout) -> TokenClassificationHead.builder()
+        return HeadAdapter.of(toString(), numClasses, (hidden, range, dropout, hiddenDropout) -> TokenClassificationHead.builder()
                 .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).optInitializerRange(range)
                 .optDropout(dropout).build(), HeadAdapter.classes());
     }

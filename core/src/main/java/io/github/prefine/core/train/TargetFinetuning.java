@@ -132,11 +132,8 @@ public final class TargetFinetuning {
         try (NDManager m = manager.newSubManager()) {
             Block enc = encoder.load(m);
             MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize);
-            if (enc instanceof io.github.prefine.core.encoder.TransformerEncoder te) {
-                // the new head draws its weights with the encoder's initializer_range and drops
-                // out as its config says, as HF's
-                mb.optInitializerRange(te.config().initializerRange()).optHeadDropout(te.config().headDropout());
-            }
+            // a TransformerEncoder gives the new head its config's initializer_range and dropouts
+            // through setEncoder, as HF's task models take them
             try (MultiHeadModel model = mb.addHead(taskName, head.apply(seed)).build()) {
                 // named for the log unless the caller's settings name it otherwise
                 Trainer.Builder tb = Trainer.builder().setModel(model).setData(data)

@@ -246,20 +246,59 @@ class MultiHeadModelTest {
 
     @Test
     void setValuesRefusingAShapeLeavesEveryParameterAsItWas() throws Exception {
+        assertRefusalLeavesEveryParameter((m, target) -> m.zeros(new ai.djl.ndarray.types.Shape(1, 1, 1)),
+                " has shape");
+    }
+
+    @Test
+    void setValuesRefusingADtypeLeavesEveryParameterAsItWas() throws Exception {
+        // an integer tensor cannot be a weight: refused before the good tensor ahead of it is copied
+        assertRefusalLeavesEveryParameter((m, target) -> m.zeros(target.getShape(), ai.djl.ndarray.types.DataType.INT32),
+                " has dtype int32, expected float32");
+    }
+
+    /**
+     * Gives setValues a good tensor (zeros) for the first parameter, then a bad one for the second,
+     * and checks the refusal's message and that no parameter changed.
+     */
+    private static void assertRefusalLeavesEveryParameter(
+            java.util.function.BiFunction<NDManager, ai.djl.ndarray.NDArray, ai.djl.ndarray.NDArray> bad,
+            String expected) throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(2, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
         try (NDManager root = NDManager.newBaseManager(); MultiHeadModel model = build(root, tasks, TaskLossWeighting.NONE)) {
             List<NamedParameter> ps = model.parameters();
             List<float[]> before = ps.stream().map(p -> p.parameter().getArray().toFloatArray()).toList();
             java.util.Map<String, ai.djl.ndarray.NDArray> values = new java.util.LinkedHashMap<>();
-            // a good tensor first (zeros), then one of the wrong shape
             values.put(ps.get(0).key(), root.zeros(ps.get(0).parameter().getArray().getShape()));
-            values.put(ps.get(1).key(), root.zeros(new ai.djl.ndarray.types.Shape(1, 1, 1)));
+            values.put(ps.get(1).key(), bad.apply(root, ps.get(1).parameter().getArray()));
             java.io.IOException e = assertThrows(java.io.IOException.class,
                     () -> model.setValues(values, java.util.Set.of(), "test values"));
-            assertTrue(e.getMessage().startsWith("test values: " + ps.get(1).key() + " has shape"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("test values: " + ps.get(1).key() + expected), e.getMessage());
             for (int k = 0; k < ps.size(); k++) {
                 assertArrayEquals(before.get(k), ps.get(k).parameter().getArray().toFloatArray(),
                         "a refused setValues changed " + ps.get(k).key());
+            }
+        }
+    }
+
+    @Test
+    void float32ValueBeyondFloat16RangeIsRefusedNotMadeInfinite() throws Exception {
+        // float16's largest finite value is 65504; 70000 would round to +inf
+        try (NDManager root = NDManager.newBaseManager(); MultiHeadModel model = float16Model(root, 1)) {
+            List<float[]> before = values(model);
+            NamedParameter first = model.encoderParameters().get(0);
+            NamedParameter second = model.encoderParameters().get(1);
+            java.util.Map<String, ai.djl.ndarray.NDArray> vals = new java.util.LinkedHashMap<>();
+            vals.put(first.key(), root.zeros(first.parameter().getArray().getShape()));
+            vals.put(second.key(), root.full(second.parameter().getArray().getShape(), 70000f));
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> model.setValues(vals, java.util.Set.of(), "test values"));
+            assertTrue(e.getMessage().startsWith("test values: " + second.key() + " has values outside float16's range"),
+                    e.getMessage());
+            List<float[]> after = values(model);
+            for (int k = 0; k < before.size(); k++) {
+                assertArrayEquals(before.get(k), after.get(k), "a refused setValues changed "
+                        + model.parameters().get(k).key());
             }
         }
     }
