@@ -136,8 +136,12 @@ final class TrainerCheckpoints {
      * the evaluation batch size were recorded resumes, with a warning that names what could not be
      * checked. Another evaluation batch size resumes with a warning: it changes the validation
      * losses, and so the stopping, by rounding only, as another device does.
+     *
+     * @return the warnings, to be logged only once the whole checkpoint has been checked: each says
+     *     that the run continues, which a checkpoint refused later does not
      */
-    private void checkSettings(Path dir, TrainState st) throws IOException {
+    private List<Runnable> checkSettings(Path dir, TrainState st) throws IOException {
+        List<Runnable> warnings = new ArrayList<>();
         List<String> differ = new ArrayList<>();
         if (st.seed() != seed) {
             differ.add("seed: recorded " + st.seed() + ", requested " + seed);
@@ -160,9 +164,10 @@ final class TrainerCheckpoints {
             String stored = recorded.get(key);
             if (stored != null && rounding) {
                 if (!stored.equals(settings.get(key))) {
-                    LOG.warn("{}: {}: written with {}, resumed with {}; the run continues, but its validation losses,"
-                            + " and so its early stopping and best epoch, can differ by rounding from those of a run"
-                            + " not interrupted", dir, key, stored, settings.get(key));
+                    String requested = settings.get(key);
+                    warnings.add(() -> LOG.warn("{}: {}: written with {}, resumed with {}; the run continues, but its"
+                            + " validation losses, and so its early stopping and best epoch, can differ by rounding"
+                            + " from those of a run not interrupted", dir, key, stored, requested));
                 }
                 continue;
             }
@@ -186,17 +191,18 @@ final class TrainerCheckpoints {
         }
         // another device or engine resumes, but rounds otherwise: the promise of an uninterrupted run's bits lapses
         Map<String, String> now = manifest();
-        MovedEnvironment.differences(recorded::get, now::get, "written on", "resumed on").ifPresent(moved -> LOG.warn(
-                "{}: {}; the run continues, but its results can differ by rounding from those of a run not"
-                + " interrupted, which resumes to the same bits only on the device and engine it was written on",
-                dir, moved));
+        MovedEnvironment.differences(recorded::get, now::get, "written on", "resumed on").ifPresent(moved ->
+                warnings.add(() -> LOG.warn("{}: {}; the run continues, but its results can differ by rounding from"
+                        + " those of a run not interrupted, which resumes to the same bits only on the device and"
+                        + " engine it was written on", dir, moved)));
         if (!unchecked.isEmpty()) {
-            LOG.warn("{}: checkpoint written before these settings were recorded (the optimiser's, the loss"
-                    + " scaler's, the replicas, the evaluation batch size), so they could not be checked; the run"
-                    + " resumes under this run's, which must be the checkpoint's for the run to be the one it"
-                    + " continues: {}", dir,
-                    unchecked.stream().map(k -> k + "=" + settings.get(k)).collect(Collectors.joining(", ")));
+            String named = unchecked.stream().map(k -> k + "=" + settings.get(k)).collect(Collectors.joining(", "));
+            warnings.add(() -> LOG.warn("{}: checkpoint written before these settings were recorded (the optimiser's,"
+                    + " the loss scaler's, the replicas, the evaluation batch size), so they could not be checked; the"
+                    + " run resumes under this run's, which must be the checkpoint's for the run to be the one it"
+                    + " continues: {}", dir, named));
         }
+        return warnings;
     }
 
     /**
@@ -217,7 +223,7 @@ final class TrainerCheckpoints {
             throw new IOException(e.getMessage() + cannotResume(dir), e);
         }
         checkTasks(dir, st);
-        checkSettings(dir, st);
+        List<Runnable> warnings = checkSettings(dir, st);
         checkState(dir, st);
         // host memory, not the device's: the copy is checked and then copied in once per resume
         NDManager host = manager.newSubManager(Device.cpu());
@@ -266,6 +272,7 @@ final class TrainerCheckpoints {
                     }
                 }
             }
+            warnings.forEach(Runnable::run);
             return new Staged(dir, st, host, values, moments, bestValues);
         } catch (IOException | RuntimeException e) {
             host.close();

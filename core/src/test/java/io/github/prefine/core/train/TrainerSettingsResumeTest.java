@@ -301,4 +301,39 @@ class TrainerSettingsResumeTest {
         String quiet = CapturedLogs.of(() -> assertEquals(null, resumed(same, (b, root) -> b)));
         assertTrue(quiet.lines().noneMatch(l -> l.contains("evalBatchSize")), quiet);
     }
+
+    /**
+     * The warnings of a resume say that the run continues: a checkpoint refused after them (for
+     * another number of replicas, or a damaged state.json) logged "the run continues" for another
+     * evaluation batch size, an older checkpoint's unchecked settings or another device, and then
+     * did not continue. They are logged only once the checkpoint has passed every check.
+     */
+    @Test
+    void aRefusedCheckpointLogsNoWarningThatTheRunContinues(@TempDir Path tmp) throws Exception {
+        Path replicas = tmp.resolve("replicas");
+        killedAfterOneEpoch(replicas);
+        IOException[] refused = new IOException[1];
+        String logs = CapturedLogs.of(() -> refused[0] = resumed(replicas,
+                (b, root) -> TWO_REPLICAS.apply(b, root).optEvalBatchSize(3)));
+        assertNotNull(refused[0], "resumed 1 replica's checkpoint on 2");
+        assertTrue(refused[0].getMessage().contains("replicas: recorded 1, requested 2"), refused[0].getMessage());
+        assertTrue(logs.lines().noneMatch(l -> l.contains("WARN") && l.contains("evalBatchSize")), logs);
+
+        // an older checkpoint (no replicas recorded), moved from another device, whose globalStep is damaged
+        Path damaged = tmp.resolve("damaged");
+        Path at = killedWithManifest(damaged, manifest -> {
+            manifest.remove("replicas");
+            manifest.addProperty("device", "gpu(3)");
+        });
+        Path state = at.resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
+        json.addProperty("globalStep", json.get("globalStep").getAsLong() + 1);
+        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+        logs = CapturedLogs.of(() -> refused[0] = resumed(damaged, (b, root) -> b.optEvalBatchSize(3)));
+        assertNotNull(refused[0], "resumed a state whose globalStep is 1 more than an epoch's steps");
+        assertTrue(refused[0].getMessage().startsWith(state + ": ") && refused[0].getMessage().contains("globalStep is"),
+                refused[0].getMessage());
+        assertTrue(logs.lines().noneMatch(l -> l.contains("WARN") && (l.contains("evalBatchSize")
+                || l.contains("could not be checked") || l.contains("resumed on"))), logs);
+    }
 }
