@@ -14,7 +14,8 @@ import java.util.Set;
  * unchanged: one per set of DJL options, loaded on first need, and the bare {@link PieceEncoder}.
  * A load costs about a second for a 250k-piece vocabulary, and a featurizer derives a variant, and
  * that an untruncated variant, on every call, closing them after it; shared, a second call loads
- * nothing.
+ * nothing. Options that change nothing in the native tokenizer do not tell variants apart: the
+ * untruncated variants of every maximum length, unpadded or padded to a batch's longest, share one.
  *
  * <p>Counts the tokenizers using each native tokenizer. One that no open tokenizer uses any more
  * ({@link #leave(Map)}) is kept, unused, for the next variant of its options, among the {@value
@@ -40,14 +41,15 @@ final class NativeTokenizers {
     private final byte[] digest;
     private final PieceEncoder pieces;
     /**
-     * The native tokenizers no open tokenizer uses kept loaded: a featurizer's variant and its
-     * untruncated variant for two lengths (a token task's and a QA task's, say).
+     * The native tokenizers no open tokenizer uses kept loaded: a featurizer's variants of three
+     * lengths (a classification task's, a token task's and a QA task's, say) and the untruncated
+     * one they share.
      */
     static final int UNUSED_KEPT = 4;
 
-    /** By their options. Guarded by this. */
+    /** By the {@link #key} of their options. Guarded by this. */
     private final Map<Map<String, String>, Loaded> loaded = new HashMap<>();
-    /** The options of the loaded native tokenizers no open tokenizer uses, the least recently left first. Guarded by this. */
+    /** The keys of the loaded native tokenizers no open tokenizer uses, the least recently left first. Guarded by this. */
     private final Set<Map<String, String>> unused = new LinkedHashSet<>();
     /** The tokenizers using these; 0 once the last left. Guarded by this. */
     private int users = 1;
@@ -73,7 +75,22 @@ final class NativeTokenizers {
     NativeTokenizers(byte[] digest, Map<String, String> options, HuggingFaceTokenizer first, PieceEncoder pieces) {
         this.digest = digest.clone();
         this.pieces = pieces;
-        loaded.put(Map.copyOf(options), new Loaded(first));
+        loaded.put(key(options), new Loaded(first));
+    }
+
+    /**
+     * The key of a set of options: the options, less those that change nothing in the native
+     * tokenizer. DJL hands maxLength (with modelMaxLength, which only caps it) and the stride to the
+     * library only to truncate, or to pad to maxLength: a tokenizer that does neither encodes alike
+     * at every length, so a featurizer's untruncated variants of several lengths share one.
+     */
+    private static Map<String, String> key(Map<String, String> options) {
+        if (!"false".equals(options.get("truncation")) || "MAX_LENGTH".equals(options.get("padding"))) {
+            return Map.copyOf(options);
+        }
+        Map<String, String> key = new HashMap<>(options);
+        key.keySet().removeAll(Set.of("maxLength", "modelMaxLength", "stride"));
+        return Map.copyOf(key);
     }
 
     /** The bare form of the text, which every tokenizer using this set shares. */
@@ -97,7 +114,7 @@ final class NativeTokenizers {
         if (users == 0 || !Arrays.equals(digest, textDigest)) {
             return null;
         }
-        Map<String, String> key = Map.copyOf(options);
+        Map<String, String> key = key(options);
         Loaded l = loaded.get(key);
         if (l == null) {
             loaded.put(key, new Loaded(load.load()));
@@ -120,7 +137,7 @@ final class NativeTokenizers {
         if (users == 0) {
             return;
         }
-        Map<String, String> key = Map.copyOf(options);
+        Map<String, String> key = key(options);
         Loaded l = loaded.get(key);
         if (l == null) {
             throw new IllegalStateException("no native tokenizer of options " + key + " to leave; expected the options"

@@ -35,16 +35,36 @@ class NativeLoadsPerFeaturizationTest {
 
     @Test
     void aSecondFeaturizationLoadsNoNativeTokenizer(@TempDir Path dir) throws Exception {
+        assertLaterCyclesLoadNothing(dir, 8);
+    }
+
+    /**
+     * A cycle featurizing at three lengths, as a program comparing lengths, or featurizing for
+     * models of several lengths with one tokenizer, does: each length's variant and its
+     * untruncated form, which encodes the sentence again. Those forms are one native tokenizer,
+     * maxLength doing nothing untruncated: three variants and it fit among the {@code
+     * NativeTokenizers.UNUSED_KEPT} (4) kept unused, so the later cycles load nothing. Keyed by
+     * maxLength, the three untruncated forms made six, and every cycle loaded them again.
+     */
+    @Test
+    void laterCyclesOfFeaturizationsAtThreeLengthsLoadNoNativeTokenizer(@TempDir Path dir) throws Exception {
+        assertLaterCyclesLoadNothing(dir, 8, 16, 32);
+    }
+
+    /** Runs {@link NativeLoadsProbe} at these lengths: its first cycle loads, its later ones not, rows as a fresh tokenizer's. */
+    private static void assertLaterCyclesLoadNothing(Path dir, int... lengths) throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         List<String> fresh = new ArrayList<>();
         try (SubwordTokenizer once = SubwordTokenizer.builder().setTokenizerPath(fixture).build()) {
-            for (int[] row : featurizeAll(once)) {
+            for (int[] row : featurizeAll(once, lengths)) {
                 fresh.add("ROW " + Arrays.toString(row));
             }
         }
+        List<String> args = new ArrayList<>(List.of(fixture.toString()));
+        Arrays.stream(lengths).forEach(l -> args.add(Integer.toString(l)));
         String log = ChildJvm.run(NativeLoadsProbe.class, dir.resolve("child.log"),
                 List.of("-Dorg.slf4j.simpleLogger.log.io.github.prefine.core.tokenize.TokenizerSource=debug"),
-                fixture.toString());
+                args.toArray(String[]::new));
         String[] runs = log.split("FEATURIZATION ");
         assertEquals(5, runs.length, log);
         for (int r = 1; r < runs.length; r++) {
@@ -52,7 +72,8 @@ class NativeLoadsPerFeaturizationTest {
             if (r == 1) {
                 assertTrue(loads > 0, "the first featurization loads the variants it needs:\n" + log);
             } else {
-                assertEquals(0, loads, "featurization " + r + " loads nothing:\n" + log);
+                assertEquals(0, loads, "featurization " + r + " at maxLength " + Arrays.toString(lengths)
+                        + " loads nothing:\n" + log);
             }
             assertEquals(fresh, runs[r].lines().filter(l -> l.startsWith("ROW ")).toList(),
                     "featurization " + r + "'s rows, as a fresh tokenizer gives them");
@@ -60,17 +81,19 @@ class NativeLoadsPerFeaturizationTest {
     }
 
     /**
-     * The token rows of the sentence on the word path and the sentence path, and of the text pair;
-     * what {@link NativeLoadsProbe} prints.
+     * The token rows of the sentence on the word path and the sentence path, and of the text pair,
+     * at each length in turn; what {@link NativeLoadsProbe} prints.
      */
-    static List<int[]> featurizeAll(SubwordTokenizer tok) throws IOException {
+    static List<int[]> featurizeAll(SubwordTokenizer tok, int... lengths) throws IOException {
         List<int[]> out = new ArrayList<>();
-        for (boolean fast : new boolean[] {true, false}) {
-            out.add(ids(TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(List.of("O"))
-                    .optMaxLength(8).optFastPath(fast).build().featurize(List.of(LONE_SPACE))));
+        for (int length : lengths) {
+            for (boolean fast : new boolean[] {true, false}) {
+                out.add(ids(TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(List.of("O"))
+                        .optMaxLength(length).optFastPath(fast).build().featurize(List.of(LONE_SPACE))));
+            }
+            out.add(ids(ClassificationFeaturizer.builder().setTokenizer(tok).setLabels(List.of("neg", "pos"))
+                    .optMaxLength(length).build().featurize(List.of(TEXT))));
         }
-        out.add(ids(ClassificationFeaturizer.builder().setTokenizer(tok).setLabels(List.of("neg", "pos"))
-                .optMaxLength(8).build().featurize(List.of(TEXT))));
         return out;
     }
 

@@ -13,6 +13,7 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -225,6 +226,70 @@ class SharedNativesTest {
             assertEquals(1 + kept, natives.loadedCount(), "the base's and the last " + kept + " left unused");
             assertArrayEquals(whole, base.encode(TEXT).ids(), "the base's own is kept");
         }
+    }
+
+    /**
+     * maxLength does nothing to a native tokenizer that neither truncates nor pads to it: the
+     * untruncated variants of every length, unpadded or padded to a batch's longest, share one
+     * native tokenizer each, where each length had its own, and they encode a text longer than
+     * any of the lengths, a pair and a padded batch as a tokenizer of that length loaded alone
+     * does (the library's own answer, each alone having loaded its native tokenizer with its
+     * length). A featurizer's untruncated forms of many lengths are one of the {@link
+     * NativeTokenizers#UNUSED_KEPT} kept unused; padded to maxLength, the length still tells the
+     * native tokenizers apart, and the unused ones stay within the bound.
+     */
+    @Test
+    void untruncatedVariantsOfEveryLengthShareOneNativeTokenizer() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        String longText = String.join(" ", Collections.nCopies(300, TEXT));
+        List<String> batch = List.of("ok", TEXT, "a b c d e f g h i j k l m n o p");
+        int[] lengths = {6, 16, 512, 4096};
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            NativeTokenizers natives = natives(base);
+            for (Padding padding : List.of(Padding.NONE, Padding.LONGEST)) {
+                HuggingFaceTokenizer first = null;
+                for (int length : lengths) {
+                    List<String> alone;
+                    try (SubwordTokenizer a = SubwordTokenizer.builder().setTokenizerPath(file)
+                            .optTruncation(Truncation.NONE).optPadding(padding).optMaxLength(length).build()) {
+                        alone = encodings(a, longText, batch);
+                    }
+                    try (SubwordTokenizer v = base.toBuilder().optTruncation(Truncation.NONE).optPadding(padding)
+                            .optMaxLength(length).build()) {
+                        first = first == null ? delegate(v) : first;
+                        assertTrue(first == delegate(v), padding + ", maxLength " + length
+                                + ": the one untruncated native tokenizer of every length");
+                        assertEquals(alone, encodings(v, longText, batch), padding + ", maxLength " + length
+                                + ": encodings as a tokenizer of that length loaded alone");
+                        int n = v.encode(longText).length();
+                        assertTrue(n > 512, "untruncated, longer than the lengths below 4096: " + n + " tokens");
+                    }
+                }
+            }
+            assertEquals(3, natives.loadedCount(), "the base's, the unpadded and the LONGEST-padded untruncated one");
+            List<HuggingFaceTokenizer> padded = new ArrayList<>();
+            for (int length = 6; length < 16; length++) {
+                try (SubwordTokenizer v = base.toBuilder().optTruncation(Truncation.NONE).optPadding(Padding.MAX_LENGTH)
+                        .optMaxLength(length).build()) {
+                    assertEquals(length, v.encodeBatch(List.of("ok")).get(0).length(), "padded to " + length);
+                    HuggingFaceTokenizer own = delegate(v);
+                    assertTrue(padded.stream().noneMatch(h -> h == own), "maxLength " + length
+                            + " pads to its own length, with its own native tokenizer");
+                    padded.add(own);
+                }
+                assertTrue(natives.loadedCount() <= 1 + NativeTokenizers.UNUSED_KEPT, "maxLength " + length + ": "
+                        + natives.loadedCount() + " loaded, beyond the base's and " + NativeTokenizers.UNUSED_KEPT);
+            }
+        }
+    }
+
+    /** The ids, type ids, mask, offsets and overflow of a long text, a pair and a batch, as text to compare. */
+    private static List<String> encodings(SubwordTokenizer tok, String longText, List<String> batch) {
+        List<TokenEncoding> all = new ArrayList<>(List.of(tok.encode(longText), tok.encodePair(TEXT, longText)));
+        all.addAll(tok.encodeBatch(batch));
+        return all.stream().map(e -> Arrays.toString(e.ids()) + Arrays.toString(e.typeIds())
+                + Arrays.toString(e.attentionMask()) + Arrays.toString(e.starts()) + Arrays.toString(e.ends())
+                + " overflow " + e.overflowing().size()).toList();
     }
 
     /**
