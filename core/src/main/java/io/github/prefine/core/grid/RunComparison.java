@@ -194,8 +194,11 @@ public final class RunComparison {
             }
         }
         this.largestTable1 = top1;
-        this.verdicts = pair(verdictsOf(baseTable1, baseTable2, baseLayout),
-                verdictsOf(otherTable1, otherTable2, otherLayout));
+        // both runs judged alike: with the groups only where both have them, else two copies of one run
+        // would differ in verdicts where the groups show settings lacking different targets of one count
+        boolean groups = baseLayout != null && otherLayout != null;
+        this.verdicts = pair(verdictsOf(baseTable1, baseTable2, groups ? baseLayout : null),
+                verdictsOf(otherTable1, otherTable2, groups ? otherLayout : null));
         this.significance = pair(conclusions(Verdicts.significance(baseTable1)),
                 conclusions(Verdicts.significance(otherTable1)));
         List<String> baseTargets = targets(baseTable1);
@@ -232,7 +235,10 @@ public final class RunComparison {
      * @param baseRuns the base run's per-seed scores, or null where it has none
      * @param otherRuns the other run's per-seed scores, or null where it has none
      * @param alpha the significance level, in (0, 1)
-     * @return the comparison; without cell tests when either log is null
+     * @return the comparison; without cell tests when either log is null, and then both runs'
+     *     relatedness and multi-task verdicts judged by Table 2's counts of targets alone, as the
+     *     four-table {@link #of(Table, Table, Table, Table)} judges them (with both logs, by which
+     *     targets each cell averages)
      * @throws IllegalArgumentException if alpha is outside (0, 1)
      */
     public static RunComparison of(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2,

@@ -78,25 +78,28 @@ public record TokenClassification() implements TaskFormat {
     }
 
     /**
-     * Whether a tag other than {@code O} is a prefix, a dash and an entity type, as {@code B-PER}:
-     * what {@link #labelSet} learns a type from.
+     * Whether a tag other than {@code O} is {@code B-}, {@code I-}, {@code E-} or {@code S-} and an
+     * entity type, as {@code B-PER}: what {@link #labelSet} learns a type from. Another prefix
+     * (BILOU's {@code U-}, a lower-case {@code b-}) would give a label set without the tag itself,
+     * and seqeval warns on it as on {@code X}.
      */
     private static boolean hasPrefixAndType(String tag) {
-        return tag.length() > 2 && tag.charAt(1) == '-';
+        return tag.length() > 2 && tag.charAt(1) == '-' && "BIES".indexOf(tag.charAt(0)) >= 0;
     }
 
     /** Why a tag cannot be learned, and what was expected. */
     private static String malformed(String tag) {
-        return "tag '" + tag + "' is not O and has no prefix and entity type: expected O or a prefix, a dash and an"
-                + " entity type, such as B-PER or I-PER (E-PER, S-PER in BIOES); seqeval's default mode would only"
-                + " warn and read it as an entity of type '_', which no learned tag set can predict";
+        return "tag '" + tag + "' is not O and has no prefix B-, I-, E- or S- and entity type: expected O or B-, I-,"
+                + " E- or S- and an entity type, such as B-PER or I-PER (E-PER, S-PER in BIOES); seqeval's default mode"
+                + " would only warn that it seems not to be an NE tag, and no learned tag set holds it";
     }
 
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalArgumentException if a tag is neither {@code O} nor a prefix, a dash and a
-     *     type (a custom reader's {@code X}, {@code B-} or {@code I}), naming the example and the tag
+     * @throws IllegalArgumentException if a tag is neither {@code O} nor {@code B-}, {@code I-},
+     *     {@code E-} or {@code S-} and a type (a custom reader's {@code X}, {@code B-}, {@code I} or
+     *     BILOU's {@code U-PER}), naming the example and the tag
      */
     @Override
     public List<String> learnLabels(Collection<? extends List<? extends Example>> splits) {
@@ -119,8 +122,8 @@ public record TokenClassification() implements TaskFormat {
      * then {@code I-T} (and {@code E-T}, {@code S-T} when the data is BIOES), so {@code I-T} is
      * known whenever {@code B-T} is.
      *
-     * @throws IllegalArgumentException if a tag is neither {@code O} nor a prefix, a dash and a
-     *     type, naming it
+     * @throws IllegalArgumentException if a tag is neither {@code O} nor {@code B-}, {@code I-},
+     *     {@code E-} or {@code S-} and a type, naming it
      */
     @Override
     public List<String> labelSet(Collection<String> seen) {

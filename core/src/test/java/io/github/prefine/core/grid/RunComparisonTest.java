@@ -89,6 +89,45 @@ class RunComparisonTest {
                 .unevenCells());
     }
 
+    /**
+     * One run's tables twice, its per-seed scores beside one copy only: every setting has one of the
+     * two SL targets (Only-C T2, the others T1), so Table 2's title counts "SL 1 of 2" alike and
+     * only the targets' groups from results.jsonl show that Only-SL 50 against Only-C 40 weighs T1
+     * against T2. Identical tables must give identical verdicts; the base run's were judged with
+     * the groups (no verdict) and the other's without (related pre-finetuning wins), so compare said
+     * the verdicts differ between two copies of one run.
+     */
+    @Test
+    void runsWithAndWithoutPerSeedScoresAreJudgedAlikeSoThatOneRunsVerdictsAgree() {
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addSetting("Only-C").addSetting("SL+C")
+                .addTarget("T1", "SL").addTarget("T2", "SL").addTarget("T3", "C").build();
+        List<io.github.prefine.eval.report.RunRecord> runs = List.of(
+                new io.github.prefine.eval.report.RunRecord("Baseline", "T1", "SL", 1, 30),
+                new io.github.prefine.eval.report.RunRecord("Baseline", "T3", "C", 1, 30),
+                new io.github.prefine.eval.report.RunRecord("Only-SL", "T1", "SL", 1, 50),
+                new io.github.prefine.eval.report.RunRecord("Only-SL", "T3", "C", 1, 40),
+                new io.github.prefine.eval.report.RunRecord("Only-C", "T2", "SL", 1, 40),
+                new io.github.prefine.eval.report.RunRecord("Only-C", "T3", "C", 1, 45),
+                new io.github.prefine.eval.report.RunRecord("SL+C", "T1", "SL", 1, 70),
+                new io.github.prefine.eval.report.RunRecord("SL+C", "T3", "C", 1, 70));
+        io.github.prefine.eval.report.ResultSet scores = new io.github.prefine.eval.report.ResultSet(runs, List.of());
+        Table t1 = Tables.table1(scores, layout, StdKind.SAMPLE);
+        Table t2 = Tables.table2(t1, layout);
+        for (boolean scoresWithBase : List.of(true, false)) {
+            RunComparison c = RunComparison.of(t1, t2, t1, t2, scoresWithBase ? scores : null,
+                    scoresWithBase ? null : scores, SeedDifference.ALPHA);
+            assertFalse(c.verdicts().isEmpty());
+            for (RunComparison.VerdictPair v : c.verdicts()) {
+                assertTrue(v.same(), v.toString());
+            }
+        }
+        // with both runs' scores, both are judged with the groups: T1 against T2 is no verdict on either side
+        RunComparison both = RunComparison.of(t1, t2, t1, t2, scores, scores, SeedDifference.ALPHA);
+        RunComparison.VerdictPair sl = both.verdicts().stream().filter(v -> v.subject().equals("SL targets")).findFirst()
+                .orElseThrow();
+        assertTrue(sl.same() && sl.base().startsWith("not comparable"), sl.toString());
+    }
+
     @Test
     void aTargetWithoutAnyResultInOneRunCountsAsThatRunLacksIt() {
         // reproduce lists every requested target in Table 1, a skipped one as a row of empty cells:

@@ -90,11 +90,6 @@ class VerdictsTest {
     }
 
     /**
-     * A grid of one seed per cell has no sample std anywhere ({@code SeedSummary.hasStd()} is false
-     * for one run, and Table 1 shows its means only): the stability verdict says nothing rather
-     * than compare stds of 0.
-     */
-    /**
      * Every setting has one of the two SL targets, so Table 2's title counts "SL 1 of 2" and
      * "Average 2 of 3" alike, but not the same one: Only-C has T2 (40), the others T1 (Only-SL 50).
      * "Only-SL 50 > Only-C 40" weighs T1 against T2, and the averages (Only-SL (50 + 40) / 2 = 45,
@@ -125,6 +120,11 @@ class VerdictsTest {
                 Verdicts.relatedness(t2).get(0));
     }
 
+    /**
+     * A grid of one seed per cell has no sample std anywhere ({@code SeedSummary.hasStd()} is false
+     * for one run, and Table 1 shows its means only): the stability verdict says nothing rather
+     * than compare stds of 0.
+     */
     @Test
     void aGridOfOneSeedPerCellGetsNoStabilityVerdict() {
         ReportLayout layout = ReportLayout.builder().addSetting("SL+C").addSetting("Baseline")

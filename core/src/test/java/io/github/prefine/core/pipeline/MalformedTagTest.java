@@ -32,9 +32,33 @@ class MalformedTagTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> InMemoryTasks.data(task, train, train, List.of()));
             assertTrue(e.getMessage().startsWith("task odd-tags: example s1: tag '" + bad + "'"), e.getMessage());
-            assertTrue(e.getMessage().contains("expected O or a prefix, a dash and an entity type, such as B-PER"),
+            assertTrue(e.getMessage().contains("expected O or B-, I-, E- or S- and an entity type, such as B-PER"),
                     e.getMessage());
         }
+    }
+
+    /**
+     * A prefix other than B, I, E or S (BILOU's U- and L-, a lower-case b-) was learned as if it were
+     * one: "U-PER" gave the type PER and the label set [O, B-PER, I-PER], which does not hold the
+     * data's own U-PER, so its words were left out of the loss as tags outside the list. seqeval
+     * warns on such a tag as on X ("seems not to be NE tag": it checks the prefixes B-, I-, E-, S-).
+     */
+    @Test
+    void aTagWithAnotherPrefixThanBIESIsRefusedRatherThanLearnedWithoutItself() {
+        for (String bad : List.of("U-PER", "L-PER", "b-PER", "X-PER")) {
+            List<TokenExample> train = List.of(new TokenExample("s0", List.of("john", "ran"), List.of("B-PER", "O")),
+                    new TokenExample("s1", List.of("a", "b"), List.of(bad, "O")));
+            Task task = InMemoryTasks.task("odd-tags", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> InMemoryTasks.data(task, train, train, List.of()), bad);
+            assertTrue(e.getMessage().startsWith("task odd-tags: example s1: tag '" + bad + "'"), e.getMessage());
+        }
+        // the four prefixes are learned, E- and S- as BIOES
+        List<TokenExample> bioes = List.of(new TokenExample("s0", List.of("a", "b", "c", "d"),
+                List.of("B-PER", "I-PER", "E-PER", "S-X")));
+        Task task = InMemoryTasks.task("bioes", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of());
+        assertEquals(List.of("O", "B-PER", "B-X", "I-PER", "I-X", "E-PER", "E-X", "S-PER", "S-X"),
+                InMemoryTasks.data(task, bioes, bioes, List.of()).labels());
     }
 
     /**

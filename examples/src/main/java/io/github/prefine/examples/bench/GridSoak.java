@@ -10,6 +10,7 @@ import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.ProcessResources;
 import io.github.prefine.examples.cli.DemoCommand;
 import io.github.prefine.examples.cli.OptionValues;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,10 +112,10 @@ public final class GridSoak {
         boolean named = false;
         for (int i = 0; i < out.size(); i++) {
             if (out.get(i).equals("--out") && i + 1 < out.size()) {
-                out.set(i + 1, out.get(i + 1) + "-pass" + pass);
+                out.set(i + 1, passFolder(out.get(i + 1), pass));
                 named = true;
             } else if (out.get(i).startsWith("--out=")) {
-                out.set(i, out.get(i) + "-pass" + pass);
+                out.set(i, "--out=" + passFolder(out.get(i).substring("--out=".length()), pass));
                 named = true;
             }
         }
@@ -123,6 +124,14 @@ public final class GridSoak {
             out.addAll(List.of("--out", first + "-pass" + pass));
         }
         return out.toArray(String[]::new);
+    }
+
+    /**
+     * The folder's sibling {@code <folder>-pass<k>}; read as a path first, so that a trailing slash
+     * ({@code /tmp/soak/}) does not put the later pass inside the first pass's folder.
+     */
+    private static String passFolder(String folder, int pass) {
+        return Path.of(folder) + "-pass" + pass;
     }
 
     private static long[] sample() {

@@ -108,6 +108,8 @@ public final class TextEmbBench implements Callable<Integer> {
         BenchCommand.atLeast("--repeats", repeats, 1);
         BenchCommand.atLeast("--threads", threads, 1);
         BenchCommand.atLeast("--intra-op", intraOp, 1);
+        // else the feature settings refuse it, naming maxLength, after MiniLM was written under --work
+        BenchCommand.atLeast("--max-length", maxLength, FeatureSettings.MIN_LENGTH);
         List<String> names = TaskCatalog.all().stream().map(Task::name).toList();
         if (!names.contains(task)) {
             // else the catalog's NoSuchElementException, an internal error, after MiniLM was written under --work

@@ -86,4 +86,19 @@ class GridSoakTest {
             assertEquals(Path.of(firstOut + "-pass2"), secondOut, String.join(" ", args));
         }
     }
+
+    /**
+     * A folder given with a trailing slash, as a shell's completion writes it: "/tmp/soak/" plus
+     * "-pass2" is the folder "-pass2" inside the first pass's folder, which the later pass then ran
+     * into, not the sibling /tmp/soak-pass2 that docs/long-runs.md names.
+     */
+    @Test
+    void aLaterPassOfAFolderWithATrailingSlashRunsIntoItsSibling() {
+        for (String[] args : List.of(new String[] {"--out", "/tmp/soak/"}, new String[] {"--out=/tmp/soak/"})) {
+            picocli.CommandLine second = new picocli.CommandLine(new io.github.prefine.examples.cli.DemoCommand());
+            second.parseArgs(GridSoak.withOut(args, 2));
+            assertEquals(Path.of("/tmp/soak-pass2"), second.getCommandSpec().findOption("--out").getValue(),
+                    String.join(" ", args));
+        }
+    }
 }

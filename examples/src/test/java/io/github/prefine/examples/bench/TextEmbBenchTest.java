@@ -72,6 +72,19 @@ class TextEmbBenchTest {
         refused("--threads: expected a whole number of at least 1, found 0", "--threads", "0");
     }
 
+    /**
+     * {@code --max-length} below the featurizer's least (FeatureSettings.MIN_LENGTH, 4) was not
+     * checked with the others: the run wrote MiniLM under {@code --work}, then failed in the
+     * feature settings with a message naming {@code maxLength}, not the option.
+     */
+    @Test
+    void aMaxLengthTooShortExits2NamingTheOptionBeforeAnyWork() throws Exception {
+        Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
+        Assumptions.assumeTrue(Files.isDirectory(data.resolve("cls/cb")), "the shared data's cb");
+        refused("--max-length: expected a whole number of at least 4, found 3", "--data", data.toString(), "--task", "cb",
+                "--max-length", "3");
+    }
+
     @Test
     void anUnknownTaskOrAMissingDataRootExits2() throws Exception {
         refused("--task: no catalogued task named 'conll9'", "--task", "conll9");
