@@ -252,8 +252,8 @@ public final class SparkGrid {
     private GridSummary drive() throws IOException {
         boolean mirror = mirrorEverything();
         boolean gpus = spark.getConf().getDouble("spark.task.resource.gpu.amount", 0) > 0;
-        SparkArgs a = args.withAutoPrecision(gpus);
         HadoopConf conf = new HadoopConf(spark.hadoopConfiguration());
+        SparkArgs a = forUnits(args, gpus, conf.get());
         GridFolder.RunFolders folders = GridFolder.openRun(a, conf.get(), mirror,
                 Path.of(SparkFiles.getRootDirectory()).resolve("prefine-driver"));
         GridFolder folder = folders.out();
@@ -353,6 +353,22 @@ public final class SparkGrid {
             out.println("results in " + folder.uri());
             return summary;
         }
+    }
+
+    /**
+     * The command line as the driver sends it to every unit: {@code --precision auto} resolved
+     * ({@link SparkArgs#withAutoPrecision}) and a relative {@code --out} or {@code --data} made
+     * absolute ({@link SparkArgs#qualified}), once, here: each executor would resolve a relative one
+     * against its own working directory.
+     *
+     * @param args the submitted line
+     * @param gpus whether the executors get GPUs
+     * @param conf the Hadoop configuration
+     * @return the line every unit runs
+     * @throws IOException if a file system cannot be reached
+     */
+    static SparkArgs forUnits(SparkArgs args, boolean gpus, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        return args.withAutoPrecision(gpus).qualified(conf);
     }
 
     /**
