@@ -150,8 +150,8 @@ public final class SparkGrid {
     /**
      * What one submit did.
      *
-     * @param exitCode 0 done, 2 bad input or environment, 1 internal fault or a unit failed on every
-     *     attempt Spark allows
+     * @param exitCode 0 done, 4 done with failed sweeps ({@link CliErrors#SWEEPS_FAILED}), 2 bad input
+     *     or environment, 1 internal fault or a unit failed on every attempt Spark allows
      * @param unitsRun units trained (or read back) by Spark tasks
      * @param summary the grid's summary (the sweeps written up), or null when the submit failed before
      * @param failedUnits the units that failed on every attempt Spark allows; their sweeps, and the
@@ -161,7 +161,8 @@ public final class SparkGrid {
         /**
          * Copies the list.
          *
-         * @param exitCode 0 done, 2 bad input or environment, 1 internal fault or a failed unit
+         * @param exitCode 0 done, 4 done with failed sweeps, 2 bad input or environment, 1 internal
+         *     fault or a failed unit
          * @param unitsRun units trained (or read back) by Spark tasks
          * @param summary the grid's summary, or null when the submit failed before it
          * @param failedUnits the units that failed on every attempt Spark allows
@@ -220,7 +221,7 @@ public final class SparkGrid {
                 err.println(prefix + failedUnitsLine(g.failedUnits, a.out()));
                 return new Outcome(CliErrors.INTERNAL, g.unitsRun, s, g.failedUnits);
             }
-            return new Outcome(0, g.unitsRun, s, List.of());
+            return new Outcome(ReproduceCommand.exitCode(s), g.unitsRun, s, List.of());
         } catch (CommandLine.ParameterException e) {
             err.println(prefix + CliErrors.oneLine(e.getMessage()) + "; see '" + SparkArgs.NAME + " " + a.command()
                     + " --help'");
