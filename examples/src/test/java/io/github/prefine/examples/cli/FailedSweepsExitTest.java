@@ -39,6 +39,12 @@ class FailedSweepsExitTest {
         assertEquals(markers, failureMarkers(out));
     }
 
+    @Test
+    void theHelpListsTheExitCode() {
+        String help = PrefineCli.commandLine().getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(help.contains(" " + CliErrors.SWEEPS_FAILED + " demo or reproduce finished with failed sweeps"), help);
+    }
+
     private static long failureMarkers(Path out) throws Exception {
         try (Stream<Path> s = Files.list(out.resolve("records"))) {
             List<Path> failed = s.filter(p -> p.getFileName().toString().endsWith(".failed")).toList();
