@@ -17,20 +17,15 @@ import picocli.CommandLine;
 final class BenchArguments {
     private BenchArguments() {}
 
-    /** A check of a main's arguments; it throws what it refuses. */
-    interface Check {
-        /** Throws {@link IllegalArgumentException} or picocli's {@code ParameterException} on a bad argument. */
-        void run();
-    }
-
     /**
      * Runs a main's argument check; on a refusal prints its one line and ends the JVM with
      * {@link CliErrors#BAD_INPUT}.
      *
      * @param name the main's name, the line's prefix
-     * @param check the check
+     * @param check the check, which throws {@link IllegalArgumentException} or picocli's {@code
+     *     ParameterException} on a bad argument
      */
-    static void checkOrExit(String name, Check check) {
+    static void checkOrExit(String name, Runnable check) {
         try {
             check.run();
         } catch (IllegalArgumentException | CommandLine.ParameterException e) {
