@@ -93,8 +93,9 @@ public final class SparkGrid {
     }
 
     /**
-     * Runs a command line under {@code spark-submit}, then exits: 0 done, 2 bad input or
-     * environment, 1 internal fault, each failure one line on standard error.
+     * Runs a command line under {@code spark-submit}, then exits: 0 done, 4 done with failed
+     * sweeps, 2 bad input or environment, 1 internal fault or a failed unit, each failure one line
+     * on standard error.
      *
      * @param argv {@code reproduce} or {@code demo} and its options
      */
