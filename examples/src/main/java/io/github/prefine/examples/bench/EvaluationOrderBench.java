@@ -95,7 +95,7 @@ public final class EvaluationOrderBench {
 
     /**
      * Checks the arguments without reading a file: a data root, a round count of at least 1 and at
-     * least one task; the documentation's command lines are checked through it.
+     * least one catalogued task; the documentation's command lines are checked through it.
      *
      * @param args the arguments
      */
@@ -107,16 +107,25 @@ public final class EvaluationOrderBench {
         if (!(args[1].matches("\\d{1,4}") && Integer.parseInt(args[1]) >= 1)) {
             throw new IllegalArgumentException("rounds: expected a whole number of at least 1, found '" + args[1] + "'");
         }
+        for (int k = 2; k < args.length; k++) {
+            // else an unknown name failed after the tasks before it were measured
+            BenchArguments.task("task", args[k]);
+        }
     }
 
     /**
-     * Runs the benchmark.
+     * Runs the benchmark; a bad argument or a missing data root ends it with exit 2 and one line,
+     * before MiniLM is written.
      *
      * @param args the data root, the rounds and the task names
      * @throws Exception when the data or the encoder cannot be read
      */
     public static void main(String[] args) throws Exception {
-        checkArguments(args);
+        BenchArguments.checkOrExit("EvaluationOrderBench", () -> {
+            checkArguments(args);
+            BenchArguments.existingDirectory("dataRoot", Path.of(args[0]), "the data root in the TaskCatalog layout"
+                    + " (docs/data-layout.md)");
+        });
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }

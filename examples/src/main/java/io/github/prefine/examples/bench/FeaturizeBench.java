@@ -44,21 +44,27 @@ public final class FeaturizeBench {
             throw new IllegalArgumentException("usage: FeaturizeBench [sharedRoot] [tokenizer.json] [repeats], found "
                     + args.length + " arguments");
         }
-        if (args.length == 3 && !(args[2].matches("\\d{1,6}") && Integer.parseInt(args[2]) >= 1)) {
-            throw new IllegalArgumentException("repeats: expected a whole number of at least 1, found '" + args[2] + "'");
+        if (args.length == 3) {
+            BenchArguments.positive("repeats", args[2]);
         }
     }
 
     /**
-     * Runs the benchmark.
+     * Runs the benchmark; a bad argument or a missing root or tokenizer ends it with exit 2 and one
+     * line.
      *
      * @param args optional shared root, tokenizer path and repeat count
      * @throws Exception when a file cannot be read
      */
     public static void main(String[] args) throws Exception {
-        checkArguments(args);
         Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("prefine.shared", "../shared"));
         Path tokPath = args.length > 1 ? Path.of(args[1]) : shared.resolve("models/all-MiniLM-L6-v2/tokenizer.json");
+        BenchArguments.checkOrExit("FeaturizeBench", () -> {
+            checkArguments(args);
+            BenchArguments.existingDirectory("sharedRoot", shared, "the shared folder with data/sl/conll2003 and"
+                    + " data/qa/squad_v1.1");
+            BenchArguments.existingFile("tokenizer.json", tokPath);
+        });
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
 
         ReadResult<TokenExample> conll = ConllReader.builder()

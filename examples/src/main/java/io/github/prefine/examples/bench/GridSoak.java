@@ -54,14 +54,15 @@ public final class GridSoak {
     }
 
     /**
-     * Runs the grid and prints the figures.
+     * Runs the grid and prints the figures; a bad option ends it with exit 2 and one line, before
+     * any work.
      *
      * @param args the options of {@code prefine demo} ({@code --workers} is ignored: one process; a
      *     {@code --device} other than cpu is refused: the soak trains on the CPU)
      * @throws Exception if the grid fails
      */
     public static void main(String[] args) throws Exception {
-        checkArguments(args);
+        BenchArguments.checkOrExit("GridSoak", () -> checkArguments(args));
         // as the demo does, and before the first sample starts the engine, which reads it once
         DemoCommand.oneThread();
         int passes = Integer.getInteger("prefine.soak.passes", 1);

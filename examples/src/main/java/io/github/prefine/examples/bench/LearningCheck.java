@@ -126,17 +126,22 @@ public final class LearningCheck {
     }
 
     /**
-     * Runs the full-size check on WNUT17 and prints its line.
+     * Runs the full-size check on WNUT17 and prints its line; a bad argument or a missing data root
+     * ends it with exit 2 and one line, before MiniLM is written.
      *
      * @param args the data root in the TaskCatalog layout (default {@code ../shared/data})
      * @throws Exception if data, encoder or training fail
      */
     public static void main(String[] args) throws Exception {
-        checkArguments(args);
+        Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
+        BenchArguments.checkOrExit("LearningCheck", () -> {
+            checkArguments(args);
+            BenchArguments.existingDirectory("dataRoot", data, "the data root in the TaskCatalog layout"
+                    + " (docs/data-layout.md)");
+        });
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         Path work = Files.createTempDirectory("prefine-learning-check");
         try {
             LearningCheck check = new LearningCheck("wnut17", new FeatureSettings(128, 384, 128, 0, 0, 1L), 32, 5e-5, 8);

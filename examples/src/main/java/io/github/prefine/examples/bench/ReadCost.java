@@ -30,28 +30,33 @@ public final class ReadCost {
      * Checks the arguments as {@link #main} reads them, without reading anything.
      *
      * @param args the task name, the file, STRICT or LENIENT, and the number of timed reads
-     * @throws IllegalArgumentException if the count is not 4, the task is unknown, the leniency
-     *     is neither, or the number of reads is not a positive integer
+     * @throws IllegalArgumentException naming the argument, if the count is not 4, the task is
+     *     unknown, the leniency is neither, or the number of reads is not a positive integer
      */
     static void checkArguments(String... args) {
         if (args.length != 4) {
-            throw new IllegalArgumentException("usage: ReadCost TASK FILE STRICT|LENIENT READS");
+            throw new IllegalArgumentException("usage: ReadCost TASK FILE STRICT|LENIENT READS, found " + args.length
+                    + " arguments");
         }
-        TaskCatalog.task(args[0]);
-        Leniency.valueOf(args[2]);
-        if (Integer.parseInt(args[3]) < 1) {
-            throw new IllegalArgumentException("ReadCost: READS must be at least 1, not " + args[3]);
+        BenchArguments.task("TASK", args[0]);
+        if (!args[2].equals("STRICT") && !args[2].equals("LENIENT")) {
+            throw new IllegalArgumentException("STRICT|LENIENT: expected STRICT or LENIENT, found '" + args[2] + "'");
         }
+        BenchArguments.positive("READS", args[3]);
     }
 
     /**
-     * Reads the file and prints what each read cost.
+     * Reads the file and prints what each read cost; a bad argument or a missing file ends it
+     * with exit 2 and one line.
      *
      * @param args the task name, the file, STRICT or LENIENT, and the number of timed reads
      * @throws Exception if the file cannot be read
      */
     public static void main(String[] args) throws Exception {
-        checkArguments(args);
+        BenchArguments.checkOrExit("ReadCost", () -> {
+            checkArguments(args);
+            BenchArguments.existingFile("FILE", Path.of(args[1]));
+        });
         var reader = TaskCatalog.task(args[0]).source().files().get(0).reader();
         Path file = Path.of(args[1]);
         Leniency leniency = Leniency.valueOf(args[2]);

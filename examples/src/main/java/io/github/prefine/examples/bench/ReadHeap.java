@@ -30,19 +30,23 @@ public final class ReadHeap {
      */
     static void checkArguments(String... args) {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ReadHeap TASK FILE");
+            throw new IllegalArgumentException("usage: ReadHeap TASK FILE, found " + args.length + " arguments");
         }
-        TaskCatalog.task(args[0]);
+        BenchArguments.task("TASK", args[0]);
     }
 
     /**
-     * Reads the file and prints what it keeps.
+     * Reads the file and prints what it keeps; a bad argument or a missing file ends it with exit
+     * 2 and one line.
      *
      * @param args the task name and the file
      * @throws Exception if the file cannot be read
      */
     public static void main(String[] args) throws Exception {
-        checkArguments(args);
+        BenchArguments.checkOrExit("ReadHeap", () -> {
+            checkArguments(args);
+            BenchArguments.existingFile("FILE", Path.of(args[1]));
+        });
         Task task = TaskCatalog.task(args[0]);
         SplitSource source = task.source().files().get(0);
         ReadResult<?> r = source.reader().read(Path.of(args[1]), Leniency.LENIENT);

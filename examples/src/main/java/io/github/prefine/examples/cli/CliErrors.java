@@ -41,6 +41,12 @@ public final class CliErrors {
     /** Exit code of an external service that failed; retrying later may help. */
     public static final int SERVICE = 3;
     /**
+     * Exit code of a grid command ({@code demo}, {@code reproduce}, the Spark runner) that finished
+     * with failed sweeps: every other sweep was run and written up, and the tables lack the failed
+     * ones until their {@code records/*.failed} markers are deleted and the command is run again.
+     */
+    public static final int SWEEPS_FAILED = 4;
+    /**
      * Exit code of a command whose standard output was closed by its reader ({@code | head}) before
      * it had written everything: 128 + SIGPIPE, as a shell reports a process that the signal ended.
      */

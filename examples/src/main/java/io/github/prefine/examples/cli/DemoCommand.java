@@ -201,7 +201,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         ReproduceCommand.printModels(o, out);
-        return 0;
+        return ReproduceCommand.exitCode(s);
     }
 
     @Override

@@ -241,7 +241,19 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         bar.status(status.line());
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         printModels(o, out);
-        return 0;
+        return exitCode(s);
+    }
+
+    /**
+     * The exit code of a grid command that ran to its end: 0, or {@link CliErrors#SWEEPS_FAILED} when
+     * sweeps failed (the others all ran; {@link #printSummary} names the failed ones), so that a
+     * script sees what the summary says.
+     *
+     * @param s the grid's summary
+     * @return 0 or {@link CliErrors#SWEEPS_FAILED}
+     */
+    public static int exitCode(GridSummary s) {
+        return s.failures().isEmpty() ? 0 : CliErrors.SWEEPS_FAILED;
     }
 
     /**

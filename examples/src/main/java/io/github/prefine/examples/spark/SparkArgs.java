@@ -5,12 +5,14 @@ import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.OptionValues;
 import io.github.prefine.examples.cli.PrefineCli;
 import io.github.prefine.examples.cli.ReproduceCommand;
+import java.io.IOException;
 import java.io.Serializable;
 import io.github.prefine.core.grid.Grid;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 
 /**
@@ -167,6 +169,26 @@ record SparkArgs(String command, List<String> options, String out, String data, 
     private CommandLine commandLine() {
         GridCommand c = command.equals("demo") ? new DemoCommand() : new ReproduceCommand();
         return PrefineCli.withValueRules(new CommandLine(c)).setCommandName(NAME + " " + command);
+    }
+
+    /**
+     * The line with a relative {@code --out} or {@code --data} resolved once, on the driver, against
+     * its default file system's working directory (with a {@code file:} default, the driver's
+     * working directory): sent as given, each executor resolved it against its own, and on a cluster
+     * wrote its units to a folder of its own. An absolute path or a URI is kept as given.
+     *
+     * @param conf the Hadoop configuration (the default file system)
+     * @return the line with fully qualified URIs in place of relative folders
+     * @throws IOException if the default file system cannot be reached
+     */
+    SparkArgs qualified(Configuration conf) throws IOException {
+        return new SparkArgs(command, options, qualified(out, conf), data == null ? null : qualified(data, conf), verbose,
+                claimTimeout);
+    }
+
+    private static String qualified(String folder, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(folder);
+        return p.isAbsolute() ? folder : p.getFileSystem(conf).makeQualified(p).toString();
     }
 
     /**

@@ -93,8 +93,9 @@ public final class SparkGrid {
     }
 
     /**
-     * Runs a command line under {@code spark-submit}, then exits: 0 done, 2 bad input or
-     * environment, 1 internal fault, each failure one line on standard error.
+     * Runs a command line under {@code spark-submit}, then exits: 0 done, 4 done with failed
+     * sweeps, 2 bad input or environment, 1 internal fault or a failed unit, each failure one line
+     * on standard error.
      *
      * @param argv {@code reproduce} or {@code demo} and its options
      */
@@ -150,8 +151,8 @@ public final class SparkGrid {
     /**
      * What one submit did.
      *
-     * @param exitCode 0 done, 2 bad input or environment, 1 internal fault or a unit failed on every
-     *     attempt Spark allows
+     * @param exitCode 0 done, 4 done with failed sweeps ({@link CliErrors#SWEEPS_FAILED}), 2 bad input
+     *     or environment, 1 internal fault or a unit failed on every attempt Spark allows
      * @param unitsRun units trained (or read back) by Spark tasks
      * @param summary the grid's summary (the sweeps written up), or null when the submit failed before
      * @param failedUnits the units that failed on every attempt Spark allows; their sweeps, and the
@@ -161,7 +162,8 @@ public final class SparkGrid {
         /**
          * Copies the list.
          *
-         * @param exitCode 0 done, 2 bad input or environment, 1 internal fault or a failed unit
+         * @param exitCode 0 done, 4 done with failed sweeps, 2 bad input or environment, 1 internal
+         *     fault or a failed unit
          * @param unitsRun units trained (or read back) by Spark tasks
          * @param summary the grid's summary, or null when the submit failed before it
          * @param failedUnits the units that failed on every attempt Spark allows
@@ -220,7 +222,7 @@ public final class SparkGrid {
                 err.println(prefix + failedUnitsLine(g.failedUnits, a.out()));
                 return new Outcome(CliErrors.INTERNAL, g.unitsRun, s, g.failedUnits);
             }
-            return new Outcome(0, g.unitsRun, s, List.of());
+            return new Outcome(ReproduceCommand.exitCode(s), g.unitsRun, s, List.of());
         } catch (CommandLine.ParameterException e) {
             err.println(prefix + CliErrors.oneLine(e.getMessage()) + "; see '" + SparkArgs.NAME + " " + a.command()
                     + " --help'");
@@ -252,8 +254,8 @@ public final class SparkGrid {
     private GridSummary drive() throws IOException {
         boolean mirror = mirrorEverything();
         boolean gpus = spark.getConf().getDouble("spark.task.resource.gpu.amount", 0) > 0;
-        SparkArgs a = args.withAutoPrecision(gpus);
         HadoopConf conf = new HadoopConf(spark.hadoopConfiguration());
+        SparkArgs a = forUnits(args, gpus, conf.get());
         GridFolder.RunFolders folders = GridFolder.openRun(a, conf.get(), mirror,
                 Path.of(SparkFiles.getRootDirectory()).resolve("prefine-driver"));
         GridFolder folder = folders.out();
@@ -353,6 +355,22 @@ public final class SparkGrid {
             out.println("results in " + folder.uri());
             return summary;
         }
+    }
+
+    /**
+     * The command line as the driver sends it to every unit: {@code --precision auto} resolved
+     * ({@link SparkArgs#withAutoPrecision}) and a relative {@code --out} or {@code --data} made
+     * absolute ({@link SparkArgs#qualified}), once, here: each executor would resolve a relative one
+     * against its own working directory.
+     *
+     * @param args the submitted line
+     * @param gpus whether the executors get GPUs
+     * @param conf the Hadoop configuration
+     * @return the line every unit runs
+     * @throws IOException if a file system cannot be reached
+     */
+    static SparkArgs forUnits(SparkArgs args, boolean gpus, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        return args.withAutoPrecision(gpus).qualified(conf);
     }
 
     /**

@@ -1,0 +1,76 @@
+package io.github.prefine.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.cli.CliErrors;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bench mains whose command lines README and docs give end a bad invocation as the {@code prefine}
+ * command line and {@code TextEmbBench} do: exit 2 and one line on standard error, {@code Name:
+ * message}, naming the argument and what was found, no stack trace, and nothing written. Each
+ * invocation fails on its arguments, before any model or data is read, so each child JVM is short.
+ */
+class BenchMainsTest {
+
+    @TempDir
+    static Path dir;
+
+    /** A main, its arguments ({@code DIR} stands for the temporary folder) and what its one line must say. */
+    static Stream<Arguments> badInvocations() {
+        return Stream.of(
+                Arguments.of(ReadCost.class, List.of("conll9", "DIR/f.txt", "STRICT", "5"),
+                        "TASK: no catalogued task named 'conll9'"),
+                Arguments.of(ReadCost.class, List.of("rte", "DIR/f.txt", "STRICT", "x"),
+                        "READS: expected a whole number of at least 1, found 'x'"),
+                Arguments.of(ReadCost.class, List.of("rte", "DIR/f.txt", "strictly", "5"),
+                        "STRICT|LENIENT: expected STRICT or LENIENT, found 'strictly'"),
+                Arguments.of(ReadHeap.class, List.of("rte", "DIR/missing.tsv"),
+                        "FILE DIR/missing.tsv: no such file"),
+                Arguments.of(FeaturizeBench.class, List.of("DIR", "DIR/tokenizer.json", "0"),
+                        "repeats: expected a whole number of at least 1, found '0'"),
+                Arguments.of(EvaluationOrderBench.class, List.of("DIR", "1", "conll9"),
+                        "task: no catalogued task named 'conll9'"),
+                Arguments.of(LearningCheck.class, List.of("DIR/nope"),
+                        "dataRoot DIR/nope: no such directory"),
+                Arguments.of(GridSoak.class, List.of("--seeds", "0", "--out", "DIR/soak"),
+                        "--seeds: expected a whole number of at least 1, found 0"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("badInvocations")
+    void aBadArgumentExits2WithOneLineNamingItAndWritesNothing(Class<?> main, List<String> args, String fragment)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        args.forEach(a -> cmd.add(a.replace("DIR", dir.toString())));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = ChildProcesses.builder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child ended");
+        String e = Files.readString(err, StandardCharsets.UTF_8);
+        List<String> lines = e.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(CliErrors.BAD_INPUT, p.exitValue(), e);
+        assertFalse(e.contains("\tat ") || e.contains("Exception"), e);
+        assertEquals(1, lines.size(), e);
+        String expected = main.getSimpleName() + ": " + fragment.replace("DIR", dir.toString());
+        assertTrue(lines.get(0).startsWith(main.getSimpleName() + ": ") && lines.get(0).contains(expected.substring(
+                main.getSimpleName().length() + 2)), "expected '" + expected + "' in: " + e);
+        assertEquals("", Files.readString(out, StandardCharsets.UTF_8), "nothing printed before the refusal");
+        assertFalse(Files.exists(dir.resolve("soak")), "nothing written");
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A grid that finished with failed sweeps exits {@link CliErrors#SWEEPS_FAILED} (4), so that a
+ * script sees it, after running and writing up every other sweep: a failed sweep never aborts the
+ * grid. A second run on the same folder, which runs nothing, exits 4 too while the failure markers
+ * stay. The sweeps are made to fail as {@code GridEdgeCasesTest} makes them: 1e300 is infinite in
+ * float32, so every pre-finetuning run diverges and the finetuning sweeps that need its encoders
+ * fail with it; the baselines still train.
+ */
+class FailedSweepsExitTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDemoWithFailedSweepsFinishesTheOthersAndExits4() throws Exception {
+        Path out = tmp.resolve("out");
+        DemoFolderTest.Run first = DemoFolderTest.demo(1, out, "--lr", "1e300");
+        assertEquals(CliErrors.SWEEPS_FAILED, first.exit(), first.printed());
+        long markers = failureMarkers(out);
+        assertTrue(markers > 0, "the grid marked failed sweeps");
+        // the count printed is the grid's failure markers, and the tables of the other sweeps were written
+        assertTrue(first.printed().contains(markers + " sweeps failed (the grid went on without them"), first.printed());
+        assertTrue(Files.exists(out.resolve("table1.csv")) && Files.exists(out.resolve("table2.csv")), "tables written");
+
+        DemoFolderTest.Run again = DemoFolderTest.demo(1, out, "--lr", "1e300");
+        assertEquals(CliErrors.SWEEPS_FAILED, again.exit(), again.printed());
+        assertEquals(markers, failureMarkers(out));
+    }
+
+    @Test
+    void theHelpListsTheExitCode() {
+        String help = PrefineCli.commandLine().getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(help.contains(" " + CliErrors.SWEEPS_FAILED + " demo or reproduce finished with failed sweeps"), help);
+    }
+
+    private static long failureMarkers(Path out) throws Exception {
+        try (Stream<Path> s = Files.list(out.resolve("records"))) {
+            List<Path> failed = s.filter(p -> p.getFileName().toString().endsWith(".failed")).toList();
+            return failed.size();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.prefine.examples.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.testing.ChildProcesses;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A relative {@code --out} or {@code --data} is resolved once, on the driver, against its working
+ * directory, and the units get the absolute folder: an executor resolves what it gets against its
+ * own working directory, so on a cluster with a {@code file:} default file system each executor
+ * wrote its units to a folder of its own.
+ */
+class SparkRelativeFoldersTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void hadoopRunsOnThisJava() {
+        SparkAssumptions.assumeSparkStartsHere(SparkRelativeFoldersTest.class);
+    }
+
+    /** What an executor opens for a folder it is sent: its local path, printed by a JVM in another directory. */
+    public static void main(String[] args) throws IOException {
+        System.out.println(GridFolder.open(args[0], new Configuration(), false, Path.of("mirrors")).local()
+                .toAbsolutePath());
+    }
+
+    @Test
+    void theUnitsGetTheDriversFoldersWhateverTheirWorkingDirectory() throws Exception {
+        SparkArgs submitted = SparkArgs.parse("reproduce", "--out", "rel-out", "--data=rel-data", "--seeds", "1");
+        SparkArgs sent = SparkGrid.forUnits(submitted, false, new Configuration());
+        // this JVM is the driver: its working directory is user.dir
+        Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path executorCwd = Files.createDirectories(dir.resolve("executor"));
+        assertEquals(cwd.resolve("rel-out").toString(), opened(sent.out(), executorCwd));
+        assertEquals(cwd.resolve("rel-data").toString(), opened(sent.data(), executorCwd));
+        assertEquals(submitted.options(), sent.options(), "the other options are sent as given");
+    }
+
+    @Test
+    void anAbsolutePathOrAUriIsSentAsGiven() throws Exception {
+        for (String out : List.of("/srv/prefine/run", "hdfs://namenode:8020/prefine/run", "s3a://bucket/run")) {
+            SparkArgs sent = SparkGrid.forUnits(SparkArgs.parse("demo", "--out", out), false, new Configuration());
+            assertEquals(out, sent.out());
+        }
+    }
+
+    private String opened(String folder, Path workingDirectory) throws Exception {
+        Path log = dir.resolve("opened.txt");
+        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), SparkRelativeFoldersTest.class.getName(), folder)
+                .directory(workingDirectory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child ended");
+        String printed = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), printed);
+        List<String> lines = printed.lines().filter(l -> l.startsWith("/")).toList();
+        assertEquals(1, lines.size(), printed);
+        return lines.get(0);
+    }
+}
