@@ -331,6 +331,12 @@ public final class ParquetFile {
         if (len > Integer.MAX_VALUE - 16 || start < 4 || len < 0) {
             throw new IllegalStateException("column chunk at byte " + start + " of " + len + " bytes is out of range");
         }
+        // checked before allocating: the claim alone must not cost its size, and the message names the file and column
+        long fileSize = ch.size();
+        if (start + len > fileSize) {
+            throw new IllegalStateException("column chunk at byte " + start + " of " + len
+                    + " bytes runs past the end of the file's " + fileSize + " bytes");
+        }
         byte[] bytes = new byte[(int) len];
         read(ch, start, (int) len).get(bytes);
         Assembler asm = new Assembler(leaf, out);

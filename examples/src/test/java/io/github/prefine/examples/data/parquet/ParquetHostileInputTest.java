@@ -60,6 +60,12 @@ class ParquetHostileInputTest {
     /** As above, the page declaring {@code pageValues}, the column chunk {@code n}, row group and footer {@code rows}. */
     private Path onePage(String name, int repetition, int pageValues, int n, int rows, int codec, byte[] compressed,
             int uncompressed) throws Exception {
+        return onePage(name, repetition, pageValues, n, rows, codec, compressed, uncompressed, -1);
+    }
+
+    /** As above, the column chunk's metadata claiming {@code chunkBytes} stored bytes, or its true size for -1. */
+    private Path onePage(String name, int repetition, int pageValues, int n, int rows, int codec, byte[] compressed,
+            int uncompressed, long chunkBytes) throws Exception {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         ThriftWriter dh = new ThriftWriter().i32(1, pageValues).i32(2, 0).i32(3, 3).i32(4, 3).stop();
         chunk.writeBytes(new ThriftWriter().i32(1, 0).i32(2, uncompressed).i32(3, compressed.length).struct(5, dh)
@@ -70,7 +76,8 @@ class ParquetHostileInputTest {
         ThriftWriter md = new ThriftWriter().i32(1, 1);
         md.fieldListBegin(2, 5, 1).listI32(0);
         md.fieldListBegin(3, 8, 1).listBinary("v".getBytes(StandardCharsets.UTF_8));
-        md.i32(4, codec).i64(5, n).i64(6, c.length).i64(7, c.length).i64(9, start).stop();
+        long stored = chunkBytes < 0 ? c.length : chunkBytes;
+        md.i32(4, codec).i64(5, n).i64(6, stored).i64(7, stored).i64(9, start).stop();
         ThriftWriter cc = new ThriftWriter().i64(2, start).struct(3, md).stop();
         ThriftWriter rg = new ThriftWriter();
         rg.fieldListBegin(1, 12, 1).listStruct(cc);
@@ -175,6 +182,25 @@ class ParquetHostileInputTest {
                 f + ": column v: page of 8 value bytes cannot hold the 100000000 PLAIN values its header says");
 
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
+    }
+
+    /**
+     * A column chunk whose footer entry claims far more bytes than the file holds (a file cut short
+     * after its footer was copied, or a forged footer): refused with the file, the column and both
+     * sizes, before a buffer of the claimed size is allocated. It used to allocate the claim twice
+     * and then fail with "unexpected end of file at byte N", naming neither the file nor the column.
+     */
+    @Test
+    void aColumnChunkClaimingBytesPastTheFilesEndIsRefusedNamingFileAndColumn() throws Exception {
+        byte[] values = {7, 0, 0, 0};
+        Path f = onePage("past-end.parquet", 0, 1, 1, 1, 0, values, values.length, 100_000_000L);
+        ParquetFile p = ParquetFile.open(f);
+        long size = Files.size(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: column chunk at byte 4 of 100000000"
+                + " bytes runs past the end of the file's " + size + " bytes");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a file of " + size);
     }
 
     /** The definition levels of an optional column, length-prefixed, then its PLAIN INT32 values. */
