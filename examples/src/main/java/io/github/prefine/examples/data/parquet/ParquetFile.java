@@ -458,7 +458,9 @@ public final class ParquetFile {
             case 1, 4, 6 -> 32;
             case 2, 5 -> 64;
             case 7 -> 8L * leaf.typeLength();
-            default -> 0;
+            // INT96 and unknown types: refused before an array of the page's claimed count is allocated
+            default -> throw new UnsupportedOperationException("physical type " + typeName(leaf.type())
+                    + " is not supported (BOOLEAN, INT32, INT64, FLOAT, DOUBLE, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY are)");
         };
         if (count < 0 || count * minBits > 8L * (end - p)) {
             throw new IllegalStateException("page of " + (end - p) + " value bytes cannot hold the " + count
@@ -485,7 +487,7 @@ public final class ParquetFile {
                     out[i] = java.util.Arrays.copyOfRange(b, p, p + leaf.typeLength());
                     p += leaf.typeLength();
                 }
-                default -> throw new UnsupportedOperationException("physical type " + leaf.type() + " is not supported");
+                default -> throw new IllegalStateException("physical type " + leaf.type() + " past the check above");
             }
         }
         return out;
@@ -516,6 +518,11 @@ public final class ParquetFile {
             throw new IllegalStateException("page decompressed to " + out.length + " bytes, its header says " + expected);
         }
         return out;
+    }
+
+    private static String typeName(int type) {
+        String[] names = {"BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
+        return type >= 0 && type < names.length ? names[type] : Integer.toString(type);
     }
 
     private static String codecName(int codec) {

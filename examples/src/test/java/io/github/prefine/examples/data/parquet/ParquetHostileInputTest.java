@@ -60,12 +60,15 @@ class ParquetHostileInputTest {
     /** As above, the page declaring {@code pageValues}, the column chunk {@code n}, row group and footer {@code rows}. */
     private Path onePage(String name, int repetition, int pageValues, int n, int rows, int codec, byte[] compressed,
             int uncompressed) throws Exception {
-        return onePage(name, repetition, pageValues, n, rows, codec, compressed, uncompressed, -1);
+        return onePage(name, 1, repetition, pageValues, n, rows, codec, compressed, uncompressed, -1);
     }
 
-    /** As above, the column chunk's metadata claiming {@code chunkBytes} stored bytes, or its true size for -1. */
-    private Path onePage(String name, int repetition, int pageValues, int n, int rows, int codec, byte[] compressed,
-            int uncompressed, long chunkBytes) throws Exception {
+    /**
+     * As above, of physical type {@code type} (1 INT32, 3 INT96), the column chunk's metadata
+     * claiming {@code chunkBytes} stored bytes, or its true size for -1.
+     */
+    private Path onePage(String name, int type, int repetition, int pageValues, int n, int rows, int codec,
+            byte[] compressed, int uncompressed, long chunkBytes) throws Exception {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         ThriftWriter dh = new ThriftWriter().i32(1, pageValues).i32(2, 0).i32(3, 3).i32(4, 3).stop();
         chunk.writeBytes(new ThriftWriter().i32(1, 0).i32(2, uncompressed).i32(3, compressed.length).struct(5, dh)
@@ -85,7 +88,7 @@ class ParquetHostileInputTest {
         ThriftWriter fm = new ThriftWriter().i32(1, 1);
         fm.fieldListBegin(2, 12, 2);
         fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
-        fm.listStruct(new ThriftWriter().i32(1, 1).i32(3, repetition).binary(4, "v").stop());
+        fm.listStruct(new ThriftWriter().i32(1, type).i32(3, repetition).binary(4, "v").stop());
         fm.i64(3, rows);
         fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
         fm.stop();
@@ -193,7 +196,7 @@ class ParquetHostileInputTest {
     @Test
     void aColumnChunkClaimingBytesPastTheFilesEndIsRefusedNamingFileAndColumn() throws Exception {
         byte[] values = {7, 0, 0, 0};
-        Path f = onePage("past-end.parquet", 0, 1, 1, 1, 0, values, values.length, 100_000_000L);
+        Path f = onePage("past-end.parquet", 1, 0, 1, 1, 1, 0, values, values.length, 100_000_000L);
         ParquetFile p = ParquetFile.open(f);
         long size = Files.size(f);
 
@@ -201,6 +204,23 @@ class ParquetHostileInputTest {
                 + " bytes runs past the end of the file's " + size + " bytes");
 
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a file of " + size);
+    }
+
+    /**
+     * An INT96 column (old Impala and Spark timestamps), which the reader does not decode: refused
+     * by its type's name, before an array of the page's claimed value count is allocated. It used
+     * to allocate that array (a page's count nothing but the footer bounds) and then fail at the
+     * first value with "physical type 3 is not supported".
+     */
+    @Test
+    void anInt96ColumnIsRefusedByNameBeforeAllocatingItsClaimedValues() throws Exception {
+        byte[] values = new byte[12];
+        Path f = onePage("int96.parquet", 3, 0, 100_000_000, 100_000_000, 100_000_000, 0, values, values.length, -1);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: physical type INT96 is not supported");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 12");
     }
 
     /** The definition levels of an optional column, length-prefixed, then its PLAIN INT32 values. */
