@@ -453,6 +453,11 @@ public final class ParquetFile {
 
     private Object[] plain(byte[] b, int p, int end, Leaf leaf, int count) {
         // every PLAIN value takes at least this many bits: a count the page cannot hold is refused unallocated
+        if (leaf.type() == 7 && leaf.typeLength() < 1) {
+            // values of no bytes would let any claimed count fit any page
+            throw new IllegalStateException("FIXED_LEN_BYTE_ARRAY with type_length " + leaf.typeLength()
+                    + "; expected a length of at least 1");
+        }
         long minBits = switch (leaf.type()) {
             case 0 -> 1;
             case 1, 4, 6 -> 32;

@@ -64,7 +64,7 @@ class ParquetHostileInputTest {
     }
 
     /**
-     * As above, of physical type {@code type} (1 INT32, 3 INT96), the column chunk's metadata
+     * As above, of physical type {@code type} (1 INT32, 3 INT96, 7 FIXED_LEN_BYTE_ARRAY without a type length), the column chunk's metadata
      * claiming {@code chunkBytes} stored bytes, or its true size for -1.
      */
     private Path onePage(String name, int type, int repetition, int pageValues, int n, int rows, int codec,
@@ -221,6 +221,22 @@ class ParquetHostileInputTest {
         long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: physical type INT96 is not supported");
 
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 12");
+    }
+
+    /**
+     * A FIXED_LEN_BYTE_ARRAY column without a type length (0): its values would take no bytes, so
+     * any claimed count fit any page, and 100 million empty arrays were built from 8 bytes.
+     */
+    @Test
+    void aFixedLengthColumnOfLengthZeroIsRefusedBeforeAllocating() throws Exception {
+        byte[] values = new byte[8];
+        Path f = onePage("fixed0.parquet", 7, 0, 100_000_000, 100_000_000, 100_000_000, 0, values, values.length, -1);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"),
+                f + ": column v: FIXED_LEN_BYTE_ARRAY with type_length 0; expected a length of at least 1");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
     }
 
     /** The definition levels of an optional column, length-prefixed, then its PLAIN INT32 values. */
