@@ -1,17 +1,12 @@
 package io.github.prefine.examples.data;
 
 import static io.github.prefine.examples.data.HubParquet.value;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int32;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.list;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.string;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.struct;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
-import io.github.prefine.examples.data.parquet.TestParquetWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,13 +43,7 @@ class CatalogWriterMrqaTest {
         row.put("answers", List.of("Paris"));
         Map<String, JsonObject> features = new LinkedHashMap<>();
         features.put("subset", value("string"));
-        TestParquetWriter w = new TestParquetWriter().field(string("subset")).field(string("context"))
-                .field(string("qid")).field(string("question"))
-                .field(struct("detected_answers", list("text", string("element")),
-                        list("char_spans", struct("element", list("start", int32("element")),
-                                list("end", int32("element"))))))
-                .field(list("answers", string("element")));
-        return Files.write(dir.resolve("0000.parquet"), HubParquet.file(w, features, List.of(row)));
+        return Files.write(dir.resolve("0000.parquet"), HubParquet.file(HubParquet.mrqa(), features, List.of(row)));
     }
 
     private static CatalogWriter writer() {
