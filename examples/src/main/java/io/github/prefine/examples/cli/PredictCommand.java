@@ -7,6 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.github.prefine.core.data.Leniency;
@@ -86,8 +87,8 @@ import picocli.CommandLine.Spec;
  * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
  *
  * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines. A bad line
- * (not valid UTF-8, named by its column; blank, not an object, of another format, or refused by the predictor: an empty text, a wrong
- * choice count...) ends the command with exit code 2 and one line naming the file, the line and
+ * (not valid UTF-8, named by its column; blank, not an object, naming a field twice, of another
+ * format, or refused by the predictor: an empty text, a wrong choice count...) ends the command with exit code 2 and one line naming the file, the line and
  * what was expected, after the outputs of every line before it, so the output stays aligned with
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
@@ -513,15 +514,22 @@ public final class PredictCommand implements Callable<Integer> {
         String expected = textsAndPairs ? "{\"text\": ...} or {\"text\": ..., \"pair\": ...} for the text"
                 + " classification task " + task.name() : expected(task);
         JsonElement e;
-        try (JsonReader r = new JsonReader(new StringReader(line))) {
+        String repeated;
+        try (JsonReader r = new JsonReader(new StringReader(line));
+                JsonReader again = new JsonReader(new StringReader(line))) {
             if (line.isBlank()) {
                 throw new IllegalArgumentException(where + "blank line; expected " + expected);
             }
+            // Gson's default strictness takes \' escapes and literals such as NULL, which JSON has not
+            r.setStrictness(Strictness.STRICT);
             e = com.google.gson.internal.bind.TypeAdapters.JSON_ELEMENT.read(r);
             if (r.peek() != JsonToken.END_DOCUMENT) {
                 throw new IllegalArgumentException(where + "text after the JSON object; expected one object per line, "
                         + expected);
             }
+            // Gson's tree keeps the last of two equal names: the first value would be dropped unseen
+            again.setStrictness(Strictness.STRICT);
+            repeated = StrictJson.firstRepeatedName(again);
         } catch (IOException | JsonParseException | IllegalStateException ex) {
             // Gson's own text advises a Java call and links its troubleshooting page on a second line
             StrictJson.Syntax s = StrictJson.syntax(ex);
@@ -530,6 +538,10 @@ public final class PredictCommand implements Callable<Integer> {
         }
         if (!e.isJsonObject()) {
             throw new IllegalArgumentException(where + "expected " + expected + ", found " + abbreviate(line));
+        }
+        if (repeated != null) {
+            throw new IllegalArgumentException(where + "field \"" + abbreviate(repeated) + "\" is given twice; expected "
+                    + expected);
         }
         JsonObject o = e.getAsJsonObject();
         List<String> fields = switch (kind) {

@@ -617,7 +617,17 @@ final class CatalogWriter {
             List<?> texts = (List<?>) rows.col("detected_answers.text").get(i);
             List<?> starts = (List<?>) rows.col("detected_answers.char_spans.start").get(i);
             List<?> ends = (List<?>) rows.col("detected_answers.char_spans.end").get(i);
-            for (int k = 0; texts != null && k < texts.size(); k++) {
+            int textCount = texts == null ? 0 : texts.size();
+            // each text has its list of spans: fewer lists failed on an index, naming neither row nor file
+            if (textCount > 0 && (starts == null || ends == null || starts.size() != textCount
+                    || ends.size() != textCount)) {
+                int lists = starts == null || ends == null ? 0 : Math.min(starts.size(), ends.size());
+                throw new IOException(rows.where() + ": row " + rows.number(i) + ": detected_answers has " + textCount
+                        + " texts and " + (starts != null && ends != null && starts.size() != ends.size()
+                                ? starts.size() + " lists of span starts and " + ends.size() + " of span ends"
+                                : lists + " lists of character spans") + "; expected one list per text");
+            }
+            for (int k = 0; k < textCount; k++) {
                 JsonObject a = new JsonObject();
                 a.addProperty("text", (String) texts.get(k));
                 JsonArray spans = new JsonArray();

@@ -668,6 +668,34 @@ class PredictCommandTest {
                 cli.err().lines().toList());
     }
 
+    /**
+     * A line that names a field twice is a bad line, not the last value silently: Gson's tree keeps
+     * the second {@code "text"} and drops the first, so the command predicted a text the line's
+     * writer may not have meant, unnoticed. And the JSON is strict, as the class comment says: the
+     * {@code \'} escape and an upper-case literal that Gson's default (legacy) strictness lets
+     * through are not JSON.
+     */
+    @Test
+    void aLineThatRepeatsAFieldOrIsNotStrictJsonIsABadLine() throws Exception {
+        CliRunner cli = new CliRunner("predict");
+        Path twice = input("twice.jsonl", textLine("john visited paris"), "{\"text\": \"paris\", \"text\": \"rome\"}");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", twice.toString()));
+        assertEquals("prefine predict: " + twice + ":2: field \"text\" is given twice; expected {\"text\": ...} for"
+                + " the text task topic", cli.err().strip());
+        assertEquals(labels(List.of("john visited paris")),
+                lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
+
+        cli.clear();
+        Path escape = input("escape.jsonl", "{\"text\": \"it\\'s\"}");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", escape.toString()));
+        assertTrue(cli.err().startsWith("prefine predict: " + escape + ":1: not valid JSON ("), cli.err());
+
+        cli.clear();
+        Path literal = input("literal.jsonl", "{\"question\": \"who?\", \"context\": \"john\", \"x\": NULL}");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "qa", "--input", literal.toString()));
+        assertTrue(cli.err().startsWith("prefine predict: " + literal + ":1: not valid JSON ("), cli.err());
+    }
+
     /** The library's label for each text, as the command's lines should carry them. */
     private static List<String> labels(List<String> texts) throws Exception {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {

@@ -369,13 +369,7 @@ class DatasetFetcherTest {
     void fetchesAnMrqaSubsetWithCharacterOffsets() throws IOException {
         Map<String, JsonObject> features = new LinkedHashMap<>();
         features.put("subset", value("string"));
-        TestParquetWriter w = new TestParquetWriter().field(string("subset")).field(string("context"))
-                .field(string("qid")).field(string("question"))
-                .field(struct("detected_answers", list("text", string("element")),
-                        list("char_spans", struct("element", list("start", int32("element")),
-                                list("end", int32("element"))))))
-                .field(list("answers", string("element")))
-                .dictionary(true);
+        TestParquetWriter w = HubParquet.mrqa().dictionary(true);
         List<Map<String, Object>> train = List.of(
                 mrqaRow("NewsQA", "n1", "The cat sat in Paris today.", "Paris"),
                 mrqaRow("SearchQA", "s1", "Nothing to see in Rome.", "Rome"),
@@ -383,12 +377,7 @@ class DatasetFetcherTest {
         List<Map<String, Object>> dev = List.of(mrqaRow("NewsQA", "n3", "A dog in Bergen.", "Bergen"));
         hub.put("mrqa-workshop/mrqa", "plain_text/train/0000.parquet", HubParquet.file(w, features, train));
         hub.put("mrqa-workshop/mrqa", "plain_text/validation/0000.parquet",
-                HubParquet.file(new TestParquetWriter().field(string("subset")).field(string("context"))
-                        .field(string("qid")).field(string("question"))
-                        .field(struct("detected_answers", list("text", string("element")),
-                                list("char_spans", struct("element", list("start", int32("element")),
-                                        list("end", int32("element"))))))
-                        .field(list("answers", string("element"))), features, dev));
+                HubParquet.file(HubParquet.mrqa(), features, dev));
 
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("newsqa").outcome());
 

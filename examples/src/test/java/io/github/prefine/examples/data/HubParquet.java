@@ -1,5 +1,10 @@
 package io.github.prefine.examples.data;
 
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int32;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.list;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.string;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.struct;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.prefine.examples.data.parquet.TestParquetWriter;
@@ -42,6 +47,16 @@ final class HubParquet {
         JsonObject root = new JsonObject();
         root.add("info", info);
         return root.toString();
+    }
+
+    /** A writer with the columns of the MRQA conversion ({@code mrqa-workshop/mrqa}) that the catalog reads. */
+    static TestParquetWriter mrqa() {
+        return new TestParquetWriter().field(string("subset")).field(string("context"))
+                .field(string("qid")).field(string("question"))
+                .field(struct("detected_answers", list("text", string("element")),
+                        list("char_spans", struct("element", list("start", int32("element")),
+                                list("end", int32("element"))))))
+                .field(list("answers", string("element")));
     }
 
     static byte[] file(TestParquetWriter w, Map<String, JsonObject> features, List<Map<String, Object>> rows)

@@ -331,6 +331,12 @@ public final class ParquetFile {
         if (len > Integer.MAX_VALUE - 16 || start < 4 || len < 0) {
             throw new IllegalStateException("column chunk at byte " + start + " of " + len + " bytes is out of range");
         }
+        // checked before allocating: the claim alone must not cost its size, and the message names the file and column
+        long fileSize = ch.size();
+        if (start + len > fileSize) {
+            throw new IllegalStateException("column chunk at byte " + start + " of " + len
+                    + " bytes runs past the end of the file's " + fileSize + " bytes");
+        }
         byte[] bytes = new byte[(int) len];
         read(ch, start, (int) len).get(bytes);
         Assembler asm = new Assembler(leaf, out);
@@ -447,12 +453,19 @@ public final class ParquetFile {
 
     private Object[] plain(byte[] b, int p, int end, Leaf leaf, int count) {
         // every PLAIN value takes at least this many bits: a count the page cannot hold is refused unallocated
+        if (leaf.type() == 7 && leaf.typeLength() < 1) {
+            // values of no bytes would let any claimed count fit any page
+            throw new IllegalStateException("FIXED_LEN_BYTE_ARRAY with type_length " + leaf.typeLength()
+                    + "; expected a length of at least 1");
+        }
         long minBits = switch (leaf.type()) {
             case 0 -> 1;
             case 1, 4, 6 -> 32;
             case 2, 5 -> 64;
             case 7 -> 8L * leaf.typeLength();
-            default -> 0;
+            // INT96 and unknown types: refused before an array of the page's claimed count is allocated
+            default -> throw new UnsupportedOperationException("physical type " + typeName(leaf.type())
+                    + " is not supported (BOOLEAN, INT32, INT64, FLOAT, DOUBLE, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY are)");
         };
         if (count < 0 || count * minBits > 8L * (end - p)) {
             throw new IllegalStateException("page of " + (end - p) + " value bytes cannot hold the " + count
@@ -479,7 +492,7 @@ public final class ParquetFile {
                     out[i] = java.util.Arrays.copyOfRange(b, p, p + leaf.typeLength());
                     p += leaf.typeLength();
                 }
-                default -> throw new UnsupportedOperationException("physical type " + leaf.type() + " is not supported");
+                default -> throw new IllegalStateException("physical type " + leaf.type() + " past the check above");
             }
         }
         return out;
@@ -510,6 +523,11 @@ public final class ParquetFile {
             throw new IllegalStateException("page decompressed to " + out.length + " bytes, its header says " + expected);
         }
         return out;
+    }
+
+    private static String typeName(int type) {
+        String[] names = {"BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
+        return type >= 0 && type < names.length ? names[type] : Integer.toString(type);
     }
 
     private static String codecName(int codec) {

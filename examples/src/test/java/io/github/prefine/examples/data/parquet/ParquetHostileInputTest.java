@@ -60,6 +60,15 @@ class ParquetHostileInputTest {
     /** As above, the page declaring {@code pageValues}, the column chunk {@code n}, row group and footer {@code rows}. */
     private Path onePage(String name, int repetition, int pageValues, int n, int rows, int codec, byte[] compressed,
             int uncompressed) throws Exception {
+        return onePage(name, 1, repetition, pageValues, n, rows, codec, compressed, uncompressed, -1);
+    }
+
+    /**
+     * As above, of physical type {@code type} (1 INT32, 3 INT96, 7 FIXED_LEN_BYTE_ARRAY without a type length), the column chunk's metadata
+     * claiming {@code chunkBytes} stored bytes, or its true size for -1.
+     */
+    private Path onePage(String name, int type, int repetition, int pageValues, int n, int rows, int codec,
+            byte[] compressed, int uncompressed, long chunkBytes) throws Exception {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         ThriftWriter dh = new ThriftWriter().i32(1, pageValues).i32(2, 0).i32(3, 3).i32(4, 3).stop();
         chunk.writeBytes(new ThriftWriter().i32(1, 0).i32(2, uncompressed).i32(3, compressed.length).struct(5, dh)
@@ -70,7 +79,8 @@ class ParquetHostileInputTest {
         ThriftWriter md = new ThriftWriter().i32(1, 1);
         md.fieldListBegin(2, 5, 1).listI32(0);
         md.fieldListBegin(3, 8, 1).listBinary("v".getBytes(StandardCharsets.UTF_8));
-        md.i32(4, codec).i64(5, n).i64(6, c.length).i64(7, c.length).i64(9, start).stop();
+        long stored = chunkBytes < 0 ? c.length : chunkBytes;
+        md.i32(4, codec).i64(5, n).i64(6, stored).i64(7, stored).i64(9, start).stop();
         ThriftWriter cc = new ThriftWriter().i64(2, start).struct(3, md).stop();
         ThriftWriter rg = new ThriftWriter();
         rg.fieldListBegin(1, 12, 1).listStruct(cc);
@@ -78,7 +88,7 @@ class ParquetHostileInputTest {
         ThriftWriter fm = new ThriftWriter().i32(1, 1);
         fm.fieldListBegin(2, 12, 2);
         fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
-        fm.listStruct(new ThriftWriter().i32(1, 1).i32(3, repetition).binary(4, "v").stop());
+        fm.listStruct(new ThriftWriter().i32(1, type).i32(3, repetition).binary(4, "v").stop());
         fm.i64(3, rows);
         fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
         fm.stop();
@@ -173,6 +183,58 @@ class ParquetHostileInputTest {
 
         long used = allocatedWhileFailing(() -> p.column("v"),
                 f + ": column v: page of 8 value bytes cannot hold the 100000000 PLAIN values its header says");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
+    }
+
+    /**
+     * A column chunk whose footer entry claims far more bytes than the file holds (a file cut short
+     * after its footer was copied, or a forged footer): refused with the file, the column and both
+     * sizes, before a buffer of the claimed size is allocated. It used to allocate the claim twice
+     * and then fail with "unexpected end of file at byte N", naming neither the file nor the column.
+     */
+    @Test
+    void aColumnChunkClaimingBytesPastTheFilesEndIsRefusedNamingFileAndColumn() throws Exception {
+        byte[] values = {7, 0, 0, 0};
+        Path f = onePage("past-end.parquet", 1, 0, 1, 1, 1, 0, values, values.length, 100_000_000L);
+        ParquetFile p = ParquetFile.open(f);
+        long size = Files.size(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: column chunk at byte 4 of 100000000"
+                + " bytes runs past the end of the file's " + size + " bytes");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a file of " + size);
+    }
+
+    /**
+     * An INT96 column (old Impala and Spark timestamps), which the reader does not decode: refused
+     * by its type's name, before an array of the page's claimed value count is allocated. It used
+     * to allocate that array (a page's count nothing but the footer bounds) and then fail at the
+     * first value with "physical type 3 is not supported".
+     */
+    @Test
+    void anInt96ColumnIsRefusedByNameBeforeAllocatingItsClaimedValues() throws Exception {
+        byte[] values = new byte[12];
+        Path f = onePage("int96.parquet", 3, 0, 100_000_000, 100_000_000, 100_000_000, 0, values, values.length, -1);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: physical type INT96 is not supported");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 12");
+    }
+
+    /**
+     * A FIXED_LEN_BYTE_ARRAY column without a type length (0): its values would take no bytes, so
+     * any claimed count fit any page, and 100 million empty arrays were built from 8 bytes.
+     */
+    @Test
+    void aFixedLengthColumnOfLengthZeroIsRefusedBeforeAllocating() throws Exception {
+        byte[] values = new byte[8];
+        Path f = onePage("fixed0.parquet", 7, 0, 100_000_000, 100_000_000, 100_000_000, 0, values, values.length, -1);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"),
+                f + ": column v: FIXED_LEN_BYTE_ARRAY with type_length 0; expected a length of at least 1");
 
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
     }
