@@ -428,7 +428,9 @@ public final class TaskPredictor {
      * word of its own where the tokenizer's normalizer spaces them out, as BERT's does, so that
      * per-character labelled Chinese NER is tagged one character per word, and a run of them one
      * word under XLM-R's, unless {@link #withIdeographWords} chose otherwise; kana and Hangul are
-     * never split), and the words are tagged by {@link #tag}, with its truncation and word
+     * never split; where the tokenizer strips accents, as BERT's uncased one does, each character
+     * is read as what the stripping leaves of it, so that "a\u2260b" is three words and an accent
+     * after punctuation no part of the next word), and the words are tagged by {@link #tag}, with its truncation and word
      * alignment. Each word and entity carries its char offsets into the text, so an entity's text
      * is the text's own between its first and last word, line breaks and no-break spaces
      * included, and its code-point offsets, as Python slices the text.
@@ -473,7 +475,7 @@ public final class TaskPredictor {
                 List<int[]> at;
                 try {
                     String s = text(texts.get(i), "text", i);
-                    at = TextWords.offsets(s, ideographs);
+                    at = TextWords.offsets(s, ideographs, tokenizer.stripsAccents());
                     if (at.isEmpty()) {
                         // only spaces that String.isBlank does not count, such as U+00A0, or characters
                         // BERT's tokenizer removes, such as U+200B

@@ -109,6 +109,36 @@ final class TokenizerJson {
     }
 
     /**
+     * Tells whether a normalizer strips accents as BERT's does (the rule is on {@link
+     * SubwordTokenizer#stripsAccents()}).
+     *
+     * @param normalizer the file's {@code normalizer} element, or null
+     * @return true for a {@code BertNormalizer} whose {@code strip_accents} is true, or null or
+     *     absent with {@code lowercase} true, alone or in a {@code Sequence}; false for any other
+     */
+    static boolean stripsAccents(JsonElement normalizer) {
+        if (normalizer == null || !normalizer.isJsonObject()) {
+            return false;
+        }
+        JsonObject o = normalizer.getAsJsonObject();
+        String type = o.has("type") ? o.get("type").getAsString() : "";
+        if (type.equals("Sequence") && o.get("normalizers") instanceof JsonArray members) {
+            for (JsonElement member : members) {
+                if (stripsAccents(member)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (!type.equals("BertNormalizer")) {
+            return false;
+        }
+        // the library's rule: strip_accents.unwrap_or(lowercase)
+        JsonElement flag = o.get("strip_accents");
+        return flag == null || flag.isJsonNull() ? isTrue(o.get("lowercase")) : flag.getAsBoolean();
+    }
+
+    /**
      * Tells whether a pre-tokenizer may mark where a word starts (the rules are listed on {@link
      * SubwordTokenizer#marksWordStarts()}).
      *
