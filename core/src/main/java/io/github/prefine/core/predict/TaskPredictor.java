@@ -251,13 +251,16 @@ public final class TaskPredictor {
      * Returns a predictor of the same task whose {@link #tagTexts} splits runs of CJK ideographs
      * by another rule: {@link IdeographWords#EACH} for an XLM-R task trained on per-character
      * labelled data (MSRA, Weibo, People's Daily), whose tokenizer would leave a run one word.
-     * The other calls do not depend on it.
+     * The other calls do not depend on it, so only a token task's predictor takes it, as the
+     * {@code predict} command's {@code --ideograph-words} is refused for a task of another format.
      *
      * @param rule the rule
      * @return the predictor
+     * @throws IllegalArgumentException if the task is not a sequence-labelling task
      */
     public TaskPredictor withIdeographWords(IdeographWords rule) {
         Objects.requireNonNull(rule, "rule");
+        requireFormat("token", "withIdeographWords(rule)");
         return new TaskPredictor(owner, model, tokenizer, taskIndex, task,
                 batchSize, qaPostProcessor, huggingFace, rule);
     }

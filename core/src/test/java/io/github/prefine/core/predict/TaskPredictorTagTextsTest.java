@@ -179,6 +179,23 @@ class TaskPredictorTagTextsTest {
     }
 
     /**
+     * The ideograph rule is for {@code tagTexts}, which only a token task serves: another task's
+     * predictor refuses it, naming the task and its format, as {@code predict --ideograph-words}
+     * refuses a task of another format.
+     */
+    @Test
+    void anotherTasksPredictorRefusesAnIdeographRule() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor topic = model.predictor("topic");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> topic.withIdeographWords(IdeographWords.EACH));
+            assertTrue(e.getMessage().contains("task topic is a text task")
+                    && e.getMessage().contains("withIdeographWords(rule) serves token tasks"), e.getMessage());
+            assertEquals(IdeographWords.EACH, model.predictor("ner").withIdeographWords(IdeographWords.EACH).ideographWords());
+        }
+    }
+
+    /**
      * The code-point offsets of an entity after a supplementary-plane character are one less than
      * its char offsets, as Python and the {@code predict} command count them: the text repeats
      * "john" after an emoji and U+20000, and each entity's offsets are those of its first and last
