@@ -149,7 +149,8 @@ final class TextWords {
 
     /**
      * The nonspacing marks of Unicode 9 on, as first and last code point of each range: the Rust
-     * library's tables are older, so it reads them as letters. Up to Unicode 16 (Java 25).
+     * library's tables are older, so it reads them as letters. Up to Unicode 16 (Java 25). U+111C9,
+     * a mark since Unicode 11, is among them: punctuation to the library, it is not stripped.
      */
     private static final int[] NEWER_MARKS = {0x07FD, 0x07FD, 0x0897, 0x089F, 0x08CA, 0x08E1, 0x09FE, 0x09FE, 0x0AFA,
         0x0AFF, 0x0B55, 0x0B55, 0x0C04, 0x0C04, 0x0C3C, 0x0C3C, 0x0D00, 0x0D00, 0x0D3B, 0x0D3C, 0x0D81, 0x0D81, 0x0EBA,
