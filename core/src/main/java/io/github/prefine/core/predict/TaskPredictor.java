@@ -251,13 +251,16 @@ public final class TaskPredictor {
      * Returns a predictor of the same task whose {@link #tagTexts} splits runs of CJK ideographs
      * by another rule: {@link IdeographWords#EACH} for an XLM-R task trained on per-character
      * labelled data (MSRA, Weibo, People's Daily), whose tokenizer would leave a run one word.
-     * The other calls do not depend on it.
+     * The other calls do not depend on it, so only a token task's predictor takes it, as the
+     * {@code predict} command's {@code --ideograph-words} is refused for a task of another format.
      *
      * @param rule the rule
      * @return the predictor
+     * @throws IllegalArgumentException if the task is not a sequence-labelling task
      */
     public TaskPredictor withIdeographWords(IdeographWords rule) {
         Objects.requireNonNull(rule, "rule");
+        requireFormat("token", "withIdeographWords(rule)");
         return new TaskPredictor(owner, model, tokenizer, taskIndex, task,
                 batchSize, qaPostProcessor, huggingFace, rule);
     }
@@ -428,7 +431,9 @@ public final class TaskPredictor {
      * word of its own where the tokenizer's normalizer spaces them out, as BERT's does, so that
      * per-character labelled Chinese NER is tagged one character per word, and a run of them one
      * word under XLM-R's, unless {@link #withIdeographWords} chose otherwise; kana and Hangul are
-     * never split), and the words are tagged by {@link #tag}, with its truncation and word
+     * never split; where the tokenizer strips accents, as BERT's uncased one does, each character
+     * is read as what the stripping leaves of it, so that "a\u2260b" is three words and an accent
+     * after punctuation no part of the next word), and the words are tagged by {@link #tag}, with its truncation and word
      * alignment. Each word and entity carries its char offsets into the text, so an entity's text
      * is the text's own between its first and last word, line breaks and no-break spaces
      * included, and its code-point offsets, as Python slices the text.
@@ -473,7 +478,7 @@ public final class TaskPredictor {
                 List<int[]> at;
                 try {
                     String s = text(texts.get(i), "text", i);
-                    at = TextWords.offsets(s, ideographs);
+                    at = TextWords.offsets(s, ideographs, tokenizer.stripsAccents());
                     if (at.isEmpty()) {
                         // only spaces that String.isBlank does not count, such as U+00A0, or characters
                         // BERT's tokenizer removes, such as U+200B

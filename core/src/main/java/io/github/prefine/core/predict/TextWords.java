@@ -1,5 +1,6 @@
 package io.github.prefine.core.predict;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,9 +22,15 @@ import java.util.List;
  * and private-use ones) are no word of their own
  * and no word's first or last character, so that no word is tagged that the model never read;
  * inside a word they stay in its text and offsets, for the tokenizer's normalizer to drop.
- * A combining mark after punctuation or whitespace starts the next word, as in BERT; a lone one
- * that a lowercasing tokenizer strips is a word without sub-tokens, tagged by the evaluation's
- * rule for those ({@code TokenClassification}'s inside rule).
+ *
+ * <p>Where the tokenizer strips accents ({@code stripAccents}: BERT's uncased normalizer, which
+ * decomposes the text, NFD, and drops the nonspacing marks before it splits), a character is read
+ * as what that leaves of it ({@link #stripped}): "\u2260", U+226E, U+226F and U+1FEF leave ASCII
+ * punctuation and so are words of their own, and a nonspacing mark (as the Rust library's older
+ * tables have them, {@link #isStrippedMark}) is removed as the cleaned characters are: no word of
+ * its own and no word's first or last character, as the library's offsets leave it out. The
+ * offsets still point at the original characters. Where it does not, a combining mark is a
+ * letter: after punctuation or whitespace it starts the next word, as in BERT.
  *
  * <p>CJK ideographs are each a word of their own where asked ({@code ideographs}), as BERT's
  * normalizer ({@code tokenize_chinese_chars}) puts spaces around them: the code points of the
@@ -42,9 +49,10 @@ final class TextWords {
      *
      * @param text the text
      * @param ideographs whether each CJK ideograph is a word of its own
+     * @param stripAccents whether the tokenizer strips accents, as BERT's uncased one does
      * @return one {@code {start, end}} pair per word; empty for a blank text
      */
-    static List<int[]> offsets(String text, boolean ideographs) {
+    static List<int[]> offsets(String text, boolean ideographs, boolean stripAccents) {
         List<int[]> out = new ArrayList<>();
         int start = -1;
         // the end of the current word's last character that is not removed
@@ -53,7 +61,9 @@ final class TextWords {
             int cp = text.codePointAt(i);
             int next = i + Character.charCount(cp);
             boolean space = isSpace(cp);
-            if (space || isPunctuation(cp) || ideographs && isIdeograph(cp)) {
+            // what the normalizer leaves of the character: itself, or its decomposition less marks
+            int read = space || ideographs && isIdeograph(cp) || isRemoved(cp) || !stripAccents ? cp : stripped(cp);
+            if (space || read >= 0 && isPunctuation(read) || ideographs && isIdeograph(cp)) {
                 if (start >= 0) {
                     out.add(new int[] {start, end});
                     start = -1;
@@ -61,7 +71,7 @@ final class TextWords {
                 if (!space) {
                     out.add(new int[] {i, next});
                 }
-            } else if (!isRemoved(cp)) {
+            } else if (read >= 0 && !isRemoved(cp)) {
                 if (start < 0) {
                     start = i;
                 }
@@ -91,6 +101,74 @@ final class TextWords {
         word.codePoints().filter(c -> !Character.isWhitespace(c)).forEach(b::appendCodePoint);
         return b.toString();
     }
+
+    /**
+     * What BERT's accent stripping leaves of a character, for the split: it decomposes it (NFD) and
+     * drops the nonspacing marks ({@link #isStrippedMark}), so that U+2260 "\u2260" leaves "=",
+     * punctuation, and U+0301 nothing.
+     *
+     * @return -1 where nothing is left, a punctuation code point where one is left (a decomposition
+     *     holds at most one), else the character itself (a letter to the split)
+     */
+    static int stripped(int cp) {
+        if (cp < 0x80) {
+            // ASCII decomposes to itself and holds no mark
+            return cp;
+        }
+        String d = Normalizer.normalize(Character.toString(cp), Normalizer.Form.NFD);
+        int left = -1;
+        for (int i = 0; i < d.length();) {
+            int c = d.codePointAt(i);
+            i += Character.charCount(c);
+            if (!isStrippedMark(c)) {
+                if (isPunctuation(c)) {
+                    return c;
+                }
+                left = cp;
+            }
+        }
+        return left;
+    }
+
+    /**
+     * The marks the Rust library strips: the nonspacing ones (Unicode {@code Mn}) of its tables,
+     * older than Unicode 9, so that a mark added since is a letter to it ({@link #NEWER_MARKS}),
+     * and U+1734 and U+1171E, nonspacing there, spacing marks ({@code Mc}) to Java 25, are stripped.
+     */
+    static boolean isStrippedMark(int cp) {
+        if (cp == 0x1734 || cp == 0x1171E) {
+            return true;
+        }
+        for (int r = 0; r < NEWER_MARKS.length && NEWER_MARKS[r] <= cp; r += 2) {
+            if (cp <= NEWER_MARKS[r + 1]) {
+                return false;
+            }
+        }
+        return Character.getType(cp) == Character.NON_SPACING_MARK;
+    }
+
+    /**
+     * The nonspacing marks of Unicode 9 on, as first and last code point of each range: the Rust
+     * library's tables are older, so it reads them as letters. Up to Unicode 16 (Java 25). U+111C9,
+     * a mark since Unicode 11, is among them: punctuation to the library, it is not stripped.
+     */
+    private static final int[] NEWER_MARKS = {0x07FD, 0x07FD, 0x0897, 0x089F, 0x08CA, 0x08E1, 0x09FE, 0x09FE, 0x0AFA,
+        0x0AFF, 0x0B55, 0x0B55, 0x0C04, 0x0C04, 0x0C3C, 0x0C3C, 0x0D00, 0x0D00, 0x0D3B, 0x0D3C, 0x0D81, 0x0D81, 0x0EBA,
+        0x0EBA, 0x0ECE, 0x0ECE, 0x180F, 0x180F, 0x1885, 0x1886, 0x1ABF, 0x1ACE, 0x1DF6, 0x1DFB, 0xA82C, 0xA82C, 0xA8C5,
+        0xA8C5, 0xA8FF, 0xA8FF, 0xA9BD, 0xA9BD, 0x10D24, 0x10D27, 0x10D69, 0x10D6D, 0x10EAB, 0x10EAC, 0x10EFC, 0x10EFF,
+        0x10F46, 0x10F50, 0x10F82, 0x10F85, 0x11070, 0x11070, 0x11073, 0x11074, 0x110C2, 0x110C2, 0x111C9, 0x111C9,
+        0x111CF, 0x111CF, 0x1123E, 0x1123E, 0x11241, 0x11241, 0x1133B, 0x1133B, 0x113BB, 0x113C0, 0x113CE, 0x113CE,
+        0x113D0, 0x113D0, 0x113D2, 0x113D2, 0x113E1, 0x113E2, 0x11438, 0x1143F, 0x11442, 0x11444, 0x11446, 0x11446,
+        0x1145E, 0x1145E, 0x1182F, 0x11837, 0x11839, 0x1183A, 0x1193B, 0x1193C, 0x1193E, 0x1193E, 0x11943, 0x11943,
+        0x119D4, 0x119D7, 0x119DA, 0x119DB, 0x119E0, 0x119E0, 0x11A01, 0x11A0A, 0x11A33, 0x11A38, 0x11A3B, 0x11A3E,
+        0x11A47, 0x11A47, 0x11A51, 0x11A56, 0x11A59, 0x11A5B, 0x11A8A, 0x11A96, 0x11A98, 0x11A99, 0x11C30, 0x11C36,
+        0x11C38, 0x11C3D, 0x11C3F, 0x11C3F, 0x11C92, 0x11CA7, 0x11CAA, 0x11CB0, 0x11CB2, 0x11CB3, 0x11CB5, 0x11CB6,
+        0x11D31, 0x11D36, 0x11D3A, 0x11D3A, 0x11D3C, 0x11D3D, 0x11D3F, 0x11D45, 0x11D47, 0x11D47, 0x11D90, 0x11D91,
+        0x11D95, 0x11D95, 0x11D97, 0x11D97, 0x11EF3, 0x11EF4, 0x11F00, 0x11F01, 0x11F36, 0x11F3A, 0x11F40, 0x11F40,
+        0x11F42, 0x11F42, 0x11F5A, 0x11F5A, 0x13440, 0x13440, 0x13447, 0x13455, 0x1611E, 0x16129, 0x1612D, 0x1612F,
+        0x16F4F, 0x16F4F, 0x16FE4, 0x16FE4, 0x1CF00, 0x1CF2D, 0x1CF30, 0x1CF46, 0x1E000, 0x1E006, 0x1E008, 0x1E018,
+        0x1E01B, 0x1E021, 0x1E023, 0x1E024, 0x1E026, 0x1E02A, 0x1E08F, 0x1E08F, 0x1E130, 0x1E136, 0x1E2AE, 0x1E2AE,
+        0x1E2EC, 0x1E2EF, 0x1E4EC, 0x1E4EF, 0x1E5EE, 0x1E5EF, 0x1E944, 0x1E94A};
 
     /**
      * BERT's whitespace test after its cleaning: tab, line feed, carriage return and the Unicode

@@ -72,6 +72,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean wordwise;
     private final boolean marksWordStarts;
     private final boolean splitsIdeographs;
+    private final boolean stripsAccents;
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
     private final int unigramUnknownId;
     private final int vocabularySize;
@@ -114,6 +115,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
         this.splitsIdeographs = b.splitsIdeographs;
+        this.stripsAccents = b.stripsAccents;
         this.unigramUnknownId = b.unigramUnknownId;
         this.vocabularySize = b.vocabularySize;
         this.addedTokens = b.addedTokens;
@@ -157,6 +159,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
         b.splitsIdeographs = splitsIdeographs;
+        b.stripsAccents = stripsAccents;
         b.unigramUnknownId = unigramUnknownId;
         b.wordwiseKnown = true;
         b.vocabularySize = vocabularySize;
@@ -580,6 +583,21 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
+     * Tells whether the normalizer strips accents as BERT's does: it decomposes the text (Unicode
+     * NFD) and drops the nonspacing marks (Unicode {@code Mn}, by the Rust library's tables, older
+     * than Unicode 9), so that "\u00E9" reads "e" and "\u2260" reads "=", punctuation.
+     *
+     * <p>Read from the file's normalizer: true for a {@code BertNormalizer} whose {@code
+     * strip_accents} is true, or null or absent with {@code lowercase} true (the library's default),
+     * alone or in a {@code Sequence}, nested or not; false for any other.
+     *
+     * @return true when the normalizer strips accents
+     */
+    public boolean stripsAccents() {
+        return stripsAccents;
+    }
+
+    /**
      * Encodes texts with one native batch call, without special tokens, truncation or padding,
      * fetching only ids and, if asked, offsets (no token strings, no per-token objects beyond the
      * native offsets).
@@ -858,6 +876,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean wordwise;
         private boolean marksWordStarts;
         private boolean splitsIdeographs;
+        private boolean stripsAccents;
         /** Known with {@link #wordwise}. */
         private int unigramUnknownId = -1;
         private boolean wordwiseKnown;
@@ -1088,6 +1107,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                     unigramUnknownId = TokenizerJson.unigramUnknownId(root.get("model"));
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
                     splitsIdeographs = TokenizerJson.splitsIdeographs(root.get("normalizer"));
+                    stripsAccents = TokenizerJson.stripsAccents(root.get("normalizer"));
                     wordwiseKnown = true;
                 }
                 if (vocabularySize < 0) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What {@link SubwordTokenizer} reads from a {@code tokenizer.json} itself, beside the native
@@ -91,6 +92,17 @@ final class TokenizerJson {
      *     Sequence}; false for any other
      */
     static boolean splitsIdeographs(JsonElement normalizer) {
+        return anyBertNormalizer(normalizer, o -> {
+            JsonElement flag = o.get("handle_chinese_chars");
+            return flag == null || flag.isJsonNull() || flag.getAsBoolean();
+        });
+    }
+
+    /**
+     * Whether the normalizer, or a member of its {@code Sequence}, nested or not, is a {@code
+     * BertNormalizer} the test takes.
+     */
+    private static boolean anyBertNormalizer(JsonElement normalizer, Predicate<JsonObject> test) {
         if (normalizer == null || !normalizer.isJsonObject()) {
             return false;
         }
@@ -98,14 +110,29 @@ final class TokenizerJson {
         String type = o.has("type") ? o.get("type").getAsString() : "";
         if (type.equals("Sequence") && o.get("normalizers") instanceof JsonArray members) {
             for (JsonElement member : members) {
-                if (splitsIdeographs(member)) {
+                if (anyBertNormalizer(member, test)) {
                     return true;
                 }
             }
             return false;
         }
-        JsonElement flag = o.get("handle_chinese_chars");
-        return type.equals("BertNormalizer") && (flag == null || flag.isJsonNull() || flag.getAsBoolean());
+        return type.equals("BertNormalizer") && test.test(o);
+    }
+
+    /**
+     * Tells whether a normalizer strips accents as BERT's does (the rule is on {@link
+     * SubwordTokenizer#stripsAccents()}).
+     *
+     * @param normalizer the file's {@code normalizer} element, or null
+     * @return true for a {@code BertNormalizer} whose {@code strip_accents} is true, or null or
+     *     absent with {@code lowercase} true, alone or in a {@code Sequence}; false for any other
+     */
+    static boolean stripsAccents(JsonElement normalizer) {
+        return anyBertNormalizer(normalizer, o -> {
+            // the library's rule: strip_accents.unwrap_or(lowercase)
+            JsonElement flag = o.get("strip_accents");
+            return flag == null || flag.isJsonNull() ? isTrue(o.get("lowercase")) : flag.getAsBoolean();
+        });
     }
 
     /**

@@ -11,8 +11,10 @@ import io.github.prefine.core.tokenize.TokenEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +50,7 @@ class TextWordsTokenizerTest {
         try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
             for (int n = 0; n < 2000; n++) {
                 String text = randomText(rnd, ALPHABET);
-                assertEquals(tokenizerWords(tok, text), spans(TextWords.offsets(text, true)), () -> escaped(text));
+                assertEquals(tokenizerWords(tok, text), spans(TextWords.offsets(text, true, tok.stripsAccents())), () -> escaped(text));
             }
         }
     }
@@ -71,8 +73,8 @@ class TextWordsTokenizerTest {
             SplittableRandom rnd = new SplittableRandom(29);
             for (int n = 0; n < 2000; n++) {
                 String text = randomText(rnd, CJK);
-                assertEquals(tokenizerWords(on, text), spans(TextWords.offsets(text, true)), () -> escaped(text));
-                assertEquals(tokenizerWords(without, text), spans(TextWords.offsets(text, false)), () -> escaped(text));
+                assertEquals(tokenizerWords(on, text), spans(TextWords.offsets(text, true, on.stripsAccents())), () -> escaped(text));
+                assertEquals(tokenizerWords(without, text), spans(TextWords.offsets(text, false, without.stripsAccents())), () -> escaped(text));
             }
         }
     }
@@ -144,15 +146,94 @@ class TextWordsTokenizerTest {
         assertSplitAsTheTokenizer(texts);
     }
 
+    /**
+     * Whether the normalizer strips accents is the library's rule, {@code
+     * strip_accents.unwrap_or(lowercase)}: the fixture's null with lowercasing strips them.
+     */
+    @Test
+    void accentStrippingIsReadFromTheNormalizer() throws Exception {
+        Path file = TinyFinetuning.bert().resolve("tokenizer.json");
+        String json = Files.readString(file);
+        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
+            assertTrue(tok.stripsAccents());
+        }
+        for (Object[] c : new Object[][] {{"false", "true", false}, {"true", "true", true}, {"false", "false", false},
+            {"true", "false", true}, {"null", "false", false}}) {
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setRebuiltTokenizer(file, variant(json, (String) c[0],
+                    (String) c[1])).build()) {
+                assertEquals(c[2], tok.stripsAccents(), () -> "strip_accents " + c[0] + ", lowercase " + c[1]);
+            }
+        }
+    }
+
+    /**
+     * Every code point whose decomposition (NFD) or lowercase differs from it, and every mark the
+     * JVM knows (Unicode {@code M*}), between letters, between spaces and after punctuation, under
+     * the fixture's normalizer (strip_accents null, lowercasing) and with strip_accents false and
+     * true, lowercase on and off: where the library strips accents it reads the character as its
+     * decomposition less the nonspacing marks of its own, older, tables, so that "a\u2260b" is three
+     * words ("=" is punctuation) and a lone U+0301 none; where it does not, the character is a letter.
+     * The tokenizer says which it reads, under Java 17 and 25 alike (U+1734 and U+1171E are
+     * spacing marks to Java 25 and nonspacing ones to the library).
+     */
+    @Test
+    void charactersAreReadAsTheNormalizerLeavesThemWithAccentsStrippedOrNot() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            String c = Character.toString(cp);
+            int type = Character.getType(cp);
+            if (type != Character.SURROGATE && (!Normalizer.normalize(c, Normalizer.Form.NFD).equals(c)
+                    || !c.toLowerCase(Locale.ROOT).equals(c) || type == Character.NON_SPACING_MARK
+                    || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK)) {
+                texts.add("a" + c + "b");
+                texts.add("a " + c + " b");
+                texts.add("a." + c + "b");
+                texts.add("a" + c + " b");
+                texts.add("ab" + c);
+            }
+        }
+        assertTrue(texts.size() > 5 * 15_000, "the JVM knows " + texts.size() / 5 + " such characters");
+        Path file = TinyFinetuning.bert().resolve("tokenizer.json");
+        String json = Files.readString(file);
+        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
+            assertSplitAsTheTokenizer(tok, texts);
+        }
+        for (String[] c : new String[][] {{"false", "true"}, {"true", "false"}, {"null", "false"}}) {
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setRebuiltTokenizer(file, variant(json, c[0], c[1]))
+                    .build()) {
+                assertSplitAsTheTokenizer(tok, texts);
+            }
+        }
+    }
+
+    /** The fixture's tokenizer.json with its BertNormalizer's strip_accents and lowercase set so. */
+    private static String variant(String json, String stripAccents, String lowercase) {
+        String from = "\"strip_accents\": null,\n    \"lowercase\": true";
+        assertTrue(json.contains(from), "the fixture's BertNormalizer has strip_accents null and lowercase true");
+        return json.replace(from, "\"strip_accents\": " + stripAccents + ",\n    \"lowercase\": " + lowercase);
+    }
+
     /** Each text's words are those the fixture's tokenizer finds, encoded in one batch. */
     private static void assertSplitAsTheTokenizer(List<String> texts) throws Exception {
         try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
-            List<TokenEncoding> es = tok.encodeBatch(texts);
-            for (int i = 0; i < texts.size(); i++) {
-                String text = texts.get(i);
-                assertEquals(tokenizerWords(es.get(i)), spans(TextWords.offsets(text, true)), () -> escaped(text));
+            assertSplitAsTheTokenizer(tok, texts);
+        }
+    }
+
+    /** Each text's words are those the tokenizer finds, encoded in one batch. */
+    private static void assertSplitAsTheTokenizer(SubwordTokenizer tok, List<String> texts) throws Exception {
+        List<TokenEncoding> es = tok.encodeBatch(texts);
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            List<String> expected = tokenizerWords(es.get(i));
+            List<String> got = spans(TextWords.offsets(texts.get(i), true, tok.stripsAccents()));
+            if (!expected.equals(got)) {
+                wrong.add(escaped(texts.get(i)) + ": expected " + expected + ", got " + got);
             }
         }
+        // all of them, so that one run shows every character a table lacks
+        assertTrue(wrong.isEmpty(), () -> wrong.size() + " texts split otherwise than the tokenizer splits them"
+                + " (stripping accents: " + tok.stripsAccents() + "): " + String.join("; ", wrong));
     }
 
     /** One to twelve code points drawn from the alphabet. */
