@@ -91,19 +91,32 @@ public final class MultiHeadModel implements AutoCloseable {
         this.lossWeighting = b.lossWeighting;
         this.tokenTypes = b.tokenTypes;
         this.encoderParameters = collect("encoder.", encoder);
-        for (NamedParameter p : encoderParameters) {
-            p.parameter().getArray().attach(manager);
-        }
+        List<NDManager> owners = new ArrayList<>();
         List<List<NamedParameter>> hp = new ArrayList<>();
-        for (int t = 0; t < heads.size(); t++) {
-            TaskHead head = heads.get(t);
-            head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout, b.hiddenDropout);
-            startPooler(taskNames.get(t), head, encoder);
-            List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
-            for (NamedParameter p : ps) {
-                p.parameter().getArray().attach(manager);
+        try {
+            for (NamedParameter p : encoderParameters) {
+                NDArray a = p.parameter().getArray();
+                owners.add(a.getManager());
+                a.attach(manager);
             }
-            hp.add(ps);
+            for (int t = 0; t < heads.size(); t++) {
+                TaskHead head = heads.get(t);
+                head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout, b.hiddenDropout);
+                startPooler(taskNames.get(t), head, encoder);
+                List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
+                for (NamedParameter p : ps) {
+                    p.parameter().getArray().attach(manager);
+                }
+                hp.add(ps);
+            }
+        } catch (RuntimeException | Error e) {
+            // failure-atomic: the encoder's arrays go back to the managers they came from, and what
+            // the heads made is freed, not left in a sub-manager nothing would close before the caller's
+            for (int k = 0; k < owners.size(); k++) {
+                encoderParameters.get(k).parameter().getArray().attach(owners.get(k));
+            }
+            manager.close();
+            throw e;
         }
         this.headParameters = List.copyOf(hp);
         this.forwardPass = new MultiTaskForward(encoder, heads, lossWeighting, tokenTypes);
