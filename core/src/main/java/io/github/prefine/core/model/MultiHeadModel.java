@@ -431,15 +431,16 @@ public final class MultiHeadModel implements AutoCloseable {
     /**
      * Overwrites parameter values in place from arrays keyed like {@link #parameters()}. Floating-point
      * values are converted to each parameter's dtype (float32 values into a float16 encoder are
-     * rounded to float16; a finite value beyond float16's range is refused, not made infinite). Every
-     * key, shape and dtype is checked before any value is copied, so a refusal leaves the parameters
-     * as they were.
+     * rounded to float16; a finite value beyond float16's range is refused, not made infinite); NaN
+     * and infinite values are refused. Every key, shape, dtype and value is checked before any value
+     * is copied, so a refusal leaves the parameters as they were.
      *
      * @param values key to array (extra keys are an error)
      * @param required keys that must be present
      * @param source where the values came from, for messages
      * @throws IOException if a required key is missing, a key is unknown, a shape differs, a value is
-     *     not floating-point where the parameter is, or a finite value overflows the parameter's dtype
+     *     not floating-point where the parameter is, a value is NaN or infinite, or a finite value
+     *     overflows the parameter's dtype
      */
     public void setValues(Map<String, NDArray> values, Set<String> required, String source) throws IOException {
         checkOpen();
