@@ -216,7 +216,18 @@ public final class TaskEmbedder implements AutoCloseable {
             }
         }
         if (method == EmbeddingMethod.TASK_EMB) {
-            md.update(String.join("\n", task.labels()).getBytes(StandardCharsets.UTF_8));
+            if (task.labels().stream().noneMatch(l -> l.indexOf('\n') >= 0)) {
+                // as stored keys have always been made: newline-joined names are unambiguous here
+                md.update(String.join("\n", task.labels()).getBytes(StandardCharsets.UTF_8));
+            } else {
+                // a newline inside a name could move a boundary: each name prefixed with its length
+                md.update(("\n\nlength-prefixed " + task.labels().size() + "\n").getBytes(StandardCharsets.UTF_8));
+                for (String l : task.labels()) {
+                    byte[] b = l.getBytes(StandardCharsets.UTF_8);
+                    md.update((b.length + ":").getBytes(StandardCharsets.UTF_8));
+                    md.update(b);
+                }
+            }
             BatchSource source = FeatureBatchSource.of(TaskSet.of(task));
             int n = source.size(0, Split.TRAIN);
             for (int from = 0; from < n; from += DIGEST_CHUNK) {

@@ -286,6 +286,24 @@ class TaskEmbedderTest {
         assertUntrainedTokenHeadFisher(wide, 0.3f);
     }
 
+    @Test
+    void taskEmbSettingsTellApartLabelsThatNewlinesSplitDifferently() throws Exception {
+        // the label names were joined with newlines: ["a\nb", "c", "yes"] and ["a", "b\nc", "yes"], with
+        // the same label indices, keyed the same stored embedding
+        FeaturizedTask one = labelled("nl", List.of("a\nb", "c", "yes"));
+        FeaturizedTask two = labelled("nl", List.of("a", "b\nc", "yes"));
+        try (TaskEmbedder e = embedder().build()) {
+            assertNotEquals(e.settings(one, EmbeddingMethod.TASK_EMB), e.settings(two, EmbeddingMethod.TASK_EMB));
+        }
+    }
+
+    private static FeaturizedTask labelled(String name, List<String> labels) throws IOException {
+        Task t = InMemoryTasks.task(name, TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, labels);
+        List<TextExample> yes = texts.stream().map(x -> new TextExample(x.id(), x.textA(), null, "yes")).toList();
+        return FeaturizedTask.featurize(InMemoryTasks.data(t, yes, yes.subList(0, 5), List.of()), tokenizer,
+                new FeatureSettings(16, 16, 4, 0, 0, 1L));
+    }
+
     private static void assertUntrainedTokenHeadFisher(Path encoder, float range) throws Exception {
         long seed = 9;
         float[] got;
