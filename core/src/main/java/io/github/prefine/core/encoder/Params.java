@@ -1,6 +1,7 @@
 package io.github.prefine.core.encoder;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -18,9 +19,28 @@ final class Params {
      * for weights normal(0, the config's {@code initializer_range}), as HF's {@code _init_weights}.
      */
     static Parameter create(String name, Parameter.Type type, EncoderConfig config) {
+        return create(name, type, config, -1);
+    }
+
+    /**
+     * Creates a weight as {@link #create(String, Parameter.Type, EncoderConfig)} does, whose row
+     * {@code zeroRow} DJL's initialize path sets to 0 after the draw, as HF's {@code _init_weights}
+     * zeroes an {@code nn.Embedding}'s {@code padding_idx} row (and as {@link
+     * TransformerEncoder#initializeRandom} does); -1 for none.
+     */
+    static Parameter create(String name, Parameter.Type type, EncoderConfig config, int zeroRow) {
         Parameter.Builder b = Parameter.builder().setName(name).setType(type);
         if (type == Parameter.Type.WEIGHT) {
-            b.optInitializer(new NormalInitializer(config.initializerRange()));
+            NormalInitializer normal = new NormalInitializer(config.initializerRange());
+            if (zeroRow < 0) {
+                b.optInitializer(normal);
+            } else {
+                b.optInitializer((manager, shape, dataType) -> {
+                    NDArray a = normal.initialize(manager, shape, dataType);
+                    a.set(new NDIndex(zeroRow), 0f);
+                    return a;
+                });
+            }
         }
         return b.build();
     }

@@ -43,11 +43,11 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     private final String name;
     private final int numLabels;
     private final int rowsPerExample;
-    private final BlockFactory<H> factory;
+    private final DropoutsFactory<H> factory;
     private final Readout<? super H> readout;
     private H block;
 
-    private HeadAdapter(String name, int numLabels, int rowsPerExample, BlockFactory<H> factory,
+    private HeadAdapter(String name, int numLabels, int rowsPerExample, DropoutsFactory<H> factory,
             Readout<? super H> readout) {
         this.name = Objects.requireNonNull(name, "name");
         this.factory = Objects.requireNonNull(factory, "factory");
@@ -91,6 +91,24 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
      */
     public static <H extends Head> HeadAdapter<H> of(String name, int numLabels, BlockFactory<H> factory,
             Readout<? super H> readout) {
+        Objects.requireNonNull(factory, "factory");
+        return new HeadAdapter<>(name, numLabels, 1,
+                (hidden, range, dropout, hiddenDropout) -> factory.make(hidden, range, dropout), readout);
+    }
+
+    /**
+     * Adapts a block with one encoder row per example, made with the encoder's initializer range,
+     * head dropout and hidden dropout.
+     *
+     * @param name what the head is, for messages (for example the task format)
+     * @param numLabels the classes its loss chooses between, at least 2
+     * @param factory makes the uninitialized block
+     * @param readout how its output becomes logits and losses
+     * @param <H> the block type
+     * @return the adapter, whose block is made by {@link #initialize}
+     */
+    public static <H extends Head> HeadAdapter<H> of(String name, int numLabels, DropoutsFactory<H> factory,
+            Readout<? super H> readout) {
         return new HeadAdapter<>(name, numLabels, 1, factory, readout);
     }
 
@@ -128,6 +146,25 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
      */
     public static <H extends Head> HeadAdapter<H> grouped(String name, int numLabels, int rowsPerExample,
             BlockFactory<H> factory, Readout<? super H> readout) {
+        Objects.requireNonNull(factory, "factory");
+        return new HeadAdapter<>(name, numLabels, rowsPerExample,
+                (hidden, range, dropout, hiddenDropout) -> factory.make(hidden, range, dropout), readout);
+    }
+
+    /**
+     * Adapts a block that reads {@code rowsPerExample} consecutive encoder rows per example, made
+     * with the encoder's initializer range, head dropout and hidden dropout.
+     *
+     * @param name what the head is, for messages
+     * @param numLabels the classes its loss chooses between, at least 2
+     * @param rowsPerExample encoder rows per example, at least 1
+     * @param factory makes the uninitialized block
+     * @param readout how its output becomes logits and losses
+     * @param <H> the block type
+     * @return the adapter
+     */
+    public static <H extends Head> HeadAdapter<H> grouped(String name, int numLabels, int rowsPerExample,
+            DropoutsFactory<H> factory, Readout<? super H> readout) {
         return new HeadAdapter<>(name, numLabels, rowsPerExample, factory, readout);
     }
 
@@ -146,8 +183,28 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
          *     {@code initializer_range})
          * @param dropout the dropout of a head that has one (the encoder's {@link
          *     EncoderConfig#headDropout()})
-         * @param hiddenDropout the encoder's {@code hidden_dropout_prob}, which HF's RoBERTa
-         *     multiple-choice models drop out with instead
+         * @return the block, not yet initialized
+         */
+        H make(int hiddenSize, float initializerRange, float dropout);
+    }
+
+    /**
+     * Makes an uninitialized block for the encoder it will sit on, also given the encoder's hidden
+     * dropout, which HF's RoBERTa multiple-choice models drop out with instead of the head dropout.
+     *
+     * @param <H> the block type
+     */
+    @FunctionalInterface
+    public interface DropoutsFactory<H extends Head> {
+        /**
+         * Makes the block.
+         *
+         * @param hiddenSize the encoder's hidden size
+         * @param initializerRange the standard deviation of new weights (the encoder's
+         *     {@code initializer_range})
+         * @param dropout the dropout of a head that has one (the encoder's {@link
+         *     EncoderConfig#headDropout()})
+         * @param hiddenDropout the encoder's {@code hidden_dropout_prob}
          * @return the block, not yet initialized
          */
         H make(int hiddenSize, float initializerRange, float dropout, float hiddenDropout);

@@ -179,6 +179,11 @@ final class ModelFiles {
                     throw new IOException(source + ": " + e.getKey() + " has shape " + value.getShape()
                             + ", expected " + target.getShape());
                 }
+                if (value.getDataType().isFloating() && !HostTensors.allFinite(value)) {
+                    // as loadParameters' read and EncoderCheckpoint.load refuse a diverged run's weights
+                    throw new IOException(source + ": " + e.getKey() + " holds NaN or infinite values,"
+                            + " expected finite weights");
+                }
                 if (value.getDataType() != target.getDataType()) {
                     converted.put(e.getKey(), convert(e.getKey(), value, target.getDataType(), source));
                 }
@@ -203,7 +208,8 @@ final class ModelFiles {
             throw new IOException(source + ": " + key + " has dtype " + value.getDataType() + ", expected " + dtype);
         }
         NDArray narrowed = value.toType(dtype, true);
-        if (!HostTensors.allFinite(narrowed) && HostTensors.allFinite(value)) {
+        // the value is finite (checked before): an infinite result is an overflow
+        if (!HostTensors.allFinite(narrowed)) {
             narrowed.close();
             throw new IOException(source + ": " + key + " has values outside " + dtype + "'s range"
                     + " (they would become infinite), expected finite " + dtype + " weights");

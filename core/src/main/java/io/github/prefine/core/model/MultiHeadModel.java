@@ -91,19 +91,32 @@ public final class MultiHeadModel implements AutoCloseable {
         this.lossWeighting = b.lossWeighting;
         this.tokenTypes = b.tokenTypes;
         this.encoderParameters = collect("encoder.", encoder);
-        for (NamedParameter p : encoderParameters) {
-            p.parameter().getArray().attach(manager);
-        }
+        List<NDManager> owners = new ArrayList<>();
         List<List<NamedParameter>> hp = new ArrayList<>();
-        for (int t = 0; t < heads.size(); t++) {
-            TaskHead head = heads.get(t);
-            head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout, b.hiddenDropout);
-            startPooler(taskNames.get(t), head, encoder);
-            List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
-            for (NamedParameter p : ps) {
-                p.parameter().getArray().attach(manager);
+        try {
+            for (NamedParameter p : encoderParameters) {
+                NDArray a = p.parameter().getArray();
+                owners.add(a.getManager());
+                a.attach(manager);
             }
-            hp.add(ps);
+            for (int t = 0; t < heads.size(); t++) {
+                TaskHead head = heads.get(t);
+                head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout, b.hiddenDropout);
+                startPooler(taskNames.get(t), head, encoder);
+                List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
+                for (NamedParameter p : ps) {
+                    p.parameter().getArray().attach(manager);
+                }
+                hp.add(ps);
+            }
+        } catch (RuntimeException | Error e) {
+            // failure-atomic: the encoder's arrays go back to the managers they came from, and what
+            // the heads made is freed, not left in a sub-manager nothing would close before the caller's
+            for (int k = 0; k < owners.size(); k++) {
+                encoderParameters.get(k).parameter().getArray().attach(owners.get(k));
+            }
+            manager.close();
+            throw e;
         }
         this.headParameters = List.copyOf(hp);
         this.forwardPass = new MultiTaskForward(encoder, heads, lossWeighting, tokenTypes);
@@ -418,15 +431,16 @@ public final class MultiHeadModel implements AutoCloseable {
     /**
      * Overwrites parameter values in place from arrays keyed like {@link #parameters()}. Floating-point
      * values are converted to each parameter's dtype (float32 values into a float16 encoder are
-     * rounded to float16; a finite value beyond float16's range is refused, not made infinite). Every
-     * key, shape and dtype is checked before any value is copied, so a refusal leaves the parameters
-     * as they were.
+     * rounded to float16; a finite value beyond float16's range is refused, not made infinite); NaN
+     * and infinite values are refused. Every key, shape, dtype and value is checked before any value
+     * is copied, so a refusal leaves the parameters as they were.
      *
      * @param values key to array (extra keys are an error)
      * @param required keys that must be present
      * @param source where the values came from, for messages
      * @throws IOException if a required key is missing, a key is unknown, a shape differs, a value is
-     *     not floating-point where the parameter is, or a finite value overflows the parameter's dtype
+     *     not floating-point where the parameter is, a value is NaN or infinite, or a finite value
+     *     overflows the parameter's dtype
      */
     public void setValues(Map<String, NDArray> values, Set<String> required, String source) throws IOException {
         checkOpen();

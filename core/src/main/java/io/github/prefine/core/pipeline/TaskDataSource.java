@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,7 +163,10 @@ public interface TaskDataSource {
 
     /**
      * SHA-256 over a task's labels and each split's examples in order, by their record text (every
-     * field: ids, texts, labels, answers).
+     * field: ids, texts, labels, answers). Where no label and no example text holds a newline, the
+     * parts are joined with newlines, as since the digest was added (run manifests written before
+     * still match); otherwise every part is prefixed with its length, so that newlines inside parts
+     * cannot make two data sets hash the same text.
      *
      * @param data the task's data
      * @return the hex digest
@@ -174,13 +178,40 @@ public interface TaskDataSource {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
-        md.update((String.join("\n", data.labels()) + "\n").getBytes(StandardCharsets.UTF_8));
+        List<String> parts = new ArrayList<>(data.labels());
+        int labels = parts.size();
+        for (List<Example> split : data.splits().values()) {
+            for (Example x : split) {
+                parts.add(x.toString());
+            }
+        }
+        boolean framed = parts.stream().anyMatch(p -> p.indexOf('\n') >= 0);
+        if (framed) {
+            // marked apart from the newline-joined text, which starts with the first label
+            md.update(("\n\nlength-prefixed " + labels + "\n").getBytes(StandardCharsets.UTF_8));
+            for (String l : data.labels()) {
+                update(md, l);
+            }
+        } else {
+            md.update((String.join("\n", data.labels()) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         for (Map.Entry<Split, List<Example>> e : data.splits().entrySet()) {
             md.update((e.getKey() + " " + e.getValue().size() + "\n").getBytes(StandardCharsets.UTF_8));
             for (Example x : e.getValue()) {
-                md.update((x + "\n").getBytes(StandardCharsets.UTF_8));
+                if (framed) {
+                    update(md, x.toString());
+                } else {
+                    md.update((x + "\n").getBytes(StandardCharsets.UTF_8));
+                }
             }
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** One part, prefixed with its UTF-8 length in bytes. */
+    private static void update(MessageDigest md, String part) {
+        byte[] b = part.getBytes(StandardCharsets.UTF_8);
+        md.update((b.length + ":").getBytes(StandardCharsets.UTF_8));
+        md.update(b);
     }
 }

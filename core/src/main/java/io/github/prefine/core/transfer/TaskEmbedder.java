@@ -186,8 +186,13 @@ public final class TaskEmbedder implements AutoCloseable {
         if (method == EmbeddingMethod.TEXT_EMB) {
             return "textemb/1;pool=mean;maxRows=" + maxTextRows + ";seed=" + seed + ";" + data;
         }
+        // the probe head once drew with 0.02 whatever the config said: an encoder with another range
+        // names it, so that an embedding stored from the 0.02 head is computed again
+        String range = config.initializerRange() == EncoderConfig.INITIALIZER_RANGE ? ""
+                : "headRange=" + Float.toString(config.initializerRange()) + ";";
         return String.format(Locale.ROOT, "taskemb/2;fisher=last-layer-outputs;examples=%d;headSteps=%d;headLr=%s;"
-                + "batch=%d;seed=%d;%s", fisherExamples, headSteps, Float.toString(headLearningRate), batchSize, seed, data);
+                + "batch=%d;seed=%d;%s%s", fisherExamples, headSteps, Float.toString(headLearningRate), batchSize, seed,
+                range, data);
     }
 
     /**
@@ -211,7 +216,18 @@ public final class TaskEmbedder implements AutoCloseable {
             }
         }
         if (method == EmbeddingMethod.TASK_EMB) {
-            md.update(String.join("\n", task.labels()).getBytes(StandardCharsets.UTF_8));
+            if (task.labels().stream().noneMatch(l -> l.indexOf('\n') >= 0)) {
+                // as stored keys have always been made: newline-joined names are unambiguous here
+                md.update(String.join("\n", task.labels()).getBytes(StandardCharsets.UTF_8));
+            } else {
+                // a newline inside a name could move a boundary: each name prefixed with its length
+                md.update(("\n\nlength-prefixed " + task.labels().size() + "\n").getBytes(StandardCharsets.UTF_8));
+                for (String l : task.labels()) {
+                    byte[] b = l.getBytes(StandardCharsets.UTF_8);
+                    md.update((b.length + ":").getBytes(StandardCharsets.UTF_8));
+                    md.update(b);
+                }
+            }
             BatchSource source = FeatureBatchSource.of(TaskSet.of(task));
             int n = source.size(0, Split.TRAIN);
             for (int from = 0; from < n; from += DIGEST_CHUNK) {
@@ -346,7 +362,8 @@ public final class TaskEmbedder implements AutoCloseable {
             }
             // 2. a briefly trained head (Adam, no dropout) on those outputs
             TaskHead head = task.newHead(MultiHeadModel.headFamily(config.modelType()), rnd.nextLong());
-            head.initialize(work, config.hiddenSize());
+            // drawn with the config's initializer_range, as MultiHeadModel's heads and HF's _init_weights
+            head.initialize(work, config.hiddenSize(), config.initializerRange());
             // a pooling head starts from the checkpoint's pooler, as MultiHeadModel's and HF's do
             if (head.block() instanceof Head h && h.poolerPrefix().isPresent()) {
                 checkpoint.encoder().pretrainedPooler().ifPresent(p -> p.copyInto(h, work));

@@ -3,6 +3,7 @@ package io.github.prefine.core.encoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -203,6 +204,38 @@ class TransformerEncoderTest {
                 assertStd(0.5, enc.layers().get(0).intermediateWeight.getArray().toFloatArray(), -1, 64);
                 for (float b : enc.layers().get(0).intermediateBias.getArray().toFloatArray()) {
                     assertEquals(0f, b, "biases start at zero");
+                }
+            }
+        }
+    }
+
+    @Test
+    void bothWaysOfDrawingZeroThePaddingRowsAsHfDoes() {
+        // HF's _init_weights zeroes weight[padding_idx] of every nn.Embedding that has one: the word
+        // table, and RoBERTa's position table (BERT's has none); DJL's initialize path left them drawn
+        for (ModelFamily family : new ModelFamily[] {ModelFamily.BERT, ModelFamily.XLM_ROBERTA}) {
+            EncoderConfig c = EncoderConfig.builder().setModelType(family).setVocabSize(32).setHiddenSize(8)
+                    .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(8)
+                    .optMaxPositionEmbeddings(20).optInitializerRange(0.5f).build();
+            try (NDManager m = NDManager.newBaseManager();
+                    TransformerEncoder seeded = TransformerEncoder.builder().setConfig(c).build();
+                    TransformerEncoder djl = TransformerEncoder.builder().setConfig(c).build()) {
+                seeded.initializeRandom(m, 5);
+                djl.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+                for (TransformerEncoder enc : new TransformerEncoder[] {seeded, djl}) {
+                    String what = family + (enc == djl ? " (DJL's initialize)" : " (initializeRandom)");
+                    float[] words = enc.embeddings().wordEmbeddings.getArray().toFloatArray();
+                    float[] positions = enc.embeddings().positionEmbeddings.getArray().toFloatArray();
+                    int pad = c.padTokenId();
+                    for (int col = 0; col < 8; col++) {
+                        assertEquals(0f, words[pad * 8 + col], what + ": word row " + pad + " (padding)");
+                        assertNotEquals(0f, words[(pad + 1) * 8 + col], what + ": word row " + (pad + 1) + " drawn");
+                        if (family.usesPaddingPositions()) {
+                            assertEquals(0f, positions[pad * 8 + col], what + ": position row " + pad + " (padding)");
+                        } else {
+                            assertNotEquals(0f, positions[pad * 8 + col], what + ": BERT's position row " + pad + " drawn");
+                        }
+                    }
                 }
             }
         }

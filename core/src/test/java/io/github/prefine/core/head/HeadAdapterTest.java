@@ -145,4 +145,23 @@ class HeadAdapterTest {
             assertThrows(IllegalStateException.class, () -> head.initialize(m, HIDDEN));
         }
     }
+
+    @Test
+    void aThreeArgumentFactoryStillMakesItsBlockWithTheHeadDropout() {
+        // the factories written before the hidden dropout was passed on keep compiling and get the
+        // head dropout, not the hidden one
+        HeadAdapter<io.github.prefine.heads.TokenClassificationHead> tags = HeadAdapter.of("tags", 3,
+                (hidden, range, dropout) -> io.github.prefine.heads.TokenClassificationHead.builder().setHiddenSize(hidden)
+                        .setNumLabels(3).optInitializerRange(range).optDropout(dropout).build(), HeadAdapter.classes());
+        HeadAdapter<io.github.prefine.heads.MultipleChoiceHead> choose = HeadAdapter.grouped("choose", 2, 2,
+                (hidden, range, dropout) -> io.github.prefine.heads.MultipleChoiceHead.builder()
+                        .setFamily(HeadFamily.ROBERTA).setHiddenSize(hidden).setNumChoices(2).optInitializerRange(range)
+                        .optDropout(dropout).build(), HeadAdapter.classes());
+        try (NDManager m = NDManager.newBaseManager()) {
+            tags.initialize(m, HIDDEN, 0.02f, 0.3f, 0.2f);
+            choose.initialize(m, HIDDEN, 0.02f, 0.3f, 0.2f);
+            assertEquals(0.3f, tags.block().dropout());
+            assertEquals(0.3f, choose.block().dropout());
+        }
+    }
 }

@@ -53,6 +53,36 @@ class MultiHeadModelOwnershipTest {
         assertTrue(block.getMessage().startsWith("model: the encoder is already set"), block.getMessage());
     }
 
+    @Test
+    void aHeadFailingToInitializeLeavesTheEncodersArraysWhereTheyWere() throws Exception {
+        // the constructor had moved the encoder's arrays into its sub-manager when a head failed: they
+        // stayed in that orphan, with the good head's arrays, until the caller's manager closed
+        EncoderConfig c = EncoderConfig.builder().setModelType(io.github.prefine.core.encoder.ModelFamily.BERT)
+                .setVocabSize(16).setHiddenSize(8).setNumHiddenLayers(1).setNumAttentionHeads(2)
+                .setIntermediateSize(8).optMaxPositionEmbeddings(16).build();
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = TransformerEncoder.builder().setConfig(c).build();
+            encoder.initializeRandom(root, 1);
+            int before = resources(root);
+            io.github.prefine.core.head.TaskHead bad = io.github.prefine.core.head.HeadAdapter.of("bad", 2,
+                    hidden -> io.github.prefine.heads.TokenClassificationHead.builder().setHiddenSize(hidden + 1)
+                            .setNumLabels(2).build(), io.github.prefine.core.head.HeadAdapter.classes());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MultiHeadModel.builder()
+                    .setManager(root).setEncoder(encoder).addHead("good", TestHeads.sequence(2)).addHead("bad", bad)
+                    .build());
+            assertEquals("head bad: block hidden size 9 differs from the encoder's 8", e.getMessage());
+            assertEquals(before, resources(root), "the failed build left resources in the caller's manager");
+            for (var p : encoder.getParameters()) {
+                assertTrue(p.getValue().getArray().getManager() == root, p.getKey() + " left the caller's manager");
+            }
+            // the encoder is still the caller's, whole: a new model takes it
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(root).setEncoder(encoder)
+                    .addHead("good", TestHeads.sequence(2)).build()) {
+                assertTrue(model.encoderParameters().get(0).parameter().getArray().toFloatArray().length > 0);
+            }
+        }
+    }
+
     /** The resources a manager holds (sub-managers included, which getManagedArrays does not count). */
     private static int resources(NDManager m) throws ReflectiveOperationException {
         Field f = BaseNDManager.class.getDeclaredField("resources");

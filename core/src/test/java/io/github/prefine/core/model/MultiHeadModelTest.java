@@ -257,6 +257,14 @@ class MultiHeadModelTest {
                 " has dtype int32, expected float32");
     }
 
+    @Test
+    void setValuesRefusesANonFiniteValueAsLoadingAFileDoes() throws Exception {
+        // loadParameters refuses NaN as it reads the file, EncoderCheckpoint.load a diverged encoder;
+        // setValues, which resumes and restores best weights, copied NaN in without a word
+        assertRefusalLeavesEveryParameter((m, target) -> m.full(target.getShape(), Float.NaN),
+                " holds NaN or infinite values");
+    }
+
     /**
      * Gives setValues a good tensor (zeros) for the first parameter, then a bad one for the second,
      * and checks the refusal's message and that no parameter changed.

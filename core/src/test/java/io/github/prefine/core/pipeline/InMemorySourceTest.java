@@ -1,6 +1,7 @@
 package io.github.prefine.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,5 +58,37 @@ class InMemorySourceTest {
         assertSame(da, source.load(a));
         assertSame(db, source.load(b));
         assertEquals(List.of(), source.missing(a));
+    }
+
+    @Test
+    void dataDifferingOnlyWhereNewlinesSplitThePartsHasDifferentDigests() throws Exception {
+        // the parts were joined with newlines: labels ["a\nb", "c", ...] and ["a", "b\nc", ...] hashed
+        // the same text, so a run manifest took one data set for the other
+        Task one = InMemoryTasks.task("mem-nl", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("a\nb", "c", "yes"));
+        Task two = InMemoryTasks.task("mem-nl", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("a", "b\nc", "yes"));
+        List<TextExample> train = List.of(new TextExample("x0", "x", null, "yes"), new TextExample("x1", "y", null, "yes"));
+        TaskData d1 = InMemoryTasks.data(one, train, train, List.of());
+        TaskData d2 = InMemoryTasks.data(two, train, train, List.of());
+        assertNotEquals(TaskDataSource.examplesDigest(d1), TaskDataSource.examplesDigest(d2));
+    }
+
+    @Test
+    void dataWithoutNewlinesKeepsTheDigestRunManifestsAlreadyHold() throws Exception {
+        // the text the digest has hashed since it was added: a manifest written before still matches
+        Task task = InMemoryTasks.task("mem-old", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("no", "yes"));
+        TaskData d = data(task, "good");
+        StringBuilder text = new StringBuilder("no\nyes\n");
+        for (var e : d.splits().entrySet()) {
+            text.append(e.getKey()).append(' ').append(e.getValue().size()).append('\n');
+            for (var x : e.getValue()) {
+                text.append(x).append('\n');
+            }
+        }
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(expected, TaskDataSource.examplesDigest(d));
     }
 }

@@ -266,9 +266,49 @@ class TaskEmbedderTest {
      */
     @Test
     void taskEmbOfAnUntrainedTokenHeadIsTheHandWorkedFisher() throws Exception {
+        assertUntrainedTokenHeadFisher(encoder, EncoderConfig.INITIALIZER_RANGE);
+    }
+
+    /**
+     * The probe head draws its weights with the encoder's {@code initializer_range}, as HF's
+     * {@code _init_weights} and MultiHeadModel's heads do: it drew them with 0.02 whatever the
+     * config said, and the Fisher of a head drawn 15 times wider is about 225 times larger.
+     */
+    @Test
+    void taskEmbProbeHeadDrawsWithTheConfigsInitializerRange(@TempDir Path dir) throws Exception {
+        Path wide = dir.resolve("wide");
+        try (NDManager m = manager.newSubManager(); LoadedCheckpoint ck = EncoderCheckpoint.load(encoder, m)) {
+            EncoderConfig cfg = ck.config().toBuilder().optInitializerRange(0.3f).build();
+            TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
+            enc.initializeRandom(m, 5L);
+            EncoderCheckpoint.save(enc, wide, encoder.resolve("tokenizer.json"));
+        }
+        assertUntrainedTokenHeadFisher(wide, 0.3f);
+    }
+
+    @Test
+    void taskEmbSettingsTellApartLabelsThatNewlinesSplitDifferently() throws Exception {
+        // the label names were joined with newlines: ["a\nb", "c", "yes"] and ["a", "b\nc", "yes"], with
+        // the same label indices, keyed the same stored embedding
+        FeaturizedTask one = labelled("nl", List.of("a\nb", "c", "yes"));
+        FeaturizedTask two = labelled("nl", List.of("a", "b\nc", "yes"));
+        try (TaskEmbedder e = embedder().build()) {
+            assertNotEquals(e.settings(one, EmbeddingMethod.TASK_EMB), e.settings(two, EmbeddingMethod.TASK_EMB));
+        }
+    }
+
+    private static FeaturizedTask labelled(String name, List<String> labels) throws IOException {
+        Task t = InMemoryTasks.task(name, TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, labels);
+        List<TextExample> yes = texts.stream().map(x -> new TextExample(x.id(), x.textA(), null, "yes")).toList();
+        return FeaturizedTask.featurize(InMemoryTasks.data(t, yes, yes.subList(0, 5), List.of()), tokenizer,
+                new FeatureSettings(16, 16, 4, 0, 0, 1L));
+    }
+
+    private static void assertUntrainedTokenHeadFisher(Path encoder, float range) throws Exception {
         long seed = 9;
         float[] got;
-        try (TaskEmbedder e = embedder().optHeadSteps(0).optBatchSize(6).optSeed(seed).build()) {
+        try (TaskEmbedder e = TaskEmbedder.builder().setManager(manager).setEncoder(encoder).optHeadSteps(0)
+                .optBatchSize(6).optSeed(seed).build()) {
             got = e.taskEmb(tagger).values();
         }
         List<String> labels = List.of("O", "B-X", "I-X");
@@ -278,7 +318,7 @@ class TaskEmbedderTest {
             SplittableRandom rnd = new SplittableRandom(seed ^ 0x7a5ce3bL);
             rnd.split();
             TaskHead head = tagger.newHead(MultiHeadModel.headFamily(ck.config().modelType()), rnd.nextLong());
-            head.initialize(m, 16);
+            head.initialize(m, 16, range);
             float[] w = null;
             float[] b = null;
             for (Pair<String, Parameter> p : head.block().getParameters()) {
