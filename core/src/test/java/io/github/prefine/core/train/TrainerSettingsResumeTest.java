@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -335,5 +336,29 @@ class TrainerSettingsResumeTest {
                 refused[0].getMessage());
         assertTrue(logs.lines().noneMatch(l -> l.contains("WARN") && (l.contains("evalBatchSize")
                 || l.contains("could not be checked") || l.contains("resumed on"))), logs);
+    }
+
+    /**
+     * The trainer refuses a staged checkpoint too, after the checkpoint's own checks: one whose
+     * samplerState the sampler cannot take logged "the run continues" for another evaluation batch
+     * size before it was refused. The warnings wait for the state to be applied.
+     */
+    @Test
+    void aCheckpointWhoseSamplerStateIsRefusedLogsNoWarningThatTheRunContinues(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("sampler");
+        killedAfterOneEpoch(dir);
+        Path state = published(dir).resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonArray garbled = new JsonArray();
+        for (byte b : "prefine-sampler;no state".getBytes(StandardCharsets.US_ASCII)) {
+            garbled.add(b);
+        }
+        json.add("samplerState", garbled);
+        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+        IOException[] refused = new IOException[1];
+        String logs = CapturedLogs.of(() -> refused[0] = resumed(dir, (b, root) -> b.optEvalBatchSize(3)));
+        assertNotNull(refused[0], "resumed a checkpoint whose samplerState is garbled");
+        assertTrue(refused[0].getMessage().contains("the sampler cannot take its samplerState"), refused[0].getMessage());
+        assertTrue(logs.lines().noneMatch(l -> l.contains("WARN") && l.contains("evalBatchSize")), logs);
     }
 }
