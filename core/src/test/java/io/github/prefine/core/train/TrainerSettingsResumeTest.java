@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -347,14 +346,7 @@ class TrainerSettingsResumeTest {
     void aCheckpointWhoseSamplerStateIsRefusedLogsNoWarningThatTheRunContinues(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("sampler");
         killedAfterOneEpoch(dir);
-        Path state = published(dir).resolve("state.json");
-        JsonObject json = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
-        JsonArray garbled = new JsonArray();
-        for (byte b : "prefine-sampler;no state".getBytes(StandardCharsets.US_ASCII)) {
-            garbled.add(b);
-        }
-        json.add("samplerState", garbled);
-        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+        TrainerResumeRefusalTest.garbleSamplerState(published(dir).resolve("state.json"));
         IOException[] refused = new IOException[1];
         String logs = CapturedLogs.of(() -> refused[0] = resumed(dir, (b, root) -> b.optEvalBatchSize(3)));
         assertNotNull(refused[0], "resumed a checkpoint whose samplerState is garbled");
