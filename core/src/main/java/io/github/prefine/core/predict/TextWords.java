@@ -221,7 +221,10 @@ final class TextWords {
 
     /**
      * The punctuation characters of Unicode 9 on, as first and last code point of each range: the
-     * Rust library's tables are older, so it reads them as letters. Up to Unicode 16 (Java 25).
+     * Rust library's tables are older, so it reads them as letters. Up to Unicode 16 (Java 25): the
+     * {@code P*} code points of the JVM's tables that Unicode 8.0 did not count as punctuation.
+     * {@code TextWordsTokenizerTest} sweeps every punctuation character of the JVM it runs on
+     * through the tokenizer and names any a newer JVM adds.
      */
     private static final int[] NEWER_PUNCTUATION = {0x061D, 0x061D, 0x09FD, 0x09FD, 0x0A76, 0x0A76, 0x0C77, 0x0C77,
         0x0C84, 0x0C84, 0x1B4E, 0x1B4F, 0x1B7D, 0x1B7F, 0x2E43, 0x2E4F, 0x2E52, 0x2E5D, 0x10D6E, 0x10D6E, 0x10EAD,

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * What {@link SubwordTokenizer} reads from a {@code tokenizer.json} itself, beside the native
@@ -212,7 +213,9 @@ final class TokenizerJson {
      * Another the model holds (XLM-R's {@code <unk>}, which the model gives a piece it does not know,
      * one matched only as a whole word or in the raw text, or one the file gives the id of another
      * piece, which the model gives that piece's text and the library the token an id of its own)
-     * maps to its content, which the text at the token's offsets must then be.
+     * maps to its content, which the text at the token's offsets must then be. A token whose
+     * content the model holds is keyed by the model's id of it, as the library numbers the token,
+     * whatever id the file gives: for a Unigram list holding the content twice, the last index.
      *
      * @param file the file, for messages
      * @param root its parsed text
@@ -230,15 +233,23 @@ final class TokenizerJson {
             tokens.put(id(file, token.get("id"), "added token " + token.get("content").getAsString() + " id"), token);
         }
         Map<Integer, String> pieces = modelPieces(root, tokens.keySet());
+        Map<String, Integer> own = modelIds(root,
+                tokens.values().stream().map(t -> t.get("content").getAsString()).collect(Collectors.toSet()));
         int unknown = modelUnknownId(root.get("model"));
         Map<Integer, String> out = new HashMap<>();
         tokens.forEach((id, token) -> {
             String content = token.get("content").getAsString();
-            // the library gives a token the model's id of its content, so a file's id of another
-            // piece is not the token's; the model gives its unknown id to text that is not the token's
-            boolean onlyMatched = !pieces.containsKey(id) || content.equals(pieces.get(id))
-                    && isTrue(token.get("normalized")) && !isTrue(token.get("single_word")) && id != unknown;
-            out.put(id, onlyMatched ? "" : content);
+            Integer modelId = own.get(content);
+            if (modelId == null) {
+                // the file's id of another piece is not the token's: the model gives that piece
+                out.put(id, pieces.containsKey(id) ? content : "");
+                return;
+            }
+            // the library gives a token the model's id of its content, whatever the file's id; the
+            // model gives its unknown id to text that is not the token's
+            boolean onlyMatched = isTrue(token.get("normalized")) && !isTrue(token.get("single_word"))
+                    && modelId != unknown;
+            out.put(modelId, onlyMatched ? "" : content);
         });
         return Map.copyOf(out);
     }
@@ -266,6 +277,36 @@ final class TokenizerJson {
         JsonElement vocab = m.get("vocab");
         JsonElement id = name != null && vocab != null && vocab.isJsonObject() ? vocab.getAsJsonObject().get(name) : null;
         return id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber() ? id.getAsInt() : -1;
+    }
+
+    /**
+     * The model's ids of some pieces, as the library numbers them: a map's value for BPE and
+     * WordPiece; for Unigram the last index of a list whose entries hold the piece more than once,
+     * as the library's piece-to-id map keeps the last. A piece the model lacks is not among the keys.
+     */
+    private static Map<String, Integer> modelIds(JsonObject root, Set<String> contents) {
+        Map<String, Integer> ids = new HashMap<>();
+        JsonElement model = root.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        if (vocab != null && vocab.isJsonObject()) {
+            for (String content : contents) {
+                JsonElement id = vocab.getAsJsonObject().get(content);
+                if (id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
+                    ids.put(content, id.getAsInt());
+                }
+            }
+        } else if (vocab != null && vocab.isJsonArray()) {
+            JsonArray list = vocab.getAsJsonArray();
+            for (int i = 0; i < list.size(); i++) {
+                JsonElement entry = list.get(i);
+                JsonElement piece = entry.isJsonArray() && !entry.getAsJsonArray().isEmpty()
+                        ? entry.getAsJsonArray().get(0) : null;
+                if (piece != null && piece.isJsonPrimitive() && contents.contains(piece.getAsString())) {
+                    ids.put(piece.getAsString(), i);
+                }
+            }
+        }
+        return ids;
     }
 
     /**

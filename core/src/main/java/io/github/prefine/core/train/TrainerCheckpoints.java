@@ -137,8 +137,9 @@ final class TrainerCheckpoints {
      * checked. Another evaluation batch size resumes with a warning: it changes the validation
      * losses, and so the stopping, by rounding only, as another device does.
      *
-     * @return the warnings, to be logged only once the whole checkpoint has been checked: each says
-     *     that the run continues, which a checkpoint refused later does not
+     * @return the warnings, to be logged only once the checkpoint is applied ({@link Staged#apply}):
+     *     each says that the run continues, which a checkpoint refused before (by these checks, the
+     *     sampler, or a finished run's caps) does not
      */
     private List<Runnable> checkSettings(Path dir, TrainState st) throws IOException {
         List<Runnable> warnings = new ArrayList<>();
@@ -272,8 +273,7 @@ final class TrainerCheckpoints {
                     }
                 }
             }
-            warnings.forEach(Runnable::run);
-            return new Staged(dir, st, host, values, moments, bestValues);
+            return new Staged(dir, st, host, values, moments, bestValues, warnings);
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e;
@@ -460,15 +460,18 @@ final class TrainerCheckpoints {
         private final Map<String, NDArray> values;
         private final Map<String, NDArray> moments;
         private final Map<String, NDArray> bestValues;
+        /** The settings' "the run continues" warnings: the trainer may still refuse the checkpoint before {@link #apply}. */
+        private final List<Runnable> warnings;
 
         private Staged(Path dir, TrainState state, NDManager host, Map<String, NDArray> values,
-                Map<String, NDArray> moments, Map<String, NDArray> bestValues) {
+                Map<String, NDArray> moments, Map<String, NDArray> bestValues, List<Runnable> warnings) {
             this.dir = dir;
             this.state = state;
             this.host = host;
             this.values = values;
             this.moments = moments;
             this.bestValues = bestValues;
+            this.warnings = warnings;
         }
 
         /** The state, for the trainer's own progress. */
@@ -491,8 +494,12 @@ final class TrainerCheckpoints {
             }
         }
 
-        /** Applies the checked model, optimiser, loss-scale and best-weight state; after {@link #restoreSampler}. */
+        /**
+         * Logs the settings' warnings, the checkpoint no longer refusable, and applies the checked
+         * model, optimiser, loss-scale and best-weight state; after {@link #restoreSampler}.
+         */
         void apply() throws IOException {
+            warnings.forEach(Runnable::run);
             model.setValues(values, values.keySet(), dir.toString());
             step.optimizer().restore(moments, state.stepCounts());
             LossScaler scaler = step.scaler();

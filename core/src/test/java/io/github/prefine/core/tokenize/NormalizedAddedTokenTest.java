@@ -57,6 +57,23 @@ class NormalizedAddedTokenTest {
         assertArrayEquals(new int[] {7, 224}, PieceTableTest.row(alone, 1), "'q' alone: the model's \u2581 and q");
     }
 
+    /**
+     * A Unigram vocabulary that holds the added token's content twice, at the file's id (224) and
+     * after its last piece: the library gives the token the model's id of its content, the last of
+     * the two, as its piece-to-id map keeps the last, so that id is the one matched in "ｑ". Keyed by
+     * the file's id, the matched token was taken for the model's own and the word got a "▁".
+     */
+    @Test
+    void anAddedTokenWhoseContentTheVocabularyHoldsTwiceIsTheLastOnesId() throws IOException {
+        Path file = withAddedToken("q");
+        JsonObject root = JsonFiles.object(file);
+        JsonArray vocab = root.getAsJsonObject("model").getAsJsonArray("vocab");
+        vocab.add(JsonParser.parseString("[\"q\", -30.0]"));
+        Files.writeString(file, root.toString());
+        Pieces alone = assertEachWordGetsItsPiecesAlone(file, WORDS);
+        assertArrayEquals(new int[] {vocab.size() - 1}, PieceTableTest.row(alone, 1), "'\uff51' alone: the last q's id");
+    }
+
     /** The XLM-R fixture with one more added token, normalized, at id 224, the model's piece {@code q}. */
     private Path withAddedToken(String content) throws IOException {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");

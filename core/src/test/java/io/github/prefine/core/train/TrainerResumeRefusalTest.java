@@ -302,6 +302,12 @@ class TrainerResumeRefusalTest {
         // over the same sampler was refused as "advanced by another trainer's fit()"
         Path dir = tmp.resolve("ckpt");
         Path file = killedAfterOneEpoch(dir).resolve("state.json");
+        garbleSamplerState(file);
+        refusedChangingNothing(dir, file, "the sampler cannot take its samplerState");
+    }
+
+    /** Replaces a state.json's samplerState with bytes of the sampler's format header and no state. */
+    static void garbleSamplerState(Path file) throws IOException {
         JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
         JsonArray garbled = new JsonArray();
         for (byte b : "prefine-sampler;no state".getBytes(StandardCharsets.US_ASCII)) {
@@ -309,6 +315,5 @@ class TrainerResumeRefusalTest {
         }
         json.add("samplerState", garbled);
         Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
-        refusedChangingNothing(dir, file, "the sampler cannot take its samplerState");
     }
 }

@@ -336,4 +336,21 @@ class TrainerSettingsResumeTest {
         assertTrue(logs.lines().noneMatch(l -> l.contains("WARN") && (l.contains("evalBatchSize")
                 || l.contains("could not be checked") || l.contains("resumed on"))), logs);
     }
+
+    /**
+     * The trainer refuses a staged checkpoint too, after the checkpoint's own checks: one whose
+     * samplerState the sampler cannot take logged "the run continues" for another evaluation batch
+     * size before it was refused. The warnings wait for the state to be applied.
+     */
+    @Test
+    void aCheckpointWhoseSamplerStateIsRefusedLogsNoWarningThatTheRunContinues(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("sampler");
+        killedAfterOneEpoch(dir);
+        TrainerResumeRefusalTest.garbleSamplerState(published(dir).resolve("state.json"));
+        IOException[] refused = new IOException[1];
+        String logs = CapturedLogs.of(() -> refused[0] = resumed(dir, (b, root) -> b.optEvalBatchSize(3)));
+        assertNotNull(refused[0], "resumed a checkpoint whose samplerState is garbled");
+        assertTrue(refused[0].getMessage().contains("the sampler cannot take its samplerState"), refused[0].getMessage());
+        assertTrue(logs.lines().noneMatch(l -> l.contains("WARN") && l.contains("evalBatchSize")), logs);
+    }
 }
