@@ -27,8 +27,9 @@ for run in "fp32 4" "bf16-mixed 4" "fp16-mixed 4" "fp32 4 explicit" "fp32 1"; do
   echo "exit $rc after $(( $(date +%s) - begin )) s"
   grep -v '^\s*at \|WARN\|steps/s' "$RUNS/$name.log" | grep -A 8 '^\*\*Table 2' | head -9
   grep -E '^(SL|C|QA) targets: |^Average( std)?: |^fp16-mixed: |units run here' "$RUNS/$name.log"
-  # the demo writes its tables as units finish: only a run that ended is compared
-  [ $rc -eq 0 ] && finished+=("$RUNS/$name")
+  # the demo writes its tables as units finish: only a run that ended is compared; exit 4 ended too,
+  # with failed sweeps (an fp16 one that diverged, say) missing from tables that hold all the others
+  { [ $rc -eq 0 ] || [ $rc -eq 4 ]; } && finished+=("$RUNS/$name")
 done
 (cd "$RUNS" && tar czf "$OUT/demo-runs.tgz" --exclude='*.safetensors' --exclude='*.ndlist' --exclude='*.png' \
     --exclude='*.svg' --exclude=tokenizer.json .)

@@ -51,6 +51,19 @@ public final class GridSoak {
             throw new IllegalArgumentException("--device: GridSoak measures the grid on the CPU only, found '"
                     + demo.device() + "'; leave it out or pass --device cpu");
         }
+        passes();
+    }
+
+    /**
+     * The passes that {@code -Dprefine.soak.passes} asks for, 1 where it is not set.
+     *
+     * @return the count
+     * @throws IllegalArgumentException if it is set to anything but a whole number of at least 1:
+     *     {@code Integer.getInteger} read a malformed one as unset, and 0 ran no pass
+     */
+    static int passes() {
+        String v = System.getProperty("prefine.soak.passes");
+        return v == null ? 1 : BenchArguments.positive("-Dprefine.soak.passes", v);
     }
 
     /**
@@ -65,7 +78,7 @@ public final class GridSoak {
         BenchArguments.checkOrExit("GridSoak", () -> checkArguments(args));
         // as the demo does, and before the first sample starts the engine, which reads it once
         DemoCommand.oneThread();
-        int passes = Integer.getInteger("prefine.soak.passes", 1);
+        int passes = passes();
         List<long[]> samples = new ArrayList<>();
         samples.add(sample());
         // read from the engine, which the first sample started: the figures hold for this thread count

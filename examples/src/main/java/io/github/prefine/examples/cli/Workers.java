@@ -272,7 +272,9 @@ final class Workers {
     }
 
     /**
-     * Waits for the workers, warning about any that failed.
+     * Waits for the workers, warning about any that failed. A worker that exits {@link
+     * CliErrors#SWEEPS_FAILED} did not: it ran its part to the end, and the sweeps that failed are the
+     * run's, which this process counts from their markers and exits with itself.
      *
      * @param workers the processes {@link #start} returned
      * @throws InterruptedException if interrupted while waiting
@@ -280,7 +282,7 @@ final class Workers {
     static void await(List<Process> workers) throws InterruptedException {
         for (Process p : workers) {
             int rc = p.waitFor();
-            if (rc != 0) {
+            if (rc != 0 && rc != CliErrors.SWEEPS_FAILED) {
                 LOG.warn("worker {} exited with {}", p.pid(), rc);
             }
         }

@@ -618,14 +618,15 @@ final class CatalogWriter {
             List<?> starts = (List<?>) rows.col("detected_answers.char_spans.start").get(i);
             List<?> ends = (List<?>) rows.col("detected_answers.char_spans.end").get(i);
             int textCount = texts == null ? 0 : texts.size();
-            // each text has its list of spans: fewer lists failed on an index, naming neither row nor file
-            if (textCount > 0 && (starts == null || ends == null || starts.size() != textCount
-                    || ends.size() != textCount)) {
-                int lists = starts == null || ends == null ? 0 : Math.min(starts.size(), ends.size());
+            int startLists = starts == null ? 0 : starts.size();
+            int endLists = ends == null ? 0 : ends.size();
+            // each text has its list of spans: fewer lists failed on an index, naming neither row nor
+            // file, and spans beside no text at all were dropped unseen
+            if (startLists != textCount || endLists != textCount) {
                 throw new IOException(rows.where() + ": row " + rows.number(i) + ": detected_answers has " + textCount
-                        + " texts and " + (starts != null && ends != null && starts.size() != ends.size()
-                                ? starts.size() + " lists of span starts and " + ends.size() + " of span ends"
-                                : lists + " lists of character spans") + "; expected one list per text");
+                        + " texts and " + (startLists != endLists
+                                ? startLists + " lists of span starts and " + endLists + " of span ends"
+                                : startLists + " lists of character spans") + "; expected one list per text");
             }
             for (int k = 0; k < textCount; k++) {
                 JsonObject a = new JsonObject();

@@ -54,9 +54,23 @@ class BenchMainsTest {
     @MethodSource("badInvocations")
     void aBadArgumentExits2WithOneLineNamingItAndWritesNothing(Class<?> main, List<String> args, String fragment)
             throws Exception {
+        refused(List.of(), main, args, fragment);
+    }
+
+    /** GridSoak's documented {@code -Dprefine.soak.passes}: a value that is not a count ran one pass, or none, without a word. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"two", "0"})
+    void aBadPassCountOfGridSoakExits2(String passes) throws Exception {
+        refused(List.of("-Dprefine.soak.passes=" + passes), GridSoak.class, List.of("--out", "DIR/soak"),
+                "-Dprefine.soak.passes: expected a whole number of at least 1, found '" + passes + "'");
+    }
+
+    private static void refused(List<String> properties, Class<?> main, List<String> args, String fragment)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        cmd.addAll(properties);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         args.forEach(a -> cmd.add(a.replace("DIR", dir.toString())));
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");

@@ -27,13 +27,18 @@ class CatalogWriterMrqaTest {
 
     /** One NewsQA row: two detected answer texts, {@code spanLists} lists of spans beside them. */
     private Path file(int spanLists) throws IOException {
+        return file(List.of("Paris", "Paris today"), spanLists);
+    }
+
+    /** One NewsQA row with these detected answer texts and {@code spanLists} lists of spans beside them. */
+    private Path file(List<String> texts, int spanLists) throws IOException {
         String context = "The cat sat in Paris today.";
         Map<String, Object> span = new LinkedHashMap<>();
         span.put("start", List.of(15));
         span.put("end", List.of(19));
         Map<String, Object> det = new LinkedHashMap<>();
-        det.put("text", List.of("Paris", "Paris today"));
-        det.put("char_spans", spanLists == 1 ? List.of(span) : List.of(span, span));
+        det.put("text", texts);
+        det.put("char_spans", java.util.Collections.nCopies(spanLists, span));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("subset", "NewsQA");
         row.put("context", context);
@@ -60,6 +65,16 @@ class CatalogWriterMrqaTest {
                 dir.resolve("train.jsonl.gz")));
 
         assertEquals("mrqa-workshop/mrqa/plain_text/train: row 0: detected_answers has 2 texts and 1 lists of"
+                + " character spans; expected one list per text", e.getMessage());
+    }
+
+    /** Spans without any text: the row was written with no detected answer, its spans dropped unseen. */
+    @Test
+    void spansWithoutAnyAnswerTextAreRefused() throws IOException {
+        Path f = file(List.of(), 1);
+        IOException e = assertThrows(IOException.class, () -> writer().write("train", List.of(f),
+                dir.resolve("train.jsonl.gz")));
+        assertEquals("mrqa-workshop/mrqa/plain_text/train: row 0: detected_answers has 0 texts and 1 lists of"
                 + " character spans; expected one list per text", e.getMessage());
     }
 

@@ -56,6 +56,36 @@ class SparkRelativeFoldersTest {
         }
     }
 
+    /**
+     * A relative {@code --out} that climbs ({@code ..}) is sent as the driver's absolute folder, and a
+     * second submit of the same line on the same driver directory finds the first one's run: it
+     * trains nothing and is not refused as another run, although the units now get a URI.
+     */
+    @Test
+    void aSecondSubmitWithTheSameRelativeOutResumesTheRun() throws Exception {
+        Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path run = dir.resolve("run").toAbsolutePath();
+        String relative = cwd.relativize(run).toString();
+        assertTrue(relative.startsWith(".."), relative);
+        String[] line = {"demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--out", relative};
+        try (org.apache.spark.api.java.JavaSparkContext spark = new org.apache.spark.api.java.JavaSparkContext(
+                new org.apache.spark.SparkConf().setMaster("local[2]").setAppName("prefine-test")
+                        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                        .set("spark.local.dir", dir.resolve("spark-local").toString()))) {
+            java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream ps = new java.io.PrintStream(said, true, StandardCharsets.UTF_8);
+            SparkGrid.Outcome first = SparkGrid.run(spark, ps, ps, line);
+            assertEquals(0, first.exitCode(), said.toString(StandardCharsets.UTF_8));
+            assertTrue(first.unitsRun() > 0, said.toString(StandardCharsets.UTF_8));
+            assertTrue(Files.exists(run.resolve("table2.csv")) && Files.exists(run.resolve("run.json")),
+                    "written in the folder the relative path names");
+            SparkGrid.Outcome second = SparkGrid.run(spark, ps, ps, line);
+            assertEquals(0, second.exitCode(), said.toString(StandardCharsets.UTF_8));
+            assertEquals(0, second.unitsRun(), "the second submit resumes the first one's run");
+            assertEquals(0, second.summary().sweepsRun());
+        }
+    }
+
     private String opened(String folder, Path workingDirectory) throws Exception {
         Path log = dir.resolve("opened.txt");
         Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
