@@ -589,7 +589,10 @@ public final class SubwordTokenizer implements AutoCloseable {
      *
      * <p>Read from the file's normalizer: true for a {@code BertNormalizer} whose {@code
      * strip_accents} is true, or null or absent with {@code lowercase} true (the library's default),
-     * alone or in a {@code Sequence}, nested or not; false for any other.
+     * alone or in a {@code Sequence}, nested or not, and for a {@code Sequence} that runs {@code
+     * StripAccents} after {@code NFD} (the same decomposition and marks; as BERT's normalizer is
+     * built by hand); false for any other, also where {@code StripAccents} follows {@code NFKD},
+     * which decomposes otherwise, or no decomposition, so that only the marks written are dropped.
      *
      * @return true when the normalizer strips accents
      */

@@ -104,20 +104,25 @@ final class TokenizerJson {
      * BertNormalizer} the test takes.
      */
     private static boolean anyBertNormalizer(JsonElement normalizer, Predicate<JsonObject> test) {
-        if (normalizer == null || !normalizer.isJsonObject()) {
-            return false;
-        }
-        JsonObject o = normalizer.getAsJsonObject();
-        String type = o.has("type") ? o.get("type").getAsString() : "";
-        if (type.equals("Sequence") && o.get("normalizers") instanceof JsonArray members) {
-            for (JsonElement member : members) {
-                if (anyBertNormalizer(member, test)) {
-                    return true;
-                }
+        return steps(normalizer).stream().anyMatch(o -> type(o).equals("BertNormalizer") && test.test(o));
+    }
+
+    /** The normalizer's steps in the order they run: a {@code Sequence}'s members, nested or not, flattened. */
+    private static List<JsonObject> steps(JsonElement normalizer) {
+        List<JsonObject> out = new ArrayList<>();
+        if (normalizer != null && normalizer.isJsonObject()) {
+            JsonObject o = normalizer.getAsJsonObject();
+            if (type(o).equals("Sequence") && o.get("normalizers") instanceof JsonArray members) {
+                members.forEach(m -> out.addAll(steps(m)));
+            } else {
+                out.add(o);
             }
-            return false;
         }
-        return type.equals("BertNormalizer") && test.test(o);
+        return out;
+    }
+
+    private static String type(JsonObject o) {
+        return o.get("type") instanceof JsonPrimitive t ? t.getAsString() : "";
     }
 
     /**
@@ -126,14 +131,34 @@ final class TokenizerJson {
      *
      * @param normalizer the file's {@code normalizer} element, or null
      * @return true for a {@code BertNormalizer} whose {@code strip_accents} is true, or null or
-     *     absent with {@code lowercase} true, alone or in a {@code Sequence}; false for any other
+     *     absent with {@code lowercase} true, alone or in a {@code Sequence}, or a {@code
+     *     StripAccents} after an {@code NFD} in a {@code Sequence}; false for any other
      */
     static boolean stripsAccents(JsonElement normalizer) {
-        return anyBertNormalizer(normalizer, o -> {
-            // the library's rule: strip_accents.unwrap_or(lowercase)
-            JsonElement flag = o.get("strip_accents");
-            return flag == null || flag.isJsonNull() ? isTrue(o.get("lowercase")) : flag.getAsBoolean();
-        });
+        // NFD then StripAccents drops the nonspacing marks of the decomposition as BERT does; another
+        // normal form between them (NFKD decomposes otherwise, NFC recomposes) is not that
+        boolean decomposed = false;
+        for (JsonObject o : steps(normalizer)) {
+            switch (type(o)) {
+                case "BertNormalizer" -> {
+                    // the library's rule: strip_accents.unwrap_or(lowercase)
+                    JsonElement flag = o.get("strip_accents");
+                    if (flag == null || flag.isJsonNull() ? isTrue(o.get("lowercase")) : flag.getAsBoolean()) {
+                        return true;
+                    }
+                }
+                case "NFD" -> decomposed = true;
+                case "NFC", "NFKC", "NFKD" -> decomposed = false;
+                case "StripAccents" -> {
+                    if (decomposed) {
+                        return true;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -211,6 +211,30 @@ class TextWordsTokenizerTest {
         }
     }
 
+    /**
+     * A normalizer built of parts, NFD then StripAccents (with Lowercase between, as a BERT
+     * normalizer is built by hand), strips accents as BERT's does: "\u2260" leaves "=", a lone
+     * accent is dropped. NFKD then StripAccents decomposes otherwise and is not read as stripping.
+     */
+    @Test
+    void nfdThenStripAccentsInASequenceStripsAccents() throws Exception {
+        Path file = TinyFinetuning.bert().resolve("tokenizer.json");
+        String json = Files.readString(file);
+        String from = json.substring(json.indexOf("\"normalizer\": {"), json.indexOf("\"pre_tokenizer\""));
+        String seq = "\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"%s\"}, {\"type\": \"Lowercase\"},"
+                + " {\"type\": \"StripAccents\"}]},\n  ";
+        List<String> texts = List.of("a\u2260b", "x \u226E y", "a \u0301 b", "a.\u0301b", "ab\u0301", "\u00E9t\u00E9");
+        try (SubwordTokenizer tok = SubwordTokenizer.builder().setRebuiltTokenizer(file,
+                json.replace(from, String.format(seq, "NFD"))).build()) {
+            assertTrue(tok.stripsAccents(), "NFD, Lowercase, StripAccents strips accents");
+            assertSplitAsTheTokenizer(tok, texts, "a Sequence of NFD and StripAccents strips accents as BERT does");
+        }
+        try (SubwordTokenizer tok = SubwordTokenizer.builder().setRebuiltTokenizer(file,
+                json.replace(from, String.format(seq, "NFKD"))).build()) {
+            assertFalse(tok.stripsAccents(), "NFKD decomposes otherwise than BERT's NFD");
+        }
+    }
+
     /** The fixture's tokenizer.json with its BertNormalizer's strip_accents and lowercase set so. */
     private static String variant(String json, String stripAccents, String lowercase) {
         String from = "\"strip_accents\": null,\n    \"lowercase\": true";
