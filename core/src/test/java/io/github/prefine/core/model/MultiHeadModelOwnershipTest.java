@@ -83,6 +83,32 @@ class MultiHeadModelOwnershipTest {
         }
     }
 
+    @Test
+    void aRollbackThatCannotReturnAnArrayStillThrowsTheHeadsFailureAndFreesTheModelsManager() throws Exception {
+        // the rollback's attach to a manager closed meanwhile threw out of the loop: the head's own
+        // failure was lost and the model's sub-manager stayed in the caller's, with every array in it
+        EncoderConfig c = EncoderConfig.builder().setModelType(io.github.prefine.core.encoder.ModelFamily.BERT)
+                .setVocabSize(16).setHiddenSize(8).setNumHiddenLayers(1).setNumAttentionHeads(2)
+                .setIntermediateSize(8).optMaxPositionEmbeddings(16).build();
+        try (NDManager root = NDManager.newBaseManager()) {
+            NDManager owner = root.newSubManager();
+            TransformerEncoder encoder = TransformerEncoder.builder().setConfig(c).build();
+            encoder.initializeRandom(owner, 1);
+            int before = resources(root);
+            io.github.prefine.core.head.TaskHead closing = io.github.prefine.core.head.HeadAdapter.of("closing", 2,
+                    hidden -> {
+                        owner.close();
+                        throw new IllegalStateException("head closing: its factory failed");
+                    }, io.github.prefine.core.head.HeadAdapter.classes());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                    .setManager(root).setEncoder(encoder).addHead("closing", closing).build());
+            assertEquals("head closing: its factory failed", e.getMessage());
+            assertTrue(e.getSuppressed().length > 0, "the rollback's own failure is kept as suppressed");
+            // the owner closed (one resource fewer), and no model sub-manager left behind
+            assertEquals(before - 1, resources(root), "the failed build left resources in the caller's manager");
+        }
+    }
+
     /** The resources a manager holds (sub-managers included, which getManagedArrays does not count). */
     private static int resources(NDManager m) throws ReflectiveOperationException {
         Field f = BaseNDManager.class.getDeclaredField("resources");
