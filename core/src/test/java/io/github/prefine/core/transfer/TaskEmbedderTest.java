@@ -297,6 +297,19 @@ class TaskEmbedderTest {
         }
     }
 
+    @Test
+    void taskEmbSettingsOfNewlineFreeLabelsNeverSpellTheLengthPrefixedNames() throws Exception {
+        // FeaturizedTask takes any label list: two empty names start the newline-joined names with the
+        // length-prefixed form's marker and the names after it spell out the prefixed ones, the rows
+        // and label indices being the same features
+        FeaturizedTask framed = labelled("nl", List.of("a\nb", "c", "yes"));
+        FeaturizedTask joined = new FeaturizedTask(framed.task(),
+                List.of("", "", "length-prefixed 3", "3:a", "b1:c3:yes"), framed.features(), framed.scoringExamples());
+        try (TaskEmbedder e = embedder().build()) {
+            assertNotEquals(e.settings(framed, EmbeddingMethod.TASK_EMB), e.settings(joined, EmbeddingMethod.TASK_EMB));
+        }
+    }
+
     private static FeaturizedTask labelled(String name, List<String> labels) throws IOException {
         Task t = InMemoryTasks.task(name, TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, labels);
         List<TextExample> yes = texts.stream().map(x -> new TextExample(x.id(), x.textA(), null, "yes")).toList();
