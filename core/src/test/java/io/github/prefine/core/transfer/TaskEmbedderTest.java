@@ -310,6 +310,22 @@ class TaskEmbedderTest {
         }
     }
 
+    @Test
+    void anInitializerRangeOf002ReadFromConfigJsonKeepsTheStoredKeys() throws Exception {
+        // HF's config.json holds 0.02 as a JSON number: parsed to float it must equal the 0.02f the
+        // key leaves out, or every stored embedding of such an encoder would be computed again
+        for (String family : List.of("bert", "xlm-roberta")) {
+            Path config = io.github.prefine.core.testing.SharedFixtures.require(
+                    "fixtures/hf-reference/" + family + "/encoder").resolve("config.json");
+            assertTrue(Files.readString(config).contains("\"initializer_range\": 0.02,"), config.toString());
+            assertEquals(EncoderConfig.INITIALIZER_RANGE, EncoderConfig.fromJson(config).initializerRange(), family);
+        }
+        // this test's encoder, its config.json written and read back by EncoderCheckpoint
+        try (TaskEmbedder e = embedder().build()) {
+            assertFalse(e.settings(tagger, EmbeddingMethod.TASK_EMB).contains("headRange"));
+        }
+    }
+
     private static FeaturizedTask labelled(String name, List<String> labels) throws IOException {
         Task t = InMemoryTasks.task(name, TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, labels);
         List<TextExample> yes = texts.stream().map(x -> new TextExample(x.id(), x.textA(), null, "yes")).toList();
