@@ -191,6 +191,9 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     /**
      * Makes an uninitialized block for the encoder it will sit on, also given the encoder's hidden
      * dropout, which HF's RoBERTa multiple-choice models drop out with instead of the head dropout.
+     * {@link #of} and {@link #grouped} tell it from a {@link BlockFactory} by the lambda's number of
+     * parameters; a method reference to a method overloaded with both arities is ambiguous to javac,
+     * and a cast to the one meant resolves it.
      *
      * @param <H> the block type
      */

@@ -113,9 +113,21 @@ public final class MultiHeadModel implements AutoCloseable {
             // failure-atomic: the encoder's arrays go back to the managers they came from, and what
             // the heads made is freed, not left in a sub-manager nothing would close before the caller's
             for (int k = 0; k < owners.size(); k++) {
-                encoderParameters.get(k).parameter().getArray().attach(owners.get(k));
+                NDArray a = encoderParameters.get(k).parameter().getArray();
+                try {
+                    a.attach(owners.get(k));
+                } catch (RuntimeException back) {
+                    // its manager closed meanwhile (which would have freed it): freed with this one's,
+                    // the rollback going on and the head's failure the one thrown
+                    e.addSuppressed(back);
+                    a.attach(manager);
+                }
             }
-            manager.close();
+            try {
+                manager.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         this.headParameters = List.copyOf(hp);

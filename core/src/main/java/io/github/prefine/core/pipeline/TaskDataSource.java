@@ -166,7 +166,8 @@ public interface TaskDataSource {
      * field: ids, texts, labels, answers). Where no label and no example text holds a newline, the
      * parts are joined with newlines, as since the digest was added (run manifests written before
      * still match); otherwise every part is prefixed with its length, so that newlines inside parts
-     * cannot make two data sets hash the same text.
+     * cannot make two data sets hash the same text, and the text ends without a newline, so that it
+     * is never the newline-joined text of other data.
      *
      * @param data the task's data
      * @return the hex digest
@@ -204,6 +205,10 @@ public interface TaskDataSource {
                     md.update((x + "\n").getBytes(StandardCharsets.UTF_8));
                 }
             }
+        }
+        if (framed) {
+            // the newline-joined text always ends with a newline: this, ending without one, is never it
+            md.update("\nend of length-prefixed parts".getBytes(StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(md.digest());
     }

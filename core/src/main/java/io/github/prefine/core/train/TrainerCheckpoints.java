@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.internal.MovedEnvironment;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.internal.TensorArchive;
@@ -209,8 +210,8 @@ final class TrainerCheckpoints {
     /**
      * Reads a checkpoint and checks all of it against this run before anything changes: the state
      * (settings, counts, sampler state present), the model's weights, the optimiser's moments and
-     * step counts and the best weights (every key, shape and dtype; no moments only where the state
-     * records no step, as checkpoints before 2026-12-04 left them out). The arrays are read into host
+     * step counts and the best weights (every key, shape and dtype, and finite values; no moments
+     * only where the state records no step, as checkpoints before 2026-12-04 left them out). The arrays are read into host
      * memory, one extra copy of the checkpoint held until {@link Staged#apply} or {@link
      * Staged#close}; a checkpoint refused here has changed nothing.
      *
@@ -411,6 +412,9 @@ final class TrainerCheckpoints {
                 problems.add(e.getKey() + " has shape " + a.getShape() + ", expected " + e.getValue().shape());
             } else if (a.getDataType() != e.getValue().type()) {
                 problems.add(e.getKey() + " is " + a.getDataType() + ", expected " + e.getValue().type());
+            } else if (a.getDataType().isFloating() && !HostTensors.allFinite(a)) {
+                // here, not in apply's setValues: the sampler has taken its state by then
+                problems.add(e.getKey() + " holds NaN or infinite values, expected finite values");
             }
         }
         for (String k : found.keySet()) {

@@ -208,6 +208,13 @@ public final class TaskEmbedder implements AutoCloseable {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
         ByteBuffer buf = ByteBuffer.allocate(8);
+        boolean framed = method == EmbeddingMethod.TASK_EMB
+                && task.labels().stream().anyMatch(l -> l.indexOf('\n') >= 0);
+        if (framed) {
+            // 0xFF starts no unframed text: it begins with a row's length (>= 0, big-endian) or,
+            // with no rows, with the names' UTF-8, which never holds 0xFF
+            md.update(new byte[] {-1, -1, -1, -1});
+        }
         TokenRows t = task.features().get(Split.TRAIN).tokens();
         for (int r = 0; r < t.rowCount(); r++) {
             md.update(buf.clear().putInt(t.length(r)).putInt(t.secondStart(r)).array());
@@ -216,7 +223,7 @@ public final class TaskEmbedder implements AutoCloseable {
             }
         }
         if (method == EmbeddingMethod.TASK_EMB) {
-            if (task.labels().stream().noneMatch(l -> l.indexOf('\n') >= 0)) {
+            if (!framed) {
                 // as stored keys have always been made: newline-joined names are unambiguous here
                 md.update(String.join("\n", task.labels()).getBytes(StandardCharsets.UTF_8));
             } else {

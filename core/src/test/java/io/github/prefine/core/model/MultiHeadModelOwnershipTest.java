@@ -57,11 +57,8 @@ class MultiHeadModelOwnershipTest {
     void aHeadFailingToInitializeLeavesTheEncodersArraysWhereTheyWere() throws Exception {
         // the constructor had moved the encoder's arrays into its sub-manager when a head failed: they
         // stayed in that orphan, with the good head's arrays, until the caller's manager closed
-        EncoderConfig c = EncoderConfig.builder().setModelType(io.github.prefine.core.encoder.ModelFamily.BERT)
-                .setVocabSize(16).setHiddenSize(8).setNumHiddenLayers(1).setNumAttentionHeads(2)
-                .setIntermediateSize(8).optMaxPositionEmbeddings(16).build();
         try (NDManager root = NDManager.newBaseManager()) {
-            TransformerEncoder encoder = TransformerEncoder.builder().setConfig(c).build();
+            TransformerEncoder encoder = TransformerEncoder.builder().setConfig(tinyBert()).build();
             encoder.initializeRandom(root, 1);
             int before = resources(root);
             io.github.prefine.core.head.TaskHead bad = io.github.prefine.core.head.HeadAdapter.of("bad", 2,
@@ -81,6 +78,36 @@ class MultiHeadModelOwnershipTest {
                 assertTrue(model.encoderParameters().get(0).parameter().getArray().toFloatArray().length > 0);
             }
         }
+    }
+
+    @Test
+    void aRollbackThatCannotReturnAnArrayStillThrowsTheHeadsFailureAndFreesTheModelsManager() throws Exception {
+        // the rollback's attach to a manager closed meanwhile threw out of the loop: the head's own
+        // failure was lost and the model's sub-manager stayed in the caller's, with every array in it
+        try (NDManager root = NDManager.newBaseManager()) {
+            NDManager owner = root.newSubManager();
+            TransformerEncoder encoder = TransformerEncoder.builder().setConfig(tinyBert()).build();
+            encoder.initializeRandom(owner, 1);
+            int before = resources(root);
+            io.github.prefine.core.head.TaskHead closing = io.github.prefine.core.head.HeadAdapter.of("closing", 2,
+                    hidden -> {
+                        owner.close();
+                        throw new IllegalStateException("head closing: its factory failed");
+                    }, io.github.prefine.core.head.HeadAdapter.classes());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                    .setManager(root).setEncoder(encoder).addHead("closing", closing).build());
+            assertEquals("head closing: its factory failed", e.getMessage());
+            assertTrue(e.getSuppressed().length > 0, "the rollback's own failure is kept as suppressed");
+            // the owner closed (one resource fewer), and no model sub-manager left behind
+            assertEquals(before - 1, resources(root), "the failed build left resources in the caller's manager");
+        }
+    }
+
+    /** A BERT encoder of hidden size 8, one layer. */
+    private static EncoderConfig tinyBert() {
+        return EncoderConfig.builder().setModelType(io.github.prefine.core.encoder.ModelFamily.BERT)
+                .setVocabSize(16).setHiddenSize(8).setNumHiddenLayers(1).setNumAttentionHeads(2)
+                .setIntermediateSize(8).optMaxPositionEmbeddings(16).build();
     }
 
     /** The resources a manager holds (sub-managers included, which getManagedArrays does not count). */

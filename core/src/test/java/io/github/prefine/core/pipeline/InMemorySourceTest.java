@@ -75,6 +75,21 @@ class InMemorySourceTest {
     }
 
     @Test
+    void newlineFreeDataCannotSpellTheLengthPrefixedTextOfOtherData() throws Exception {
+        // TaskData takes any label list: two empty labels start the newline-joined text with the
+        // length-prefixed form's marker, and the labels after it spell out the prefixed names; with
+        // no examples the rest (split headers) is the same text
+        Task task = InMemoryTasks.task("mem-mark", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("yes"));
+        java.util.Map<io.github.prefine.core.task.Split, List<io.github.prefine.core.data.Example>> none =
+                java.util.Map.of(io.github.prefine.core.task.Split.TRAIN, List.of());
+        TaskData framed = new TaskData(task, List.of("a\nb", "c", "d\n"), none, java.util.Map.of());
+        TaskData joined = new TaskData(task, List.of("", "", "length-prefixed 3", "3:a", "b1:c2:d"), none,
+                java.util.Map.of());
+        assertNotEquals(TaskDataSource.examplesDigest(framed), TaskDataSource.examplesDigest(joined));
+    }
+
+    @Test
     void dataWithoutNewlinesKeepsTheDigestRunManifestsAlreadyHold() throws Exception {
         // the text the digest has hashed since it was added: a manifest written before still matches
         Task task = InMemoryTasks.task("mem-old", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,

@@ -213,6 +213,28 @@ class TrainerResumeRefusalTest {
     }
 
     /**
+     * A NaN in a checkpoint's weights or best weights is refused while the checkpoint is read:
+     * setValues came to refuse it only once the sampler had taken its state, and the best weights,
+     * taken in unchecked, were refused only when the resumed run ended.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"model.ndlist", "best.ndlist"})
+    void aCheckpointHoldingANanWeightChangesNothing(String name, @TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        Path file = killedAfterOneEpoch(dir).resolve(name);
+        String key;
+        try (NDManager m = NDManager.newBaseManager()) {
+            java.util.Map<String, ai.djl.ndarray.NDArray> values = new java.util.LinkedHashMap<>(
+                    io.github.prefine.core.model.internal.TensorArchive.read(file, m));
+            key = values.keySet().iterator().next();
+            ai.djl.ndarray.NDArray a = values.get(key);
+            values.put(key, m.full(a.getShape(), Float.NaN, a.getDataType()));
+            io.github.prefine.core.model.internal.TensorArchive.write(file, values);
+        }
+        refusedChangingNothing(dir, file, key + " holds NaN or infinite values");
+    }
+
+    /**
      * A checkpoint of a model with other tasks (another run's folder given by mistake) is refused
      * naming both models' heads, from the manifest every checkpoint records; the message was the
      * first key the optimiser did not know ("step count of unknown parameter heads.token0..."),

@@ -297,6 +297,35 @@ class TaskEmbedderTest {
         }
     }
 
+    @Test
+    void taskEmbSettingsOfNewlineFreeLabelsNeverSpellTheLengthPrefixedNames() throws Exception {
+        // FeaturizedTask takes any label list: two empty names start the newline-joined names with the
+        // length-prefixed form's marker and the names after it spell out the prefixed ones, the rows
+        // and label indices being the same features
+        FeaturizedTask framed = labelled("nl", List.of("a\nb", "c", "yes"));
+        FeaturizedTask joined = new FeaturizedTask(framed.task(),
+                List.of("", "", "length-prefixed 3", "3:a", "b1:c3:yes"), framed.features(), framed.scoringExamples());
+        try (TaskEmbedder e = embedder().build()) {
+            assertNotEquals(e.settings(framed, EmbeddingMethod.TASK_EMB), e.settings(joined, EmbeddingMethod.TASK_EMB));
+        }
+    }
+
+    @Test
+    void anInitializerRangeOf002ReadFromConfigJsonKeepsTheStoredKeys() throws Exception {
+        // HF's config.json holds 0.02 as a JSON number: parsed to float it must equal the 0.02f the
+        // key leaves out, or every stored embedding of such an encoder would be computed again
+        for (String family : List.of("bert", "xlm-roberta")) {
+            Path config = io.github.prefine.core.testing.SharedFixtures.require(
+                    "fixtures/hf-reference/" + family + "/encoder").resolve("config.json");
+            assertTrue(Files.readString(config).contains("\"initializer_range\": 0.02,"), config.toString());
+            assertEquals(EncoderConfig.INITIALIZER_RANGE, EncoderConfig.fromJson(config).initializerRange(), family);
+        }
+        // this test's encoder, its config.json written and read back by EncoderCheckpoint
+        try (TaskEmbedder e = embedder().build()) {
+            assertFalse(e.settings(tagger, EmbeddingMethod.TASK_EMB).contains("headRange"));
+        }
+    }
+
     private static FeaturizedTask labelled(String name, List<String> labels) throws IOException {
         Task t = InMemoryTasks.task(name, TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, labels);
         List<TextExample> yes = texts.stream().map(x -> new TextExample(x.id(), x.textA(), null, "yes")).toList();
