@@ -443,7 +443,8 @@ public final class RunComparison {
 
     /**
      * Returns the Table 2 cells that both runs have but that average other targets in each (a
-     * sweep that failed or is not done in one run), in the base run's order. The {@value
+     * sweep that failed or is not done in one run), in the base run's order, each cell's targets
+     * in its run's Table 1 row order. The {@value
      * Tables#AVERAGE} row's targets are read off Table 1; a group row's need each target's group,
      * which the runs' per-seed scores give ({@link #of(Table, Table, Table, Table, ResultSet,
      * ResultSet, double)}): without them only the {@value Tables#AVERAGE} row is checked.
@@ -455,12 +456,18 @@ public final class RunComparison {
     }
 
     /**
-     * The targets a Table 2 cell averages: read off Table 1 for the average row; for a group row,
-     * {@link Tables#averagedTargets} with the layout, or null (unknown) without one.
+     * The targets a Table 2 cell averages, in Table 1's row order: read off Table 1 for the average
+     * row; for a group row, {@link Tables#averagedTargets} with the layout, or null (unknown)
+     * without one.
      */
     private static List<String> averagedTargets(Table table1, ReportLayout layout, String row, String column) {
         if (!row.equals(Tables.AVERAGE)) {
-            return layout == null ? null : Tables.averagedTargets(table1, layout, row, column);
+            if (layout == null) {
+                return null;
+            }
+            // the layout lists a group's targets as results.jsonl first names them
+            java.util.Set<String> of = new java.util.HashSet<>(Tables.averagedTargets(table1, layout, row, column));
+            return table1.rows().stream().map(Table.Row::label).filter(of::contains).toList();
         }
         if (!table1.columns().contains(column)) {
             return List.of();

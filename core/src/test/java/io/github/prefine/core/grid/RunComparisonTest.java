@@ -90,6 +90,37 @@ class RunComparisonTest {
     }
 
     /**
+     * The targets of an uneven cell in Table 1's row order (T1, T2, T4, T3), not the order the
+     * per-seed scores list them in (T4, T2, T3, T1), which gave the group rows "T4, T2, T1".
+     */
+    @Test
+    void unevenCellsListTheirTargetsInTable1sRowOrder() {
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("T1", "SL").addTarget("T2", "SL")
+                .addTarget("T4", "SL").addTarget("T3", "C").build();
+        List<io.github.prefine.eval.report.RunRecord> base = new java.util.ArrayList<>();
+        for (String setting : List.of("Baseline", "Only-SL")) {
+            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T4", "SL", 1, 50));
+            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T2", "SL", 1, 40));
+            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T3", "C", 1, 50));
+            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T1", "SL", 1, 60));
+        }
+        List<io.github.prefine.eval.report.RunRecord> other = new java.util.ArrayList<>(base);
+        other.removeIf(r -> r.setting().equals("Only-SL") && r.target().equals("T2"));
+        io.github.prefine.eval.report.ResultSet baseRuns = new io.github.prefine.eval.report.ResultSet(base, List.of());
+        io.github.prefine.eval.report.ResultSet otherRuns = new io.github.prefine.eval.report.ResultSet(other, List.of());
+        Table b1 = Tables.table1(baseRuns, layout, StdKind.SAMPLE);
+        Table o1 = Tables.table1(otherRuns, layout, StdKind.SAMPLE);
+        assertEquals(List.of("T1", "T2", "T4", "T3"), b1.rows().stream().map(Table.Row::label).limit(4).toList());
+
+        RunComparison c = RunComparison.of(b1, Tables.table2(b1, layout), o1, Tables.table2(o1, layout), baseRuns,
+                otherRuns, SeedDifference.ALPHA);
+
+        assertEquals(List.of(new RunComparison.UnevenCell("SL", "Only-SL", List.of("T1", "T2", "T4"), List.of("T1", "T4")),
+                new RunComparison.UnevenCell(Tables.AVERAGE, "Only-SL", List.of("T1", "T2", "T4", "T3"),
+                        List.of("T1", "T4", "T3"))), c.unevenCells());
+    }
+
+    /**
      * One run's tables twice, its per-seed scores beside one copy only: every setting has one of the
      * two SL targets (Only-C T2, the others T1), so Table 2's title counts "SL 1 of 2" alike and
      * only the targets' groups from results.jsonl show that Only-SL 50 against Only-C 40 weighs T1
