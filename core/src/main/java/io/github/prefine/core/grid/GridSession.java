@@ -241,7 +241,8 @@ public final class GridSession implements AutoCloseable {
      * @param subject what is to be replaced, named in the refusal
      * @return the claim; close it when the replacement is done
      * @throws IOException if the lock file cannot be opened
-     * @throws RunMismatchException if another process (or this one) is working in the folder
+     * @throws RunMismatchException if another process (or this one) is working in the folder; the message
+     *     says which
      */
     public static Closeable claimAlone(Path out, Path subject) throws IOException {
         return claimAlone(new GridLayout(out), subject);
@@ -249,9 +250,12 @@ public final class GridSession implements AutoCloseable {
 
     private static UnitLock claimAlone(GridLayout layout, Path subject) throws IOException {
         Path lock = layout.lock("run");
-        return UnitLock.tryAcquire(lock).orElseThrow(() -> new RunMismatchException(subject + ": forced, but another"
-                + " process is still working in this folder (" + lock + " is held); stop it first, or choose another"
-                + " output folder"));
+        Optional<UnitLock> alone = UnitLock.tryAcquire(lock);
+        if (alone.isEmpty()) {
+            throw new RunMismatchException(subject + ": forced, but " + UnitLock.holderKind(lock) + " is still working"
+                    + " in this folder (" + lock + " is held); stop it first, or choose another output folder");
+        }
+        return alone.get();
     }
 
     /** Deletes a forced folder's results; the caller holds {@code locks/run.lock} alone. */

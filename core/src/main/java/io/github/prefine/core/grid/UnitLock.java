@@ -142,6 +142,26 @@ final class UnitLock implements Closeable {
         }
     }
 
+    /**
+     * Names who holds a lock file a claim was just refused: {@code "a session of this process"}
+     * where this JVM holds it through {@link #holdShared}, {@code "this process"} where this JVM
+     * holds it otherwise, else {@code "another process"}. A refusal that blamed another process
+     * for this JVM's own session sent the user looking for a process that is not there.
+     *
+     * @param file the lock file
+     * @return the holder, for a message
+     * @throws IOException if the lock folder cannot be resolved
+     */
+    static String holderKind(Path file) throws IOException {
+        Path key = key(file);
+        synchronized (SHARED) {
+            if (SHARED.containsKey(key)) {
+                return "a session of this process";
+            }
+        }
+        return HELD.contains(key) ? "this process" : "another process";
+    }
+
     private static Optional<UnitLock> tryAcquire(Path file, boolean shared) throws IOException {
         Path key = key(file);
         if (!HELD.add(key)) {

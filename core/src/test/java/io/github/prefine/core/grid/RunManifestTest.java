@@ -177,7 +177,8 @@ class RunManifestTest {
      * Every session working in a folder keeps a forced run in place out (locks/run.lock shared): a
      * worker session did not take the lock at all, and a second session of one JVM got none (the JVM
      * held it already), so once the first closed, a forced run cleared the folder under the second.
-     * Real sessions on one folder; the forced run opens with another batch size.
+     * Real sessions on one folder; the forced run opens with another batch size, and is told that a
+     * session of this process, not another process, holds the folder.
      */
     @Test
     void aWorkerSessionAndASecondSessionOfOneJvmKeepAForcedRunOut(@TempDir Path dir) throws Exception {
@@ -189,14 +190,16 @@ class RunManifestTest {
         String manifest = Files.readString(out.resolve("run.json"));
         try (GridSession worker = grid.openWorker()) {
             RunMismatchException e = assertThrows(RunMismatchException.class, forced::open);
-            assertTrue(e.getMessage().contains("forced, but another process is still working in this folder"),
+            // the holder is this JVM: "another process" sent the user looking for one that is not there
+            assertTrue(e.getMessage().contains("forced, but a session of this process is still working in this folder"),
                     e.getMessage());
         }
         GridSession first = grid.open();
         try (GridSession second = grid.open()) {
             first.close();
             RunMismatchException e = assertThrows(RunMismatchException.class, forced::open);
-            assertTrue(e.getMessage().contains("forced, but another process is still working in this folder"),
+            // the holder is this JVM: "another process" sent the user looking for one that is not there
+            assertTrue(e.getMessage().contains("forced, but a session of this process is still working in this folder"),
                     e.getMessage());
         }
         assertEquals(manifest, Files.readString(out.resolve("run.json")));
