@@ -441,6 +441,22 @@ final class CatalogWriter {
         return v.toString();
     }
 
+    /**
+     * Element k of a list cell, refused naming the split, the row and the column where it is null
+     * or of another type: a null answer text was written as JSON null without a word, a null start
+     * stopped the conversion with a NullPointerException naming neither file nor row.
+     */
+    private static <T> T element(Rows rows, int i, String column, List<?> list, int k, Class<T> type)
+            throws IOException {
+        Object v = list.get(k);
+        if (!type.isInstance(v)) {
+            throw new IOException(rows.where() + ": row " + rows.number(i) + ": " + column + "[" + k + "] is "
+                    + (v == null ? "null" : "a " + v.getClass().getSimpleName()) + "; expected "
+                    + (type == String.class ? "a text" : "a number"));
+        }
+        return type.cast(v);
+    }
+
     private int writeSquad(Squad s, Rows rows, Path target) throws IOException {
         JsonArray data = new JsonArray();
         JsonObject article = null;
@@ -480,8 +496,9 @@ final class CatalogWriter {
             }
             for (int k = 0; k < texts.size(); k++) {
                 JsonObject a = new JsonObject();
-                a.addProperty("text", (String) texts.get(k));
-                a.addProperty("answer_start", ((Number) starts.get(k)).intValue());
+                a.addProperty("text", element(rows, i, "answers.text", texts, k, String.class));
+                a.addProperty("answer_start",
+                        element(rows, i, "answers.answer_start", starts, k, Number.class).intValue());
                 answers.add(a);
             }
             qa.add("answers", answers);
@@ -520,8 +537,8 @@ final class CatalogWriter {
                     w.write(csvLine(concat(head, SubjQaReader.NOT_FOUND, "(" + at + ", " + length + ")")));
                 }
                 for (int k = 0; k < texts.size(); k++) {
-                    String text = (String) texts.get(k);
-                    int start = ((Number) starts.get(k)).intValue();
+                    String text = element(rows, i, "answers.text", texts, k, String.class);
+                    int start = element(rows, i, "answers.answer_start", starts, k, Number.class).intValue();
                     int end = start + text.codePointCount(0, text.length());
                     w.write(csvLine(concat(head, text, "(" + start + ", " + end + ")")));
                 }
@@ -596,9 +613,9 @@ final class CatalogWriter {
         }
         for (int k = 0; k < starts.size(); k++) {
             JsonObject span = new JsonObject();
-            span.addProperty("start", ((Number) starts.get(k)).intValue());
-            span.addProperty("end", ((Number) ends.get(k)).intValue());
-            span.addProperty("string", (String) strings.get(k));
+            span.addProperty("start", element(rows, i, prefix + ".start", starts, k, Number.class).intValue());
+            span.addProperty("end", element(rows, i, prefix + ".end", ends, k, Number.class).intValue());
+            span.addProperty("string", element(rows, i, prefix + ".string", strings, k, String.class));
             out.add(span);
         }
         return out;
@@ -630,7 +647,7 @@ final class CatalogWriter {
             }
             for (int k = 0; k < textCount; k++) {
                 JsonObject a = new JsonObject();
-                a.addProperty("text", (String) texts.get(k));
+                a.addProperty("text", element(rows, i, "detected_answers.text", texts, k, String.class));
                 JsonArray spans = new JsonArray();
                 List<?> s = (List<?>) starts.get(k);
                 List<?> e = (List<?>) ends.get(k);
@@ -640,8 +657,9 @@ final class CatalogWriter {
                 }
                 for (int j = 0; j < s.size(); j++) {
                     JsonArray span = new JsonArray();
-                    span.add(((Number) s.get(j)).intValue());
-                    span.add(((Number) e.get(j)).intValue());
+                    String at = "[" + k + "]";
+                    span.add(element(rows, i, "detected_answers.char_spans.start" + at, s, j, Number.class).intValue());
+                    span.add(element(rows, i, "detected_answers.char_spans.end" + at, e, j, Number.class).intValue());
                     spans.add(span);
                 }
                 a.add("char_spans", spans);
@@ -651,7 +669,9 @@ final class CatalogWriter {
             List<?> listed = (List<?>) rows.col("answers").get(i);
             if (listed != null) {
                 JsonArray answers = new JsonArray();
-                listed.forEach(a -> answers.add((String) a));
+                for (int k = 0; k < listed.size(); k++) {
+                    answers.add(element(rows, i, "answers", listed, k, String.class));
+                }
                 qa.add("answers", answers);
             }
             JsonArray qas = new JsonArray();
