@@ -54,6 +54,35 @@ class RunComparisonTest {
     }
 
     /**
+     * Two runs of one layout: the base run's per-seed scores give each of Baseline and Only-SL the
+     * {@code (target, group, score)} triples of {@code scores}, in that order (results.jsonl's);
+     * the other run is the same but for Only-SL's T2 sweep, which failed.
+     */
+    private record WithoutOnlySlT2(ReportLayout layout, io.github.prefine.eval.report.ResultSet baseRuns,
+            io.github.prefine.eval.report.ResultSet otherRuns, Table b1, Table o1) {
+        static WithoutOnlySlT2 of(ReportLayout layout, Object... scores) {
+            List<io.github.prefine.eval.report.RunRecord> base = new java.util.ArrayList<>();
+            for (String setting : List.of("Baseline", "Only-SL")) {
+                for (int i = 0; i < scores.length; i += 3) {
+                    base.add(new io.github.prefine.eval.report.RunRecord(setting, (String) scores[i],
+                            (String) scores[i + 1], 1, ((Number) scores[i + 2]).doubleValue()));
+                }
+            }
+            List<io.github.prefine.eval.report.RunRecord> other = new java.util.ArrayList<>(base);
+            other.removeIf(r -> r.setting().equals("Only-SL") && r.target().equals("T2"));
+            var baseRuns = new io.github.prefine.eval.report.ResultSet(base, List.of());
+            var otherRuns = new io.github.prefine.eval.report.ResultSet(other, List.of());
+            return new WithoutOnlySlT2(layout, baseRuns, otherRuns, Tables.table1(baseRuns, layout, StdKind.SAMPLE),
+                    Tables.table1(otherRuns, layout, StdKind.SAMPLE));
+        }
+
+        RunComparison compared() {
+            return RunComparison.of(b1, Tables.table2(b1, layout), o1, Tables.table2(o1, layout), baseRuns, otherRuns,
+                    SeedDifference.ALPHA);
+        }
+    }
+
+    /**
      * Two hand-made runs of targets T1, T2 (SL) and T3 (C): the base run has every cell; in the
      * other, Only-SL's T2 sweep failed, so its SL cell averages T1 alone (60) where the base run's
      * averages T1 and T2 ((60 + 40) / 2 = 50): "+10" is a change of targets, not of scores. T2 is
@@ -64,20 +93,10 @@ class RunComparisonTest {
     void flagsTable2CellsThatAverageOtherTargetsInTheTwoRuns() {
         ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("T1", "SL").addTarget("T2", "SL")
                 .addTarget("T3", "C").build();
-        List<io.github.prefine.eval.report.RunRecord> base = new java.util.ArrayList<>();
-        for (String setting : List.of("Baseline", "Only-SL")) {
-            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T1", "SL", 1, 60));
-            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T2", "SL", 1, 40));
-            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T3", "C", 1, 50));
-        }
-        List<io.github.prefine.eval.report.RunRecord> other = new java.util.ArrayList<>(base);
-        other.removeIf(r -> r.setting().equals("Only-SL") && r.target().equals("T2"));
-        io.github.prefine.eval.report.ResultSet baseRuns = new io.github.prefine.eval.report.ResultSet(base, List.of());
-        io.github.prefine.eval.report.ResultSet otherRuns = new io.github.prefine.eval.report.ResultSet(other, List.of());
-        Table b1 = Tables.table1(baseRuns, layout, StdKind.SAMPLE);
-        Table o1 = Tables.table1(otherRuns, layout, StdKind.SAMPLE);
-        RunComparison c = RunComparison.of(b1, Tables.table2(b1, layout), o1, Tables.table2(o1, layout), baseRuns,
-                otherRuns, SeedDifference.ALPHA);
+        WithoutOnlySlT2 runs = WithoutOnlySlT2.of(layout, "T1", "SL", 60, "T2", "SL", 40, "T3", "C", 50);
+        Table b1 = runs.b1();
+        Table o1 = runs.o1();
+        RunComparison c = runs.compared();
         assertEquals(List.of(new RunComparison.UnevenCell("SL", "Only-SL", List.of("T1", "T2"), List.of("T1")),
                 new RunComparison.UnevenCell(Tables.AVERAGE, "Only-SL", List.of("T1", "T2", "T3"), List.of("T1", "T3"))),
                 c.unevenCells());
@@ -97,23 +116,10 @@ class RunComparisonTest {
     void unevenCellsListTheirTargetsInTable1sRowOrder() {
         ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("T1", "SL").addTarget("T2", "SL")
                 .addTarget("T4", "SL").addTarget("T3", "C").build();
-        List<io.github.prefine.eval.report.RunRecord> base = new java.util.ArrayList<>();
-        for (String setting : List.of("Baseline", "Only-SL")) {
-            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T4", "SL", 1, 50));
-            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T2", "SL", 1, 40));
-            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T3", "C", 1, 50));
-            base.add(new io.github.prefine.eval.report.RunRecord(setting, "T1", "SL", 1, 60));
-        }
-        List<io.github.prefine.eval.report.RunRecord> other = new java.util.ArrayList<>(base);
-        other.removeIf(r -> r.setting().equals("Only-SL") && r.target().equals("T2"));
-        io.github.prefine.eval.report.ResultSet baseRuns = new io.github.prefine.eval.report.ResultSet(base, List.of());
-        io.github.prefine.eval.report.ResultSet otherRuns = new io.github.prefine.eval.report.ResultSet(other, List.of());
-        Table b1 = Tables.table1(baseRuns, layout, StdKind.SAMPLE);
-        Table o1 = Tables.table1(otherRuns, layout, StdKind.SAMPLE);
-        assertEquals(List.of("T1", "T2", "T4", "T3"), b1.rows().stream().map(Table.Row::label).limit(4).toList());
+        WithoutOnlySlT2 runs = WithoutOnlySlT2.of(layout, "T4", "SL", 50, "T2", "SL", 40, "T3", "C", 50, "T1", "SL", 60);
+        assertEquals(List.of("T1", "T2", "T4", "T3"), runs.b1().rows().stream().map(Table.Row::label).limit(4).toList());
 
-        RunComparison c = RunComparison.of(b1, Tables.table2(b1, layout), o1, Tables.table2(o1, layout), baseRuns,
-                otherRuns, SeedDifference.ALPHA);
+        RunComparison c = runs.compared();
 
         assertEquals(List.of(new RunComparison.UnevenCell("SL", "Only-SL", List.of("T1", "T2", "T4"), List.of("T1", "T4")),
                 new RunComparison.UnevenCell(Tables.AVERAGE, "Only-SL", List.of("T1", "T2", "T4", "T3"),
