@@ -241,6 +241,35 @@ class TransformerEncoderTest {
         }
     }
 
+    /**
+     * With {@code "pad_token_id": null} HF's BERT embeddings have no padding_idx, so its
+     * _init_weights zeroes no row of the word table; prefine zeroed the family's row 0 both ways.
+     */
+    @Test
+    void aNullPadTokenIdZeroesNoRowEitherWay() {
+        EncoderConfig c = EncoderConfig.fromJson("{\"model_type\":\"bert\",\"vocab_size\":32,\"hidden_size\":8,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"intermediate_size\":8,"
+                + "\"max_position_embeddings\":20,\"initializer_range\":0.5,\"pad_token_id\":null}");
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder seeded = TransformerEncoder.builder().setConfig(c).build();
+                TransformerEncoder djl = TransformerEncoder.builder().setConfig(c).build()) {
+            seeded.initializeRandom(m, 5);
+            djl.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            for (TransformerEncoder enc : new TransformerEncoder[] {seeded, djl}) {
+                String what = enc == djl ? "DJL's initialize" : "initializeRandom";
+                float[] words = enc.embeddings().wordEmbeddings.getArray().toFloatArray();
+                // a drawn row of normal(0, 0.5) values: none of the 32 rows is all zero
+                for (int row = 0; row < 32; row++) {
+                    boolean drawn = false;
+                    for (int col = 0; col < 8; col++) {
+                        drawn |= words[row * 8 + col] != 0f;
+                    }
+                    assertTrue(drawn, what + ": word row " + row + " drawn");
+                }
+            }
+        }
+    }
+
     /** The std of a weight's values (the padding row {@code skipRow} of width {@code cols} left out) is about {@code sigma}. */
     private static void assertStd(double sigma, float[] values, int skipRow, int cols) {
         double sum = 0;
