@@ -45,6 +45,8 @@ public final class EncoderConfig {
     private final float layerNormEps;
     private final float initializerRange;
     private final int padTokenId;
+    /** {@code "pad_token_id": null}: HF's embeddings then have no padding_idx, whose row its init zeroes. */
+    private final boolean padTokenIdNull;
 
     private EncoderConfig(Builder b) {
         this.modelType = b.modelType;
@@ -62,6 +64,7 @@ public final class EncoderConfig {
         this.layerNormEps = b.layerNormEps;
         this.initializerRange = b.initializerRange;
         this.padTokenId = b.padTokenId != null ? b.padTokenId : b.modelType.defaultPadTokenId();
+        this.padTokenIdNull = b.padTokenIdNull;
     }
 
     /**
@@ -163,6 +166,9 @@ public final class EncoderConfig {
         }
         if (has(o, "pad_token_id")) {
             b.optPadTokenId(wholeInt(o, "pad_token_id"));
+        } else if (o.has("pad_token_id")) {
+            // null is not absent: HF's config class gives the family's id only where the member is missing
+            b.optPadTokenIdNull();
         }
         if (has(o, "initializer_range")) {
             b.optInitializerRange(number(o, "initializer_range"));
@@ -230,12 +236,16 @@ public final class EncoderConfig {
      * @return pretty-printed JSON text
      */
     public String toJson() {
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJsonMap()) + "\n";
+        // serializeNulls: a null pad_token_id, dropped, would read back as the family's id
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create()
+                .toJson(toJsonMap()) + "\n";
     }
 
     /**
      * Returns the fields of {@link #toJson()} as a fresh mutable map, so that task models can add
      * their own entries (e.g. {@code id2label}) or replace {@code architectures} before writing.
+     * A null {@code pad_token_id} ({@link #padTokenIdNull()}) is a null value, which the writer
+     * must keep (Gson's {@code serializeNulls}).
      *
      * @return a new insertion-ordered map of JSON-compatible values
      */
@@ -256,7 +266,7 @@ public final class EncoderConfig {
         m.put("model_type", modelType.modelType());
         m.put("num_attention_heads", numAttentionHeads);
         m.put("num_hidden_layers", numHiddenLayers);
-        m.put("pad_token_id", padTokenId);
+        m.put("pad_token_id", padTokenIdNull ? null : padTokenId);
         m.put("position_embedding_type", "absolute");
         m.put("torch_dtype", "float32");
         m.put("type_vocab_size", typeVocabSize);
@@ -270,13 +280,14 @@ public final class EncoderConfig {
      * @return a new builder
      */
     public Builder toBuilder() {
-        return builder().setModelType(modelType).setVocabSize(vocabSize).setHiddenSize(hiddenSize)
+        Builder b = builder().setModelType(modelType).setVocabSize(vocabSize).setHiddenSize(hiddenSize)
                 .setNumHiddenLayers(numHiddenLayers).setNumAttentionHeads(numAttentionHeads)
                 .setIntermediateSize(intermediateSize).optHiddenAct(hiddenAct)
                 .optHiddenDropoutProb(hiddenDropoutProb).optAttentionProbsDropoutProb(attentionProbsDropoutProb)
                 .optClassifierDropout(classifierDropout).optMaxPositionEmbeddings(maxPositionEmbeddings)
                 .optTypeVocabSize(typeVocabSize)
                 .optLayerNormEps(layerNormEps).optPadTokenId(padTokenId).optInitializerRange(initializerRange);
+        return padTokenIdNull ? b.optPadTokenIdNull() : b;
     }
 
     /**
@@ -420,12 +431,24 @@ public final class EncoderConfig {
     }
 
     /**
-     * Returns the padding token id ({@code pad_token_id}).
+     * Returns the padding token id ({@code pad_token_id}); where config.json gives null, the
+     * family's ({@link ModelFamily#defaultPadTokenId()}), which only a tokenizer's padding then uses.
      *
      * @return the padding token id
      */
     public int padTokenId() {
         return padTokenId;
+    }
+
+    /**
+     * Tells whether config.json gives {@code "pad_token_id": null} (absent is the family's id): HF's
+     * embeddings then have no {@code padding_idx}, so a new encoder's word table has no row zeroed.
+     * Only BERT takes it; RoBERTa and XLM-R count position ids from the padding id.
+     *
+     * @return true where {@code pad_token_id} is null
+     */
+    public boolean padTokenIdNull() {
+        return padTokenIdNull;
     }
 
     /**
@@ -455,6 +478,7 @@ public final class EncoderConfig {
                 && Objects.equals(classifierDropout, c.classifierDropout)
                 && maxPositionEmbeddings == c.maxPositionEmbeddings && typeVocabSize == c.typeVocabSize
                 && Float.compare(layerNormEps, c.layerNormEps) == 0 && padTokenId == c.padTokenId
+                && padTokenIdNull == c.padTokenIdNull
                 && Float.compare(initializerRange, c.initializerRange) == 0;
     }
 
@@ -462,7 +486,7 @@ public final class EncoderConfig {
     public int hashCode() {
         return Objects.hash(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, classifierDropout, maxPositionEmbeddings,
-                typeVocabSize, layerNormEps, padTokenId, initializerRange);
+                typeVocabSize, layerNormEps, padTokenId, padTokenIdNull, initializerRange);
     }
 
     @Override
@@ -487,6 +511,7 @@ public final class EncoderConfig {
         private int typeVocabSize = 2;
         private float layerNormEps = 1e-12f;
         private Integer padTokenId;
+        private boolean padTokenIdNull;
         private float initializerRange = INITIALIZER_RANGE;
 
         /** Marks a required size that was never set. */
@@ -646,6 +671,20 @@ public final class EncoderConfig {
          */
         public Builder optPadTokenId(int id) {
             this.padTokenId = id;
+            this.padTokenIdNull = false;
+            return this;
+        }
+
+        /**
+         * Sets {@code pad_token_id} to null, as config.json may: no padding row, which a new
+         * encoder's word table then keeps drawn as HF's does ({@link EncoderConfig#padTokenIdNull()}).
+         * Only BERT takes it; {@link #build()} refuses it for RoBERTa and XLM-R.
+         *
+         * @return this builder
+         */
+        public Builder optPadTokenIdNull() {
+            this.padTokenId = null;
+            this.padTokenIdNull = true;
             return this;
         }
 
@@ -693,6 +732,13 @@ public final class EncoderConfig {
             if (!(initializerRange >= 0) || Float.isInfinite(initializerRange)) {
                 throw new IllegalArgumentException(
                         "initializerRange must be finite and >= 0, found " + initializerRange);
+            }
+            if (padTokenIdNull && modelType.usesPaddingPositions()) {
+                // HF's RobertaEmbeddings counts positions from its padding_idx, and fails on None at the first forward
+                throw new IllegalArgumentException("pad_token_id: expected the padding token id, found null; "
+                        + modelType.modelType() + " counts its position ids from pad_token_id + 1, so config.json must"
+                        + " give it (the tokenizer's padding id, " + modelType.defaultPadTokenId() + " for "
+                        + modelType.modelType() + "'s own)");
             }
             int pad = padTokenId != null ? padTokenId : modelType.defaultPadTokenId();
             if (pad < 0 || pad >= vocabSize) {

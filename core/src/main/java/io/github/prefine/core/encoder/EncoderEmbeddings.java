@@ -55,8 +55,10 @@ public final class EncoderEmbeddings extends AbstractBlock {
     EncoderEmbeddings(EncoderConfig config) {
         super(VERSION);
         this.config = config;
-        // HF's embeddings have padding_idx on the word table and, for RoBERTa/XLM-R, the position table
-        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT, config, config.padTokenId()));
+        // HF's embeddings have padding_idx on the word table and, for RoBERTa/XLM-R, the position table;
+        // a null pad_token_id (BERT only) gives none
+        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT, config,
+                config.padTokenIdNull() ? -1 : config.padTokenId()));
         positionEmbeddings = addParameter(Params.create("position_embeddings", Parameter.Type.WEIGHT, config,
                 config.modelType().usesPaddingPositions() ? config.padTokenId() : -1));
         tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT, config));

@@ -249,7 +249,8 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
     /**
      * Initializes every parameter HF-style from a seed: weights and embedding tables from
      * normal(0, {@link EncoderConfig#initializerRange()}), biases 0, LayerNorm scale 1 and shift 0, the padding row of the word table
-     * (and, for RoBERTa/XLM-R, of the position table) 0.
+     * (and, for RoBERTa/XLM-R, of the position table) 0; none where {@code pad_token_id} is null
+     * ({@link EncoderConfig#padTokenIdNull()}), as HF's embeddings then have no padding_idx.
      *
      * <p>Values are drawn on the host from a {@link SplittableRandom} split once per parameter in
      * block order, so they depend only on the seed and the config, not on the engine's global
@@ -271,7 +272,7 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
             switch (p.getType()) {
                 case WEIGHT:
                     int zeroRow = -1;
-                    if (p == embeddings.wordEmbeddings
+                    if ((p == embeddings.wordEmbeddings && !config.padTokenIdNull())
                             || (p == embeddings.positionEmbeddings && config.modelType().usesPaddingPositions())) {
                         zeroRow = config.padTokenId();
                     }

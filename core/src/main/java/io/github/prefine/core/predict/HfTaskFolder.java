@@ -171,7 +171,8 @@ final class HfTaskFolder {
         }
         HfTokenizerConfig.write(tokenizerConfig, dir);
         AtomicFiles.write(dir.resolve(EncoderCheckpoint.CONFIG_FILE),
-                new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(config) + "\n");
+                new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(config)
+                        + "\n");
         LOG.info("wrote task {} as {} to {}", task.name(), architecture(family, task.format()), dir);
     }
 

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * written before the steps skipped for overflow were counted takes the count from the optimiser's
  * step counts (which a skipped step leaves), with a warning naming it. A finished run is read back,
  * not continued (its checkpoint holds the best epoch's weights, not the last epoch's): an epoch cap
- * or patience under which it would have trained on is refused. A resume is all or
+ * or patience under which it would have trained on is refused, and these warnings are not given for
+ * it, as its recorded epochs come back without being trained or evaluated again. A resume is all or
  * nothing: every file of the checkpoint is read into host memory (one extra copy of the
  * checkpoint, held while resuming) and checked against the model and the run (keys, shapes,
  * dtypes, step counts, the state's counts and their relations: steps = epochs x batches per epoch,

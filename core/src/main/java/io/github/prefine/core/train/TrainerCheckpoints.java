@@ -140,7 +140,8 @@ final class TrainerCheckpoints {
      *
      * @return the warnings, to be logged only once the checkpoint is applied ({@link Staged#apply}):
      *     each says that the run continues, which a checkpoint refused before (by these checks, the
-     *     sampler, or a finished run's caps) does not
+     *     sampler, or a finished run's caps) does not; none for a finished run, which is read back
+     *     with its recorded epochs, nothing trained or evaluated again
      */
     private List<Runnable> checkSettings(Path dir, TrainState st) throws IOException {
         List<Runnable> warnings = new ArrayList<>();
@@ -204,7 +205,8 @@ final class TrainerCheckpoints {
                     + " run resumes under this run's, which must be the checkpoint's for the run to be the one it"
                     + " continues: {}", dir, named));
         }
-        return warnings;
+        // a finished run is read back as recorded: these settings and the device change none of it
+        return st.finished() ? List.of() : warnings;
     }
 
     /**

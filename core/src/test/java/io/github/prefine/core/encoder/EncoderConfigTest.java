@@ -1,6 +1,8 @@
 package io.github.prefine.core.encoder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +46,46 @@ class EncoderConfigTest {
         assertEquals(0, bert.padTokenId());
         assertEquals(2, bert.typeVocabSize());
         assertEquals(64, bert.maxSequenceLength());
+    }
+
+    /**
+     * {@code "pad_token_id": null} is not the member absent: HF's config class gives the family's
+     * id (BERT 0, XLM-R 1) only where the member is missing, and with null BERT's embeddings have
+     * no padding_idx. prefine read null as absent. XLM-R counts its position ids from the padding
+     * id, which HF's RobertaEmbeddings cannot do with None, so such a config.json is refused naming
+     * the file and the member.
+     */
+    @Test
+    void aNullPadTokenIdIsNotTheFamilysDefault(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, json("bert", ",\"pad_token_id\":null"));
+        EncoderConfig none = EncoderConfig.fromJson(file);
+        assertTrue(none.padTokenIdNull());
+        // the id a tokenizer without its own padding id takes
+        assertEquals(0, none.padTokenId());
+        EncoderConfig absent = EncoderConfig.fromJson(json("bert", ""));
+        assertFalse(absent.padTokenIdNull());
+        assertEquals(0, absent.padTokenId());
+        assertNotEquals(absent, none);
+        assertFalse(EncoderConfig.fromJson(json("bert", ",\"pad_token_id\":0")).padTokenIdNull());
+
+        // written back as null, not dropped (which would read back as the family's 0)
+        JsonObject written = JsonParser.parseString(none.toJson()).getAsJsonObject();
+        assertTrue(written.has("pad_token_id") && written.get("pad_token_id").isJsonNull(), none.toJson());
+        assertEquals(none, EncoderConfig.fromJson(none.toJson()));
+        assertEquals(none, none.toBuilder().build());
+        assertEquals(3, none.toBuilder().optPadTokenId(3).build().padTokenId());
+        assertFalse(none.toBuilder().optPadTokenId(3).build().padTokenIdNull());
+
+        for (String family : new String[] {"xlm-roberta", "roberta"}) {
+            Files.writeString(file, json(family, ",\"pad_token_id\":null"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson(file));
+            assertEquals(file + ": pad_token_id: expected the padding token id, found null; " + family + " counts its"
+                    + " position ids from pad_token_id + 1, so config.json must give it (the tokenizer's padding id, 1"
+                    + " for " + family + "'s own)", e.getMessage());
+        }
+        // absent is the family's 1
+        assertEquals(1, EncoderConfig.fromJson(json("xlm-roberta", "")).padTokenId());
     }
 
     @Test

@@ -17,6 +17,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.testing.SharedFixtures;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 class TransformerEncoderTest {
@@ -193,20 +194,14 @@ class TransformerEncoderTest {
         EncoderConfig wide = EncoderConfig.builder().setModelType(ModelFamily.XLM_ROBERTA).setVocabSize(512)
                 .setHiddenSize(64).setNumHiddenLayers(1).setNumAttentionHeads(4).setIntermediateSize(64)
                 .optMaxPositionEmbeddings(34).optInitializerRange(0.5f).build();
-        try (NDManager m = NDManager.newBaseManager();
-                TransformerEncoder seeded = TransformerEncoder.builder().setConfig(wide).build();
-                TransformerEncoder djl = TransformerEncoder.builder().setConfig(wide).build()) {
-            seeded.initializeRandom(m, 5);
-            djl.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
-            for (TransformerEncoder enc : new TransformerEncoder[] {seeded, djl}) {
-                // 32768 and 4096 draws: 10% of sigma is over 10 standard errors of the sample std
-                assertStd(0.5, enc.embeddings().wordEmbeddings.getArray().toFloatArray(), wide.padTokenId(), 64);
-                assertStd(0.5, enc.layers().get(0).intermediateWeight.getArray().toFloatArray(), -1, 64);
-                for (float b : enc.layers().get(0).intermediateBias.getArray().toFloatArray()) {
-                    assertEquals(0f, b, "biases start at zero");
-                }
+        drawnBothWays(wide, (what, enc) -> {
+            // 32768 and 4096 draws: 10% of sigma is over 10 standard errors of the sample std
+            assertStd(0.5, enc.embeddings().wordEmbeddings.getArray().toFloatArray(), wide.padTokenId(), 64);
+            assertStd(0.5, enc.layers().get(0).intermediateWeight.getArray().toFloatArray(), -1, 64);
+            for (float b : enc.layers().get(0).intermediateBias.getArray().toFloatArray()) {
+                assertEquals(0f, b, what + ": biases start at zero");
             }
-        }
+        });
     }
 
     @Test
@@ -217,27 +212,55 @@ class TransformerEncoderTest {
             EncoderConfig c = EncoderConfig.builder().setModelType(family).setVocabSize(32).setHiddenSize(8)
                     .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(8)
                     .optMaxPositionEmbeddings(20).optInitializerRange(0.5f).build();
-            try (NDManager m = NDManager.newBaseManager();
-                    TransformerEncoder seeded = TransformerEncoder.builder().setConfig(c).build();
-                    TransformerEncoder djl = TransformerEncoder.builder().setConfig(c).build()) {
-                seeded.initializeRandom(m, 5);
-                djl.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
-                for (TransformerEncoder enc : new TransformerEncoder[] {seeded, djl}) {
-                    String what = family + (enc == djl ? " (DJL's initialize)" : " (initializeRandom)");
-                    float[] words = enc.embeddings().wordEmbeddings.getArray().toFloatArray();
-                    float[] positions = enc.embeddings().positionEmbeddings.getArray().toFloatArray();
-                    int pad = c.padTokenId();
-                    for (int col = 0; col < 8; col++) {
-                        assertEquals(0f, words[pad * 8 + col], what + ": word row " + pad + " (padding)");
-                        assertNotEquals(0f, words[(pad + 1) * 8 + col], what + ": word row " + (pad + 1) + " drawn");
-                        if (family.usesPaddingPositions()) {
-                            assertEquals(0f, positions[pad * 8 + col], what + ": position row " + pad + " (padding)");
-                        } else {
-                            assertNotEquals(0f, positions[pad * 8 + col], what + ": BERT's position row " + pad + " drawn");
-                        }
+            drawnBothWays(c, (way, enc) -> {
+                String what = family + " (" + way + ")";
+                float[] words = enc.embeddings().wordEmbeddings.getArray().toFloatArray();
+                float[] positions = enc.embeddings().positionEmbeddings.getArray().toFloatArray();
+                int pad = c.padTokenId();
+                for (int col = 0; col < 8; col++) {
+                    assertEquals(0f, words[pad * 8 + col], what + ": word row " + pad + " (padding)");
+                    assertNotEquals(0f, words[(pad + 1) * 8 + col], what + ": word row " + (pad + 1) + " drawn");
+                    if (family.usesPaddingPositions()) {
+                        assertEquals(0f, positions[pad * 8 + col], what + ": position row " + pad + " (padding)");
+                    } else {
+                        assertNotEquals(0f, positions[pad * 8 + col], what + ": BERT's position row " + pad + " drawn");
                     }
                 }
+            });
+        }
+    }
+
+    /**
+     * With {@code "pad_token_id": null} HF's BERT embeddings have no padding_idx, so its
+     * _init_weights zeroes no row of the word table; prefine zeroed the family's row 0 both ways.
+     */
+    @Test
+    void aNullPadTokenIdZeroesNoRowEitherWay() {
+        EncoderConfig c = EncoderConfig.fromJson("{\"model_type\":\"bert\",\"vocab_size\":32,\"hidden_size\":8,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"intermediate_size\":8,"
+                + "\"max_position_embeddings\":20,\"initializer_range\":0.5,\"pad_token_id\":null}");
+        drawnBothWays(c, (what, enc) -> {
+            float[] words = enc.embeddings().wordEmbeddings.getArray().toFloatArray();
+            // a drawn row of normal(0, 0.5) values: none of the 32 rows is all zero
+            for (int row = 0; row < 32; row++) {
+                boolean drawn = false;
+                for (int col = 0; col < 8; col++) {
+                    drawn |= words[row * 8 + col] != 0f;
+                }
+                assertTrue(drawn, what + ": word row " + row + " drawn");
             }
+        });
+    }
+
+    /** Draws two encoders of the config, by initializeRandom and by DJL's initialize, and checks each, named. */
+    private static void drawnBothWays(EncoderConfig c, BiConsumer<String, TransformerEncoder> check) {
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder seeded = TransformerEncoder.builder().setConfig(c).build();
+                TransformerEncoder djl = TransformerEncoder.builder().setConfig(c).build()) {
+            seeded.initializeRandom(m, 5);
+            djl.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            check.accept("initializeRandom", seeded);
+            check.accept("DJL's initialize", djl);
         }
     }
 

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.internal.TensorArchive;
+import io.github.prefine.core.testing.CapturedLogs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -96,5 +100,39 @@ class TrainerFinishedResumeTest {
         // the recorded patience reads it back; so does a larger patience whose cap is reached already
         assertEquals(done.epochs(), fit(dir, 4, 1, 1).epochs());
         assertEquals(done.epochs(), fit(dir, 2, 3, 1).epochs());
+    }
+
+    /**
+     * A finished run read back with another evaluation batch size, on another device and engine,
+     * and from a checkpoint older than the optimiser's settings warned that "the run continues, but
+     * its validation losses can differ": nothing trains or evaluates again, and the recorded epochs
+     * come back as written. It says only (INFO) that the run had finished.
+     */
+    @Test
+    void aFinishedRunReadBackUnderOtherRoundingSaysNothingOfContinuing(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        FitResult done = fit(dir, 2, 5, 4);
+        Path at = TrainerSettingsResumeTest.published(dir);
+        Path state = at.resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonObject manifest = json.getAsJsonObject("manifest");
+        manifest.addProperty("device", "gpu(3)");
+        manifest.addProperty("engine", "PyTorch 9.9.9");
+        manifest.remove("optimizer.weightDecay");
+        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+
+        FitResult[] back = new FitResult[1];
+        String logs = CapturedLogs.of(() -> {
+            try (NDManager root = NDManager.newBaseManager();
+                    MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
+                    Trainer t = builder(model, dir, 2, 5, 4).optEvalBatchSize(3).build()) {
+                back[0] = t.fit();
+            }
+        });
+        assertEquals(done.epochs(), back[0].epochs(), "the recorded epochs, not evaluated again");
+        // the tests log WARN and above: the INFO line that the run had finished is all it says
+        assertTrue(logs.lines().noneMatch(l -> l.contains("WARN") && l.contains(at.toString())), logs);
+        assertTrue(logs.lines().noneMatch(l -> l.contains("continues") || l.contains("evalBatchSize")
+                || l.contains("resumed on") || l.contains("could not be checked")), logs);
     }
 }
