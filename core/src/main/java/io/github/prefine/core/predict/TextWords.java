@@ -60,18 +60,16 @@ final class TextWords {
         for (int i = 0; i < text.length();) {
             int cp = text.codePointAt(i);
             int next = i + Character.charCount(cp);
-            boolean space = isSpace(cp);
-            // what the normalizer leaves of the character: itself, or its decomposition less marks
-            int read = space || ideographs && isIdeograph(cp) || isRemoved(cp) || !stripAccents ? cp : stripped(cp);
-            if (space || read >= 0 && isPunctuation(read) || ideographs && isIdeograph(cp)) {
+            int kind = fastKind(cp, ideographs, stripAccents);
+            if (kind == SPACE || kind == PUNCTUATION) {
                 if (start >= 0) {
                     out.add(new int[] {start, end});
                     start = -1;
                 }
-                if (!space) {
+                if (kind == PUNCTUATION) {
                     out.add(new int[] {i, next});
                 }
-            } else if (read >= 0 && !isRemoved(cp)) {
+            } else if (kind == LETTER) {
                 if (start < 0) {
                     start = i;
                 }
@@ -83,6 +81,50 @@ final class TextWords {
             out.add(new int[] {start, end});
         }
         return out;
+    }
+
+    /** A character the split removes: no word of its own, no word's first or last character. */
+    static final int REMOVED = 0;
+    /** Whitespace: ends the word before it. */
+    static final int SPACE = 1;
+    /** Punctuation or a spaced ideograph: a word of its own. */
+    static final int PUNCTUATION = 2;
+    /** Anything else: part of a word. */
+    static final int LETTER = 3;
+
+    /** The first code point past the tables of {@link #fastKind}: Latin up to Latin Extended-B. */
+    static final int TABLE_END = 0x250;
+
+    /**
+     * How the split reads a character, the general path that {@link #offsets} takes past its table.
+     *
+     * @return {@link #REMOVED}, {@link #SPACE}, {@link #PUNCTUATION} or {@link #LETTER}
+     */
+    static int kind(int cp, boolean ideographs, boolean stripAccents) {
+        if (isSpace(cp)) {
+            return SPACE;
+        }
+        if (ideographs && isIdeograph(cp)) {
+            return PUNCTUATION;
+        }
+        boolean removed = isRemoved(cp);
+        // what the normalizer leaves of the character: itself, or its decomposition less marks
+        int read = removed || !stripAccents ? cp : stripped(cp);
+        if (read >= 0 && isPunctuation(read)) {
+            return PUNCTUATION;
+        }
+        return read >= 0 && !removed ? LETTER : REMOVED;
+    }
+
+    /**
+     * {@link #kind} as {@link #offsets} reads it: from a table below {@link #TABLE_END}, built from
+     * {@link #kind} itself, since accented Latin text otherwise spends most of its time in NFD.
+     */
+    static int fastKind(int cp, boolean ideographs, boolean stripAccents) {
+        if (cp < TABLE_END) {
+            return (stripAccents ? STRIPPED_CLASSES : PLAIN_CLASSES)[cp];
+        }
+        return kind(cp, ideographs, stripAccents);
     }
 
     /**
@@ -257,5 +299,21 @@ final class TextWords {
                     Character.OTHER_PUNCTUATION -> true;
             default -> false;
         };
+    }
+
+    // after NEWER_MARKS and NEWER_PUNCTUATION, which kind reads: static fields initialise in text order
+
+    /** {@link #kind} of each code point below {@link #TABLE_END}, no accent stripping; no ideograph is there. */
+    private static final byte[] PLAIN_CLASSES = table(false);
+
+    /** {@link #kind} of each code point below {@link #TABLE_END} with accent stripping. */
+    private static final byte[] STRIPPED_CLASSES = table(true);
+
+    private static byte[] table(boolean stripAccents) {
+        byte[] t = new byte[TABLE_END];
+        for (int cp = 0; cp < TABLE_END; cp++) {
+            t[cp] = (byte) kind(cp, false, stripAccents);
+        }
+        return t;
     }
 }
