@@ -667,8 +667,8 @@ public final class Grid {
          * with a feature length (QA: its window) beyond the encoder's positions is refused then,
          * before any unit, as {@code ModelExport.checkLength} would refuse the folders at the end; so
          * is an encoder folder whose {@code tokenizer.json} gives more ids than its {@code
-         * vocab_size} or pads with another id than its {@code pad_token_id} ({@code
-         * ModelExport.checkTokenizer}).
+         * vocab_size} or pads with another id than its {@code pad_token_id}, where that is not null
+         * ({@code ModelExport.checkTokenizer}).
          *
          * @param exports none, each target's best, or all
          * @return this builder

@@ -167,7 +167,8 @@ public final class ModelExport {
      * @param config the encoder's config ({@code vocab_size}, {@code pad_token_id})
      * @param tokenizer the tokenizer the folder would carry
      * @throws IllegalArgumentException if the tokenizer gives more ids than the encoder has rows,
-     *     or pads with another id than the encoder's {@code pad_token_id}
+     *     or pads with another id than the encoder's {@code pad_token_id} (unless that is null,
+     *     {@link EncoderConfig#padTokenIdNull()}: the tokenizer's id then pads)
      */
     public static void checkTokenizer(EncoderConfig config, SubwordTokenizer tokenizer) {
         requireEncodersTokenizer(config, tokenizer, "");
@@ -181,7 +182,8 @@ public final class ModelExport {
                     + tokenizer.vocabularySize() + " token ids, but the encoder has " + config.vocabSize()
                     + " embedding rows, so ids past " + (config.vocabSize() - 1) + " would fail at prediction" + notOwn);
         }
-        if (tokenizer.padId() != config.padTokenId()) {
+        // "pad_token_id": null (BERT): the encoder has no padding row, the tokenizer's own id pads, as in HF
+        if (!config.padTokenIdNull() && tokenizer.padId() != config.padTokenId()) {
             throw new IllegalArgumentException("model export: the tokenizer " + tokenizer.path() + " pads with id "
                     + tokenizer.padId() + ", but the encoder's pad_token_id is " + config.padTokenId() + notOwn);
         }

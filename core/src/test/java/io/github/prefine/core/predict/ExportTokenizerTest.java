@@ -2,9 +2,11 @@ package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.pipeline.WordTokenizer;
@@ -66,6 +68,31 @@ class ExportTokenizerTest {
                     + " it is not the tokenizer the encoder was trained with; give setTokenizer the tokenizer.json the"
                     + " tasks were featurized with", e.getMessage());
             TinyFinetuning.export(model, own, SETTINGS).writeTo(dir.resolve("own"));
+        }
+    }
+
+    @Test
+    void aNullPadTokenIdLeavesThePaddingToTheTokenizer(@TempDir Path dir) throws Exception {
+        // HF's BERT with "pad_token_id": null has no padding_idx, and its tokenizer pads with its own id: the
+        // XLM-R fixture's <pad> = 1 (257 ids, within the 362 rows), refused beside 0 given or absent (the family's)
+        Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        String config = "{\"model_type\": \"bert\", \"vocab_size\": 362, \"hidden_size\": 32,"
+                + " \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"intermediate_size\": 37,"
+                + " \"max_position_embeddings\": 64%s}";
+        try (SubwordTokenizer otherPad = SubwordTokenizer.builder().setTokenizerPath(xlmr).build()) {
+            assertEquals(1, otherPad.padId());
+            EncoderConfig nullPad = EncoderConfig.fromJson(Files.writeString(dir.resolve("null.json"),
+                    String.format(config, ", \"pad_token_id\": null")));
+            assertTrue(nullPad.padTokenIdNull());
+            ModelExport.checkTokenizer(nullPad, otherPad);
+            for (String pad : List.of(", \"pad_token_id\": 0", "")) {
+                EncoderConfig zero = EncoderConfig.fromJson(Files.writeString(dir.resolve("zero.json"),
+                        String.format(config, pad)));
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> ModelExport.checkTokenizer(zero, otherPad));
+                assertEquals("model export: the tokenizer " + xlmr + " pads with id 1, but the encoder's pad_token_id"
+                        + " is 0: it is not the tokenizer the encoder was trained with", e.getMessage());
+            }
         }
     }
 }

@@ -287,12 +287,19 @@ public final class ConsoleProgress {
             return n + " B";
         }
         String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
+        double v = n / 1024.0;
+        int u = 0;
+        String shown = oneDecimal(v);
+        // decide on the rounded text, not on v: 1023.95 KiB would otherwise read 1024.0 KiB
+        while (Double.parseDouble(shown) >= 1024 && u < units.length - 1) {
             v /= 1024;
             u++;
+            shown = oneDecimal(v);
         }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return shown + " " + units[u];
+    }
+
+    private static String oneDecimal(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
     }
 }

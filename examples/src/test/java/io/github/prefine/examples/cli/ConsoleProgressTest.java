@@ -76,6 +76,26 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aByteCountThatRoundsToAThousandAndTwentyFourRollsOverToTheNextUnit() {
+        // the shown value is rounded to 0.1: from 1023.95 of a unit it would read 1024.0, so the next unit is used
+        assertEquals("1023 B", ConsoleProgress.bytes(1023));
+        assertEquals("1.0 KiB", ConsoleProgress.bytes(1024));
+        // 1,048,524 B = 1023.94921875 KiB, under 1023.95: stays in KiB
+        assertEquals("1023.9 KiB", ConsoleProgress.bytes(1_048_524));
+        // 1,048,525 B = 1023.9501953125 KiB (0.99995 MiB) and 1,048,575 B = 1023.999 KiB: both 1.0 MiB
+        assertEquals("1.0 MiB", ConsoleProgress.bytes(1_048_525));
+        assertEquals("1.0 MiB", ConsoleProgress.bytes(1_048_575));
+        assertEquals("1.0 MiB", ConsoleProgress.bytes(1L << 20));
+        // the same boundary a unit up: 1,048,524 KiB = 1023.949 MiB, 1,048,525 KiB = 1023.950 MiB
+        assertEquals("1023.9 MiB", ConsoleProgress.bytes(1_048_524L << 10));
+        assertEquals("1.0 GiB", ConsoleProgress.bytes(1_048_525L << 10));
+        assertEquals("1023.9 GiB", ConsoleProgress.bytes(1_048_524L << 20));
+        assertEquals("1.0 TiB", ConsoleProgress.bytes(1_048_525L << 20));
+        // TiB is the last unit: past it the count simply grows
+        assertEquals("1024.0 TiB", ConsoleProgress.bytes(1L << 50));
+    }
+
+    @Test
     void anUnknownTotalShowsCountAndRateButNoBarOrEta() {
         ConsoleProgress bar = logBar();
         bar.start("read squad", 0, "rows");
