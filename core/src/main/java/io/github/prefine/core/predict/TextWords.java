@@ -181,12 +181,17 @@ final class TextWords {
         if (cp == 0x1734 || cp == 0x1171E) {
             return true;
         }
-        for (int r = 0; r < NEWER_MARKS.length && NEWER_MARKS[r] <= cp; r += 2) {
-            if (cp <= NEWER_MARKS[r + 1]) {
-                return false;
+        return !inRanges(NEWER_MARKS, cp) && Character.getType(cp) == Character.NON_SPACING_MARK;
+    }
+
+    /** Whether a code point lies in one of a table's sorted ranges, given as first and last code point. */
+    private static boolean inRanges(int[] ranges, int cp) {
+        for (int r = 0; r < ranges.length && ranges[r] <= cp; r += 2) {
+            if (cp <= ranges[r + 1]) {
+                return true;
             }
         }
-        return Character.getType(cp) == Character.NON_SPACING_MARK;
+        return false;
     }
 
     /**
@@ -288,10 +293,8 @@ final class TextWords {
                 || cp == 0x166D || cp == 0x111C9) {
             return true;
         }
-        for (int r = 0; r < NEWER_PUNCTUATION.length && NEWER_PUNCTUATION[r] <= cp; r += 2) {
-            if (cp <= NEWER_PUNCTUATION[r + 1]) {
-                return false;
-            }
+        if (inRanges(NEWER_PUNCTUATION, cp)) {
+            return false;
         }
         return switch (Character.getType(cp)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
