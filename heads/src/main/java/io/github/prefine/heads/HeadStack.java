@@ -25,8 +25,8 @@ import java.util.Objects;
  * its own parameters, which take gradients only from their own rows.
  *
  * <p>Dropout is drawn once for the stacked rows instead of once per head: the same distribution
- * per element, not the same draw. Holds no arrays of its own; use it from one thread at a time, as
- * the heads.
+ * per element, not the same draw. Holds no arrays of its own; its outputs and intermediates join the
+ * manager of the hidden state, as a head's do. Use it from one thread at a time, as the heads.
  */
 public final class HeadStack {
     /** Added to the logits of another head's columns: far below any real logit, finite in float16. */
@@ -241,10 +241,21 @@ public final class HeadStack {
             weights.add(store.getValue(h.hfParameters().get(prefix + ".weight"), device, training));
             biases.add(store.getValue(h.hfParameters().get(prefix + ".bias"), device, training));
         }
-        NDArray w = heads.size() == 1 ? weights.get(0) : NDArrays.concat(weights, 0);
-        NDArray b = heads.size() == 1 ? biases.get(0) : NDArrays.concat(biases, 0);
+        NDArray w = heads.size() == 1 ? weights.get(0) : stepConcat(weights, x);
+        NDArray b = heads.size() == 1 ? biases.get(0) : stepConcat(biases, x);
         Head.checkInputType("HeadStack", prefix, x, w);
         return Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    /**
+     * Concatenates parameter values along axis 0 into the manager of {@code x}: DJL puts a
+     * concatenation in its first array's manager, here the parameters', which outlives the step
+     * and would keep every step's copy.
+     */
+    private static NDArray stepConcat(NDList values, NDArray x) {
+        NDArray joined = NDArrays.concat(values, 0);
+        joined.attach(x.getManager());
+        return joined;
     }
 
     private int check(int head) {

@@ -6,18 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A stack of heads gives each row its own head's logits, as the head alone would. */
 class HeadStackTest {
@@ -162,6 +168,39 @@ class HeadStackTest {
                 float[] alone = heads.get(headOfRow[r]).spanLogits(new ParameterStore(m, false), row, false).toFloatArray();
                 assertArrayEquals(alone, lg.get(new NDIndex().addSliceDim(r, r + 1)).toFloatArray(), 1e-6f, "row " + r);
             }
+        }
+    }
+
+    /**
+     * A stack concatenates its heads' weights each forward; the concatenations must go with the
+     * step, not into the parameters' manager, which lives for the whole run and would grow by
+     * them every step: after a training forward and backward it holds the arrays it held before.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"token", "BERT", "ROBERTA", "span"})
+    void aForwardLossAndBackwardLeaveTheParameterManagerAsItWas(String kind) {
+        try (NDManager model = NDManager.newBaseManager();
+                NDManager step = NDManager.newBaseManager()) {
+            List<Head> heads = switch (kind) {
+                case "token" -> List.of(token(model, 2, 1), token(model, 3, 2));
+                case "span" -> List.of(span(model, 1), span(model, 2));
+                default -> List.of(sequence(model, HeadFamily.valueOf(kind), 2, 1),
+                        sequence(model, HeadFamily.valueOf(kind), 3, 2));
+            };
+            HeadStack stack = HeadStack.of(heads);
+            int[] headOfRow = {1, 0, 1};
+            Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
+            before.addAll(model.getManagedArrays());
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray lg = stack.logits(new ParameterStore(step, false), hidden(step, headOfRow.length),
+                        step.create(stack.choice(headOfRow), new Shape(headOfRow.length, heads.size())),
+                        step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), true);
+                gc.backward(lg.sum());
+            }
+            Set<NDArray> after = Collections.newSetFromMap(new IdentityHashMap<>());
+            after.addAll(model.getManagedArrays());
+            after.removeAll(before);
+            assertEquals(Set.of(), after, kind + ": arrays the step left in the parameters' manager");
         }
     }
 
