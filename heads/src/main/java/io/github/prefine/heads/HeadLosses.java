@@ -1,6 +1,7 @@
 package io.github.prefine.heads;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -60,7 +61,7 @@ public final class HeadLosses {
         NDArray own = inManagerOf(logits, labels);
         NDArray valid = EngineScalars.neq(own, IGNORE_INDEX);
         NDArray validF = valid.toType(sumType(logits), false);
-        NDArray nll = maskedNll(logits, own, valid, validF);
+        NDArray nll = maskedNll(logits, own, valid);
         return nll.sum().div(EngineScalars.maximum(validF.sum(), 1f));
     }
 
@@ -90,7 +91,7 @@ public final class HeadLosses {
         NDArray own = inManagerOf(logits, labels);
         NDArray valid = EngineScalars.neq(own, IGNORE_INDEX);
         NDArray validF = valid.toType(sumType(logits), false);
-        NDArray nll = maskedNll(logits, own, valid, validF);
+        NDArray nll = maskedNll(logits, own, valid);
         // positions per row spelled out: PyTorch cannot infer a -1 axis next to a 0-row batch
         long perRow = batch == 0 ? 0 : labels.size() / batch;
         NDArray sums = nll.reshape(batch, perRow).sum(new int[] {1});
@@ -103,7 +104,9 @@ public final class HeadLosses {
      * LossTargets}): {@code Σ weights · log_softmax(logits, axis).gather(index, axis)}. Equals the
      * sum of {@link #perExampleCrossEntropy} or {@link #perExampleSpanLoss(NDArray, NDArray)} up
      * to float rounding, in four operations (log-softmax, gather, multiply, sum) where those take
-     * about twenty.
+     * about twenty. An ignored target reads index 0 with weight 0, so the logits there must be
+     * finite (a -inf gives NaN, where {@link #crossEntropy} skips the position), as heads' logits
+     * and {@link HeadStack}'s masks are.
      *
      * @param logits float logits, shaped as the targets except along {@code axis}
      * @param index int64 gather indices ({@link LossTargets#toDevice})
@@ -211,7 +214,7 @@ public final class HeadLosses {
         NDArray safe = clamped.mul(valid.toType(clamped.getDataType(), false)).toType(DataType.INT64, false);
         NDArray logProbs = logSoftmax(spanLogits, 1);
         NDArray picked = logProbs.gather(safe.expandDims(1), 1).squeeze(1); // [batch, 2]
-        NDArray sums = picked.neg().mul(validF).sum(new int[] {1});
+        NDArray sums = scoredNll(picked, valid).sum(new int[] {1});
         NDArray counts = validF.sum(new int[] {1});
         return new RowLosses(sums.div(EngineScalars.maximum(counts, 1f)), EngineScalars.gt(counts, 0f));
     }
@@ -226,7 +229,7 @@ public final class HeadLosses {
                 EngineScalars.maximum(inManagerOf(logits, positions), 0f), seqLen);
         NDArray valid = EngineScalars.neq(clamped, seqLen);
         NDArray validF = valid.toType(sumType(logits), false);
-        NDArray nll = maskedNll(logits, clamped, valid, validF);
+        NDArray nll = maskedNll(logits, clamped, valid);
         return nll.stack(validF, 1);
     }
 
@@ -270,15 +273,24 @@ public final class HeadLosses {
 
     /**
      * Returns {@code -log_softmax(logits)[label]} at valid positions and 0 elsewhere, shaped as
-     * the labels, in the dtype of {@code validF} ({@link #sumType}).
+     * the labels, in {@link #sumType}.
      */
-    private static NDArray maskedNll(NDArray logits, NDArray labels, NDArray valid, NDArray validF) {
-        // ignored labels (-100 or seqLen) become class 0 so gather stays in range; the mask zeroes them
+    private static NDArray maskedNll(NDArray logits, NDArray labels, NDArray valid) {
+        // ignored labels (-100 or seqLen) become class 0 so gather stays in range; scoredNll drops them
         NDArray safe = labels.mul(valid.toType(labels.getDataType(), false))
                 .toType(DataType.INT64, false);
         NDArray logProbs = logSoftmax(logits, -1);
         NDArray picked = logProbs.gather(safe.expandDims(-1), -1).squeeze(-1);
-        return picked.neg().mul(validF);
+        return scoredNll(picked, valid);
+    }
+
+    /**
+     * {@code -picked} where {@code valid}, else 0: selected rather than multiplied by the mask, as
+     * an ignored position's stand-in class may have log-probability -inf (a masked logit), and
+     * {@code -inf * 0} would make the loss NaN where PyTorch skips the position.
+     */
+    private static NDArray scoredNll(NDArray picked, NDArray valid) {
+        return NDArrays.where(valid, picked.neg(), EngineScalars.constant(picked, 0f));
     }
 
     private static void checkPair(String where, NDArray logits, NDArray labels) {

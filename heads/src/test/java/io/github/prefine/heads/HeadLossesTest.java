@@ -60,6 +60,44 @@ class HeadLossesTest {
         }
     }
 
+    /**
+     * PyTorch's {@code ignore_index} skips an ignored position, so its logits may be anything, minus
+     * infinity included (a masked class): the loss is that of the scored positions alone. Row 0 is
+     * ignored and has -inf for class 0; row 1 is uniform over 3 classes with label 2, so ln 3,
+     * and its gradient softmax - onehot = [1/3, 1/3, -2/3]; the ignored row gets 0.
+     */
+    @Test
+    void anIgnoredPositionWithAnInfiniteLogitContributesNothing() {
+        float inf = Float.NEGATIVE_INFINITY;
+        float third = 1f / 3;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[] {inf, 0, 0, 0, 0, 0}, new Shape(2, 3));
+            logits.setRequiresGradient(true);
+            NDArray labels = m.create(new long[] {-100, 2});
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = HeadLosses.crossEntropy(logits, labels);
+                assertEquals(LN3, loss.getFloat(), TOL);
+                gc.backward(loss);
+            }
+            assertArrayEquals(new float[] {0, 0, 0, third, third, -2 * third},
+                    logits.getGradient().toFloatArray(), 1e-6f);
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(logits, labels);
+            assertArrayEquals(new float[] {0f, FLN3}, rows.loss().toFloatArray(), 1e-6f);
+            // spans over seqLen 3: row 0's start (3, past the end) is ignored where its logit 0 is
+            // -inf; every other side scores ln 3 on uniform logits
+            NDArray zeros = m.zeros(new Shape(2, 3));
+            NDArray starts = m.create(new long[] {3, 1});
+            NDArray ends = m.create(new long[] {0, 2});
+            assertEquals(LN3, HeadLosses.spanLoss(logits, zeros, starts, ends).getFloat(), TOL);
+            assertArrayEquals(new float[] {FLN3, FLN3},
+                    HeadLosses.perExampleSpanLoss(logits, zeros, starts, ends).loss().toFloatArray(), 1e-6f);
+            NDArray stacked = logits.stack(zeros, 2); // [2, 3, 2]: start, end
+            NDArray positions = m.create(new long[] {3, 0, 1, 2}, new Shape(2, 2));
+            assertArrayEquals(new float[] {FLN3, FLN3},
+                    HeadLosses.perExampleSpanLoss(stacked, positions).loss().toFloatArray(), 1e-6f);
+        }
+    }
+
     @Test
     void crossEntropyGradientIsSoftmaxMinusOneHotOverCount() {
         try (NDManager m = NDManager.newBaseManager()) {
