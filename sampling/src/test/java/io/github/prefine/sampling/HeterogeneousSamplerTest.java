@@ -173,6 +173,32 @@ class HeterogeneousSamplerTest {
     }
 
     @Test
+    void stratifiedBatchesDrawEveryOrderOfTheirExamplesEquallyOften() {
+        // three tasks of one example in batches of 3: every epoch is one batch of all three, laid
+        // out task by task before the shuffle, so its order is one of 3! = 6, each with probability
+        // 1/6 (1,000 of 6,000 epochs). A shuffle that never leaves an example in place (Sattolo's
+        // cycles) draws only 2 of them; one that stops a swap early, only 3.
+        HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(1, 1, 1).setBatchSize(3)
+                .optStrategy(SamplingStrategy.STRATIFIED).optSeed(17).build();
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        BatchIterator it = s.iterator();
+        for (int e = 0; e < 6000; e++) {
+            Batch b = it.next();
+            StringBuilder order = new StringBuilder();
+            for (int p = 0; p < b.size(); p++) {
+                order.append(b.taskId(p)).append('.').append(b.exampleIndex(p)).append(' ');
+            }
+            counts.merge(order.toString(), 1L, Long::sum);
+        }
+        assertEquals(6, counts.size(), "orders drawn: " + counts);
+        double[] expected = new double[6];
+        java.util.Arrays.fill(expected, 1000);
+        long[] observed = counts.values().stream().mapToLong(Long::longValue).toArray();
+        double p = new org.apache.commons.math3.stat.inference.ChiSquareTest().chiSquareTest(expected, observed);
+        assertTrue(p > 1e-4, "counts " + counts + ", p = " + p);
+    }
+
+    @Test
     void largestRemainderSplitsSevenSlotsOverOneTwoFour() {
         assertArrayEquals(new int[] {1, 2, 4},
                 StratifiedApportionment.largestRemainder(new int[] {1, 2, 4}, 7, 7));

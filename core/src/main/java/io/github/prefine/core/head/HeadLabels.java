@@ -30,24 +30,36 @@ public final class HeadLabels {
      *
      * @param values row-major int32 labels
      * @param shape their shape, example axis first
-     * @throws IllegalArgumentException if the shape is empty, has a negative dimension or does not
-     *     hold {@code values.length} values
+     * @throws IllegalArgumentException if the shape is empty, has a negative dimension or one above
+     *     {@link Integer#MAX_VALUE}, or does not hold {@code values.length} values
      */
     public HeadLabels(int[] values, long[] shape) {
         this.values = Objects.requireNonNull(values, "values");
         this.shape = Objects.requireNonNull(shape, "shape");
         long n = 1;
+        boolean capped = false;
         for (long d : shape) {
             if (d < 0) {
                 // two negative dimensions can multiply to the right count
                 throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape)
                         + " has a negative dimension");
             }
+            if (d > Integer.MAX_VALUE) {
+                // numExamples() is an int, and a long product of such dimensions can wrap to the right count
+                throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape)
+                        + " has a dimension above " + Integer.MAX_VALUE);
+            }
+            // past the value count only "too many" matters: capping there keeps the product below 2^62
+            if (n > values.length) {
+                n = values.length + 1L;
+                capped = true;
+            }
             n *= d;
+            capped &= n != 0;
         }
         if (shape.length == 0 || n != values.length) {
-            throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape) + " holds " + n
-                    + " values, found " + values.length);
+            throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape) + " holds "
+                    + (capped ? "more than " + values.length : n) + " values, found " + values.length);
         }
     }
 

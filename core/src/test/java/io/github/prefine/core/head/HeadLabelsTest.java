@@ -18,6 +18,29 @@ class HeadLabelsTest {
     }
 
     @Test
+    void aShapeWhoseProductWrapsAroundTheLongRangeIsRefused() {
+        // 3 x 6148914691236517206 = 2^64 + 2: a long product wraps to 2 and took these 2 values for 3 examples
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new HeadLabels(new int[] {0, 1}, new long[] {3, 6_148_914_691_236_517_206L}));
+        assertEquals("head labels: shape [3, 6148914691236517206] has a dimension above 2147483647", e.getMessage());
+        // 2^32 x 2^32 = 2^64 wraps to 0: no values for 2^32 examples
+        assertThrows(IllegalArgumentException.class, () -> new HeadLabels(new int[0], new long[] {1L << 32, 1L << 32}));
+        // 2^32 x 0 holds no value, but numExamples() (an int) read 2^32 as 0
+        assertThrows(IllegalArgumentException.class, () -> new HeadLabels(new int[0], new long[] {1L << 32, 0}));
+        // below the int range, dimensions whose product passes the long range are still counted: 2^31 - 1 to the fourth
+        long big = Integer.MAX_VALUE;
+        e = assertThrows(IllegalArgumentException.class, () -> new HeadLabels(new int[] {7}, new long[] {big, big, big, big}));
+        assertEquals("head labels: shape [2147483647, 2147483647, 2147483647, 2147483647] holds more than 1 values,"
+                + " found 1", e.getMessage());
+        // 2^21 x 2^21 x 2^22 = 2^64, every dimension an int: the long product wrapped to 0 and took no values
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new HeadLabels(new int[0], new long[] {1L << 21, 1L << 21, 1L << 22}));
+        assertEquals("head labels: shape [2097152, 2097152, 4194304] holds more than 0 values, found 0", e.getMessage());
+        // a zero dimension anywhere makes an empty shape, as its product says
+        assertEquals(0, new HeadLabels(new int[0], new long[] {big, big, big, 0}).values().length);
+    }
+
+    @Test
     void aShapeHoldingTheValuesIsKept() {
         HeadLabels l = new HeadLabels(new int[] {0, 1, 1, 0, 1, 0}, new long[] {2, 3});
         assertArrayEquals(new long[] {2, 3}, l.shape());
