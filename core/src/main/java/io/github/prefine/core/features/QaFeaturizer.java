@@ -35,10 +35,11 @@ import java.util.Optional;
  * uncovered combining marks right after the token: HF's {@code run_qa.py} decodes "Москва́" as
  * "Москва" and Hindi "है" as "ह" under BERT's accent stripping, prefine as the whole word. A format
  * or control character after a word stays out of the answer's text, as in HF. Skipped and
- * reported: examples whose answer covers no context token (for example a whitespace-only
- * answer), whose context has no tokens, whose question leaves the context no more tokens than the
- * stride (a setting against the question, reported as such), or that the tokenizer rejects otherwise. Counted but kept: answers in no single window, answer boundaries
- * inside a token, unlabelled examples. Immutable and thread-safe; the given tokenizer is not owned.
+ * reported: examples whose answer covers no context token, or has no text but whitespace (empty or
+ * whitespace-only, even where a token's offsets cover that whitespace, as XLM-R's may), whose
+ * context has no tokens, whose question leaves the context no more tokens than the stride (a
+ * setting against the question, reported as such), or that the tokenizer rejects otherwise.
+ * Counted but kept: answers in no single window, answer boundaries inside a token, unlabelled examples. Immutable and thread-safe; the given tokenizer is not owned.
  */
 public final class QaFeaturizer extends FeaturizerBase {
     /**
@@ -369,7 +370,8 @@ public final class QaFeaturizer extends FeaturizerBase {
                 report.skip(ex.id(), "context has no tokens");
                 return;
             }
-            if (answer != null && !overlaps) {
+            // an answer with no text left (empty, or whitespace that XLM-R's tokens may cover) has nothing to target
+            if (answer != null && (answer[0] == answer[1] || !overlaps)) {
                 report.skip(ex.id(), "answer text maps to no context token");
                 return;
             }
@@ -450,7 +452,7 @@ public final class QaFeaturizer extends FeaturizerBase {
 
         /**
          * The answer's span without leading and trailing whitespace as {@link #lstrip} reads it (no-break
-         * spaces included): left in, a leading space made the search start on the word before it, and
+         * spaces included), empty for an answer of whitespace only: left in, a leading space made the search start on the word before it, and
          * a trailing no-break space, which XLM-R's next token covers, made it end on the word after.
          */
         private static int[] trimmed(String context, GoldAnswer a) {
@@ -462,7 +464,7 @@ public final class QaFeaturizer extends FeaturizerBase {
             while (to > from && isSpace(context.charAt(to - 1))) {
                 to--;
             }
-            return from == to ? new int[] {a.start(), a.end()} : new int[] {from, to};
+            return new int[] {from, to};
         }
 
         QaFeatures finish() {

@@ -102,7 +102,6 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         ProgressSteps steps = progress(examples.size());
         List<Integer> kept = new ArrayList<>(examples.size());
         List<int[]> tagIds = new ArrayList<>(examples.size());
-        long outside = 0;
         for (int i = 0; i < examples.size(); i++) {
             TokenExample ex = examples.get(i);
             String problem = null;
@@ -110,7 +109,6 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             for (int w = 0; w < ids.length && problem == null; w++) {
                 Integer id = labelIds.get(ex.tags().get(w));
                 if (id == null) {
-                    outside++;
                     ids[w] = -1;
                 } else {
                     ids[w] = id;
@@ -125,9 +123,6 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 kept.add(i);
                 tagIds.add(ids);
             }
-        }
-        if (outside > 0) {
-            report.count(TAG_OUTSIDE_LIST, outside);
         }
         Rows acc = new Rows(report, tokenizer.padId(), examples.size(), continuation);
         if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc, steps, viaSentences)) {
@@ -396,6 +391,11 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 lab[labSize + p] = b;
             }
             labSize += n;
+            // counted here, for kept rows only: a sentence skipped or rejected keeps no word
+            long outside = Arrays.stream(tags).filter(t -> t < 0).count();
+            if (outside > 0) {
+                report.count(TAG_OUTSIDE_LIST, outside);
+            }
             int lastWord = prev;
             int row = rows.add(ids, 0, n, n);
             exampleOf[row] = example;

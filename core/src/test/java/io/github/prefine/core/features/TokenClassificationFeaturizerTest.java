@@ -142,6 +142,32 @@ class TokenClassificationFeaturizerTest {
         }
     }
 
+    /**
+     * The counter counts words kept with ignored positions: a skipped sentence keeps none. Before,
+     * its words with an unknown tag before the word that skips it were counted (and those after it
+     * not), and all of a sentence the tokenizer rejects (a lone surrogate, as in {@link
+     * LoneSurrogateRejectionTest}). Ground truth: the one kept word with an unknown tag, by hand.
+     */
+    @Test
+    void aSkippedSentencesTagsOutsideTheListAreNotCounted() throws IOException {
+        String loneSurrogate = "\ud83d";
+        for (String family : List.of("bert", "xlm-roberta")) {
+            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
+                for (boolean fast : new boolean[] {false, true}) {
+                    String what = family + ", fast path " + fast;
+                    TokenClassificationFeatures f = TokenClassificationFeaturizer.builder().setTokenizer(tok)
+                            .setLabels(TAGS).optFastPath(fast).build().featurize(List.of(
+                                    new TokenExample("spaced", List.of("won", "to", "x y"), List.of("I-MISC", "B-MISC", "O")),
+                                    new TokenExample("rejected", List.of("won", loneSurrogate), List.of("I-MISC", "O")),
+                                    new TokenExample("kept", List.of("won", "to"), List.of("O", "I-MISC"))));
+                    assertEquals(List.of("spaced", "rejected"), f.report().skippedIds(), what);
+                    assertEquals(1, f.size(), what);
+                    assertEquals(1L, f.report().counters().get(TokenClassificationFeaturizer.TAG_OUTSIDE_LIST), what);
+                }
+            }
+        }
+    }
+
     @Test
     void aWordWithoutSubTokensIsCountedWhereverItStands() throws IOException {
         // the normalizer removes U+200B entirely, so that word has no sub-token to carry its tag
