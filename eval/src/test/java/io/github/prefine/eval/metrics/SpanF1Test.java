@@ -116,6 +116,17 @@ class SpanF1Test {
         assertEquals("gold tags: sentence 0, token 0: tag prefix not allowed by BILOU, found \"S-PER\"", gold.getMessage());
     }
 
+    /** A null tag is named by its sentence and position, as a refused tag is. */
+    @Test
+    void aNullTagIsNamedByPosition() {
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> SpanExtractor.lenient(List.of(List.of("O"), java.util.Arrays.asList("B-PER", null))));
+        assertEquals("sentence 1, token 1: tag is null", e.getMessage());
+        e = assertThrows(NullPointerException.class,
+                () -> SpanExtractor.strict(List.of(java.util.Arrays.asList((String) null)), TagScheme.IOB2));
+        assertEquals("sentence 0, token 0: tag is null", e.getMessage());
+    }
+
     @Test
     void typesWithHyphensKeepTheirSuffix() {
         assertEquals(List.of(new Span(0, 0, 2, "creative-work")),
