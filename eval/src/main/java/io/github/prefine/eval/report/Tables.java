@@ -27,7 +27,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Missing runs leave cells empty and averages cover the cells present, so a partial grid still
- * reports. Averages are plain left-to-right means in row order. Stateless.
+ * reports. Averages are means in row order, summed as NumPy's {@code np.mean} sums them (pairwise,
+ * not left to right from eight values on), so that a NumPy recomputation prints the same digits.
  *
  * <p>Stateless and thread-safe.
  */
