@@ -287,12 +287,11 @@ public final class Tables {
         }
         int end = title.indexOf("; ", at);
         String counts = title.substring(at + TARGETS_AVERAGED.length(), end < 0 ? title.length() : end);
-        for (String c : counts.split(", ")) {
-            if (c.startsWith(row + " ")) {
-                return c.substring(row.length() + 1).matches(DIFFERENT_COUNTS);
-            }
-        }
-        return false;
+        // the row's name followed by a whole count: group names may hold spaces and ", ", so "SL X 1"
+        // is no count of "SL", and splitting at ", " would cut "NER, fine 2" in two
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|, )" + java.util.regex.Pattern.quote(row)
+                + " (" + DIFFERENT_COUNTS + "|\\d+ of \\d+|\\d+)(?=, |$)").matcher(counts);
+        return m.find() && m.group(1).matches(DIFFERENT_COUNTS);
     }
 
     /**
