@@ -324,6 +324,24 @@ class TablesTest {
     }
 
     /**
+     * A target or group named as a row the tables add ("Average", "Average Std. Dev.") would share
+     * its label with that row: Table 1's and Table 2's lookups by label found the first, and Table 2's
+     * comparisons of a group "Average" were replaced by those over all targets.
+     */
+    @Test
+    void aLayoutRefusesTheLabelsOfTheAverageRows() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReportLayout.builder().addTarget("Average", "SL"));
+        assertEquals("target must not be named as a row the tables add (Average, Average Std. Dev.), found \"Average\"",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ReportLayout.builder().addTarget("t1", "Average"));
+        assertEquals("group must not be named as a row the tables add (Average, Average Std. Dev.), found \"Average\"",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ReportLayout.builder().addTarget("Average Std. Dev.", "SL"));
+    }
+
+    /**
      * A group named with a space (TaskGroup.of allows "SL X") whose name begins with another group's
      * name and a space: the count of "SL" is its own, not the first entry that starts with "SL ".
      */
