@@ -41,6 +41,10 @@ public final class Tables {
     static final String TARGET = "Target";
     /** Table 2's corner, the header of its row labels. */
     static final String GROUP = "Group";
+    /** The cost table's columns of seconds and of their ratio: measurements, which print with decimals. */
+    static final String SECONDS = "Seconds / epoch";
+    /** See {@link #SECONDS}. */
+    static final String RELATIVE_COST = "Relative cost";
     /** Where Table 2's title lists each row's count of targets averaged. */
     private static final String TARGETS_AVERAGED = "targets averaged: ";
     /** A count of targets that differs between settings, as {@link #targetCount} writes it: "1-2 of 2". */
@@ -372,7 +376,7 @@ public final class Tables {
                     List.of(Cell.of(sec), Cell.of(a[1] / a[2]), max > 0 ? Cell.of(sec / max) : Cell.empty())));
         }
         return new Table("Pre-finetuning cost per epoch", "Setting",
-                List.of("Seconds / epoch", "Examples / epoch", "Relative cost"), rows);
+                List.of(SECONDS, "Examples / epoch", RELATIVE_COST), rows);
     }
 
     private static List<Cell> columnMeans(Table t1, ReportLayout layout, List<String> targets) {

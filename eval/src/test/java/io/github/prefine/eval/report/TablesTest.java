@@ -324,6 +324,18 @@ class TablesTest {
     }
 
     /**
+     * The cost table's seconds and relative cost are measurements, not counts: a run with one
+     * pre-finetuning setting printed its relative cost "1" (docs/protocol.md: "1.000 is the most
+     * expensive setting") and whole seconds "15"; the examples per epoch still print as a count.
+     */
+    @Test
+    void costTableKeepsDecimalsOutsideItsCountColumn() {
+        ResultSet rs = new ResultSet(List.of(), List.of(new CostRecord("Only-SL", 15.0, 200)));
+        String md = TableWriter.standard().toMarkdown(Tables.costTable(rs, LAYOUT));
+        assertTrue(md.contains("| Only-SL | 15.000 | 200 | 1.000 |"), md);
+    }
+
+    /**
      * A target or group named as a row the tables add ("Average", "Average Std. Dev.") would share
      * its label with that row: Table 1's and Table 2's lookups by label found the first, and Table 2's
      * comparisons of a group "Average" were replaced by those over all targets.
