@@ -8,6 +8,7 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.eval.internal.Counts;
+import io.github.prefine.eval.report.ReportLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +70,7 @@ final class GridChecks {
         distinct("seeds", c.seeds, Function.identity());
         distinct("groups", c.groups, Function.identity());
         distinct("targets", c.targets, Task::name);
+        reportRows(c);
         distinct("pre-finetuning tasks", c.pool, Task::name);
         unseenTargets(c);
         groupsWithTasks(c);
@@ -80,6 +82,21 @@ final class GridChecks {
                 throw new IllegalArgumentException("grid: the target learning-rate grid must be non-empty");
             }
             checkRates(c.targetLearningRates);
+        }
+    }
+
+    /**
+     * Refuses a target or its group named as a row the report tables add ("Average"): their layout
+     * refuses it too, but only once the first unit's records reach the tables.
+     */
+    private static void reportRows(GridConfig c) {
+        ReportLayout.Builder layout = ReportLayout.builder();
+        for (Task t : c.targets) {
+            try {
+                layout.addTarget(t.name(), t.group().name());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grid: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -52,6 +52,24 @@ class GridBuilderMisuseTest {
         b.build();
     }
 
+    /**
+     * A target or group named as a row the report tables add is refused when the grid is built, not
+     * when its first unit's records reach the tables (ReportLayout refuses it there).
+     */
+    @Test
+    void aTargetOrGroupNamedAsAnAverageRowIsRefusedAtBuild(@TempDir Path dir) {
+        Task average = RTE.toBuilder().setName("Average").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setTargets(List.of(average)).build());
+        assertEquals("grid: target must not be named as a row the tables add (Average, Average Std. Dev.), found"
+                + " \"Average\"", e.getMessage());
+        Task grouped = RTE.toBuilder().setGroup(TaskGroup.of("Average")).build();
+        e = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setGroups(List.of(TaskGroup.SL)).setTargets(List.of(grouped)).build());
+        assertEquals("grid: group must not be named as a row the tables add (Average, Average Std. Dev.), found"
+                + " \"Average\"", e.getMessage());
+    }
+
     @Test
     void buildNamesTheValueAtFault(@TempDir Path dir) {
         // the target batch size was checked but left out of the message, which showed only valid values

@@ -21,6 +21,9 @@ import java.util.Objects;
  */
 public final class ConllPredictions {
 
+    /** The scheme's name in the strict extractor's refusal ("tag prefix not allowed by IOB2, ..."). */
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("not allowed by (\\S+),");
+
     private ConllPredictions() {}
 
     /**
@@ -52,11 +55,17 @@ public final class ConllPredictions {
      * @throws IOException if reading fails
      */
     public static Tags read(Path file) throws IOException {
+        return read(file, new ArrayList<>());
+    }
+
+    /** Reads the tags, and into {@code lineNumbers} the file line of each token, one list per sentence. */
+    private static Tags read(Path file, List<List<Integer>> lineNumbers) throws IOException {
         Objects.requireNonNull(file, "file");
         List<List<String>> gold = new ArrayList<>();
         List<List<String>> pred = new ArrayList<>();
         List<String> g = new ArrayList<>();
         List<String> p = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
         String[] lines = StrictText.readUtf8(file).split("\r\n|[\n\r]", -1);
         for (int i = 0; i < lines.length; i++) {
             int no = i + 1;
@@ -67,8 +76,10 @@ public final class ConllPredictions {
                 if (!g.isEmpty()) {
                     gold.add(g);
                     pred.add(p);
+                    lineNumbers.add(at);
                     g = new ArrayList<>();
                     p = new ArrayList<>();
+                    at = new ArrayList<>();
                 }
                 continue;
             }
@@ -80,10 +91,12 @@ public final class ConllPredictions {
             }
             g.add(cols[cols.length - 2]);
             p.add(cols[cols.length - 1]);
+            at.add(no);
         }
         if (!g.isEmpty()) {
             gold.add(g);
             pred.add(p);
+            lineNumbers.add(at);
         }
         if (gold.isEmpty()) {
             throw new PredictionFileException(file, "1", "at least one line of token, gold and predicted tag",
@@ -98,15 +111,42 @@ public final class ConllPredictions {
      * @param file the CoNLL file
      * @param scorer lenient (seqeval default) or strict scorer
      * @return overall and per-type scores
-     * @throws PredictionFileException if the file is malformed, or in strict mode a tag breaks the scheme
+     * @throws PredictionFileException if the file is malformed, or in strict mode a tag's prefix is not
+     *     the scheme's (naming the line and whether the gold or the predicted tag)
      * @throws IOException if reading fails
      */
     public static SpanReport score(Path file, SpanF1 scorer) throws IOException {
-        Tags t = read(file);
+        List<List<Integer>> lineNumbers = new ArrayList<>();
+        Tags t = read(file, lineNumbers);
         try {
             return scorer.score(t.gold(), t.predicted());
         } catch (IllegalArgumentException e) {
-            throw new PredictionFileException(file, "tags", "tags of the chosen scheme", e.getMessage(), e);
+            throw refusedTag(file, scorer, t, lineNumbers, e);
         }
+    }
+
+    /**
+     * The first tag in file order that the strict scorer refuses, by line and column: its own
+     * message counts sentences and tokens, which a reader of the file would have to redo by hand. A
+     * scheme refuses a tag for its prefix alone, so each tag is tried by itself.
+     */
+    private static PredictionFileException refusedTag(Path file, SpanF1 scorer, Tags t, List<List<Integer>> lineNumbers,
+            IllegalArgumentException e) {
+        for (int s = 0; s < t.gold().size(); s++) {
+            for (int i = 0; i < t.gold().get(s).size(); i++) {
+                for (String column : List.of("gold", "predicted")) {
+                    String tag = (column.equals("gold") ? t.gold() : t.predicted()).get(s).get(i);
+                    try {
+                        scorer.spans(List.of(List.of(tag)));
+                    } catch (IllegalArgumentException refused) {
+                        java.util.regex.Matcher m = SCHEME.matcher(refused.getMessage());
+                        String scheme = m.find() ? m.group(1) : "the strict scheme";
+                        return new PredictionFileException(file, Integer.toString(lineNumbers.get(s).get(i)),
+                                "a " + column + " tag whose prefix " + scheme + " allows", "\"" + tag + "\"", e);
+                    }
+                }
+            }
+        }
+        return new PredictionFileException(file, "tags", "tags of the chosen scheme", e.getMessage(), e);
     }
 }

@@ -33,6 +33,7 @@ public final class SpanExtractor {
      *
      * @param sentences tag sequences, one per sentence
      * @return the entities in order of occurrence
+     * @throws NullPointerException if a tag is null, naming the sentence and position
      */
     public static List<Span> lenient(List<List<String>> sentences) {
         Objects.requireNonNull(sentences, "sentences");
@@ -43,7 +44,7 @@ public final class SpanExtractor {
             String prevType = "_";
             int begin = 0;
             for (int i = 0; i <= tags.size(); i++) {
-                String chunk = i < tags.size() ? Objects.requireNonNull(tags.get(i), "tag") : "O";
+                String chunk = i < tags.size() ? tag(tags, s, i) : "O";
                 // compared with ASCII prefixes only, so a high surrogate acts as its code point would
                 char tag = chunk.isEmpty() ? 'O' : chunk.charAt(0);
                 String type = lenientType(chunk);
@@ -58,6 +59,15 @@ public final class SpanExtractor {
             }
         }
         return out;
+    }
+
+    /** A sentence's tag, a null one named by its place as a refused tag is. */
+    private static String tag(List<String> tags, int sentence, int token) {
+        String t = tags.get(token);
+        if (t == null) {
+            throw new NullPointerException("sentence " + sentence + ", token " + token + ": tag is null");
+        }
+        return t;
     }
 
     /**
@@ -105,6 +115,7 @@ public final class SpanExtractor {
      * @return the entities in order of occurrence
      * @throws IllegalArgumentException if a tag's prefix is not allowed by the scheme, naming the
      *     sentence, position and tag
+     * @throws NullPointerException if a tag is null, naming the sentence and position
      */
     public static List<Span> strict(List<List<String>> sentences, TagScheme scheme) {
         Objects.requireNonNull(sentences, "sentences");
@@ -116,7 +127,7 @@ public final class SpanExtractor {
             char[] prefix = new char[n + 1];
             String[] type = new String[n + 1];
             for (int i = 0; i < n; i++) {
-                String t = Objects.requireNonNull(tags.get(i), "tag");
+                String t = tag(tags, s, i);
                 prefix[i] = t.isEmpty() ? '?' : t.charAt(0);
                 if (!scheme.allows(prefix[i])) {
                     throw new IllegalArgumentException("sentence " + s + ", token " + i + ": tag prefix not allowed by "

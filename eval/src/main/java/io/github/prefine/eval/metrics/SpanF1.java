@@ -53,6 +53,15 @@ public final class SpanF1 {
         return strictScheme == null ? SpanExtractor.lenient(sentences) : SpanExtractor.strict(sentences, strictScheme);
     }
 
+    /** The spans of one side; a tag the strict scheme refuses is named with its side, as gold and predicted tags look alike. */
+    private List<Span> spans(List<List<String>> sentences, String side) {
+        try {
+            return spans(sentences);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(side + " tags: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Scores predicted against gold tag sequences.
      *
@@ -61,7 +70,8 @@ public final class SpanF1 {
      * @return micro and per-type scores
      * @throws IllegalArgumentException if there are no sentences (a score over none has no value;
      *     sentences without tags score 0, as seqeval scores them), the shapes differ (naming the first
-     *     differing sentence), or in strict mode if a tag does not fit the scheme
+     *     differing sentence), or in strict mode if a tag does not fit the scheme (naming gold or
+     *     predicted, the sentence, position and tag)
      * @throws NullPointerException if a list or a sentence is null, naming it
      */
     public SpanReport score(List<List<String>> gold, List<List<String>> predicted) {
@@ -84,8 +94,8 @@ public final class SpanF1 {
                         + gold.get(i).size() + " and " + predicted.get(i).size());
             }
         }
-        Set<Span> goldSpans = new HashSet<>(spans(gold));
-        Set<Span> predSpans = new HashSet<>(spans(predicted));
+        Set<Span> goldSpans = new HashSet<>(spans(gold, "gold"));
+        Set<Span> predSpans = new HashSet<>(spans(predicted, "predicted"));
         TreeMap<String, int[]> counts = new TreeMap<>(); // tp, pred, gold
         for (Span s : goldSpans) {
             counts.computeIfAbsent(s.type(), k -> new int[3])[2]++;

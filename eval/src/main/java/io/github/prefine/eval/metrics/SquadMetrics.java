@@ -96,6 +96,7 @@ public final class SquadMetrics {
      * @param golds gold answers, at least one
      * @return 1 or 0
      * @throws IllegalArgumentException if there is no gold answer
+     * @throws NullPointerException if a gold answer is null, naming it
      */
     public static double maxExactMatch(String prediction, List<String> golds) {
         requireGold(golds);
@@ -114,6 +115,7 @@ public final class SquadMetrics {
      * @param golds gold answers, at least one
      * @return F1 in [0, 1]
      * @throws IllegalArgumentException if there is no gold answer
+     * @throws NullPointerException if a gold answer is null, naming it
      */
     public static double maxF1(String prediction, List<String> golds) {
         requireGold(golds);
@@ -133,6 +135,8 @@ public final class SquadMetrics {
      * @return exact match and F1 in percent, and the question count
      * @throws IllegalArgumentException if there are no questions (the script divides by zero), the
      *     lengths differ or a question has no gold answer
+     * @throws NullPointerException if a gold answer is null (of an unanswered question too), naming the
+     *     question and the answer
      */
     public static SquadScore evaluate(List<String> predictions, List<List<String>> golds) {
         Objects.requireNonNull(predictions, "predictions");
@@ -147,7 +151,8 @@ public final class SquadMetrics {
         int missing = 0;
         for (int i = 0; i < predictions.size(); i++) {
             total++;
-            requireGold(golds.get(i));
+            // checked for an unanswered question too: a null gold answer is a broken dataset either way
+            requireGold(golds.get(i), "question " + i + ": ");
             String p = predictions.get(i);
             if (p == null) {
                 missing++;
@@ -164,8 +169,18 @@ public final class SquadMetrics {
     }
 
     private static void requireGold(List<String> golds) {
+        requireGold(golds, "");
+    }
+
+    /** At least one gold answer, none null; {@code where} names the question in a message ("question 3: "). */
+    private static void requireGold(List<String> golds, String where) {
         if (golds == null || golds.isEmpty()) {
-            throw new IllegalArgumentException("a question needs at least one gold answer, found none");
+            throw new IllegalArgumentException(where + "a question needs at least one gold answer, found none");
+        }
+        for (int a = 0; a < golds.size(); a++) {
+            if (golds.get(a) == null) {
+                throw new NullPointerException("SQuAD: " + where + "gold answer " + a + " is null");
+            }
         }
     }
 

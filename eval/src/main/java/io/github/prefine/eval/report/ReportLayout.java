@@ -155,10 +155,15 @@ public final class ReportLayout {
          * @param target the target task
          * @param group its group
          * @return this builder
+         * @throws IllegalArgumentException if the target was added before, or the target or the group is
+         *     named {@value Tables#AVERAGE} or {@value Tables#AVERAGE_STD}, the labels of the rows the
+         *     tables add
          */
         public Builder addTarget(String target, String group) {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(group, "group");
+            notAnAverageRow("target", target);
+            notAnAverageRow("group", group);
             if (targets.put(target, group) != null) {
                 throw new IllegalArgumentException("target added twice, found \"" + target + "\"");
             }
@@ -166,6 +171,17 @@ public final class ReportLayout {
                 groups.add(group);
             }
             return this;
+        }
+
+        /**
+         * Refuses the label of a row the tables add: tables find rows by label, so a target or group
+         * of that name would be read as the average, or the average as it.
+         */
+        private static void notAnAverageRow(String what, String name) {
+            if (name.equals(Tables.AVERAGE) || name.equals(Tables.AVERAGE_STD)) {
+                throw new IllegalArgumentException(what + " must not be named as a row the tables add (" + Tables.AVERAGE
+                        + ", " + Tables.AVERAGE_STD + "), found \"" + name + "\"");
+            }
         }
 
         /**

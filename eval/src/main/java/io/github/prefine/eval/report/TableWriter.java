@@ -166,14 +166,18 @@ public final class TableWriter {
     /**
      * Columns whose every value is a whole number without a std (counts), printed without decimals;
      * none in Table 1 and Table 2 (and tables of their differences), whose cells are scores: a
-     * single-seed column of 0.0 and 50.0 printed "0" and "50" beside "35.1".
+     * single-seed column of 0.0 and 50.0 printed "0" and "50" beside "35.1". Nor the cost table's
+     * seconds and relative cost, measurements: one setting's relative cost printed "1", not "1.000".
      */
     private static boolean[] wholeNumberColumns(Table t) {
         boolean[] whole = new boolean[t.columns().size()];
         if (t.corner().equals(Tables.TARGET) || t.corner().equals(Tables.GROUP)) {
             return whole;
         }
-        java.util.Arrays.fill(whole, true);
+        for (int i = 0; i < whole.length; i++) {
+            String column = t.columns().get(i);
+            whole[i] = !column.equals(Tables.SECONDS) && !column.equals(Tables.RELATIVE_COST);
+        }
         boolean[] seen = new boolean[whole.length];
         for (Table.Row r : t.rows()) {
             for (int i = 0; i < r.cells().size(); i++) {

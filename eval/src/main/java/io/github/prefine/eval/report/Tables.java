@@ -27,7 +27,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Missing runs leave cells empty and averages cover the cells present, so a partial grid still
- * reports. Averages are plain left-to-right means in row order. Stateless.
+ * reports. Averages are means in row order, summed as NumPy's {@code np.mean} sums them (pairwise,
+ * not left to right from eight values on), so that a NumPy recomputation prints the same digits.
  *
  * <p>Stateless and thread-safe.
  */
@@ -40,6 +41,10 @@ public final class Tables {
     static final String TARGET = "Target";
     /** Table 2's corner, the header of its row labels. */
     static final String GROUP = "Group";
+    /** The cost table's columns of seconds and of their ratio: measurements, which print with decimals. */
+    static final String SECONDS = "Seconds / epoch";
+    /** See {@link #SECONDS}. */
+    static final String RELATIVE_COST = "Relative cost";
     /** Where Table 2's title lists each row's count of targets averaged. */
     private static final String TARGETS_AVERAGED = "targets averaged: ";
     /** A count of targets that differs between settings, as {@link #targetCount} writes it: "1-2 of 2". */
@@ -286,12 +291,11 @@ public final class Tables {
         }
         int end = title.indexOf("; ", at);
         String counts = title.substring(at + TARGETS_AVERAGED.length(), end < 0 ? title.length() : end);
-        for (String c : counts.split(", ")) {
-            if (c.startsWith(row + " ")) {
-                return c.substring(row.length() + 1).matches(DIFFERENT_COUNTS);
-            }
-        }
-        return false;
+        // the row's name followed by a whole count: group names may hold spaces and ", ", so "SL X 1"
+        // is no count of "SL", and splitting at ", " would cut "NER, fine 2" in two
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|, )" + java.util.regex.Pattern.quote(row)
+                + " (" + DIFFERENT_COUNTS + "|\\d+ of \\d+|\\d+)(?=, |$)").matcher(counts);
+        return m.find() && m.group(1).matches(DIFFERENT_COUNTS);
     }
 
     /**
@@ -372,7 +376,7 @@ public final class Tables {
                     List.of(Cell.of(sec), Cell.of(a[1] / a[2]), max > 0 ? Cell.of(sec / max) : Cell.empty())));
         }
         return new Table("Pre-finetuning cost per epoch", "Setting",
-                List.of("Seconds / epoch", "Examples / epoch", "Relative cost"), rows);
+                List.of(SECONDS, "Examples / epoch", RELATIVE_COST), rows);
     }
 
     private static List<Cell> columnMeans(Table t1, ReportLayout layout, List<String> targets) {

@@ -51,6 +51,25 @@ class PredictionFilesTest {
                 e.getMessage());
     }
 
+    /**
+     * A tag that strict mode refuses is named by its file line and column (gold or predicted), not
+     * by the sentence and token counts a reader of the file would have to redo by hand.
+     */
+    @Test
+    void conllStrictRefusalNamesLineAndColumn(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("pred.conll");
+        // sentence 1, token 1 is line 5 (a DOCSTART line and a blank line before the second sentence)
+        Files.writeString(f, "-DOCSTART- O O\nJohn B-PER B-PER\n\nVisit O O\nBerlin B-LOC E-LOC\nnow O S-LOC\n");
+        PredictionFileException e = assertThrows(PredictionFileException.class,
+                () -> ConllPredictions.score(f, SpanF1.strict(TagScheme.IOB2)));
+        assertEquals("5", e.location());
+        assertEquals(f + ":5: expected a predicted tag whose prefix IOB2 allows, found \"E-LOC\"", e.getMessage());
+        // the gold column is checked on the same line first
+        Files.writeString(f, "a B-PER B-PER\nb U-PER I-PER\n");
+        e = assertThrows(PredictionFileException.class, () -> ConllPredictions.score(f, SpanF1.strict(TagScheme.IOB2)));
+        assertEquals(f + ":2: expected a gold tag whose prefix IOB2 allows, found \"U-PER\"", e.getMessage());
+    }
+
     private static Path dataset(Path dir) throws Exception {
         Path d = dir.resolve("data.json");
         Files.writeString(d, "{\"version\":\"1.1\",\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"c\",\"qas\":["

@@ -105,6 +105,28 @@ class SpanF1Test {
         assertEquals("sentence 0, token 1: tag prefix not allowed by IOB2, found \"E-PER\"", e.getMessage());
     }
 
+    /** A tag the scheme refuses is named with its side: gold and predicted tags look alike in a message. */
+    @Test
+    void strictRefusalNamesGoldOrPredicted() {
+        IllegalArgumentException pred = assertThrows(IllegalArgumentException.class,
+                () -> SpanF1.strict(TagScheme.IOB2).score(s("B-PER O", "O O"), s("B-PER O", "O E-PER")));
+        assertEquals("predicted tags: sentence 1, token 1: tag prefix not allowed by IOB2, found \"E-PER\"", pred.getMessage());
+        IllegalArgumentException gold = assertThrows(IllegalArgumentException.class,
+                () -> SpanF1.strict(TagScheme.BILOU).score(s("S-PER"), s("U-PER")));
+        assertEquals("gold tags: sentence 0, token 0: tag prefix not allowed by BILOU, found \"S-PER\"", gold.getMessage());
+    }
+
+    /** A null tag is named by its sentence and position, as a refused tag is. */
+    @Test
+    void aNullTagIsNamedByPosition() {
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> SpanExtractor.lenient(List.of(List.of("O"), java.util.Arrays.asList("B-PER", null))));
+        assertEquals("sentence 1, token 1: tag is null", e.getMessage());
+        e = assertThrows(NullPointerException.class,
+                () -> SpanExtractor.strict(List.of(java.util.Arrays.asList((String) null)), TagScheme.IOB2));
+        assertEquals("sentence 0, token 0: tag is null", e.getMessage());
+    }
+
     @Test
     void typesWithHyphensKeepTheirSuffix() {
         assertEquals(List.of(new Span(0, 0, 2, "creative-work")),

@@ -122,6 +122,16 @@ class SquadMetricsTest {
         assertEquals(0.8, SquadMetrics.maxF1("b c", List.of("b", "b c d")), 1e-12);
     }
 
+    /** A null gold answer is named with its question, unanswered or not, rather than a bare NPE of the normaliser. */
+    @Test
+    void aNullGoldAnswerIsNamed() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> SquadMetrics.evaluate(
+                Arrays.asList("a", null), List.of(List.of("a"), Arrays.asList("b", null))));
+        assertEquals("SQuAD: question 1: gold answer 1 is null", e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> SquadMetrics.maxF1("a", Arrays.asList(null, "a")));
+        assertEquals("SQuAD: gold answer 0 is null", e.getMessage());
+    }
+
     @Test
     void noQuestionsHaveNoScore() {
         // the official script divides by zero; the 0 returned before passed for a score

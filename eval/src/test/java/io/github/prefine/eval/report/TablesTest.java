@@ -324,6 +324,57 @@ class TablesTest {
     }
 
     /**
+     * The cost table's seconds and relative cost are measurements, not counts: a run with one
+     * pre-finetuning setting printed its relative cost "1" (docs/protocol.md: "1.000 is the most
+     * expensive setting") and whole seconds "15"; the examples per epoch still print as a count.
+     */
+    @Test
+    void costTableKeepsDecimalsOutsideItsCountColumn() {
+        ResultSet rs = new ResultSet(List.of(), List.of(new CostRecord("Only-SL", 15.0, 200)));
+        String md = TableWriter.standard().toMarkdown(Tables.costTable(rs, LAYOUT));
+        assertTrue(md.contains("| Only-SL | 15.000 | 200 | 1.000 |"), md);
+    }
+
+    /**
+     * A target or group named as a row the tables add ("Average", "Average Std. Dev.") would share
+     * its label with that row: Table 1's and Table 2's lookups by label found the first, and Table 2's
+     * comparisons of a group "Average" were replaced by those over all targets.
+     */
+    @Test
+    void aLayoutRefusesTheLabelsOfTheAverageRows() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReportLayout.builder().addTarget("Average", "SL"));
+        assertEquals("target must not be named as a row the tables add (Average, Average Std. Dev.), found \"Average\"",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ReportLayout.builder().addTarget("t1", "Average"));
+        assertEquals("group must not be named as a row the tables add (Average, Average Std. Dev.), found \"Average\"",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ReportLayout.builder().addTarget("Average Std. Dev.", "SL"));
+    }
+
+    /**
+     * A group named with a space (TaskGroup.of allows "SL X") whose name begins with another group's
+     * name and a space: the count of "SL" is its own, not the first entry that starts with "SL ".
+     */
+    @Test
+    void aGroupNameThatBeginsAnotherGroupsNameReadsItsOwnCount() {
+        Table t = new Table("Table 2: x; targets averaged: SL X 1, SL 1-2 of 2, Average 2-3 of 3; trained in fp32",
+                "Group", List.of("Baseline"), List.of());
+        assertTrue(Tables.averagesDifferentTargetCounts(t, "SL"));
+        assertFalse(Tables.averagesDifferentTargetCounts(t, "SL X"));
+        Table reversed = new Table("Table 2: x; targets averaged: SL 2, SL X 1-2 of 3, Average 3-4 of 5", "Group",
+                List.of("Baseline"), List.of());
+        assertFalse(Tables.averagesDifferentTargetCounts(reversed, "SL"));
+        assertTrue(Tables.averagesDifferentTargetCounts(reversed, "SL X"));
+        // a group whose name holds ", " as well
+        Table comma = new Table("Table 2: x; targets averaged: NER, fine 1-2 of 2, NER 1, Average 2-3 of 3", "Group",
+                List.of("Baseline"), List.of());
+        assertTrue(Tables.averagesDifferentTargetCounts(comma, "NER, fine"));
+        assertFalse(Tables.averagesDifferentTargetCounts(comma, "NER"));
+    }
+
+    /**
      * Ground truth: Python's {@code '%.3f' % v} (and {@code %.2f}, {@code %.1f}, {@code %.0f}), which
      * rounds the double's exact binary value, ties to even. 1.0005 is stored as
      * 1.000499999999999944..., so it prints 1.000, not 1.001; 2.675 is 2.674999999999999822...;
