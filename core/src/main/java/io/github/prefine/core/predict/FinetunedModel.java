@@ -232,6 +232,12 @@ public final class FinetunedModel implements AutoCloseable {
      * #writeHuggingFace} writes back the mask token they declared, and as the limit the length
      * {@code settings} give the task.
      *
+     * <p>New text is padded with {@code config.json}'s {@code pad_token_id}; where that is null
+     * (BERT: the model has no padding row), with the {@code pad_token} that {@code
+     * tokenizer_config.json} or {@code special_tokens_map.json} names, else {@code [PAD]}, at its
+     * id in {@code added_tokens}, as HF's tokenizer pads; {@link #writeHuggingFace} names that token
+     * and keeps the null.
+     *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
      * @param settings the lengths new text is cut and windowed to (the example caps play no part)
@@ -245,7 +251,8 @@ public final class FinetunedModel implements AutoCloseable {
      *     shape (a multiple-choice model's {@code classifier} is {@code [1,
      *     hidden]}, and its pooler is part of the head; the encoder's tensors are checked as {@link
      *     EncoderCheckpoint#load} does); or naming {@code tokenizer.json}, and the line and what
-     *     was expected where the library says, if the tokenizers library cannot load it
+     *     was expected where the library says, if the tokenizers library cannot load it, or, under
+     *     a null {@code pad_token_id}, if its {@code added_tokens} lack the padding token
      */
     public static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings)
             throws IOException {
@@ -271,6 +278,10 @@ public final class FinetunedModel implements AutoCloseable {
         String alignedTokenizer = HfTokenizerAlignment.aligned(dir, config.modelType(), declared, asWritten.json());
         TokenizerText tokenizerText = alignedTokenizer == null ? asWritten : asWritten.rebuilt(alignedTokenizer);
         checkVocabulary(asWritten, config, dir.resolve(EncoderCheckpoint.CONFIG_FILE));
+        // a null pad_token_id: HF's model has no padding row, and its tokenizer pads with the folder's pad token
+        int padId = config.padTokenIdNull()
+                ? HfTokenizerConfig.declaredPadId(tokenizerFile, asWritten.json(), declared, config.modelType())
+                : config.padTokenId();
         SavedTask task;
         try {
             task = new SavedTask(layout.taskName(), layout.format(), layout.labels(), settings);
@@ -285,9 +296,9 @@ public final class FinetunedModel implements AutoCloseable {
             model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
                     .addHead(task.name(), head).build();
             HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
-            SubwordTokenizer tokenizer = hfTokenizer(tokenizerText, dir, config.padTokenId());
+            SubwordTokenizer tokenizer = hfTokenizer(tokenizerText, dir, padId);
             ModelManifest manifest = new ModelManifest(2, List.of(task.name()), List.of(task),
-                    EncoderCheckpoint.TOKENIZER_FILE, config.padTokenId());
+                    EncoderCheckpoint.TOKENIZER_FILE, padId);
             return new FinetunedModel(dir, manifest, model, tokenizer, new HfTokenizerConfig.Source(tokenizerFile,
                     alignedTokenizer, declared));
         } catch (IOException | RuntimeException | Error e) {

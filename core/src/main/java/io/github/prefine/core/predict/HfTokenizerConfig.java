@@ -193,14 +193,45 @@ final class HfTokenizerConfig {
      */
     private static String maskToken(Path file, HfTokenizerDeclaration declared, Map<String, Integer> added,
             ModelFamily family) throws IOException {
-        HfTokenizerDeclaration.Named named = declared.maskToken();
-        String mask = named != null ? named.token() : family == ModelFamily.BERT ? "[MASK]" : "<mask>";
-        if (!added.containsKey(mask)) {
-            throw new IOException(file + ": added_tokens lacks the mask token " + mask + ", which " + (named != null
-                    ? named.file() + " names as mask_token" : tokenizerClass(family) + " names in " + FILE
+        return named(file, declared.maskToken(), added, family, "mask", family == ModelFamily.BERT ? "[MASK]" : "<mask>");
+    }
+
+    /**
+     * The id HF's tokenizer pads with where {@code config.json}'s {@code pad_token_id} is null
+     * ({@link EncoderConfig#padTokenIdNull()}): that of the padding token the folder names ({@link
+     * HfTokenizerDeclaration#padToken()}), else of the family's ({@code [PAD]}, {@code <pad>}), as
+     * HF's tokenizer class defaults to it; either must be one of {@code added_tokens}, as the pad
+     * token a written folder names must be.
+     *
+     * @param file the {@code tokenizer.json}, for messages
+     * @param root its parsed text
+     * @param declared what its folder declares
+     * @param family the encoder's family
+     * @return the padding token's id
+     * @throws IOException naming the file and the token if {@code added_tokens} lacks it, or naming
+     *     the folder's file if its {@code pad_token} is malformed
+     */
+    static int declaredPadId(Path file, JsonObject root, HfTokenizerDeclaration declared, ModelFamily family)
+            throws IOException {
+        Map<String, Integer> added = addedTokens(file, root).ids();
+        return added.get(named(file, declared.padToken(), added, family, "padding",
+                family == ModelFamily.BERT ? "[PAD]" : "<pad>"));
+    }
+
+    /**
+     * A special token: the one the source folder names, else the family's; either must be one of
+     * {@code added_tokens}, the tokens HF never splits.
+     */
+    private static String named(Path file, HfTokenizerDeclaration.Named named, Map<String, Integer> added,
+            ModelFamily family, String role, String familyToken) throws IOException {
+        String token = named != null ? named.token() : familyToken;
+        if (!added.containsKey(token)) {
+            String key = role.equals("padding") ? "pad_token" : role + "_token";
+            throw new IOException(file + ": added_tokens lacks the " + role + " token " + token + ", which "
+                    + (named != null ? named.file() + " names as " + key : tokenizerClass(family) + " names in " + FILE
                     + " where the tokenizer's folder names none") + "; expected it among the special tokens");
         }
-        return mask;
+        return token;
     }
 
     /**

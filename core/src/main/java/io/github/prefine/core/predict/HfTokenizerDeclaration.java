@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What a folder's {@code tokenizer_config.json} declares beside its {@code tokenizer.json}: the
  * length limit, the flags HF's tokenizer class rebuilds the file's components with, and the mask
- * token (there, else in {@code special_tokens_map.json}). {@link #read} parses {@code
+ * and padding tokens (there, else in {@code special_tokens_map.json}). {@link #read} parses {@code
  * tokenizer_config.json} once, so that a load asks it everything from one reading; each value is
- * checked when asked for, and {@code special_tokens_map.json} is read only when the mask token is
- * asked for and the config names none.
+ * checked when asked for, and {@code special_tokens_map.json} is read only when a token is asked
+ * for and the config names none.
  *
  * <p>Immutable once read (the parsed object is never changed, nor handed out).
  *
@@ -156,12 +156,28 @@ record HfTokenizerDeclaration(Path dir, JsonObject config) {
      *     {@code content}
      */
     Named maskToken() throws IOException {
-        Named named = config == null ? null : named(config, file(), "mask_token");
+        return special("mask_token");
+    }
+
+    /**
+     * The padding token the folder names, read as {@link #maskToken()} reads the mask token: what
+     * HF's tokenizer pads with, whatever {@code config.json}'s {@code pad_token_id} says.
+     *
+     * @return the token and the file naming it, or null where neither file names one (or it is null)
+     * @throws IOException as {@link #maskToken()}, for {@code pad_token}
+     */
+    Named padToken() throws IOException {
+        return special("pad_token");
+    }
+
+    /** A special token of {@code tokenizer_config.json}, else of {@code special_tokens_map.json}. */
+    private Named special(String key) throws IOException {
+        Named named = config == null ? null : named(config, file(), key);
         if (named != null) {
             return named;
         }
         Path map = dir.resolve(HfTokenizerConfig.SPECIAL_TOKENS_FILE);
-        return Files.exists(map) ? named(JsonFiles.object(map), map, "mask_token") : null;
+        return Files.exists(map) ? named(JsonFiles.object(map), map, key) : null;
     }
 
     /** A special token of a file, as a string or as HF's serialized {@code AddedToken}. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.kernels.FusedAdamW;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.kernels.EngineScalars;
@@ -65,6 +66,9 @@ import java.util.function.Predicate;
 public final class AdamW implements AutoCloseable {
     /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
     static final long CPU_BLOCK = 1L << 24;
+
+    /** The largest step count {@link #restore} takes: 2^24, the largest the float32 counts hold exactly. */
+    public static final long MAX_STEP_COUNT = 1L << 24;
 
     private final FlatParameters flat;
     private final NDManager manager;
@@ -423,9 +427,12 @@ public final class AdamW implements AutoCloseable {
      *
      * @param moments arrays keyed as {@link #momentArrays}, of the parameters' shapes and the flat
      *     buffer's dtype; copied in, and a parameter without them gets zero moments
-     * @param stepCounts per-parameter step counts; the parameters of one group must agree
+     * @param stepCounts per-parameter step counts, 0 to {@link #MAX_STEP_COUNT}; the parameters of
+     *     one group must agree
      * @throws IllegalArgumentException if a key is unknown or not {@code m.}/{@code v.} prefixed,
-     *     a moment's shape or dtype differs, or a group's counts disagree; the state is then unchanged
+     *     a moment is null, of another shape or dtype, or holds NaN or infinite values, a count is
+     *     null, negative or over {@link #MAX_STEP_COUNT}, or a group's counts disagree; the state is
+     *     then unchanged
      */
     public void restore(Map<String, NDArray> moments, Map<String, Long> stepCounts) {
         checkOpen();
@@ -438,11 +445,31 @@ public final class AdamW implements AutoCloseable {
                 throw new IllegalArgumentException("optimizer state: key must be m.<parameter> or v.<parameter>, found "
                         + e.getKey());
             }
+            if (a == null) {
+                throw new IllegalArgumentException("optimizer state: " + e.getKey() + " is null, expected an array");
+            }
             if (!a.getShape().equals(expected) || a.getDataType() != type) {
                 throw new IllegalArgumentException("optimizer state: " + e.getKey() + " is " + a.getShape() + " "
                         + a.getDataType() + ", expected " + expected + " " + type);
             }
+            // a NaN moment makes every weight of its parameter NaN at the next step
+            if (!HostTensors.allFinite(a)) {
+                throw new IllegalArgumentException("optimizer state: " + e.getKey()
+                        + " holds NaN or infinite values, expected finite values");
+            }
         }
+        stepCounts.forEach((k, c) -> {
+            // a count of -1 becomes 0 at the next step, whose bias correction 1 - beta^0 divides by 0
+            if (c == null || c < 0) {
+                throw new IllegalArgumentException("optimizer state: step count of " + k + " is " + c
+                        + ", expected 0 or more");
+            }
+            if (c > MAX_STEP_COUNT) {
+                throw new IllegalArgumentException("optimizer state: step count of " + k + " is " + c
+                        + ", expected at most " + MAX_STEP_COUNT + ", the most the optimiser's float32 step counts"
+                        + " hold exactly");
+            }
+        });
         float[] t = groupSteps(stepCounts);
         ensureMoments();
         Map<String, Integer> position = positions();

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -219,6 +221,83 @@ class HfFolderReExportTest {
             }
             root.getAsJsonObject("model").add("vocab", renamed);
         };
+    }
+
+    /**
+     * {@code "pad_token_id": null} (BERT): HF's model has no padding row, and its tokenizer pads with
+     * the {@code pad_token} the folder names, else {@code BertTokenizer}'s default {@code [PAD]}, at
+     * that token's id. Here {@code [PAD]} is moved to id 5 (swapped with {@code !}, in {@code
+     * added_tokens}, the vocabulary and {@code padding}), so the family's 0 is an ordinary token: the
+     * load pads with 5, and the re-export names {@code [PAD]} and keeps the null. The load padded with
+     * 0, and the re-export was refused, 0 being no added token.
+     */
+    @Test
+    void aNullPadTokenIdPadsWithTheTokenizersPadTokenAndKeepsItOnReExport() throws Exception {
+        Path dir = nullPadTokenId(folder(root -> {
+            JsonObject vocab = root.getAsJsonObject("model").getAsJsonObject("vocab");
+            assertEquals(0, vocab.get("[PAD]").getAsInt());
+            assertEquals(5, vocab.get("!").getAsInt());
+            vocab.addProperty("[PAD]", 5);
+            vocab.addProperty("!", 0);
+            root.getAsJsonArray("added_tokens").get(0).getAsJsonObject().addProperty("id", 5);
+            root.getAsJsonObject("padding").addProperty("pad_id", 5);
+        }, null, null));
+        assertReadAndWrittenBackWithPad(dir, 5, "[PAD]");
+    }
+
+    /** A folder naming another {@code pad_token} ({@code [UNK]}, id 1): HF pads with it, and so does prefine. */
+    @ParameterizedTest
+    @ValueSource(strings = {"config", "map"})
+    void aNullPadTokenIdPadsWithThePadTokenTheFolderNames(String where) throws Exception {
+        String named = "{\"pad_token\": \"[UNK]\"}";
+        Path dir = nullPadTokenId(folder(null, where.equals("config") ? named : "{}",
+                where.equals("map") ? named : null));
+        assertReadAndWrittenBackWithPad(dir, 1, "[UNK]");
+    }
+
+    /**
+     * A pad token the folder names that the tokenizer lacks, or none named and no {@code [PAD]}
+     * among {@code added_tokens}: refused at the load, naming the files and the token, where the
+     * load padded with 0.
+     */
+    @Test
+    void aNullPadTokenIdWithoutThePadTokenAmongTheAddedTokensIsRefused() throws Exception {
+        Path named = nullPadTokenId(folder(null, "{\"pad_token\": \"<nope>\"}", null));
+        Path none = nullPadTokenId(folder(root -> root.getAsJsonArray("added_tokens").remove(0), null, null));
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(named, m).close());
+            assertEquals(named.resolve("tokenizer.json") + ": added_tokens lacks the padding token <nope>, which "
+                    + named.resolve("tokenizer_config.json") + " names as pad_token; expected it among the special"
+                    + " tokens", e.getMessage());
+            e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(none, m).close());
+            assertEquals(none.resolve("tokenizer.json") + ": added_tokens lacks the padding token [PAD], which"
+                    + " BertTokenizer names in tokenizer_config.json where the tokenizer's folder names none; expected"
+                    + " it among the special tokens", e.getMessage());
+        }
+    }
+
+    /** The folder read pads with {@code id}; written back, it names {@code token} as pad_token, and keeps the null. */
+    private void assertReadAndWrittenBackWithPad(Path dir, int id, String token) throws Exception {
+        Path out = tmp.resolve("out");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+            assertEquals(id, read.predictor("text-classification").tokenizer().padId());
+            read.writeHuggingFace("text-classification", out);
+        }
+        assertEquals(token, json(out.resolve("tokenizer_config.json")).get("pad_token").getAsString());
+        assertEquals(token, json(out.resolve("special_tokens_map.json")).get("pad_token").getAsString());
+        assertTrue(json(out.resolve("config.json")).get("pad_token_id").isJsonNull());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel back = FinetunedModel.loadHuggingFace(out, m)) {
+            assertEquals(id, back.predictor("text-classification").tokenizer().padId());
+        }
+    }
+
+    /** The folder's config.json with {@code "pad_token_id": null}. */
+    private static Path nullPadTokenId(Path dir) throws Exception {
+        JsonObject config = json(dir.resolve("config.json"));
+        config.add("pad_token_id", JsonNull.INSTANCE);
+        Files.writeString(dir.resolve("config.json"), new GsonBuilder().serializeNulls().create()
+                .toJson(config));
+        return dir;
     }
 
     /**

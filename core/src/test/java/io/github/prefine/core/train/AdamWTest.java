@@ -142,6 +142,16 @@ class AdamWTest {
             }
         }
 
+        /** Every parameter's moments, under the keys {@link AdamW#momentArrays} gives them. */
+        Map<String, float[]> moments() {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (String k : params.keySet()) {
+                out.put("m." + k, moment("m.", k));
+                out.put("v." + k, moment("v.", k));
+            }
+            return out;
+        }
+
         @Override
         public void close() {
             opt.close();
@@ -426,11 +436,7 @@ class AdamWTest {
                 rig.step(Map.of("enc.weight", new float[] {1f, -2f, 0.5f, s}, "head.weight",
                         new float[] {0.1f, 0.2f, -0.3f, 0.4f, s, -1f}), new float[] {1, 1}, 0.01, null);
             }
-            Map<String, float[]> before = new LinkedHashMap<>();
-            for (String k : initial.keySet()) {
-                before.put("m." + k, rig.moment("m.", k));
-                before.put("v." + k, rig.moment("v.", k));
-            }
+            Map<String, float[]> before = rig.moments();
             Map<String, Long> counts = rig.opt.stepCounts();
             assertEquals(Map.of("enc.weight", 2L, "head.weight", 2L), counts);
             try (NDManager m = rig.manager.newSubManager()) {
@@ -450,11 +456,72 @@ class AdamWTest {
                 assertThrows(IllegalArgumentException.class, () -> rig.opt.restore(Map.of("m.enc.weight", goodEnc),
                         unknown));
             }
-            for (String k : initial.keySet()) {
-                assertArrayEquals(before.get("m." + k), rig.moment("m.", k), "m." + k);
-                assertArrayEquals(before.get("v." + k), rig.moment("v.", k), "v." + k);
-            }
+            rig.moments().forEach((k, v) -> assertArrayEquals(before.get(k), v, k));
             assertEquals(counts, rig.opt.stepCounts());
+        }
+    }
+
+    /*
+     * The checkpoint reader refuses NaN or infinite moments and negative step counts as it reads
+     * them, but restore() itself took them: a direct caller got an optimiser whose next step makes
+     * every weight NaN (a NaN moment), or divides by a bias correction 1 - β^0 = 0 (a count of -1,
+     * which the step raises to 0).
+     */
+    @Test
+    void restoreRefusesNonFiniteMomentsAndNegativeStepCountsAndChangesNothing() {
+        Map<String, float[]> initial = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        initial.put("enc.weight", new float[] {0.5f, -0.25f, 1f});
+        shapes.put("enc.weight", new long[] {3});
+        initial.put("head.weight", new float[] {1f, -1f});
+        shapes.put("head.weight", new long[] {2});
+        try (Rig rig = new Rig(List.of(List.of("enc.weight"), List.of("head.weight")), initial, shapes,
+                AdamW.builder())) {
+            rig.step(Map.of("enc.weight", new float[] {1f, -2f, 0.5f}, "head.weight", new float[] {0.1f, 0.2f}),
+                    new float[] {1, 1}, 0.01, null);
+            Map<String, float[]> before = rig.moments();
+            Map<String, Long> counts = rig.opt.stepCounts();
+            assertEquals(Map.of("enc.weight", 1L, "head.weight", 1L), counts);
+            float[][] bad = {{0.1f, Float.NaN, 0.3f}, {Float.POSITIVE_INFINITY, 0f, 0f}, {0f, 0f, Float.NEGATIVE_INFINITY}};
+            try (NDManager m = rig.manager.newSubManager()) {
+                for (String key : List.of("m.enc.weight", "v.enc.weight")) {
+                    for (float[] values : bad) {
+                        // a good moment first, so a restore that copies as it checks would have begun
+                        Map<String, NDArray> given = new LinkedHashMap<>();
+                        given.put("m.head.weight", m.create(new float[] {0.5f, 0.5f}));
+                        given.put(key, m.create(values));
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                () -> rig.opt.restore(given, Map.of("enc.weight", 3L, "head.weight", 3L)));
+                        assertEquals("optimizer state: " + key + " holds NaN or infinite values, expected finite"
+                                + " values", e.getMessage());
+                    }
+                }
+                Map<String, NDArray> good = Map.of("m.enc.weight", m.create(new float[] {0.1f, 0.2f, 0.3f}));
+                Map<String, Long> negative = new LinkedHashMap<>();
+                negative.put("enc.weight", 2L);
+                negative.put("head.weight", -1L);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> rig.opt.restore(good, negative));
+                assertEquals("optimizer state: step count of head.weight is -1, expected 0 or more", e.getMessage());
+                Map<String, Long> none = new LinkedHashMap<>();
+                none.put("enc.weight", null);
+                e = assertThrows(IllegalArgumentException.class, () -> rig.opt.restore(good, none));
+                assertEquals("optimizer state: step count of enc.weight is null, expected 0 or more", e.getMessage());
+                Map<String, NDArray> missing = new LinkedHashMap<>();
+                missing.put("v.head.weight", null);
+                e = assertThrows(IllegalArgumentException.class, () -> rig.opt.restore(missing, counts));
+                assertEquals("optimizer state: v.head.weight is null, expected an array", e.getMessage());
+                // the steps are float32 on the device: a larger count would come back as another number
+                e = assertThrows(IllegalArgumentException.class,
+                        () -> rig.opt.restore(good, Map.of("enc.weight", (1L << 24) + 1)));
+                assertEquals("optimizer state: step count of enc.weight is 16777217, expected at most 16777216,"
+                        + " the most the optimiser's float32 step counts hold exactly", e.getMessage());
+            }
+            rig.moments().forEach((k, v) -> assertArrayEquals(before.get(k), v, k));
+            assertEquals(counts, rig.opt.stepCounts());
+            // the largest count it holds exactly is taken and read back as given
+            rig.opt.restore(Map.of(), Map.of("enc.weight", 1L << 24));
+            assertEquals(Map.of("enc.weight", 1L << 24), rig.opt.stepCounts());
         }
     }
 

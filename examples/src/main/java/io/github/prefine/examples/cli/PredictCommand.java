@@ -87,7 +87,8 @@ import picocli.CommandLine.Spec;
  * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
  *
  * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines. A bad line
- * (not valid UTF-8, named by its column; blank, not an object, naming a field twice, of another
+ * (not valid UTF-8, named by its column; longer than {@code --max-line-bytes}, 16 MiB by default,
+ * read no further than that; blank, not an object, naming a field twice, of another
  * format, or refused by the predictor: an empty text, a wrong choice count...) ends the command with exit code 2 and one line naming the file, the line and
  * what was expected, after the outputs of every line before it, so the output stays aligned with
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
@@ -108,6 +109,9 @@ import picocli.CommandLine.Spec;
         description = "Run a task of a saved model on JSON lines (text, pair, words or text for a token task, question"
                 + " and context, or premise and choices; offsets into a text or context count code points).")
 public final class PredictCommand implements Callable<Integer> {
+    /** The largest --max-line-bytes: a line's bytes, and its text, must fit Java arrays. */
+    private static final int MAX_LINE_BYTES = 1 << 30;
+
     /** Fields a line may leave out, as format.field: a choice task's question may be absent, as empty. */
     private static final List<String> OPTIONAL = List.of("choice.question");
 
@@ -132,6 +136,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--chunk", defaultValue = "256", paramLabel = "N",
             description = "input lines read and predicted at once. Default: ${DEFAULT-VALUE}.")
     private int chunk;
+
+    @Option(names = "--max-line-bytes", defaultValue = "16777216", paramLabel = "N", description = "the longest input"
+            + " line read, in bytes (its line break not counted), at most 1073741824: a longer line is a bad line,"
+            + " read no further than that, so a file without line breaks is not read into memory whole."
+            + " Default: ${DEFAULT-VALUE} (16 MiB).")
+    private int maxLineBytes;
 
     @Option(names = "--skip-bad", description = "write {\"error\": \"FILE:LINE: ...\"} for a bad input line and go on,"
             + " then count the lines skipped on standard error (default: stop at the first bad line, exit 2, after the"
@@ -179,6 +189,11 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (chunk <= 0) {
             throw new IllegalArgumentException("--chunk must be positive, found " + chunk);
+        }
+        OptionChecks.atLeast("--max-line-bytes", maxLineBytes, 1);
+        if (maxLineBytes > MAX_LINE_BYTES) {
+            throw new IllegalArgumentException("--max-line-bytes: expected a whole number of at most " + MAX_LINE_BYTES
+                    + " (1 GiB), found " + maxLineBytes);
         }
         checkLengths();
         // before the model loads, which takes seconds and starts the engine; the model's folder last
@@ -463,7 +478,8 @@ public final class PredictCommand implements Callable<Integer> {
     private LineReader open(String name) throws IOException {
         InputStream in = "-".equals(input) ? System.in : Files.newInputStream(Path.of(input));
         // lenient: an undecodable line comes back with its message instead of ending the read
-        return TextFiles.lines(in, name, Leniency.LENIENT, new ReadReport.Builder(name));
+        return TextFiles.lines(in, name, Leniency.LENIENT, new ReadReport.Builder(name)).capLines(maxLineBytes,
+                " (--max-line-bytes)");
     }
 
     /**

@@ -467,12 +467,16 @@ class CliArgumentsProperties {
                 path("--model", noModel, missing(), aFile),
                 choice("--task", List.of("cb", "x"), List.of()),
                 path("--input", input, missing(), emptyDir, unreadable),
-                whole("--chunk", 1), flag("--skip-bad"), whole("--max-length", 4), whole("--qa-max-length", 8),
+                whole("--chunk", 1), whole("--max-line-bytes", 1), flag("--skip-bad"), whole("--max-length", 4),
+                whole("--qa-max-length", 8),
                 whole("--qa-stride", 1), whole("--max-answer-length", 1),
                 choice("--ideograph-words", List.of("tokenizer", "each", "joined"),
                         List.of("split", "\u017Fplit", "")));
         List<Arbitrary<Mutation>> specials = List.of(Arbitraries.just(new Mutation(List.of(), false, Set.of("--model"),
-                List.of("--model"), "required option left out")));
+                List.of("--model"), "required option left out")),
+                // a whole number, but more than the 1 GiB a line's bytes may take
+                Arbitraries.of("1073741825", "2147483647").map(v -> new Mutation(List.of("--max-line-bytes", v), false,
+                        Set.of("--max-line-bytes"), List.of("--max-line-bytes"), "line cap above 1 GiB")));
         return new Command(List.of("predict"), opts, anchor("--model", List.of("--model", noModel.toString())),
                 List.of(noModel.toString()), specials, false);
     }

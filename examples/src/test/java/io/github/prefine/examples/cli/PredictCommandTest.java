@@ -397,6 +397,89 @@ class PredictCommandTest {
                 cli.err().strip());
     }
 
+    /**
+     * A line longer than --max-line-bytes is a bad line at its number, as an undecodable one is: the
+     * command stops there, or with --skip-bad writes its error object and goes on. Line 2 is a text
+     * of 200 letters; a cap of its own byte count takes it, one byte less refuses it.
+     */
+    @Test
+    void aLineLongerThanMaxLineBytesIsABadLineNamedByItsNumber() throws Exception {
+        Path f = tmp.resolve("long-line.jsonl");
+        String longLine = "{\"text\": \"" + "a".repeat(200) + "\"}";
+        int bytes = longLine.getBytes(StandardCharsets.UTF_8).length;
+        assertEquals(212, bytes, "10 bytes before the letters, 2 after");
+        Files.writeString(f, "{\"text\": \"john\"}\n" + longLine + "\r\n{\"text\": \"paris\"}\n");
+        String why = f + ":2: expected a line of at most 211 bytes (--max-line-bytes), found a longer one";
+        CliRunner cli = new CliRunner("predict");
+        String[] args = {"--model", saved.toString(), "--task", "topic", "--input", f.toString(), "--max-line-bytes", "211"};
+        assertEquals(2, cli.run(args), cli.err());
+        assertEquals("prefine predict: " + why, cli.err().strip());
+        List<JsonObject> before = lines(cli.out());
+        cli.clear();
+        List<String> skipping = new ArrayList<>(List.of(args));
+        skipping.add("--skip-bad");
+        assertEquals(0, cli.run(skipping.toArray(String[]::new)), cli.err());
+        List<JsonObject> all = lines(cli.out());
+        cli.clear();
+        // its own length (the CR LF not counted) is taken
+        args[args.length - 1] = Integer.toString(bytes);
+        assertEquals(0, cli.run(args), cli.err());
+        List<JsonObject> taken = lines(cli.out());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<LabelPrediction> p = model.predictor("topic").classify(List.of("john", "a".repeat(200), "paris"));
+            assertEquals(1, before.size());
+            assertEquals(p.get(0).label(), before.get(0).get("label").getAsString());
+            assertEquals(3, all.size());
+            assertEquals(why, all.get(1).get("error").getAsString());
+            assertEquals(p.get(2).label(), all.get(2).get("label").getAsString());
+            assertEquals(3, taken.size());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(p.get(i).label(), taken.get(i).get("label").getAsString(), "line " + (i + 1));
+            }
+        }
+    }
+
+    /**
+     * Standard input of 32 MiB without a line break: by default (16 MiB) line 1 is refused having
+     * read at most the cap and one 64 KiB buffer of it, where the whole line was read into memory.
+     */
+    @Test
+    void aStandardInputWithoutLineBreaksIsRefusedAfterTheDefaultCap() throws Exception {
+        long size = 32L << 20;
+        long[] served = {0};
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return served[0] < size ? (served[0]++ == 0 ? '{' : ' ') : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int n = (int) Math.min(len, size - served[0]);
+                if (n <= 0) {
+                    return -1;
+                }
+                for (int i = 0; i < n; i++) {
+                    b[off + i] = served[0] + i == 0 ? (byte) '{' : (byte) ' ';
+                }
+                served[0] += n;
+                return n;
+            }
+        };
+        InputStream stdin = System.in;
+        CliRunner cli = new CliRunner("predict");
+        try {
+            System.setIn(endless);
+            assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic"), cli.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals("prefine predict: <stdin>:1: expected a line of at most 16777216 bytes (--max-line-bytes), found"
+                + " a longer one", cli.err().strip());
+        assertEquals("", cli.out());
+        assertTrue(served[0] <= (16L << 20) + 1 + (1 << 16), served[0] + " bytes of standard input read");
+    }
+
     @Test
     void readsPairsFromStandardInput() throws Exception {
         InputStream stdin = System.in;

@@ -14,6 +14,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The lines of a dataset file, one at a time; a leading byte-order mark is removed and counted.
@@ -46,6 +47,12 @@ public final class LineReader implements Closeable {
     private byte[] line = new byte[256];
     private int number;
     private boolean failed;
+    /** The longest line returned, in bytes without its terminator ({@link #capLines}). */
+    private int maxLineBytes = Integer.MAX_VALUE - 8;
+    /** What a line over {@link #maxLineBytes} is told, after the limit. */
+    private String capHint = "";
+    /** The rest of a line over the cap is still in the stream, skipped before the next line. */
+    private boolean skipping;
 
     LineReader(InputStream in, String name, Leniency leniency, ReadReport.Builder report, boolean inflated) {
         this.in = in;
@@ -53,6 +60,28 @@ public final class LineReader implements Closeable {
         this.leniency = leniency;
         this.report = report;
         this.inflated = inflated;
+    }
+
+    /**
+     * Caps the lines this reader returns at {@code maxBytes} bytes, their terminator not counted: a
+     * longer line is read no further than the cap, and returned as a bad line at its number
+     * (lenient: null text and the message; strict: thrown), its rest skipped without being kept
+     * only when the next line is asked for. Without a cap, one line of a file without newlines is
+     * read whole into memory. {@link #outranking} reads the rest of the file as before.
+     *
+     * @param maxBytes the longest line, in bytes; positive
+     * @param hint what the message adds after the limit (say, the option that sets it), or ""
+     * @return this reader
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive or leaves no room for a
+     *     Java array of one more byte
+     */
+    public LineReader capLines(int maxBytes, String hint) {
+        if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxBytes must be 1 to " + (Integer.MAX_VALUE - 8) + ", found " + maxBytes);
+        }
+        this.maxLineBytes = maxBytes;
+        this.capHint = Objects.requireNonNull(hint, "hint");
+        return this;
     }
 
     /**
@@ -72,17 +101,34 @@ public final class LineReader implements Closeable {
     }
 
     private TextFiles.Line readLine() throws IOException {
+        if (skipping) {
+            skipRestOfLine();
+        }
         if (position == limit && !fill()) {
             return null;
         }
         int length = 0;
+        // the cap and a CR that the line may end with: more than this is over the cap
+        int keep = maxLineBytes + 1;
+        boolean over = false;
         while (true) {
             int end = position;
             while (end < limit && buffer[end] != '\n') {
                 end++;
             }
+            if (end - position > keep - length) {
+                // not kept: the line is over the cap whatever follows
+                over = true;
+                position = end;
+                if (end < limit) {
+                    position++;
+                } else {
+                    skipping = true;
+                }
+                break;
+            }
             if (length + end - position > line.length) {
-                line = Arrays.copyOf(line, Math.max(line.length * 2, length + end - position));
+                line = Arrays.copyOf(line, (int) Math.min(keep, Math.max(2L * line.length, length + end - position)));
             }
             System.arraycopy(buffer, position, line, length, end - position);
             length += end - position;
@@ -96,8 +142,16 @@ public final class LineReader implements Closeable {
             }
         }
         number++;
-        if (length > 0 && line[length - 1] == '\r') {
+        if (!over && length > 0 && line[length - 1] == '\r') {
             length--;
+        }
+        if (over || length > maxLineBytes) {
+            MalformedDatasetException defect = new MalformedDatasetException(name, Integer.toString(number),
+                    "a line of at most " + maxLineBytes + " bytes" + capHint, "a longer one");
+            if (leniency == Leniency.STRICT) {
+                throw defect;
+            }
+            return new TextFiles.Line(number, null, defect.getMessage());
         }
         String text;
         String invalid = null;
@@ -153,6 +207,9 @@ public final class LineReader implements Closeable {
      * @throws IOException on read failure, a damaged gzip stream or, strictly, invalid UTF-8
      */
     private void checkRest() throws IOException {
+        if (skipping) {
+            skipRestOfLine();
+        }
         CharBuffer out = CharBuffer.allocate(256);
         // a damaged gzip stream's text is wrong from the damage on: its end is checked first
         MalformedDatasetException invalid = null;
@@ -192,6 +249,21 @@ public final class LineReader implements Closeable {
         }
         if (invalid != null) {
             throw invalid;
+        }
+    }
+
+    /** Reads the rest of a line over the cap, through its LF, without keeping it. */
+    private void skipRestOfLine() throws IOException {
+        skipping = false;
+        while (position < limit || fill()) {
+            int end = position;
+            while (end < limit && buffer[end] != '\n') {
+                end++;
+            }
+            position = end < limit ? end + 1 : end;
+            if (end < limit) {
+                return;
+            }
         }
     }
 
