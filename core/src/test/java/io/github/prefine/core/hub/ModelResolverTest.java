@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -302,6 +303,23 @@ class ModelResolverTest {
             assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
             assertFalse(cdn.seen().isEmpty());
             assertTrue(cdn.seen().stream().allMatch(x -> x.authorization() == null), cdn.seen().toString());
+        }
+    }
+
+    @Test
+    void aContentHostLocationInRawUtf8IsDownloadedFromThePathItNames() throws IOException {
+        // the HEAD's redirect is the download URL: read byte by byte as Latin-1, "\u00e9" became two
+        // characters, and the GET asked the content host for another path, which it did not have
+        try (LocalHubServer cdn = new LocalHubServer()) {
+            String blobPath = "cdn/\u00e9t\u00e9";
+            cdn.put(blobPath, "model.safetensors", WEIGHTS, true);
+            String target = cdn.endpoint() + "/" + blobPath + "/resolve/main/model.safetensors";
+            // the test server writes each character of a header as one byte: these are the UTF-8 bytes
+            hub.redirect(ID, "model.safetensors", URI.create(new String(target.getBytes(StandardCharsets.UTF_8),
+                    StandardCharsets.ISO_8859_1)));
+            ResolvedModel m = resolver(settings(null), 1).resolve(ID);
+            assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+            assertTrue(cdn.seen().stream().anyMatch(x -> x.path().startsWith("/cdn/\u00e9t\u00e9/")), cdn.seen().toString());
         }
     }
 
