@@ -454,6 +454,22 @@ public final class HubHttp {
     }
 
     /**
+     * Resolves a URI reference that a header sent ({@code Location}, a {@code Link} target) against
+     * the URL that answered, as {@code requests} does: raw UTF-8 in the value is read as UTF-8 (the
+     * JDK reads each header byte as a Latin-1 character), and the reference is resolved as RFC 3986
+     * (section 5.2) says, which {@link URI#resolve} does not for a reference that is only a query
+     * or climbs above the root. The fragment is dropped, since it is never sent.
+     *
+     * @param base the absolute URL that answered
+     * @param value the header's value as the HTTP client gave it
+     * @return the absolute target, not checked for its scheme
+     * @throws IllegalArgumentException if the value is no URI reference
+     */
+    public static URI resolveReference(URI base, String value) {
+        return resolve(base, utf8(value));
+    }
+
+    /**
      * The URL a redirect's {@code Location} names, resolved against the URL that answered as RFC
      * 3986 (section 5.2) resolves a reference, as {@code requests} does: {@link URI#resolve} follows
      * the older RFC 2396, which drops the last path segment before a reference that is only a query

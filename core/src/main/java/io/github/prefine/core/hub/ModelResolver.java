@@ -410,8 +410,8 @@ public final class ModelResolver {
         int status = resp.statusCode();
         if (status >= 300 && status < 400) {
             // as HubHttp read it when it stopped there (RFC 3986, a raw UTF-8 value as UTF-8)
-            return Optional.of(meta(id, file, resp, HubHttp.resolve(url,
-                    HubHttp.utf8(resp.headers().firstValue("Location").orElseThrow()))));
+            return Optional.of(meta(id, file, resp, HubHttp.resolveReference(url,
+                    resp.headers().firstValue("Location").orElseThrow())));
         }
         if (status == 200) {
             return Optional.of(meta(id, file, resp, url));
