@@ -439,6 +439,25 @@ class ModelResolverTest {
     }
 
     @Test
+    void anEndpointThatIsNoUrlIsRefusedNamingTheVariableWithoutRepeatingAPassword() {
+        // the URI parser's message repeated the whole value, password and all
+        for (String endpoint : List.of("https://alice:s3cr%t@mirror.example", "https://alice:s3 cret@mirror.example")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", endpoint), tmp), endpoint);
+            assertTrue(e.getMessage().startsWith("HF_ENDPOINT must be an absolute http(s) URL such as"
+                    + " https://huggingface.co, found one that is no URL ("), e.getMessage());
+            assertTrue(e.getMessage().endsWith("; the value is not shown, since it may hold a password"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3"), e.getMessage());
+        }
+        // without credentials the value is shown
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "https://mirror example"), tmp));
+        assertEquals("HF_ENDPOINT must be an absolute http(s) URL such as https://huggingface.co, found"
+                + " 'https://mirror example', which is no URL (Illegal character in authority)",
+                e.getMessage());
+    }
+
+    @Test
     void offlineMissNamesTheModelAndEveryPlaceLooked() {
         ModelResolver r = resolver(settings(null).withOffline(true), 1);
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> r.resolve(ID));
