@@ -136,15 +136,17 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         }
         Objects.requireNonNull(cacheDir, "cacheDir");
         String scheme = endpoint.getScheme();
+        String s = endpoint.toString();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
-            throw new IllegalArgumentException("endpoint must be an absolute http(s) URL, found " + endpoint);
+            // USER:PASSWORD@ is refused below without repeating it: not repeated here either
+            throw new IllegalArgumentException("endpoint must be an absolute http(s) URL, found " + (s.indexOf('@') < 0
+                    ? s : "one with '@' in it, not shown since it may hold a password"));
         }
         if (endpoint.getRawUserInfo() != null) {
             // the endpoint is logged and named in messages, and the HTTP client would not send these anyway
             throw new IllegalArgumentException("endpoint must not carry credentials (USER:PASSWORD@); use HF_TOKEN,"
                     + " found an endpoint with them for host " + endpoint.getHost());
         }
-        String s = endpoint.toString();
         if (s.endsWith("/")) {
             endpoint = URI.create(s.substring(0, s.length() - 1));
         }

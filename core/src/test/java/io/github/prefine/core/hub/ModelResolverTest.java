@@ -449,6 +449,13 @@ class ModelResolverTest {
             assertTrue(e.getMessage().endsWith("; the value is not shown, since it may hold a password"), e.getMessage());
             assertFalse(e.getMessage().contains("s3"), e.getMessage());
         }
+        // a URL of another scheme, or without one (PASSWORD@HOST read as a scheme): not shown either
+        for (String endpoint : List.of("ftp://alice:s3cret@mirror.example", "alice:s3cret@mirror.example")) {
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                    () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", endpoint), tmp), endpoint);
+            assertEquals("endpoint must be an absolute http(s) URL, found one with '@' in it, not shown since it may"
+                    + " hold a password", other.getMessage());
+        }
         // without credentials the value is shown
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "https://mirror example"), tmp));
