@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every request carries {@code User-Agent: prefine} and {@code Accept-Encoding: identity} (so
  * sizes and byte ranges count the bytes on disk) and the request timeout, which bounds the wait
  * for the response headers. The token ({@link HubSettings#token()}) is sent as
- * {@code Authorization: Bearer} to the endpoint's own scheme, host and port only, never to a
+ * {@code Authorization: Bearer} to the endpoint's own scheme, host and port only ({@link #sameHost(URI)};
+ * also to its host's {@code https} when an {@code http} endpoint on port 80 is upgraded), never to a
  * redirect target elsewhere, and never appears in a log line or a message. The HTTP client must
  * not follow redirects itself: callers follow them by hand, so that the token stays on the
  * endpoint's host.
@@ -142,15 +143,22 @@ public final class HubHttp {
     /**
      * Tells whether a URL is on the endpoint's origin (scheme, host and port), the only one that
      * gets the token; the host's case, and a default port written out or left out, do not matter.
+     * As {@code requests} keeps the token there, an {@code http} endpoint on port 80 also counts
+     * its host's {@code https} on port 443 (the upgrade a mirror redirects to); never the other way.
      *
      * @param url an absolute URL
      * @return whether the token may go there
      */
     public boolean sameHost(URI url) {
         URI e = settings.endpoint();
-        // as requests keeps Authorization: a host's case and a default port written out change no origin
-        return url.getScheme() != null && url.getScheme().equalsIgnoreCase(e.getScheme()) && url.getHost() != null
-                && url.getHost().equalsIgnoreCase(e.getHost()) && port(url) == port(e);
+        if (url.getScheme() == null || url.getHost() == null || !url.getHost().equalsIgnoreCase(e.getHost())) {
+            return false;
+        }
+        // as requests' should_strip_auth: a host's case and a default port written out change no origin,
+        // and http to https on the standard ports keeps Authorization
+        boolean upgrade = "http".equalsIgnoreCase(e.getScheme()) && port(e) == 80
+                && "https".equalsIgnoreCase(url.getScheme()) && port(url) == 443;
+        return upgrade || url.getScheme().equalsIgnoreCase(e.getScheme()) && port(url) == port(e);
     }
 
     /** The port a URL reaches: its own, else its scheme's default. */

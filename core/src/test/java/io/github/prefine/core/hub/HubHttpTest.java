@@ -397,6 +397,29 @@ class HubHttpTest {
     }
 
     @Test
+    void anHttpEndpointsUpgradeToHttpsOnTheStandardPortsKeepsTheToken() {
+        // requests' should_strip_auth keeps Authorization from http://HOST(:80) to https://HOST(:443), so a
+        // mirror that upgrades every request served a private model to Python and refused it here with 401
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("http://mirror.example"), tmp, false,
+                TOKEN)).build();
+        assertTrue(http.sameHost(URI.create("https://mirror.example/acme/m/resolve/main/config.json")));
+        assertTrue(http.sameHost(URI.create("https://Mirror.Example:443/x")));
+        assertEquals("Bearer " + TOKEN, http.request(URI.create("https://mirror.example/x")).build().headers()
+                .firstValue("Authorization").orElse(null));
+        // another port on either side, another host, or the way down from https, is another origin
+        assertFalse(http.sameHost(URI.create("https://mirror.example:8443/x")));
+        assertFalse(http.sameHost(URI.create("https://cdn.mirror.example/x")));
+        HubHttp on8080 = HubHttp.builder().setSettings(new HubSettings(URI.create("http://mirror.example:8080"), tmp,
+                false, TOKEN)).build();
+        assertFalse(on8080.sameHost(URI.create("https://mirror.example/x")));
+        HubHttp secure = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
+                TOKEN)).build();
+        assertFalse(secure.sameHost(URI.create("http://mirror.example/x")));
+        assertTrue(secure.request(URI.create("http://mirror.example/x")).build().headers().firstValue("Authorization")
+                .isEmpty());
+    }
+
+    @Test
     void aRedirectToTheEndpointsHostInAnotherCaseOrWithItsDefaultPortKeepsTheToken() throws IOException {
         // one origin, as requests sees it: its should_strip_auth keeps Authorization here, and a
         // private repository redirected so was refused with 401 when the token was dropped
