@@ -10,7 +10,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every request carries {@code User-Agent: prefine} and {@code Accept-Encoding: identity} (so
  * sizes and byte ranges count the bytes on disk) and the request timeout, which bounds the wait
  * for the response headers. The token ({@link HubSettings#token()}) is sent as
- * {@code Authorization: Bearer} to the endpoint's own scheme, host and port only, never to a
+ * {@code Authorization: Bearer} to the endpoint's own scheme, host and port only ({@link #sameHost(URI)};
+ * also to its host's {@code https} when an {@code http} endpoint on port 80 is upgraded), never to a
  * redirect target elsewhere, and never appears in a log line or a message. The HTTP client must
  * not follow redirects itself: callers follow them by hand, so that the token stays on the
  * endpoint's host.
@@ -138,15 +143,22 @@ public final class HubHttp {
     /**
      * Tells whether a URL is on the endpoint's origin (scheme, host and port), the only one that
      * gets the token; the host's case, and a default port written out or left out, do not matter.
+     * As {@code requests} keeps the token there, an {@code http} endpoint on port 80 also counts
+     * its host's {@code https} on port 443 (the upgrade a mirror redirects to); never the other way.
      *
      * @param url an absolute URL
      * @return whether the token may go there
      */
     public boolean sameHost(URI url) {
         URI e = settings.endpoint();
-        // as requests keeps Authorization: a host's case and a default port written out change no origin
-        return url.getScheme() != null && url.getScheme().equalsIgnoreCase(e.getScheme()) && url.getHost() != null
-                && url.getHost().equalsIgnoreCase(e.getHost()) && port(url) == port(e);
+        if (url.getScheme() == null || url.getHost() == null || !url.getHost().equalsIgnoreCase(e.getHost())) {
+            return false;
+        }
+        // as requests' should_strip_auth: a host's case and a default port written out change no origin,
+        // and http to https on the standard ports keeps Authorization
+        boolean upgrade = "http".equalsIgnoreCase(e.getScheme()) && port(e) == 80
+                && "https".equalsIgnoreCase(url.getScheme()) && port(url) == 443;
+        return upgrade || url.getScheme().equalsIgnoreCase(e.getScheme()) && port(url) == port(e);
     }
 
     /** The port a URL reaches: its own, else its scheme's default. */
@@ -376,7 +388,9 @@ public final class HubHttp {
     /**
      * Sends a request and follows its redirects by hand: each hop is a new request from {@code
      * request}, which {@link #request(URI)} builds with the token on the endpoint's host only.
-     * The Hub redirects a renamed repository's old id, and a file to its content host.
+     * The Hub redirects a renamed repository's old id, and a file to its content host. A relative
+     * {@code Location} is resolved as RFC 3986 says, and one sent in raw UTF-8 is read as UTF-8,
+     * as {@code requests} reads them.
      *
      * @param request makes the request for a URL (method, headers)
      * @param handler how to read a body; the bodies of followed redirects are discarded
@@ -388,8 +402,9 @@ public final class HubHttp {
      * @param <T> the body type
      * @return the last response, whatever its status: not a redirect, or with {@code
      *     stopAtOtherHost} a redirect to another host; {@link HttpResponse#uri()} says where it came from
-     * @throws HubException for a redirect without a {@code Location} header or with one that is no
-     *     URI reference, or more than {@value #MAX_REDIRECTS} redirects
+     * @throws HubException for a redirect without a {@code Location} header, with one that is no
+     *     URI reference or names no {@code http} or {@code https} URL with a host, or more than
+     *     {@value #MAX_REDIRECTS} redirects
      * @throws IOException if an exchange fails (see {@link #send})
      */
     public <T> HttpResponse<T> sendFollowingRedirects(Function<URI, HttpRequest> request,
@@ -409,16 +424,19 @@ public final class HubHttp {
             if (status < 300 || status >= 400) {
                 return resp;
             }
-            String location = resp.headers().firstValue("Location").orElse(null);
+            String location = resp.headers().firstValue("Location").map(HubHttp::utf8).orElse(null);
             URI next = null;
             boolean unreadable = false;
             try {
-                next = location == null ? null : at.resolve(location);
+                next = location == null ? null : resolve(at, location);
             } catch (IllegalArgumentException e) {
                 // thrown on, it passed every caller's handling of a failed exchange (an IOException)
                 unreadable = true;
             }
-            if (next != null && stopAtOtherHost && !sameHost(next)) {
+            // the HTTP client requests nothing else: its IllegalArgumentException passed every caller's handling
+            boolean requestable = next != null && next.getHost() != null && ("http".equalsIgnoreCase(next.getScheme())
+                    || "https".equalsIgnoreCase(next.getScheme()));
+            if (requestable && stopAtOtherHost && !sameHost(next)) {
                 return resp;
             }
             if (resp.body() instanceof Closeable c) {
@@ -431,11 +449,131 @@ public final class HubHttp {
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
             }
+            if (!requestable) {
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at + " to '"
+                        + location + "', which is no http or https URL with a host");
+            }
             if (hop == MAX_REDIRECTS) {
                 throw new HubException(status, repo + ": " + what + ": more than " + MAX_REDIRECTS
                         + " redirects (the last from " + at + " to " + next + ")");
             }
             at = next;
+        }
+    }
+
+    /**
+     * Resolves a URI reference that a header sent ({@code Location}, a {@code Link} target) against
+     * the URL that answered, as {@code requests} does: raw UTF-8 in the value is read as UTF-8 (the
+     * JDK reads each header byte as a Latin-1 character), and the reference is resolved as RFC 3986
+     * (section 5.2) says, which {@link URI#resolve} does not for a reference that is only a query
+     * or climbs above the root. The fragment is dropped, since it is never sent.
+     *
+     * @param base the absolute URL that answered
+     * @param value the header's value as the HTTP client gave it
+     * @return the absolute target, not checked for its scheme
+     * @throws IllegalArgumentException if the value is no URI reference
+     */
+    public static URI resolveReference(URI base, String value) {
+        return resolve(base, utf8(value));
+    }
+
+    /**
+     * The URL a redirect's {@code Location} names, resolved against the URL that answered as RFC
+     * 3986 (section 5.2) resolves a reference, as {@code requests} does: {@link URI#resolve} follows
+     * the older RFC 2396, which drops the last path segment before a reference that is only a query
+     * ({@code ?page=2}) and keeps dot segments above the root ({@code /../x}). The fragment is
+     * dropped, since it is never sent.
+     *
+     * @param base the absolute URL that answered
+     * @param location the header's value, after {@link #utf8(String)}
+     * @return the absolute target
+     * @throws IllegalArgumentException if the value is no URI reference
+     */
+    static URI resolve(URI base, String location) {
+        URI r = URI.create(location);
+        if (r.isOpaque()) {
+            return r; // mailto:..., nothing to resolve
+        }
+        String scheme = r.getScheme() != null ? r.getScheme() : base.getScheme();
+        String authority;
+        String path;
+        String query = r.getRawQuery();
+        String rPath = r.getRawPath() == null ? "" : r.getRawPath();
+        if (r.getScheme() != null || r.getRawAuthority() != null) {
+            authority = r.getRawAuthority();
+            path = removeDotSegments(rPath);
+        } else {
+            authority = base.getRawAuthority();
+            String bPath = base.getRawPath() == null ? "" : base.getRawPath();
+            if (rPath.isEmpty()) {
+                path = bPath;
+                query = query != null ? query : base.getRawQuery();
+            } else if (rPath.startsWith("/")) {
+                path = removeDotSegments(rPath);
+            } else {
+                // merge (section 5.2.3): the base path up to its last '/', or '/' for a base with an authority and no path
+                path = removeDotSegments(authority != null && bPath.isEmpty() ? "/" + rPath
+                        : bPath.substring(0, bPath.lastIndexOf('/') + 1) + rPath);
+            }
+        }
+        return URI.create(scheme + ":" + (authority != null ? "//" + authority : "") + path
+                + (query != null ? "?" + query : ""));
+    }
+
+    /** RFC 3986 section 5.2.4: {@code .} and {@code ..} segments out of a path, none climbing above the root. */
+    private static String removeDotSegments(String path) {
+        StringBuilder in = new StringBuilder(path);
+        StringBuilder out = new StringBuilder();
+        while (in.length() > 0) {
+            String s = in.toString();
+            if (s.startsWith("../")) {
+                in.delete(0, 3);
+            } else if (s.startsWith("./") || s.startsWith("/./")) {
+                in.delete(0, 2);
+            } else if (s.equals("/.")) {
+                in.replace(0, 2, "/");
+            } else if (s.startsWith("/../") || s.equals("/..")) {
+                in.replace(0, s.equals("/..") ? 3 : 4, "/");
+                int cut = out.lastIndexOf("/");
+                out.setLength(Math.max(cut, 0));
+            } else if (s.equals(".") || s.equals("..")) {
+                in.setLength(0);
+            } else {
+                int next = s.indexOf('/', s.startsWith("/") ? 1 : 0);
+                int end = next < 0 ? s.length() : next;
+                out.append(s, 0, end);
+                in.delete(0, end);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A header value in UTF-8 where its bytes are UTF-8: the JDK reads each header byte as a Latin-1
+     * character, and a server that writes a non-ASCII {@code Location} raw writes UTF-8, as
+     * {@code requests} assumes when it decodes one again. A value that is no UTF-8 stays as read.
+     *
+     * @param value the header's value as the JDK read it
+     * @return the value, decoded as UTF-8 where it is that
+     */
+    static String utf8(String value) {
+        boolean high = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF) {
+                return value;
+            }
+            high |= c >= 0x80;
+        }
+        if (!high) {
+            return value;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException e) {
+            return value;
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.prefine.core.hub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,15 +136,17 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         }
         Objects.requireNonNull(cacheDir, "cacheDir");
         String scheme = endpoint.getScheme();
+        String s = endpoint.toString();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
-            throw new IllegalArgumentException("endpoint must be an absolute http(s) URL, found " + endpoint);
+            // USER:PASSWORD@ is refused below without repeating it: not repeated here either
+            throw new IllegalArgumentException("endpoint must be an absolute http(s) URL, found " + (s.indexOf('@') < 0
+                    ? s : "one with '@' in it, not shown since it may hold a password"));
         }
         if (endpoint.getRawUserInfo() != null) {
             // the endpoint is logged and named in messages, and the HTTP client would not send these anyway
             throw new IllegalArgumentException("endpoint must not carry credentials (USER:PASSWORD@); use HF_TOKEN,"
                     + " found an endpoint with them for host " + endpoint.getHost());
         }
-        String s = endpoint.toString();
         if (s.endsWith("/")) {
             endpoint = URI.create(s.substring(0, s.length() - 1));
         }
@@ -268,8 +271,9 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param env environment variables by name
      * @param userHome the home folder, for the default cache
      * @return the settings
-     * @throws IllegalArgumentException if {@code PREFINE_HUB_RETRIES} is not a whole number of at least 0,
-     *     or {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1 (a token
+     * @throws IllegalArgumentException if {@code HF_ENDPOINT} is no absolute http(s) URL without
+     *     credentials (the message never repeats a password), {@code PREFINE_HUB_RETRIES} is not a whole
+     *     number of at least 0, or {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1 (a token
      *     holding a character other than printable ASCII is refused when a request would carry it)
      */
     public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
@@ -286,7 +290,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         } else {
             cache = hfHome.resolve("hub");
         }
-        URI endpoint = present(env, "HF_ENDPOINT") ? URI.create(env.get("HF_ENDPOINT").trim()) : DEFAULT_ENDPOINT;
+        URI endpoint = present(env, "HF_ENDPOINT") ? endpoint(env.get("HF_ENDPOINT").trim()) : DEFAULT_ENDPOINT;
         // as huggingface_hub: os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE")
         String offlineVariable = present(env, OFFLINE_VARIABLE) ? OFFLINE_VARIABLE
                 : present(env, LEGACY_OFFLINE_VARIABLE) ? LEGACY_OFFLINE_VARIABLE : null;
@@ -310,6 +314,23 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
                 "a whole number of seconds of at least 1");
         return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds),
                 offlineVariable, tokenSource, implicitToken ? null : DISABLE_IMPLICIT_TOKEN_VARIABLE);
+    }
+
+    /**
+     * The {@code HF_ENDPOINT} value as a URI. The parser's own message repeats the whole value, so a
+     * value with credentials in it ({@code USER:PASSWORD@}, which the constructor refuses without
+     * repeating them) is not shown.
+     */
+    private static URI endpoint(String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            // the reason only: the parser's index points at the start of the component, not the character
+            String where = e.getReason();
+            throw new IllegalArgumentException("HF_ENDPOINT must be an absolute http(s) URL such as " + DEFAULT_ENDPOINT
+                    + ", found " + (text.indexOf('@') < 0 ? "'" + text + "', which is no URL (" + where + ")"
+                            : "one that is no URL (" + where + "); the value is not shown, since it may hold a password"));
+        }
     }
 
     /** Whether a flag variable is on, as {@code huggingface_hub}'s {@code _is_true}: 1, true, yes or on, any case. */

@@ -409,7 +409,9 @@ public final class ModelResolver {
         URI url = resp.uri();
         int status = resp.statusCode();
         if (status >= 300 && status < 400) {
-            return Optional.of(meta(id, file, resp, url.resolve(resp.headers().firstValue("Location").orElseThrow())));
+            // as HubHttp read it when it stopped there (RFC 3986, a raw UTF-8 value as UTF-8)
+            return Optional.of(meta(id, file, resp, HubHttp.resolveReference(url,
+                    resp.headers().firstValue("Location").orElseThrow())));
         }
         if (status == 200) {
             return Optional.of(meta(id, file, resp, url));

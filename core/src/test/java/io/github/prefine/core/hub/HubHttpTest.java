@@ -63,6 +63,23 @@ class HubHttpTest {
                 ex.sendResponseHeaders(307, -1);
             } else if (path.equals("/bare")) {
                 ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/scheme")) {
+                // a Location the HTTP client cannot request: another scheme, no host
+                ex.getResponseHeaders().set("Location", ex.getRequestURI().getQuery());
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/query") && ex.getRequestURI().getRawQuery() == null) {
+                // RFC 3986 section 5.2.2: a reference that is only a query keeps the whole path
+                ex.getResponseHeaders().set("Location", "?page=2");
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/dots")) {
+                // RFC 3986 section 5.2.4: dot segments above the root are removed, not sent
+                ex.getResponseHeaders().set("Location", "/../ok");
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/utf8")) {
+                // raw UTF-8 in a header: the JDK reads each byte as a Latin-1 character
+                ex.getResponseHeaders().set("Location", new String("/files/\u00e9t\u00e9.json".getBytes(
+                        StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                ex.sendResponseHeaders(302, -1);
             } else if (path.equals("/odd")) {
                 // a space and a bar: no URI reference (RFC 3986), as a broken proxy might send
                 ex.getResponseHeaders().set("Location", "/files/a b|c");
@@ -139,6 +156,72 @@ class HubHttpTest {
         assertEquals("acme/m: f: redirect 302 from " + at(hub, "/odd") + " to a Location that is no URI reference,"
                 + " found '/files/a b|c'", e.getMessage());
         assertEquals(1, seen.size(), "nothing asked of the unreadable target: " + seen);
+    }
+
+    @Test
+    void aLocationTheClientCannotRequestIsAHubErrorNamingItNotAnIllegalArgument() {
+        // the request builder's IllegalArgumentException ("invalid URI scheme") escaped every caller's
+        // IOException handling, also when the redirect was handed back unfollowed as a file's download URL
+        for (String location : List.of("ftp://127.0.0.1/x", "file:///etc/passwd", "mailto:hub@example.org",
+                "http:///no-host")) {
+            for (boolean stopAtOtherHost : List.of(false, true)) {
+                seen.clear();
+                String path = "/scheme?" + location;
+                HubException e = assertThrows(HubException.class, () -> get(path, stopAtOtherHost), location);
+                assertEquals(302, e.statusCode());
+                assertEquals("acme/m: f: redirect 302 from " + at(hub, path) + " to '" + location
+                        + "', which is no http or https URL with a host", e.getMessage());
+                assertEquals(1, seen.size(), "nothing asked of the target: " + seen);
+            }
+        }
+    }
+
+    @Test
+    void aRelativeLocationIsResolvedAsRfc3986Says() throws IOException {
+        // java.net.URI.resolve follows RFC 2396: "?page=2" dropped the last path segment, and "/../ok"
+        // was requested as it stood
+        HttpResponse<String> r = get("/query", false);
+        assertEquals(at(hub, "/query?page=2"), r.uri());
+        assertEquals(List.of("hub /query Bearer " + TOKEN, "hub /query Bearer " + TOKEN), seen);
+
+        seen.clear();
+        r = get("/dots", false);
+        assertEquals(at(hub, "/ok"), r.uri());
+        assertEquals(List.of("hub /dots Bearer " + TOKEN, "hub /ok Bearer " + TOKEN), seen);
+    }
+
+    @Test
+    void referencesResolveAsTheExamplesOfRfc3986() {
+        // RFC 3986 section 5.4, normal and abnormal examples, word for word (fragments dropped: never sent)
+        URI base = URI.create("http://a/b/c/d;p?q");
+        String[][] examples = {{"g:h", "g:h"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"},
+            {"g/", "http://a/b/c/g/"}, {"/g", "http://a/g"}, {"//g", "http://g"}, {"?y", "http://a/b/c/d;p?y"},
+            {"g?y", "http://a/b/c/g?y"}, {"#s", "http://a/b/c/d;p?q"}, {"g#s", "http://a/b/c/g"},
+            {"g?y#s", "http://a/b/c/g?y"}, {";x", "http://a/b/c/;x"}, {"g;x", "http://a/b/c/g;x"},
+            {"g;x?y#s", "http://a/b/c/g;x?y"}, {"", "http://a/b/c/d;p?q"}, {".", "http://a/b/c/"},
+            {"./", "http://a/b/c/"}, {"..", "http://a/b/"}, {"../", "http://a/b/"}, {"../g", "http://a/b/g"},
+            {"../..", "http://a/"}, {"../../", "http://a/"}, {"../../g", "http://a/g"},
+            {"../../../g", "http://a/g"}, {"../../../../g", "http://a/g"}, {"/./g", "http://a/g"},
+            {"/../g", "http://a/g"}, {"g.", "http://a/b/c/g."}, {".g", "http://a/b/c/.g"},
+            {"g..", "http://a/b/c/g.."}, {"..g", "http://a/b/c/..g"}, {"./../g", "http://a/b/g"},
+            {"./g/.", "http://a/b/c/g/"}, {"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"},
+            {"g;x=1/./y", "http://a/b/c/g;x=1/y"}, {"g;x=1/../y", "http://a/b/c/y"}, {"g?y/./x", "http://a/b/c/g?y/./x"},
+            {"g?y/../x", "http://a/b/c/g?y/../x"}, {"g#s/./x", "http://a/b/c/g"}, {"http:g", "http:g"}};
+        for (String[] e : examples) {
+            assertEquals(e[1], HubHttp.resolve(base, e[0]).toString(), e[0]);
+        }
+        // a base with an authority and no path merges under "/" (section 5.2.3)
+        assertEquals("http://a/g", HubHttp.resolve(URI.create("http://a"), "g").toString());
+    }
+
+    @Test
+    void aLocationInRawUtf8IsReadAsUtf8() throws IOException {
+        // as requests' get_redirect_target: the JDK reads header bytes as Latin-1, so "\u00e9" arrived as
+        // two characters and was requested percent-encoded twice over
+        HttpResponse<String> r = get("/utf8", false);
+        assertEquals(200, r.statusCode());
+        assertEquals(List.of("hub /utf8 Bearer " + TOKEN, "hub /files/\u00e9t\u00e9.json Bearer " + TOKEN), seen);
+        assertEquals(at(hub, "/files/%C3%A9t%C3%A9.json").toString(), r.uri().toASCIIString());
     }
 
     /** A GET of a URL through a HubHttp whose environment holds the given variables. */
@@ -311,6 +394,29 @@ class HubHttpTest {
         }
         HttpResponse<String> r = getWith(Map.of("all_proxy", "socks5h://127.0.0.1:1"), at(hub, ""), "/ok");
         assertEquals("hub ok", r.body());
+    }
+
+    @Test
+    void anHttpEndpointsUpgradeToHttpsOnTheStandardPortsKeepsTheToken() {
+        // requests' should_strip_auth keeps Authorization from http://HOST(:80) to https://HOST(:443), so a
+        // mirror that upgrades every request served a private model to Python and refused it here with 401
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("http://mirror.example"), tmp, false,
+                TOKEN)).build();
+        assertTrue(http.sameHost(URI.create("https://mirror.example/acme/m/resolve/main/config.json")));
+        assertTrue(http.sameHost(URI.create("https://Mirror.Example:443/x")));
+        assertEquals("Bearer " + TOKEN, http.request(URI.create("https://mirror.example/x")).build().headers()
+                .firstValue("Authorization").orElse(null));
+        // another port on either side, another host, or the way down from https, is another origin
+        assertFalse(http.sameHost(URI.create("https://mirror.example:8443/x")));
+        assertFalse(http.sameHost(URI.create("https://cdn.mirror.example/x")));
+        HubHttp on8080 = HubHttp.builder().setSettings(new HubSettings(URI.create("http://mirror.example:8080"), tmp,
+                false, TOKEN)).build();
+        assertFalse(on8080.sameHost(URI.create("https://mirror.example/x")));
+        HubHttp secure = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
+                TOKEN)).build();
+        assertFalse(secure.sameHost(URI.create("http://mirror.example/x")));
+        assertTrue(secure.request(URI.create("http://mirror.example/x")).build().headers().firstValue("Authorization")
+                .isEmpty());
     }
 
     @Test

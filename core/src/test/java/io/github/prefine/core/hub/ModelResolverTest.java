@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -306,6 +307,23 @@ class ModelResolverTest {
     }
 
     @Test
+    void aContentHostLocationInRawUtf8IsDownloadedFromThePathItNames() throws IOException {
+        // the HEAD's redirect is the download URL: read byte by byte as Latin-1, "\u00e9" became two
+        // characters, and the GET asked the content host for another path, which it did not have
+        try (LocalHubServer cdn = new LocalHubServer()) {
+            String blobPath = "cdn/\u00e9t\u00e9";
+            cdn.put(blobPath, "model.safetensors", WEIGHTS, true);
+            String target = cdn.endpoint() + "/" + blobPath + "/resolve/main/model.safetensors";
+            // the test server writes each character of a header as one byte: these are the UTF-8 bytes
+            hub.redirect(ID, "model.safetensors", URI.create(new String(target.getBytes(StandardCharsets.UTF_8),
+                    StandardCharsets.ISO_8859_1)));
+            ResolvedModel m = resolver(settings(null), 1).resolve(ID);
+            assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+            assertTrue(cdn.seen().stream().anyMatch(x -> x.path().startsWith("/cdn/\u00e9t\u00e9/")), cdn.seen().toString());
+        }
+    }
+
+    @Test
     void unknownRepositoryGives404NamingTheModel() {
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve("acme/no-such-model"));
         assertEquals(404, e.statusCode());
@@ -418,6 +436,32 @@ class ModelResolverTest {
         assertEquals("endpoint must not carry credentials (USER:PASSWORD@); use HF_TOKEN, found an endpoint with them"
                 + " for host mirror.example", e.getMessage());
         assertFalse(e.getMessage().contains("s3cret"));
+    }
+
+    @Test
+    void anEndpointThatIsNoUrlIsRefusedNamingTheVariableWithoutRepeatingAPassword() {
+        // the URI parser's message repeated the whole value, password and all
+        for (String endpoint : List.of("https://alice:s3cr%t@mirror.example", "https://alice:s3 cret@mirror.example")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", endpoint), tmp), endpoint);
+            assertTrue(e.getMessage().startsWith("HF_ENDPOINT must be an absolute http(s) URL such as"
+                    + " https://huggingface.co, found one that is no URL ("), e.getMessage());
+            assertTrue(e.getMessage().endsWith("; the value is not shown, since it may hold a password"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3"), e.getMessage());
+        }
+        // a URL of another scheme, or without one (PASSWORD@HOST read as a scheme): not shown either
+        for (String endpoint : List.of("ftp://alice:s3cret@mirror.example", "alice:s3cret@mirror.example")) {
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                    () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", endpoint), tmp), endpoint);
+            assertEquals("endpoint must be an absolute http(s) URL, found one with '@' in it, not shown since it may"
+                    + " hold a password", other.getMessage());
+        }
+        // without credentials the value is shown
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "https://mirror example"), tmp));
+        assertEquals("HF_ENDPOINT must be an absolute http(s) URL such as https://huggingface.co, found"
+                + " 'https://mirror example', which is no URL (Illegal character in authority)",
+                e.getMessage());
     }
 
     @Test

@@ -193,7 +193,8 @@ final class HubClient {
                     if (p.equalsIgnoreCase("rel=\"next\"") || p.equalsIgnoreCase("rel=next")) {
                         String target = link.substring(open + 1, close).strip();
                         try {
-                            return resp.uri().resolve(target);
+                            // RFC 3986, as RFC 8288 says: URI.resolve dropped the folder before a "?cursor=..." target
+                            return HubHttp.resolveReference(resp.uri(), target);
                         } catch (IllegalArgumentException e) {
                             throw new HubException(-1, repo + ": " + folder + ": the tree listing's next page must be"
                                     + " a URI reference, found '" + target + "'");

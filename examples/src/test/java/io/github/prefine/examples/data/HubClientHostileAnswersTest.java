@@ -36,15 +36,19 @@ class HubClientHostileAnswersTest {
     private HttpServer server;
     /** The body of every answer, sent with status 200 and streamed in 64 KiB pieces. */
     private volatile byte[] answer;
-    /** A {@code Link} header sent with every answer, or null. */
+    /** A {@code Link} header sent with every answer to a request without a query, or null. */
     private volatile String link;
+    /** Each request's path and query, as the server read them. */
+    private final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {
+            asked.add(ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? ""
+                    : "?" + ex.getRequestURI().getRawQuery()));
             try (OutputStream out = ex.getResponseBody()) {
-                if (link != null) {
+                if (link != null && ex.getRequestURI().getRawQuery() == null) {
                     ex.getResponseHeaders().set("Link", link);
                 }
                 ex.sendResponseHeaders(200, 0);
@@ -93,6 +97,20 @@ class HubClientHostileAnswersTest {
                 + "acme/data/tree/" + COMMIT + "/default/train?cursor=1 is not on http://127.0.0.1:"
                 + server.getAddress().getPort(), elsewhere.getMessage());
         assertTrue(again.getMessage().endsWith("is one already read"), again.getMessage());
+    }
+
+    @Test
+    void aNextPageThatIsOnlyAQueryIsAskedOfTheSameFolder() throws IOException {
+        // RFC 8288 resolves a target as RFC 3986 does: java.net.URI.resolve dropped the folder's last
+        // segment before "?cursor=1", and the second page was asked of default/ instead of default/train
+        answer = ("[" + entry("default/train/0000.parquet", "3") + "]").getBytes(StandardCharsets.UTF_8);
+        link = "<?cursor=1>; rel=\"next\"";
+
+        java.util.List<HubClient.RemoteFile> files = client().list(REPO, COMMIT, "default/train");
+
+        String folder = "/api/datasets/acme/data/tree/" + COMMIT + "/default/train";
+        assertEquals(java.util.List.of(folder, folder + "?cursor=1"), asked);
+        assertEquals(2, files.size(), "one entry from each page: " + files);
     }
 
     @Test
