@@ -236,11 +236,12 @@ final class TokenizerJson {
      * matches it wherever the normalized text shows it, before the model sees that text, so the
      * model never gives its id (it does, at the token's offsets, show the raw text: "ｑ" for "q").
      * Another the model holds (XLM-R's {@code <unk>}, which the model gives a piece it does not know,
-     * one matched only as a whole word or in the raw text, or one the file gives the id of another
-     * piece, which the model gives that piece's text and the library the token an id of its own)
-     * maps to its content, which the text at the token's offsets must then be. A token whose
-     * content the model holds is keyed by the model's id of it, as the library numbers the token,
-     * whatever id the file gives: for a Unigram list holding the content twice, the last index.
+     * one matched only as a whole word or in the raw text, or a token the model lacks numbered
+     * with the id of one of the model's pieces, a vocabulary with gaps in its ids) maps to its
+     * content, which the text at the token's offsets must then be. Each token is keyed by the id the
+     * library numbers it with, whatever id the file gives: a content the model holds by the model's
+     * id of it (for a Unigram list holding the content twice, the last index), one it lacks by its
+     * place among the tokens added ({@code libraryIds}).
      *
      * @param file the file, for messages
      * @param root its parsed text
@@ -252,31 +253,62 @@ final class TokenizerJson {
         if (added == null || !added.isJsonArray()) {
             return Map.of();
         }
-        Map<Integer, JsonObject> tokens = new HashMap<>();
+        List<JsonObject> tokens = new ArrayList<>();
         for (JsonElement t : added.getAsJsonArray()) {
             JsonObject token = t.getAsJsonObject();
-            tokens.put(id(file, token.get("id"), "added token " + token.get("content").getAsString() + " id"), token);
+            // the file's id is checked, though the library only compares it with its own
+            id(file, token.get("id"), "added token " + token.get("content").getAsString() + " id");
+            tokens.add(token);
         }
-        Map<Integer, String> pieces = modelPieces(root, tokens.keySet());
         Map<String, Integer> own = modelIds(root,
-                tokens.values().stream().map(t -> t.get("content").getAsString()).collect(Collectors.toSet()));
+                tokens.stream().map(t -> t.get("content").getAsString()).collect(Collectors.toSet()));
+        Map<String, Integer> numbered = libraryIds(root, tokens, own);
+        Map<Integer, String> pieces = modelPieces(root, Set.copyOf(numbered.values()));
         int unknown = modelUnknownId(root.get("model"));
         Map<Integer, String> out = new HashMap<>();
-        tokens.forEach((id, token) -> {
+        for (JsonObject token : tokens) {
             String content = token.get("content").getAsString();
             Integer modelId = own.get(content);
             if (modelId == null) {
-                // the file's id of another piece is not the token's: the model gives that piece
+                // an id the library gave the token that is also a piece's: the model gives that piece
+                int id = numbered.get(content);
                 out.put(id, pieces.containsKey(id) ? content : "");
-                return;
+                continue;
             }
             // the library gives a token the model's id of its content, whatever the file's id; the
             // model gives its unknown id to text that is not the token's
             boolean onlyMatched = isTrue(token.get("normalized")) && !isTrue(token.get("single_word"))
                     && modelId != unknown;
             out.put(modelId, onlyMatched ? "" : content);
-        });
+        }
         return Map.copyOf(out);
+    }
+
+    /**
+     * The ids the library gives added tokens, by content, as it adds them in the file's order on
+     * loading (tokenizers' {@code AddedVocabulary::add_tokens}; the file's ids it only compares,
+     * warning): the model's id of a content the model holds, the first one's of a content listed
+     * again, and otherwise one past the largest id added so far where that is at least the model's
+     * size, else the model's size (the count of {@code model.vocab}'s entries).
+     */
+    private static Map<String, Integer> libraryIds(JsonObject root, List<JsonObject> tokens, Map<String, Integer> own) {
+        JsonElement model = root.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        int size = vocab == null ? 0 : vocab.isJsonObject() ? vocab.getAsJsonObject().size()
+                : vocab.isJsonArray() ? vocab.getAsJsonArray().size() : 0;
+        Map<String, Integer> ids = new HashMap<>();
+        int largest = -1;
+        for (JsonObject token : tokens) {
+            String content = token.get("content").getAsString();
+            if (content.isEmpty() || ids.containsKey(content)) {
+                continue; // the library skips an empty token, and keeps the first id of a repeated one
+            }
+            int id = own.containsKey(content) ? own.get(content)
+                    : largest < 0 ? size : largest >= size || size == 0 ? largest + 1 : size;
+            ids.put(content, id);
+            largest = Math.max(largest, id);
+        }
+        return ids;
     }
 
     private static boolean isTrue(JsonElement e) {

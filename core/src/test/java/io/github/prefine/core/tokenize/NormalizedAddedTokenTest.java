@@ -11,7 +11,9 @@ import io.github.prefine.core.tokenize.internal.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,36 @@ class NormalizedAddedTokenTest {
         Files.writeString(file, root.toString());
         Pieces alone = assertEachWordGetsItsPiecesAlone(file, WORDS);
         assertArrayEquals(new int[] {vocab.size() - 1}, PieceTableTest.row(alone, 1), "'\uff51' alone: the last q's id");
+    }
+
+    /**
+     * Added tokens whose content the vocabulary lacks, hand-edited in at ids the file picks past
+     * the vocabulary and out of order ("zz" at 266, then "yy" at 260): the library ignores those
+     * ids and numbers the tokens as it adds them, in the file's order, each one past the largest
+     * id added so far where that is at least the model's size (256 pieces; the fixture's {@code
+     * <mask>}, which the vocabulary lacks too, has 256): "zz" 257, "yy" 258. Keyed by the file's
+     * ids, the matched tokens were taken for unknown ones and a word starting with one kept the
+     * joined space's lone {@code ▁}, which the library does not give it alone.
+     */
+    @Test
+    void addedTokensTheVocabularyLacksHaveTheIdsTheLibraryNumbersThem() throws IOException {
+        Path file = withAddedToken("zz");
+        JsonObject root = JsonFiles.object(file);
+        JsonArray added = root.getAsJsonArray("added_tokens");
+        JsonObject zz = added.get(added.size() - 1).getAsJsonObject();
+        zz.addProperty("id", 266);
+        zz.addProperty("normalized", false);
+        JsonObject yy = zz.deepCopy();
+        yy.addProperty("content", "yy");
+        yy.addProperty("id", 260);
+        added.add(yy);
+        Files.writeString(file, root.toString());
+        Pieces alone = assertEachWordGetsItsPiecesAlone(file, List.of("a", "zz", "river", "yy", "zzq", "yy", "a"));
+        assertArrayEquals(new int[] {257}, PieceTableTest.row(alone, 1), "'zz' alone: numbered after <mask>'s 256");
+        assertArrayEquals(new int[] {258}, PieceTableTest.row(alone, 3), "'yy' alone: numbered after zz");
+        Map<Integer, String> keyed = new HashMap<>(TokenizerJson.addedTokens(file, JsonFiles.object(file)));
+        keyed.keySet().removeIf(id -> id <= 256);
+        assertEquals(Map.of(257, "", 258, ""), keyed, "the added tokens past <mask>, by the library's ids");
     }
 
     /** The XLM-R fixture with one more added token, normalized, at id 224, the model's piece {@code q}. */
