@@ -199,8 +199,8 @@ final class TokenizerJson {
     }
 
     /**
-     * Returns the padding id a file declares: {@code padding.pad_id}, else the id of the added
-     * token {@code <pad>} or {@code [PAD]}.
+     * Returns the padding id a file declares: {@code padding.pad_id}, else the id the library gives
+     * the added token {@code <pad>} or {@code [PAD]} ({@link TokenizerText#addedTokenIds}).
      *
      * @param file the file, for the message
      * @param root its parsed object
@@ -214,10 +214,13 @@ final class TokenizerJson {
         }
         JsonElement added = root.get("added_tokens");
         if (added != null && added.isJsonArray()) {
+            Map<String, Long> numbered = TokenizerText.addedTokenIds(root);
             for (JsonElement t : added.getAsJsonArray()) {
                 String content = t.getAsJsonObject().get("content").getAsString();
                 if (content.equals("<pad>") || content.equals("[PAD]")) {
-                    return id(file, t.getAsJsonObject().get("id"), "added token " + content + " id");
+                    id(file, t.getAsJsonObject().get("id"), "added token " + content + " id");
+                    // the id the library gives the token, which need not be the file's
+                    return Math.toIntExact(numbered.get(content));
                 }
             }
         }
@@ -241,7 +244,7 @@ final class TokenizerJson {
      * content, which the text at the token's offsets must then be. Each token is keyed by the id the
      * library numbers it with, whatever id the file gives: a content the model holds by the model's
      * id of it (for a Unigram list holding the content twice, the last index), one it lacks by its
-     * place among the tokens added ({@code libraryIds}).
+     * place among the tokens added ({@link TokenizerText#addedTokenIds}).
      *
      * @param file the file, for messages
      * @param root its parsed text
@@ -260,55 +263,28 @@ final class TokenizerJson {
             id(file, token.get("id"), "added token " + token.get("content").getAsString() + " id");
             tokens.add(token);
         }
-        Map<String, Integer> own = modelIds(root,
-                tokens.stream().map(t -> t.get("content").getAsString()).collect(Collectors.toSet()));
-        Map<String, Integer> numbered = libraryIds(root, tokens, own);
-        Map<Integer, String> pieces = modelPieces(root, Set.copyOf(numbered.values()));
+        Map<String, Long> numbered = TokenizerText.addedTokenIds(root);
+        Map<Integer, String> pieces = modelPieces(root,
+                numbered.values().stream().map(Long::intValue).collect(Collectors.toSet()));
         int unknown = modelUnknownId(root.get("model"));
         Map<Integer, String> out = new HashMap<>();
         for (JsonObject token : tokens) {
             String content = token.get("content").getAsString();
-            Integer modelId = own.get(content);
-            if (modelId == null) {
-                // an id the library gave the token that is also a piece's: the model gives that piece
-                int id = numbered.get(content);
+            Long numberedId = numbered.get(content);
+            if (numberedId == null) {
+                continue; // an empty content, which the library does not add
+            }
+            int id = numberedId.intValue();
+            if (!content.equals(pieces.get(id))) {
+                // a content the model lacks; where its id is also a piece's, the model gives that piece
                 out.put(id, pieces.containsKey(id) ? content : "");
                 continue;
             }
-            // the library gives a token the model's id of its content, whatever the file's id; the
-            // model gives its unknown id to text that is not the token's
-            boolean onlyMatched = isTrue(token.get("normalized")) && !isTrue(token.get("single_word"))
-                    && modelId != unknown;
-            out.put(modelId, onlyMatched ? "" : content);
+            // the model gives its unknown id to text that is not the token's
+            boolean onlyMatched = isTrue(token.get("normalized")) && !isTrue(token.get("single_word")) && id != unknown;
+            out.put(id, onlyMatched ? "" : content);
         }
         return Map.copyOf(out);
-    }
-
-    /**
-     * The ids the library gives added tokens, by content, as it adds them in the file's order on
-     * loading (tokenizers' {@code AddedVocabulary::add_tokens}; the file's ids it only compares,
-     * warning): the model's id of a content the model holds, the first one's of a content listed
-     * again, and otherwise one past the largest id added so far where that is at least the model's
-     * size, else the model's size (the count of {@code model.vocab}'s entries).
-     */
-    private static Map<String, Integer> libraryIds(JsonObject root, List<JsonObject> tokens, Map<String, Integer> own) {
-        JsonElement model = root.get("model");
-        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
-        int size = vocab == null ? 0 : vocab.isJsonObject() ? vocab.getAsJsonObject().size()
-                : vocab.isJsonArray() ? vocab.getAsJsonArray().size() : 0;
-        Map<String, Integer> ids = new HashMap<>();
-        int largest = -1;
-        for (JsonObject token : tokens) {
-            String content = token.get("content").getAsString();
-            if (content.isEmpty() || ids.containsKey(content)) {
-                continue; // the library skips an empty token, and keeps the first id of a repeated one
-            }
-            int id = own.containsKey(content) ? own.get(content)
-                    : largest < 0 ? size : largest >= size || size == 0 ? largest + 1 : size;
-            ids.put(content, id);
-            largest = Math.max(largest, id);
-        }
-        return ids;
     }
 
     private static boolean isTrue(JsonElement e) {
@@ -334,36 +310,6 @@ final class TokenizerJson {
         JsonElement vocab = m.get("vocab");
         JsonElement id = name != null && vocab != null && vocab.isJsonObject() ? vocab.getAsJsonObject().get(name) : null;
         return id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber() ? id.getAsInt() : -1;
-    }
-
-    /**
-     * The model's ids of some pieces, as the library numbers them: a map's value for BPE and
-     * WordPiece; for Unigram the last index of a list whose entries hold the piece more than once,
-     * as the library's piece-to-id map keeps the last. A piece the model lacks is not among the keys.
-     */
-    private static Map<String, Integer> modelIds(JsonObject root, Set<String> contents) {
-        Map<String, Integer> ids = new HashMap<>();
-        JsonElement model = root.get("model");
-        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
-        if (vocab != null && vocab.isJsonObject()) {
-            for (String content : contents) {
-                JsonElement id = vocab.getAsJsonObject().get(content);
-                if (id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
-                    ids.put(content, id.getAsInt());
-                }
-            }
-        } else if (vocab != null && vocab.isJsonArray()) {
-            JsonArray list = vocab.getAsJsonArray();
-            for (int i = 0; i < list.size(); i++) {
-                JsonElement entry = list.get(i);
-                JsonElement piece = entry.isJsonArray() && !entry.getAsJsonArray().isEmpty()
-                        ? entry.getAsJsonArray().get(0) : null;
-                if (piece != null && piece.isJsonPrimitive() && contents.contains(piece.getAsString())) {
-                    ids.put(piece.getAsString(), i);
-                }
-            }
-        }
-        return ids;
     }
 
     /**

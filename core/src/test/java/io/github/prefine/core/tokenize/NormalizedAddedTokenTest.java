@@ -3,6 +3,7 @@ package io.github.prefine.core.tokenize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -104,6 +105,44 @@ class NormalizedAddedTokenTest {
         Map<Integer, String> keyed = new HashMap<>(TokenizerJson.addedTokens(file, JsonFiles.object(file)));
         keyed.keySet().removeIf(id -> id <= 256);
         assertEquals(Map.of(257, "", 258, ""), keyed, "the added tokens past <mask>, by the library's ids");
+    }
+
+    /**
+     * The vocabulary size counts the id the library gives an added token the vocabulary lacks, not
+     * the file's: "zz" at the file's 224, below the model's 256 pieces, is numbered 257 (after
+     * {@code <mask>}'s 256), so the ids run to 257 and an encoder needs 258 rows. Counted by the
+     * file's ids, the size was 257 and the token's id past the last row. The library's own
+     * encoding of "zz" gives the id.
+     */
+    @Test
+    void theVocabularySizeCountsTheIdTheLibraryGivesAnAddedTokenTheVocabularyLacks() throws IOException {
+        Path file = withAddedToken("zz");
+        try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false"));
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            assertArrayEquals(new long[] {257}, lib.encode("zz").getIds(), "the library's id of zz");
+            assertEquals(258, tok.vocabularySize(), "ids 0 to 257");
+        }
+    }
+
+    /**
+     * Without a {@code padding} section the padding id is that of the added token {@code <pad>}, as
+     * the library numbers it: the vocabulary's 1, where a hand-edited file gives it 7 (the library
+     * warns and keeps the vocabulary's id). Before, the file's 7 padded the rows.
+     */
+    @Test
+    void thePaddingIdOfAnAddedPadTokenIsTheLibrarysId() throws IOException {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        JsonObject root = JsonFiles.object(fixture);
+        root.remove("padding");
+        JsonObject pad = root.getAsJsonArray("added_tokens").get(1).getAsJsonObject();
+        assertEquals("<pad>", pad.get("content").getAsString(), "the fixture's second added token");
+        pad.addProperty("id", 7);
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
+        try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false"));
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            assertArrayEquals(new long[] {1}, lib.encode("<pad>").getIds(), "the library's id of <pad>");
+            assertEquals(1, tok.padId(), "the padding id");
+        }
     }
 
     /** The XLM-R fixture with one more added token, normalized, at id 224, the model's piece {@code q}. */
