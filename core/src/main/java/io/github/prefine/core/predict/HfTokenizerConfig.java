@@ -10,6 +10,7 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
+import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -39,7 +40,8 @@ import java.util.TreeMap;
  * mask_token} the one the tokenizer's folder names ({@link HfTokenizerDeclaration#maskToken()}),
  * else the family's name ({@code [MASK]}, {@code <mask>}), which {@code added_tokens} must list.
  * {@code added_tokens_decoder} repeats {@code added_tokens} as HF Transformers 4 (from 4.34) writes
- * it: the id as a string, in id order, to the token's {@code content}, {@code lstrip}, {@code
+ * it: the id the tokenizers library gives the token (not the file's, which it ignores) as a string,
+ * in id order, to the token's {@code content}, {@code lstrip}, {@code
  * normalized}, {@code rstrip}, {@code single_word} and {@code special} (HF 5 leaves it out beside a
  * {@code tokenizer.json}; it serves HF 4 and tools that read the config alone). BERT's {@code
  * do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars} repeat the {@code
@@ -257,7 +259,7 @@ final class HfTokenizerConfig {
     /**
      * {@code added_tokens}, read once.
      *
-     * @param ids content to id, in file order
+     * @param ids content to the id the library gives it, in file order
      * @param decoder HF's {@code added_tokens_decoder}: each id as a string, in id order, to the
      *     token's {@code content} and its flags {@code lstrip}, {@code normalized}, {@code rstrip},
      *     {@code single_word} and {@code special}
@@ -270,11 +272,17 @@ final class HfTokenizerConfig {
         JsonElement list = root.get("added_tokens");
         if (list != null && !list.isJsonNull()) {
             JsonArray a = JsonShapes.array(list, "added_tokens", mismatch(file));
+            Map<String, Long> numbered = TokenizerText.addedTokenIds(root);
             for (int i = 0; i < a.size(); i++) {
                 String at = "added_tokens[" + i + "]";
                 JsonObject t = JsonShapes.object(a.get(i), at, mismatch(file));
                 String content = JsonShapes.string(t.get("content"), at + ".content", mismatch(file));
-                int id = JsonShapes.wholeInt(t.get("id"), at + ".id", mismatch(file));
+                JsonShapes.wholeInt(t.get("id"), at + ".id", mismatch(file));
+                if (!numbered.containsKey(content) || ids.containsKey(content)) {
+                    continue; // empty, which the library does not add, or listed before, whose id it keeps
+                }
+                // the id the library gives the token, as HF's tokenizer reports it; the file's it ignores
+                int id = Math.toIntExact(numbered.get(content));
                 Map<String, Object> token = new TreeMap<>();
                 token.put("content", content);
                 for (String flag : ADDED_TOKEN_FLAGS) {

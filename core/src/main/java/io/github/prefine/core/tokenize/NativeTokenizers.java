@@ -21,7 +21,11 @@ import java.util.Set;
  * ({@link #leave(Map)}) is kept, unused, for the next variant of its options, among the {@value
  * #UNUSED_KEPT} left unused last; an older unused one is freed. So a long-lived tokenizer whose
  * variants of many lengths come and go holds those of the variants open and at most {@value
- * #UNUSED_KEPT} more, not one per length ever asked for. The last tokenizer to leave frees every
+ * #UNUSED_KEPT} more, not one per length ever asked for. A variant loaded again while its options
+ * are among the last freed shows that the work cycles through more variants than are kept (a
+ * featurization round over four truncated lengths and their shared untruncated form is five):
+ * each such load keeps one more unused, up to {@value #MAX_UNUSED_KEPT}, so the rounds after the
+ * next load nothing where each round had loaded them all again. The last tokenizer to leave frees every
  * native tokenizer and the bare one, and no tokenizer joins afterwards. Thread-safe: loads and
  * frees are made under its lock, and a native tokenizer encodes from several threads at once.
  */
@@ -46,11 +50,20 @@ final class NativeTokenizers {
      * one they share.
      */
     static final int UNUSED_KEPT = 4;
+    /**
+     * The most native tokenizers kept unused, however often freed ones are loaded again, and the
+     * most options of freed ones remembered: each may hold a large vocabulary.
+     */
+    static final int MAX_UNUSED_KEPT = 16;
 
     /** By the {@link #key} of their options. Guarded by this. */
     private final Map<Map<String, String>, Loaded> loaded = new HashMap<>();
     /** The keys of the loaded native tokenizers no open tokenizer uses, the least recently left first. Guarded by this. */
     private final Set<Map<String, String>> unused = new LinkedHashSet<>();
+    /** How many unused native tokenizers are kept: {@link #UNUSED_KEPT}, and one more per freed one loaded again. Guarded by this. */
+    private int kept = UNUSED_KEPT;
+    /** The keys of the last native tokenizers freed while tokenizers still used the set, the oldest first. Guarded by this. */
+    private final Set<Map<String, String>> freed = new LinkedHashSet<>();
     /** The tokenizers using these; 0 once the last left. Guarded by this. */
     private int users = 1;
 
@@ -118,6 +131,10 @@ final class NativeTokenizers {
         Loaded l = loaded.get(key);
         if (l == null) {
             loaded.put(key, new Loaded(load.load()));
+            if (freed.remove(key)) {
+                // freed too soon: the work cycles through more variants than are kept
+                kept = Math.min(MAX_UNUSED_KEPT, kept + 1);
+            }
         } else {
             l.users++;
             unused.remove(key);
@@ -128,7 +145,8 @@ final class NativeTokenizers {
 
     /**
      * A tokenizer stops using the set: the last one of its options leaves their native tokenizer
-     * unused, which frees the one left unused longest beyond {@value #UNUSED_KEPT}; the last one of
+     * unused, which frees the one left unused longest beyond those kept ({@value #UNUSED_KEPT}, more
+     * once freed ones were loaded again); the last one of
      * all frees every native tokenizer and the bare one.
      *
      * @param options the options it joined with (or made the set with)
@@ -145,10 +163,14 @@ final class NativeTokenizers {
         }
         if (--l.users == 0) {
             unused.add(key);
-            if (unused.size() > UNUSED_KEPT) {
+            if (unused.size() > kept) {
                 Map<String, String> oldest = unused.iterator().next();
                 unused.remove(oldest);
                 loaded.remove(oldest).hf.close();
+                freed.add(oldest);
+                if (freed.size() > MAX_UNUSED_KEPT) {
+                    freed.remove(freed.iterator().next());
+                }
             }
         }
         if (--users == 0) {
@@ -156,10 +178,11 @@ final class NativeTokenizers {
             loaded.values().forEach(x -> x.hf.close());
             loaded.clear();
             unused.clear();
+            freed.clear();
         }
     }
 
-    /** The native tokenizers loaded now: those open tokenizers use, and at most {@value #UNUSED_KEPT} more; for tests. */
+    /** The native tokenizers loaded now: those open tokenizers use, and at most those kept unused more; for tests. */
     synchronized int loadedCount() {
         return loaded.size();
     }

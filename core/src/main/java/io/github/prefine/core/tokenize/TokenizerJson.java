@@ -199,8 +199,8 @@ final class TokenizerJson {
     }
 
     /**
-     * Returns the padding id a file declares: {@code padding.pad_id}, else the id of the added
-     * token {@code <pad>} or {@code [PAD]}.
+     * Returns the padding id a file declares: {@code padding.pad_id}, else the id the library gives
+     * the added token {@code <pad>} or {@code [PAD]} ({@link TokenizerText#addedTokenIds}).
      *
      * @param file the file, for the message
      * @param root its parsed object
@@ -214,10 +214,13 @@ final class TokenizerJson {
         }
         JsonElement added = root.get("added_tokens");
         if (added != null && added.isJsonArray()) {
+            Map<String, Long> numbered = TokenizerText.addedTokenIds(root);
             for (JsonElement t : added.getAsJsonArray()) {
                 String content = t.getAsJsonObject().get("content").getAsString();
                 if (content.equals("<pad>") || content.equals("[PAD]")) {
-                    return id(file, t.getAsJsonObject().get("id"), "added token " + content + " id");
+                    id(file, t.getAsJsonObject().get("id"), "added token " + content + " id");
+                    // the id the library gives the token, which need not be the file's
+                    return Math.toIntExact(numbered.get(content));
                 }
             }
         }
@@ -236,11 +239,12 @@ final class TokenizerJson {
      * matches it wherever the normalized text shows it, before the model sees that text, so the
      * model never gives its id (it does, at the token's offsets, show the raw text: "ｑ" for "q").
      * Another the model holds (XLM-R's {@code <unk>}, which the model gives a piece it does not know,
-     * one matched only as a whole word or in the raw text, or one the file gives the id of another
-     * piece, which the model gives that piece's text and the library the token an id of its own)
-     * maps to its content, which the text at the token's offsets must then be. A token whose
-     * content the model holds is keyed by the model's id of it, as the library numbers the token,
-     * whatever id the file gives: for a Unigram list holding the content twice, the last index.
+     * one matched only as a whole word or in the raw text, or a token the model lacks numbered
+     * with the id of one of the model's pieces, a vocabulary with gaps in its ids) maps to its
+     * content, which the text at the token's offsets must then be. Each token is keyed by the id the
+     * library numbers it with, whatever id the file gives: a content the model holds by the model's
+     * id of it (for a Unigram list holding the content twice, the last index), one it lacks by its
+     * place among the tokens added ({@link TokenizerText#addedTokenIds}).
      *
      * @param file the file, for messages
      * @param root its parsed text
@@ -252,30 +256,34 @@ final class TokenizerJson {
         if (added == null || !added.isJsonArray()) {
             return Map.of();
         }
-        Map<Integer, JsonObject> tokens = new HashMap<>();
+        List<JsonObject> tokens = new ArrayList<>();
         for (JsonElement t : added.getAsJsonArray()) {
             JsonObject token = t.getAsJsonObject();
-            tokens.put(id(file, token.get("id"), "added token " + token.get("content").getAsString() + " id"), token);
+            // the file's id is checked, though the library only compares it with its own
+            id(file, token.get("id"), "added token " + token.get("content").getAsString() + " id");
+            tokens.add(token);
         }
-        Map<Integer, String> pieces = modelPieces(root, tokens.keySet());
-        Map<String, Integer> own = modelIds(root,
-                tokens.values().stream().map(t -> t.get("content").getAsString()).collect(Collectors.toSet()));
+        Map<String, Long> numbered = TokenizerText.addedTokenIds(root);
+        Map<Integer, String> pieces = modelPieces(root,
+                numbered.values().stream().map(Long::intValue).collect(Collectors.toSet()));
         int unknown = modelUnknownId(root.get("model"));
         Map<Integer, String> out = new HashMap<>();
-        tokens.forEach((id, token) -> {
+        for (JsonObject token : tokens) {
             String content = token.get("content").getAsString();
-            Integer modelId = own.get(content);
-            if (modelId == null) {
-                // the file's id of another piece is not the token's: the model gives that piece
-                out.put(id, pieces.containsKey(id) ? content : "");
-                return;
+            Long numberedId = numbered.get(content);
+            if (numberedId == null) {
+                continue; // an empty content, which the library does not add
             }
-            // the library gives a token the model's id of its content, whatever the file's id; the
-            // model gives its unknown id to text that is not the token's
-            boolean onlyMatched = isTrue(token.get("normalized")) && !isTrue(token.get("single_word"))
-                    && modelId != unknown;
-            out.put(modelId, onlyMatched ? "" : content);
-        });
+            int id = numberedId.intValue();
+            if (!content.equals(pieces.get(id))) {
+                // a content the model lacks; where its id is also a piece's, the model gives that piece
+                out.put(id, pieces.containsKey(id) ? content : "");
+                continue;
+            }
+            // the model gives its unknown id to text that is not the token's
+            boolean onlyMatched = isTrue(token.get("normalized")) && !isTrue(token.get("single_word")) && id != unknown;
+            out.put(id, onlyMatched ? "" : content);
+        }
         return Map.copyOf(out);
     }
 
@@ -302,36 +310,6 @@ final class TokenizerJson {
         JsonElement vocab = m.get("vocab");
         JsonElement id = name != null && vocab != null && vocab.isJsonObject() ? vocab.getAsJsonObject().get(name) : null;
         return id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber() ? id.getAsInt() : -1;
-    }
-
-    /**
-     * The model's ids of some pieces, as the library numbers them: a map's value for BPE and
-     * WordPiece; for Unigram the last index of a list whose entries hold the piece more than once,
-     * as the library's piece-to-id map keeps the last. A piece the model lacks is not among the keys.
-     */
-    private static Map<String, Integer> modelIds(JsonObject root, Set<String> contents) {
-        Map<String, Integer> ids = new HashMap<>();
-        JsonElement model = root.get("model");
-        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
-        if (vocab != null && vocab.isJsonObject()) {
-            for (String content : contents) {
-                JsonElement id = vocab.getAsJsonObject().get(content);
-                if (id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
-                    ids.put(content, id.getAsInt());
-                }
-            }
-        } else if (vocab != null && vocab.isJsonArray()) {
-            JsonArray list = vocab.getAsJsonArray();
-            for (int i = 0; i < list.size(); i++) {
-                JsonElement entry = list.get(i);
-                JsonElement piece = entry.isJsonArray() && !entry.getAsJsonArray().isEmpty()
-                        ? entry.getAsJsonArray().get(0) : null;
-                if (piece != null && piece.isJsonPrimitive() && contents.contains(piece.getAsString())) {
-                    ids.put(piece.getAsString(), i);
-                }
-            }
-        }
-        return ids;
     }
 
     /**

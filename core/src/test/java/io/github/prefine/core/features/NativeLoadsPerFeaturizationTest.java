@@ -51,8 +51,30 @@ class NativeLoadsPerFeaturizationTest {
         assertLaterCyclesLoadNothing(dir, 8, 16, 32);
     }
 
+    /**
+     * A cycle featurizing at four lengths (three classification lengths and a QA one, say): between
+     * featurizations five native tokenizers are unused, the four lengths' variants and the
+     * untruncated form they share, one more than {@code NativeTokenizers.UNUSED_KEPT} (4). The first
+     * cycle frees one of them (the oldest left, maxLength 8's); the second loads that one again,
+     * which shows the cycle needs it and keeps five from then on; the third and fourth load nothing.
+     * Before, the five took turns to be freed and every cycle loaded the four lengths' variants again.
+     */
+    @Test
+    void cyclesOfFeaturizationsAtFourLengthsLoadNothingOnceTheFreedVariantIsLoadedAgain(@TempDir Path dir)
+            throws Exception {
+        assertLaterCyclesLoad(dir, new int[] {1, 0, 0}, 8, 16, 32, 64);
+    }
+
     /** Runs {@link NativeLoadsProbe} at these lengths: its first cycle loads, its later ones not, rows as a fresh tokenizer's. */
     private static void assertLaterCyclesLoadNothing(Path dir, int... lengths) throws Exception {
+        assertLaterCyclesLoad(dir, new int[] {0, 0, 0}, lengths);
+    }
+
+    /**
+     * Runs {@link NativeLoadsProbe} at these lengths: its first cycle loads, its later ones as many
+     * as given, rows as a fresh tokenizer's.
+     */
+    private static void assertLaterCyclesLoad(Path dir, int[] laterLoads, int... lengths) throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         List<String> fresh = new ArrayList<>();
         try (SubwordTokenizer once = SubwordTokenizer.builder().setTokenizerPath(fixture).build()) {
@@ -72,8 +94,8 @@ class NativeLoadsPerFeaturizationTest {
             if (r == 1) {
                 assertTrue(loads > 0, "the first featurization loads the variants it needs:\n" + log);
             } else {
-                assertEquals(0, loads, "featurization " + r + " at maxLength " + Arrays.toString(lengths)
-                        + " loads nothing:\n" + log);
+                assertEquals(laterLoads[r - 2], loads, "featurization " + r + " at maxLength " + Arrays.toString(lengths)
+                        + " loads " + laterLoads[r - 2] + " native tokenizers:\n" + log);
             }
             assertEquals(fresh, runs[r].lines().filter(l -> l.startsWith("ROW ")).toList(),
                     "featurization " + r + "'s rows, as a fresh tokenizer gives them");

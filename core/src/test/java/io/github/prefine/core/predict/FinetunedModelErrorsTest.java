@@ -382,7 +382,12 @@ class FinetunedModelErrorsTest {
         copyTree(saved, copy);
         Path savedTokenizer = copy.resolve("encoder/tokenizer.json");
         JsonObject added = JsonParser.parseString(Files.readString(savedTokenizer)).getAsJsonObject();
-        added.getAsJsonArray("added_tokens").get(4).getAsJsonObject().addProperty("id", 5000);
+        // a token the vocabulary lacks: the library numbers it 362, past the 362 pieces, whatever the
+        // file's id (5000; given a token the vocabulary holds, the library gives the vocabulary's id)
+        JsonObject extra = added.getAsJsonArray("added_tokens").get(4).getAsJsonObject().deepCopy();
+        extra.addProperty("content", "[NEW]");
+        extra.addProperty("id", 5000);
+        added.getAsJsonArray("added_tokens").add(extra);
         Files.writeString(savedTokenizer, added.toString());
         try (NDManager m = NDManager.newBaseManager()) {
             // the word "w" failed in libtorch ("index out of range in self") at the first prediction
@@ -391,7 +396,7 @@ class FinetunedModelErrorsTest {
                     + " of " + hf.resolve("config.json") + "; a model is used with the tokenizer it was trained with",
                     e.getMessage());
             e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
-            assertEquals(savedTokenizer + ": has token id 5000, beyond the 362-entry vocabulary (vocab_size) of "
+            assertEquals(savedTokenizer + ": has token id 362, beyond the 362-entry vocabulary (vocab_size) of "
                     + copy.resolve("encoder/config.json") + "; a model is used with the tokenizer it was trained with",
                     e.getMessage());
             assertEquals(List.of(), m.getManagedArrays());

@@ -84,6 +84,32 @@ class HfTokenizerConfigExportTest {
     }
 
     /**
+     * A hand-edited XLM-R tokenizer without a {@code padding} section whose file gives {@code <pad>}
+     * the id 7 and {@code <mask>} 300: the library keeps the vocabulary's 1 for {@code <pad>} and
+     * numbers {@code <mask>}, which the vocabulary lacks, 256 after the 256 pieces, so the export
+     * declares the tokens by those ids, as HF's tokenizer reports them, and pads with 1, the
+     * encoder's {@code pad_token_id}. By the file's ids the padding token was not found (or the
+     * tokenizer padded with 7, and the export was refused).
+     */
+    @Test
+    void anExportDeclaresAddedTokensByTheIdsTheLibraryGivesThem() throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path edited = edited(fixture.resolve("tokenizer.json"), root -> {
+            root.remove("padding");
+            JsonArray added = root.getAsJsonArray("added_tokens");
+            assertEquals("<pad>", added.get(1).getAsJsonObject().get("content").getAsString());
+            assertEquals("<mask>", added.get(4).getAsJsonObject().get("content").getAsString());
+            added.get(1).getAsJsonObject().addProperty("id", 7);
+            added.get(4).getAsJsonObject().addProperty("id", 300);
+        });
+        Path out = export(fixture.resolve("encoder"), edited, 4);
+        JsonObject config = json(out.resolve("tokenizer_config.json"));
+        assertEquals("<pad>", config.get("pad_token").getAsString());
+        assertEquals(specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>"),
+                config.get("added_tokens_decoder"));
+    }
+
+    /**
      * Exports a fixture family's encoder with its tokenizer and checks the files against {@code
      * want} with {@code model_max_length} the task's length ({@link #TASK_LENGTH}), then reads the
      * folder back, whose encoder takes the config's {@code max_position_embeddings} less {@code

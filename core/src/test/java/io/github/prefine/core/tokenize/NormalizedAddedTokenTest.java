@@ -3,6 +3,7 @@ package io.github.prefine.core.tokenize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -11,7 +12,9 @@ import io.github.prefine.core.tokenize.internal.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +75,74 @@ class NormalizedAddedTokenTest {
         Files.writeString(file, root.toString());
         Pieces alone = assertEachWordGetsItsPiecesAlone(file, WORDS);
         assertArrayEquals(new int[] {vocab.size() - 1}, PieceTableTest.row(alone, 1), "'\uff51' alone: the last q's id");
+    }
+
+    /**
+     * Added tokens whose content the vocabulary lacks, hand-edited in at ids the file picks past
+     * the vocabulary and out of order ("zz" at 266, then "yy" at 260): the library ignores those
+     * ids and numbers the tokens as it adds them, in the file's order, each one past the largest
+     * id added so far where that is at least the model's size (256 pieces; the fixture's {@code
+     * <mask>}, which the vocabulary lacks too, has 256): "zz" 257, "yy" 258. Keyed by the file's
+     * ids, the matched tokens were taken for unknown ones and a word starting with one kept the
+     * joined space's lone {@code ▁}, which the library does not give it alone.
+     */
+    @Test
+    void addedTokensTheVocabularyLacksHaveTheIdsTheLibraryNumbersThem() throws IOException {
+        Path file = withAddedToken("zz");
+        JsonObject root = JsonFiles.object(file);
+        JsonArray added = root.getAsJsonArray("added_tokens");
+        JsonObject zz = added.get(added.size() - 1).getAsJsonObject();
+        zz.addProperty("id", 266);
+        zz.addProperty("normalized", false);
+        JsonObject yy = zz.deepCopy();
+        yy.addProperty("content", "yy");
+        yy.addProperty("id", 260);
+        added.add(yy);
+        Files.writeString(file, root.toString());
+        Pieces alone = assertEachWordGetsItsPiecesAlone(file, List.of("a", "zz", "river", "yy", "zzq", "yy", "a"));
+        assertArrayEquals(new int[] {257}, PieceTableTest.row(alone, 1), "'zz' alone: numbered after <mask>'s 256");
+        assertArrayEquals(new int[] {258}, PieceTableTest.row(alone, 3), "'yy' alone: numbered after zz");
+        Map<Integer, String> keyed = new HashMap<>(TokenizerJson.addedTokens(file, JsonFiles.object(file)));
+        keyed.keySet().removeIf(id -> id <= 256);
+        assertEquals(Map.of(257, "", 258, ""), keyed, "the added tokens past <mask>, by the library's ids");
+    }
+
+    /**
+     * The vocabulary size counts the id the library gives an added token the vocabulary lacks, not
+     * the file's: "zz" at the file's 224, below the model's 256 pieces, is numbered 257 (after
+     * {@code <mask>}'s 256), so the ids run to 257 and an encoder needs 258 rows. Counted by the
+     * file's ids, the size was 257 and the token's id past the last row. The library's own
+     * encoding of "zz" gives the id.
+     */
+    @Test
+    void theVocabularySizeCountsTheIdTheLibraryGivesAnAddedTokenTheVocabularyLacks() throws IOException {
+        Path file = withAddedToken("zz");
+        try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false"));
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            assertArrayEquals(new long[] {257}, lib.encode("zz").getIds(), "the library's id of zz");
+            assertEquals(258, tok.vocabularySize(), "ids 0 to 257");
+        }
+    }
+
+    /**
+     * Without a {@code padding} section the padding id is that of the added token {@code <pad>}, as
+     * the library numbers it: the vocabulary's 1, where a hand-edited file gives it 7 (the library
+     * warns and keeps the vocabulary's id). Before, the file's 7 padded the rows.
+     */
+    @Test
+    void thePaddingIdOfAnAddedPadTokenIsTheLibrarysId() throws IOException {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        JsonObject root = JsonFiles.object(fixture);
+        root.remove("padding");
+        JsonObject pad = root.getAsJsonArray("added_tokens").get(1).getAsJsonObject();
+        assertEquals("<pad>", pad.get("content").getAsString(), "the fixture's second added token");
+        pad.addProperty("id", 7);
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
+        try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false"));
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            assertArrayEquals(new long[] {1}, lib.encode("<pad>").getIds(), "the library's id of <pad>");
+            assertEquals(1, tok.padId(), "the padding id");
+        }
     }
 
     /** The XLM-R fixture with one more added token, normalized, at id 224, the model's piece {@code q}. */

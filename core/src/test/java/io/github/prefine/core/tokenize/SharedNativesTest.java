@@ -229,6 +229,47 @@ class SharedNativesTest {
     }
 
     /**
+     * Variants asked for in cycles: a cycle of six lengths, two more than {@link
+     * NativeTokenizers#UNUSED_KEPT}, frees the first two lengths' natives in its first pass and
+     * loads them again in its second, which keeps six from then on, so the third pass gets every
+     * native the second left (the same objects). A cycle of twenty lengths grows the kept ones no
+     * further than {@link NativeTokenizers#MAX_UNUSED_KEPT}.
+     */
+    @Test
+    void variantsAskedForInCyclesKeepTheirNativesUpToTheBound() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            NativeTokenizers natives = natives(base);
+            List<HuggingFaceTokenizer> second = new ArrayList<>();
+            for (int pass = 0; pass < 3; pass++) {
+                for (int length = 6; length < 12; length++) {
+                    try (SubwordTokenizer v = base.toBuilder().optMaxLength(length).build()) {
+                        if (pass == 1) {
+                            second.add(delegate(v));
+                        } else if (pass == 2) {
+                            assertTrue(second.get(length - 6) == delegate(v), "pass 3, maxLength " + length
+                                    + ": the native the second pass left, not a new one");
+                        }
+                    }
+                }
+                assertEquals(1 + (pass == 0 ? NativeTokenizers.UNUSED_KEPT : 6), natives.loadedCount(),
+                        "after pass " + (pass + 1) + ": the base's and those kept unused");
+            }
+        }
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            NativeTokenizers natives = natives(base);
+            for (int pass = 0; pass < 3; pass++) {
+                for (int length = 6; length < 26; length++) {
+                    base.toBuilder().optMaxLength(length).build().close();
+                    assertTrue(natives.loadedCount() <= 1 + NativeTokenizers.MAX_UNUSED_KEPT, "pass " + (pass + 1)
+                            + ", maxLength " + length + ": " + natives.loadedCount() + " loaded");
+                }
+            }
+            assertEquals(1 + NativeTokenizers.MAX_UNUSED_KEPT, natives.loadedCount(), "twenty lengths: the bound");
+        }
+    }
+
+    /**
      * maxLength does nothing to a native tokenizer that neither truncates nor pads to it: the
      * untruncated variants of every length, unpadded or padded to a batch's longest, share one
      * native tokenizer each, where each length had its own, and they encode a text longer than

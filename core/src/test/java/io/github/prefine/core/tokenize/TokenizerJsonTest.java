@@ -114,8 +114,14 @@ class TokenizerJsonTest {
         Path file = dir.resolve("tokenizer.json");
         Files.writeString(file, "{\"padding\": {\"pad_id\": 7}, \"added_tokens\": [{\"id\": 1, \"content\": \"<pad>\"}]}");
         assertEquals(7, TokenizerJson.padId(file, JsonFiles.object(file)));
-        Files.writeString(file, "{\"padding\": null, \"added_tokens\": [{\"id\": 0, \"content\": \"<s>\"},"
+        Files.writeString(file, "{\"padding\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"<s>\": 0,"
+                + " \"a\": 1, \"b\": 2, \"[PAD]\": 3}}, \"added_tokens\": [{\"id\": 0, \"content\": \"<s>\"},"
                 + " {\"id\": 3, \"content\": \"[PAD]\"}]}");
+        assertEquals(3, TokenizerJson.padId(file, JsonFiles.object(file)));
+        // a [PAD] the vocabulary lacks: the library numbers it 3, after the 3 pieces, whatever the file's 9
+        Files.writeString(file, "{\"padding\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"<s>\": 0,"
+                + " \"a\": 1, \"b\": 2}}, \"added_tokens\": [{\"id\": 0, \"content\": \"<s>\"},"
+                + " {\"id\": 9, \"content\": \"[PAD]\"}]}");
         assertEquals(3, TokenizerJson.padId(file, JsonFiles.object(file)));
     }
 

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * prior counts as one ended run more after. What a run takes outside its epochs (loading the
  * model, the last prediction, saving) and how much slower a finetuning epoch runs than its planned
  * work says against a pre-finetuning one are learned from the runs this process ended, the first
- * in epochs of that run, the second as a weight on finetuning work, to which the pre-finetuning's
- * pace contributes as one finetuning unit more (a process's first finetuning runs warm up, and
+ * in its kind's work (much alike for a small target and a large one), the second as a weight on
+ * finetuning work, to which the pre-finetuning's pace contributes as one finetuning unit more (a process's first finetuning runs warm up, and
  * alone they made every finetuning run left look twice as long); the epochs a resumed run
  * trained before its restart count as done, not as run here.
  * A unit is done when its record is in {@code --out/records}, and failed when its failure marker
@@ -125,6 +125,8 @@ final class RunStatus {
     private final double[] epochWorkTrained = new double[2];
     /** Per ended run of this process, by kind: its seconds outside its epochs over its mean epoch's (loading, the last prediction, saving). */
     private final List<List<Double>> overheadEpochs = List.of(new ArrayList<>(), new ArrayList<>());
+    /** The same, times the run's planned epoch work: its time outside its epochs in its kind's work. */
+    private final List<List<Double>> overheadWork = List.of(new ArrayList<>(), new ArrayList<>());
     /** Planned work of the epochs resumed runs of this process trained before their restart, by kind: in their records, not run here. */
     private final double[] resumedWork = new double[2];
     /** Where the events this status sees are appended for a replay ({@link #traceTo}); null when not traced. */
@@ -382,7 +384,7 @@ final class RunStatus {
     /**
      * The run before the one starting now has ended: what it took outside its epochs (loading the
      * model before, the last prediction and saving after, until this run starts) is learned per
-     * kind, in its epochs, like the epochs themselves.
+     * kind, in its epochs and in its kind's work, like the epochs themselves.
      */
     private void closeRun(long nanos) {
         if (run < 0 || trainStartNanos < 0 || epochsHere < 1 || lastEpochEndNanos <= trainStartNanos) {
@@ -393,7 +395,9 @@ final class RunStatus {
         double whole = (nanos - runStartNanos) / 1e9;
         epochSeconds[k] += epochs;
         epochWorkTrained[k] += runEpochWork() * epochsHere;
-        overheadEpochs.get(k).add(Math.max(0, whole - epochs) / (epochs / epochsHere));
+        double outside = Math.max(0, whole - epochs) / (epochs / epochsHere);
+        overheadEpochs.get(k).add(outside);
+        overheadWork.get(k).add(outside * runEpochWork());
     }
 
     /**
@@ -590,7 +594,6 @@ final class RunStatus {
         long elapsed = clock.getAsLong() - startNanos;
         // what this process's ended runs of each kind took: the weight of an epoch's planned work, the epochs' worth outside them
         double[] weight = epochWeights();
-        double[] overhead = {overhead(0), overhead(1)};
         // the ended training runs: the share of their epoch limit each kind trained, and the epochs of each unit
         double[] epochs = new double[2];
         double[] limits = new double[2];
@@ -615,7 +618,7 @@ final class RunStatus {
             recorded.merge(u.id(), 1, Integer::sum);
             if (!runsAtStart.contains(r.getKey())) {
                 // a record that does not say counts as trained to the limit, as planned
-                double w = epochWork(u) * weight[k] * ((n >= 0 ? Math.min(n, limit(u)) : limit(u)) + overhead[k]);
+                double w = epochWork(u) * weight[k] * ((n >= 0 ? Math.min(n, limit(u)) : limit(u)) + overhead(k, epochWork(u)));
                 ranHere += w;
                 if (ownUnits.contains(u.id())) {
                     ownRuns += w;
@@ -640,7 +643,7 @@ final class RunStatus {
                 if (!endedNow.contains(u.id())) {
                     int k = u.prefinetuning() ? 0 : 1;
                     left += epochWork(u) * weight[k] * Math.max(0, runsOf(u) - recorded.getOrDefault(u.id(), 0))
-                            * (shareOf(u, share[k], byTarget) * limit(u) + overhead[k]);
+                            * (shareOf(u, share[k], byTarget) * limit(u) + overhead(k, epochWork(u)));
                 }
             }
         }
@@ -656,8 +659,9 @@ final class RunStatus {
             // runs of the unit this process ended that leave no record the plan knows, each at its limit
             int before = u == null || u.runFolders().isEmpty() ? Math.min(run, Math.max(1, runningRuns()) - 1) : 0;
             double expected = (u == null ? share[k] : shareOf(u, share[k], byTarget)) * limit;
-            runDone = perEpoch * (before * (limit + overhead[k]) + inRun);
-            left -= perEpoch * (before * (expected + overhead[k]) + Math.min(inRun, expected));
+            double outside = overhead(k, runEpochWork());
+            runDone = perEpoch * (before * (limit + outside) + inRun);
+            left -= perEpoch * (before * (expected + outside) + Math.min(inRun, expected));
         }
         noteOwnEnded(endedNow);
         // epochs a resumed run trained before its restart are in its progress and its record, but were not run here
@@ -693,17 +697,31 @@ final class RunStatus {
     }
 
     /**
-     * What a run of a kind takes outside its epochs, in its epochs: the median over this process's
-     * ended runs of that kind (a run that waited for another process's unit does not move it), or
-     * over those of the other kind before one of this kind has ended; 0 before any has.
+     * What a run of a kind takes outside its epochs, in epochs of the given planned work: the
+     * median over this process's ended runs of that kind (a run that waited for another process's
+     * unit does not move it) of that time in the kind's work, which loading the encoder, the last
+     * prediction and saving take much alike whatever the target's size (in epochs of the run that
+     * took it, a small target's first run put ten times its time outside on each run of a target
+     * ten times the size); before one of this kind has ended, the median over those of the other
+     * kind in epochs of their runs, whose work does not compare; 0 before any has.
+     *
+     * @param kind 0 for pre-finetuning, 1 for finetuning
+     * @param epochWork the planned work of an epoch of the run it is for
      */
-    private double overhead(int kind) {
-        List<Double> own = overheadEpochs.get(kind);
-        List<Double> seen = own.isEmpty() ? overheadEpochs.get(1 - kind) : own;
-        if (seen.isEmpty()) {
+    private double overhead(int kind, double epochWork) {
+        if (!overheadWork.get(kind).isEmpty()) {
+            // a unit planned at no work weighs nothing, its time outside its epochs included
+            return epochWork > 0 ? median(overheadWork.get(kind)) / epochWork : 0;
+        }
+        return median(overheadEpochs.get(1 - kind));
+    }
+
+    /** The median of some values, 0 for none. */
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) {
             return 0;
         }
-        List<Double> sorted = seen.stream().sorted().toList();
+        List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -167,6 +168,59 @@ class RunStatusLearnedEpochsTest {
     }
 
     /**
+     * What a finetuning run takes outside its epochs (loading the encoder, the last prediction,
+     * saving) is much the same whatever its target's size, so a small target's first run does not
+     * set it, in its own short epochs, for a target ten times the size. The plan: the
+     * pre-finetuning unit of 100 (10 an epoch), targets a and c of 40 (2 an epoch) and b of 400 (20
+     * an epoch), two seeds each, 10 epochs at most. Every run takes 1 s a work in its epochs and
+     * stops at 4. The pre-finetuning trains 5 epochs of 10 s from 0 s, and a's seed 1 starts at 54
+     * s: 4 s outside 50 s of epochs, 0.4 of its 10-work epochs, 4 work; 54 work in 54 s. No
+     * finetuning run has ended, so each is expected at its limit and, as the pre-finetuning, 0.4
+     * epochs outside: (2 + 20 + 2) x 2 x 10.4 = 499.2 left, 8:19. Seed 1 trains from 57 s to
+     * 65 s and seed 2 starts at 68 s: 6 s outside 8 s of epochs, 3 of its 2-work epochs, 6 work.
+     * The finetuning weight is 1 (8 s for 8 work). Run so far: 50 + 4 + 8 + 6 = 68 work in 68 s.
+     * Left, each run at 4 / 10 of its limit and 6 work outside: a's seed 2, 4 x 2 + 6 = 14; b's
+     * two, 2 x (4 x 20 + 6) = 172; c's two, 28: 214 work, 214 s, the time the runs left take (3
+     * epochs outside a run of b, 3 x 20 = 60 work, made b's two 280 and the ETA 322 s). When a's
+     * seed 2 ends alike and b's seed 1 starts at 82 s: 82 in 82 s, 172 + 28 = 200 left, 200 s;
+     * when b's seed 1 (6 s outside its 80 s of epochs) ends and seed 2 starts at 168 s: 86 + 28 =
+     * 114 left, 114 s; at c's seed 1's start, 254 s, 28 s; at c's seed 2's, 268 s, 14 s. The run
+     * ends at 282 s: each ETA is the time left.
+     */
+    @Test
+    void aRunsTimeOutsideItsEpochsIsNotScaledByItsTargetsSize(@TempDir Path out) throws IOException {
+        List<PlannedWork.Unit> plan = List.of(PLAN.get(0), finetuning("a"),
+                new PlannedWork.Unit("run-SL-b", "SL → b seed ", 400,
+                        List.of(Path.of("finetune", "run-SL-b-seed1"), Path.of("finetune", "run-SL-b-seed2"))),
+                finetuning("c"));
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, plan, 1);
+        Function<String, TrainingListener> runs = listeners(s, now);
+        prefinetuneFor5Epochs(out, runs, now, 0, 10);
+        List<String> lines = new ArrayList<>();
+        int start = 54;
+        for (String target : List.of("a", "b", "c")) {
+            int epochSeconds = target.equals("b") ? 20 : 2;
+            for (int seed = 1; seed <= 2; seed++) {
+                now.set(start * 1_000_000_000L);
+                TrainingListener run = runs.apply("SL → " + target + " seed " + seed + " lr 0.003");
+                lines.add(s.line());
+                epochs(run, now, start + 3, epochSeconds, 0, 4);
+                trial(out, "run-SL-" + target + "-seed" + seed, 4);
+                start += 3 + 4 * epochSeconds + 3;
+            }
+            record(out, "run-SL-" + target);
+        }
+        assertEquals(282, start, "the run's end");
+        assertEquals(List.of("run: 1/4 units done, 3 left | elapsed 00:00:54 | ETA 00:08:19",
+                "run: 1/4 units done, 3 left | elapsed 00:01:08 | ETA 00:03:34",
+                "run: 2/4 units done, 2 left | elapsed 00:01:22 | ETA 00:03:20",
+                "run: 2/4 units done, 2 left | elapsed 00:02:48 | ETA 00:01:54",
+                "run: 3/4 units done, 1 left | elapsed 00:04:14 | ETA 00:00:28",
+                "run: 3/4 units done, 1 left | elapsed 00:04:28 | ETA 00:00:14"), lines);
+    }
+
+    /**
      * The finetuning weight is learned with the pre-finetuning's pace counting as one finetuning
      * unit more (40 work: a unit's 2 runs x 10 epochs x 2, the patience unknown), so that the
      * first finetuning runs of a process, which warm up, do not set the pace of every run left.
@@ -317,7 +371,13 @@ class RunStatusLearnedEpochsTest {
      */
     private static void prefinetuneFor5Epochs(Path out, Function<String, TrainingListener> runs, AtomicLong now,
             int startSeconds) throws IOException {
-        epochs(runs.apply("pre-finetune SL lr 0.001"), now, startSeconds, 5, 0, 5);
+        prefinetuneFor5Epochs(out, runs, now, startSeconds, 5);
+    }
+
+    /** {@link #prefinetuneFor5Epochs(Path, Function, AtomicLong, int)} with epochs of {@code epochSeconds}. */
+    private static void prefinetuneFor5Epochs(Path out, Function<String, TrainingListener> runs, AtomicLong now,
+            int startSeconds, int epochSeconds) throws IOException {
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, startSeconds, epochSeconds, 0, 5);
         history(out, "SL", 5);
         record(out, "prefinetune-SL");
     }

@@ -1,10 +1,13 @@
 package io.github.prefine.core.tokenize.internal;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -96,7 +99,8 @@ public final class TokenizerText {
 
     /**
      * Returns the largest token id the tokenizer can give: of its model's vocabulary (a map to ids,
-     * or a Unigram list whose places are the ids), of its added tokens, and of the special tokens
+     * or a Unigram list whose places are the ids), of its added tokens as the library numbers them
+     * ({@link #addedTokenIds}), and of the special tokens
      * its post-processor adds by id (a template's {@code special_tokens.*.ids}, a RoBERTa or BERT
      * processor's {@code cls} and {@code sep} pairs). The shapes are those the native library's
      * schema allows; others count as no id.
@@ -125,15 +129,63 @@ public final class TokenizerText {
         } else if (vocab != null && vocab.isJsonArray()) {
             largest = vocab.getAsJsonArray().size() - 1;
         }
-        JsonElement added = json.get("added_tokens");
-        if (added != null && added.isJsonArray()) {
-            for (JsonElement t : added.getAsJsonArray()) {
-                if (t.isJsonObject()) {
-                    largest = Math.max(largest, number(t.getAsJsonObject().get("id")));
-                }
-            }
+        // the ids the library gives the added tokens, not the file's, which it ignores
+        for (long id : addedTokenIds(json).values()) {
+            largest = Math.max(largest, id);
         }
         return Math.max(largest, processorId(json.get("post_processor")));
+    }
+
+    /**
+     * Returns the ids the tokenizers library gives a parsed file's added tokens, by content. It
+     * numbers them as it adds them on loading, in the file's order ({@code AddedVocabulary::add_tokens};
+     * the file's ids it only compares, warning): a content the model holds gets the model's id of
+     * it (for a Unigram list holding it twice, the last index, as the library's piece-to-id map
+     * keeps the last), one listed again the id it got first, and any other one past the largest id
+     * added so far where that is at least the model's size (the count of {@code model.vocab}'s
+     * entries), else the model's size. An empty content the library skips.
+     *
+     * @param json the parsed file
+     * @return each added token's content to its id, in the file's order; empty when it lists none
+     */
+    public static Map<String, Long> addedTokenIds(JsonObject json) {
+        JsonElement added = json.get("added_tokens");
+        if (added == null || !added.isJsonArray()) {
+            return Map.of();
+        }
+        JsonElement model = json.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        Map<String, Long> lastIndex = new HashMap<>();
+        long size = 0;
+        if (vocab != null && vocab.isJsonArray()) {
+            JsonArray list = vocab.getAsJsonArray();
+            size = list.size();
+            for (int i = 0; i < list.size(); i++) {
+                JsonElement entry = list.get(i);
+                JsonElement piece = entry.isJsonArray() && !entry.getAsJsonArray().isEmpty()
+                        ? entry.getAsJsonArray().get(0) : null;
+                if (piece != null && piece.isJsonPrimitive()) {
+                    lastIndex.put(piece.getAsString(), (long) i);
+                }
+            }
+        } else if (vocab != null && vocab.isJsonObject()) {
+            size = vocab.getAsJsonObject().size();
+        }
+        Map<String, Long> ids = new LinkedHashMap<>();
+        long largest = -1;
+        for (JsonElement t : added.getAsJsonArray()) {
+            JsonElement c = t.isJsonObject() ? t.getAsJsonObject().get("content") : null;
+            if (c == null || !c.isJsonPrimitive() || c.getAsString().isEmpty() || ids.containsKey(c.getAsString())) {
+                continue;
+            }
+            String content = c.getAsString();
+            long own = vocab != null && vocab.isJsonObject() ? number(vocab.getAsJsonObject().get(content))
+                    : lastIndex.getOrDefault(content, -1L);
+            long id = own >= 0 ? own : largest < 0 ? size : largest >= size || size == 0 ? largest + 1 : size;
+            ids.put(content, id);
+            largest = Math.max(largest, id);
+        }
+        return ids;
     }
 
     /** The largest id a post-processor (or those of a Sequence of them) adds itself. */
