@@ -67,7 +67,7 @@ public final class Verdicts {
     private static List<String> relatedness(Table table2, Coverage coverage) {
         List<String> singles = new ArrayList<>();
         for (String c : table2.columns()) {
-            if (c.startsWith("Only-")) {
+            if (isSingle(c)) {
                 singles.add(c);
             }
         }
@@ -154,7 +154,7 @@ public final class Verdicts {
         boolean wins = true;
         for (String c : table2.columns()) {
             Cell cell = table2.cell(Tables.AVERAGE, c);
-            if ((c.equals(Setting.BASELINE) || c.startsWith("Only-")) && !cell.isEmpty()) {
+            if ((c.equals(Setting.BASELINE) || isSingle(c)) && !cell.isEmpty()) {
                 others.add(c + " " + score(cell.value()));
                 wins &= mine > cell.value();
             }
@@ -322,15 +322,20 @@ public final class Verdicts {
                 + " (" + where + "), as some runs failed or are not done";
     }
 
-    /** The number of groups a setting column names: 0 for the baseline, 1 for Only-G, 3 for SL+QA+C (no QA data). */
+    /**
+     * The number of groups a setting column names: 0 for the baseline, 1 for Only-G, 3 for SL+QA+C (no
+     * QA data). Counted by its '+', which no group name holds (a "no ... data" suffix joins its groups
+     * with " and "): a group's name may hold " (" and begin "Only-".
+     */
     private static int groupCount(String column) {
         if (column.equals(Setting.BASELINE)) {
             return 0;
         }
-        if (column.startsWith("Only-")) {
-            return 1;
-        }
-        int paren = column.indexOf(" (");
-        return (paren < 0 ? column : column.substring(0, paren)).split("\\+").length;
+        return 1 + (int) column.chars().filter(ch -> ch == '+').count();
+    }
+
+    /** Whether a setting column is a single group's (Only-G): Only- and no '+', as "Only-X+C" is two groups. */
+    private static boolean isSingle(String column) {
+        return column.startsWith("Only-") && groupCount(column) == 1;
     }
 }

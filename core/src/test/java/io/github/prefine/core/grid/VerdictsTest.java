@@ -49,6 +49,29 @@ class VerdictsTest {
     }
 
     /**
+     * A setting's groups are counted by its '+' (no group name holds one), not by what precedes its
+     * first " (": TaskGroup.of allows "SL (v2)", whose three-group setting "SL (v2)+QA+C" counted as
+     * one group, so "QA+C" was judged the all-groups setting. Nor is every column starting "Only-" a
+     * single group's: a group "Only-X" combined with C is "Only-X+C", two groups, which the
+     * relatedness verdict of C compared with the singles.
+     */
+    @Test
+    void countsASettingsGroupsByItsPlusSignsWhateverTheGroupsAreNamed() {
+        List<String> cols = List.of("Baseline", "Only-SL (v2)", "QA+C", "SL (v2)+QA+C");
+        Table t2 = new Table("Table 2", "Group", cols, List.of(new Table.Row(Tables.AVERAGE,
+                List.of(Cell.of(40), Cell.of(45), Cell.of(70), Cell.of(50)))));
+        assertEquals(List.of("Average: SL (v2)+QA+C 50.0 > Baseline 40.0, Only-SL (v2) 45.0"
+                + " — multi-task pre-finetuning wins"), Verdicts.multiTask(t2));
+        Table only = new Table("Table 2", "Group", List.of("Baseline", "Only-C", "Only-Only-X", "Only-X+C"), List.of(
+                new Table.Row("C", List.of(Cell.of(30), Cell.of(50), Cell.of(40), Cell.of(60))),
+                new Table.Row(Tables.AVERAGE, List.of(Cell.of(30), Cell.of(50), Cell.of(40), Cell.of(60)))));
+        assertEquals(List.of("C targets: Only-C 50.0 > Only-Only-X 40.0 — related pre-finetuning wins"),
+                Verdicts.relatedness(only));
+        assertEquals(List.of("Average: Only-X+C 60.0 > Baseline 30.0, Only-C 50.0, Only-Only-X 40.0"
+                + " — multi-task pre-finetuning wins"), Verdicts.multiTask(only));
+    }
+
+    /**
      * The verdicts print the values the tables print beside them ({@code reproduce} writes Table 2
      * with one decimal, then these lines). Ground truth: Python's {@code '%.1f' % v}: 45.25 is an
      * exact tie and goes to the even digit, 45.2; 0.15 is stored as 0.149999999999999994..., 0.1;

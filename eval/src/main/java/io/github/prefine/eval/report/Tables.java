@@ -49,6 +49,9 @@ public final class Tables {
     private static final String TARGETS_AVERAGED = "targets averaged: ";
     /** A count of targets that differs between settings, as {@link #targetCount} writes it: "1-2 of 2". */
     private static final String DIFFERENT_COUNTS = "\\d+-\\d+ of \\d+";
+    /** A count of targets as {@link #targetCount} writes it, followed by the next entry or the title's end. */
+    private static final java.util.regex.Pattern COUNT = java.util.regex.Pattern.compile(
+            "(?:" + DIFFERENT_COUNTS + "|\\d+ of \\d+|\\d+)(?=, |; |$)");
 
     private Tables() {}
 
@@ -289,13 +292,22 @@ public final class Tables {
         if (at < 0) {
             return false;
         }
-        int end = title.indexOf("; ", at);
-        String counts = title.substring(at + TARGETS_AVERAGED.length(), end < 0 ? title.length() : end);
-        // the row's name followed by a whole count: group names may hold spaces and ", ", so "SL X 1"
-        // is no count of "SL", and splitting at ", " would cut "NER, fine 2" in two
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|, )" + java.util.regex.Pattern.quote(row)
-                + " (" + DIFFERENT_COUNTS + "|\\d+ of \\d+|\\d+)(?=, |$)").matcher(counts);
-        return m.find() && m.group(1).matches(DIFFERENT_COUNTS);
+        // the counts follow the rows in order, "<label> <count>" joined by ", ": read by the rows' own
+        // labels, as a group's name may hold " ", ", " and "; " (in "QA, SL 1-2 of 2, SL 2" the entry of
+        // "SL" is the second, and "QA; old 2" does not end the list)
+        java.util.regex.Matcher count = COUNT.matcher(title);
+        int p = at + TARGETS_AVERAGED.length();
+        for (Table.Row r : table2.rows()) {
+            String entry = (p == at + TARGETS_AVERAGED.length() ? "" : ", ") + r.label() + " ";
+            if (!title.startsWith(entry, p) || !count.region(p + entry.length(), title.length()).lookingAt()) {
+                return false;
+            }
+            if (r.label().equals(row)) {
+                return count.group().matches(DIFFERENT_COUNTS);
+            }
+            p = count.end();
+        }
+        return false;
     }
 
     /**

@@ -304,6 +304,19 @@ class TablesTest {
         assertTrue(t.cell(Tables.AVERAGE, "Baseline").isEmpty());
     }
 
+    /**
+     * A Table 2 of one empty Baseline column with a hand-written title, its rows the groups given and
+     * Average, as {@link Tables#table2} orders them: the title's counts are read by the rows' labels.
+     */
+    private static Table titled(String title, String... groups) {
+        List<Table.Row> rows = new java.util.ArrayList<>();
+        for (String g : groups) {
+            rows.add(new Table.Row(g, List.of(Cell.empty())));
+        }
+        rows.add(new Table.Row(Tables.AVERAGE, List.of(Cell.empty())));
+        return new Table(title, "Group", List.of("Baseline"), rows);
+    }
+
     @Test
     void tellsWhenARowAveragesDifferentTargetCounts(@TempDir Path dir) throws Exception {
         // the grid's Baseline lacks Q2, so QA and Average read "1-2 of 2" and "3-4 of 4"; SL reads "2"
@@ -313,13 +326,11 @@ class TablesTest {
         assertFalse(Tables.averagesDifferentTargetCounts(t2, "SL"));
         assertFalse(Tables.averagesDifferentTargetCounts(t2, "NER"));
         // one count short in every setting is like for like; a title without counts says nothing
-        Table oneShort = new Table("Table 2: x; targets averaged: SL 1 of 2, Average 3 of 4; trained in fp32", "Group",
-                List.of("Baseline"), List.of());
+        Table oneShort = titled("Table 2: x; targets averaged: SL 1 of 2, Average 3 of 4; trained in fp32", "SL");
         assertFalse(Tables.averagesDifferentTargetCounts(oneShort, "SL"));
         Table noCounts = new Table("Table 2", "Group", List.of("Baseline"), List.of());
         assertFalse(Tables.averagesDifferentTargetCounts(noCounts, "SL"));
-        Table last = new Table("Table 2: x; targets averaged: SL 2, Average 1-2 of 2", "Group", List.of("Baseline"),
-                List.of());
+        Table last = titled("Table 2: x; targets averaged: SL 2, Average 1-2 of 2", "SL");
         assertTrue(Tables.averagesDifferentTargetCounts(last, Tables.AVERAGE));
     }
 
@@ -359,19 +370,48 @@ class TablesTest {
      */
     @Test
     void aGroupNameThatBeginsAnotherGroupsNameReadsItsOwnCount() {
-        Table t = new Table("Table 2: x; targets averaged: SL X 1, SL 1-2 of 2, Average 2-3 of 3; trained in fp32",
-                "Group", List.of("Baseline"), List.of());
+        Table t = titled("Table 2: x; targets averaged: SL X 1, SL 1-2 of 2, Average 2-3 of 3; trained in fp32",
+                "SL X", "SL");
         assertTrue(Tables.averagesDifferentTargetCounts(t, "SL"));
         assertFalse(Tables.averagesDifferentTargetCounts(t, "SL X"));
-        Table reversed = new Table("Table 2: x; targets averaged: SL 2, SL X 1-2 of 3, Average 3-4 of 5", "Group",
-                List.of("Baseline"), List.of());
+        Table reversed = titled("Table 2: x; targets averaged: SL 2, SL X 1-2 of 3, Average 3-4 of 5", "SL", "SL X");
         assertFalse(Tables.averagesDifferentTargetCounts(reversed, "SL"));
         assertTrue(Tables.averagesDifferentTargetCounts(reversed, "SL X"));
         // a group whose name holds ", " as well
-        Table comma = new Table("Table 2: x; targets averaged: NER, fine 1-2 of 2, NER 1, Average 2-3 of 3", "Group",
-                List.of("Baseline"), List.of());
+        Table comma = titled("Table 2: x; targets averaged: NER, fine 1-2 of 2, NER 1, Average 2-3 of 3", "NER, fine",
+                "NER");
         assertTrue(Tables.averagesDifferentTargetCounts(comma, "NER, fine"));
         assertFalse(Tables.averagesDifferentTargetCounts(comma, "NER"));
+    }
+
+    /**
+     * Group names may hold ", " and "; " (TaskGroup.of refuses only '+' and control characters), and
+     * Table 2's title joins its counts with ", " before "; trained in". A group "QA, SL" listed before
+     * "SL" answered for "SL" (its entry holds ", SL 1-2 of 2"), and a group "QA; old" cut the counts at
+     * its "; ", so that no row after it, Average included, was read as averaging different counts.
+     * Ground truth as {@link #tellsWhenARowAveragesDifferentTargetCounts}: the Baseline lacks Q2, so
+     * the QA group reads "1-2 of 2", Average "3-4 of 4", and SL, both of whose targets every setting
+     * has, "2".
+     */
+    @Test
+    void groupNamesHoldingTheTitlesSeparatorsReadTheirOwnCounts(@TempDir Path dir) throws Exception {
+        for (String qa : List.of("QA, SL", "QA; old")) {
+            Path log = dir.resolve(qa.replaceAll("\\W", "_") + ".jsonl");
+            runs(log, "Baseline", "Q1", qa, 50, 54);
+            runs(log, "Baseline", "T1", "SL", 80, 82);
+            runs(log, "Baseline", "T2", "SL", 70, 72);
+            runs(log, "Only-SL", "Q1", qa, 40, 44);
+            runs(log, "Only-SL", "Q2", qa, 60, 62);
+            runs(log, "Only-SL", "T1", "SL", 85, 87);
+            runs(log, "Only-SL", "T2", "SL", 75, 77);
+            ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addSetting("Baseline")
+                    .addTarget("Q1", qa).addTarget("Q2", qa).addTarget("T1", "SL").addTarget("T2", "SL").build();
+            Table t2 = Tables.table2(Tables.table1(ResultLog.load(log), layout, StdKind.SAMPLE), layout);
+            assertTrue(t2.title().contains("targets averaged: " + qa + " 1-2 of 2, SL 2, Average 3-4 of 4"), t2.title());
+            assertTrue(Tables.averagesDifferentTargetCounts(t2, qa), qa + ": " + t2.title());
+            assertFalse(Tables.averagesDifferentTargetCounts(t2, "SL"), qa + ": " + t2.title());
+            assertTrue(Tables.averagesDifferentTargetCounts(t2, Tables.AVERAGE), qa + ": " + t2.title());
+        }
     }
 
     /**
