@@ -605,6 +605,27 @@ class BadInputTest {
         assertEquals(0, r.report().totalSkipped());
     }
 
+    /**
+     * A SubjQA header lacking a column was located at line 1 wherever it stood: after blank lines
+     * (passed over, as Python's csv.reader passes them) the header is a later line, as the
+     * comma-separated classification reader says of the same header.
+     */
+    @Test
+    void aSubjQaHeaderWithoutAColumnIsLocatedAtItsOwnLine() throws IOException {
+        // lines 1 and 2 blank, the header on line 3 lacks human_ans_indices
+        Path f = TestFiles.write(dir, "books/late.csv", "\n\r\nq_review_id,question,review,human_ans_spans\n"
+                + "r1,Why?,Nice cover.,Nice\n");
+        for (Leniency l : Leniency.values()) {
+            MalformedDatasetException e = assertThrows(MalformedDatasetException.class,
+                    () -> new SubjQaReader().read(f, l));
+            assertEquals("books/late.csv:3: expected a column named 'human_ans_indices', found columns [q_review_id,"
+                    + " question, review, human_ans_spans]", e.getMessage(), l.toString());
+        }
+        MalformedDatasetException csv = assertThrows(MalformedDatasetException.class, () -> CsvClassificationReader
+                .builder().setTextA("{question}").optLabel("human_ans_indices").build().read(f));
+        assertEquals("3", csv.location());
+    }
+
     @Test
     void aSubjQaFileWithOldMacLineEndsReads() throws IOException {
         // a lone CR as the last character made the CSV parser lose its place in its buffer: an

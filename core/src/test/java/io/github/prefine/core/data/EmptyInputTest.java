@@ -99,6 +99,18 @@ class EmptyInputTest {
                 "rows", blanks(2));
     }
 
+    /**
+     * SubjQA's CSV without a single record (empty, or blank lines only) failed a lenient read,
+     * where the comma-separated classification reader, and SubjQA itself for a file of only the
+     * header, skip the file once as empty.
+     */
+    @Test
+    void subjQaWithoutRecordsIsSkippedOnceAsTheOtherCsvFilesAre() throws IOException {
+        SubjQaReader subj = new SubjQaReader();
+        skippedWhole(subj, "b/empty.csv", "", "", "a CSV header row", "an empty file", "rows");
+        skippedWhole(subj, "b/blank.csv", "", "\r\n\n", "a CSV header row", "an empty file", "rows", blanks(2));
+    }
+
     private static Map<String, Integer> blanks(int n) {
         return Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, n);
     }

@@ -61,7 +61,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the rows of the damaged MRQA and QED samples were recorded again when a question reusing an
  * earlier one's id came to be flagged ('question id used before'), checked against the previous
  * code's outcomes: 33 cases, where a corruption repeated a line or changed an id, gained that flag,
- * with the same examples and the same report besides; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * with the same examples and the same report besides; the lenient row of the damaged SubjQA sample
+ * was recorded again when a SubjQA file without any record came to be skipped leniently as empty,
+ * checked against the previous code's outcomes: of its 150 cases, one differs, where a corruption
+ * emptied the file, which threw and is now skipped with the message strict reading throws (see
+ * {@code EmptyInputTest}); every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {
