@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -275,6 +276,39 @@ class BadInputTest {
         assertEquals(List.of("a", "b"), r.examples().get(0).tokens());
         assertEquals(1, r.report().cleaned(ReadReport.BOM_INSIDE));
         assertEquals(0, r.report().cleaned(ReadReport.BOM_AT_START));
+    }
+
+    /**
+     * A JSON line opening with U+FEFF (files joined with {@code cat}, each saved with a byte-order
+     * mark) was read as if the mark were not there, uncounted: Gson passes over one at the start of
+     * what it parses, where Python's {@code json.loads} refuses the line. It is removed and counted
+     * as a cleaning, as one opening a CoNLL token is; the file's own mark stays {@code BOM_AT_START}.
+     */
+    @Test
+    void aByteOrderMarkOpeningALaterJsonLineIsRemovedAndCounted() throws IOException {
+        String cb = "\uFEFF{\"premise\": \"p1\", \"hypothesis\": \"h1\", \"label\": \"neutral\"}\n"
+                + "\uFEFF{\"premise\": \"p2\", \"hypothesis\": \"h2\", \"label\": \"entailment\"}\n"
+                + "{\"premise\": \"p3\", \"hypothesis\": \"h3\", \"label\": \"neutral\"}\n";
+        ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis().read(TestFiles.write(dir, "cb/cat.jsonl", cb));
+        assertEquals(List.of("p1", "p2", "p3"), r.examples().stream().map(TextExample::textA).toList());
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_START));
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_LINE_START));
+        String copa = "{\"premise\": \"p\", \"question\": \"cause\", \"choice1\": \"a\", \"choice2\": \"b\", \"label\": 0}\n";
+        assertEquals(1, new CopaReader().read(TestFiles.write(dir, "copa/cat.jsonl", copa + "\uFEFF" + copa)).report()
+                .cleaned(ReadReport.BOM_AT_LINE_START));
+        String mrqa = "{\"header\": {}}\n\uFEFF{\"context\": \"the cat\", \"qas\": [{\"qid\": \"q1\", \"question\": \"who?\","
+                + " \"detected_answers\": [{\"text\": \"cat\", \"char_spans\": [[4, 6]]}]}]}\n";
+        ReadResult<QaExample> m = new MrqaReader().read(TestFiles.write(dir, "mrqa/cat.jsonl", mrqa));
+        assertEquals(List.of(new GoldAnswer("cat", 4)), m.examples().get(0).answers());
+        assertEquals(Map.of(ReadReport.BOM_AT_LINE_START, 1), m.report().cleaned());
+        // a line of the mark alone is blank once it is removed, as such a first line is: no record
+        ReadResult<TextExample> alone = JsonlClassificationReader.premiseHypothesis()
+                .read(TestFiles.write(dir, "cb/alone.jsonl", cb + "\uFEFF\n"));
+        assertEquals(3, alone.report().records());
+        assertEquals(2, alone.report().cleaned(ReadReport.BOM_AT_LINE_START));
+        // a mark that does not open the line is no byte-order mark: the line is still no JSON
+        Path inside = TestFiles.write(dir, "cb/inside.jsonl", " \uFEFF" + cb.substring(1));
+        assertThrows(MalformedDatasetException.class, () -> JsonlClassificationReader.premiseHypothesis().read(inside));
     }
 
     @Test
