@@ -193,6 +193,30 @@ class BadInputTest {
     }
 
     /**
+     * IO takes bare type labels; an IOB2 file read as IO passed, and each prefixed tag became a type
+     * of its own ({@code B-PER I-PER} two entities, of types {@code B-PER} and {@code I-PER}), without
+     * a word. A tag with a scheme's prefix is no IO tag: refused at its line, naming the schemes.
+     */
+    @Test
+    void anIoFileRefusesTagsWithAnotherSchemesPrefix() throws IOException {
+        for (String bad : List.of("B-PER", "I-PER", "E-LOC", "S-LOC")) {
+            assertFalse(FileTagScheme.IO.isValid(bad), bad);
+        }
+        // Few-NERD's labels hold hyphens, and a one-letter label is no prefix
+        for (String ok : List.of("person-actor", "location-GPE", "B", "X-PER", "I-")) {
+            assertTrue(FileTagScheme.IO.isValid(ok), ok);
+        }
+        ConllReader io = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optScheme(FileTagScheme.IO).build();
+        Path f = TestFiles.write(dir, "d/iob2.io", "Ann\tperson\n\nEU\tB-ORG\nrejects\tO\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> io.read(f));
+        assertEquals("d/iob2.io:3: expected a non-empty tag without whitespace and without the prefix B-, I-, E- or"
+                + " S- of IOB1, IOB2 or BIOES (IO), found 'B-ORG'", e.getMessage());
+        ReadResult<TokenExample> r = io.read(f, Leniency.LENIENT);
+        assertEquals(List.of(List.of("B-person")), r.examples().stream().map(TokenExample::tags).toList());
+        assertEquals(1, r.report().skipped(ConllReader.INVALID_TAG));
+    }
+
+    /**
      * A TAB-separated file keeps the spaces around a field, so a tag with a trailing space ({@code
      * "B-ORG "}) reached the examples as an entity type of its own, beside {@code ORG}: a tag holding
      * whitespace is no tag of any scheme.
