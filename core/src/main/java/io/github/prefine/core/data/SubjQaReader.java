@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * a row of a pair that has answers is skipped as {@link #NOT_FOUND_BESIDE_ANSWERS} (the pair is
  * kept with its answers). Every skip keeps samples located at a row's line. Blank lines are passed
  * over and counted as {@link CsvClassificationReader#BLANK_LINE_PASSED_OVER}. A file without a
- * row after the header (empty, blank lines only, or the header alone) throws strictly and is skipped
- * once leniently, as {@link CsvClassificationReader#EMPTY_FILE}.
+ * row after the header (empty, blank lines only, or the header alone, then located at the header's
+ * line) throws strictly and is skipped once leniently, as {@link CsvClassificationReader#EMPTY_FILE}.
  *
  * <p>Answer check: the answer must be the review's text from {@code start}; {@code end} is read as
  * a number but not compared, since the official files' ends disagree with their answers' lengths
@@ -97,10 +97,11 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         // defect that fails the read waits until the rest of the text has been read
         Map<String, Pair> pairs = new LinkedHashMap<>();
         int records;
+        int headerLine = 0;
         try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
             Records csv = new Records(new Csv(doc, name));
             try {
-                rows(csv, name, leniency, report, pairs);
+                headerLine = rows(csv, name, leniency, report, pairs);
             } catch (MalformedDatasetException e) {
                 if (!csv.failed) {
                     try {
@@ -141,9 +142,10 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         }
         // records counts the header; a file without any record has neither header nor row
         int rows = Math.max(records - 1, 0);
-        Defects.requireRecords(rows, leniency, report, name, "",
-                records == 0 ? "a CSV header row" : "at least one row after the header",
-                records == 0 ? "an empty file" : "none");
+        // a header alone is located at its line, as CsvClassificationReader locates it
+        Defects.requireRecords(rows, leniency, report, name, records == 0 ? "" : Integer.toString(headerLine),
+                records == 0 ? "a CSV header row" : "at least one row",
+                records == 0 ? "an empty file" : "only the header row");
         ReadReport rep = report.records(rows).examples(out.size()).build();
         // questions are skipped as well as rows: per reason, as the other QA readers say it
         Defects.warnSkipsPerReason(LOG, rep, "row", "question");
@@ -172,13 +174,17 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         }
     }
 
-    /** Reads the header and merges every row after it into its question–review pair, in file order. */
-    private static void rows(Records csv, String name, Leniency leniency, ReadReport.Builder report, Map<String, Pair> pairs)
+    /**
+     * Reads the header and merges every row after it into its question–review pair, in file order.
+     *
+     * @return the header's line, or 0 for a file without any record
+     */
+    private static int rows(Records csv, String name, Leniency leniency, ReadReport.Builder report, Map<String, Pair> pairs)
             throws IOException {
         Csv.Row first = csv.next();
         if (first == null) {
             // no record at all: the caller skips the file as empty, leniently, as for a header alone
-            return;
+            return 0;
         }
         List<String> header = first.fields();
         int[] col = new int[REQUIRED.size()];
@@ -242,6 +248,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 Defects.skip(leniency, report, MALFORMED_ROW, e);
             }
         }
+        return first.line();
     }
 
     // \d+ admits numbers past int; they are offsets outside any review, so a defect of the row
