@@ -820,6 +820,19 @@ class BadInputTest {
                 r.examples().get(0));
     }
 
+    /**
+     * The gold file's byte-order mark was removed into a report nobody kept: the read's report, the
+     * one both files are read into, did not count it. Counted now, as the data file's is.
+     */
+    @Test
+    void aByteOrderMarkOpeningTheWicGoldFileIsCounted() throws IOException {
+        Path data = TestFiles.write(dir, "wicbom/dev.data.txt", "carry\tV\t2-1\tYou must carry it .\tSound carries well .\n");
+        TestFiles.write(dir, "wicbom/dev.gold.txt", "\uFEFFT\n");
+        ReadResult<TextExample> r = new WicReader().read(data);
+        assertEquals("true", r.examples().get(0).label());
+        assertEquals(Map.of(ReadReport.BOM_AT_START, 1), r.report().cleaned());
+    }
+
     @Test
     void seededSplitIsFourToOneAndStable() {
         List<TextExample> xs = new java.util.ArrayList<>();
