@@ -67,7 +67,8 @@ public enum FileTagScheme {
         return switch (this) {
             case IOB2, IOB1 -> "a tag O, B-<type> or I-<type>";
             case BIOES -> "a tag O, B-<type>, I-<type>, E-<type> or S-<type>";
-            case IO -> "a non-empty tag without whitespace and without the prefix B-, I-, E- or S- of IOB1, IOB2 or BIOES";
+            case IO -> "a non-empty tag without whitespace and without the prefix B-, I-, E- or S- of IOB1, IOB2"
+                    + " or BIOES";
         };
     }
 

@@ -206,7 +206,8 @@ class BadInputTest {
         for (String ok : List.of("person-actor", "location-GPE", "B", "X-PER", "I-")) {
             assertTrue(FileTagScheme.IO.isValid(ok), ok);
         }
-        ConllReader io = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optScheme(FileTagScheme.IO).build();
+        ConllReader io = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optScheme(FileTagScheme.IO)
+                .build();
         Path f = TestFiles.write(dir, "d/iob2.io", "Ann\tperson\n\nEU\tB-ORG\nrejects\tO\n");
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> io.read(f));
         assertEquals("d/iob2.io:3: expected a non-empty tag without whitespace and without the prefix B-, I-, E- or"
@@ -313,15 +314,17 @@ class BadInputTest {
         String cb = "\uFEFF{\"premise\": \"p1\", \"hypothesis\": \"h1\", \"label\": \"neutral\"}\n"
                 + "\uFEFF{\"premise\": \"p2\", \"hypothesis\": \"h2\", \"label\": \"entailment\"}\n"
                 + "{\"premise\": \"p3\", \"hypothesis\": \"h3\", \"label\": \"neutral\"}\n";
-        ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis().read(TestFiles.write(dir, "cb/cat.jsonl", cb));
+        ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis()
+                .read(TestFiles.write(dir, "cb/cat.jsonl", cb));
         assertEquals(List.of("p1", "p2", "p3"), r.examples().stream().map(TextExample::textA).toList());
         assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_START));
         assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_LINE_START));
-        String copa = "{\"premise\": \"p\", \"question\": \"cause\", \"choice1\": \"a\", \"choice2\": \"b\", \"label\": 0}\n";
+        String copa = "{\"premise\": \"p\", \"question\": \"cause\", \"choice1\": \"a\", \"choice2\": \"b\","
+                + " \"label\": 0}\n";
         assertEquals(1, new CopaReader().read(TestFiles.write(dir, "copa/cat.jsonl", copa + "\uFEFF" + copa)).report()
                 .cleaned(ReadReport.BOM_AT_LINE_START));
-        String mrqa = "{\"header\": {}}\n\uFEFF{\"context\": \"the cat\", \"qas\": [{\"qid\": \"q1\", \"question\": \"who?\","
-                + " \"detected_answers\": [{\"text\": \"cat\", \"char_spans\": [[4, 6]]}]}]}\n";
+        String mrqa = "{\"header\": {}}\n\uFEFF{\"context\": \"the cat\", \"qas\": [{\"qid\": \"q1\","
+                + " \"question\": \"who?\", \"detected_answers\": [{\"text\": \"cat\", \"char_spans\": [[4, 6]]}]}]}\n";
         ReadResult<QaExample> m = new MrqaReader().read(TestFiles.write(dir, "mrqa/cat.jsonl", mrqa));
         assertEquals(List.of(new GoldAnswer("cat", 4)), m.examples().get(0).answers());
         assertEquals(Map.of(ReadReport.BOM_AT_LINE_START, 1), m.report().cleaned());
@@ -826,7 +829,8 @@ class BadInputTest {
      */
     @Test
     void aByteOrderMarkOpeningTheWicGoldFileIsCounted() throws IOException {
-        Path data = TestFiles.write(dir, "wicbom/dev.data.txt", "carry\tV\t2-1\tYou must carry it .\tSound carries well .\n");
+        Path data = TestFiles.write(dir, "wicbom/dev.data.txt",
+                "carry\tV\t2-1\tYou must carry it .\tSound carries well .\n");
         TestFiles.write(dir, "wicbom/dev.gold.txt", "\uFEFFT\n");
         ReadResult<TextExample> r = new WicReader().read(data);
         assertEquals("true", r.examples().get(0).label());

@@ -13,10 +13,11 @@ import java.util.function.LongConsumer;
  * holding one line at a time. Not API.
  *
  * <p>Every non-blank line is a record. A U+FEFF opening a line after the file's first (whose mark
- * {@link LineReader} removes) is removed and counted as {@link ReadReport#BOM_AT_LINE_START}. A line that is not valid UTF-8 throws while decoding in
- * strict mode and is skipped as {@link Defects#INVALID_UTF8} in lenient mode. A line that is not
- * a JSON object, or that the handler rejects, throws in strict mode and is skipped as {@link
- * #MALFORMED_LINE} in lenient mode; examples the handler kept before rejecting stay kept.
+ * {@link LineReader} removes) is removed and counted as {@link ReadReport#BOM_AT_LINE_START}. A
+ * line that is not valid UTF-8 throws while decoding in strict mode and is skipped as {@link
+ * Defects#INVALID_UTF8} in lenient mode. A line that is not a JSON object, or that the handler
+ * rejects, throws in strict mode and is skipped as {@link #MALFORMED_LINE} in lenient mode;
+ * examples the handler kept before rejecting stay kept.
  */
 public final class JsonLines {
     private JsonLines() {}
