@@ -20,15 +20,19 @@ public enum FileTagScheme {
     IOB1,
     /** {@code O}, {@code B-T}, {@code I-T}, {@code E-T}, {@code S-T}; read as is. */
     BIOES,
-    /** {@code O} and bare type labels; converted, a run of one label becoming one entity. */
+    /**
+     * {@code O} and bare type labels; converted, a run of one label becoming one entity. A tag with
+     * another scheme's prefix ({@code B-PER}, {@code I-PER}) is invalid: read so, each prefix would
+     * make a type of its own.
+     */
     IO;
 
     /**
      * Tells whether a tag is well formed in this scheme.
      *
      * @param tag the tag
-     * @return true when it is {@code O} or a prefix this scheme allows followed by a non-empty type;
-     *     a tag holding whitespace is never valid
+     * @return true when it is {@code O} or a prefix this scheme allows followed by a non-empty type
+     *     (for IO, a non-empty label without such a prefix); a tag holding whitespace is never valid
      */
     public boolean isValid(String tag) {
         if (tag.equals("O")) {
@@ -38,10 +42,12 @@ public enum FileTagScheme {
         if (tag.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
             return false;
         }
+        boolean prefixed = tag.length() >= 3 && tag.charAt(1) == '-' && "BIES".indexOf(tag.charAt(0)) >= 0;
         if (this == IO) {
-            return !tag.isEmpty();
+            // a prefixed tag (an IOB2 file read as IO) would become a type of its own: B-PER and I-PER apart
+            return !tag.isEmpty() && !prefixed;
         }
-        if (tag.length() < 3 || tag.charAt(1) != '-') {
+        if (!prefixed) {
             return false;
         }
         char p = tag.charAt(0);
@@ -61,7 +67,8 @@ public enum FileTagScheme {
         return switch (this) {
             case IOB2, IOB1 -> "a tag O, B-<type> or I-<type>";
             case BIOES -> "a tag O, B-<type>, I-<type>, E-<type> or S-<type>";
-            case IO -> "a non-empty tag without whitespace";
+            case IO -> "a non-empty tag without whitespace and without the prefix B-, I-, E- or S- of IOB1, IOB2"
+                    + " or BIOES";
         };
     }
 

@@ -159,6 +159,13 @@ public record ReadReport(
     public static final String BOM_INSIDE = "U+FEFF inside a token";
 
     /**
+     * Cleaning kind: a U+FEFF removed from the start of a JSON line after the file's first (files
+     * joined with {@code cat}, each saved with a byte-order mark), which Python's {@code json.loads}
+     * refuses.
+     */
+    public static final String BOM_AT_LINE_START = "byte-order mark at a JSON line's start";
+
+    /**
      * Mutable accumulator for a {@link ReadReport}; single-threaded, used by the readers.
      */
     public static final class Builder {

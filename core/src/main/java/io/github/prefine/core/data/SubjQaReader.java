@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * rows is skipped as {@link #UNANSWERABLE}, since prefine's QA tasks are SQuAD v1.1-style, and such
  * a row of a pair that has answers is skipped as {@link #NOT_FOUND_BESIDE_ANSWERS} (the pair is
  * kept with its answers). Every skip keeps samples located at a row's line. Blank lines are passed
- * over and counted as {@link CsvClassificationReader#BLANK_LINE_PASSED_OVER}.
+ * over and counted as {@link CsvClassificationReader#BLANK_LINE_PASSED_OVER}. A file without a
+ * row after the header (empty, blank lines only, or the header alone, then located at the header's
+ * line) throws strictly and is skipped once leniently, as {@link CsvClassificationReader#EMPTY_FILE}.
  *
  * <p>Answer check: the answer must be the review's text from {@code start}; {@code end} is read as
  * a number but not compared, since the official files' ends disagree with their answers' lengths
@@ -95,10 +97,11 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         // defect that fails the read waits until the rest of the text has been read
         Map<String, Pair> pairs = new LinkedHashMap<>();
         int records;
+        int headerLine = 0;
         try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
             Records csv = new Records(new Csv(doc, name));
             try {
-                rows(csv, name, leniency, report, pairs);
+                headerLine = rows(csv, name, leniency, report, pairs);
             } catch (MalformedDatasetException e) {
                 if (!csv.failed) {
                     try {
@@ -137,9 +140,13 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                         "only " + NOT_FOUND + " rows").getMessage());
             }
         }
-        Defects.requireRecords(records - 1, leniency, report, name, "", "at least one row after the header",
-                "none");
-        ReadReport rep = report.records(records - 1).examples(out.size()).build();
+        // records counts the header; a file without any record has neither header nor row
+        int rows = Math.max(records - 1, 0);
+        // a header alone is located at its line, as CsvClassificationReader locates it
+        Defects.requireRecords(rows, leniency, report, name, records == 0 ? "" : Integer.toString(headerLine),
+                records == 0 ? "a CSV header row" : "at least one row",
+                records == 0 ? "an empty file" : "only the header row");
+        ReadReport rep = report.records(rows).examples(out.size()).build();
         // questions are skipped as well as rows: per reason, as the other QA readers say it
         Defects.warnSkipsPerReason(LOG, rep, "row", "question");
         return new ReadResult<>(out, rep);
@@ -167,19 +174,26 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         }
     }
 
-    /** Reads the header and merges every row after it into its question–review pair, in file order. */
-    private static void rows(Records csv, String name, Leniency leniency, ReadReport.Builder report, Map<String, Pair> pairs)
+    /**
+     * Reads the header and merges every row after it into its question–review pair, in file order.
+     *
+     * @return the header's line, or 0 for a file without any record
+     */
+    private static int rows(Records csv, String name, Leniency leniency, ReadReport.Builder report, Map<String, Pair> pairs)
             throws IOException {
         Csv.Row first = csv.next();
         if (first == null) {
-            throw new MalformedDatasetException(name, "", "a CSV header row", "an empty file");
+            // no record at all: the caller skips the file as empty, leniently, as for a header alone
+            return 0;
         }
         List<String> header = first.fields();
         int[] col = new int[REQUIRED.size()];
         for (int i = 0; i < REQUIRED.size(); i++) {
             col[i] = header.indexOf(REQUIRED.get(i));
             if (col[i] < 0) {
-                throw new MalformedDatasetException(name, "1", "a column named '" + REQUIRED.get(i) + "'",
+                // blank lines before the header are passed over: it stands at its own line
+                throw new MalformedDatasetException(name, Integer.toString(first.line()),
+                        "a column named '" + REQUIRED.get(i) + "'",
                         "columns " + header);
             }
             ColumnTable.requireOnce(name, Integer.toString(first.line()), header, REQUIRED.get(i));
@@ -234,6 +248,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 Defects.skip(leniency, report, MALFORMED_ROW, e);
             }
         }
+        return first.line();
     }
 
     // \d+ admits numbers past int; they are offsets outside any review, so a defect of the row

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * sentence2} (sentences tokenised); {@code gold.txt} holds one {@code T} or {@code F} per line.
  * Each pair becomes {@code TextExample("{word}: {sentence1}", "{sentence2}", "true"|"false")}, the
  * same template and labels as {@link JsonlClassificationReader#wic()}. A missing gold file gives
- * unlabelled examples. Ids are {@code file:line}. Immutable and thread-safe.
+ * unlabelled examples. A byte-order mark opening either file is removed and counted in the read's
+ * report ({@link ReadReport#BOM_AT_START}). Ids are {@code file:line}. Immutable and thread-safe.
  */
 public final class WicReader implements DatasetReader<TextExample> {
     /** Skip reason: a gold line other than {@code T} or {@code F}. */
@@ -79,7 +80,8 @@ public final class WicReader implements DatasetReader<TextExample> {
         if (hasGold(file, goldPath)) {
             // one letter a line: small beside the data
             gold = new ArrayList<>();
-            try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, new ReadReport.Builder(name), bytesRead)) {
+            // into the read's report: the gold file's byte-order mark is counted as the data file's is
+            try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, report, bytesRead)) {
                 for (TextFiles.Line line = labels.next(); line != null; line = labels.next()) {
                     if (nonBlank(line)) {
                         gold.add(line);

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,6 +193,31 @@ class BadInputTest {
     }
 
     /**
+     * IO takes bare type labels; an IOB2 file read as IO passed, and each prefixed tag became a type
+     * of its own ({@code B-PER I-PER} two entities, of types {@code B-PER} and {@code I-PER}), without
+     * a word. A tag with a scheme's prefix is no IO tag: refused at its line, naming the schemes.
+     */
+    @Test
+    void anIoFileRefusesTagsWithAnotherSchemesPrefix() throws IOException {
+        for (String bad : List.of("B-PER", "I-PER", "E-LOC", "S-LOC")) {
+            assertFalse(FileTagScheme.IO.isValid(bad), bad);
+        }
+        // Few-NERD's labels hold hyphens, and a one-letter label is no prefix
+        for (String ok : List.of("person-actor", "location-GPE", "B", "X-PER", "I-")) {
+            assertTrue(FileTagScheme.IO.isValid(ok), ok);
+        }
+        ConllReader io = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optScheme(FileTagScheme.IO)
+                .build();
+        Path f = TestFiles.write(dir, "d/iob2.io", "Ann\tperson\n\nEU\tB-ORG\nrejects\tO\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> io.read(f));
+        assertEquals("d/iob2.io:3: expected a non-empty tag without whitespace and without the prefix B-, I-, E- or"
+                + " S- of IOB1, IOB2 or BIOES (IO), found 'B-ORG'", e.getMessage());
+        ReadResult<TokenExample> r = io.read(f, Leniency.LENIENT);
+        assertEquals(List.of(List.of("B-person")), r.examples().stream().map(TokenExample::tags).toList());
+        assertEquals(1, r.report().skipped(ConllReader.INVALID_TAG));
+    }
+
+    /**
      * A TAB-separated file keeps the spaces around a field, so a tag with a trailing space ({@code
      * "B-ORG "}) reached the examples as an entity type of its own, beside {@code ORG}: a tag holding
      * whitespace is no tag of any scheme.
@@ -275,6 +301,41 @@ class BadInputTest {
         assertEquals(List.of("a", "b"), r.examples().get(0).tokens());
         assertEquals(1, r.report().cleaned(ReadReport.BOM_INSIDE));
         assertEquals(0, r.report().cleaned(ReadReport.BOM_AT_START));
+    }
+
+    /**
+     * A JSON line opening with U+FEFF (files joined with {@code cat}, each saved with a byte-order
+     * mark) was read as if the mark were not there, uncounted: Gson passes over one at the start of
+     * what it parses, where Python's {@code json.loads} refuses the line. It is removed and counted
+     * as a cleaning, as one opening a CoNLL token is; the file's own mark stays {@code BOM_AT_START}.
+     */
+    @Test
+    void aByteOrderMarkOpeningALaterJsonLineIsRemovedAndCounted() throws IOException {
+        String cb = "\uFEFF{\"premise\": \"p1\", \"hypothesis\": \"h1\", \"label\": \"neutral\"}\n"
+                + "\uFEFF{\"premise\": \"p2\", \"hypothesis\": \"h2\", \"label\": \"entailment\"}\n"
+                + "{\"premise\": \"p3\", \"hypothesis\": \"h3\", \"label\": \"neutral\"}\n";
+        ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis()
+                .read(TestFiles.write(dir, "cb/cat.jsonl", cb));
+        assertEquals(List.of("p1", "p2", "p3"), r.examples().stream().map(TextExample::textA).toList());
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_START));
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_LINE_START));
+        String copa = "{\"premise\": \"p\", \"question\": \"cause\", \"choice1\": \"a\", \"choice2\": \"b\","
+                + " \"label\": 0}\n";
+        assertEquals(1, new CopaReader().read(TestFiles.write(dir, "copa/cat.jsonl", copa + "\uFEFF" + copa)).report()
+                .cleaned(ReadReport.BOM_AT_LINE_START));
+        String mrqa = "{\"header\": {}}\n\uFEFF{\"context\": \"the cat\", \"qas\": [{\"qid\": \"q1\","
+                + " \"question\": \"who?\", \"detected_answers\": [{\"text\": \"cat\", \"char_spans\": [[4, 6]]}]}]}\n";
+        ReadResult<QaExample> m = new MrqaReader().read(TestFiles.write(dir, "mrqa/cat.jsonl", mrqa));
+        assertEquals(List.of(new GoldAnswer("cat", 4)), m.examples().get(0).answers());
+        assertEquals(Map.of(ReadReport.BOM_AT_LINE_START, 1), m.report().cleaned());
+        // a line of the mark alone is blank once it is removed, as such a first line is: no record
+        ReadResult<TextExample> alone = JsonlClassificationReader.premiseHypothesis()
+                .read(TestFiles.write(dir, "cb/alone.jsonl", cb + "\uFEFF\n"));
+        assertEquals(3, alone.report().records());
+        assertEquals(2, alone.report().cleaned(ReadReport.BOM_AT_LINE_START));
+        // a mark that does not open the line is no byte-order mark: the line is still no JSON
+        Path inside = TestFiles.write(dir, "cb/inside.jsonl", " \uFEFF" + cb.substring(1));
+        assertThrows(MalformedDatasetException.class, () -> JsonlClassificationReader.premiseHypothesis().read(inside));
     }
 
     @Test
@@ -605,6 +666,27 @@ class BadInputTest {
         assertEquals(0, r.report().totalSkipped());
     }
 
+    /**
+     * A SubjQA header lacking a column was located at line 1 wherever it stood: after blank lines
+     * (passed over, as Python's csv.reader passes them) the header is a later line, as the
+     * comma-separated classification reader says of the same header.
+     */
+    @Test
+    void aSubjQaHeaderWithoutAColumnIsLocatedAtItsOwnLine() throws IOException {
+        // lines 1 and 2 blank, the header on line 3 lacks human_ans_indices
+        Path f = TestFiles.write(dir, "books/late.csv", "\n\r\nq_review_id,question,review,human_ans_spans\n"
+                + "r1,Why?,Nice cover.,Nice\n");
+        for (Leniency l : Leniency.values()) {
+            MalformedDatasetException e = assertThrows(MalformedDatasetException.class,
+                    () -> new SubjQaReader().read(f, l));
+            assertEquals("books/late.csv:3: expected a column named 'human_ans_indices', found columns [q_review_id,"
+                    + " question, review, human_ans_spans]", e.getMessage(), l.toString());
+        }
+        MalformedDatasetException csv = assertThrows(MalformedDatasetException.class, () -> CsvClassificationReader
+                .builder().setTextA("{question}").optLabel("human_ans_indices").build().read(f));
+        assertEquals("3", csv.location());
+    }
+
     @Test
     void aSubjQaFileWithOldMacLineEndsReads() throws IOException {
         // a lone CR as the last character made the CSV parser lose its place in its buffer: an
@@ -739,6 +821,20 @@ class BadInputTest {
         ReadResult<TextExample> r = new WicReader().read(data);
         assertEquals(new TextExample("wic/dev.data.txt:1", "carry: You must carry it .", "Sound carries well .", "false"),
                 r.examples().get(0));
+    }
+
+    /**
+     * The gold file's byte-order mark was removed into a report nobody kept: the read's report, the
+     * one both files are read into, did not count it. Counted now, as the data file's is.
+     */
+    @Test
+    void aByteOrderMarkOpeningTheWicGoldFileIsCounted() throws IOException {
+        Path data = TestFiles.write(dir, "wicbom/dev.data.txt",
+                "carry\tV\t2-1\tYou must carry it .\tSound carries well .\n");
+        TestFiles.write(dir, "wicbom/dev.gold.txt", "\uFEFFT\n");
+        ReadResult<TextExample> r = new WicReader().read(data);
+        assertEquals("true", r.examples().get(0).label());
+        assertEquals(Map.of(ReadReport.BOM_AT_START, 1), r.report().cleaned());
     }
 
     @Test

@@ -99,6 +99,23 @@ class EmptyInputTest {
                 "rows", blanks(2));
     }
 
+    /**
+     * SubjQA's CSV without a single record (empty, or blank lines only) failed a lenient read,
+     * where the comma-separated classification reader, and SubjQA itself for a file of only the
+     * header, skip the file once as empty; and a header alone was named without its line.
+     */
+    @Test
+    void subjQaWithoutRecordsIsSkippedOnceAsTheOtherCsvFilesAre() throws IOException {
+        SubjQaReader subj = new SubjQaReader();
+        skippedWhole(subj, "b/empty.csv", "", "", "a CSV header row", "an empty file", "rows");
+        skippedWhole(subj, "b/blank.csv", "", "\r\n\n", "a CSV header row", "an empty file", "rows", blanks(2));
+        // a header alone is located at its line, after the blank lines before it, as a CSV file's is
+        String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\n";
+        skippedWhole(subj, "b/header.csv", ":1", header, "at least one row", "only the header row", "rows");
+        skippedWhole(subj, "b/late.csv", ":3", "\n\n" + header + "\n", "at least one row", "only the header row",
+                "rows", blanks(3));
+    }
+
     private static Map<String, Integer> blanks(int n) {
         return Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, n);
     }

@@ -61,7 +61,17 @@ import org.junit.jupiter.api.io.TempDir;
  * the rows of the damaged MRQA and QED samples were recorded again when a question reusing an
  * earlier one's id came to be flagged ('question id used before'), checked against the previous
  * code's outcomes: 33 cases, where a corruption repeated a line or changed an id, gained that flag,
- * with the same examples and the same report besides; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * with the same examples and the same report besides; the lenient row of the damaged SubjQA sample
+ * was recorded again when a SubjQA file without any record came to be skipped leniently as empty,
+ * checked against the previous code's outcomes: of its 150 cases, one differs, where a corruption
+ * emptied the file, which threw and is now skipped with the message strict reading throws (see
+ * {@code EmptyInputTest}); the twelve rows of the damaged CB, COPA and QED samples were recorded
+ * again when a U+FEFF opening a JSON line after the file's first came to be removed and counted
+ * ('byte-order mark at a JSON line's start') where Gson had passed over it unseen, checked against
+ * the previous code's outcomes: 15 reads of nine cases differ, six where a corruption put a mark at
+ * a line's start, now counted with the same examples, and three where a line held the mark alone,
+ * which was a malformed line and is now blank, as a first line holding the mark alone was (see {@code
+ * BadInputTest}); every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {

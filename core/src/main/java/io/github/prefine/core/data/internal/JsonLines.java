@@ -12,10 +12,12 @@ import java.util.function.LongConsumer;
  * Reads a JSON-lines file one object per non-blank line, with the leniency applied per line,
  * holding one line at a time. Not API.
  *
- * <p>Every non-blank line is a record. A line that is not valid UTF-8 throws while decoding in
- * strict mode and is skipped as {@link Defects#INVALID_UTF8} in lenient mode. A line that is not
- * a JSON object, or that the handler rejects, throws in strict mode and is skipped as {@link
- * #MALFORMED_LINE} in lenient mode; examples the handler kept before rejecting stay kept.
+ * <p>Every non-blank line is a record. A U+FEFF opening a line after the file's first (whose mark
+ * {@link LineReader} removes) is removed and counted as {@link ReadReport#BOM_AT_LINE_START}. A
+ * line that is not valid UTF-8 throws while decoding in strict mode and is skipped as {@link
+ * Defects#INVALID_UTF8} in lenient mode. A line that is not a JSON object, or that the handler
+ * rejects, throws in strict mode and is skipped as {@link #MALFORMED_LINE} in lenient mode;
+ * examples the handler kept before rejecting stay kept.
  */
 public final class JsonLines {
     private JsonLines() {}
@@ -55,11 +57,17 @@ public final class JsonLines {
         try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
                 for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
-                    if (line.text() != null && line.text().isBlank()) {
+                    String text = line.text();
+                    if (text != null && !text.isEmpty() && text.charAt(0) == TextFiles.BOM) {
+                        // Gson would pass over it unseen (files joined with cat); json.loads refuses it
+                        text = text.substring(1);
+                        report.clean(ReadReport.BOM_AT_LINE_START, 1);
+                    }
+                    if (text != null && text.isBlank()) {
                         continue;
                     }
                     records++;
-                    if (line.text() == null) {
+                    if (text == null) {
                         // lenient only: strict mode threw while decoding
                         Defects.invalidUtf8(line).skip(report);
                         continue;
@@ -67,7 +75,7 @@ public final class JsonLines {
                     String ln = Integer.toString(line.number());
                     Json.At at = new Json.At(name, ln);
                     try {
-                        handler.accept(at.object(Json.parse(line.text(), name, ln), "$"), at, line.number());
+                        handler.accept(at.object(Json.parse(text, name, ln), "$"), at, line.number());
                     } catch (MalformedDatasetException e) {
                         Defects.skip(leniency, report, MALFORMED_LINE, e);
                     }
