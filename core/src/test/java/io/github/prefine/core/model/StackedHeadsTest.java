@@ -15,9 +15,12 @@ import io.github.prefine.core.testing.SystemProperties;
 import io.github.prefine.heads.HeadFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -107,6 +110,51 @@ class StackedHeadsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A stacked forward concatenates its heads' weights, which DJL puts in the manager of the
+     * first weight, the parameters': a training step (forward, loss, backward) through the model's
+     * own parameters must leave that manager, which lives as long as the model, with the very
+     * arrays it held before, whatever the step's manager.
+     */
+    @ParameterizedTest
+    @EnumSource(HeadFamily.class)
+    void aTrainingStepLeavesTheParametersManagerWithTheSameArrays(HeadFamily family) throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = build(root, family, TaskLossWeighting.NONE);
+                NDManager elsewhere = NDManager.newBaseManager()) {
+            for (NamedParameter p : model.parameters()) {
+                p.parameter().getArray().setRequiresGradient(true);
+            }
+            for (NDManager step : List.of(model.getManager(), elsewhere)) {
+                Set<NDArray> before = parameterManagersArrays(model);
+                try (NDManager sm = step.newSubManager()) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray sum = withHeads("stacked", () -> model.forward(sm, batch(false), true).lossSum());
+                        assertTrue(Float.isFinite(sum.getFloat()));
+                        gc.backward(sum);
+                    }
+                }
+                Set<NDArray> after = parameterManagersArrays(model);
+                List<String> added = after.stream().filter(a -> !before.contains(a))
+                        .map(a -> a.getShape().toString()).toList();
+                assertEquals(List.of(), added, family + ": arrays a step in a sub-manager of "
+                        + (step == elsewhere ? "another manager" : "the model's") + " left with the parameters");
+                assertEquals(before, after, family.toString());
+            }
+        }
+    }
+
+    /** Every array of the managers that own the model's parameters, by identity. */
+    private static Set<NDArray> parameterManagersArrays(MultiHeadModel model) {
+        Set<NDManager> managers = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (NamedParameter p : model.parameters()) {
+            managers.add(p.parameter().getArray().getManager());
+        }
+        Set<NDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        managers.forEach(m -> out.addAll(m.getManagedArrays()));
+        return out;
     }
 
     @ParameterizedTest
