@@ -11,12 +11,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.ParameterManagers;
 import io.github.prefine.core.testing.SystemProperties;
 import io.github.prefine.heads.HeadFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +127,7 @@ class StackedHeadsTest {
                 p.parameter().getArray().setRequiresGradient(true);
             }
             for (NDManager step : List.of(model.getManager(), elsewhere)) {
-                Set<NDArray> before = parameterManagersArrays(model);
+                Set<NDArray> before = ParameterManagers.arrays(model);
                 try (NDManager sm = step.newSubManager()) {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray sum = withHeads("stacked", () -> model.forward(sm, batch(false), true).lossSum());
@@ -136,25 +135,13 @@ class StackedHeadsTest {
                         gc.backward(sum);
                     }
                 }
-                Set<NDArray> after = parameterManagersArrays(model);
-                List<String> added = after.stream().filter(a -> !before.contains(a))
-                        .map(a -> a.getShape().toString()).toList();
-                assertEquals(List.of(), added, family + ": arrays a step in a sub-manager of "
+                Set<NDArray> after = ParameterManagers.arrays(model);
+                assertEquals(List.of(), ParameterManagers.added(before, after), family + ": arrays a step in a"
+                        + " sub-manager of "
                         + (step == elsewhere ? "another manager" : "the model's") + " left with the parameters");
                 assertEquals(before, after, family.toString());
             }
         }
-    }
-
-    /** Every array of the managers that own the model's parameters, by identity. */
-    private static Set<NDArray> parameterManagersArrays(MultiHeadModel model) {
-        Set<NDManager> managers = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (NamedParameter p : model.parameters()) {
-            managers.add(p.parameter().getArray().getManager());
-        }
-        Set<NDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        managers.forEach(m -> out.addAll(m.getManagedArrays()));
-        return out;
     }
 
     @ParameterizedTest

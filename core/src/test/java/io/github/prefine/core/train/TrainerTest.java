@@ -15,10 +15,9 @@ import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.ParameterManagers;
 import io.github.prefine.heads.HeadFamily;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -361,27 +360,15 @@ class TrainerTest {
                     Trainer trainer = Trainer.builder().setModel(model).setData(tasks)
                             .optDevices(replicas == 1 ? List.of() : List.of(root.getDevice(), root.getDevice())).build()) {
                 trainer.trainStep(all, 0);
-                Set<NDArray> before = parameterManagersArrays(model);
+                Set<NDArray> before = ParameterManagers.arrays(model);
                 trainer.trainStep(all, 0);
                 trainer.trainStep(new SampledBatch(new int[] {1, 4, 0, 3, 2, 5}, new int[] {2, 3, 2, 3, 2, 3}), 0);
-                Set<NDArray> after = parameterManagersArrays(model);
-                List<String> added = after.stream().filter(a -> !before.contains(a)).map(a -> a.getShape().toString())
-                        .toList();
-                assertEquals(List.of(), added, family + ", " + replicas + " replica(s): arrays the steps left");
+                Set<NDArray> after = ParameterManagers.arrays(model);
+                assertEquals(List.of(), ParameterManagers.added(before, after),
+                        family + ", " + replicas + " replica(s): arrays the steps left");
                 assertEquals(before, after, family + ", " + replicas + " replica(s)");
             }
         }
-    }
-
-    /** Every array of the managers that own the model's parameters, by identity. */
-    static Set<NDArray> parameterManagersArrays(MultiHeadModel model) {
-        Set<NDManager> managers = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (NamedParameter p : model.parameters()) {
-            managers.add(p.parameter().getArray().getManager());
-        }
-        Set<NDArray> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        managers.forEach(m -> out.addAll(m.getManagedArrays()));
-        return out;
     }
 
     /** Plays fixed batches: two of task 0 alone, then one mixing tasks 0 and 1. */
