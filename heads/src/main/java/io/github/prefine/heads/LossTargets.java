@@ -40,7 +40,8 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
      * @param shape the shape of {@code index} and {@code weights}: the logits' shape with the {@code
      *     axis} dimension set to 1
      * @param axis the logits' axis the log-softmax runs over and the indices select on
-     * @throws IllegalArgumentException if sizes disagree or the axis is outside the shape
+     * @throws IllegalArgumentException if sizes disagree, a dimension is negative or above {@link
+     *     Integer#MAX_VALUE}, or the axis is outside the shape
      */
     public LossTargets {
         Objects.requireNonNull(index, "index");
@@ -48,11 +49,18 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
         Objects.requireNonNull(shape, "shape");
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                // negative dimensions, or a long product wrapping around, can multiply to the right count
+                throw new IllegalArgumentException("LossTargets: shape " + Arrays.toString(shape)
+                        + " has a dimension outside [0, " + Integer.MAX_VALUE + "]");
+            }
+            // past the int range no array's length matches: stopping there keeps the product below 2^62
+            n = Math.min(n, Integer.MAX_VALUE + 1L) * d;
         }
         if (index.length != n || weights.length != n) {
-            throw new IllegalArgumentException("LossTargets: shape " + Arrays.toString(shape) + " holds " + n
-                    + " values, found " + index.length + " indices and " + weights.length + " weights");
+            throw new IllegalArgumentException("LossTargets: shape " + Arrays.toString(shape) + " holds "
+                    + (n > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : n) + " values, found " + index.length
+                    + " indices and " + weights.length + " weights");
         }
         if (axis < 0 || axis >= shape.length || shape[axis] != 1) {
             throw new IllegalArgumentException("LossTargets: axis " + axis + " must be a size-1 axis of "

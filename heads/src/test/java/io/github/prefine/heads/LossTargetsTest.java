@@ -41,6 +41,24 @@ class LossTargetsTest {
     }
 
     @Test
+    void aShapeWithNegativeOrWrappingDimensionsIsRefused() {
+        // 2 x (-1) x (-3) x 1 = 6: the product matched 6 targets for 2 examples
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LossTargets.ofClasses(new int[6], new long[] {2, -1, -3}, 3));
+        assertEquals("LossTargets: shape [2, -1, -3, 1] has a dimension outside [0, 2147483647]", e.getMessage());
+        // 2^32 x 2^32 x 1 = 2^64, which a long product wraps to 0: taken with no targets
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new LossTargets(new long[0], new float[0], new long[] {1L << 32, 1L << 32, 1}, 2));
+        assertEquals("LossTargets: shape [4294967296, 4294967296, 1] has a dimension outside [0, 2147483647]",
+                e.getMessage());
+        // 2^21 x 2^21 x 2^22 x 1 = 2^64, every dimension an int
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new LossTargets(new long[0], new float[0], new long[] {1L << 21, 1L << 21, 1L << 22, 1}, 3));
+        assertEquals("LossTargets: shape [2097152, 2097152, 4194304, 1] holds more than 2147483647 values, found 0"
+                + " indices and 0 weights", e.getMessage());
+    }
+
+    @Test
     void handComputedSum() {
         try (NDManager m = NDManager.newBaseManager()) {
             // row 0 uniform over 2 classes: ln 2; row 1 logits [ln 3, 0], label 1: p = 1/4, ln 4

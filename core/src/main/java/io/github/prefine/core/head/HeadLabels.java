@@ -37,7 +37,6 @@ public final class HeadLabels {
         this.values = Objects.requireNonNull(values, "values");
         this.shape = Objects.requireNonNull(shape, "shape");
         long n = 1;
-        boolean capped = false;
         for (long d : shape) {
             if (d < 0) {
                 // two negative dimensions can multiply to the right count
@@ -49,17 +48,13 @@ public final class HeadLabels {
                 throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape)
                         + " has a dimension above " + Integer.MAX_VALUE);
             }
-            // past the value count only "too many" matters: capping there keeps the product below 2^62
-            if (n > values.length) {
-                n = values.length + 1L;
-                capped = true;
-            }
-            n *= d;
-            capped &= n != 0;
+            // past the int range no array's length matches: stopping the count just past it keeps the
+            // product below 2^62, and exact below it
+            n = Math.min(n, Integer.MAX_VALUE + 1L) * d;
         }
         if (shape.length == 0 || n != values.length) {
             throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape) + " holds "
-                    + (capped ? "more than " + values.length : n) + " values, found " + values.length);
+                    + (n > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : n) + " values, found " + values.length);
         }
     }
 

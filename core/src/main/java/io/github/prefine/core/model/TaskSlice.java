@@ -31,7 +31,8 @@ public final class TaskSlice {
      * @param labels row-major int32 labels ({@link HeadLabels#IGNORE} marks ignored targets)
      * @param labelShape shape of {@code labels}, example axis first: [examples] for sequence and
      *     choice, [examples, seqLen] for token, [examples, 2] (start, end) for span
-     * @throws IllegalArgumentException if the sizes disagree
+     * @throws IllegalArgumentException if the sizes disagree, or the label shape has a negative
+     *     dimension or one above {@link Integer#MAX_VALUE} (as {@link HeadLabels} refuses)
      */
     public TaskSlice(int task, int[] rows, int[] exampleIndices, int[] labels, long[] labelShape) {
         this.task = task;
@@ -49,13 +50,11 @@ public final class TaskSlice {
             throw new IllegalArgumentException("task slice " + task + ": label shape "
                     + Arrays.toString(labelShape) + " must start with the example count " + exampleIndices.length);
         }
-        long n = 1;
-        for (long d : labelShape) {
-            n *= d;
-        }
-        if (n != labels.length) {
-            throw new IllegalArgumentException("task slice " + task + ": label shape "
-                    + Arrays.toString(labelShape) + " holds " + n + " values, found " + labels.length);
+        try {
+            // HeadLabels' check: a product of its own let negative dimensions and wrapped products through
+            new HeadLabels(labels, labelShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("task slice " + task + ": " + e.getMessage(), e);
         }
         if (rows.length % exampleIndices.length != 0) {
             throw new IllegalArgumentException("task slice " + task + ": " + rows.length

@@ -30,14 +30,29 @@ class HeadLabelsTest {
         // below the int range, dimensions whose product passes the long range are still counted: 2^31 - 1 to the fourth
         long big = Integer.MAX_VALUE;
         e = assertThrows(IllegalArgumentException.class, () -> new HeadLabels(new int[] {7}, new long[] {big, big, big, big}));
-        assertEquals("head labels: shape [2147483647, 2147483647, 2147483647, 2147483647] holds more than 1 values,"
-                + " found 1", e.getMessage());
+        assertEquals("head labels: shape [2147483647, 2147483647, 2147483647, 2147483647] holds more than"
+                + " 2147483647 values, found 1", e.getMessage());
         // 2^21 x 2^21 x 2^22 = 2^64, every dimension an int: the long product wrapped to 0 and took no values
         e = assertThrows(IllegalArgumentException.class,
                 () -> new HeadLabels(new int[0], new long[] {1L << 21, 1L << 21, 1L << 22}));
-        assertEquals("head labels: shape [2097152, 2097152, 4194304] holds more than 0 values, found 0", e.getMessage());
+        assertEquals("head labels: shape [2097152, 2097152, 4194304] holds more than 2147483647 values, found 0",
+                e.getMessage());
         // a zero dimension anywhere makes an empty shape, as its product says
         assertEquals(0, new HeadLabels(new int[0], new long[] {big, big, big, 0}).values().length);
+    }
+
+    @Test
+    void aShapeWithinTheIntRangeSaysHowManyValuesItHolds() {
+        // 3 x 2 x 1 = 6 and 2 x 3 = 6 (hand-computed): the count passed the values' before the last
+        // dimension, and the message said "more than 5" and "more than 0"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new HeadLabels(new int[5], new long[] {3, 2, 1}));
+        assertEquals("head labels: shape [3, 2, 1] holds 6 values, found 5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new HeadLabels(new int[0], new long[] {2, 3}));
+        assertEquals("head labels: shape [2, 3] holds 6 values, found 0", e.getMessage());
+        // 2^16 x 2^15 = 2^31, one past the int range: no array holds that many
+        e = assertThrows(IllegalArgumentException.class, () -> new HeadLabels(new int[1], new long[] {1 << 16, 1 << 15}));
+        assertEquals("head labels: shape [65536, 32768] holds more than 2147483647 values, found 1", e.getMessage());
     }
 
     @Test

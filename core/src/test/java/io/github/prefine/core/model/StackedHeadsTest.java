@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.ParameterManagers;
 import io.github.prefine.core.testing.SystemProperties;
 import io.github.prefine.heads.HeadFamily;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -105,6 +107,39 @@ class StackedHeadsTest {
                 for (float v : g) {
                     assertTrue(Float.isFinite(v), p.key());
                 }
+            }
+        }
+    }
+
+    /**
+     * A stacked forward concatenates its heads' weights, which DJL puts in the manager of the
+     * first weight, the parameters': a training step (forward, loss, backward) through the model's
+     * own parameters must leave that manager, which lives as long as the model, with the very
+     * arrays it held before, whatever the step's manager.
+     */
+    @ParameterizedTest
+    @EnumSource(HeadFamily.class)
+    void aTrainingStepLeavesTheParametersManagerWithTheSameArrays(HeadFamily family) throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = build(root, family, TaskLossWeighting.NONE);
+                NDManager elsewhere = NDManager.newBaseManager()) {
+            for (NamedParameter p : model.parameters()) {
+                p.parameter().getArray().setRequiresGradient(true);
+            }
+            for (NDManager step : List.of(model.getManager(), elsewhere)) {
+                Set<NDArray> before = ParameterManagers.arrays(model);
+                try (NDManager sm = step.newSubManager()) {
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray sum = withHeads("stacked", () -> model.forward(sm, batch(false), true).lossSum());
+                        assertTrue(Float.isFinite(sum.getFloat()));
+                        gc.backward(sum);
+                    }
+                }
+                Set<NDArray> after = ParameterManagers.arrays(model);
+                assertEquals(List.of(), ParameterManagers.added(before, after), family + ": arrays a step in a"
+                        + " sub-manager of "
+                        + (step == elsewhere ? "another manager" : "the model's") + " left with the parameters");
+                assertEquals(before, after, family.toString());
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
@@ -13,8 +14,12 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.ParameterManagers;
+import io.github.prefine.heads.HeadFamily;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
@@ -325,6 +330,43 @@ class TrainerTest {
                 // the loss watch keeps each step's loss until the next logging point reads it
                 // (LossWatchTest shows the read frees them): two steps more than at the count
                 assertEquals(count + 2, root.getManagedArrays().size(), replicas + " replica(s)");
+            }
+        }
+    }
+
+    /**
+     * A step whose batch holds two tasks of each kind runs their heads as stacks, which concatenate
+     * the heads' weights every forward: the concatenations, like every other intermediate, must go
+     * with the step, not stay in the parameters' manager, which lives for the whole run. After the
+     * trainer's steps (one replica and two) that manager holds the very arrays it held before. The
+     * trainer reads the parameters through views made for each step, so the concatenations joined
+     * the step's manager even before HeadStack moved them; {@code StackedHeadsTest} shows a step
+     * through the model's own parameters, where they did not.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = HeadFamily.class, names = {"BERT", "ROBERTA"})
+    void stepsOfStackedHeadsLeaveTheParametersManagerWithTheSameArrays(HeadFamily family) throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(24, 24, 4, SIX);
+        SampledBatch all = new SampledBatch(new int[] {0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5},
+                new int[] {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1});
+        for (int replicas = 1; replicas <= 2; replicas++) {
+            // RoBERTa's sequence head stacks two layers (dense, out_proj), BERT's one
+            TaskHead[] heads = new TaskHead[SIX.length];
+            for (int t = 0; t < SIX.length; t++) {
+                heads[t] = SIX[t] == TestHeads.Kind.SEQUENCE ? TaskFormat.SINGLE_TEXT.newHead(2, family, t) : tasks.head(t);
+            }
+            try (NDManager root = NDManager.newBaseManager();
+                    MultiHeadModel model = model(root, tasks, 4, heads);
+                    Trainer trainer = Trainer.builder().setModel(model).setData(tasks)
+                            .optDevices(replicas == 1 ? List.of() : List.of(root.getDevice(), root.getDevice())).build()) {
+                trainer.trainStep(all, 0);
+                Set<NDArray> before = ParameterManagers.arrays(model);
+                trainer.trainStep(all, 0);
+                trainer.trainStep(new SampledBatch(new int[] {1, 4, 0, 3, 2, 5}, new int[] {2, 3, 2, 3, 2, 3}), 0);
+                Set<NDArray> after = ParameterManagers.arrays(model);
+                assertEquals(List.of(), ParameterManagers.added(before, after),
+                        family + ", " + replicas + " replica(s): arrays the steps left");
+                assertEquals(before, after, family + ", " + replicas + " replica(s)");
             }
         }
     }
