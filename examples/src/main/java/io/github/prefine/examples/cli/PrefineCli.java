@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "prefine",
         mixinStandardHelpOptions = true,
-        version = "prefine 0.1.0-SNAPSHOT",
+        versionProvider = PrefineVersion.class,
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
         footer = {"", "Exit codes: 0 done, 2 bad input or environment (one line says what and how to fix it),"
                 + " 3 the Hugging Face Hub failed as a service (unreachable, cut off, 429 or 5xx: the same command"
