@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * TransformerEncoder#pretrainedPooler()} where it has one, as HF's {@code from_pretrained} loads a
  * task model's pooler from the checkpoint: one copy per head, as HF gives each task model finetuned
  * on its own its own pooler, rather than one pooler shared by the tasks. Each head logs at INFO where
- * its pooler came from.
+ * its pooler came from; a model whose heads are loaded whole next skips both ({@link
+ * Builder#optPretrainedPooler}).
  *
  * <p>The training loss of a batch is the mean over its examples of each example's task loss,
  * with no per-task weighting (the paper's setting); {@link TaskLossWeighting#LOG_NUM_LABELS} divides
