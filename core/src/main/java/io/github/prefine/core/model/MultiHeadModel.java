@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * TransformerEncoder#pretrainedPooler()} where it has one, as HF's {@code from_pretrained} loads a
  * task model's pooler from the checkpoint: one copy per head, as HF gives each task model finetuned
  * on its own its own pooler, rather than one pooler shared by the tasks. Each head logs at INFO where
- * its pooler came from.
+ * its pooler came from; a model whose heads are loaded whole next skips both ({@link
+ * Builder#optPretrainedPooler}).
  *
  * <p>The training loss of a batch is the mean over its examples of each example's task loss,
  * with no per-task weighting (the paper's setting); {@link TaskLossWeighting#LOG_NUM_LABELS} divides
@@ -102,7 +103,9 @@ public final class MultiHeadModel implements AutoCloseable {
             for (int t = 0; t < heads.size(); t++) {
                 TaskHead head = heads.get(t);
                 head.initialize(manager, hiddenSize, b.initializerRange, b.headDropout, b.hiddenDropout);
-                startPooler(taskNames.get(t), head, encoder);
+                if (b.pretrainedPooler) {
+                    startPooler(taskNames.get(t), head, encoder);
+                }
                 List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
                 for (NamedParameter p : ps) {
                     p.parameter().getArray().attach(manager);
@@ -629,6 +632,7 @@ public final class MultiHeadModel implements AutoCloseable {
         private float hiddenDropout = HeadAdapter.DEFAULT_DROPOUT;
         private boolean headDropoutSet;
         private boolean tokenTypes = true;
+        private boolean pretrainedPooler = true;
         private HeadFamily headFamily = HeadFamily.BERT;
         private boolean headFamilySet;
         private long headSeed;
@@ -790,6 +794,21 @@ public final class MultiHeadModel implements AutoCloseable {
             this.headDropout = dropout;
             this.hiddenDropout = dropout;
             this.headDropoutSet = true;
+            return this;
+        }
+
+        /**
+         * Chooses whether a pooling head starts from the encoder's pretrained pooler (see the class
+         * documentation), logging at INFO where its pooler came from; default true. False leaves
+         * each head's pooler at its random draw, without a line, for a model whose head weights are
+         * all loaded next (a saved model being read back), whose pooler is the folder's whatever
+         * it started from.
+         *
+         * @param start whether to copy the pretrained pooler into the pooling heads
+         * @return this builder
+         */
+        public Builder optPretrainedPooler(boolean start) {
+            this.pretrainedPooler = start;
             return this;
         }
 

@@ -126,7 +126,9 @@ public final class FinetunedModel implements AutoCloseable {
                 }
             }
             HeadFamily family = MultiHeadModel.headFamily(checkpoint.config().modelType());
-            MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder());
+            // every head tensor comes from the folder below: where a pooler would start is no news
+            MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
+                    .optPretrainedPooler(false);
             for (SavedTask t : manifest.tasks()) {
                 // weights come from the folder below; the seed only fills them first
                 b.addHead(t.name(), t.format().newHead(t.numLabels(), family, 0L));
@@ -294,7 +296,7 @@ public final class FinetunedModel implements AutoCloseable {
             HeadFamily family = MultiHeadModel.headFamily(config.modelType());
             TaskHead head = HfTaskFolder.newHead(task, family);
             model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
-                    .addHead(task.name(), head).build();
+                    .optPretrainedPooler(false).addHead(task.name(), head).build();
             HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
             SubwordTokenizer tokenizer = hfTokenizer(tokenizerText, dir, padId);
             ModelManifest manifest = new ModelManifest(2, List.of(task.name()), List.of(task),

@@ -27,4 +27,25 @@ class TaskPredictorLogTest {
         assertTrue(reports.get(0).contains("INFO") && reports.get(0).contains("topic/train: 2 examples -> 2 features"),
                 reports.get(0));
     }
+
+    /**
+     * Loading a saved model, or an HF task folder, fills every head from the folder, the pooler of
+     * a BERT sequence head included; building its model logged that the pooler was "initialized at
+     * random" (an encoder saved without one, as the fixture's and the demo's) or copied from the
+     * encoder's (an HF folder) on every {@code predict} and {@code export}, a start the loaded model
+     * does not keep. Building the model to train still says where its pooler came from.
+     */
+    @Test
+    void loadingASavedModelSaysNothingOfWhereItsPoolerStarted(@TempDir Path dir) throws Exception {
+        SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        String text = ChildJvm.runAtInfo(FinetunedModelLoadLogChild.class, dir.resolve("child.log"), dir.toString());
+        int loading = text.indexOf(FinetunedModelLoadLogChild.LOADING);
+        assertTrue(loading >= 0, text);
+        List<String> built = text.substring(0, loading).lines().filter(l -> l.contains("head topic: pooler")).toList();
+        // the fixture's encoder has no pooler: the model built to save says its pooler is drawn at random
+        assertTrue(!built.isEmpty() && built.get(0).contains("INFO") && built.get(0).contains("initialized at random"),
+                "the model built to save says where its pooler came from: " + text);
+        List<String> loaded = text.substring(loading).lines().filter(l -> l.contains(": pooler ")).toList();
+        assertEquals(List.of(), loaded, text);
+    }
 }

@@ -40,6 +40,7 @@ import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.examples.cli.OptionValues;
 import io.github.prefine.examples.cli.PreLaunchChecks;
+import io.github.prefine.examples.cli.PrefineVersion;
 import io.github.prefine.examples.cli.TrainingProgress;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
@@ -73,7 +74,7 @@ import picocli.CommandLine.Spec;
  * <p>On a GPU, run with a CUDA build of PyTorch through DJL's {@code PYTORCH_LIBRARY_PATH},
  * {@code PYTORCH_VERSION} and {@code PYTORCH_FLAVOR} variables (see {@code docs/gpu.md}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Training throughput of the encoder, DJL's BertBlock, and a full multi-task step; "
                 + "or, with --part DATA, the time and heap of reading and featurizing each task.")
 public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {

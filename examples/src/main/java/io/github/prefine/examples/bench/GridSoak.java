@@ -55,6 +55,18 @@ public final class GridSoak {
     }
 
     /**
+     * Prints the usage or the version where the arguments ask for it: {@code demo}'s {@code --help}
+     * and {@code --version} parse as flags, and the soak would otherwise run the whole grid.
+     *
+     * @param args the arguments, already checked
+     * @return whether it printed, and so nothing is to run
+     */
+    static boolean printedHelp(String... args) {
+        CommandLine line = new CommandLine(new DemoCommand()).setCommandName("GridSoak");
+        return CommandLine.printHelpIfRequested(line.parseArgs(args));
+    }
+
+    /**
      * The passes that {@code -Dprefine.soak.passes} asks for, 1 where it is not set.
      *
      * @return the count
@@ -76,6 +88,9 @@ public final class GridSoak {
      */
     public static void main(String[] args) throws Exception {
         BenchArguments.checkOrExit("GridSoak", () -> checkArguments(args));
+        if (printedHelp(args)) {
+            return;
+        }
         // as the demo does, and before the first sample starts the engine, which reads it once
         DemoCommand.oneThread();
         int passes = passes();

@@ -19,6 +19,7 @@ import io.github.prefine.core.transfer.TaskEmbedder;
 import io.github.prefine.core.transfer.TaskEmbedding;
 import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.examples.cli.PrefineCli;
+import io.github.prefine.examples.cli.PrefineVersion;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
  * all-MiniLM-L6-v2 from its Maven artifact. {@code --save FILE} writes the embedding (one value a
  * line, whole: a temp file renamed over FILE) so two builds can be compared value by value.
  */
-@Command(name = "textemb-bench", mixinStandardHelpOptions = true,
+@Command(name = "textemb-bench", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Wall and CPU time of TextEmb over one task's training rows.")
 public final class TextEmbBench implements Callable<Integer> {
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * {@code table2.json} and {@code results.jsonl} are read. Exit code 0 whatever
  * the differences (it reports, it does not judge), 2 for a missing or malformed folder or table.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Compare finished runs' tables with a base run's: Table 2's differences, the largest, verdicts.")
 public final class CompareCommand implements Callable<Integer> {
 

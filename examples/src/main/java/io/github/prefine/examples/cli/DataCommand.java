@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code data}: gets the paper's datasets from the Hugging Face Hub ({@code data fetch}) and shows
  * what a data root holds ({@code data status}). See {@code docs/data.md}.
  */
-@Command(name = "data", mixinStandardHelpOptions = true,
+@Command(name = "data", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Fetch the catalogued datasets from the Hugging Face Hub, or show their status.",
         subcommands = {DataCommand.Fetch.class, DataCommand.Status.class})
 public final class DataCommand implements Runnable {
@@ -46,7 +46,7 @@ public final class DataCommand implements Runnable {
      * off, 429 or 5xx: run again later), 2 when one was bad input or environment (a Hub refusal, an
      * unknown task, a {@code --data} that is a file or not writable, a full disk), 1 for an internal fault.
      */
-    @Command(name = "fetch", mixinStandardHelpOptions = true,
+    @Command(name = "fetch", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
             description = "Download the catalogued tasks' datasets from the Hub into the TaskCatalog layout "
                     + "(HF_TOKEN or the token file of hf auth login, unless HF_HUB_DISABLE_IMPLICIT_TOKEN=1, HF_ENDPOINT and"
                     + " HF_HUB_OFFLINE are honoured)."
@@ -122,7 +122,7 @@ public final class DataCommand implements Runnable {
      * table, so that a mistyped path is not read as 41 missing tasks; 2 for a {@code --data} that
      * is a file or lies below one.
      */
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
             description = "Show each catalogued task: group, format, present or missing, split counts, source. "
                     + "Exit 0; a --data that does not exist is said first, on standard error; exit 2 when it is a file"
                     + " or lies below one.")

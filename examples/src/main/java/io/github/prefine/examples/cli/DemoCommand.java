@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
  * enough for the demo). The pipeline is the one {@code reproduce} runs: baseline, the seven group
  * combinations of SL, QA and C, every synthetic target over the seeds, tables and plots.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class, sortOptions = false,
         description = {"Run the whole pipeline, scaled down, on a synthetic task suite (CPU, a few minutes).",
             "Prints Table 1 and Table 2 and writes them with the plots to --out."})
 public final class DemoCommand implements Callable<Integer>, GridCommand, PreLaunchChecks {

@@ -43,6 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
         name = "encode",
         mixinStandardHelpOptions = true,
+        versionProvider = PrefineVersion.class,
         description = "Embed sentences with an HF-compatible encoder and print their cosine similarities.")
 public final class EncodeCommand implements Callable<Integer> {
 

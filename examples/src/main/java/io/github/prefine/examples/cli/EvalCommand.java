@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
  * the file, line or JSON path or byte offset, what was expected and what was found) and for
  * usage errors, 1 for an internal fault.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Score a CoNLL, SQuAD or classification prediction file.")
 public final class EvalCommand implements Callable<Integer> {
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * success, 2 for bad input (a folder that is not a saved model, an unknown task, several tasks and
  * no {@code --task}), 1 for an internal fault.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Write one task of a saved model as a Hugging Face task-model folder (config.json with the task"
                 + " class and id2label, model.safetensors, tokenizer.json, tokenizer_config.json with"
                 + " model_max_length (the task's feature length) and the special tokens, special_tokens_map.json).")

@@ -105,7 +105,7 @@ import picocli.CommandLine.Spec;
  * ended). Exit 0 on success, 2 for bad input (a folder that is not a saved model or lacks its
  * tokenizer, an unknown task, a bad line without {@code --skip-bad}), 1 for an internal fault.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Run a task of a saved model on JSON lines (text, pair, words or text for a token task, question"
                 + " and context, or premise and choices; offsets into a text or context count code points).")
 public final class PredictCommand implements Callable<Integer> {

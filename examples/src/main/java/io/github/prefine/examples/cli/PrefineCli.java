@@ -26,12 +26,13 @@ import picocli.CommandLine.Command;
 @Command(
         name = "prefine",
         mixinStandardHelpOptions = true,
-        version = "prefine 0.1.0-SNAPSHOT",
+        versionProvider = PrefineVersion.class,
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
         footer = {"", "Exit codes: 0 done, 2 bad input or environment (one line says what and how to fix it),"
                 + " 3 the Hugging Face Hub failed as a service (unreachable, cut off, 429 or 5xx: the same command"
                 + " may succeed later), 1 internal fault, 4 demo or reproduce finished with failed sweeps (the summary"
-                + " lists them), 141 predict's standard output closed by its reader.", "Every command takes --verbose (a stack trace on failure). --strict means the same in"
+                + " lists them), 130 or 143 stopped by Ctrl-C or a SIGTERM (demo, reproduce and predict say what"
+                + " they kept), 141 predict's standard output closed by its reader.", "Every command takes --verbose (a stack trace on failure). --strict means the same in"
                 + " reproduce and eval: every input defect is an error instead of being skipped with a count or"
                 + " a warning."},
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,

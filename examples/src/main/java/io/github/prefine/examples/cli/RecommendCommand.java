@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
  * --data demo} uses the demo's synthetic suite and, unless {@code --encoder} is given, the demo's
  * random BERT (same seed, so its embeddings match a {@code demo} output's encoder).
  */
-@Command(name = "recommend", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "recommend", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class, sortOptions = false,
         description = {"Rank pre-finetuning groups and tasks for targets by task-embedding similarity (TextEmb, TaskEmb).",
             "With --against results.jsonl (a reproduce or demo output), print how well the ranking predicted the "
                     + "measured transfer."})

@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
  * every target over seeds), resumable and shareable between processes; a thin layer over
  * {@link Grid}.
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "reproduce", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class, sortOptions = false,
         description = {"Reproduce the paper: baseline, pre-finetuning on every combination of the groups, "
                 + "finetuning of every target over seeds; tables and plots are rewritten after every finished run.",
             "Restart the same command to resume; start it twice on one --out to share the work."})

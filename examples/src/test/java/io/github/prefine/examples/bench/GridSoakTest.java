@@ -72,6 +72,38 @@ class GridSoakTest {
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("soak")), "nothing written");
     }
 
+    /**
+     * docs/long-runs.md: GridSoak takes {@code demo}'s options, which include {@code --help} and
+     * {@code --version}; picocli parses them as flags without failing, and the soak then ran the
+     * whole grid into {@code --out} (the demo's {@code demo-out} in the working folder where none
+     * was given) instead of printing what was asked.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--help", "-h", "--version", "-V"})
+    void helpOrVersionPrintsItAndRunsNothing(String flag, @TempDir Path tmp) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), GridSoak.class.getName(),
+                flag, "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--out", tmp.resolve("soak").toString()));
+        Process p = ChildProcesses.builder(cmd).redirectErrorStream(true).start();
+        StringBuilder all = new StringBuilder();
+        String line;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            // the old code started the grid: stop reading at its first line of work
+            while ((line = out.readLine()) != null && !line.startsWith("PyTorch threads: ")) {
+                all.append(line).append('\n');
+            }
+        } finally {
+            p.destroyForcibly();
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        }
+        assertTrue(line == null, "the soak started: " + all + line);
+        assertEquals(0, p.exitValue(), all.toString());
+        String expected = flag.equals("-h") || flag.equals("--help") ? "Usage: GridSoak " : "prefine ";
+        assertTrue(all.toString().startsWith(expected), all.toString());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("soak")), "nothing written");
+    }
+
     @Test
     void aLaterPassRunsIntoAFolderOfItsOwnAlsoWithoutOut() {
         // docs/long-runs.md: -Dprefine.soak.passes=2 runs the grid again into <out>-pass2
