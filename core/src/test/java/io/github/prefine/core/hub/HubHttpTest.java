@@ -466,6 +466,10 @@ class HubHttpTest {
         HubHttp on8080 = HubHttp.builder().setSettings(new HubSettings(URI.create("http://mirror.example:8080"), tmp,
                 false, TOKEN)).build();
         assertFalse(on8080.sameHost(URI.create("https://mirror.example/x")));
+        // only an http endpoint upgrades: https on port 80 is not the standard http port, whatever the number
+        HubHttp httpsOn80 = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example:80"), tmp,
+                false, TOKEN)).build();
+        assertFalse(httpsOn80.sameHost(URI.create("https://mirror.example/x")));
         HubHttp secure = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
                 TOKEN)).build();
         assertFalse(secure.sameHost(URI.create("http://mirror.example/x")));
