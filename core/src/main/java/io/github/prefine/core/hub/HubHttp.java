@@ -493,8 +493,10 @@ public final class HubHttp {
      * The URL a redirect's {@code Location} names, resolved against the URL that answered as RFC
      * 3986 (section 5.2) resolves a reference, as {@code requests} does: {@link URI#resolve} follows
      * the older RFC 2396, which drops the last path segment before a reference that is only a query
-     * ({@code ?page=2}) and keeps dot segments above the root ({@code /../x}). The fragment is
-     * dropped, since it is never sent.
+     * ({@code ?page=2}) and keeps dot segments above the root ({@code /../x}). A reference in the
+     * base's own scheme without an authority ({@code http:g}) is read as relative, the non-strict
+     * reading that section 5.2.2 allows and Python's {@code urljoin} makes. The fragment is dropped,
+     * since it is never sent.
      *
      * @param base the absolute URL that answered
      * @param location the header's value, after {@link #asSent(String)}
@@ -502,11 +504,16 @@ public final class HubHttp {
      * @throws IllegalArgumentException if the value is no URI reference
      */
     static URI resolve(URI base, String location) {
-        URI r = URI.create(location);
+        String scheme = base.getScheme();
+        String rest = location.regionMatches(true, 0, scheme + ":", 0, scheme.length() + 1)
+                ? location.substring(scheme.length() + 1) : null;
+        // section 5.2.2's non-strict reading, as Python's urljoin: "http:g" is "g" (strictly, no host);
+        // "http:///x" keeps its empty authority
+        URI r = URI.create(rest != null && !rest.startsWith("//") ? rest : location);
         if (r.isOpaque()) {
             return r; // mailto:..., nothing to resolve
         }
-        String scheme = r.getScheme() != null ? r.getScheme() : base.getScheme();
+        scheme = r.getScheme() != null ? r.getScheme() : scheme;
         String authority;
         String path;
         String query = r.getRawQuery();

@@ -206,6 +206,12 @@ class HubHttpTest {
         r = get("/dots", false);
         assertEquals(at(hub, "/ok"), r.uri());
         assertEquals(List.of("hub /dots Bearer " + TOKEN, "hub /ok Bearer " + TOKEN), seen);
+
+        // the base's scheme without an authority, as requests reads it (urljoin's non-strict reading)
+        seen.clear();
+        r = get("/scheme?http:ok", false);
+        assertEquals(at(hub, "/ok"), r.uri());
+        assertEquals(List.of("hub /scheme Bearer " + TOKEN, "hub /ok Bearer " + TOKEN), seen);
     }
 
     @Test
@@ -224,7 +230,12 @@ class HubHttpTest {
             {"g..", "http://a/b/c/g.."}, {"..g", "http://a/b/c/..g"}, {"./../g", "http://a/b/g"},
             {"./g/.", "http://a/b/c/g/"}, {"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"},
             {"g;x=1/./y", "http://a/b/c/g;x=1/y"}, {"g;x=1/../y", "http://a/b/c/y"}, {"g?y/./x", "http://a/b/c/g?y/./x"},
-            {"g?y/../x", "http://a/b/c/g?y/../x"}, {"g#s/./x", "http://a/b/c/g"}, {"http:g", "http:g"}};
+            {"g?y/../x", "http://a/b/c/g?y/../x"}, {"g#s/./x", "http://a/b/c/g"},
+            // section 5.2.2 lets a parser read the base's own scheme without an authority as relative, "for
+            // backward compatibility": Python's urljoin (so requests) and WHATWG's URL parser do; "http:g" as it
+            // stands names no host, and the redirect that requests follows failed here
+            {"http:g", "http://a/b/c/g"}, {"HTTP:g", "http://a/b/c/g"}, {"http:/g", "http://a/g"},
+            {"http:?y", "http://a/b/c/d;p?y"}, {"http:", "http://a/b/c/d;p?q"}, {"https:g", "https:g"}};
         for (String[] e : examples) {
             assertEquals(e[1], HubHttp.resolve(base, e[0]).toString(), e[0]);
         }
