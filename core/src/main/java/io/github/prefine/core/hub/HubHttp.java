@@ -10,11 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +65,9 @@ public final class HubHttp {
     public static final int MAX_REDIRECTS = 5;
     /** The longest wait a {@code Retry-After} header gets; a longer one is cut to this. */
     public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+    /** The highest TCP port; {@link URI} reads any number of digits. */
+    static final int MAX_PORT = 65535;
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     /** The longest wait between retries without a {@code Retry-After} header. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
@@ -389,8 +388,8 @@ public final class HubHttp {
      * Sends a request and follows its redirects by hand: each hop is a new request from {@code
      * request}, which {@link #request(URI)} builds with the token on the endpoint's host only.
      * The Hub redirects a renamed repository's old id, and a file to its content host. A relative
-     * {@code Location} is resolved as RFC 3986 says, and one sent in raw UTF-8 is read as UTF-8,
-     * as {@code requests} reads them.
+     * {@code Location} is resolved as RFC 3986 says, and its bytes beyond ASCII (raw UTF-8) are
+     * requested as sent, percent-encoded, as {@code requests} requests them ({@link #resolveReference}).
      *
      * @param request makes the request for a URL (method, headers)
      * @param handler how to read a body; the bodies of followed redirects are discarded
@@ -403,7 +402,8 @@ public final class HubHttp {
      * @return the last response, whatever its status: not a redirect, or with {@code
      *     stopAtOtherHost} a redirect to another host; {@link HttpResponse#uri()} says where it came from
      * @throws HubException for a redirect without a {@code Location} header, with one that is no
-     *     URI reference or names no {@code http} or {@code https} URL with a host, or more than
+     *     URI reference or names no {@code http} or {@code https} URL with a host and a port up to
+     *     65535, or more than
      *     {@value #MAX_REDIRECTS} redirects
      * @throws IOException if an exchange fails (see {@link #send})
      */
@@ -424,7 +424,7 @@ public final class HubHttp {
             if (status < 300 || status >= 400) {
                 return resp;
             }
-            String location = resp.headers().firstValue("Location").map(HubHttp::utf8).orElse(null);
+            String location = resp.headers().firstValue("Location").map(HubHttp::asSent).orElse(null);
             URI next = null;
             boolean unreadable = false;
             try {
@@ -434,8 +434,8 @@ public final class HubHttp {
                 unreadable = true;
             }
             // the HTTP client requests nothing else: its IllegalArgumentException passed every caller's handling
-            boolean requestable = next != null && next.getHost() != null && ("http".equalsIgnoreCase(next.getScheme())
-                    || "https".equalsIgnoreCase(next.getScheme()));
+            boolean requestable = next != null && next.getHost() != null && next.getPort() <= MAX_PORT
+                    && ("http".equalsIgnoreCase(next.getScheme()) || "https".equalsIgnoreCase(next.getScheme()));
             if (requestable && stopAtOtherHost && !sameHost(next)) {
                 return resp;
             }
@@ -451,7 +451,7 @@ public final class HubHttp {
             }
             if (!requestable) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at + " to '"
-                        + location + "', which is no http or https URL with a host");
+                        + location + "', which is no http or https URL with a host and a port up to " + MAX_PORT);
             }
             if (hop == MAX_REDIRECTS) {
                 throw new HubException(status, repo + ": " + what + ": more than " + MAX_REDIRECTS
@@ -463,38 +463,57 @@ public final class HubHttp {
 
     /**
      * Resolves a URI reference that a header sent ({@code Location}, a {@code Link} target) against
-     * the URL that answered, as {@code requests} does: raw UTF-8 in the value is read as UTF-8 (the
-     * JDK reads each header byte as a Latin-1 character), and the reference is resolved as RFC 3986
+     * the URL that answered, as {@code requests} does: each byte of the value beyond ASCII (the JDK
+     * reads each header byte as a Latin-1 character) is percent-encoded as it came, so raw UTF-8
+     * names the characters it encodes and is requested byte for byte, neither NFC-normalised by the
+     * JDK's client nor, where it is no UTF-8, re-encoded; and the reference is resolved as RFC 3986
      * (section 5.2) says, which {@link URI#resolve} does not for a reference that is only a query
-     * or climbs above the root. The fragment is dropped, since it is never sent.
+     * or climbs above the root. Percent-encoding already in the value is kept as it is. The fragment
+     * is dropped, since it is never sent.
      *
-     * @param base the absolute URL that answered
+     * @param base the absolute URL that answered, such as {@link HttpResponse#uri()}
      * @param value the header's value as the HTTP client gave it
-     * @return the absolute target, not checked for its scheme
-     * @throws IllegalArgumentException if the value is no URI reference
+     * @return the absolute target, not checked for its scheme, host or port
+     * @throws NullPointerException if {@code base} or {@code value} is null
+     * @throws IllegalArgumentException if {@code base} is not absolute and hierarchical, or the value
+     *     is no URI reference
      */
     public static URI resolveReference(URI base, String value) {
-        return resolve(base, utf8(value));
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(value, "value");
+        if (!base.isAbsolute() || base.isOpaque()) {
+            // resolved against it, a relative base gave a URL of scheme "null", an opaque one lost its path
+            throw new IllegalArgumentException("base must be an absolute hierarchical URI such as "
+                    + HubSettings.DEFAULT_ENDPOINT + "/api, found " + base);
+        }
+        return resolve(base, asSent(value));
     }
 
     /**
      * The URL a redirect's {@code Location} names, resolved against the URL that answered as RFC
      * 3986 (section 5.2) resolves a reference, as {@code requests} does: {@link URI#resolve} follows
      * the older RFC 2396, which drops the last path segment before a reference that is only a query
-     * ({@code ?page=2}) and keeps dot segments above the root ({@code /../x}). The fragment is
-     * dropped, since it is never sent.
+     * ({@code ?page=2}) and keeps dot segments above the root ({@code /../x}). A reference in the
+     * base's own scheme without an authority ({@code http:g}) is read as relative, the non-strict
+     * reading that section 5.2.2 allows and Python's {@code urljoin} makes. The fragment is dropped,
+     * since it is never sent.
      *
      * @param base the absolute URL that answered
-     * @param location the header's value, after {@link #utf8(String)}
+     * @param location the header's value, after {@link #asSent(String)}
      * @return the absolute target
      * @throws IllegalArgumentException if the value is no URI reference
      */
     static URI resolve(URI base, String location) {
-        URI r = URI.create(location);
+        String scheme = base.getScheme();
+        String rest = location.regionMatches(true, 0, scheme + ":", 0, scheme.length() + 1)
+                ? location.substring(scheme.length() + 1) : null;
+        // section 5.2.2's non-strict reading, as Python's urljoin: "http:g" is "g" (strictly, no host);
+        // "http:///x" keeps its empty authority
+        URI r = URI.create(rest != null && !rest.startsWith("//") ? rest : location);
         if (r.isOpaque()) {
             return r; // mailto:..., nothing to resolve
         }
-        String scheme = r.getScheme() != null ? r.getScheme() : base.getScheme();
+        scheme = r.getScheme() != null ? r.getScheme() : scheme;
         String authority;
         String path;
         String query = r.getRawQuery();
@@ -520,61 +539,67 @@ public final class HubHttp {
                 + (query != null ? "?" + query : ""));
     }
 
-    /** RFC 3986 section 5.2.4: {@code .} and {@code ..} segments out of a path, none climbing above the root. */
+    /**
+     * RFC 3986 section 5.2.4: {@code .} and {@code ..} segments out of a path, none climbing above the
+     * root. One pass over an index: copying the rest of the input at each step took seconds of CPU for
+     * each hop of a hostile {@code Location} of a few hundred kilobytes of {@code /a}.
+     */
     private static String removeDotSegments(String path) {
-        StringBuilder in = new StringBuilder(path);
-        StringBuilder out = new StringBuilder();
-        while (in.length() > 0) {
-            String s = in.toString();
-            if (s.startsWith("../")) {
-                in.delete(0, 3);
-            } else if (s.startsWith("./") || s.startsWith("/./")) {
-                in.delete(0, 2);
-            } else if (s.equals("/.")) {
-                in.replace(0, 2, "/");
-            } else if (s.startsWith("/../") || s.equals("/..")) {
-                in.replace(0, s.equals("/..") ? 3 : 4, "/");
-                int cut = out.lastIndexOf("/");
-                out.setLength(Math.max(cut, 0));
-            } else if (s.equals(".") || s.equals("..")) {
-                in.setLength(0);
+        StringBuilder out = new StringBuilder(path.length());
+        int n = path.length();
+        for (int i = 0; i < n; ) {
+            int rest = n - i;
+            if (path.startsWith("../", i)) {
+                i += 3;
+            } else if (path.startsWith("./", i) || path.startsWith("/./", i)) {
+                i += 2; // "/./" becomes "/"
+            } else if (rest == 2 && path.startsWith("/.", i)) {
+                out.append('/');
+                i = n;
+            } else if (path.startsWith("/../", i) || rest == 3 && path.startsWith("/..", i)) {
+                out.setLength(Math.max(out.lastIndexOf("/"), 0));
+                if (rest == 3) {
+                    out.append('/');
+                    i = n;
+                } else {
+                    i += 3; // "/../" becomes "/"
+                }
+            } else if (rest == 1 && path.charAt(i) == '.' || rest == 2 && path.startsWith("..", i)) {
+                i = n;
             } else {
-                int next = s.indexOf('/', s.startsWith("/") ? 1 : 0);
-                int end = next < 0 ? s.length() : next;
-                out.append(s, 0, end);
-                in.delete(0, end);
+                int next = path.indexOf('/', path.charAt(i) == '/' ? i + 1 : i);
+                int end = next < 0 ? n : next;
+                out.append(path, i, end);
+                i = end;
             }
         }
         return out.toString();
     }
 
     /**
-     * A header value in UTF-8 where its bytes are UTF-8: the JDK reads each header byte as a Latin-1
-     * character, and a server that writes a non-ASCII {@code Location} raw writes UTF-8, as
-     * {@code requests} assumes when it decodes one again. A value that is no UTF-8 stays as read.
+     * A header value with each character from U+0080 to U+00FF, which is how the JDK reads a header
+     * byte beyond ASCII, percent-encoded as that byte: a server that writes a non-ASCII URL raw
+     * writes UTF-8, which {@code requests} decodes and quotes back to the same bytes. Left to the
+     * JDK's client, such a character was NFC-normalised and encoded as UTF-8 of its own: NFD
+     * {@code e\u0301} became {@code %C3%A9}, and a Latin-1 byte {@code 0xE9}, no UTF-8, too.
      *
      * @param value the header's value as the JDK read it
-     * @return the value, decoded as UTF-8 where it is that
+     * @return the value, ASCII where the JDK read it byte by byte
      */
-    static String utf8(String value) {
-        boolean high = false;
+    static String asSent(String value) {
+        StringBuilder out = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c > 0xFF) {
-                return value;
+            if (c >= 0x80 && c <= 0xFF) {
+                if (out == null) {
+                    out = new StringBuilder(value.length() + 16).append(value, 0, i);
+                }
+                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            } else if (out != null) {
+                out.append(c);
             }
-            high |= c >= 0x80;
         }
-        if (!high) {
-            return value;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1))).toString();
-        } catch (CharacterCodingException e) {
-            return value;
-        }
+        return out == null ? value : out.toString();
     }
 
     /**

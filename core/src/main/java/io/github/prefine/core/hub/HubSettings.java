@@ -121,8 +121,9 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      *     token, {@value #TOKEN_VARIABLE} when a token is given without one
      * @param tokenWithheldBy the variable that kept the implicit token from being sent, named in
      *     messages; ignored (null) with a token
-     * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
-     *     credentials, the retries are negative, or the etag timeout is not positive
+     * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL, carries
+     *     credentials or names a port outside 1 to 65535, the retries are negative, or the etag
+     *     timeout is not positive
      */
     public HubSettings {
         offlineVariable = !offline ? null : offlineVariable != null ? offlineVariable : OFFLINE_VARIABLE;
@@ -146,6 +147,11 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
             // the endpoint is logged and named in messages, and the HTTP client would not send these anyway
             throw new IllegalArgumentException("endpoint must not carry credentials (USER:PASSWORD@); use HF_TOKEN,"
                     + " found an endpoint with them for host " + endpoint.getHost());
+        }
+        if (endpoint.getPort() == 0 || endpoint.getPort() > HubHttp.MAX_PORT) {
+            // URI reads any number of digits; the HTTP client then refused every request with an IllegalArgumentException
+            throw new IllegalArgumentException("endpoint must name a port from 1 to " + HubHttp.MAX_PORT + ", found "
+                    + endpoint.getPort());
         }
         if (s.endsWith("/")) {
             endpoint = URI.create(s.substring(0, s.length() - 1));
@@ -272,7 +278,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param userHome the home folder, for the default cache
      * @return the settings
      * @throws IllegalArgumentException if {@code HF_ENDPOINT} is no absolute http(s) URL without
-     *     credentials (the message never repeats a password), {@code PREFINE_HUB_RETRIES} is not a whole
+     *     credentials and with a port from 1 to 65535, if any (the message never repeats a password),
+     *     {@code PREFINE_HUB_RETRIES} is not a whole
      *     number of at least 0, or {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1 (a token
      *     holding a character other than printable ASCII is refused when a request would carry it)
      */

@@ -409,7 +409,7 @@ public final class ModelResolver {
         URI url = resp.uri();
         int status = resp.statusCode();
         if (status >= 300 && status < 400) {
-            // as HubHttp read it when it stopped there (RFC 3986, a raw UTF-8 value as UTF-8)
+            // as HubHttp read it when it stopped there (RFC 3986, bytes beyond ASCII percent-encoded as sent)
             return Optional.of(meta(id, file, resp, HubHttp.resolveReference(url,
                     resp.headers().firstValue("Location").orElseThrow())));
         }

@@ -35,6 +35,8 @@ class HubHttpTest {
     private HttpServer cdn;
     /** Each request as "server path authorization". */
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    /** Each request's path and query as they came on the request line, percent-encoding and all. */
+    private final List<String> raw = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -55,6 +57,8 @@ class HubHttpTest {
         s.createContext("/", ex -> {
             String path = ex.getRequestURI().getPath();
             seen.add(name + " " + path + " " + ex.getRequestHeaders().getFirst("Authorization"));
+            raw.add(ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? ""
+                    : "?" + ex.getRequestURI().getRawQuery()));
             if (path.startsWith("/to/")) {
                 ex.getResponseHeaders().set("Location", URI.create(path.substring(4).replace("~", "/")).toString());
                 ex.sendResponseHeaders(302, -1);
@@ -79,6 +83,19 @@ class HubHttpTest {
                 // raw UTF-8 in a header: the JDK reads each byte as a Latin-1 character
                 ex.getResponseHeaders().set("Location", new String("/files/\u00e9t\u00e9.json".getBytes(
                         StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/latin1")) {
+                // one byte 0xE9: Latin-1 for "\u00e9", no UTF-8
+                ex.getResponseHeaders().set("Location", "/files/caf\u00e9.json");
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/nfd")) {
+                // UTF-8 of "e" and a combining acute accent (NFD, as macOS writes file names), not of "\u00e9"
+                ex.getResponseHeaders().set("Location", new String("/files/cafe\u0301.json".getBytes(
+                        StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/encoded")) {
+                // already percent-encoded, with a byte that is no UTF-8 (%e9) and a lower-case escape
+                ex.getResponseHeaders().set("Location", "/files/a%20b%2Fc%C3%A9%e9.json?x=%2F%7e&y=%25");
                 ex.sendResponseHeaders(302, -1);
             } else if (path.equals("/odd")) {
                 // a space and a bar: no URI reference (RFC 3986), as a broken proxy might send
@@ -162,15 +179,16 @@ class HubHttpTest {
     void aLocationTheClientCannotRequestIsAHubErrorNamingItNotAnIllegalArgument() {
         // the request builder's IllegalArgumentException ("invalid URI scheme") escaped every caller's
         // IOException handling, also when the redirect was handed back unfollowed as a file's download URL
+        // (a port past 65535 too: the client's InetSocketAddress refused it with "port out of range")
         for (String location : List.of("ftp://127.0.0.1/x", "file:///etc/passwd", "mailto:hub@example.org",
-                "http:///no-host")) {
+                "http:///no-host", "http://127.0.0.1:65536/x")) {
             for (boolean stopAtOtherHost : List.of(false, true)) {
                 seen.clear();
                 String path = "/scheme?" + location;
                 HubException e = assertThrows(HubException.class, () -> get(path, stopAtOtherHost), location);
                 assertEquals(302, e.statusCode());
                 assertEquals("acme/m: f: redirect 302 from " + at(hub, path) + " to '" + location
-                        + "', which is no http or https URL with a host", e.getMessage());
+                        + "', which is no http or https URL with a host and a port up to 65535", e.getMessage());
                 assertEquals(1, seen.size(), "nothing asked of the target: " + seen);
             }
         }
@@ -188,6 +206,12 @@ class HubHttpTest {
         r = get("/dots", false);
         assertEquals(at(hub, "/ok"), r.uri());
         assertEquals(List.of("hub /dots Bearer " + TOKEN, "hub /ok Bearer " + TOKEN), seen);
+
+        // the base's scheme without an authority, as requests reads it (urljoin's non-strict reading)
+        seen.clear();
+        r = get("/scheme?http:ok", false);
+        assertEquals(at(hub, "/ok"), r.uri());
+        assertEquals(List.of("hub /scheme Bearer " + TOKEN, "hub /ok Bearer " + TOKEN), seen);
     }
 
     @Test
@@ -206,7 +230,12 @@ class HubHttpTest {
             {"g..", "http://a/b/c/g.."}, {"..g", "http://a/b/c/..g"}, {"./../g", "http://a/b/g"},
             {"./g/.", "http://a/b/c/g/"}, {"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"},
             {"g;x=1/./y", "http://a/b/c/g;x=1/y"}, {"g;x=1/../y", "http://a/b/c/y"}, {"g?y/./x", "http://a/b/c/g?y/./x"},
-            {"g?y/../x", "http://a/b/c/g?y/../x"}, {"g#s/./x", "http://a/b/c/g"}, {"http:g", "http:g"}};
+            {"g?y/../x", "http://a/b/c/g?y/../x"}, {"g#s/./x", "http://a/b/c/g"},
+            // section 5.2.2 lets a parser read the base's own scheme without an authority as relative, "for
+            // backward compatibility": Python's urljoin (so requests) and WHATWG's URL parser do; "http:g" as it
+            // stands names no host, and the redirect that requests follows failed here
+            {"http:g", "http://a/b/c/g"}, {"HTTP:g", "http://a/b/c/g"}, {"http:/g", "http://a/g"},
+            {"http:?y", "http://a/b/c/d;p?y"}, {"http:", "http://a/b/c/d;p?q"}, {"https:g", "https:g"}};
         for (String[] e : examples) {
             assertEquals(e[1], HubHttp.resolve(base, e[0]).toString(), e[0]);
         }
@@ -222,6 +251,42 @@ class HubHttpTest {
         assertEquals(200, r.statusCode());
         assertEquals(List.of("hub /utf8 Bearer " + TOKEN, "hub /files/\u00e9t\u00e9.json Bearer " + TOKEN), seen);
         assertEquals(at(hub, "/files/%C3%A9t%C3%A9.json").toString(), r.uri().toASCIIString());
+        assertEquals(List.of("/utf8", "/files/%C3%A9t%C3%A9.json"), raw);
+    }
+
+    @Test
+    void aLocationIsRequestedWithTheBytesTheServerSent() throws IOException {
+        // the JDK's client percent-encodes a URI's non-ASCII characters as UTF-8 after NFC normalisation:
+        // a Latin-1 byte 0xE9 (no UTF-8) was asked for as %C3%A9, and NFD "e\u0301" as NFC "\u00e9", so a
+        // content host that stores the name it sent answered 404; requests quotes the bytes unnormalised
+        for (String[] c : new String[][] {{"/latin1", "/files/caf%E9.json"}, {"/nfd", "/files/cafe%CC%81.json"},
+            {"/encoded", "/files/a%20b%2Fc%C3%A9%e9.json?x=%2F%7e&y=%25"}}) {
+            raw.clear();
+            HttpResponse<String> r = get(c[0], false);
+            assertEquals(200, r.statusCode(), c[0]);
+            assertEquals(List.of(c[0], c[1]), raw, c[0]);
+            assertEquals(at(hub, c[1]).toString(), r.uri().toASCIIString(), c[0]);
+        }
+    }
+
+    @Test
+    void resolveReferenceRefusesABaseItCannotResolveAgainst() {
+        // a relative base gave "null:/a/c" (its scheme, printed), an opaque one "mailto:c"; a null one passed
+        // unnoticed whenever the value was absolute
+        for (String base : List.of("/a/b", "a/b", "mailto:hub@example.org")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HubHttp.resolveReference(URI.create(base), "c"), base);
+            assertEquals("base must be an absolute hierarchical URI such as https://huggingface.co/api, found "
+                    + base, e.getMessage());
+        }
+        NullPointerException n = assertThrows(NullPointerException.class,
+                () -> HubHttp.resolveReference(null, "http://a/c"));
+        assertEquals("base", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), null));
+        assertEquals("value", n.getMessage());
+        // the value's own mistakes stay those of a value that is no URI reference
+        assertThrows(IllegalArgumentException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), "a b"));
+        assertEquals("http://a/c", HubHttp.resolveReference(URI.create("http://a/b"), "c").toString());
     }
 
     /** A GET of a URL through a HubHttp whose environment holds the given variables. */
@@ -412,6 +477,10 @@ class HubHttpTest {
         HubHttp on8080 = HubHttp.builder().setSettings(new HubSettings(URI.create("http://mirror.example:8080"), tmp,
                 false, TOKEN)).build();
         assertFalse(on8080.sameHost(URI.create("https://mirror.example/x")));
+        // only an http endpoint upgrades: https on port 80 is not the standard http port, whatever the number
+        HubHttp httpsOn80 = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example:80"), tmp,
+                false, TOKEN)).build();
+        assertFalse(httpsOn80.sameHost(URI.create("https://mirror.example/x")));
         HubHttp secure = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
                 TOKEN)).build();
         assertFalse(secure.sameHost(URI.create("http://mirror.example/x")));

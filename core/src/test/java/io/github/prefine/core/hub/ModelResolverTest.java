@@ -439,6 +439,19 @@ class ModelResolverTest {
     }
 
     @Test
+    void anEndpointWithAPortNoConnectionCanHaveIsRefusedUpFront() {
+        // java.net.URI reads any number of digits: 65536 failed every request with the HTTP client's
+        // IllegalArgumentException ("port out of range"), past every caller's handling of a failed exchange
+        for (String port : List.of("65536", "0", "99999")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "https://mirror.example:" + port), tmp), port);
+            assertEquals("endpoint must name a port from 1 to 65535, found " + port, e.getMessage());
+        }
+        assertEquals(65535, HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "https://mirror.example:65535"), tmp)
+                .endpoint().getPort());
+    }
+
+    @Test
     void anEndpointThatIsNoUrlIsRefusedNamingTheVariableWithoutRepeatingAPassword() {
         // the URI parser's message repeated the whole value, password and all
         for (String endpoint : List.of("https://alice:s3cr%t@mirror.example", "https://alice:s3 cret@mirror.example")) {
