@@ -346,8 +346,9 @@ final class TrainerCheckpoints {
      * Checks the relations every checkpoint's counts hold, so that a hand-edited or damaged state
      * cannot resume the schedule at another step without a word: a checkpoint is written at an
      * epoch's end, after the sampler's batches per epoch of steps each; every step not skipped for
-     * overflow updates the encoder once; a head is updated only on those of them whose batch holds
-     * its task. A fp16-mixed checkpoint without {@code skippedSteps} (before 2026-12-04) derives
+     * overflow updates the encoder once (its count held as at most {@link AdamW#MAX_STEP_COUNT},
+     * where the optimiser's float32 counts stop); a head is updated only on those of them whose
+     * batch holds its task. A fp16-mixed checkpoint without {@code skippedSteps} (before 2026-12-04) derives
      * them from the encoder's count, so its encoder's count is not checked.
      */
     private void checkStepRelations(TrainState st, LossScaler scaler, List<String> wrong) {
@@ -365,8 +366,11 @@ final class TrainerCheckpoints {
         long updates = st.globalStep() - skipped;
         String relation = "globalStep - skippedSteps = " + st.globalStep() + " - " + skipped + " = " + updates;
         OptionalLong encoder = step.optimizer().encoderSteps(st.stepCounts());
-        if (encoder.isPresent() && encoder.getAsLong() != updates) {
+        // the optimiser's float32 counts stop at 2^24, where the uninterrupted run's stopped too
+        long counted = Math.min(updates, AdamW.MAX_STEP_COUNT);
+        if (encoder.isPresent() && encoder.getAsLong() != counted) {
             wrong.add("the encoder's step count (stepCounts) is " + encoder.getAsLong() + ", expected " + relation
+                    + (counted < updates ? ", which the optimiser's float32 counts hold as " + counted : "")
                     + " (every step not skipped for overflow updates the encoder)");
         }
         Set<String> encoderKeys = model.encoderParameters().stream().map(p -> p.key()).collect(Collectors.toSet());
@@ -544,6 +548,14 @@ final class TrainerCheckpoints {
                 LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04), and no encoder step count to"
                         + " derive it from; the count is unknown and taken as 0, so the learning-rate schedule continues"
                         + " at update {} and the steps reported skipped are only those after the resume", file, steps);
+                return 0;
+            }
+            if (updates.getAsLong() >= AdamW.MAX_STEP_COUNT) {
+                // the count stopped at 2^24, so the updates past it are not counted: the skips cannot be told
+                LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04), and the encoder's step count"
+                        + " stopped at {}, the most the optimiser's float32 counts hold, so the steps skipped for overflow"
+                        + " cannot be derived; taken as 0, so the learning-rate schedule continues at update {}", file,
+                        AdamW.MAX_STEP_COUNT, steps);
                 return 0;
             }
             long skipped = steps - updates.getAsLong();
