@@ -550,14 +550,6 @@ final class TrainerCheckpoints {
                         + " at update {} and the steps reported skipped are only those after the resume", file, steps);
                 return 0;
             }
-            if (updates.getAsLong() >= AdamW.MAX_STEP_COUNT) {
-                // the count stopped at 2^24, so the updates past it are not counted: the skips cannot be told
-                LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04), and the encoder's step count"
-                        + " stopped at {}, the most the optimiser's float32 counts hold, so the steps skipped for overflow"
-                        + " cannot be derived; taken as 0, so the learning-rate schedule continues at update {}", file,
-                        AdamW.MAX_STEP_COUNT, steps);
-                return 0;
-            }
             long skipped = steps - updates.getAsLong();
             LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04); derived from the optimiser's step"
                     + " counts, which a skipped step leaves: {} of the {} steps were skipped for overflow (the encoder"
