@@ -239,7 +239,8 @@ public final class RunComparison {
      *     relatedness and multi-task verdicts judged by Table 2's counts of targets alone, as the
      *     four-table {@link #of(Table, Table, Table, Table)} judges them (with both logs, by which
      *     targets each cell averages)
-     * @throws IllegalArgumentException if alpha is outside (0, 1)
+     * @throws IllegalArgumentException if alpha is outside (0, 1), or a run names its target or group as a
+     *     row the tables add ({@code Average}), naming the log ({@code baseRuns} or {@code otherRuns}) and the run
      */
     public static RunComparison of(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2,
             ResultSet baseRuns, ResultSet otherRuns, double alpha) {
@@ -249,7 +250,7 @@ public final class RunComparison {
                 atLevel(Objects.requireNonNull(otherTable1, "otherTable1"), alpha),
                 Objects.requireNonNull(otherTable2, "otherTable2"),
                 baseRuns == null || otherRuns == null ? null : RunCellComparisons.of(baseRuns, otherRuns, alpha),
-                layoutOf(baseRuns), layoutOf(otherRuns));
+                layoutOf(baseRuns, "baseRuns"), layoutOf(otherRuns, "otherRuns"));
     }
 
     /** Table 1 with every comparison judged at {@code alpha}. */
@@ -289,17 +290,23 @@ public final class RunComparison {
      * @return the comparison
      * @throws NoSuchFileException naming the missing table when a folder has no tables yet
      * @throws IOException if a table or a log cannot be read (file, JSON path or line, expected,
-     *     found)
+     *     found), or a log's run names its target or group as a row the tables add ({@code
+     *     Average}; a {@link io.github.prefine.eval.report.MalformedResultsException} naming the file and line)
      */
     public static RunComparison between(Path base, Path other, double alpha) throws IOException {
         return of(read(base, "table1"), read(base, "table2"), read(other, "table1"), read(other, "table2"),
                 runs(base), runs(other), alpha);
     }
 
-    /** The folder's per-seed scores, null when it has no {@code results.jsonl}. */
+    /**
+     * The folder's per-seed scores, null when it has no {@code results.jsonl}. A run whose target or
+     * group is named as a row the tables add (a log written before {@link ReportLayout} refused
+     * them) is refused here, naming the file and line, not by the layout made of it, which named neither.
+     */
     private static ResultSet runs(Path dir) throws IOException {
         Path log = dir.resolve(RESULTS);
-        return Files.isRegularFile(log) ? ResultLog.load(log) : null;
+        return Files.isRegularFile(log) ? ResultLog.load(log, r -> ReportLayout.builder().addTarget(r.target(), r.group()))
+                : null;
     }
 
     /** The per-seed scores of a grid's output folder ({@link GridLayout#results()}). */
@@ -482,8 +489,11 @@ public final class RunComparison {
         return out;
     }
 
-    /** Each target's group as a run's per-seed scores record it, or null without scores. */
-    private static ReportLayout layoutOf(ResultSet runs) {
+    /**
+     * Each target's group as a run's per-seed scores record it, or null without scores; a run the
+     * layout refuses (a target or group named as an Average row) is named, with {@code which} log.
+     */
+    private static ReportLayout layoutOf(ResultSet runs, String which) {
         if (runs == null || runs.runs().isEmpty()) {
             return null;
         }
@@ -491,7 +501,11 @@ public final class RunComparison {
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (RunRecord r : runs.runs()) {
             if (seen.add(r.target())) {
-                b.addTarget(r.target(), r.group());
+                try {
+                    b.addTarget(r.target(), r.group());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(which + ": run " + r + ": " + e.getMessage(), e);
+                }
             }
         }
         return b.build();

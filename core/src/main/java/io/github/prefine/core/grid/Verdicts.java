@@ -323,18 +323,19 @@ public final class Verdicts {
     }
 
     /**
-     * The number of groups a setting column names: 0 for the baseline, 1 for Only-G, 3 for SL+QA+C (no
-     * QA data). Counted by its '+', which no group name holds (a "no ... data" suffix joins its groups
-     * with " and "): a group's name may hold " (" and begin "Only-".
+     * The number of groups a setting column names ({@link Setting#parse}): 0 for the baseline, 1
+     * for Only-G, 3 for SL+QA+C (no QA data). A column the grid names no setting (a hand-made
+     * table's) counts by its '+', as no group name holds one.
      */
     private static int groupCount(String column) {
-        if (column.equals(Setting.BASELINE)) {
-            return 0;
+        try {
+            return Setting.parse(column).groups().size();
+        } catch (IllegalArgumentException notASettingName) {
+            return 1 + (int) column.chars().filter(ch -> ch == '+').count();
         }
-        return 1 + (int) column.chars().filter(ch -> ch == '+').count();
     }
 
-    /** Whether a setting column is a single group's (Only-G): Only- and no '+', as "Only-X+C" is two groups. */
+    /** Whether a setting column is a single group's (Only-G): "Only-X+C" is two groups, Only-X and C. */
     private static boolean isSingle(String column) {
         return column.startsWith("Only-") && groupCount(column) == 1;
     }

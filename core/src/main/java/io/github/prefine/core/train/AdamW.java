@@ -67,7 +67,11 @@ public final class AdamW implements AutoCloseable {
     /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
     static final long CPU_BLOCK = 1L << 24;
 
-    /** The largest step count {@link #restore} takes: 2^24, the largest the float32 counts hold exactly. */
+    /**
+     * The largest step count {@link #restore} takes: 2^24, the largest the float32 counts hold
+     * exactly, and where they stop (2^24 + 1 rounds back to it), so a run past 2^24 steps
+     * checkpoints this count; its bias correction is 1 in float32 there, as it would be at the true count.
+     */
     public static final long MAX_STEP_COUNT = 1L << 24;
 
     private final FlatParameters flat;

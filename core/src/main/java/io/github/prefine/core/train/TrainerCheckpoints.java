@@ -346,8 +346,9 @@ final class TrainerCheckpoints {
      * Checks the relations every checkpoint's counts hold, so that a hand-edited or damaged state
      * cannot resume the schedule at another step without a word: a checkpoint is written at an
      * epoch's end, after the sampler's batches per epoch of steps each; every step not skipped for
-     * overflow updates the encoder once; a head is updated only on those of them whose batch holds
-     * its task. A fp16-mixed checkpoint without {@code skippedSteps} (before 2026-12-04) derives
+     * overflow updates the encoder once (its count held as at most {@link AdamW#MAX_STEP_COUNT},
+     * where the optimiser's float32 counts stop); a head is updated only on those of them whose
+     * batch holds its task. A fp16-mixed checkpoint without {@code skippedSteps} (before 2026-12-04) derives
      * them from the encoder's count, so its encoder's count is not checked.
      */
     private void checkStepRelations(TrainState st, LossScaler scaler, List<String> wrong) {
@@ -365,8 +366,11 @@ final class TrainerCheckpoints {
         long updates = st.globalStep() - skipped;
         String relation = "globalStep - skippedSteps = " + st.globalStep() + " - " + skipped + " = " + updates;
         OptionalLong encoder = step.optimizer().encoderSteps(st.stepCounts());
-        if (encoder.isPresent() && encoder.getAsLong() != updates) {
+        // the optimiser's float32 counts stop at 2^24, where the uninterrupted run's stopped too
+        long counted = Math.min(updates, AdamW.MAX_STEP_COUNT);
+        if (encoder.isPresent() && encoder.getAsLong() != counted) {
             wrong.add("the encoder's step count (stepCounts) is " + encoder.getAsLong() + ", expected " + relation
+                    + (counted < updates ? ", which the optimiser's float32 counts hold as " + counted : "")
                     + " (every step not skipped for overflow updates the encoder)");
         }
         Set<String> encoderKeys = model.encoderParameters().stream().map(p -> p.key()).collect(Collectors.toSet());

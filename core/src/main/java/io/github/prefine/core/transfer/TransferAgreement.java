@@ -1,5 +1,8 @@
 package io.github.prefine.core.transfer;
 
+import io.github.prefine.core.grid.Setting;
+import io.github.prefine.core.task.GroupCombination;
+import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.eval.ranking.RankingMetrics;
 import io.github.prefine.eval.report.RunRecord;
 import java.util.ArrayList;
@@ -17,8 +20,11 @@ import java.util.Set;
  *
  * <p>Settings are the pre-finetuning group combinations run for the target ({@code Only-SL},
  * {@code SL+QA}, ...); the baseline has no prediction and is left out, as are settings naming a group the
- * ranking has no source task for (counted in {@code skippedSettings}). A setting's measured value
- * is the mean over its seeds; its predicted value is {@link TransferRanking#score} of its groups.
+ * ranking has no source task for, or names no groups ({@link #groupsOf} refuses it), both counted in
+ * {@code skippedSettings}. A setting's measured value is the mean over its seeds; its predicted value
+ * is {@link TransferRanking#score} of the groups it was pre-finetuned on: all its groups, but for a
+ * partial setting ({@code SL+QA+C (no QA data)}, run without QA's data) those with data ({@code SL}
+ * and {@code C}), whether or not the ranking knows the others, as they took no part in its runs.
  * Like them, the top group is judged among what was run: the best-ranked of the groups run alone.
  *
  * @param target the target
@@ -33,14 +39,14 @@ import java.util.Set;
  *     best, else the first of the tied seen), or null when none was run
  * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
  *     minus the smallest measured value; NaN when all measured the same (nothing to order)
- * @param skippedSettings settings left out because a group had no source task
+ * @param skippedSettings settings left out: a group they were pre-finetuned on had no source task, or
+ *     the name names no groups
  */
 public record TransferAgreement(String target, List<String> settings, double[] predicted, double[] measured,
         double spearman, String topGroup, String bestGroup, double ndcgAt3, int skippedSettings) {
 
     /** The setting name of runs without pre-finetuning. */
     public static final String BASELINE = "Baseline";
-    private static final String ONLY = "Only-";
 
     /**
      * Copies the arrays.
@@ -57,7 +63,8 @@ public record TransferAgreement(String target, List<String> settings, double[] p
      *     best, else the first of the tied seen), or null when none was run
      * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
      *     minus the smallest measured value; NaN when all measured the same (nothing to order)
-     * @param skippedSettings settings left out because a group had no source task
+     * @param skippedSettings settings left out: a group they were pre-finetuned on had no source task, or
+     *     the name names no groups
      */
     public TransferAgreement {
         settings = List.copyOf(settings);
@@ -103,31 +110,32 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         double best = Double.NEGATIVE_INFINITY;
         // the best-ranked group that was run alone: an unmeasured top group cannot be told best or not
         Set<String> runAlone = new HashSet<>();
+        Map<String, Setting> parsed = new LinkedHashMap<>();
         for (String setting : sums.keySet()) {
-            List<String> groups = groupsOf(setting);
-            if (groups.size() == 1) {
-                runAlone.add(groups.get(0));
+            Setting s = settingOrNull(setting);
+            parsed.put(setting, s);
+            if (runAlone(s) != null) {
+                runAlone.add(runAlone(s));
             }
         }
         String top = ranking.groups().stream().map(TransferRanking.ScoredGroup::group).filter(runAlone::contains)
                 .findFirst().orElse(ranking.topGroup().group());
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
-            List<String> groups = groupsOf(e.getKey());
-            double p;
-            try {
-                p = ranking.score(groups);
-            } catch (IllegalArgumentException unknownGroup) {
+            Setting setting = parsed.get(e.getKey());
+            Double p = setting == null ? null : predicted(ranking, setting);
+            if (p == null) {
                 skipped++;
                 continue;
             }
+            String alone = runAlone(setting);
             double m = e.getValue()[0] / e.getValue()[1];
             settings.add(e.getKey());
             pred.add(p);
             meas.add(m);
             // the top group tied for best is the best: which tied group came first in the log is no evidence
-            if (groups.size() == 1 && (m > best || m == best && groups.get(0).equals(top))) {
+            if (alone != null && (m > best || m == best && alone.equals(top))) {
                 best = m;
-                bestGroup = groups.get(0);
+                bestGroup = alone;
             }
         }
         double[] p = pred.stream().mapToDouble(Double::doubleValue).toArray();
@@ -146,16 +154,62 @@ public record TransferAgreement(String target, List<String> settings, double[] p
     }
 
     /**
-     * Returns the groups a setting name stands for: {@code Only-SL} (the pipeline's name of a
-     * single group, see {@link io.github.prefine.core.task.GroupCombination}) or {@code SL} is
-     * {@code [SL]}, {@code SL+QA} is {@code [SL, QA]}.
+     * Returns the groups a setting name names, read as {@link Setting#parse} reads it: {@code
+     * Only-SL} (the pipeline's name of a single group) or a bare {@code SL} is {@code [SL]}, {@code
+     * SL+QA} is {@code [SL, QA]}, {@code Only-X+C} is {@code [Only-X, C]}, and a partial {@code
+     * SL+QA+C (no QA data)} is {@code [SL, QA, C]}, QA included though it had no data.
      *
      * @param setting the setting's name
      * @return its groups
+     * @throws IllegalArgumentException if the name names no groups ({@link Setting#parse} refuses it
+     *     and it is no bare group name)
      */
     public static List<String> groupsOf(String setting) {
-        String s = setting.startsWith(ONLY) ? setting.substring(ONLY.length()) : setting;
-        return Arrays.stream(s.split("\\+")).map(String::trim).toList();
+        Setting s = settingOrNull(setting);
+        if (s == null || s.isBaseline()) {
+            throw new IllegalArgumentException("setting name: expected Only-<group>, <group> or <group>+<group>...,"
+                    + " optionally followed by \" (no <groups> data)\", found '" + setting + "'");
+        }
+        return names(s.groups());
+    }
+
+    /** The setting a result log's name stands for, a bare group name ({@code SL}) that group alone; null for none. */
+    private static Setting settingOrNull(String name) {
+        try {
+            return Setting.parse(name);
+        } catch (IllegalArgumentException notTheGrids) {
+            try {
+                // logs written by hand, or by tools that name a single group bare
+                return name.contains("+") ? null : Setting.of(GroupCombination.of(List.of(TaskGroup.of(name))));
+            } catch (IllegalArgumentException notAGroup) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The ranking's score of the groups a setting was pre-finetuned on, those with data; null where
+     * one has no source task, or none had data (nothing was pre-finetuned).
+     */
+    private static Double predicted(TransferRanking ranking, Setting setting) {
+        List<String> trained = names(setting.groupsWithData());
+        if (trained.isEmpty()) {
+            return null;
+        }
+        try {
+            return ranking.score(trained);
+        } catch (IllegalArgumentException noSourceTask) {
+            return null;
+        }
+    }
+
+    /** The group a setting ran alone ({@code Only-X}, with its data), or null. */
+    private static String runAlone(Setting s) {
+        return s != null && s.groups().size() == 1 && !s.isPartial() ? s.groups().get(0).name() : null;
+    }
+
+    private static List<String> names(List<TaskGroup> groups) {
+        return groups.stream().map(TaskGroup::name).toList();
     }
 
     /**

@@ -8,8 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.testing.SleepRuns;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.MalformedResultsException;
 import io.github.prefine.eval.report.ReportLayout;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.report.TableReader;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
 import io.github.prefine.eval.stats.SeedDifference;
@@ -337,5 +342,32 @@ class RunComparisonTest {
         assertEquals(Optional.empty(), tablesOnly.cellTests());
         assertEquals(Optional.empty(), tablesOnly.cellSummary());
         assertThrows(IllegalArgumentException.class, () -> RunComparison.between(base, other, 1.0));
+    }
+
+    /**
+     * A results.jsonl written before targets and groups named as the tables' Average rows were
+     * refused holds a run record the report layout now refuses: compare threw the layout's refusal,
+     * naming neither the file nor the line. Ground truth: the line the record was appended at.
+     */
+    @Test
+    void aResultsLogWithARunNamedAsAnAverageRowIsRefusedNamingItsFileAndLine(@TempDir Path dir) throws Exception {
+        Path base = SleepRuns.write(dir.resolve("base"), "T1", "A", "fp32", SleepRuns.SLEEP_1);
+        Path other = SleepRuns.write(dir.resolve("other"), "T1", "A", "fp32", SleepRuns.SLEEP_2);
+        Path log = other.resolve(RunComparison.RESULTS);
+        // 20 records (baseline and A, seeds 1 to 10), then the older run's target in a group "Average"
+        assertEquals(20, Files.readAllLines(log).size());
+        ResultLog.append(log, new RunRecord("A", "T2", Tables.AVERAGE, 1, 50.0, "fp32"));
+        MalformedResultsException e = assertThrows(MalformedResultsException.class,
+                () -> RunComparison.between(base, other, 0.05));
+        assertTrue(e.getMessage().startsWith(log + ":21: group must not be named as a row the tables add ("
+                + Tables.AVERAGE + ", " + Tables.AVERAGE_STD + "), found \"Average\""), e.getMessage());
+        // given the records, not the file: the log and the run are named
+        Table t1 = TableReader.read(base.resolve("table1.json"));
+        Table t2 = TableReader.read(base.resolve("table2.json"));
+        RunRecord average = new RunRecord("A", "T2", Tables.AVERAGE, 1, 50.0, "fp32");
+        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class, () -> RunComparison.of(t1, t2, t1,
+                t2, ResultLog.load(base.resolve(RunComparison.RESULTS)), new ResultSet(List.of(average), List.of()), 0.05));
+        assertTrue(bare.getMessage().startsWith("otherRuns: run " + average + ": group must not be named"),
+                bare.getMessage());
     }
 }

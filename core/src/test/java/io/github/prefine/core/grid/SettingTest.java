@@ -33,6 +33,44 @@ class SettingTest {
                 () -> Setting.partial(GroupCombination.of(List.of(TaskGroup.SL)), List.of(TaskGroup.C)));
     }
 
+    /**
+     * A setting's name reads back into its groups and the groups it lacked data for, whatever the
+     * groups are named: TaskGroup.of allows " (", " and " and a leading "Only-" in a name, so the
+     * name is split at its '+' (which no group holds) and a " (no ... data)" suffix is read only
+     * where it names groups of the setting. Ground truth: the settings the names were made from.
+     */
+    @Test
+    void aNameReadsBackIntoItsGroupsAndTheGroupsThatHadNoData() {
+        TaskGroup v2 = TaskGroup.of("SL (v2)");
+        TaskGroup qAndA = TaskGroup.of("Q and A");
+        TaskGroup onlyX = TaskGroup.of("Only-X");
+        List<Setting> settings = List.of(Setting.baseline(), Setting.of(SL_QA_C),
+                Setting.partial(SL_QA_C, List.of(TaskGroup.QA)),
+                Setting.partial(SL_QA_C, List.of(TaskGroup.QA, TaskGroup.C)),
+                Setting.of(GroupCombination.of(List.of(v2))),
+                Setting.partial(GroupCombination.of(List.of(v2, TaskGroup.QA)), List.of(TaskGroup.QA)),
+                Setting.partial(GroupCombination.of(List.of(TaskGroup.SL, qAndA, TaskGroup.C)), List.of(qAndA, TaskGroup.C)),
+                Setting.of(GroupCombination.of(List.of(onlyX, TaskGroup.C))),
+                Setting.of(GroupCombination.of(List.of(onlyX))));
+        for (Setting s : settings) {
+            assertEquals(s, Setting.parse(s.name()), s.name());
+        }
+        Setting partial = Setting.parse("SL+QA+C (no QA data)");
+        assertEquals(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C), partial.groups());
+        assertEquals(List.of(TaskGroup.QA), partial.missingGroups());
+        assertEquals(List.of(TaskGroup.SL, TaskGroup.C), partial.groupsWithData());
+        assertEquals(List.of(onlyX, TaskGroup.C), Setting.parse("Only-X+C").groups());
+        assertEquals(List.of(onlyX), Setting.parse("Only-Only-X").groups());
+        assertEquals(List.of(qAndA, TaskGroup.C), Setting.parse("SL+Q and A+C (no Q and A and C data)").missingGroups());
+        // a suffix naming no group of the setting is part of the last group's name
+        assertEquals(List.of(TaskGroup.SL, TaskGroup.of("C (no X data)")), Setting.parse("SL+C (no X data)").groups());
+        assertEquals(List.of(), Setting.parse("SL+C (no X data)").missingGroups());
+        for (String bad : List.of("", "SL", "SL+", "+SL", "SL++C", "Only-", "SL+SL", "Only-SL+Only-SL")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Setting.parse(bad), bad);
+            assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("expected"), e.getMessage());
+        }
+    }
+
     @Test
     void theBaselineHasNoCombinationAndNoOtherName() {
         Setting b = Setting.baseline();
@@ -43,6 +81,10 @@ class SettingTest {
         assertThrows(IllegalArgumentException.class, () -> new Setting("Baseline", List.of(TaskGroup.SL)));
         // a name must end as the partial form does, not merely start like it
         assertThrows(IllegalArgumentException.class, () -> new Setting("Only-SL (no SL data", List.of(TaskGroup.SL)));
+        // the suffix names groups of the setting, each once
+        assertThrows(IllegalArgumentException.class, () -> new Setting("Only-SL (no C data)", List.of(TaskGroup.SL)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Setting("SL+C (no C and C data)", List.of(TaskGroup.SL, TaskGroup.C)));
     }
 
     @Test

@@ -421,6 +421,29 @@ class AdamWTest {
         }
     }
 
+    /**
+     * The step counts are float32, where 2^24 + 1 rounds back to 2^24: a count at {@link
+     * AdamW#MAX_STEP_COUNT} stays there, so a run past 2^24 steps checkpoints that count, and its
+     * update has no bias correction left (1 - β^t is 1 in float32 there), so a resume from the
+     * saturated count continues the run. Ground truth: AdamW by hand, in double.
+     */
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void aStepCountAtTwoToThe24StaysThereAndItsUpdateHasNoBiasCorrection(boolean fused) {
+        try (Rig rig = new Rig(List.of(List.of("enc.weight")), Map.of("enc.weight", new float[] {1f}),
+                Map.of("enc.weight", new long[] {1}), AdamW.builder().optMaxGradNorm(0).optFused(fused))) {
+            try (NDManager m = rig.manager.newSubManager()) {
+                rig.opt.restore(Map.of("m.enc.weight", m.create(new float[] {0.1f}), "v.enc.weight",
+                        m.create(new float[] {0.01f})), Map.of("enc.weight", AdamW.MAX_STEP_COUNT));
+            }
+            rig.step(Map.of("enc.weight", new float[] {0.5f}), new float[] {1}, 0.01, null);
+            assertEquals(Map.of("enc.weight", AdamW.MAX_STEP_COUNT), rig.opt.stepCounts());
+            double m1 = 0.9 * 0.1 + 0.1 * 0.5;
+            double v1 = 0.999 * 0.01 + 0.001 * 0.25;
+            assertEquals(1 - 0.01 * m1 / (Math.sqrt(v1) + 1e-8), rig.value("enc.weight")[0], 1e-6);
+        }
+    }
+
     @Test
     void aRefusedRestoreLeavesMomentsAndStepCountsAsTheyWere() {
         // restore zeroed the moments and copied the good ones in before it met a bad one

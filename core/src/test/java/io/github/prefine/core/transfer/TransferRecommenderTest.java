@@ -1,5 +1,6 @@
 package io.github.prefine.core.transfer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -213,5 +214,46 @@ class TransferRecommenderTest {
         assertTrue(Double.isNaN(tied.ndcgAt3()));
         double l3 = Math.log(3) / Math.log(2);
         assertEquals((10 + 20 / l3) / (20 + 10 / l3), TransferAgreement.averages(List.of(alone, tied, ranked))[2], 1e-12);
+    }
+
+    /**
+     * Setting names are read as the grid writes them: a partial setting ({@code --allow-partial})
+     * names the groups it lacked data for after its groups, and is scored on the groups it was
+     * pre-finetuned on; split at every '+', "SL+QA+C (no QA data)" gave a group "C (no QA data)",
+     * with no source task, so the setting was skipped. A group named "Only-X" combined with C is
+     * "Only-X+C", which was read as X and C. Ground truth: the closed-form group scores above.
+     */
+    @Test
+    void settingNamesAreReadAsTheGridWritesThem() {
+        assertEquals(List.of("SL", "QA", "C"), TransferAgreement.groupsOf("SL+QA+C (no QA data)"));
+        assertEquals(List.of("Only-X", "C"), TransferAgreement.groupsOf("Only-X+C"));
+        assertEquals(List.of("SL (v2)", "QA"), TransferAgreement.groupsOf("SL (v2)+QA (no QA data)"));
+        assertEquals(List.of("SL"), TransferAgreement.groupsOf("Only-SL"));
+
+        // no QA source, as where the data root lacks QA's data: scored on SL and C, not skipped
+        TransferRanking noQa = TransferRecommender.builder().setMethods(Set.of(EmbeddingMethod.TEXT_EMB))
+                .addSource(source("a", "SL", 100, 1, 0)).addSource(source("b", "SL", 300, 0, 1))
+                .addSource(source("c", "C", 50, 1, 1)).build()
+                .rank("t", Map.of(EmbeddingMethod.TEXT_EMB, emb("t", EmbeddingMethod.TEXT_EMB, 1, 0)));
+        for (TransferRanking r : List.of(noQa, rankTarget())) {
+            TransferAgreement a = TransferAgreement.of(r, List.of(new RunRecord("Only-SL", "t", "C", 1, 60),
+                    new RunRecord("SL+QA+C (no QA data)", "t", "C", 1, 70), new RunRecord("Only-C", "t", "C", 1, 80)));
+            assertEquals(List.of("Only-SL", "SL+QA+C (no QA data)", "Only-C"), a.settings());
+            assertEquals(0, a.skippedSettings());
+            // SL+C = (100 + 50 / sqrt2) / 450, whether or not the ranking knows QA
+            assertEquals((100 + 50 / Math.sqrt(2)) / 450, a.predicted()[1], 1e-12);
+            assertEquals(1, a.spearman(), 1e-12);
+        }
+
+        TransferRanking onlyX = TransferRecommender.builder().setMethods(Set.of(EmbeddingMethod.TEXT_EMB))
+                .addSource(source("x", "Only-X", 100, 1, 0)).addSource(source("c", "C", 100, 0, 1)).build()
+                .rank("t", Map.of(EmbeddingMethod.TEXT_EMB, emb("t", EmbeddingMethod.TEXT_EMB, 1, 0)));
+        TransferAgreement a = TransferAgreement.of(onlyX, List.of(new RunRecord("Only-Only-X", "t", "C", 1, 90),
+                new RunRecord("Only-X+C", "t", "C", 1, 80), new RunRecord("Only-C", "t", "C", 1, 70)));
+        assertEquals(0, a.skippedSettings());
+        // cosines 1 and 0: Only-X 1, Only-X+C (100 + 0) / 200 = 0.5, C 0
+        assertArrayEquals(new double[] {1, 0.5, 0}, a.predicted(), 1e-12);
+        assertEquals("Only-X", a.bestGroup());
+        assertTrue(a.topIsBest());
     }
 }

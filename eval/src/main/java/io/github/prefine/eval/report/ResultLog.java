@@ -25,6 +25,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,7 +205,7 @@ public final class ResultLog {
 
     private static boolean isRecord(Path file, String line) {
         try {
-            parse(file, 1, line.strip(), new ArrayList<>(), new ArrayList<>());
+            parse(file, 1, line.strip(), new ArrayList<>(), new ArrayList<>(), run -> { });
             return true;
         } catch (MalformedResultsException e) {
             return false;
@@ -223,6 +224,23 @@ public final class ResultLog {
      *     append left, and skipped with that line)
      */
     public static ResultSet load(Path file) throws IOException {
+        return load(file, run -> { });
+    }
+
+    /**
+     * Reads every record of a log as {@link #load(Path)} does, handing each run record to {@code
+     * check} as it is read, so that a reader's own rule on the records is reported as the log's
+     * other faults are, naming the file and the line.
+     *
+     * @param file the log file
+     * @param check called on each run record; an {@link IllegalArgumentException} it throws says
+     *     what the record should have held
+     * @return the records in file order
+     * @throws MalformedResultsException if a line is not a valid record, or {@code check} refuses
+     *     its run (file, line, and the check's message)
+     * @throws IOException if reading fails, as for {@link #load(Path)}
+     */
+    public static ResultSet load(Path file, Consumer<RunRecord> check) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         int complete = bytes.length;
         while (complete > 0 && bytes[complete - 1] != '\n' && bytes[complete - 1] != '\r') {
@@ -243,7 +261,7 @@ public final class ResultLog {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (!line.isEmpty()) {
-                parse(file, i + 1, line, runs, costs);
+                parse(file, i + 1, line, runs, costs, check);
             }
         }
         if (complete < bytes.length) {
@@ -253,7 +271,7 @@ public final class ResultLog {
             if (last.isBlank()) {
                 // a blank line, ignored as any other
             } else if (isRecord(file, last)) {
-                parse(file, no, last.strip(), runs, costs);
+                parse(file, no, last.strip(), runs, costs, check);
             } else {
                 LOG.warn("{}:{}: skipped an incomplete last line, left by an interrupted append: {}", file, no,
                         JsonShapes.abbreviate(last));
@@ -264,8 +282,8 @@ public final class ResultLog {
     }
 
     /** Reads one non-blank line into {@code runs} or {@code costs}. */
-    private static void parse(Path file, int no, String line, List<RunRecord> runs, List<CostRecord> costs)
-            throws MalformedResultsException {
+    private static void parse(Path file, int no, String line, List<RunRecord> runs, List<CostRecord> costs,
+            Consumer<RunRecord> check) throws MalformedResultsException {
         try {
             JsonElement e = JsonParser.parseString(line);
             if (!e.isJsonObject()) {
@@ -274,11 +292,13 @@ public final class ResultLog {
             JsonObject o = e.getAsJsonObject();
             String kind = string(file, no, o, "kind");
             if (kind.equals("run")) {
-                runs.add(new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
+                RunRecord run = new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
                         string(file, no, o, "group"), whole(file, no, o, "seed"),
                         number(file, no, o, "value"),
                         o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION,
-                        o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED));
+                        o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED);
+                check.accept(run);
+                runs.add(run);
             } else if (kind.equals("cost")) {
                 costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch"),
                         whole(file, no, o, "examplesPerEpoch")));
