@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * else the family's name ({@code [MASK]}, {@code <mask>}), which {@code added_tokens} must list.
  * {@code added_tokens_decoder} repeats {@code added_tokens} as HF Transformers 4 (from 4.34) writes
  * it: the id the tokenizers library gives the token (not the file's, which it ignores) as a string,
- * in id order, to the token's {@code content}, {@code lstrip}, {@code
+ * in id order, to the token's {@code content} and, of its last listing as the library keeps them,
+ * {@code lstrip}, {@code
  * normalized}, {@code rstrip}, {@code single_word} and {@code special} (HF 5 leaves it out beside a
  * {@code tokenizer.json}; it serves HF 4 and tools that read the config alone). BERT's {@code
  * do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars} repeat the {@code
@@ -261,8 +262,8 @@ final class HfTokenizerConfig {
      *
      * @param ids content to the id the library gives it, in file order
      * @param decoder HF's {@code added_tokens_decoder}: each id as a string, in id order, to the
-     *     token's {@code content} and its flags {@code lstrip}, {@code normalized}, {@code rstrip},
-     *     {@code single_word} and {@code special}
+     *     token's {@code content} and its last listing's flags {@code lstrip}, {@code normalized},
+     *     {@code rstrip}, {@code single_word} and {@code special}
      */
     private record AddedTokens(Map<String, Integer> ids, Map<String, Object> decoder) {}
 
@@ -278,8 +279,8 @@ final class HfTokenizerConfig {
                 JsonObject t = JsonShapes.object(a.get(i), at, mismatch(file));
                 String content = JsonShapes.string(t.get("content"), at + ".content", mismatch(file));
                 JsonShapes.wholeInt(t.get("id"), at + ".id", mismatch(file));
-                if (!numbered.containsKey(content) || ids.containsKey(content)) {
-                    continue; // empty, which the library does not add, or listed before, whose id it keeps
+                if (!numbered.containsKey(content)) {
+                    continue; // empty, which the library does not add
                 }
                 // the id the library gives the token, as HF's tokenizer reports it; the file's it ignores
                 int id = Math.toIntExact(numbered.get(content));
@@ -287,6 +288,11 @@ final class HfTokenizerConfig {
                 token.put("content", content);
                 for (String flag : ADDED_TOKEN_FLAGS) {
                     token.put(flag, addedTokenFlag(file, t, at, flag));
+                }
+                if (ids.containsKey(content)) {
+                    // listed before: the library keeps the first id and takes this listing's flags
+                    byId.put(id, token);
+                    continue;
                 }
                 if (byId.put(id, token) != null) {
                     throw new IOException(file + ": " + at + " has the id " + id + " of an earlier added token;"

@@ -25,7 +25,11 @@ import java.util.Set;
  * are among the last freed shows that the work cycles through more variants than are kept (a
  * featurization round over four truncated lengths and their shared untruncated form is five):
  * each such load keeps one more unused, up to {@value #MAX_UNUSED_KEPT}, so the rounds after the
- * next load nothing where each round had loaded them all again. The last tokenizer to leave frees every
+ * next load nothing where each round had loaded them all again. A cycle through more variants
+ * than {@value #MAX_UNUSED_KEPT} frees each before coming back to it however many are kept, and
+ * keeps {@value #UNUSED_KEPT}: only the options of as many freed ones as could still be kept are
+ * remembered. Each kept one holds its vocabulary (about half a GiB resident for a 250k-piece
+ * Unigram one). The last tokenizer to leave frees every
  * native tokenizer and the bare one, and no tokenizer joins afterwards. Thread-safe: loads and
  * frees are made under its lock, and a native tokenizer encodes from several threads at once.
  */
@@ -51,8 +55,8 @@ final class NativeTokenizers {
      */
     static final int UNUSED_KEPT = 4;
     /**
-     * The most native tokenizers kept unused, however often freed ones are loaded again, and the
-     * most options of freed ones remembered: each may hold a large vocabulary.
+     * The most native tokenizers kept unused, however often freed ones are loaded again: each may
+     * hold a large vocabulary.
      */
     static final int MAX_UNUSED_KEPT = 16;
 
@@ -62,7 +66,12 @@ final class NativeTokenizers {
     private final Set<Map<String, String>> unused = new LinkedHashSet<>();
     /** How many unused native tokenizers are kept: {@link #UNUSED_KEPT}, and one more per freed one loaded again. Guarded by this. */
     private int kept = UNUSED_KEPT;
-    /** The keys of the last native tokenizers freed while tokenizers still used the set, the oldest first. Guarded by this. */
+    /**
+     * The keys of the last native tokenizers freed while tokenizers still used the set, the oldest
+     * first: no more than could still be kept ({@link #MAX_UNUSED_KEPT} less those kept), so a load
+     * of one again is work that keeping one more can spare, not a cycle longer than the most kept,
+     * which frees each one before coming back to it however many are kept. Guarded by this.
+     */
     private final Set<Map<String, String>> freed = new LinkedHashSet<>();
     /** The tokenizers using these; 0 once the last left. Guarded by this. */
     private int users = 1;
@@ -134,6 +143,7 @@ final class NativeTokenizers {
             if (freed.remove(key)) {
                 // freed too soon: the work cycles through more variants than are kept
                 kept = Math.min(MAX_UNUSED_KEPT, kept + 1);
+                forgetFreedBeyondRoom();
             }
         } else {
             l.users++;
@@ -168,9 +178,7 @@ final class NativeTokenizers {
                 unused.remove(oldest);
                 loaded.remove(oldest).hf.close();
                 freed.add(oldest);
-                if (freed.size() > MAX_UNUSED_KEPT) {
-                    freed.remove(freed.iterator().next());
-                }
+                forgetFreedBeyondRoom();
             }
         }
         if (--users == 0) {
@@ -179,6 +187,13 @@ final class NativeTokenizers {
             loaded.clear();
             unused.clear();
             freed.clear();
+        }
+    }
+
+    /** Forgets the oldest freed keys beyond the room left to keep more ({@link #freed}). */
+    private void forgetFreedBeyondRoom() {
+        while (freed.size() > MAX_UNUSED_KEPT - kept) {
+            freed.remove(freed.iterator().next());
         }
     }
 

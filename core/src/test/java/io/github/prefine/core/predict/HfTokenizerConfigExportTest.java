@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -107,6 +108,35 @@ class HfTokenizerConfigExportTest {
         assertEquals("<pad>", config.get("pad_token").getAsString());
         assertEquals(specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>"),
                 config.get("added_tokens_decoder"));
+    }
+
+    /**
+     * A hand-edited XLM-R tokenizer listing {@code <mask>} again at its end, single-word this time:
+     * the library keeps the id it gave the first (256) and the flags of the last, so it no longer
+     * finds {@code <mask>} inside "x<mask>" (its own encoding shows it), and the export declares
+     * the token single-word at 256, which HF's tokenizer then keeps. Before, the first listing's
+     * flags were declared, and HF's tokenizer, adding the token again as declared, matched it
+     * inside words where the trained tokenizer did not.
+     */
+    @Test
+    void anExportDeclaresARepeatedAddedTokenWithTheFlagsTheLibraryKeeps() throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path edited = edited(fixture.resolve("tokenizer.json"), root -> {
+            JsonArray added = root.getAsJsonArray("added_tokens");
+            JsonObject again = added.get(4).getAsJsonObject().deepCopy();
+            assertEquals("<mask>", again.get("content").getAsString());
+            again.addProperty("single_word", true);
+            added.add(again);
+        });
+        try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(edited, Map.of("addSpecialTokens", "false"))) {
+            assertArrayEquals(new long[] {256}, lib.encode("<mask>").getIds(), "the library's id of <mask> alone");
+            assertFalse(Arrays.stream(lib.encode("x<mask>").getIds()).anyMatch(id -> id == 256),
+                    "the library applies the last listing's single_word: no <mask> inside a word");
+        }
+        Path out = export(fixture.resolve("encoder"), edited, 4);
+        JsonObject want = specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>");
+        want.getAsJsonObject("256").addProperty("single_word", true);
+        assertEquals(want, json(out.resolve("tokenizer_config.json")).get("added_tokens_decoder"));
     }
 
     /**
