@@ -374,6 +374,27 @@ class BadInputTest {
         assertThrows(MalformedDatasetException.class, () -> JsonlClassificationReader.premiseHypothesis().read(inside));
     }
 
+    /**
+     * Two marks opening a JSON line (a file saved with a mark twice, joined with {@code cat}): the
+     * first was removed and counted, and Gson passed over the second unseen, at the start of what it
+     * parses. Each is removed and counted; a third at the file's start as well.
+     */
+    @Test
+    void everyByteOrderMarkOpeningAJsonLineIsCounted() throws IOException {
+        String line = "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": \"neutral\"}\n";
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis()
+                    .read(TestFiles.write(dir, "cb/twice.jsonl", line + "\uFEFF\uFEFF" + line), l);
+            assertEquals(2, r.examples().size(), l.toString());
+            assertEquals(Map.of(ReadReport.BOM_AT_LINE_START, 2), r.report().cleaned(), l.toString());
+            // the file's own mark, then two more before its first line
+            r = JsonlClassificationReader.premiseHypothesis()
+                    .read(TestFiles.write(dir, "cb/thrice.jsonl", "\uFEFF\uFEFF\uFEFF" + line), l);
+            assertEquals(Map.of(ReadReport.BOM_AT_START, 1, ReadReport.BOM_AT_LINE_START, 2), r.report().cleaned(),
+                    l.toString());
+        }
+    }
+
     @Test
     void buildRefusesColumnsOutsideTheDeclaredCountOrOneColumnForBoth() {
         assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(1).build());
