@@ -305,13 +305,13 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         }
     }
 
-    /** The token column starts with -DOCSTART-; a line too short to have one (a bare marker) is judged by its first field. */
     /** Whether a line is blank, a document start or a comment: a line that holds no token. */
     private boolean holdsNoToken(String text) {
         return TextFiles.isBlank(text) || isDocStart(fields(text))
                 || commentPrefix != null && text.startsWith(commentPrefix);
     }
 
+    /** The token column starts with -DOCSTART-; a line too short to have one (a bare marker) is judged by its first field. */
     private boolean isDocStart(String[] fields) {
         int token = index(tokenColumn, fields.length);
         return fields[token >= 0 && token < fields.length ? token : 0].startsWith(DOCSTART);
