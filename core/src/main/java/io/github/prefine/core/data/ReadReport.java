@@ -155,7 +155,10 @@ public record ReadReport(
     /** Cleaning kind: a U+FEFF byte-order mark removed from the start of the file. */
     public static final String BOM_AT_START = "byte-order mark at file start";
 
-    /** Cleaning kind: a U+FEFF character removed from inside a token or field. */
+    /**
+     * Cleaning kind: a U+FEFF character removed from inside a token or field, or from the start of a
+     * CoNLL line after the file's first (files joined with {@code cat}).
+     */
     public static final String BOM_INSIDE = "U+FEFF inside a token";
 
     /**

@@ -304,6 +304,42 @@ class BadInputTest {
     }
 
     /**
+     * CoNLL files joined with {@code cat}, each saved with a byte-order mark: the mark opening the
+     * second file's {@code -DOCSTART-} line hid the document start, which became a one-token
+     * sentence ({@code -DOCSTART-} tagged {@code O}) among the examples; a line of the mark alone was
+     * a one-field line (a wrong field count) where such a first line is blank. The mark opening a
+     * later line is removed before the line is read, and counted as one opening a token is.
+     */
+    @Test
+    void aByteOrderMarkOpeningALaterConllLineLeavesADocumentStartOrBlankLineAsItIs() throws IOException {
+        ConllReader iob1 = ConllReader.builder().optScheme(FileTagScheme.IOB1).build();
+        Path cat = TestFiles.write(dir, "d/cat.conll", "\uFEFF-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\n\n"
+                + "\uFEFF-DOCSTART- -X- -X- O\n\nPeter NNP B-NP I-PER\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TokenExample> r = iob1.read(cat, l);
+            // two sentences, lines 3 and 7, as in the two files read one after the other
+            assertEquals(List.of("d/cat.conll:3", "d/cat.conll:7"), r.examples().stream().map(TokenExample::id).toList(),
+                    l.toString());
+            assertEquals(List.of(List.of("B-ORG"), List.of("B-PER")), r.examples().stream().map(TokenExample::tags)
+                    .toList(), l.toString());
+            assertEquals(2, r.report().records(), l.toString());
+            assertEquals(Map.of(ReadReport.BOM_AT_START, 1, ReadReport.BOM_INSIDE, 1), r.report().cleaned(),
+                    l.toString());
+        }
+        // the mark alone on a line: a blank line, ending the sentence before it
+        Path blank = TestFiles.write(dir, "d/blank.conll", "a\tO\n\uFEFF\nb\tB-x\n");
+        ReadResult<TokenExample> r = TAB.read(blank);
+        assertEquals(List.of(List.of("a"), List.of("b")), r.examples().stream().map(TokenExample::tokens).toList());
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_INSIDE));
+        // and before a comment line, the comment is passed over as the first file's is
+        Path comment = TestFiles.write(dir, "d/comment.conll", "# sent_id = 1\na\tO\n\n\uFEFF# sent_id = 1\nb\tO\n");
+        ReadResult<TokenExample> c = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optCommentPrefix("#")
+                .build().read(comment);
+        assertEquals(List.of(List.of("a"), List.of("b")), c.examples().stream().map(TokenExample::tokens).toList());
+        assertEquals(2, c.report().cleaned(ConllReader.COMMENT_LINE_PASSED_OVER));
+    }
+
+    /**
      * A JSON line opening with U+FEFF (files joined with {@code cat}, each saved with a byte-order
      * mark) was read as if the mark were not there, uncounted: Gson passes over one at the start of
      * what it parses, where Python's {@code json.loads} refuses the line. It is removed and counted
@@ -336,6 +372,27 @@ class BadInputTest {
         // a mark that does not open the line is no byte-order mark: the line is still no JSON
         Path inside = TestFiles.write(dir, "cb/inside.jsonl", " \uFEFF" + cb.substring(1));
         assertThrows(MalformedDatasetException.class, () -> JsonlClassificationReader.premiseHypothesis().read(inside));
+    }
+
+    /**
+     * Two marks opening a JSON line (a file saved with a mark twice, joined with {@code cat}): the
+     * first was removed and counted, and Gson passed over the second unseen, at the start of what it
+     * parses. Each is removed and counted; a third at the file's start as well.
+     */
+    @Test
+    void everyByteOrderMarkOpeningAJsonLineIsCounted() throws IOException {
+        String line = "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": \"neutral\"}\n";
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis()
+                    .read(TestFiles.write(dir, "cb/twice.jsonl", line + "\uFEFF\uFEFF" + line), l);
+            assertEquals(2, r.examples().size(), l.toString());
+            assertEquals(Map.of(ReadReport.BOM_AT_LINE_START, 2), r.report().cleaned(), l.toString());
+            // the file's own mark, then two more before its first line
+            r = JsonlClassificationReader.premiseHypothesis()
+                    .read(TestFiles.write(dir, "cb/thrice.jsonl", "\uFEFF\uFEFF\uFEFF" + line), l);
+            assertEquals(Map.of(ReadReport.BOM_AT_START, 1, ReadReport.BOM_AT_LINE_START, 2), r.report().cleaned(),
+                    l.toString());
+        }
     }
 
     @Test

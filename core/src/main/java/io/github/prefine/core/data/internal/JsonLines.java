@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * Reads a JSON-lines file one object per non-blank line, with the leniency applied per line,
  * holding one line at a time. Not API.
  *
- * <p>Every non-blank line is a record. A U+FEFF opening a line after the file's first (whose mark
+ * <p>Every non-blank line is a record. Each U+FEFF opening a line after the file's first (whose mark
  * {@link LineReader} removes) is removed and counted as {@link ReadReport#BOM_AT_LINE_START}. A
  * line that is not valid UTF-8 throws while decoding in strict mode and is skipped as {@link
  * Defects#INVALID_UTF8} in lenient mode. A line that is not a JSON object, or that the handler
@@ -58,10 +58,15 @@ public final class JsonLines {
             try {
                 for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
                     String text = line.text();
-                    if (text != null && !text.isEmpty() && text.charAt(0) == TextFiles.BOM) {
-                        // Gson would pass over it unseen (files joined with cat); json.loads refuses it
-                        text = text.substring(1);
-                        report.clean(ReadReport.BOM_AT_LINE_START, 1);
+                    int marks = 0;
+                    while (text != null && marks < text.length() && text.charAt(marks) == TextFiles.BOM) {
+                        marks++;
+                    }
+                    if (marks > 0) {
+                        // Gson would pass over one unseen (files joined with cat); json.loads refuses it.
+                        // Every one goes: Gson passes over a second once the first is gone
+                        text = text.substring(marks);
+                        report.clean(ReadReport.BOM_AT_LINE_START, marks);
                     }
                     if (text != null && text.isBlank()) {
                         continue;
