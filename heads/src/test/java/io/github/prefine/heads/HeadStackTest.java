@@ -185,12 +185,7 @@ class HeadStackTest {
     void aForwardLossAndBackwardLeaveTheParameterManagerAsItWas(String kind) {
         try (NDManager model = NDManager.newBaseManager();
                 NDManager step = NDManager.newBaseManager()) {
-            List<Head> heads = switch (kind) {
-                case "token" -> List.of(token(model, 2, 1), token(model, 3, 2));
-                case "span" -> List.of(span(model, 1), span(model, 2));
-                default -> List.of(sequence(model, HeadFamily.valueOf(kind), 2, 1),
-                        sequence(model, HeadFamily.valueOf(kind), 3, 2));
-            };
+            List<Head> heads = twoHeads(model, kind);
             HeadStack stack = HeadStack.of(heads);
             int[] headOfRow = {1, 0, 1};
             Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -221,16 +216,7 @@ class HeadStackTest {
     void aCappedParameterManagerTakesAStackedForwardAndBackward(String kind) {
         try (NDManager model = NDManager.newBaseManager();
                 NDManager step = NDManager.newBaseManager()) {
-            List<Head> heads = switch (kind) {
-                // no dropout, so that the gradient is the hand-worked sum below
-                case "token" -> List.of(init(model, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(2)
-                        .optSeed(1).optInitializerRange(1f).optDropout(0f).build()),
-                        init(model, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(3)
-                        .optSeed(2).optInitializerRange(1f).optDropout(0f).build()));
-                case "span" -> List.of(span(model, 1), span(model, 2));
-                default -> List.of(sequence(model, HeadFamily.valueOf(kind), 2, 1),
-                        sequence(model, HeadFamily.valueOf(kind), 3, 2));
-            };
+            List<Head> heads = twoHeads(model, kind);
             HeadStack stack = HeadStack.of(heads);
             int[] headOfRow = {1, 0, 1};
             model.cap();
@@ -284,6 +270,20 @@ class HeadStackTest {
                 }
             }
         }
+    }
+
+    /** Two heads of a kind (token, a sequence family's name, span); the token heads without dropout. */
+    private static List<Head> twoHeads(NDManager model, String kind) {
+        return switch (kind) {
+            // no dropout, so that a token head's gradient is a hand-worked sum
+            case "token" -> List.of(init(model, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(2)
+                    .optSeed(1).optInitializerRange(1f).optDropout(0f).build()),
+                    init(model, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(3)
+                    .optSeed(2).optInitializerRange(1f).optDropout(0f).build()));
+            case "span" -> List.of(span(model, 1), span(model, 2));
+            default -> List.of(sequence(model, HeadFamily.valueOf(kind), 2, 1),
+                    sequence(model, HeadFamily.valueOf(kind), 3, 2));
+        };
     }
 
     private static NDArray hidden(NDManager m, int rows) {
