@@ -23,7 +23,8 @@ import java.util.Optional;
  * <p>A window's target is the token span of the first gold answer with text left once leading and
  * trailing whitespace is removed (no-break spaces included, as Python's {@code strip()} reads it),
  * less that whitespace, when that answer lies wholly inside the window's context, else position 0
- * ({@code [CLS]}/{@code <s>}); {@code run_qa.py} takes {@code answers[0]} even when it is blank. Two departures from {@code run_qa.py}'s search, whose targets there lie
+ * ({@code [CLS]}/{@code <s>}); {@code run_qa.py} takes {@code answers[0]} even when it is blank.
+ * Two departures from {@code run_qa.py}'s search, whose targets there lie
  * outside the answer: an answer starting in the window's last context token targets that token
  * (the script's start search walks on over the closing separator's (0, 0) offset), and the end
  * is never before the start (the script's end search stops on XLM-R's lone "▁" before the
