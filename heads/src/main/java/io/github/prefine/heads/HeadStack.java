@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.kernels.FastDropout;
@@ -248,14 +249,20 @@ public final class HeadStack {
     }
 
     /**
-     * Concatenates parameter values along axis 0 into the manager of {@code x}: DJL puts a
+     * Concatenates parameter values along axis 0 into the manager of {@code x}. DJL makes a
      * concatenation in its first array's manager, here the parameters', which outlives the step
-     * and would keep every step's copy.
+     * (it would keep every step's copy) and may be capped against new arrays; so the first value
+     * is lent to a sub-manager of {@code x}'s for the concatenation and goes back to its own
+     * manager when that closes. Lending is bookkeeping on the Java side: no native operation is
+     * added, and the tensor, with its place in the autograd graph, is the same.
      */
     private static NDArray stepConcat(NDList values, NDArray x) {
-        NDArray joined = NDArrays.concat(values, 0);
-        joined.attach(x.getManager());
-        return joined;
+        try (NDManager lender = x.getManager().newSubManager()) {
+            values.get(0).tempAttach(lender);
+            NDArray joined = NDArrays.concat(values, 0);
+            joined.attach(x.getManager());
+            return joined;
+        }
     }
 
     private int check(int head) {

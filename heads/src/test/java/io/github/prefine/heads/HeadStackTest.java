@@ -15,9 +15,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -181,12 +185,7 @@ class HeadStackTest {
     void aForwardLossAndBackwardLeaveTheParameterManagerAsItWas(String kind) {
         try (NDManager model = NDManager.newBaseManager();
                 NDManager step = NDManager.newBaseManager()) {
-            List<Head> heads = switch (kind) {
-                case "token" -> List.of(token(model, 2, 1), token(model, 3, 2));
-                case "span" -> List.of(span(model, 1), span(model, 2));
-                default -> List.of(sequence(model, HeadFamily.valueOf(kind), 2, 1),
-                        sequence(model, HeadFamily.valueOf(kind), 3, 2));
-            };
+            List<Head> heads = twoHeads(model, kind);
             HeadStack stack = HeadStack.of(heads);
             int[] headOfRow = {1, 0, 1};
             Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -202,6 +201,89 @@ class HeadStackTest {
             after.removeAll(before);
             assertEquals(Set.of(), after, kind + ": arrays the step left in the parameters' manager");
         }
+    }
+
+    /**
+     * A parameters' manager capped against new arrays (as a model's is once loaded, to catch leaks)
+     * takes a stack's forward and backward: the concatenations are made in the hidden state's
+     * manager, never first in the parameters'. Each head's parameters still get their gradient; for
+     * the token stack, with a loss summing each row's own columns (d loss / d logit 1 there, 0 on
+     * the others), a head's weight gradient is, for every output column, the sum of its rows'
+     * hidden vectors over every position (no dropout).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"token", "BERT", "ROBERTA", "span"})
+    void aCappedParameterManagerTakesAStackedForwardAndBackward(String kind) {
+        try (NDManager model = NDManager.newBaseManager();
+                NDManager step = NDManager.newBaseManager()) {
+            List<Head> heads = twoHeads(model, kind);
+            HeadStack stack = HeadStack.of(heads);
+            int[] headOfRow = {1, 0, 1};
+            model.cap();
+            // the cap is live: anything new in the parameters' manager would throw like this
+            assertThrows(IllegalStateException.class, () -> model.zeros(new Shape(1)));
+            NDArray x = hidden(step, headOfRow.length);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray lg = stack.logits(new ParameterStore(step, false), x,
+                        step.create(stack.choice(headOfRow), new Shape(headOfRow.length, heads.size())),
+                        step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), true);
+                // the token stack's loss reads each row's own columns only (the mask's 0s), as a loss would
+                NDArray own = step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, 1, stack.width()))
+                        .eq(0).toType(DataType.FLOAT32, false);
+                gc.backward(kind.equals("token") ? lg.mul(own).sum() : lg.sum());
+            }
+            // a gradient is read into its array's manager: lend the parameters to the step's to read them
+            List<Map<String, float[]>> grads = new ArrayList<>();
+            try (NDManager reading = step.newSubManager()) {
+                for (Head head : heads) {
+                    Map<String, float[]> g = new HashMap<>();
+                    head.hfParameters().forEach((name, p) -> {
+                        p.getArray().tempAttach(reading);
+                        g.put(name, p.getArray().getGradient().toFloatArray());
+                    });
+                    grads.add(g);
+                }
+            }
+            for (int h = 0; h < heads.size(); h++) {
+                for (var g : grads.get(h).entrySet()) {
+                    float sum = 0;
+                    for (float v : g.getValue()) {
+                        sum += Math.abs(v);
+                    }
+                    assertTrue(sum > 0, kind + ": head " + h + "'s " + g.getKey() + " got no gradient");
+                }
+            }
+            if (kind.equals("token")) {
+                float[] xs = x.toFloatArray();
+                for (int h = 0; h < 2; h++) {
+                    float[] want = new float[HIDDEN];
+                    for (int r = 0; r < headOfRow.length; r++) {
+                        for (int i = 0; headOfRow[r] == h && i < SEQ * HIDDEN; i++) {
+                            want[i % HIDDEN] += xs[r * SEQ * HIDDEN + i];
+                        }
+                    }
+                    float[] g = grads.get(h).get("classifier.weight");
+                    for (int c = 0; c < g.length / HIDDEN; c++) {
+                        assertArrayEquals(want, Arrays.copyOfRange(g, c * HIDDEN, (c + 1) * HIDDEN), 1e-5f,
+                                "token head " + h + ", column " + c);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Two heads of a kind (token, a sequence family's name, span); the token heads without dropout. */
+    private static List<Head> twoHeads(NDManager model, String kind) {
+        return switch (kind) {
+            // no dropout, so that a token head's gradient is a hand-worked sum
+            case "token" -> List.of(init(model, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(2)
+                    .optSeed(1).optInitializerRange(1f).optDropout(0f).build()),
+                    init(model, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(3)
+                    .optSeed(2).optInitializerRange(1f).optDropout(0f).build()));
+            case "span" -> List.of(span(model, 1), span(model, 2));
+            default -> List.of(sequence(model, HeadFamily.valueOf(kind), 2, 1),
+                    sequence(model, HeadFamily.valueOf(kind), 3, 2));
+        };
     }
 
     private static NDArray hidden(NDManager m, int rows) {

@@ -13,8 +13,8 @@ import java.util.Objects;
  *     scoring goes by position, never by id
  * @param question the question text
  * @param context the passage the answer is extracted from
- * @param answers gold answers, each checked against the context; the first one is the training
- *     target; empty for unlabelled data
+ * @param answers gold answers, each checked against the context; the first with text other than
+ *     whitespace is the training target; empty for unlabelled data
  * @param references the answer texts a prediction is scored against (the dataset's own
  *     evaluation's ground truths): the answers' texts, except where a format lists answers apart
  *     from the spans found in the context (MRQA's {@code answers}, which may name aliases the
@@ -42,8 +42,8 @@ public record QaExample(String id, String question, String context, List<GoldAns
      *     and scoring goes by position, never by id
      * @param question the question text
      * @param context the passage the answer is extracted from
-     * @param answers gold answers, each checked against the context; the first one is the training
-     *     target; empty for unlabelled data
+     * @param answers gold answers, each checked against the context; the first with text other than
+     *     whitespace is the training target; empty for unlabelled data
      * @param references the answer texts a prediction is scored against (the dataset's own
      *     evaluation's ground truths): the answers' texts, except where a format lists answers apart
      *     from the spans found in the context (MRQA's {@code answers}, which may name aliases the

@@ -6,7 +6,7 @@ package io.github.prefine.core.features;
  * context text.
  *
  * <p>Per row: the example index, start and end positions (inclusive; both 0, the {@code
- * [CLS]}/{@code <s>} position, when the first gold answer is not wholly inside the window or the
+ * [CLS]}/{@code <s>} position, when the target answer (see {@link QaFeaturizer}) is not wholly inside the window or the
  * example is unlabelled), and the range {@code [contextStart, contextEnd)} of positions that hold
  * context tokens (contiguous, since only the context is truncated). For each context position,
  * the UTF-16 character span in the context: the tokenizer's offsets (HF's {@code offset_mapping}),

@@ -20,9 +20,11 @@ import java.util.Optional;
  * question first (leading whitespace removed, as Python's {@code lstrip()} does), context second,
  * only the context truncated, into windows of the maximum length that overlap by the stride.
  *
- * <p>A window's target is the token span of the first gold answer (less any leading or trailing
- * whitespace, no-break spaces included, as Python's {@code strip()} reads it) when that answer lies wholly inside the window's context, else position 0 ({@code
- * [CLS]}/{@code <s>}). Two departures from {@code run_qa.py}'s search, whose targets there lie
+ * <p>A window's target is the token span of the first gold answer with text left once leading and
+ * trailing whitespace is removed (no-break spaces included, as Python's {@code strip()} reads it),
+ * less that whitespace, when that answer lies wholly inside the window's context, else position 0
+ * ({@code [CLS]}/{@code <s>}); {@code run_qa.py} takes {@code answers[0]} even when it is blank.
+ * Two departures from {@code run_qa.py}'s search, whose targets there lie
  * outside the answer: an answer starting in the window's last context token targets that token
  * (the script's start search walks on over the closing separator's (0, 0) offset), and the end
  * is never before the start (the script's end search stops on XLM-R's lone "▁" before the
@@ -35,8 +37,9 @@ import java.util.Optional;
  * uncovered combining marks right after the token: HF's {@code run_qa.py} decodes "Москва́" as
  * "Москва" and Hindi "है" as "ह" under BERT's accent stripping, prefine as the whole word. A format
  * or control character after a word stays out of the answer's text, as in HF. Skipped and
- * reported: examples whose answer covers no context token, or has no text but whitespace (empty or
- * whitespace-only, even where a token's offsets cover that whitespace, as XLM-R's may), whose
+ * reported: examples whose answer covers no context token, or whose answers all have no text but
+ * whitespace (empty or whitespace-only, even where a token's offsets cover that whitespace, as
+ * XLM-R's may; a task scores a skipped question as unanswered), whose
  * context has no tokens, whose question leaves the context no more tokens than the stride (a
  * setting against the question, reported as such), or that the tokenizer rejects otherwise.
  * Counted but kept: answers in no single window, answer boundaries inside a token, unlabelled examples. Immutable and thread-safe; the given tokenizer is not owned.
@@ -50,7 +53,7 @@ public final class QaFeaturizer extends FeaturizerBase {
     public static final String NO_ROOM = "question leaves the context no more tokens than the stride at this max length";
 
     /**
-     * Feature report counter: kept questions whose first gold answer lies wholly inside no window
+     * Feature report counter: kept questions whose target answer lies wholly inside no window
      * (longer than a window's context, or across a window's edge with too small a stride), so that
      * every window trains it as having no answer.
      */
@@ -354,8 +357,7 @@ public final class QaFeaturizer extends FeaturizerBase {
 
         void example(QaExample ex, int i, List<Window> windows) {
             // Whether the answer touches any context token, and whether some window has no context.
-            GoldAnswer gold = ex.answers().isEmpty() ? null : ex.answers().get(0);
-            int[] answer = gold == null ? null : trimmed(ex.context(), gold);
+            int[] answer = target(ex);
             boolean overlaps = false;
             boolean emptyContext = false;
             for (Window w : windows) {
@@ -370,7 +372,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                 report.skip(ex.id(), "context has no tokens");
                 return;
             }
-            // an answer with no text left (empty, or whitespace that XLM-R's tokens may cover) has nothing to target
+            // no answer with text left (empty, or whitespace that XLM-R's tokens may cover): nothing to target
             if (answer != null && (answer[0] == answer[1] || !overlaps)) {
                 report.skip(ex.id(), "answer text maps to no context token");
                 return;
@@ -448,6 +450,23 @@ public final class QaFeaturizer extends FeaturizerBase {
             if (boundaryInside) {
                 report.count("answer boundary inside a token", 1);
             }
+        }
+
+        /**
+         * The training target: the span of the first gold answer left with text by {@link #trimmed} (HF's
+         * {@code run_qa.py} takes {@code answers[0]} whatever it holds), else the first answer's empty
+         * span, which is skipped; null for an unlabelled example.
+         */
+        private static int[] target(QaExample ex) {
+            int[] first = null;
+            for (GoldAnswer a : ex.answers()) {
+                int[] span = trimmed(ex.context(), a);
+                if (span[0] < span[1]) {
+                    return span;
+                }
+                first = first == null ? span : first;
+            }
+            return first;
         }
 
         /**
