@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import io.github.prefine.core.encoder.EncoderConfig;
-import io.github.prefine.core.encoder.ModelFamily;
-import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
@@ -42,18 +39,11 @@ class LongLivedManagersTest {
     private static final TestHeads.Kind[] KINDS = {TestHeads.Kind.TOKEN, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE,
             TestHeads.Kind.SEQUENCE, TestHeads.Kind.SPAN, TestHeads.Kind.SPAN, TestHeads.Kind.CHOICE};
 
-    private static TransformerEncoder encoder(NDManager m, long seed) {
-        EncoderConfig c = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(SyntheticTasks.VOCAB)
-                .setHiddenSize(16).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(24)
-                .optMaxPositionEmbeddings(16).build();
-        TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
-        enc.initializeRandom(m, seed);
-        return enc;
-    }
 
     /** A model with the production heads, which stack where a batch holds several of one kind. */
     private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
-        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3), 16);
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
+                .setEncoder(SyntheticTasks.encoder(root, 3, 0.1f), 16);
         for (int t = 0; t < tasks.numTasks(); t++) {
             b.addHead(tasks.name(t), tasks.head(t));
         }
@@ -101,8 +91,8 @@ class LongLivedManagersTest {
                 int second = firsts.get(e) + 1;
                 int last = firsts.get(e + 1) - 1;
                 assertTrue(last > second, what + ": too few steps in an epoch to compare: " + steps);
-                assertEquals(underRoot.get(second).size(), underRoot.get(last).size(), () -> what + ": arrays under the run's root"
-                        + " after " + steps.get(second) + " and " + steps.get(last) + "; "
+                assertEquals(underRoot.get(second).size(), underRoot.get(last).size(), () -> what + ": arrays under the run's"
+                        + " root after " + steps.get(second) + " and " + steps.get(last) + "; "
                         + underRoot.get(second).addedBy(underRoot.get(last)));
             }
             int second = firsts.get(firsts.size() - 2) + 1;
@@ -276,7 +266,8 @@ class LongLivedManagersTest {
             }
             assertEquals(before, root.getManagedArrays().size(), precision + ": left by the first trainer");
             Counts counts = new Counts(root);
-            try (Trainer resumed = trainer(model, tasks, counts).optMaxEpochs(3).optPrecision(precision).optCheckpointDir(ckpt).build()) {
+            try (Trainer resumed = trainer(model, tasks, counts).optMaxEpochs(3).optPrecision(precision)
+                    .optCheckpointDir(ckpt).build()) {
                 resumed.fit();
                 assertTrue(counts.steps.get(0).startsWith("epoch 2 "), "did not resume: " + counts.steps);
                 counts.assertSteady(precision + " resumed");
@@ -293,7 +284,7 @@ class LongLivedManagersTest {
     @Test
     void finetuningSeedsWithFreshHeadsLeaveTheCountsAsTheyWere() throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(13, 24, 8, TestHeads.Kind.SEQUENCE);
-        TargetFinetuning finetuning = TargetFinetuning.builder().setEncoder(m -> encoder(m, 3), 16)
+        TargetFinetuning finetuning = TargetFinetuning.builder().setEncoder(m -> SyntheticTasks.encoder(m, 3, 0.1f), 16)
                 .setHead(seed -> TaskFormat.SINGLE_TEXT.newHead(2, HeadFamily.BERT, seed)).setData(tasks)
                 .setMetric(p -> p.logits().size())
                 .optTrainer(t -> t.optBatchSize(8).optLearningRate(1e-3).optMaxEpochs(2).optPatience(1)).build();

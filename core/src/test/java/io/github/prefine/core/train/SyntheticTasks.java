@@ -1,5 +1,9 @@
 package io.github.prefine.core.train;
 
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
@@ -198,6 +202,24 @@ public final class SyntheticTasks implements BatchSource {
             case SPAN -> TestHeads.span();
             case CHOICE -> TestHeads.choice(2);
         };
+    }
+
+    /**
+     * Returns a random BERT encoder over {@link #VOCAB}: hidden size 16, one layer of two
+     * attention heads, positions up to 16.
+     *
+     * @param m the manager of its parameters
+     * @param seed the seed of its initialisation
+     * @param dropout the hidden and attention dropout (BERT's is 0.1)
+     * @return the initialised encoder
+     */
+    public static TransformerEncoder encoder(NDManager m, long seed, float dropout) {
+        EncoderConfig c = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(VOCAB).setHiddenSize(16)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(24).optHiddenDropoutProb(dropout)
+                .optAttentionProbsDropoutProb(dropout).optMaxPositionEmbeddings(16).build();
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
+        enc.initializeRandom(m, seed);
+        return enc;
     }
 
     /** Returns a fresh production head (as the task format makes it) for a task, seeded by its index. */
