@@ -42,12 +42,7 @@ class LongLivedManagersTest {
 
     /** A model with the production heads, which stack where a batch holds several of one kind. */
     private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
-        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
-                .setEncoder(SyntheticTasks.encoder(root, 3, 0.1f), 16);
-        for (int t = 0; t < tasks.numTasks(); t++) {
-            b.addHead(tasks.name(t), tasks.head(t));
-        }
-        return b.build();
+        return tasks.model(root, 0.1f, tasks::head);
     }
 
     /** Counts the arrays under the run's root and under the engine after every logged step. */

@@ -34,13 +34,8 @@ class MixedPrecisionTrainingTest {
 
 
     private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
-        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
-                .setEncoder(SyntheticTasks.encoder(root, 3, 0f), 16);
-        for (int t = 0; t < tasks.numTasks(); t++) {
-            // dropout-free heads, as the encoder here: the float32 and mixed runs must see the same noise-free steps
-            b.addHead(tasks.name(t), tasks.testHead(t));
-        }
-        return b.build();
+        // dropout-free heads, as the encoder here: the float32 and mixed runs must see the same noise-free steps
+        return tasks.model(root, 0f, tasks::testHead);
     }
 
     private static double lastLoss(Precision precision) throws Exception {

@@ -5,6 +5,7 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.model.TestHeads;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Small generated tasks with learnable rules over a random vocabulary (pad 0, CLS 1):
@@ -220,6 +222,22 @@ public final class SyntheticTasks implements BatchSource {
         TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
         enc.initializeRandom(m, seed);
         return enc;
+    }
+
+    /**
+     * Returns a model of {@link #encoder} (seed 3) with a head per task, named as the tasks.
+     *
+     * @param root the manager the model's manager hangs from
+     * @param dropout the encoder's dropout
+     * @param head makes a task's head from its index, such as {@link #head} or {@link #testHead}
+     * @return the model
+     */
+    public MultiHeadModel model(NDManager root, float dropout, IntFunction<? extends TaskHead> head) {
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3, dropout), 16);
+        for (int t = 0; t < numTasks(); t++) {
+            b.addHead(name(t), head.apply(t));
+        }
+        return b.build();
     }
 
     /** Returns a fresh production head (as the task format makes it) for a task, seeded by its index. */
