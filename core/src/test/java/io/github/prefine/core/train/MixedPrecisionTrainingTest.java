@@ -11,9 +11,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import io.github.prefine.core.encoder.EncoderConfig;
-import io.github.prefine.core.encoder.ModelFamily;
-import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
@@ -35,22 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MixedPrecisionTrainingTest {
 
-    private static TransformerEncoder encoder(NDManager m, long seed) {
-        EncoderConfig c = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(SyntheticTasks.VOCAB)
-                .setHiddenSize(16).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(24)
-                .optHiddenDropoutProb(0f).optAttentionProbsDropoutProb(0f).optMaxPositionEmbeddings(16).build();
-        TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
-        enc.initializeRandom(m, seed);
-        return enc;
-    }
 
     private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
-        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3), 16);
-        for (int t = 0; t < tasks.numTasks(); t++) {
-            // dropout-free heads, as the encoder here: the float32 and mixed runs must see the same noise-free steps
-            b.addHead(tasks.name(t), tasks.testHead(t));
-        }
-        return b.build();
+        // dropout-free heads, as the encoder here: the float32 and mixed runs must see the same noise-free steps
+        return tasks.model(root, 0f, tasks::testHead);
     }
 
     private static double lastLoss(Precision precision) throws Exception {

@@ -1,6 +1,11 @@
 package io.github.prefine.core.train;
 
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.model.TestHeads;
@@ -11,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * Small generated tasks with learnable rules over a random vocabulary (pad 0, CLS 1):
@@ -198,6 +204,40 @@ public final class SyntheticTasks implements BatchSource {
             case SPAN -> TestHeads.span();
             case CHOICE -> TestHeads.choice(2);
         };
+    }
+
+    /**
+     * Returns a random BERT encoder over {@link #VOCAB}: hidden size 16, one layer of two
+     * attention heads, positions up to 16.
+     *
+     * @param m the manager of its parameters
+     * @param seed the seed of its initialisation
+     * @param dropout the hidden and attention dropout (BERT's is 0.1)
+     * @return the initialised encoder
+     */
+    public static TransformerEncoder encoder(NDManager m, long seed, float dropout) {
+        EncoderConfig c = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(VOCAB).setHiddenSize(16)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(24).optHiddenDropoutProb(dropout)
+                .optAttentionProbsDropoutProb(dropout).optMaxPositionEmbeddings(16).build();
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
+        enc.initializeRandom(m, seed);
+        return enc;
+    }
+
+    /**
+     * Returns a model of {@link #encoder} (seed 3) with a head per task, named as the tasks.
+     *
+     * @param root the manager the model's manager hangs from
+     * @param dropout the encoder's dropout
+     * @param head makes a task's head from its index, such as {@link #head} or {@link #testHead}
+     * @return the model
+     */
+    public MultiHeadModel model(NDManager root, float dropout, IntFunction<? extends TaskHead> head) {
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3, dropout), 16);
+        for (int t = 0; t < numTasks(); t++) {
+            b.addHead(name(t), head.apply(t));
+        }
+        return b.build();
     }
 
     /** Returns a fresh production head (as the task format makes it) for a task, seeded by its index. */
