@@ -458,6 +458,33 @@ class FinetunedModelErrorsTest {
         }
     }
 
+    /**
+     * The load builds its model with {@code optPretrainedPooler(false)}, so a pooler the heads file
+     * lacks would stay at its random draw rather than the encoder's pooler: such a folder (an older
+     * one, or one saved without the pooling head's pooler) is refused, naming the file and tensor.
+     */
+    @Test
+    void refusesAHeadsFileLackingAPoolingHeadsPooler() throws Exception {
+        Path copy = tmp.resolve("no-pooler");
+        copyTree(saved, copy);
+        Path heads = copy.resolve("heads.safetensors");
+        List<HostTensor> kept = new ArrayList<>();
+        try (SafetensorsReader r = SafetensorsReader.open(heads)) {
+            for (HostTensor t : r.readAll().values()) {
+                if (!t.name().startsWith("heads.topic.bert.pooler.dense.")) {
+                    kept.add(t);
+                }
+            }
+        }
+        SafetensorsWriter.write(heads, kept);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertTrue(e.getMessage().startsWith(heads + ": tensor heads.topic.bert.pooler.dense."), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" is missing"), e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
     @Test
     void refusesAHeadsFileLackingATensorNamingTheFile() throws Exception {
         Path copy = tmp.resolve("renamed-head");
