@@ -35,6 +35,20 @@ class VersionOptionTest {
         }
     }
 
+    /** TextEmbBench, a main of its own outside the command tree, prints the same version. */
+    @Test
+    void textEmbBenchPrintsTheVersion() {
+        for (String flag : List.of("--version", "-V")) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            CommandLine line = new CommandLine(new io.github.prefine.examples.bench.TextEmbBench())
+                    .setOut(new java.io.PrintWriter(out, true));
+            assertEquals(0, line.execute(flag), flag);
+            CliRunner top = new CliRunner("--version");
+            assertEquals(0, top.run());
+            assertEquals(top.out().strip(), out.toString().strip(), flag);
+        }
+    }
+
     /**
      * The version printed is the one the build gives the project (the parent POM's {@code
      * <version>}): {@link PrefineVersion} holds it as a literal, which a release that sets the POM's
