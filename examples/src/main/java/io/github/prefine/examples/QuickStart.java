@@ -22,11 +22,13 @@ import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
 import io.github.prefine.eval.evaluator.SeedSummary;
 import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +43,9 @@ import java.util.Map;
  * 'examples/target/prefine.jar:examples/target/lib/*' io.github.prefine.examples.QuickStart}.
  */
 public final class QuickStart {
+    /** What {@code --help} prints. */
+    static final String USAGE = "usage: QuickStart (no arguments)";
+
     private QuickStart() {}
 
     /**
@@ -80,17 +85,29 @@ public final class QuickStart {
      */
     static void checkArguments(String... args) {
         if (args.length > 0) {
-            throw new IllegalArgumentException("QuickStart takes no arguments, found " + String.join(" ", args));
+            throw new IllegalArgumentException("takes no arguments, found " + String.join(" ", args));
         }
     }
 
     /**
-     * Runs the example.
+     * Runs the example; {@code --help} or {@code -h} prints its usage line and exits 0, any other
+     * argument ends it with exit 2 and one line, as the bench mains and the {@code prefine} command
+     * line do.
      *
      * @param args none
      * @throws IOException if anything fails
      */
     public static void main(String[] args) throws IOException {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        try {
+            checkArguments(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("QuickStart: " + e.getMessage());
+            System.exit(CliErrors.BAD_INPUT);
+        }
         main(args, Path.of(System.getProperty("java.io.tmpdir")));
     }
 

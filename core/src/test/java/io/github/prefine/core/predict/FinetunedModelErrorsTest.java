@@ -458,19 +458,48 @@ class FinetunedModelErrorsTest {
         }
     }
 
+    /** Rewrites a folder's heads file with each tensor as {@code change} gives it (null drops it). */
+    private static Path rewriteHeads(Path folder, java.util.function.UnaryOperator<HostTensor> change)
+            throws IOException {
+        Path heads = folder.resolve("heads.safetensors");
+        List<HostTensor> out = new ArrayList<>();
+        try (SafetensorsReader r = SafetensorsReader.open(heads)) {
+            for (HostTensor t : r.readAll().values()) {
+                HostTensor c = change.apply(t);
+                if (c != null) {
+                    out.add(c);
+                }
+            }
+        }
+        SafetensorsWriter.write(heads, out);
+        return heads;
+    }
+
+    /**
+     * The load builds its model with {@code optPretrainedPooler(false)}, so a pooler the heads file
+     * lacks would stay at its random draw rather than the encoder's pooler: such a folder (an older
+     * one, or one saved without the pooling head's pooler) is refused, naming the file and tensor.
+     */
+    @Test
+    void refusesAHeadsFileLackingAPoolingHeadsPooler() throws Exception {
+        Path copy = tmp.resolve("no-pooler");
+        copyTree(saved, copy);
+        Path heads = rewriteHeads(copy, t -> t.name().startsWith("heads.topic.bert.pooler.dense.") ? null : t);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertTrue(e.getMessage().startsWith(heads + ": tensor heads.topic.bert.pooler.dense."), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" is missing"), e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
     @Test
     void refusesAHeadsFileLackingATensorNamingTheFile() throws Exception {
         Path copy = tmp.resolve("renamed-head");
         copyTree(saved, copy);
-        Path heads = copy.resolve("heads.safetensors");
-        List<HostTensor> renamed = new ArrayList<>();
-        try (SafetensorsReader r = SafetensorsReader.open(heads)) {
-            for (HostTensor t : r.readAll().values()) {
-                // as one changed byte of the header renames it
-                renamed.add(t.name().equals("heads.ner.classifier.bias") ? t.renamed("heads.ner.classifier.bia$") : t);
-            }
-        }
-        SafetensorsWriter.write(heads, renamed);
+        // as one changed byte of the header renames it
+        Path heads = rewriteHeads(copy, t -> t.name().equals("heads.ner.classifier.bias")
+                ? t.renamed("heads.ner.classifier.bia$") : t);
         try (NDManager m = NDManager.newBaseManager()) {
             IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
             // the folder was named, not the file that lost the tensor

@@ -36,6 +36,22 @@ final class BenchArguments {
     }
 
     /**
+     * Prints the main's usage line on standard output and ends the JVM with exit 0 where an argument
+     * is {@code --help} or {@code -h}, as the picocli mains do; else returns. Called first: a main
+     * whose first argument is a folder took {@code --help} for one.
+     *
+     * @param usage the usage line, as the main's refusals give it
+     * @param args the arguments
+     */
+    static void usageIfAsked(String usage, String... args) {
+        if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+            System.out.println(usage);
+            System.out.flush();
+            System.exit(0);
+        }
+    }
+
+    /**
      * The catalogued task of that name.
      *
      * @param label the argument's name in the main's usage, for the message

@@ -38,6 +38,8 @@ import java.util.Locale;
  * io.github.prefine.examples.bench.EvaluationOrderBench ../shared/data 3 conll2003-en mrpc}.
  */
 public final class EvaluationOrderBench {
+    /** The usage line that {@code --help} prints and a wrong argument count is refused with. */
+    static final String USAGE = "usage: EvaluationOrderBench dataRoot rounds task...";
     private EvaluationOrderBench() {}
 
     /** The real source, counting the padded positions (attention mask 0) of the batches it assembles. */
@@ -101,7 +103,7 @@ public final class EvaluationOrderBench {
      */
     static void checkArguments(String... args) {
         if (args.length < 3) {
-            throw new IllegalArgumentException("usage: EvaluationOrderBench dataRoot rounds task..., found "
+            throw new IllegalArgumentException(USAGE + ", found "
                     + args.length + " arguments");
         }
         if (!(args[1].matches("\\d{1,4}") && Integer.parseInt(args[1]) >= 1)) {
@@ -121,6 +123,7 @@ public final class EvaluationOrderBench {
      * @throws Exception when the data or the encoder cannot be read
      */
     public static void main(String[] args) throws Exception {
+        BenchArguments.usageIfAsked(USAGE, args);
         BenchArguments.checkOrExit("EvaluationOrderBench", () -> {
             checkArguments(args);
             BenchArguments.existingDirectory("dataRoot", Path.of(args[0]), "the data root in the TaskCatalog layout"

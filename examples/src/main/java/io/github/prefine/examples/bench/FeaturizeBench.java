@@ -31,6 +31,8 @@ import java.util.Set;
  * io.github.prefine.examples.bench.FeaturizeBench ../shared}.
  */
 public final class FeaturizeBench {
+    /** The usage line that {@code --help} prints and a wrong argument count is refused with. */
+    static final String USAGE = "usage: FeaturizeBench [sharedRoot] [tokenizer.json] [repeats]";
     private FeaturizeBench() {}
 
     /**
@@ -41,7 +43,7 @@ public final class FeaturizeBench {
      */
     static void checkArguments(String... args) {
         if (args.length > 3) {
-            throw new IllegalArgumentException("usage: FeaturizeBench [sharedRoot] [tokenizer.json] [repeats], found "
+            throw new IllegalArgumentException(USAGE + ", found "
                     + args.length + " arguments");
         }
         if (args.length == 3) {
@@ -57,6 +59,7 @@ public final class FeaturizeBench {
      * @throws Exception when a file cannot be read
      */
     public static void main(String[] args) throws Exception {
+        BenchArguments.usageIfAsked(USAGE, args);
         Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("prefine.shared", "../shared"));
         Path tokPath = args.length > 1 ? Path.of(args[1]) : shared.resolve("models/all-MiniLM-L6-v2/tokenizer.json");
         BenchArguments.checkOrExit("FeaturizeBench", () -> {

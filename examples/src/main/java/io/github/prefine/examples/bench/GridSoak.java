@@ -58,8 +58,9 @@ public final class GridSoak {
      * Prints the usage or the version where the arguments ask for it: {@code demo}'s {@code --help}
      * and {@code --version} parse as flags, and the soak would otherwise run the whole grid.
      *
-     * @param args the arguments, already checked
+     * @param args the arguments, before their values are checked
      * @return whether it printed, and so nothing is to run
+     * @throws picocli.CommandLine.ParameterException if an option's value is malformed
      */
     static boolean printedHelp(String... args) {
         CommandLine line = new CommandLine(new DemoCommand()).setCommandName("GridSoak");
@@ -87,10 +88,13 @@ public final class GridSoak {
      * @throws Exception if the grid fails
      */
     public static void main(String[] args) throws Exception {
-        BenchArguments.checkOrExit("GridSoak", () -> checkArguments(args));
-        if (printedHelp(args)) {
+        // first, as picocli answers them for demo: a value the run would refuse does not stop the usage
+        boolean[] printed = new boolean[1];
+        BenchArguments.checkOrExit("GridSoak", () -> printed[0] = printedHelp(args));
+        if (printed[0]) {
             return;
         }
+        BenchArguments.checkOrExit("GridSoak", () -> checkArguments(args));
         // as the demo does, and before the first sample starts the engine, which reads it once
         DemoCommand.oneThread();
         int passes = passes();

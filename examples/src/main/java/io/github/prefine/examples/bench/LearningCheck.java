@@ -39,6 +39,8 @@ import java.util.stream.Collectors;
  * <p>{@code RealDataLearningTest} runs a CPU-sized one as a test.
  */
 public final class LearningCheck {
+    /** The usage line that {@code --help} prints and a wrong argument count is refused with. */
+    static final String USAGE = "usage: LearningCheck [dataRoot]";
     private final String task;
     private final FeatureSettings settings;
     private final int batchSize;
@@ -121,7 +123,7 @@ public final class LearningCheck {
      */
     static void checkArguments(String... args) {
         if (args.length > 1) {
-            throw new IllegalArgumentException("usage: LearningCheck [dataRoot], found " + args.length + " arguments");
+            throw new IllegalArgumentException(USAGE + ", found " + args.length + " arguments");
         }
     }
 
@@ -133,6 +135,7 @@ public final class LearningCheck {
      * @throws Exception if data, encoder or training fail
      */
     public static void main(String[] args) throws Exception {
+        BenchArguments.usageIfAsked(USAGE, args);
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         BenchArguments.checkOrExit("LearningCheck", () -> {
             checkArguments(args);

@@ -22,6 +22,8 @@ import java.util.Locale;
  * STRICT 5}. The first read is a warm-up (class loading, the page cache) and is not counted.
  */
 public final class ReadCost {
+    /** The usage line that {@code --help} prints and a wrong argument count is refused with. */
+    static final String USAGE = "usage: ReadCost TASK FILE STRICT|LENIENT READS";
     private static final Path IO = Path.of("/proc/thread-self/io");
 
     private ReadCost() {}
@@ -35,7 +37,7 @@ public final class ReadCost {
      */
     static void checkArguments(String... args) {
         if (args.length != 4) {
-            throw new IllegalArgumentException("usage: ReadCost TASK FILE STRICT|LENIENT READS, found " + args.length
+            throw new IllegalArgumentException(USAGE + ", found " + args.length
                     + " arguments");
         }
         BenchArguments.task("TASK", args[0]);
@@ -53,6 +55,7 @@ public final class ReadCost {
      * @throws Exception if the file cannot be read
      */
     public static void main(String[] args) throws Exception {
+        BenchArguments.usageIfAsked(USAGE, args);
         BenchArguments.checkOrExit("ReadCost", () -> {
             checkArguments(args);
             BenchArguments.existingFile("FILE", Path.of(args[1]));

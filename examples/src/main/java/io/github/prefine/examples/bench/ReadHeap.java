@@ -20,6 +20,8 @@ import java.util.Locale;
  * {@code OutOfMemoryError} means the heap is too small.
  */
 public final class ReadHeap {
+    /** The usage line that {@code --help} prints and a wrong argument count is refused with. */
+    static final String USAGE = "usage: ReadHeap TASK FILE";
     private ReadHeap() {}
 
     /**
@@ -30,7 +32,7 @@ public final class ReadHeap {
      */
     static void checkArguments(String... args) {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ReadHeap TASK FILE, found " + args.length + " arguments");
+            throw new IllegalArgumentException(USAGE + ", found " + args.length + " arguments");
         }
         BenchArguments.task("TASK", args[0]);
     }
@@ -43,6 +45,7 @@ public final class ReadHeap {
      * @throws Exception if the file cannot be read
      */
     public static void main(String[] args) throws Exception {
+        BenchArguments.usageIfAsked(USAGE, args);
         BenchArguments.checkOrExit("ReadHeap", () -> {
             checkArguments(args);
             BenchArguments.existingFile("FILE", Path.of(args[1]));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.QuickStart;
 import io.github.prefine.examples.cli.CliErrors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,9 @@ class BenchMainsTest {
                 Arguments.of(LearningCheck.class, List.of("DIR/nope"),
                         "dataRoot DIR/nope: no such directory"),
                 Arguments.of(GridSoak.class, List.of("--seeds", "0", "--out", "DIR/soak"),
-                        "--seeds: expected a whole number of at least 1, found 0"));
+                        "--seeds: expected a whole number of at least 1, found 0"),
+                // it threw IllegalArgumentException out of main: a stack trace and exit 1
+                Arguments.of(QuickStart.class, List.of("--seeds", "1"), "takes no arguments, found --seeds 1"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -55,6 +58,44 @@ class BenchMainsTest {
     void aBadArgumentExits2WithOneLineNamingItAndWritesNothing(Class<?> main, List<String> args, String fragment)
             throws Exception {
         refused(List.of(), main, args, fragment);
+    }
+
+    /**
+     * {@code --help} or {@code -h} prints the main's usage line on standard output and exits 0, as
+     * {@code prefine}, {@code GridSoak}, {@code TextEmbBench} and {@code SparkGrid} do: {@code
+     * LearningCheck} and {@code FeaturizeBench} took it for their data root (exit 2, "no such
+     * directory"), {@code QuickStart} threw (exit 1, a stack trace), the others refused it as a wrong
+     * argument count (exit 2). Nothing is read or written.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("helpInvocations")
+    void helpPrintsTheUsageAndExits0(Class<?> main, String flag, String usage) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("help-tmp"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.io.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), main.getName(), flag);
+        Path out = dir.resolve("help-out.txt");
+        Path err = dir.resolve("help-err.txt");
+        Process p = ChildProcesses.builder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child ended");
+        String e = Files.readString(err, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), e);
+        assertEquals("", e);
+        assertEquals(usage, Files.readString(out, StandardCharsets.UTF_8).strip());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "nothing written to the temporary folder");
+        }
+    }
+
+    /** A main, the flag, and the usage line it must print (as its own refusals give it). */
+    static Stream<Arguments> helpInvocations() {
+        return Stream.of("--help", "-h").flatMap(flag -> Stream.of(
+                Arguments.of(LearningCheck.class, flag, "usage: LearningCheck [dataRoot]"),
+                Arguments.of(FeaturizeBench.class, flag, "usage: FeaturizeBench [sharedRoot] [tokenizer.json] [repeats]"),
+                Arguments.of(EvaluationOrderBench.class, flag, "usage: EvaluationOrderBench dataRoot rounds task..."),
+                Arguments.of(ReadCost.class, flag, "usage: ReadCost TASK FILE STRICT|LENIENT READS"),
+                Arguments.of(ReadHeap.class, flag, "usage: ReadHeap TASK FILE"),
+                Arguments.of(QuickStart.class, flag, "usage: QuickStart (no arguments)")));
     }
 
     /** GridSoak's documented {@code -Dprefine.soak.passes}: a value that is not a count ran one pass, or none, without a word. */

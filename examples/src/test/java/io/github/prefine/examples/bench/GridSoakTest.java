@@ -104,6 +104,32 @@ class GridSoakTest {
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("soak")), "nothing written");
     }
 
+    /**
+     * {@code --help} and {@code --version} answer whatever else the line holds, as {@code prefine
+     * demo --help --seeds 0} prints the usage: the soak checked the values first and refused them
+     * (exit 2), and the soak's own refusals (a GPU, a bad {@code -Dprefine.soak.passes}) with them.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--help --seeds 0", "-V --device gpu", "-h --passes"})
+    void helpOrVersionAnswersBeforeTheValuesAreChecked(String line, @TempDir Path tmp) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Dprefine.soak.passes=two", "-cp", System.getProperty("java.class.path"),
+                GridSoak.class.getName()));
+        // "--passes" stands for no option of demo's: picocli's usage answers it, as demo's does
+        cmd.addAll(List.of(line.split(" ")));
+        cmd.addAll(List.of("--out", tmp.resolve("soak").toString()));
+        Process p = ChildProcesses.builder(cmd).redirectErrorStream(true).start();
+        String all;
+        try (var out = p.getInputStream()) {
+            all = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        }
+        assertEquals(0, p.exitValue(), all);
+        assertTrue(all.startsWith(line.startsWith("-V") ? "prefine " : "Usage: GridSoak "), all);
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("soak")), "nothing written");
+    }
+
     @Test
     void aLaterPassRunsIntoAFolderOfItsOwnAlsoWithoutOut() {
         // docs/long-runs.md: -Dprefine.soak.passes=2 runs the grid again into <out>-pass2

@@ -35,6 +35,36 @@ class VersionOptionTest {
         }
     }
 
+    /** TextEmbBench, a main of its own outside the command tree, prints the same version. */
+    @Test
+    void textEmbBenchPrintsTheVersion() {
+        for (String flag : List.of("--version", "-V")) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            CommandLine line = new CommandLine(new io.github.prefine.examples.bench.TextEmbBench())
+                    .setOut(new java.io.PrintWriter(out, true));
+            assertEquals(0, line.execute(flag), flag);
+            CliRunner top = new CliRunner("--version");
+            assertEquals(0, top.run());
+            assertEquals(top.out().strip(), out.toString().strip(), flag);
+        }
+    }
+
+    /**
+     * The version printed is the one the build gives the project (the parent POM's {@code
+     * <version>}): {@link PrefineVersion} holds it as a literal, which a release that sets the POM's
+     * version alone would leave behind, in the jar as in the classes the tests run.
+     */
+    @Test
+    void theVersionIsTheParentPomsVersion() throws java.io.IOException {
+        String pom = java.nio.file.Files.readString(io.github.prefine.examples.docs.ProjectDocs.root().resolve("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("<artifactId>prefine-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertTrue(m.find(), "the parent pom.xml names its version");
+        CliRunner top = new CliRunner("--version");
+        assertEquals(0, top.run());
+        assertEquals("prefine " + m.group(1), top.out().strip(), "set PrefineVersion's version with the POM's");
+    }
+
     /** The paths of the commands below this one whose usage offers {@code --version}. */
     private static void collect(CommandLine line, List<String> path, List<List<String>> out) {
         for (CommandLine sub : line.getSubcommands().values()) {
