@@ -1,14 +1,22 @@
 package io.github.prefine.examples.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
 import picocli.CommandLine;
 
 /**
  * The version every command's {@code --version} prints: each subcommand's usage offers the option,
- * and picocli prints a command's own version, which the subcommands did not have. Stateless.
+ * and picocli prints a command's own version, which the subcommands did not have. The number is
+ * the POM's, filled in by the build ({@code version.properties} beside this class), so a release
+ * that changes only the POM still prints its own. Stateless.
  */
 public final class PrefineVersion implements CommandLine.IVersionProvider {
+    private static final String RESOURCE = "version.properties";
+
     /** What {@code --version} prints, the same for every command. */
-    private static final String VERSION = "prefine 0.1.0-SNAPSHOT";
+    private static final String VERSION = "prefine " + readVersion();
 
     /** For picocli, which makes one per command. */
     public PrefineVersion() {}
@@ -16,5 +24,25 @@ public final class PrefineVersion implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {VERSION};
+    }
+
+    private static String readVersion() {
+        try (InputStream in = PrefineVersion.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("prefine: the resource " + RESOURCE + " beside "
+                        + PrefineVersion.class.getName() + " is missing, expected the build to write it");
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String v = p.getProperty("version");
+            // an unfiltered copy (an IDE that copies resources itself) would still hold the placeholder
+            if (v == null || v.isBlank() || v.contains("${")) {
+                throw new IllegalStateException("prefine: " + RESOURCE + " holds version " + v
+                        + ", expected the POM's version filled in by the build");
+            }
+            return v.strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("prefine: cannot read " + RESOURCE, e);
+        }
     }
 }
