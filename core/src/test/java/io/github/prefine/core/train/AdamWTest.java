@@ -421,6 +421,17 @@ class AdamWTest {
         }
     }
 
+    /** One weight 1 with moments 0.1 and 0.01, its count restored at {@link AdamW#MAX_STEP_COUNT}; no clipping. */
+    private static Rig atTheSaturatedCount(boolean fused) {
+        Rig rig = new Rig(List.of(List.of("enc.weight")), Map.of("enc.weight", new float[] {1f}),
+                Map.of("enc.weight", new long[] {1}), AdamW.builder().optMaxGradNorm(0).optFused(fused));
+        try (NDManager m = rig.manager.newSubManager()) {
+            rig.opt.restore(Map.of("m.enc.weight", m.create(new float[] {0.1f}), "v.enc.weight",
+                    m.create(new float[] {0.01f})), Map.of("enc.weight", AdamW.MAX_STEP_COUNT));
+        }
+        return rig;
+    }
+
     /**
      * The step counts are float32, where 2^24 + 1 rounds back to 2^24: a count at {@link
      * AdamW#MAX_STEP_COUNT} stays there, so a run past 2^24 steps checkpoints that count, and its
@@ -430,12 +441,7 @@ class AdamWTest {
     @ParameterizedTest(name = "fused kernel: {0}")
     @ValueSource(booleans = {true, false})
     void aStepCountAtTwoToThe24StaysThereAndItsUpdateHasNoBiasCorrection(boolean fused) {
-        try (Rig rig = new Rig(List.of(List.of("enc.weight")), Map.of("enc.weight", new float[] {1f}),
-                Map.of("enc.weight", new long[] {1}), AdamW.builder().optMaxGradNorm(0).optFused(fused))) {
-            try (NDManager m = rig.manager.newSubManager()) {
-                rig.opt.restore(Map.of("m.enc.weight", m.create(new float[] {0.1f}), "v.enc.weight",
-                        m.create(new float[] {0.01f})), Map.of("enc.weight", AdamW.MAX_STEP_COUNT));
-            }
+        try (Rig rig = atTheSaturatedCount(fused)) {
             rig.step(Map.of("enc.weight", new float[] {0.5f}), new float[] {1}, 0.01, null);
             assertEquals(Map.of("enc.weight", AdamW.MAX_STEP_COUNT), rig.opt.stepCounts());
             double m1 = 0.9 * 0.1 + 0.1 * 0.5;
@@ -454,12 +460,7 @@ class AdamWTest {
     @ParameterizedTest(name = "fused kernel: {0}")
     @ValueSource(booleans = {true, false})
     void aSkippedStepLeavesTheSaturatedStepCountAtTwoToThe24(boolean fused) {
-        try (Rig rig = new Rig(List.of(List.of("enc.weight")), Map.of("enc.weight", new float[] {1f}),
-                Map.of("enc.weight", new long[] {1}), AdamW.builder().optMaxGradNorm(0).optFused(fused))) {
-            try (NDManager m = rig.manager.newSubManager()) {
-                rig.opt.restore(Map.of("m.enc.weight", m.create(new float[] {0.1f}), "v.enc.weight",
-                        m.create(new float[] {0.01f})), Map.of("enc.weight", AdamW.MAX_STEP_COUNT));
-            }
+        try (Rig rig = atTheSaturatedCount(fused)) {
             assertEquals(fused, rig.opt.fused(), "kernel in use");
             for (int skipped = 1; skipped <= 2; skipped++) {
                 NDArray flag = rig.step(Map.of("enc.weight", new float[] {Float.POSITIVE_INFINITY}), new float[] {1},
