@@ -109,7 +109,8 @@ public final class Verdicts {
     }
 
     /**
-     * Whether pre-finetuning on all groups (the setting of the most groups) beats the baseline and
+     * Whether pre-finetuning on all groups (the setting of the most groups, of those pre-finetuned
+     * on two or more: a partial setting's groups without data do not count) beats the baseline and
      * each single-group setting on Table 2's average over all targets.
      *
      * @param table2 Table 2
@@ -141,7 +142,7 @@ public final class Verdicts {
         int most = 1;
         for (String c : table2.columns()) {
             int n = groupCount(c);
-            if (n > most) {
+            if (n > most && isMultiTask(c)) {
                 most = n;
                 all = c;
             }
@@ -173,8 +174,9 @@ public final class Verdicts {
     }
 
     /**
-     * Whether every multi-task setting (two or more groups) has a lower average std over seeds than
-     * the baseline, on Table 1's {@value Tables#AVERAGE_STD} row.
+     * Whether every multi-task setting (two or more groups with data: {@code SL+QA (no QA data)} is
+     * none) has a lower average std over seeds than the baseline, on Table 1's {@value
+     * Tables#AVERAGE_STD} row.
      *
      * @param table1 Table 1
      * @return one line such as {@code Average std: Baseline 2.1; SL+C 1.5, SL+QA+C 1.2 — multi-task
@@ -191,7 +193,7 @@ public final class Verdicts {
         boolean lower = true;
         for (String c : table1.columns()) {
             Cell cell = table1.cell(Tables.AVERAGE_STD, c);
-            if (groupCount(c) >= 2 && !cell.isEmpty()) {
+            if (isMultiTask(c) && !cell.isEmpty()) {
                 multi.add(c + " " + score(cell.value()));
                 lower &= cell.value() < base;
             }
@@ -201,7 +203,7 @@ public final class Verdicts {
         }
         List<String> baseTargets = stdTargets(table1, Setting.BASELINE);
         List<List<String>> multiTargets = table1.columns().stream()
-                .filter(c -> groupCount(c) >= 2 && !table1.cell(Tables.AVERAGE_STD, c).isEmpty())
+                .filter(c -> isMultiTask(c) && !table1.cell(Tables.AVERAGE_STD, c).isEmpty())
                 .map(c -> stdTargets(table1, c)).toList();
         String notComparable = null;
         if (multiTargets.stream().anyMatch(t -> t.size() != baseTargets.size())) {
@@ -332,6 +334,19 @@ public final class Verdicts {
             return Setting.parse(column).groups().size();
         } catch (IllegalArgumentException notASettingName) {
             return 1 + (int) column.chars().filter(ch -> ch == '+').count();
+        }
+    }
+
+    /**
+     * Whether a setting column was pre-finetuned on two or more groups: a partial setting counts
+     * those with data ({@link Setting#groupsWithData}), as {@code SL+QA (no QA data)} ran SL's
+     * tasks alone, those of Only-SL.
+     */
+    private static boolean isMultiTask(String column) {
+        try {
+            return Setting.parse(column).groupsWithData().size() >= 2;
+        } catch (IllegalArgumentException notASettingName) {
+            return groupCount(column) >= 2;
         }
     }
 

@@ -32,9 +32,11 @@ public final class FusedAdamW {
     private static final String CLASS_NAME = "FusedAdamW";
     private static final Map<Device, Boolean> USABLE = new ConcurrentHashMap<>();
 
-    // TorchScript source of the module. _foreach_add_/_foreach_sub_ count steps as torch.optim does
-    // around the fused kernel, which skips the update itself when found_inf is 1; the list form of
-    // _foreach_sub_, as a tensor passed where a Scalar is expected is read on the host (a sync)
+    // TorchScript source of the module. The counts go up by 1 - found_inf before the fused kernel,
+    // which reads them and skips the update itself when found_inf is 1: -found_inf first, then +1,
+    // where torch.optim adds 1 first, which took a count stopped at 2^24 to 2^24 - 1 on a skipped
+    // step (2^24 + 1 rounds to 2^24 in float32); the list form of _foreach_sub_, as a tensor passed
+    // where a Scalar is expected is read on the host (a sync)
     private static final String SOURCE = TorchScriptModule.moduleSource("FusedAdamW", """
               def forward(self: __torch__.FusedAdamW,
                 x: Tensor) -> Tensor:
@@ -45,7 +47,8 @@ public final class FusedAdamW {
     /**
      * The update method, with the learning rate as a number or as a float32 scalar on the device;
      * without {@code skips}, for steps that are never skipped (no loss scaling), it takes no
-     * {@code found_inf} and leaves out the step counts' correction, one operation fewer.
+     * {@code found_inf} and increments the step counts by 1, not by {@code 1 - found_inf}, one
+     * operation fewer.
      */
     private static String adamw(String name, String lrType, boolean skips) {
         String method = """
@@ -68,6 +71,7 @@ public final class FusedAdamW {
                 eps: float,
                 grad_scale: Tensor,
                 found_inf: Tensor) -> Tensor:
+                torch._foreach_sub_(counts, [found_inf for _ in counts])
                 torch._foreach_add_(counts, 1.0)
                 if len(decayed_params) > 0:
                   torch._fused_adamw_(decayed_params, decayed_grads, decayed_exp_avgs, decayed_exp_avg_sqs, \
@@ -77,7 +81,6 @@ public final class FusedAdamW {
                   torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, \
             beta2=beta2, weight_decay=0.0, eps=eps, amsgrad=False, maximize=False, grad_scale=grad_scale, \
             found_inf=found_inf)
-                torch._foreach_sub_(counts, [found_inf for _ in counts])
                 return found_inf
             """.formatted(name, lrType);
         if (skips) {
@@ -177,8 +180,9 @@ public final class FusedAdamW {
      * each count in {@code counts} is incremented, then {@code w -= lr wd w} (decayed weights
      * only), {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g²}, {@code w -= lr / (1-b1^t) m /
      * (sqrt(v) / sqrt(1-b2^t) + eps)} with {@code g = grad / gradScale} and {@code t} the weight's
-     * step count. Where {@code foundInf} is 1 nothing changes (the counts are put back). All
-     * tensors are float32 on one device; several weights may share a step count.
+     * step count. Where {@code foundInf} is 1 nothing changes (the counts go up by 1 - foundInf,
+     * so a count stopped at 2^24 stays there). All tensors are float32 on one device; several
+     * weights may share a step count.
      *
      * @param decayed the weights that take weight decay
      * @param plain the weights that do not

@@ -72,6 +72,35 @@ class VerdictsTest {
     }
 
     /**
+     * A partial setting ({@code --allow-partial}) is multi-task only where two or more of its groups
+     * had data, as {@code recommend} scores it on those: {@code SL+QA (no QA data)} was pre-finetuned
+     * on SL's tasks alone, the very ones of Only-SL, but counted two groups, so the multi-task verdict
+     * of a grid of SL and QA without QA data compared Only-SL with itself, and the stability
+     * verdict judged multi-task pre-finetuning on it. Ground truth: the groups each name says had data.
+     */
+    @Test
+    void aPartialSettingIsMultiTaskOnlyWhereTwoOfItsGroupsHadData() {
+        Table t2 = new Table("Table 2", "Group", List.of("Baseline", "Only-SL", "SL+QA (no QA data)"), List.of(
+                new Table.Row(Tables.AVERAGE, List.of(Cell.of(40), Cell.of(45), Cell.of(46)))));
+        assertEquals(List.of(), Verdicts.multiTask(t2));
+        List<String> cols = List.of("Baseline", "Only-SL", "Only-C", "SL+QA (no QA data)", "SL+C", "QA+C (no QA data)",
+                "SL+QA+C (no QA data)");
+        Table t1 = new Table("Table 1", "Target", cols, List.of(new Table.Row(Tables.AVERAGE_STD,
+                List.of(Cell.of(2.0), Cell.of(0.5), Cell.of(0.6), Cell.of(2.5), Cell.of(1.5), Cell.of(3.0), Cell.of(1.2)))));
+        // SL+QA (no QA data) and QA+C (no QA data) are single-group pre-finetuning: not compared
+        assertEquals(List.of("Average std: Baseline 2.0; SL+C 1.5, SL+QA+C (no QA data) 1.2 — multi-task pre-finetuning"
+                + " lowers it"), Verdicts.stability(t1));
+        // the setting of the most groups among those of two or more with data is still the one compared
+        Table all = new Table("Table 2", "Group", cols, List.of(new Table.Row(Tables.AVERAGE,
+                List.of(Cell.of(40), Cell.of(45), Cell.of(44), Cell.of(70), Cell.of(60), Cell.of(70), Cell.of(50)))));
+        assertEquals(List.of("Average: SL+QA+C (no QA data) 50.0 > Baseline 40.0, Only-SL 45.0, Only-C 44.0"
+                + " — multi-task pre-finetuning wins"), Verdicts.multiTask(all));
+        Table onlyPartial = new Table("Table 2", "Group", List.of("Baseline", "Only-SL", "SL+QA+C (no QA and C data)"),
+                List.of(new Table.Row(Tables.AVERAGE, List.of(Cell.of(40), Cell.of(45), Cell.of(46)))));
+        assertEquals(List.of(), Verdicts.multiTask(onlyPartial));
+    }
+
+    /**
      * The verdicts print the values the tables print beside them ({@code reproduce} writes Table 2
      * with one decimal, then these lines). Ground truth: Python's {@code '%.1f' % v}: 45.25 is an
      * exact tie and goes to the even digit, 45.2; 0.15 is stored as 0.149999999999999994..., 0.1;

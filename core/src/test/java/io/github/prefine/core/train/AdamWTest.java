@@ -55,8 +55,8 @@ class AdamWTest {
     /**
      * The same under loss scaling: 5 more, the found-inf flag made in two (norm < inf, and a
      * {@code where} that gives the float32 0/1 both fused kernels take, with no cast), the norm
-     * and the divisor unscaled (two multiplications), and the step counts put back on a skipped
-     * step.
+     * and the divisor unscaled (two multiplications), and the step counts less the flag before
+     * their increment, which leaves them on a skipped step.
      */
     static final int FUSED_SCALED_OPS = 14;
 
@@ -421,6 +421,17 @@ class AdamWTest {
         }
     }
 
+    /** One weight 1 with moments 0.1 and 0.01, its count restored at {@link AdamW#MAX_STEP_COUNT}; no clipping. */
+    private static Rig atTheSaturatedCount(boolean fused) {
+        Rig rig = new Rig(List.of(List.of("enc.weight")), Map.of("enc.weight", new float[] {1f}),
+                Map.of("enc.weight", new long[] {1}), AdamW.builder().optMaxGradNorm(0).optFused(fused));
+        try (NDManager m = rig.manager.newSubManager()) {
+            rig.opt.restore(Map.of("m.enc.weight", m.create(new float[] {0.1f}), "v.enc.weight",
+                    m.create(new float[] {0.01f})), Map.of("enc.weight", AdamW.MAX_STEP_COUNT));
+        }
+        return rig;
+    }
+
     /**
      * The step counts are float32, where 2^24 + 1 rounds back to 2^24: a count at {@link
      * AdamW#MAX_STEP_COUNT} stays there, so a run past 2^24 steps checkpoints that count, and its
@@ -430,17 +441,35 @@ class AdamWTest {
     @ParameterizedTest(name = "fused kernel: {0}")
     @ValueSource(booleans = {true, false})
     void aStepCountAtTwoToThe24StaysThereAndItsUpdateHasNoBiasCorrection(boolean fused) {
-        try (Rig rig = new Rig(List.of(List.of("enc.weight")), Map.of("enc.weight", new float[] {1f}),
-                Map.of("enc.weight", new long[] {1}), AdamW.builder().optMaxGradNorm(0).optFused(fused))) {
-            try (NDManager m = rig.manager.newSubManager()) {
-                rig.opt.restore(Map.of("m.enc.weight", m.create(new float[] {0.1f}), "v.enc.weight",
-                        m.create(new float[] {0.01f})), Map.of("enc.weight", AdamW.MAX_STEP_COUNT));
-            }
+        try (Rig rig = atTheSaturatedCount(fused)) {
             rig.step(Map.of("enc.weight", new float[] {0.5f}), new float[] {1}, 0.01, null);
             assertEquals(Map.of("enc.weight", AdamW.MAX_STEP_COUNT), rig.opt.stepCounts());
             double m1 = 0.9 * 0.1 + 0.1 * 0.5;
             double v1 = 0.999 * 0.01 + 0.001 * 0.25;
             assertEquals(1 - 0.01 * m1 / (Math.sqrt(v1) + 1e-8), rig.value("enc.weight")[0], 1e-6);
+        }
+    }
+
+    /**
+     * A step skipped for overflow leaves the count, also where it stopped at {@link
+     * AdamW#MAX_STEP_COUNT}: the fused kernel's count went up by one, rounding back to 2^24, and was
+     * put back by one, to 2^24 - 1, where the elementwise update leaves it at 2^24; the checkpoint
+     * check, which expects the saturated count, then refused a fp16 run checkpointed after such a
+     * step. Ground truth: the counts and values before the skipped step.
+     */
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void aSkippedStepLeavesTheSaturatedStepCountAtTwoToThe24(boolean fused) {
+        try (Rig rig = atTheSaturatedCount(fused)) {
+            assertEquals(fused, rig.opt.fused(), "kernel in use");
+            for (int skipped = 1; skipped <= 2; skipped++) {
+                NDArray flag = rig.step(Map.of("enc.weight", new float[] {Float.POSITIVE_INFINITY}), new float[] {1},
+                        0.01, 0.5f);
+                assertEquals(1f, flag.getFloat(), "overflow not flagged");
+                assertEquals(Map.of("enc.weight", AdamW.MAX_STEP_COUNT), rig.opt.stepCounts(),
+                        skipped + " skipped step(s) at the saturated count");
+                assertArrayEquals(new float[] {1f}, rig.value("enc.weight"), "a skipped step moved the weight");
+            }
         }
     }
 

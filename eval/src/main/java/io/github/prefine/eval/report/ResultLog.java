@@ -234,7 +234,7 @@ public final class ResultLog {
      *
      * @param file the log file
      * @param check called on each run record; an {@link IllegalArgumentException} it throws says
-     *     what the record should have held
+     *     what the record should have held, and any other exception it throws is passed on as it is
      * @return the records in file order
      * @throws MalformedResultsException if a line is not a valid record, or {@code check} refuses
      *     its run (file, line, and the check's message)
@@ -281,9 +281,29 @@ public final class ResultLog {
         return new ResultSet(runs, costs);
     }
 
-    /** Reads one non-blank line into {@code runs} or {@code costs}. */
+    /**
+     * Reads one non-blank line into {@code runs} or {@code costs}, a run once {@code check} takes
+     * it. The check runs outside the catch of the JSON's faults, which reported its {@link
+     * NumberFormatException} as "expected a JSON object": its refusal keeps its own message, and
+     * its other failures are left as they are.
+     */
     private static void parse(Path file, int no, String line, List<RunRecord> runs, List<CostRecord> costs,
             Consumer<RunRecord> check) throws MalformedResultsException {
+        RunRecord run = record(file, no, line, costs);
+        if (run == null) {
+            return;
+        }
+        try {
+            check.accept(run);
+        } catch (IllegalArgumentException refused) {
+            throw new MalformedResultsException(file, no, refused.getMessage(), refused);
+        }
+        runs.add(run);
+    }
+
+    /** Reads one non-blank line: its run record, or null where it is a cost record, added to {@code costs}. */
+    private static RunRecord record(Path file, int no, String line, List<CostRecord> costs)
+            throws MalformedResultsException {
         try {
             JsonElement e = JsonParser.parseString(line);
             if (!e.isJsonObject()) {
@@ -292,16 +312,15 @@ public final class ResultLog {
             JsonObject o = e.getAsJsonObject();
             String kind = string(file, no, o, "kind");
             if (kind.equals("run")) {
-                RunRecord run = new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
+                return new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
                         string(file, no, o, "group"), whole(file, no, o, "seed"),
                         number(file, no, o, "value"),
                         o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION,
                         o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED);
-                check.accept(run);
-                runs.add(run);
             } else if (kind.equals("cost")) {
                 costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch"),
                         whole(file, no, o, "examplesPerEpoch")));
+                return null;
             } else {
                 throw new MalformedResultsException(file, no, "kind: expected \"run\" or \"cost\", found \"" + kind + "\"", null);
             }

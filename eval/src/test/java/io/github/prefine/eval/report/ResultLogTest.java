@@ -90,6 +90,27 @@ class ResultLogTest {
         assertTrue(e.getMessage().endsWith("target: expected a string, found 7"), e.getMessage());
     }
 
+    /**
+     * A reader's check on the run records ({@link ResultLog#load(Path, java.util.function.Consumer)})
+     * is reported with its own message, file and line: a refusal of the {@link NumberFormatException}
+     * kind (an IllegalArgumentException, as the check's contract asks) was caught with the JSON's
+     * faults and reported as "expected a JSON object" for a line that is one; a check's failure of
+     * another kind is its own, not the log's, and is left as it is.
+     */
+    @Test
+    void aChecksRefusalIsReportedAsItsOwnWithTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log.jsonl");
+        ResultLog.append(log, FIRST);
+        ResultLog.append(log, SECOND);
+        MalformedResultsException e = assertThrows(MalformedResultsException.class,
+                () -> ResultLog.load(log, r -> Integer.parseInt(r.setting().equals("Only-SL") ? r.target() : "1")));
+        assertEquals(log + ":2: For input string: \"wnut17\"", e.getMessage());
+        IllegalStateException own = assertThrows(IllegalStateException.class, () -> ResultLog.load(log, r -> {
+            throw new IllegalStateException("the check's own fault");
+        }));
+        assertEquals("the check's own fault", own.getMessage());
+    }
+
     /** A seed of 1.5 or 2^64 + 1 is no seed: read as 1 before, the run counted as seed 1's. */
     @Test
     void aSeedOrCountThatIsNoIntegerNamesItsLineAndField(@TempDir Path dir) throws Exception {

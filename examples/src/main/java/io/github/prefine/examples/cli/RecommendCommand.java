@@ -390,6 +390,12 @@ public final class RecommendCommand implements Callable<Integer> {
                     measure(a.spearman()), a.topGroup(),
                     a.bestGroup() == null ? "-" : a.topIsBest() ? "yes" : "no (" + a.bestGroup() + ")",
                     measure(a.ndcgAt3()));
+            if (a.skippedSettings() > 0) {
+                // not in the "settings" count: said, as nothing is dropped without a word
+                o.printf(Locale.ROOT, "  %s: %s left out, with no prediction: a group they were pre-finetuned on has"
+                        + " no source task, or the name names no groups%n", a.target(),
+                        Counts.counted(a.skippedSettings(), "setting"));
+            }
         }
         double[] avg = TransferAgreement.averages(all);
         o.printf(Locale.ROOT, "  %-22s %8s %10s %10s %6s %8s%n", "average (" + all.size() + ")", "", measure(avg[0]), "",

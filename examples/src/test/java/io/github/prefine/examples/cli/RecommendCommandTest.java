@@ -14,8 +14,10 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.transfer.EmbeddingMethod;
 import io.github.prefine.core.transfer.EmbeddingStore;
 import io.github.prefine.core.transfer.TaskEmbedder;
+import io.github.prefine.core.transfer.TransferAgreement;
 import io.github.prefine.core.transfer.TransferRanking;
 import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.ResultSet;
 import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.examples.demo.SyntheticTaskSet;
@@ -112,6 +114,31 @@ class RecommendCommandTest {
         }
         assertEquals(set.targets().size(), rankings.get(EmbeddingMethod.TEXT_EMB).size());
         assertTrue(wrong.isEmpty(), "own group not first: " + wrong);
+    }
+
+    /**
+     * A setting the agreement leaves out is said so under its target's row: one pre-finetuned on a
+     * group the ranking has no source task for, or whose name names no groups, was dropped from
+     * the "settings" count without a word. Ground truth: the demo's groups are SL, QA and C, so
+     * Only-X and SL+X have no prediction, and "SL+" names no groups; QA+X (no X data) was
+     * pre-finetuned on QA alone and is kept.
+     */
+    @Test
+    void settingsLeftOutOfTheAgreementAreCountedUnderTheirTarget() {
+        TransferRanking r = rankings.get(EmbeddingMethod.TEXT_EMB).get(0);
+        List<RunRecord> runs = new ArrayList<>();
+        double v = 50;
+        for (String s : List.of("Baseline", "Only-SL", "Only-C", "Only-X", "SL+X", "SL+", "QA+X (no X data)")) {
+            runs.add(new RunRecord(s, r.target(), "SL", 1, v++));
+        }
+        StringWriter out = new StringWriter();
+        List<TransferAgreement> all = RecommendCommand.printAgreement(new PrintWriter(out, true), List.of(r),
+                new ResultSet(runs, List.of()));
+        assertEquals(3, all.get(0).skippedSettings());
+        assertEquals(List.of("Only-SL", "Only-C", "QA+X (no X data)"), all.get(0).settings());
+        String text = out.toString();
+        assertTrue(text.lines().anyMatch(l -> l.equals("  " + r.target() + ": 3 settings left out, with no prediction:"
+                + " a group they were pre-finetuned on has no source task, or the name names no groups")), text);
     }
 
     @Test
