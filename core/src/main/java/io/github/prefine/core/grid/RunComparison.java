@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -147,7 +148,7 @@ public final class RunComparison {
 
     private RunComparison(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2,
             Map<String, Map<String, SeedDifference>> cellTests, ReportLayout baseLayout, ReportLayout otherLayout) {
-        this.cellTests = cellTests;
+        this.cellTests = cellTests == null ? null : unmodifiable(cellTests);
         List<UnevenCell> uneven = new ArrayList<>();
         this.baseTable2 = baseTable2;
         this.otherTable2 = otherTable2;
@@ -394,6 +395,16 @@ public final class RunComparison {
      */
     public List<VerdictPair> significance() {
         return significance;
+    }
+
+    /**
+     * An unmodifiable copy of target → setting → comparison, in the same order: this object is
+     * immutable, and {@link #cellSummary} reads the maps {@link #cellTests} hands out.
+     */
+    private static Map<String, Map<String, SeedDifference>> unmodifiable(Map<String, Map<String, SeedDifference>> tests) {
+        Map<String, Map<String, SeedDifference>> out = new LinkedHashMap<>();
+        tests.forEach((target, row) -> out.put(target, Collections.unmodifiableMap(new LinkedHashMap<>(row))));
+        return Collections.unmodifiableMap(out);
     }
 
     /**

@@ -481,6 +481,10 @@ public final class FinetunedModel implements AutoCloseable {
 
     /**
      * Returns the underlying model, for forward passes of one's own (still owned by this object).
+     * The model is not thread-safe ({@link MultiHeadModel}): while predictors of this object may run
+     * on other threads, hold this object's lock ({@code synchronized (finetunedModel)}) around each
+     * forward pass of one's own, as the predictors' forward passes and {@link #close} do; a forward
+     * pass after the close is refused by the model.
      *
      * @return the model
      */

@@ -73,6 +73,27 @@ public record TransferAgreement(String target, List<String> settings, double[] p
     }
 
     /**
+     * Returns the predicted score per setting.
+     *
+     * @return a copy, in the order of {@link #settings()}
+     */
+    @Override
+    public double[] predicted() {
+        // a copy: the record is immutable, and its equality and hash read the array
+        return predicted.clone();
+    }
+
+    /**
+     * Returns the mean measured value per setting, in percent.
+     *
+     * @return a copy, in the order of {@link #settings()}
+     */
+    @Override
+    public double[] measured() {
+        return measured.clone();
+    }
+
+    /**
      * Returns whether the top-ranked group was the best single group measured.
      *
      * @return true when they are the same group

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -336,6 +337,13 @@ class RunComparisonTest {
                 + " by seed; Holm-adjusted p ≤ 0.001 over the 1 cells tested; 1 more untested: one seed or no variance)"
                 + " — 0 higher in other, 0 lower"), strict.cellSummary());
         assertEquals("0 significantly higher, 0 significantly lower", strict.significance().get(0).other());
+
+        // immutable, as documented: the maps handed out are not the comparison's own
+        Map<String, Map<String, SeedDifference>> handedOut = c.cellTests().orElseThrow();
+        assertThrows(UnsupportedOperationException.class, () -> handedOut.get("T1").remove("A"));
+        assertThrows(UnsupportedOperationException.class, handedOut::clear);
+        // both cells kept, in the base log's order of first appearance (SleepRuns writes Baseline first)
+        assertEquals(List.of("Baseline", "A"), List.copyOf(c.cellTests().orElseThrow().get("T1").keySet()));
 
         Files.delete(base.resolve(RunComparison.RESULTS));
         RunComparison tablesOnly = RunComparison.between(base, other, 0.05);

@@ -256,4 +256,23 @@ class TransferRecommenderTest {
         assertEquals("Only-X", a.bestGroup());
         assertTrue(a.topIsBest());
     }
+
+    /**
+     * An agreement is immutable as its Javadoc says: changing the arrays its accessors return, or
+     * those it was made from, changes neither it nor its hash, so it stays found in a set.
+     */
+    @Test
+    void anAgreementsArraysCannotBeChangedThroughItsAccessors() {
+        double[] predicted = {0.9, 0.5};
+        double[] measured = {80, 70};
+        TransferAgreement a = new TransferAgreement("t", List.of("Only-SL", "Only-C"), predicted, measured, 1, "SL",
+                "SL", 1, 0);
+        Set<TransferAgreement> kept = new java.util.HashSet<>(Set.of(a));
+        predicted[0] = -1;
+        a.predicted()[0] = -2;
+        a.measured()[1] = -3;
+        assertArrayEquals(new double[] {0.9, 0.5}, a.predicted(), 0);
+        assertArrayEquals(new double[] {80, 70}, a.measured(), 0);
+        assertTrue(kept.contains(a));
+    }
 }

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * folder are not taken for this grid's (a record is named by its unit's id; without a plan every
  * record counts). A forced restart clears the folder after this starts counting: of the units
  * ended when this started, only those still there count as ended before this process ran any. Not
- * thread-safe.
+ * thread-safe, but for {@link #done()} and {@link #total()}: they read only what the constructor
+ * set and the records folder, so {@link StopNotice}'s shutdown hook calls them from its own thread
+ * while the command's thread updates the rest.
  */
 final class RunStatus {
     private static final Logger LOG = LoggerFactory.getLogger(RunStatus.class);
