@@ -159,10 +159,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                         last = line.number();
                     }
                     String text = line.text();
-                    int marks = 0;
-                    while (text != null && marks < text.length() && text.charAt(marks) == TextFiles.BOM) {
-                        marks++;
-                    }
+                    int marks = TextFiles.leadingMarks(text);
                     if (marks > 0 && holdsNoToken(text.substring(marks))) {
                         // files joined with cat: the next file's marks would hide a -DOCSTART-, blank or
                         // comment line (line 1's own first mark LineReader removed); each counted as in a

@@ -528,11 +528,7 @@ public final class PredictCommand implements Callable<Integer> {
      * one, as the JSON-lines readers remove them: Gson passed over one and refused a second.
      */
     static JsonObject parse(String line, String file, int lineNo, SavedTask task, boolean textsAndPairs) {
-        int marks = 0;
-        while (marks < line.length() && line.charAt(marks) == TextFiles.BOM) {
-            marks++;
-        }
-        line = line.substring(marks);
+        line = line.substring(TextFiles.leadingMarks(line));
         String where = file + ":" + lineNo + ": ";
         String kind = textsAndPairs ? "text-pair" : task.format().label();
         String expected = textsAndPairs ? "{\"text\": ...} or {\"text\": ..., \"pair\": ...} for the text"
