@@ -27,7 +27,13 @@ import java.util.Objects;
  *
  * <p>Dropout is drawn once for the stacked rows instead of once per head: the same distribution
  * per element, not the same draw. Holds no arrays of its own; its outputs and intermediates join the
- * manager of the hidden state, as a head's do. Use it from one thread at a time, as the heads.
+ * manager of the hidden state, as a head's do.
+ *
+ * <p>Not thread-safe, where a head's forward follows DJL's rules for blocks: a forward lends each
+ * stacked layer's first weight to a sub-manager of the hidden state's manager for the concatenation,
+ * so two forwards at once over the same heads' parameters, through one stack or two, could hand a
+ * weight back to a closed manager, which frees it. Run one forward at a time over a set of heads,
+ * as {@code MultiHeadModel} does (one thread trains or predicts at a time).
  */
 public final class HeadStack {
     /** Added to the logits of another head's columns: far below any real logit, finite in float16. */

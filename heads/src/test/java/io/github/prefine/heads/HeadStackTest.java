@@ -3,6 +3,7 @@ package io.github.prefine.heads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,7 +117,9 @@ class HeadStackTest {
                 int from = stack.offset(headOfRow[r]);
                 int to = from + heads.get(headOfRow[r]).numLabels();
                 float[] own = lg.get(new NDIndex().addSliceDim(r, r + 1).addAllDim().addSliceDim(from, to)).toFloatArray();
-                assertArrayEquals(alone, own, 1e-6f, "row " + r);
+                // a few float32 ulps at logits near 10: the stacked product may sum in another order
+                // than the head's own (1e-6, one ulp there, failed once); another head's is off by far more
+                assertArrayEquals(alone, own, 1e-5f, "row " + r);
                 float[] all = lg.get(new NDIndex().addSliceDim(r, r + 1)).toFloatArray();
                 for (int i = 0; i < all.length; i++) {
                     int c = i % 9;
@@ -148,7 +151,7 @@ class HeadStackTest {
                 float[] all = lg.get(r).toFloatArray();
                 for (int c = 0; c < all.length; c++) {
                     if (c >= from && c < from + alone.length) {
-                        assertEquals(alone[c - from], all[c], 1e-6f, "row " + r + " column " + c);
+                        assertEquals(alone[c - from], all[c], 1e-5f, "row " + r + " column " + c);
                     } else {
                         assertTrue(all[c] < M / 2, "row " + r + " column " + c + " is masked");
                     }
@@ -170,7 +173,7 @@ class HeadStackTest {
             for (int r = 0; r < headOfRow.length; r++) {
                 NDArray row = hidden.get(new NDIndex().addSliceDim(r, r + 1));
                 float[] alone = heads.get(headOfRow[r]).spanLogits(new ParameterStore(m, false), row, false).toFloatArray();
-                assertArrayEquals(alone, lg.get(new NDIndex().addSliceDim(r, r + 1)).toFloatArray(), 1e-6f, "row " + r);
+                assertArrayEquals(alone, lg.get(new NDIndex().addSliceDim(r, r + 1)).toFloatArray(), 1e-5f, "row " + r);
             }
         }
     }
@@ -178,7 +181,8 @@ class HeadStackTest {
     /**
      * A stack concatenates its heads' weights each forward; the concatenations must go with the
      * step, not into the parameters' manager, which lives for the whole run and would grow by
-     * them every step: after a training forward and backward it holds the arrays it held before.
+     * them every step: after a training forward and backward it holds the arrays it held before,
+     * no more and no fewer, the weight lent for the concatenation included.
      */
     @ParameterizedTest
     @ValueSource(strings = {"token", "BERT", "ROBERTA", "span"})
@@ -200,6 +204,15 @@ class HeadStackTest {
             after.addAll(model.getManagedArrays());
             after.removeAll(before);
             assertEquals(Set.of(), after, kind + ": arrays the step left in the parameters' manager");
+            // and the weight lent for the concatenation is back, before the step's manager closes
+            Set<NDArray> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+            gone.addAll(before);
+            gone.removeAll(model.getManagedArrays());
+            assertEquals(Set.of(), gone, kind + ": arrays the step took from the parameters' manager");
+            for (Head h : heads) {
+                h.hfParameters().forEach((name, p) -> assertSame(model, p.getArray().getManager(),
+                        kind + ": the manager of " + name));
+            }
         }
     }
 

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * empty or holds only whitespace (WNUT17's lone TAB) ends a sentence. Lines whose token column
  * starts with {@code -DOCSTART-} are document boundaries and are neither tokens nor sentences. A
  * byte-order mark at the file start is removed; U+FEFF characters inside tokens (WNUT17's {@code
- * Dubbz\ufeff}) are removed too, and so is one opening a later line (files joined with {@code cat})
- * that is otherwise blank, a document start or a comment, so that it hides none of them; all are
+ * Dubbz\ufeff}) are removed too, and so are those opening a later line (files joined with {@code cat})
+ * that is otherwise blank, a document start or a comment, so that they hide none of them; all are
  * counted in the report. Every line of a file must have
  * the same number of columns (taken from the first token line unless set), so a tag column missing
  * mid-file is caught. Tags are checked against the declared {@link FileTagScheme}, and IOB1 and IO are
@@ -159,13 +159,14 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                         last = line.number();
                     }
                     String text = line.text();
-                    if (text != null && !text.isEmpty() && text.charAt(0) == TextFiles.BOM
-                            && holdsNoToken(text.substring(1))) {
-                        // files joined with cat: the next file's mark would hide a -DOCSTART-, blank or
-                        // comment line (line 1's own mark LineReader removed); counted as in a token. A
-                        // token line keeps it, removed from its token below as before
-                        text = text.substring(1);
-                        bomsInside++;
+                    int marks = TextFiles.leadingMarks(text);
+                    if (marks > 0 && holdsNoToken(text.substring(marks))) {
+                        // files joined with cat: the next file's marks would hide a -DOCSTART-, blank or
+                        // comment line (line 1's own first mark LineReader removed); each counted as in a
+                        // token, every one removed as JSON lines' are. A token line keeps them, removed
+                        // from its token below as before
+                        text = text.substring(marks);
+                        bomsInside += marks;
                     }
                     String[] fields = text == null || TextFiles.isBlank(text) ? null : fields(text);
                     // a -DOCSTART- line ends a sentence as a blank line does, and is not a token

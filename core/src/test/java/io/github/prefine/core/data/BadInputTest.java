@@ -340,6 +340,26 @@ class BadInputTest {
     }
 
     /**
+     * Every mark opening a later blank or {@code -DOCSTART-} line goes, as every one opening a JSON
+     * line does: with only the first removed, a second (a file saved with two, joined with {@code
+     * cat}) hid the document start again, a one-token sentence tagged {@code O}, and left a line of
+     * two marks a one-field line. Each is counted: 1 at the file start, 2 + 2 after it.
+     */
+    @Test
+    void everyByteOrderMarkOpeningALaterConllDocumentStartOrBlankLineIsRemovedAndCounted() throws IOException {
+        Path cat = TestFiles.write(dir, "d/twice.conll", "\uFEFF-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\n\uFEFF\uFEFF\n"
+                + "\uFEFF\uFEFF-DOCSTART- -X- -X- O\n\nPeter NNP B-NP I-PER\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TokenExample> r = ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(cat, l);
+            assertEquals(List.of(List.of("EU"), List.of("Peter")), r.examples().stream().map(TokenExample::tokens)
+                    .toList(), l.toString());
+            assertEquals(2, r.report().records(), l.toString());
+            assertEquals(Map.of(ReadReport.BOM_AT_START, 1, ReadReport.BOM_INSIDE, 4), r.report().cleaned(),
+                    l.toString());
+        }
+    }
+
+    /**
      * A JSON line opening with U+FEFF (files joined with {@code cat}, each saved with a byte-order
      * mark) was read as if the mark were not there, uncounted: Gson passes over one at the start of
      * what it parses, where Python's {@code json.loads} refuses the line. It is removed and counted

@@ -86,7 +86,8 @@ import picocli.CommandLine.Spec;
  * not Java's UTF-16 indexes; {@code answer} null and the offsets -1 when no window holds a valid span), or {@code
  * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
  *
- * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines. A bad line
+ * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines; the
+ * byte-order marks opening a line (files joined with {@code cat}) are removed. A bad line
  * (not valid UTF-8, named by its column; longer than {@code --max-line-bytes}, 16 MiB by default,
  * read no further than that; blank, not an object, naming a field twice, of another
  * format, or refused by the predictor: an empty text, a wrong choice count...) ends the command with exit code 2 and one line naming the file, the line and
@@ -523,8 +524,11 @@ public final class PredictCommand implements Callable<Integer> {
     /**
      * One input line as a strict JSON object holding the fields the task's format reads; with
      * {@code textsAndPairs} (a Hugging Face sequence classifier), a text with or without a pair.
+     * Byte-order marks opening the line (files joined with {@code cat}) are removed first, every
+     * one, as the JSON-lines readers remove them: Gson passed over one and refused a second.
      */
     static JsonObject parse(String line, String file, int lineNo, SavedTask task, boolean textsAndPairs) {
+        line = line.substring(TextFiles.leadingMarks(line));
         String where = file + ":" + lineNo + ": ";
         String kind = textsAndPairs ? "text-pair" : task.format().label();
         String expected = textsAndPairs ? "{\"text\": ...} or {\"text\": ..., \"pair\": ...} for the text"

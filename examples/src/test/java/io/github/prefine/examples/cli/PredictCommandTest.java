@@ -752,6 +752,28 @@ class PredictCommandTest {
     }
 
     /**
+     * Input files joined with {@code cat}, each saved with byte-order marks: every mark opening a
+     * line is removed, as the JSON-lines readers remove them, and the line predicted. Gson passed
+     * over one mark and refused a second as not JSON, so a line the readers take was a bad line
+     * here; a line of marks alone was not JSON either, and is now the blank line it holds.
+     */
+    @Test
+    void everyByteOrderMarkOpeningALineIsRemovedAsTheReadersRemoveIt() throws Exception {
+        CliRunner cli = new CliRunner("predict");
+        List<String> texts = List.of("john visited paris", "alice wrote about rome", "the team read a film");
+        Path marked = input("marked.jsonl", "\uFEFF" + textLine(texts.get(0)), "\uFEFF\uFEFF" + textLine(texts.get(1)),
+                "\uFEFF" + textLine(texts.get(2)));
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", marked.toString()), cli.err());
+        assertEquals(labels(texts), lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
+
+        cli.clear();
+        Path blank = input("marks.jsonl", textLine(texts.get(0)), "\uFEFF\uFEFF");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", blank.toString()));
+        assertEquals("prefine predict: " + blank + ":2: blank line; expected {\"text\": ...} for the text task topic",
+                cli.err().strip());
+    }
+
+    /**
      * A line that names a field twice is a bad line, not the last value silently: Gson's tree keeps
      * the second {@code "text"} and drops the first, so the command predicted a text the line's
      * writer may not have meant, unnoticed. And the JSON is strict, as the class comment says: the

@@ -58,10 +58,7 @@ public final class JsonLines {
             try {
                 for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
                     String text = line.text();
-                    int marks = 0;
-                    while (text != null && marks < text.length() && text.charAt(marks) == TextFiles.BOM) {
-                        marks++;
-                    }
+                    int marks = TextFiles.leadingMarks(text);
                     if (marks > 0) {
                         // Gson would pass over one unseen (files joined with cat); json.loads refuses it.
                         // Every one goes: Gson passes over a second once the first is gone

@@ -177,6 +177,21 @@ public final class TextFiles {
     }
 
     /**
+     * Counts the byte-order marks opening a line: files joined with {@code cat} put each file's
+     * mark at the start of a line after the first.
+     *
+     * @param text a line, or null (invalid UTF-8)
+     * @return how many U+FEFF characters open it; 0 for null
+     */
+    public static int leadingMarks(String text) {
+        int marks = 0;
+        while (text != null && marks < text.length() && text.charAt(marks) == BOM) {
+            marks++;
+        }
+        return marks;
+    }
+
+    /**
      * Tells whether a line is blank: empty or only whitespace (a lone TAB counts as blank).
      *
      * @param s the line
