@@ -15,15 +15,20 @@ import picocli.CommandLine;
 public final class PrefineVersion implements CommandLine.IVersionProvider {
     private static final String RESOURCE = "version.properties";
 
-    /** What {@code --version} prints, the same for every command. */
-    private static final String VERSION = "prefine " + readVersion();
-
     /** For picocli, which makes one per command. */
     public PrefineVersion() {}
 
+    /**
+     * What {@code --version} prints, the same for every command. Read here, when asked, not as the
+     * class loads: picocli makes the provider as it builds any command line, so classes built
+     * without the resource (an IDE's) would fail every command, {@code --help} too.
+     *
+     * @return one line, {@code prefine} and the POM's version
+     * @throws IllegalStateException if {@code version.properties} is missing or unfiltered
+     */
     @Override
     public String[] getVersion() {
-        return new String[] {VERSION};
+        return new String[] {"prefine " + readVersion()};
     }
 
     private static String readVersion() {
@@ -38,7 +43,8 @@ public final class PrefineVersion implements CommandLine.IVersionProvider {
             // an unfiltered copy (an IDE that copies resources itself) would still hold the placeholder
             if (v == null || v.isBlank() || v.contains("${")) {
                 throw new IllegalStateException("prefine: " + RESOURCE + " holds version " + v
-                        + ", expected the POM's version filled in by the build");
+                        + ", expected the POM's version filled in by the build (Maven's resource filtering,"
+                        + " which an IDE's copy of the resources skips)");
             }
             return v.strip();
         } catch (IOException e) {
