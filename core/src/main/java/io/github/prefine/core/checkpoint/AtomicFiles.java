@@ -191,9 +191,14 @@ public final class AtomicFiles {
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(age);
         int inEntered = PlainFolders.deleteStaleTemps(root, cutoff);
-        if (inEntered >= 0) {
-            return inEntered;
-        }
+        return inEntered >= 0 ? inEntered : walkStaleTemps(root, cutoff);
+    }
+
+    /**
+     * The platforms without {@code SecureDirectoryStream}: walks the tree by path and deletes the
+     * stale temp files found. Apart so that a test on Linux runs it too.
+     */
+    static int walkStaleTemps(Path root, java.time.Instant cutoff) throws IOException {
         List<Path> stale = new java.util.ArrayList<>();
         // not Files.walk: it fails on an entry that vanishes between listing and looking, which a
         // second process joining a run meets whenever the first renames a temp file into place

@@ -43,6 +43,24 @@ class AtomicFilesTest {
 
     @Test
     void orphanedTempFilesAreDeletedWhileYoungOnesAndEverythingElseStay(@TempDir Path dir) throws Exception {
+        orphansGoYoungAndOtherFilesStay(dir, root -> AtomicFiles.deleteStaleTemps(root, java.time.Duration.ofHours(1)));
+    }
+
+    /**
+     * The same by the walk of the platforms without {@code SecureDirectoryStream}, which Linux never
+     * takes: a walk deleting every old file, or every temp file whatever its age, passed every test.
+     */
+    @Test
+    void theWalkWithoutSecureDirectoryStreamsDeletesTheSameFiles(@TempDir Path dir) throws Exception {
+        orphansGoYoungAndOtherFilesStay(dir, root -> AtomicFiles.walkStaleTemps(root,
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+    }
+
+    private interface StaleTempDeletion {
+        int delete(Path root) throws java.io.IOException;
+    }
+
+    private static void orphansGoYoungAndOtherFilesStay(Path dir, StaleTempDeletion deletion) throws Exception {
         Path weights = Files.createDirectories(dir.resolve("prefinetune/SL/lr-1e-03/encoder"));
         Path orphan = Files.writeString(weights.resolve(".model.safetensors.k3j2.tmp"), "half a weight file");
         Path chart = Files.writeString(dir.resolve(".table2.svg.tmp"), "<svg");
@@ -53,7 +71,7 @@ class AtomicFilesTest {
         Files.setLastModifiedTime(orphan, old);
         Files.setLastModifiedTime(chart, old);
         Files.setLastModifiedTime(kept, old);
-        assertEquals(2, AtomicFiles.deleteStaleTemps(dir, java.time.Duration.ofHours(1)));
+        assertEquals(2, deletion.delete(dir));
         assertEquals(List.of(false, false, true, true), List.of(Files.exists(orphan), Files.exists(chart),
                 Files.exists(young), Files.exists(kept)));
         assertEquals(0, AtomicFiles.deleteStaleTemps(dir.resolve("absent"), java.time.Duration.ofHours(1)));

@@ -160,9 +160,15 @@ class SafetensorsReaderTest {
 
     @Test
     void convertsF16AndBf16ToTheComputeDtype() throws Exception {
-        ByteBuffer f16 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        // 1.0, -2.0, 0.5, smallest subnormal 2^-24, 65504 (max), -0.0
-        for (int bits : new int[] {0x3C00, 0xC000, 0x3800, 0x0001, 0x7BFF, 0x8000}) {
+        // 1.0, -2.0, 0.5, smallest subnormal 2^-24, 65504 (max), -0.0; a negative subnormal, the
+        // largest subnormal 1023 * 2^-24, the smallest normal 2^-14, (1 + 341/1024) / 4 (1/3 rounded),
+        // +-infinity and a NaN, which must stay a NaN, not become an infinity
+        int[] f16Bits = {0x3C00, 0xC000, 0x3800, 0x0001, 0x7BFF, 0x8000, 0x8001, 0x03FF, 0x0400, 0x3555, 0x7C00, 0xFC00,
+            0x7E00};
+        float[] f16Values = {1f, -2f, 0.5f, 0x1p-24f, 65504f, -0f, -0x1p-24f, 1023 * 0x1p-24f, 0x1p-14f, 0.333251953125f,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        ByteBuffer f16 = ByteBuffer.allocate(2 * f16Bits.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int bits : f16Bits) {
             f16.putShort((short) bits);
         }
         f16.flip();
@@ -173,18 +179,18 @@ class SafetensorsReaderTest {
         }
         bf16.flip();
         SafetensorsWriter.write(dir.resolve("model.safetensors"),
-                List.of(new HostTensor("h", HostTensor.DType.F16, new long[] {6}, f16),
+                List.of(new HostTensor("h", HostTensor.DType.F16, new long[] {f16Bits.length}, f16),
                         new HostTensor("b", HostTensor.DType.BF16, new long[] {3}, bf16)));
         try (SafetensorsReader r = SafetensorsReader.open(dir);
                 NDManager m = NDManager.newBaseManager()) {
             NDArray h = HostTensors.toNDArray(r.read("h"), m, DataType.FLOAT32);
             assertEquals(DataType.FLOAT32, h.getDataType());
-            assertArrayEquals(new float[] {1f, -2f, 0.5f, 0x1p-24f, 65504f, -0f}, h.toFloatArray());
+            assertArrayEquals(f16Values, h.toFloatArray());
             NDArray b = HostTensors.toNDArray(r.read("b"), m, DataType.FLOAT32);
             assertArrayEquals(new float[] {1f, -3.5f, 0x1p-126f}, b.toFloatArray());
             NDArray h16 = HostTensors.toNDArray(r.read("h"), m, DataType.FLOAT16);
             assertEquals(DataType.FLOAT16, h16.getDataType());
-            assertArrayEquals(new float[] {1f, -2f, 0.5f, 0x1p-24f, 65504f, -0f}, h16.toType(DataType.FLOAT32, false).toFloatArray());
+            assertArrayEquals(f16Values, h16.toType(DataType.FLOAT32, false).toFloatArray());
         }
     }
 

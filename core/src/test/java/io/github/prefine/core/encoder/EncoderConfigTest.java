@@ -120,6 +120,28 @@ class EncoderConfigTest {
         assertEquals("model_type \"deberta-v2\" is not supported; supported: bert, roberta, xlm-roberta", e.getMessage());
     }
 
+    /**
+     * A config.json holding only the sizes takes the defaults of transformers' BertConfig,
+     * RobertaConfig and XLMRobertaConfig (their {@code __init__}): gelu, dropouts 0.1, 512
+     * positions, 2 token types, eps 1e-12, initializer range 0.02; pad 0 for BERT, 1 for the
+     * RoBERTa family. Every fixture config states each member, so no test read a default.
+     */
+    @Test
+    void absentMembersTakeTheHfConfigClassDefaults() {
+        for (String type : new String[] {"bert", "roberta", "xlm-roberta"}) {
+            EncoderConfig c = EncoderConfig.fromJson(json(type, ""));
+            assertEquals(HiddenActivation.GELU, c.hiddenAct(), type);
+            assertEquals(0.1f, c.hiddenDropoutProb(), type);
+            assertEquals(0.1f, c.attentionProbsDropoutProb(), type);
+            assertEquals(0.1f, c.headDropout(), type + ": classifier_dropout None falls back to the hidden dropout");
+            assertEquals(512, c.maxPositionEmbeddings(), type);
+            assertEquals(2, c.typeVocabSize(), type);
+            assertEquals(1e-12f, c.layerNormEps(), type);
+            assertEquals(0.02f, c.initializerRange(), type);
+            assertEquals(type.equals("bert") ? 0 : 1, c.padTokenId(), type);
+        }
+    }
+
     @Test
     void mapsHiddenActNames() {
         assertEquals(HiddenActivation.GELU, EncoderConfig.fromJson(json("bert", ",\"hidden_act\":\"gelu\"")).hiddenAct());

@@ -25,12 +25,14 @@ class SkippedStepsTest {
         write(dir, "prefinetune/SL/lr-1e-04/history.json", "{\"learningRate\": 0.0001}");
         write(dir, "finetune/run-SL-t-seed1/lr-3e-03.json", "{\"validation\": 50.0, \"skippedSteps\": 0}");
         write(dir, "finetune/run-SL-t-seed2/lr-3e-03.json", "{\"validation\": 51.0, \"skippedSteps\": 5}");
+        // read after the largest count (records are read in name order): the most is still 5
+        write(dir, "finetune/run-SL-t-seed3/lr-3e-03.json", "{\"validation\": 52.0, \"skippedSteps\": 1}");
         // a sweep's choice and a setting's result are not run records, whatever they hold
         write(dir, "finetune/run-SL-t-seed1.json", "{\"skippedSteps\": 100}");
         write(dir, "prefinetune/SL/result.json", "{\"skippedSteps\": 100}");
         SkippedSteps s = SkippedSteps.collect(new GridLayout(dir));
-        assertEquals(new SkippedSteps(3, 2, 7, 5), s);
-        assertEquals(Optional.of("fp16-mixed: 7 steps skipped for overflow in 2 of 3 training runs, at most 5 in one"),
+        assertEquals(new SkippedSteps(4, 3, 8, 5), s);
+        assertEquals(Optional.of("fp16-mixed: 8 steps skipped for overflow in 3 of 4 training runs, at most 5 in one"),
                 s.summaryLine());
         assertEquals(Optional.of("fp16-mixed: 0 steps skipped for overflow in 0 of 4 training runs"),
                 new SkippedSteps(4, 0, 0, 0).summaryLine());
@@ -51,6 +53,10 @@ class SkippedStepsTest {
         IOException e = assertThrows(IOException.class, () -> SkippedSteps.collect(new GridLayout(dir)));
         assertEquals(dir.resolve("finetune/run-SL-t-seed1/lr-3e-03.json")
                 + " $.skippedSteps: expected a whole number of steps, 0 or more, found 1.5", e.getMessage());
+        write(dir, "finetune/run-SL-t-seed1/lr-3e-03.json", "{\"skippedSteps\": -1}");
+        e = assertThrows(IOException.class, () -> SkippedSteps.collect(new GridLayout(dir)));
+        assertEquals(dir.resolve("finetune/run-SL-t-seed1/lr-3e-03.json")
+                + " $.skippedSteps: expected a whole number of steps, 0 or more, found -1", e.getMessage());
         write(dir, "finetune/run-SL-t-seed1/lr-3e-03.json", "{\"skippedSteps\": ");
         e = assertThrows(IOException.class, () -> SkippedSteps.collect(new GridLayout(dir)));
         // the text ends after its 17 characters: Gson stops at column 18, in the member's value

@@ -49,6 +49,23 @@ class VerdictsTest {
     }
 
     /**
+     * "Wins" is strictly better: a tie beats no one, so a tied single or baseline turns the verdict.
+     * A single with no value for the group (its sweep failed) is no rival, and is not listed.
+     */
+    @Test
+    void aTieIsNoWinAndASingleWithoutAValueIsLeftOut() {
+        Table t2 = new Table("Table 2", "Group", List.of("Baseline", "Only-SL", "Only-C", "Only-QA", "SL+QA+C"), List.of(
+                new Table.Row("SL", List.of(Cell.of(50), Cell.of(60), Cell.of(60), Cell.of(40), Cell.of(70))),
+                new Table.Row("C", List.of(Cell.of(40), Cell.empty(), Cell.of(50), Cell.of(45), Cell.of(70))),
+                new Table.Row(Tables.AVERAGE, List.of(Cell.of(45), Cell.of(60), Cell.of(55), Cell.of(42.5), Cell.of(60)))));
+        assertEquals(List.of("SL targets: Only-SL 60.0 does not beat all of Only-C 60.0, Only-QA 40.0"
+                + " — related pre-finetuning does NOT win in this run",
+                "C targets: Only-C 50.0 > Only-QA 45.0 — related pre-finetuning wins"), Verdicts.relatedness(t2));
+        assertEquals(List.of("Average: SL+QA+C 60.0 does not beat all of Baseline 45.0, Only-SL 60.0, Only-C 55.0,"
+                + " Only-QA 42.5 — multi-task pre-finetuning does NOT win in this run"), Verdicts.multiTask(t2));
+    }
+
+    /**
      * A setting's groups are counted by its '+' (no group name holds one), not by what precedes its
      * first " (": TaskGroup.of allows "SL (v2)", whose three-group setting "SL (v2)+QA+C" counted as
      * one group, so "QA+C" was judged the all-groups setting. Nor is every column starting "Only-" a

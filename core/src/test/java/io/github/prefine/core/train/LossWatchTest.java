@@ -28,8 +28,10 @@ class LossWatchTest {
             step(w, m, 0, 2f, null);
             step(w, m, 1, 4f, null);
             assertEquals(3.0, w.readInterval(List.of("ner")), 1e-6);
+            // two bad steps in one interval: the first is named
             step(w, m, 2, Float.NaN, null);
-            step(w, m, 3, 1f, null);
+            step(w, m, 3, Float.POSITIVE_INFINITY, null);
+            step(w, m, 4, 1f, null);
             NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> w.readInterval(List.of("ner")));
             assertEquals(2, e.step());
             assertTrue(e.getMessage().contains("[ner]"), e.getMessage());
@@ -43,7 +45,12 @@ class LossWatchTest {
             step(w, m, 1, Float.POSITIVE_INFINITY, true);
             step(w, m, 2, 4f, false);
             assertEquals(3.0, w.readInterval(List.of("qa")), 1e-6, "the overflowed step is left out of the mean");
-            long s = 3;
+            // a step skipped for its gradients' overflow whose loss is finite: a real forward loss,
+            // counted, as HF's Trainer logs the loss of a step torch.amp's scaler skipped
+            step(w, m, 3, 6f, true);
+            step(w, m, 4, 2f, false);
+            assertEquals(4.0, w.readInterval(List.of("qa")), 1e-6, "the finite loss of the skipped step is in the mean");
+            long s = 5;
             for (int i = 0; i < LossWatch.OVERFLOW_LIMIT - 1; i++) {
                 step(w, m, s++, Float.NaN, true);
             }
@@ -99,7 +106,9 @@ class LossWatchTest {
             assertEquals(16777216f, expected, 0.0, "the hand sum keeps float32 rounding");
             assertEquals(16777216f / n, w.readInterval(List.of("ner")), 0.0);
             for (int s = n; s < 2 * n; s++) {
-                step(w, m, s, s == n + LossWatch.FOLD + 3 ? Float.NEGATIVE_INFINITY : 1f, null);
+                // two bad steps in different folds: the first is named
+                boolean bad = s == n + LossWatch.FOLD + 3 || s == n + 2 * LossWatch.FOLD + 1;
+                step(w, m, s, bad ? Float.NEGATIVE_INFINITY : 1f, null);
             }
             NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> w.readInterval(List.of("ner")));
             assertEquals(n + LossWatch.FOLD + 3, e.step());

@@ -52,6 +52,33 @@ class EncoderHashTest {
     }
 
     /**
+     * The hash is the one its Javadoc states, computed here by hand: SHA-256 over each regular
+     * file's name, a 0 byte, its length as 8 big-endian bytes and its bytes, in name order. A file
+     * renamed, with the same bytes, is another encoder folder; a hash that left the names out
+     * passed every other test here.
+     */
+    @Test
+    void theHashIsSha256OverEachFilesNameLengthAndBytesInNameOrder(@TempDir Path dir) throws Exception {
+        Path enc = Files.createDirectories(dir.resolve("enc"));
+        Files.writeString(enc.resolve("vocab.txt"), "[PAD]\n[UNK]\n");
+        Files.writeString(enc.resolve("config.json"), "{\"model_type\": \"bert\"}");
+        Files.write(enc.resolve("model.safetensors"), new byte[] {1, 2, 3, 4, 5});
+        Files.createDirectories(enc.resolve("1_Pooling"));
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (String name : new String[] {"config.json", "model.safetensors", "vocab.txt"}) {
+            byte[] bytes = Files.readAllBytes(enc.resolve(name));
+            md.update(name.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(bytes.length).array());
+            md.update(bytes);
+        }
+        assertEquals(HexFormat.of().formatHex(md.digest()), EncoderHash.of(enc));
+        String before = EncoderHash.of(enc);
+        Files.move(enc.resolve("vocab.txt"), enc.resolve("vocab2.txt"));
+        assertNotEquals(before, EncoderHash.of(enc), "the same bytes under another name");
+    }
+
+    /**
      * An embedding cached before the hash took each file's length (SHA-256 over each file's name,
      * a 0 byte and its bytes, in name order) is keyed by a hash that no encoder has any more: the
      * store answers nothing for the same folder, so the embedding is computed again, and never

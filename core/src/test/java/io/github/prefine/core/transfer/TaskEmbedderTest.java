@@ -451,6 +451,35 @@ class TaskEmbedderTest {
         assertTrue(a.settings().contains("seed=4"));
     }
 
+    /**
+     * A cap on TextEmb's rows draws a seeded sample: two seeds draw two samples of 10 of the 40
+     * rows, so two means, and a cap past the row count keeps every row whatever the seed. Taking
+     * the first rows (the file's order, often sorted by label or source) passed every test.
+     */
+    @Test
+    void aCappedTextEmbAveragesASeededSampleNotTheFirstRows() throws Exception {
+        assertEquals(40, classifier.features().get(Split.TRAIN).tokens().rowCount());
+        float[] all;
+        float[] seed1;
+        float[] seed2;
+        float[] capPast;
+        try (TaskEmbedder e = embedder().optSeed(1).build()) {
+            all = e.textEmb(classifier).values();
+        }
+        try (TaskEmbedder e = embedder().optMaxTextRows(10).optSeed(1).build()) {
+            seed1 = e.textEmb(classifier).values();
+        }
+        try (TaskEmbedder e = embedder().optMaxTextRows(10).optSeed(2).build()) {
+            seed2 = e.textEmb(classifier).values();
+        }
+        try (TaskEmbedder e = embedder().optMaxTextRows(40).optSeed(2).build()) {
+            capPast = e.textEmb(classifier).values();
+        }
+        assertFalse(java.util.Arrays.equals(seed1, seed2), "two seeds drew the same 10 rows");
+        assertFalse(java.util.Arrays.equals(all, seed1), "a sample of 10 averaged like all 40 rows");
+        assertArrayEquals(all, capPast, "a cap of every row keeps them all");
+    }
+
     @Test
     void storeReturnsWhatWasComputedAndKeysOnSettings(@TempDir Path dir) throws Exception {
         EmbeddingStore store = EmbeddingStore.open(dir);

@@ -1,5 +1,6 @@
 package io.github.prefine.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +43,24 @@ class LengthsFitEncoderTest {
     void maxLengthIsNotCheckedWhereTheOnlyTaskIsQa() throws Exception {
         // --max-length bears on no QA task: 128 past the encoder is no refusal here
         OptionChecks.lengthsFitEncoder(ENCODER, List.of(qa()), 128, 64);
+    }
+    /** The encoder's 64 positions are a length it reads; 65 is the first it cannot. */
+    @Test
+    void aLengthOfExactlyThePositionsFitsAndOneMoreIsRefused() throws Exception {
+        OptionChecks.lengthsFitEncoder(ENCODER, List.of(qa()), 64, 64);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptionChecks.lengthsFitEncoder(ENCODER, List.of(qa()), 64, 65));
+        assertTrue(e.getMessage().startsWith("--qa-max-length 65: expected at most the 64 positions of the encoder"),
+                e.getMessage());
+    }
+
+    /** Two windows overlap by the stride, so it must be shorter than a window: equal is refused. */
+    @Test
+    void aQaStrideEqualToTheWindowIsRefusedAndOneLessIsNot() {
+        OptionChecks.featureLengths(128, 64, 63);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptionChecks.featureLengths(128, 64, 64));
+        assertEquals("--qa-stride: expected less than --qa-max-length 64, found 64; pass for example --qa-stride 21",
+                e.getMessage());
     }
 }
