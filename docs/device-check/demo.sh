@@ -26,7 +26,7 @@ for run in "fp32 4" "fp32 4 resumed" "bf16-mixed 4" "fp16-mixed 4" "fp32 4 expli
   begin=$(date +%s)
   cmd=(prefine "${props[@]}" demo "${DEVICE[@]}" "${SEEDS[@]}" --precision "$1" --workers "$2" --out "$RUNS/$name")
   if [ "${3:-}" = resumed ]; then
-    # stopped as a scheduler stops a job (exit 143 and a line saying what is kept), then resumed
+    # stopped as a scheduler stops a job (timeout's exit 124; the demo's own line says what is kept), then resumed
     timeout -s TERM 20 bash -c '"$@"' "$name" "${cmd[@]}" > "$RUNS/$name-stopped.log" 2>&1
     src=$?
     echo "stopped after $(( $(date +%s) - begin )) s with exit $src: $(grep -h 'interrupted;' "$RUNS/$name-stopped.log" \
@@ -37,7 +37,8 @@ for run in "fp32 4" "fp32 4 resumed" "bf16-mixed 4" "fp16-mixed 4" "fp32 4 expli
   rc=$?
   echo "exit $rc after $(( $(date +%s) - begin )) s$([ $rc = 124 ] && echo " (time limit)")"
   grep -v '^\s*at \|WARN\|steps/s' "$RUNS/$name.log" | grep -A 8 '^\*\*Table 2' | head -9
-  grep -E '^(SL|C|QA) targets: |^Average( std)?: |^fp16-mixed: |units run here|units finished|resum' "$RUNS/$name.log" | head -12
+  grep -E '^(SL|C|QA) targets: |^Average( std)?: |^fp16-mixed: |units run here' "$RUNS/$name.log"
+  [ "${3:-}" = resumed ] && echo "training runs resumed from a checkpoint: $(grep -c 'resuming from' "$RUNS/$name.log")"
   echo "kernel fallbacks: $(grep -c "not using PyTorch's\|is not usable on" "$RUNS/$name.log")"
   # the demo writes its tables as units finish: only a run that ended is compared; exit 4 ended too,
   # with failed sweeps (an fp16 one that diverged, say) missing from tables that hold all the others
