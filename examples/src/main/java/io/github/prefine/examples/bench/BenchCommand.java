@@ -215,6 +215,10 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             throw new IllegalArgumentException("--profile is for --part ENCODER, FULL or ALL only, found it with --part "
                     + part + "; leave it out");
         }
+        if (given.hasMatchedOption("--leak-check") && part != Part.FULL && part != Part.ALL) {
+            throw new IllegalArgumentException("--leak-check is for --part FULL or ALL only, found it with --part " + part
+                    + "; leave it out");
+        }
     }
 
     /** The data part's folder and tokenizer file; every other part's option values. */
@@ -271,7 +275,7 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         if (given == null || part == Part.FULL || part == Part.ALL) {
             return;
         }
-        for (String o : List.of("--formats", "--tasks", "--leak-check")) {
+        for (String o : List.of("--formats", "--tasks")) {
             if (given.hasMatchedOption(o)) {
                 throw new IllegalArgumentException(o + " is for --part FULL or ALL only, found it with --part " + part
                         + "; leave it out");
