@@ -19,7 +19,7 @@ else
   KIT=; JAR=${PREFINE_JAR:-$ROOT/examples/target/prefine.jar}; PEER=${HF_PEER:-}
 fi
 if [ "$REHEARSAL" = 1 ]; then DEVICE=(--device cpu); else DEVICE=(--device gpu); fi
-export KIT JAR PEER REHEARSAL PREFINE_MALLOC_TUNING=off
+export ROOT KIT JAR PEER REHEARSAL PREFINE_MALLOC_TUNING=off
 START=$(date +%s)
 
 # in_kit PROGRAM ARGS...: through the kit's run.sh where there is one, else as it is
@@ -41,8 +41,14 @@ hf_peer() {
   fi
   in_kit python3 "$PEER" "$@"
 }
+
+# probe_masked_row: masked_row.py (a fully masked attention row on the fused kernel), or a line saying why not
+probe_masked_row() {
+  if [ "$REHEARSAL" = 1 ]; then echo "masked-row probe not run (rehearsal: it needs CUDA)"; return 0; fi
+  in_kit python3 "$ROOT/docs/device-check/masked_row.py"
+}
 # timeout runs programs, not functions: these go to its child shell
-export -f in_kit prefine hf_peer
+export -f in_kit prefine hf_peer probe_masked_row
 
 # seconds left of the budget given as the script's first argument
 left() { echo $(( BUDGET - $(date +%s) + START )); }

@@ -36,6 +36,7 @@ import io.github.prefine.core.train.SampledBatch;
 import io.github.prefine.core.train.StepPhase;
 import io.github.prefine.core.train.TrainingStep;
 import io.github.prefine.eval.internal.Counts;
+import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.examples.cli.OptionValues;
@@ -53,6 +54,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -158,7 +160,18 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             + " each phase dispatches, counted over one more step under PyTorch's profiler.")
     boolean profile;
 
+    @Option(names = "--leak-check", description = "With FULL or ALL: count the native arrays alive in the model's manager"
+            + " (parameters, optimiser state, the step's state) and in the engine's system manager (every managed array of"
+            + " the process) after the warm-up and after the last timed step, print both, and exit with code 1 if either"
+            + " grew: a step must leave nothing behind in them.")
+    boolean leakCheck;
+
+    /** Called with the model's manager after the last timed step, before the leak check's second census; tests add an array. */
+    Consumer<NDManager> afterTimedSteps = m -> { };
+
     private boolean mixed;
+    /** Whether the leak check found arrays that the timed steps left behind. */
+    private boolean leaked;
     private Precision precisionChoice;
     private Warmup warmupChoice;
 
@@ -180,7 +193,7 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
     private static final List<String> DATA_ONLY = List.of("--data", "--tokenizer", "--task");
     /** The options of the model parts, which {@code --part DATA} does not read. */
     private static final List<String> MODEL_ONLY = List.of("--model", "--layers", "--batch", "--length", "--precision",
-            "--device", "--formats", "--tasks", "--padded", "--warmup", "--steps", "--seed", "--profile");
+            "--device", "--formats", "--tasks", "--padded", "--warmup", "--steps", "--seed", "--profile", "--leak-check");
 
     /**
      * Refuses an option given on the command line that the chosen {@code --part} does not read, as
@@ -201,6 +214,10 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         if (given.hasMatchedOption("--profile") && part != Part.ENCODER && part != Part.FULL && part != Part.ALL) {
             throw new IllegalArgumentException("--profile is for --part ENCODER, FULL or ALL only, found it with --part "
                     + part + "; leave it out");
+        }
+        if (given.hasMatchedOption("--leak-check") && part != Part.FULL && part != Part.ALL) {
+            throw new IllegalArgumentException("--leak-check is for --part FULL or ALL only, found it with --part " + part
+                    + "; leave it out");
         }
     }
 
@@ -310,6 +327,10 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             }
         }
         System.out.println("peak device memory: " + peakMemory(dev));
+        if (leaked) {
+            System.err.println("bench: the timed steps left native arrays behind (the LEAK line above says which); exit 1");
+            return CliErrors.INTERNAL;
+        }
         return 0;
     }
 
@@ -397,12 +418,36 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         return time(root, what, step, new long[0], new long[steps][0]);
     }
 
-    /**
-     * Runs the warm-up, then the timed steps; after each timed step, copies what the step wrote into
-     * {@code phase} (zeroed before each step) into the step's row of {@code phases}.
-     */
     private double[] time(NDManager root, String what, Step step, long[] phase, long[][] phases) {
+        return time(root, what, step, phase, phases, () -> { });
+    }
+
+    /**
+     * Prints the leak check's two censuses and, where a count grew, a LEAK line with what was added;
+     * records it for the exit code.
+     */
+    private void checkLeaks(ArrayCensus modelWarm, ArrayCensus modelLast, ArrayCensus engineWarm, ArrayCensus engineLast) {
+        System.out.printf(Locale.ROOT, "live arrays after the warm-up: %d in the model's manager (parameters, optimiser and"
+                + " step state), %d in the engine%n", modelWarm.size(), engineWarm.size());
+        System.out.printf(Locale.ROOT, "live arrays after the last timed step: %d in the model's manager, %d in the engine"
+                + "%n", modelLast.size(), engineLast.size());
+        if (modelLast.size() > modelWarm.size() || engineLast.size() > engineWarm.size()) {
+            leaked = true;
+            System.out.printf(Locale.ROOT, "LEAK: the %d timed steps left %+d arrays in the model's manager %s and %+d in"
+                    + " the engine %s%n", steps, modelLast.size() - modelWarm.size(), modelWarm.addedBy(modelLast),
+                    engineLast.size() - engineWarm.size(), engineWarm.addedBy(engineLast));
+        } else {
+            System.out.printf(Locale.ROOT, "no leak: the %d timed steps left no array in either%n", steps);
+        }
+    }
+
+    /**
+     * Runs the warm-up, then {@code afterWarmup}, then the timed steps; after each timed step, copies
+     * what the step wrote into {@code phase} (zeroed before each step) into the step's row of {@code phases}.
+     */
+    private double[] time(NDManager root, String what, Step step, long[] phase, long[][] phases, Runnable afterWarmup) {
         warmupChoice.run(what, () -> timeOnce(root, step), System.out);
+        afterWarmup.run();
         double[] seconds = new double[steps];
         for (int i = 0; i < steps; i++) {
             seconds[i] = timePhases(root, step, phase, phases[i]);
@@ -591,7 +636,18 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
                         MultiHeadModel.stacksHeads() ? "stacked by kind" : "one by one");
                 long[] phase = new long[StepPhase.values().length];
                 long[][] phases = new long[steps][phase.length];
-                double[] s = time(root, "full step", phasedStep(step, sampled, phase, false), phase, phases);
+                ArrayCensus[] warm = new ArrayCensus[2];
+                Runnable census = () -> {
+                    if (leakCheck) {
+                        warm[0] = ArrayCensus.of(model.getManager());
+                        warm[1] = ArrayCensus.engineWide(root);
+                    }
+                };
+                double[] s = time(root, "full step", phasedStep(step, sampled, phase, false), phase, phases, census);
+                if (leakCheck) {
+                    afterTimedSteps.accept(model.getManager());
+                    checkLeaks(warm[0], ArrayCensus.of(model.getManager()), warm[1], ArrayCensus.engineWide(root));
+                }
                 String[] names = {"batch assembly", "forward (encoder+heads+loss)", "backward", "optimizer (clip+AdamW)"};
                 printPhases(phases, names, s);
                 if (profile) {

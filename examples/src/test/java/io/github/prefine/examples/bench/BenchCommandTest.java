@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -240,5 +241,60 @@ class BenchCommandTest {
                 System.setProperty("prefine.heads", before);
             }
         }
+    }
+
+    /** The bench's tiny full step: one-layer demo BERT, token, sequence and span tasks, fp32. */
+    private static final String[] TINY_LEAK_CHECK = {"bench", "--part", "FULL", "--model", "DEMO", "--layers", "1",
+        "--batch", "3", "--length", "8", "--warmup", "2", "--steps", "3", "--precision", "fp32", "--leak-check"};
+
+    private static int liveInModel(String out, String when) {
+        Matcher m = Pattern.compile("live arrays after " + when + ": (\\d+) in the model's manager").matcher(out);
+        assertTrue(m.find(), out);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /*
+     * The model's manager after the warm-up, counted by hand for the one-layer demo BERT with a
+     * token, a sequence and a span head: 25 parameter tensors (embeddings: word, position, type,
+     * LayerNorm's 2; the layer: fused qkv weight and bias, attention output weight and bias,
+     * LayerNorm's 2, intermediate and output weight and bias, LayerNorm's 2; token head 2, sequence
+     * head pooler 2 and classifier 2, span head 2), each a view of 1 flat float32 buffer; AdamW's
+     * state: the two moments in 1 buffer and its 2 halves, 8 parameter groups (decayed and not, for
+     * the encoder and each head) each as 3 views (weights, first and second moment), 1 step count
+     * per module (encoder and 3 heads: one array), 4 device constants; the step's state 2 (its loss
+     * scale and step number).
+     */
+    @Test
+    void leakCheckCountsTheModelsArraysAsDerivedByHandAndFindsNoLeak() {
+        String out = run(TINY_LEAK_CHECK);
+        int expected = 25 + 1 + (1 + 2) + 8 * 3 + 1 + 4 + 2;
+        assertEquals(expected, liveInModel(out, "the warm-up"), out);
+        assertEquals(expected, liveInModel(out, "the last timed step"), out);
+        assertTrue(out.contains("no leak: the 3 timed steps left no array in either"), out);
+        Matcher engine = Pattern.compile("(\\d+) in the engine").matcher(out);
+        assertTrue(engine.find(), out);
+        assertTrue(Integer.parseInt(engine.group(1)) >= expected, "the engine's count includes the model's: " + out);
+    }
+
+    @Test
+    void leakCheckFindsAnArrayAStepLeftInTheModelsManagerAndExitsWithOne() {
+        BenchCommand bench = new BenchCommand();
+        // as a step that leaked would: one float32 scalar left in the model's manager
+        bench.afterTimedSteps = m -> m.create(1f);
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            String[] args = java.util.Arrays.copyOfRange(TINY_LEAK_CHECK, 1, TINY_LEAK_CHECK.length);
+            code = new CommandLine(bench).execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, out);
+        assertEquals(liveInModel(out, "the warm-up") + 1, liveInModel(out, "the last timed step"), out);
+        assertTrue(out.contains("LEAK: the 3 timed steps left +1 arrays in the model's manager {"), out);
+        assertTrue(out.contains(" float32()=1} and +1 in the engine {"), out);
     }
 }

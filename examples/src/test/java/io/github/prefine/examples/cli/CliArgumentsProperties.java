@@ -569,6 +569,9 @@ class CliArgumentsProperties {
         specials.add(Arbitraries.of("FORWARD", "BERTBLOCK", "PAIRED").map(p -> new Mutation(List.of("--part", p,
                 "--profile"), false, Set.of("--part"), List.of("--profile"), "option of another part")));
         specials.add(repeated(flag("--profile")));
+        // --leak-check counts around the full step's timed steps only
+        specials.add(Arbitraries.of("FORWARD", "ENCODER", "BERTBLOCK", "PAIRED").map(p -> new Mutation(List.of("--part", p,
+                "--leak-check"), false, Set.of("--part"), List.of("--leak-check"), "option of another part")));
         specials.add(Arbitraries.of(List.of("--task", "cb"), List.of("--tokenizer", aFile.toString()),
                 List.of("--data", emptyDir.toString())).map(t -> new Mutation(t, false, Set.of(t.get(0)),
                 List.of(t.get(0)), "option of another part")));
