@@ -43,7 +43,10 @@ public record GridSummary(Map<String, List<String>> missingTasks, List<String> s
      * @param skippedSteps the steps fp16-mixed skipped for overflow in all training runs of the output folder
      */
     public GridSummary {
-        missingTasks = Collections.unmodifiableMap(new LinkedHashMap<>(missingTasks));
+        // each list copied too: an immutable summary must not share the caller's lists
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        missingTasks.forEach((k, v) -> m.put(k, List.copyOf(v)));
+        missingTasks = Collections.unmodifiableMap(m);
         settings = List.copyOf(settings);
         failures = List.copyOf(failures);
         java.util.Objects.requireNonNull(data, "data");

@@ -774,6 +774,45 @@ class PredictCommandTest {
     }
 
     /**
+     * A line of byte-order marks alone, or of marks and whitespace, is a blank line with {@code
+     * --skip-bad} too: the same error object as an empty line at its own number, counted among the
+     * lines skipped. A mark is three bytes of the line for {@code --max-line-bytes}: the line is
+     * refused at the cap as its bytes read, before its marks are removed.
+     */
+    @Test
+    void aLineOfMarksAloneIsSkippedAsABlankLineIsAndItsMarksCountTowardTheCap() throws Exception {
+        CliRunner cli = new CliRunner("predict");
+        List<String> texts = List.of("john visited paris", "alice wrote about rome");
+        Path f = input("marks-skip.jsonl", textLine(texts.get(0)), "\uFEFF\uFEFF", "", "\uFEFF \t", textLine(texts.get(1)));
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", f.toString(), "--skip-bad"),
+                cli.err());
+        List<JsonObject> out = lines(cli.out());
+        assertEquals(5, out.size());
+        assertEquals(labels(texts), List.of(out.get(0).get("label").getAsString(), out.get(4).get("label").getAsString()));
+        for (int n = 2; n <= 4; n++) {
+            assertEquals(f + ":" + n + ": blank line; expected {\"text\": ...} for the text task topic",
+                    out.get(n - 1).get("error").getAsString());
+        }
+        assertEquals("prefine predict: skipped 3 of 5 input lines (lines 2, 3, 4); their output lines hold"
+                + " {\"error\": ...}", cli.err().strip());
+
+        // 20 bytes of JSON after one mark (EF BB BF): 23 bytes, over a cap of 22, though its JSON fits
+        String line = textLine("john vis");
+        assertEquals(20, line.getBytes(StandardCharsets.UTF_8).length);
+        Path capped = input("marks-cap.jsonl", textLine("john"), "\uFEFF" + line);
+        cli.clear();
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", capped.toString(),
+                "--max-line-bytes", "22"));
+        assertEquals("prefine predict: " + capped + ":2: expected a line of at most 22 bytes (--max-line-bytes), found"
+                + " a longer one", cli.err().strip());
+        cli.clear();
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", capped.toString(),
+                "--max-line-bytes", "23"), cli.err());
+        assertEquals(labels(List.of("john", "john vis")), lines(cli.out()).stream()
+                .map(o -> o.get("label").getAsString()).toList());
+    }
+
+    /**
      * A line that names a field twice is a bad line, not the last value silently: Gson's tree keeps
      * the second {@code "text"} and drops the first, so the command predicted a text the line's
      * writer may not have meant, unnoticed. And the JSON is strict, as the class comment says: the

@@ -38,4 +38,21 @@ class TextFilesTest {
         }
         assertEquals(0, OpenFiles.on(file));
     }
+
+    /**
+     * The marks opening a line, counted by hand: every one of a line of marks alone, none of an
+     * empty line, of a null (undecodable) line, of a line whose only mark is later, or of one that
+     * opens with a lone surrogate (U+D800, not a mark, though U+FEFF follows it).
+     */
+    @Test
+    void leadingMarksCountsTheMarksOpeningALineAndNoOthers() {
+        assertEquals(3, TextFiles.leadingMarks("\uFEFF\uFEFF\uFEFF"));
+        assertEquals(2, TextFiles.leadingMarks("\uFEFF\uFEFF{\"a\": \"\uFEFF\"}"));
+        assertEquals(1, TextFiles.leadingMarks("\uFEFF \uFEFF"));
+        assertEquals(0, TextFiles.leadingMarks(""));
+        assertEquals(0, TextFiles.leadingMarks(null));
+        assertEquals(0, TextFiles.leadingMarks("a\uFEFF"));
+        assertEquals(0, TextFiles.leadingMarks("\uD800\uFEFF"));
+        assertEquals(0, TextFiles.leadingMarks("\uFFFE"));
+    }
 }
