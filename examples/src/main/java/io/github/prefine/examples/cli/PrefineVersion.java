@@ -34,7 +34,7 @@ public final class PrefineVersion implements CommandLine.IVersionProvider {
     private static String readVersion() {
         try (InputStream in = PrefineVersion.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("prefine: the resource " + RESOURCE + " beside "
+                throw new IllegalStateException("the resource " + RESOURCE + " beside "
                         + PrefineVersion.class.getName() + " is missing, expected the build to write it");
             }
             Properties p = new Properties();
@@ -42,13 +42,13 @@ public final class PrefineVersion implements CommandLine.IVersionProvider {
             String v = p.getProperty("version");
             // an unfiltered copy (an IDE that copies resources itself) would still hold the placeholder
             if (v == null || v.isBlank() || v.contains("${")) {
-                throw new IllegalStateException("prefine: " + RESOURCE + " holds version " + v
+                throw new IllegalStateException(RESOURCE + " holds version " + v
                         + ", expected the POM's version filled in by the build (Maven's resource filtering,"
                         + " which an IDE's copy of the resources skips)");
             }
             return v.strip();
         } catch (IOException e) {
-            throw new UncheckedIOException("prefine: cannot read " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
     }
 }
