@@ -53,7 +53,7 @@ TINY=("${DEVICE[@]}" --model DEMO --batch 64 --length 64 --part FULL "${WARM_TIN
 
 # a fully masked attention row on the fused kernel under float16 and bfloat16 (needs CUDA)
 run masked-row probe_masked_row
-# the headline pair; --leak-check: the arrays alive after the warm-up and after the last step
+# the headline pair; --leak-check: the arrays alive once 2 steps have run and after the last step
 run x128-bf16 prefine bench "${HEAD[@]}" "${B128[@]}" --precision bf16-mixed --profile --leak-check
 # bf16 alone: the sampler keeps a process's maximum, and x128-bf16's nvidia-smi peak is compared with this one's
 run hf128-bf16 hf_peer 128 128 bf16
