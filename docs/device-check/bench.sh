@@ -22,11 +22,11 @@ run() {
     ( while :; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits; sleep 0.2; done ) > "$MEM/$tag" &
     sampler=$!
   fi
-  timeout "$t" bash -c '"$@"' "$tag" "$@" > "$LOGS/$tag.log" 2>&1
+  limited "$t" "$tag" "$@" > "$LOGS/$tag.log" 2>&1
   local rc=$?
   grep -v '^\s*at \|^$\|WARN.*SLF4J' "$LOGS/$tag.log" | tail -40
-  # one failing run never stops the others; 124: it ran past its limit
-  echo "exit $rc$([ $rc = 124 ] && echo " (time limit $t s)")"
+  # one failing run never stops the others; 124 (137: killed GRACE s after): it ran past its limit
+  echo "exit $rc$(timed_out $rc && echo " (time limit $t s)")"
   # the kernels' probes warn once when a fused path is not usable (AmpUpdateScale, FusedAdamW,
   # FusedAttention, HostToDevice); a bench run that fell back would measure the slow path
   echo "kernel fallbacks: $(grep -c "not using PyTorch's\|is not usable on" "$LOGS/$tag.log")"
@@ -53,7 +53,7 @@ TINY=("${DEVICE[@]}" --model DEMO --batch 64 --length 64 --part FULL "${WARM_TIN
 
 # a fully masked attention row on the fused kernel under float16 and bfloat16 (needs CUDA)
 run masked-row probe_masked_row
-# the headline pair; --leak-check: the arrays alive after the warm-up and after the last step
+# the headline pair; --leak-check: the arrays alive once 2 steps have run and after the last step
 run x128-bf16 prefine bench "${HEAD[@]}" "${B128[@]}" --precision bf16-mixed --profile --leak-check
 # bf16 alone: the sampler keeps a process's maximum, and x128-bf16's nvidia-smi peak is compared with this one's
 run hf128-bf16 hf_peer 128 128 bf16

@@ -50,5 +50,20 @@ probe_masked_row() {
 # timeout runs programs, not functions: these go to its child shell
 export -f in_kit prefine hf_peer probe_masked_row
 
+# timeout's SIGTERM lets a JVM run its shutdown hooks (the demo saves what it has); one that is
+# still running GRACE s later gets SIGKILL, so no run outlasts its limit by more than that
+GRACE=10
+# timed_out RC: whether timeout stopped the run (124 after SIGTERM, 137 after SIGKILL)
+timed_out() { [ "$1" = 124 ] || [ "$1" = 137 ]; }
+
+# limited SECONDS TAG COMMAND...: COMMAND (a function too) under timeout, which sends SIGTERM to
+# the whole process group. The shell between timeout and the JVM traps SIGTERM so that it waits
+# for the JVM's shutdown instead of dying at once: else timeout returns while the JVM still runs,
+# orphaned (a stopped demo would still be saving when its resume starts), and SIGKILL never comes
+limited() {
+  local t=$1 tag=$2; shift 2
+  timeout -k "$GRACE" "$t" bash -c 'trap : TERM; "$@"' "$tag" "$@"
+}
+
 # seconds left of the budget given as the script's first argument
 left() { echo $(( BUDGET - $(date +%s) + START )); }

@@ -27,15 +27,18 @@ for run in "fp32 4" "fp32 4 resumed" "bf16-mixed 4" "fp16-mixed 4" "fp32 4 expli
   cmd=(prefine "${props[@]}" demo "${DEVICE[@]}" "${SEEDS[@]}" --precision "$1" --workers "$2" --out "$RUNS/$name")
   if [ "${3:-}" = resumed ]; then
     # stopped as a scheduler stops a job (timeout's exit 124; the demo's own line says what is kept), then resumed
-    timeout -s TERM 20 bash -c '"$@"' "$name" "${cmd[@]}" > "$RUNS/$name-stopped.log" 2>&1
+    limited 20 "$name" "${cmd[@]}" > "$RUNS/$name-stopped.log" 2>&1
     src=$?
     echo "stopped after $(( $(date +%s) - begin )) s with exit $src: $(grep -h 'interrupted;' "$RUNS/$name-stopped.log" \
         | head -1 | cut -c1-200)"
     t=$(( t - $(date +%s) + begin ))
+    # a stop that took most of the limit leaves too little to resume: `timeout 0` would mean no limit
+    # at all, and a negative one is refused (exit 125) without running anything
+    if [ "$t" -lt 30 ]; then echo "=== $name resume skipped: $t s left of its limit"; continue; fi
   fi
-  timeout "$t" bash -c '"$@"' "$name" "${cmd[@]}" > "$RUNS/$name.log" 2>&1
+  limited "$t" "$name" "${cmd[@]}" > "$RUNS/$name.log" 2>&1
   rc=$?
-  echo "exit $rc after $(( $(date +%s) - begin )) s$([ $rc = 124 ] && echo " (time limit)")"
+  echo "exit $rc after $(( $(date +%s) - begin )) s$(timed_out $rc && echo " (time limit)")"
   grep -v '^\s*at \|WARN\|steps/s' "$RUNS/$name.log" | grep -A 8 '^\*\*Table 2' | head -9
   grep -E '^(SL|C|QA) targets: |^Average( std)?: |^fp16-mixed: |units run here' "$RUNS/$name.log"
   [ "${3:-}" = resumed ] && echo "training runs resumed from a checkpoint: $(grep -c 'resuming from' "$RUNS/$name.log")"
@@ -46,5 +49,8 @@ for run in "fp32 4" "fp32 4 resumed" "bf16-mixed 4" "fp16-mixed 4" "fp32 4 expli
 done
 (cd "$RUNS" && tar czf "$OUT/demo-runs.tgz" --exclude='*.safetensors' --exclude='*.ndlist' --exclude='*.png' \
     --exclude='*.svg' --exclude=tokenizer.json .)
-if [ ${#finished[@]} -ge 2 ]; then prefine compare "${finished[@]}" 2>&1 | grep -v WARN; fi
+# compare reads the tables only (some seconds); its own limit keeps the call within the budget's margin
+if [ ${#finished[@]} -ge 2 ]; then
+  limited 30 compare prefine compare "${finished[@]}" 2>&1 | grep -v WARN
+fi
 echo "=== done in $(( $(date +%s) - START )) s"

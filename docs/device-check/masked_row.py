@@ -1,10 +1,13 @@
 # A fully masked attention row on the GPU's fused attention, under float16 and bfloat16: prefine's
 # FusedAttention (core.kernels) calls torch.scaled_dot_product_attention(q, k, v, bias, p) through
 # TorchScript with the bias the encoder makes: (mask - 1) * Float.MAX_VALUE in float32, cast to the
-# projections' type, which makes -inf in float16 and bfloat16. This calls the same operation with the
-# same inputs on the machine's own PyTorch (the one prefine's JNI is built against), once per kernel
-# PyTorch may pick, forward and backward, and prints one line each: whether any output or gradient
-# is NaN, and the fully masked row's output. Usage: python3 masked_row.py (needs CUDA).
+# projections' type, which makes -inf in float16 and bfloat16, and p the attention dropout: 0.1 (BERT's
+# and XLM-R's) in training, 0 in evaluation. PyTorch picks its kernel by both, and the kernels that
+# take a dropout run another path with one, so each is tried with p = 0 and 0.1. This calls the same
+# operation with the same inputs on the machine's own PyTorch (the one prefine's JNI is built
+# against), once per kernel PyTorch may pick, forward and backward, and prints one line each: whether
+# any output or gradient is NaN, and the fully masked row's output (random where p > 0).
+# Usage: python3 masked_row.py (needs CUDA).
 import torch
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
@@ -18,17 +21,17 @@ mask = torch.ones(B, L, device=dev)
 mask[1, 3 * L // 4:] = 0
 mask[2:] = 0
 bias32 = ((mask - 1) * FLOAT_MAX).reshape(B, 1, 1, L)
-for dtype in (torch.float16, torch.bfloat16):
+for dtype, p in ((d, p) for d in (torch.float16, torch.bfloat16) for p in (0.0, 0.1)):
     bias = bias32.to(dtype)
     for backend in (None, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH, SDPBackend.CUDNN_ATTENTION):
-        name = "default choice" if backend is None else backend.name
+        name = ("default choice" if backend is None else backend.name) + f", dropout {p}"
         q, k, v = (torch.randn(B, H, L, D, device=dev, dtype=dtype, requires_grad=True) for _ in range(3))
         try:
             if backend is None:
-                out = torch.nn.functional.scaled_dot_product_attention(q, k, v, bias, 0.0)
+                out = torch.nn.functional.scaled_dot_product_attention(q, k, v, bias, p)
             else:
                 with sdpa_kernel([backend]):
-                    out = torch.nn.functional.scaled_dot_product_attention(q, k, v, bias, 0.0)
+                    out = torch.nn.functional.scaled_dot_product_attention(q, k, v, bias, p)
             out.float().sum().backward()
             nan_out = torch.isnan(out).any().item()
             nan_grad = any(torch.isnan(t.grad).any().item() for t in (q, k, v))

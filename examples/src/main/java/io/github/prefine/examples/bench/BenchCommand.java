@@ -55,6 +55,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -162,9 +163,16 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
 
     @Option(names = "--leak-check", description = "With FULL or ALL: count the native arrays alive in the model's manager"
             + " (parameters, optimiser state, the step's state) and in the engine's system manager (every managed array of"
-            + " the process) after the warm-up and after the last timed step, print both, and exit with code 1 if either"
-            + " grew: a step must leave nothing behind in them.")
+            + " the process) once 2 steps have run (the warm-up's, or the first timed ones after a shorter warm-up: the"
+            + " first step makes what the others reuse) and after the last timed step, print both, and exit with code 1"
+            + " if either grew, or if no timed step came between them: a step must leave nothing behind in them.")
     boolean leakCheck;
+
+    /**
+     * Steps, untimed or timed, before the leak check's first count: the first step makes what the
+     * others reuse, and a second shows that nothing more is made once.
+     */
+    static final int LEAK_CHECK_AFTER = 2;
 
     /** Called with the model's manager after the last timed step, before the leak check's second census; tests add an array. */
     Consumer<NDManager> afterTimedSteps = m -> { };
@@ -328,7 +336,8 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         }
         System.out.println("peak device memory: " + peakMemory(dev));
         if (leaked) {
-            System.err.println("bench: the timed steps left native arrays behind (the LEAK line above says which); exit 1");
+            System.err.println("bench: the leak check failed (the LEAK line above says what the timed steps left behind, or why it could"
+                    + " not compare); exit 1");
             return CliErrors.INTERNAL;
         }
         return 0;
@@ -419,38 +428,58 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
     }
 
     private double[] time(NDManager root, String what, Step step, long[] phase, long[][] phases) {
-        return time(root, what, step, phase, phases, () -> { });
+        return time(root, what, step, phase, phases, left -> { });
     }
 
     /**
      * Prints the leak check's two censuses and, where a count grew, a LEAK line with what was added;
-     * records it for the exit code.
+     * records it for the exit code. Where no timed step came after the first count, says so and
+     * records that too: a check that compared nothing must not pass.
      */
-    private void checkLeaks(ArrayCensus modelWarm, ArrayCensus modelLast, ArrayCensus engineWarm, ArrayCensus engineLast) {
-        System.out.printf(Locale.ROOT, "live arrays after the warm-up: %d in the model's manager (parameters, optimiser and"
-                + " step state), %d in the engine%n", modelWarm.size(), engineWarm.size());
+    private void checkLeaks(int compared, ArrayCensus modelFirst, ArrayCensus modelLast, ArrayCensus engineFirst,
+            ArrayCensus engineLast) {
+        System.out.printf(Locale.ROOT, "live arrays after the first count (%d steps in): %d in the model's manager"
+                + " (parameters, optimiser and step state), %d in the engine%n", LEAK_CHECK_AFTER, modelFirst.size(),
+                engineFirst.size());
         System.out.printf(Locale.ROOT, "live arrays after the last timed step: %d in the model's manager, %d in the engine"
                 + "%n", modelLast.size(), engineLast.size());
-        if (modelLast.size() > modelWarm.size() || engineLast.size() > engineWarm.size()) {
+        if (compared == 0) {
             leaked = true;
-            System.out.printf(Locale.ROOT, "LEAK: the %d timed steps left %+d arrays in the model's manager %s and %+d in"
-                    + " the engine %s%n", steps, modelLast.size() - modelWarm.size(), modelWarm.addedBy(modelLast),
-                    engineLast.size() - engineWarm.size(), engineWarm.addedBy(engineLast));
+            System.out.printf(Locale.ROOT, "LEAK not checked: no timed step came after the first count, which waits for"
+                    + " %d steps, untimed or timed; pass more --warmup or --steps%n", LEAK_CHECK_AFTER);
+        } else if (modelLast.size() > modelFirst.size() || engineLast.size() > engineFirst.size()) {
+            leaked = true;
+            System.out.printf(Locale.ROOT, "LEAK: the %d timed steps after the first count left %+d arrays in the model's"
+                    + " manager %s and %+d in the engine %s%n", compared, modelLast.size() - modelFirst.size(),
+                    modelFirst.addedBy(modelLast), engineLast.size() - engineFirst.size(),
+                    engineFirst.addedBy(engineLast));
         } else {
-            System.out.printf(Locale.ROOT, "no leak: the %d timed steps left no array in either%n", steps);
+            System.out.printf(Locale.ROOT, "no leak: the %d timed steps after the first count left no array in either%n",
+                    compared);
         }
     }
 
     /**
-     * Runs the warm-up, then {@code afterWarmup}, then the timed steps; after each timed step, copies
-     * what the step wrote into {@code phase} (zeroed before each step) into the step's row of {@code phases}.
+     * Runs the warm-up, then the timed steps; after each timed step, copies what the step wrote into
+     * {@code phase} (zeroed before each step) into the step's row of {@code phases}. {@code firstCount}
+     * runs once {@value #LEAK_CHECK_AFTER} steps, untimed or timed, have run (before the first timed
+     * step after a warm-up that long), and its argument is the number of timed steps still to come.
      */
-    private double[] time(NDManager root, String what, Step step, long[] phase, long[][] phases, Runnable afterWarmup) {
-        warmupChoice.run(what, () -> timeOnce(root, step), System.out);
-        afterWarmup.run();
+    private double[] time(NDManager root, String what, Step step, long[] phase, long[][] phases,
+            IntConsumer firstCount) {
+        int warm = warmupChoice.run(what, () -> timeOnce(root, step), System.out);
+        // the first step makes what every later one reuses (optimiser moments, the step's state, the
+        // engine's shared constants): counting before it would call those a leak
+        int countAfter = Math.min(steps, Math.max(0, LEAK_CHECK_AFTER - warm));
         double[] seconds = new double[steps];
         for (int i = 0; i < steps; i++) {
+            if (i == countAfter) {
+                firstCount.accept(steps - i);
+            }
             seconds[i] = timePhases(root, step, phase, phases[i]);
+        }
+        if (countAfter == steps) {
+            firstCount.accept(0);
         }
         return seconds;
     }
@@ -636,17 +665,20 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
                         MultiHeadModel.stacksHeads() ? "stacked by kind" : "one by one");
                 long[] phase = new long[StepPhase.values().length];
                 long[][] phases = new long[steps][phase.length];
-                ArrayCensus[] warm = new ArrayCensus[2];
-                Runnable census = () -> {
+                ArrayCensus[] first = new ArrayCensus[2];
+                int[] compared = new int[1];
+                IntConsumer census = left -> {
                     if (leakCheck) {
-                        warm[0] = ArrayCensus.of(model.getManager());
-                        warm[1] = ArrayCensus.engineWide(root);
+                        first[0] = ArrayCensus.of(model.getManager());
+                        first[1] = ArrayCensus.engineWide(root);
+                        compared[0] = left;
                     }
                 };
                 double[] s = time(root, "full step", phasedStep(step, sampled, phase, false), phase, phases, census);
                 if (leakCheck) {
                     afterTimedSteps.accept(model.getManager());
-                    checkLeaks(warm[0], ArrayCensus.of(model.getManager()), warm[1], ArrayCensus.engineWide(root));
+                    checkLeaks(compared[0], first[0], ArrayCensus.of(model.getManager()), first[1],
+                            ArrayCensus.engineWide(root));
                 }
                 String[] names = {"batch assembly", "forward (encoder+heads+loss)", "backward", "optimizer (clip+AdamW)"};
                 printPhases(phases, names, s);
