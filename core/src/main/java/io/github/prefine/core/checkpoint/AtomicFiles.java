@@ -252,13 +252,14 @@ public final class AtomicFiles {
 
     /**
      * Deletes a file or a folder with everything under it, deepest first; nothing when it does
-     * not exist.
+     * not exist. A symbolic link is deleted itself, never followed, a dangling one included.
      *
      * @param path the file or folder
      * @throws IOException if something under it cannot be deleted
      */
     public static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
+        // not following a link: a dangling one at the name is an entry to delete too
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.walk(path)) {

@@ -58,6 +58,12 @@ public final class PlainFolders {
     /** Linux's names for a process's open descriptors; absent elsewhere. */
     private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
 
+    /**
+     * Set by a test to take, on this thread, the by-name path of platforms without {@code
+     * SecureDirectoryStream}, which Linux never takes otherwise; false in every other use.
+     */
+    static final ThreadLocal<Boolean> BY_NAME = ThreadLocal.withInitial(() -> false);
+
     private PlainFolders() {}
 
     /**
@@ -257,7 +263,11 @@ public final class PlainFolders {
                 Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return;
             }
-            folder.stream.move(from.getFileName(), folder.stream, to.getFileName());
+            try {
+                folder.stream.move(from.getFileName(), folder.stream, to.getFileName());
+            } catch (FileSystemException e) {
+                throw fullNames(from.toAbsolutePath(), to.toAbsolutePath(), e);
+            }
         }
     }
 
@@ -329,7 +339,7 @@ public final class PlainFolders {
      */
     static int deleteStaleTemps(Path root, Instant cutoff) throws IOException {
         DirectoryStream<Path> opened = Files.newDirectoryStream(root);
-        if (!(opened instanceof SecureDirectoryStream<Path> stream)) {
+        if (BY_NAME.get() || !(opened instanceof SecureDirectoryStream<Path> stream)) {
             opened.close();
             return -1;
         }
@@ -441,6 +451,28 @@ public final class PlainFolders {
         return named;
     }
 
+    /**
+     * A failed rename in an entered folder under the two full names, as the by-name rename gives
+     * them: the JDK names the entries by their bare names. The kind is kept.
+     */
+    private static FileSystemException fullNames(Path from, Path to, FileSystemException e) {
+        if (e.getFile() == null || Path.of(e.getFile()).isAbsolute()) {
+            return e;
+        }
+        FileSystemException named;
+        if (e instanceof NoSuchFileException) {
+            named = new NoSuchFileException(from.toString(), to.toString(), e.getReason());
+        } else if (e instanceof AccessDeniedException) {
+            named = new AccessDeniedException(from.toString(), to.toString(), e.getReason());
+        } else if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            named = new FileSystemException(from.toString(), to.toString(), "Directory not empty");
+        } else {
+            named = new FileSystemException(from.toString(), to.toString(), e.getReason());
+        }
+        named.initCause(e);
+        return named;
+    }
+
     private static Path parent(Path file) {
         return file.toAbsolutePath().getParent();
     }
@@ -464,7 +496,7 @@ public final class PlainFolders {
         createAnchor(top);
         Path relative = top.relativize(below);
         DirectoryStream<Path> opened = Files.newDirectoryStream(top);
-        if (!(opened instanceof SecureDirectoryStream<Path> stream)) {
+        if (BY_NAME.get() || !(opened instanceof SecureDirectoryStream<Path> stream)) {
             opened.close();
             checkByName(top, relative);
             return new Entered(null);
@@ -581,7 +613,9 @@ public final class PlainFolders {
         if (named != e || !(e instanceof FileSystemException fse) || e instanceof NoSuchFileException) {
             return named;
         }
-        FileSystemException full = new FileSystemException(at.toString(), null, "must be a folder: " + fse.getReason());
+        // ENOTDIR carries no reason: say what the by-name check says
+        String found = e instanceof java.nio.file.NotDirectoryException ? ", found a file" : ": " + fse.getReason();
+        FileSystemException full = new FileSystemException(at.toString(), null, "must be a folder" + found);
         full.initCause(e);
         return full;
     }

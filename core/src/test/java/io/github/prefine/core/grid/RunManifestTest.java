@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import io.github.prefine.core.testing.CapturedLogs;
+import io.github.prefine.core.testing.SharedFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -272,7 +273,7 @@ class RunManifestTest {
 
     @Test
     void listsEachDataFileWithItsSizeAndSha256(@TempDir Path dir) throws Exception {
-        Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
+        Path data = SharedFixtures.require("data");
         Task cb = TaskCatalog.targets().stream().filter(t -> t.name().equals("cb")).findFirst().orElseThrow();
         TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
         assumeTrue(source.missing(cb).isEmpty(), "no shared cb data at " + data);

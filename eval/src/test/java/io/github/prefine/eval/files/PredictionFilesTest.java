@@ -3,7 +3,6 @@ package io.github.prefine.eval.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.Gson;
 import io.github.prefine.eval.metrics.PrfScore;
@@ -11,6 +10,7 @@ import io.github.prefine.eval.metrics.SpanF1;
 import io.github.prefine.eval.metrics.SpanReport;
 import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
+import io.github.prefine.eval.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -122,9 +122,7 @@ class PredictionFilesTest {
 
     @Test
     void squadDevGoldAsPredictionsScores100(@TempDir Path dir) throws Exception {
-        String shared = System.getProperty("prefine.shared");
-        Path dev = shared == null ? null : Path.of(shared, "data/qa/squad_v1.1/dev-v1.1.json");
-        assumeTrue(dev != null && Files.exists(dev), "shared SQuAD dev set absent: " + dev);
+        Path dev = SharedData.require("data/qa/squad_v1.1/dev-v1.1.json");
         Map<String, List<String>> gold = SquadPredictions.readGold(dev);
         assertEquals(10570, gold.size());
         Map<String, String> pred = new LinkedHashMap<>();
@@ -145,9 +143,7 @@ class PredictionFilesTest {
      */
     @Test
     void squadDevPerturbedMatchesOfficialScriptToTheLastDigit(@TempDir Path dir) throws Exception {
-        String shared = System.getProperty("prefine.shared");
-        Path dev = shared == null ? null : Path.of(shared, "data/qa/squad_v1.1/dev-v1.1.json");
-        assumeTrue(dev != null && Files.exists(dev), "shared SQuAD dev set absent: " + dev);
+        Path dev = SharedData.require("data/qa/squad_v1.1/dev-v1.1.json");
         com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(dev)).getAsJsonObject();
         Map<String, String> pred = new LinkedHashMap<>();
         int i = 0;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,13 +47,8 @@ class BenchCommandTest {
 
     @Test
     void dataPartReadsFeaturizesAndScoresEachTaskAndSaysWhatItSkipped() {
-        Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
-        Path tokenizer = data.resolveSibling("models/all-MiniLM-L6-v2/tokenizer.json");
-        if (!Files.isDirectory(data) || !Files.isRegularFile(tokenizer)) {
-            String reason = "skipped: no shared data and MiniLM tokenizer at " + data.toAbsolutePath();
-            System.out.println(reason);
-            Assumptions.assumeTrue(false, reason);
-        }
+        Path data = SharedFixtures.require("data");
+        Path tokenizer = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
         String out = run("bench", "--part", "DATA", "--data", data.toString(), "--tokenizer", tokenizer.toString(),
                 "--task", "wnli,qed", "--task", "squad");
         // data/SOURCES.md: WNLI has 635 training and 71 validation pairs, QED 1,355 lines

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.examples.cli.CliErrors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,8 +56,7 @@ class TextEmbBenchTest {
 
     @Test
     void aSmallRunExits0AndSavesOneValuePerHiddenUnit() throws Exception {
-        Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
-        Assumptions.assumeTrue(Files.isDirectory(data.resolve("cls/cb")), "the shared data's cb");
+        Path data = SharedFixtures.require("data/cls/cb").getParent().getParent();
         Path saved = dir.resolve("emb.txt");
         Run r = main("--data", data.toString(), "--task", "cb", "--rows", "16", "--threads", "1", "--work",
                 dir.resolve("work").toString(), "--save", saved.toString());
@@ -79,8 +78,7 @@ class TextEmbBenchTest {
      */
     @Test
     void aMaxLengthTooShortExits2NamingTheOptionBeforeAnyWork() throws Exception {
-        Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
-        Assumptions.assumeTrue(Files.isDirectory(data.resolve("cls/cb")), "the shared data's cb");
+        Path data = SharedFixtures.require("data/cls/cb").getParent().getParent();
         refused("--max-length: expected a whole number of at least 4, found 3", "--data", data.toString(), "--task", "cb",
                 "--max-length", "3");
     }

@@ -10,6 +10,7 @@ import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.eval.metrics.MetricType;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +23,10 @@ import org.junit.jupiter.api.Test;
  * {@code --max-length}. The fixture's BERT has 64 positions (max_position_embeddings in its config.json).
  */
 class LengthsFitEncoderTest {
-    private static final Path ENCODER =
-            Path.of(System.getProperty("prefine.shared"), "fixtures", "hf-reference", "bert", "encoder");
+    /** The fixture's encoder, or the test skipped with the reason printed where ../shared is absent. */
+    private static Path encoder() {
+        return SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+    }
 
     private static Task qa() {
         return Task.builder().setName("qa-own").setGroup(TaskGroup.QA).setFormat(new ExtractiveQa())
@@ -33,8 +36,9 @@ class LengthsFitEncoderTest {
 
     @Test
     void aQaWindowPastTheEncoderIsRefusedForAnExtractiveQaOfItsOwn() {
+        Path encoder = encoder();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OptionChecks.lengthsFitEncoder(ENCODER, List.of(qa()), 64, 96));
+                () -> OptionChecks.lengthsFitEncoder(encoder, List.of(qa()), 64, 96));
         assertTrue(e.getMessage().startsWith("--qa-max-length 96: expected at most the 64 positions of the encoder"),
                 e.getMessage());
     }
@@ -42,14 +46,15 @@ class LengthsFitEncoderTest {
     @Test
     void maxLengthIsNotCheckedWhereTheOnlyTaskIsQa() throws Exception {
         // --max-length bears on no QA task: 128 past the encoder is no refusal here
-        OptionChecks.lengthsFitEncoder(ENCODER, List.of(qa()), 128, 64);
+        OptionChecks.lengthsFitEncoder(encoder(), List.of(qa()), 128, 64);
     }
     /** The encoder's 64 positions are a length it reads; 65 is the first it cannot. */
     @Test
     void aLengthOfExactlyThePositionsFitsAndOneMoreIsRefused() throws Exception {
-        OptionChecks.lengthsFitEncoder(ENCODER, List.of(qa()), 64, 64);
+        Path encoder = encoder();
+        OptionChecks.lengthsFitEncoder(encoder, List.of(qa()), 64, 64);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OptionChecks.lengthsFitEncoder(ENCODER, List.of(qa()), 64, 65));
+                () -> OptionChecks.lengthsFitEncoder(encoder, List.of(qa()), 64, 65));
         assertTrue(e.getMessage().startsWith("--qa-max-length 65: expected at most the 64 positions of the encoder"),
                 e.getMessage());
     }

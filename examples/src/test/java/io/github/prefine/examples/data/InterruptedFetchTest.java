@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,8 +116,7 @@ class InterruptedFetchTest {
 
     @Test
     void benchDataRefusesAFolderThatAKilledFetchLeftHalfReplacedBeforeReadingAnyTask() throws IOException {
-        Path tokenizer = Path.of(System.getProperty("prefine.shared", "../shared"), "models/all-MiniLM-L6-v2/tokenizer.json");
-        Assumptions.assumeTrue(Files.isRegularFile(tokenizer), "no MiniLM tokenizer at " + tokenizer.toAbsolutePath());
+        Path tokenizer = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
         Path data = killedBetweenRenames();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
