@@ -50,9 +50,10 @@ class DeviceCheckDemoExitTest {
         assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("out.txt")));
         List<String> compares = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
                 .filter(l -> Arrays.asList(l.split(" ")).contains("compare")).toList();
-        // the script's five demo runs: fp32, bf16-mixed, fp16-mixed, fp32 with explicit attention, one process
+        // the script's six demo runs: fp32, its stopped-and-resumed copy, bf16-mixed, fp16-mixed, fp32 with
+        // explicit attention, one process
         assertEquals(1, compares.size(), "compare runs once over the runs that ended: " + compares);
         long folders = Arrays.stream(compares.get(0).split(" ")).filter(a -> a.contains("demo-runs/demo-")).count();
-        assertEquals(5, folders, "every demo that ended, exit 4 included, is compared: " + compares.get(0));
+        assertEquals(6, folders, "every demo that ended, exit 4 included, is compared: " + compares.get(0));
     }
 }
