@@ -16,7 +16,7 @@ public final class SharedData {
     private SharedData() {}
 
     /**
-     * Returns a file under the shared folder, skipping the test when it is absent.
+     * Returns a file under the shared folder, skipping the test when it is absent and printing why.
      *
      * @param relative the path below the shared folder
      * @return the file
@@ -24,7 +24,12 @@ public final class SharedData {
     public static Path require(String relative) {
         String root = System.getProperty("prefine.shared");
         Path p = Path.of(root != null ? root : "../shared").resolve(relative).toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.exists(p), () -> p + " is absent: real inputs unavailable");
+        if (!Files.exists(p)) {
+            // printed as well: a skip's reason shows only in the reports, not in the build's output
+            String reason = "skipped: " + p + " is absent (the shared fixtures/data folder beside the checkout)";
+            System.out.println(reason);
+            Assumptions.assumeTrue(false, reason);
+        }
         return p;
     }
 
