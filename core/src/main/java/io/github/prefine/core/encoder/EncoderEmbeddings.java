@@ -13,6 +13,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.prefine.core.kernels.PaddedEmbedding;
 import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.kernels.FastDropout;
 import java.util.List;
@@ -24,8 +25,9 @@ import java.util.List;
  * <p>Input: {@code NDList(inputIds [batch, seqLen] int64[, tokenTypeIds [batch, seqLen] int64])};
  * without token types, type 0 is used everywhere. Output: {@code NDList(embeddings [batch, seqLen,
  * hidden])} in the parameter dtype. RoBERTa and XLM-R position ids are computed from the input;
- * BERT takes the table's first {@code seqLen} rows. Every result joins the manager of {@code
- * inputIds}.
+ * BERT takes the table's first {@code seqLen} rows. As HF's {@code padding_idx}, the padding row
+ * of the word table (none where {@code pad_token_id} is null) and, for RoBERTa and XLM-R, of the
+ * position table takes no gradient. Every result joins the manager of {@code inputIds}.
  *
  * <p>Parameters (HF key under {@code embeddings.}): {@code word_embeddings.weight [vocab, hidden]},
  * {@code position_embeddings.weight [maxPositions, hidden]}, {@code token_type_embeddings.weight
@@ -51,16 +53,21 @@ public final class EncoderEmbeddings extends AbstractBlock {
     final Parameter layerNormBias;
     /** Every parameter of this block and the blocks below it, for {@link #isInitialized()}. */
     private final List<Parameter> below;
+    /** The word table's {@code padding_idx}, or -1 for none. */
+    private final int wordPaddingRow;
+    /** The position table's {@code padding_idx} (RoBERTa/XLM-R), or -1 for none. */
+    private final int positionPaddingRow;
 
     EncoderEmbeddings(EncoderConfig config) {
         super(VERSION);
         this.config = config;
         // HF's embeddings have padding_idx on the word table and, for RoBERTa/XLM-R, the position table;
         // a null pad_token_id (BERT only) gives none
-        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT, config,
-                config.padTokenIdNull() ? -1 : config.padTokenId()));
+        wordPaddingRow = config.padTokenIdNull() ? -1 : config.padTokenId();
+        positionPaddingRow = config.modelType().usesPaddingPositions() ? config.padTokenId() : -1;
+        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT, config, wordPaddingRow));
         positionEmbeddings = addParameter(Params.create("position_embeddings", Parameter.Type.WEIGHT, config,
-                config.modelType().usesPaddingPositions() ? config.padTokenId() : -1));
+                positionPaddingRow));
         tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT, config));
         layerNormWeight = addParameter(Params.create("LayerNorm_weight", Parameter.Type.GAMMA, config));
         layerNormBias = addParameter(Params.create("LayerNorm_bias", Parameter.Type.BETA, config));
@@ -91,11 +98,11 @@ public final class EncoderEmbeddings extends AbstractBlock {
         NDArray ids = inputs.get(0);
         Device device = ids.getDevice();
         long seqLen = ids.getShape().get(1);
-        NDArray x = Embedding.embedding(ids, ps.getValue(wordEmbeddings, device, training), SparseFormat.DENSE).get(0);
+        NDArray x = lookup(ids, ps.getValue(wordEmbeddings, device, training), wordPaddingRow, training);
         NDArray positionTable = ps.getValue(positionEmbeddings, device, training);
         if (config.modelType().usesPaddingPositions()) {
             NDArray positions = paddingAwarePositions(ids, config.padTokenId());
-            x = x.add(Embedding.embedding(positions, positionTable, SparseFormat.DENSE).get(0));
+            x = x.add(lookup(positions, positionTable, positionPaddingRow, training));
         } else {
             // positions 0..seqLen-1 of every row: the table's first rows, broadcast over the batch
             // (one view instead of an arange, a reshape and a lookup), owned by the caller's manager
@@ -116,6 +123,17 @@ public final class EncoderEmbeddings extends AbstractBlock {
             x = FastDropout.apply(x, config.hiddenDropoutProb(), true);
         }
         return new NDList(x);
+    }
+
+    /**
+     * {@code table[ids]}, whose row {@code paddingRow} takes no gradient in training, as HF's
+     * {@code padding_idx} (a loss that reads padded positions, as extractive QA's does, would
+     * otherwise move it); -1 for a table without one. Inference, where no gradient is taken,
+     * keeps DJL's own lookup, which calls no TorchScript module.
+     */
+    private static NDArray lookup(NDArray ids, NDArray table, int paddingRow, boolean training) {
+        return training && paddingRow >= 0 ? PaddedEmbedding.apply(ids, table, paddingRow)
+                : Embedding.embedding(ids, table, SparseFormat.DENSE).get(0);
     }
 
     @Override

@@ -1,0 +1,58 @@
+package io.github.prefine.core.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
+
+/** {@link PaddedEmbedding} against values worked out by hand. */
+class PaddedEmbeddingTest {
+
+    @Test
+    void looksUpEveryRowAndLeavesThePaddingRowWithoutGradient() {
+        try (NDManager m = NDManager.newBaseManager(); NDManager caller = m.newSubManager()) {
+            float[] rows = {10, 11, 20, 21, 30, 31, 40, 41};
+            NDArray table = m.create(rows, new Shape(4, 2));
+            table.setRequiresGradient(true);
+            // the padding id 0 also stands where a real token would: its row still takes no gradient
+            NDArray ids = caller.create(new long[] {1, 0, 1, 3, 0, 0}, new Shape(2, 3));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = PaddedEmbedding.apply(ids, table, 0);
+                assertEquals(new Shape(2, 3, 2), out.getShape());
+                assertEquals(caller, out.getManager(), "the result joins the ids' manager");
+                assertArrayEquals(new float[] {20, 21, 10, 11, 20, 21, 40, 41, 10, 11, 10, 11}, out.toFloatArray());
+                // d(sum(out * w))/d row r = the sum of w over the positions that look up r
+                NDArray w = caller.create(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, new Shape(2, 3, 2));
+                gc.backward(out.mul(w).sum());
+            }
+            // row 0 (padding): none; row 1: positions 0 and 2; row 2: never looked up; row 3: position 3
+            assertArrayEquals(new float[] {0, 0, 1 + 5, 2 + 6, 0, 0, 7, 8}, table.getGradient().toFloatArray());
+        }
+    }
+
+    @Test
+    void float16TableKeepsItsType() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray table = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)).toType(DataType.FLOAT16, false);
+            NDArray out = PaddedEmbedding.apply(m.create(new long[] {1, 0}), table, 1);
+            assertEquals(DataType.FLOAT16, out.getDataType());
+            assertArrayEquals(new float[] {3, 4, 1, 2}, out.toType(DataType.FLOAT32, false).toFloatArray());
+        }
+    }
+
+    @Test
+    void aNegativePaddingIndexIsRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PaddedEmbedding.apply(m.create(new long[] {0}), m.ones(new Shape(1, 1)), -1));
+            assertEquals("padding index must be >= 0, found -1", e.getMessage());
+        }
+    }
+}
