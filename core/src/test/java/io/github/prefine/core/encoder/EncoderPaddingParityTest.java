@@ -48,12 +48,12 @@ class EncoderPaddingParityTest {
     }
 
     /** What a test does with a fixture's reference, its loaded checkpoint and the manager that owns it. */
-    private interface FixtureBody {
+    interface FixtureBody {
         void run(HfReference ref, LoadedCheckpoint ck, NDManager m) throws Exception;
     }
 
     /** Loads {@code fixtures/hf-reference/<family>} and runs {@code body} under the given attention. */
-    private static void onFixture(String family, String attention, FixtureBody body) throws Exception {
+    static void onFixture(String family, String attention, FixtureBody body) throws Exception {
         FusedAttentionTest.withAttention(attention, () -> {
             Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
             HfReference ref = new HfReference(root.resolve("reference.json"));

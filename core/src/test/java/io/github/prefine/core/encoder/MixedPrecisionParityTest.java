@@ -152,7 +152,8 @@ class MixedPrecisionParityTest {
         });
     }
 
-    private static float[] projection(long n, long seed) {
+    /** {@code n} standard normal draws from {@code seed}: a fixed random projection for a loss. */
+    static float[] projection(long n, long seed) {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         float[] out = new float[Math.toIntExact(n)];
         for (int i = 0; i < out.length; i++) {
