@@ -184,21 +184,31 @@ public abstract sealed class Head extends AbstractBlock
             Map.Entry<String, Parameter> e = Map.entry(key, hfParameters.get(key));
             NDArray dst = e.getValue().getArray();
             NDArray src = tensors.get(e.getKey());
-            NDArray cast = src.getDataType() == dst.getDataType() ? src : src.toType(dst.getDataType(), true);
-            NDArray moved = cast.getDevice().equals(dst.getDevice()) ? cast : cast.toDevice(dst.getDevice(), true);
-            // an indexed copy on the device: set(Buffer) went through the host, and PyTorch's JNI
-            // path for it prints a deprecation warning (AutoNonVariableTypeMode) on stderr. The
-            // copy goes into a detached view of the same storage, as autograd refuses an in-place
-            // write into a leaf whose gradient is attached.
-            try (NDArray view = dst.stopGradient()) {
-                view.set(new NDIndex("..."), moved);
+            NDArray cast = null;
+            NDArray moved = null;
+            // the cast and the moved copy live in the caller's manager: closed on every path, a
+            // failed copy included, so that a load leaves nothing there
+            try {
+                cast = src.getDataType() == dst.getDataType() ? src : src.toType(dst.getDataType(), true);
+                moved = cast.getDevice().equals(dst.getDevice()) ? cast : cast.toDevice(dst.getDevice(), true);
+                // an indexed copy on the device: set(Buffer) went through the host, and PyTorch's JNI
+                // path for it prints a deprecation warning (AutoNonVariableTypeMode) on stderr. The
+                // copy goes into a detached view of the same storage, as autograd refuses an in-place
+                // write into a leaf whose gradient is attached.
+                try (NDArray view = dst.stopGradient()) {
+                    view.set(new NDIndex("..."), moved);
+                }
+            } finally {
+                closeCopy(moved, cast);
+                closeCopy(cast, src);
             }
-            if (moved != cast) {
-                moved.close();
-            }
-            if (cast != src) {
-                cast.close();
-            }
+        }
+    }
+
+    /** Closes {@code copy} if it is a copy made by {@link #load}, not the array it was made from. */
+    private static void closeCopy(NDArray copy, NDArray from) {
+        if (copy != null && copy != from) {
+            copy.close();
         }
     }
 
