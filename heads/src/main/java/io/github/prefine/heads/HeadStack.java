@@ -138,9 +138,11 @@ public final class HeadStack {
      *
      * @param head the head's position in the stack
      * @return the first column
+     * @throws IllegalArgumentException if {@code head} is outside {@code [0, size())}
      */
     public int offset(int head) {
-        return spans() ? 0 : offsets[head];
+        int h = check(head);
+        return spans() ? 0 : offsets[h];
     }
 
     /**

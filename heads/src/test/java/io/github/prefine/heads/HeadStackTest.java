@@ -82,6 +82,24 @@ class HeadStackTest {
         }
     }
 
+    /**
+     * A head's first column is asked of heads in the stack only: past the last head a token stack
+     * answered the total width, which reads as a column, and a span stack 0 for any number.
+     */
+    @Test
+    void anOffsetOutsideTheStackIsRefusedNamingTheRange() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HeadStack tokens = HeadStack.of(List.of(token(m, 2, 1), token(m, 3, 2)));
+            HeadStack spans = HeadStack.of(List.of(span(m, 1), span(m, 2)));
+            for (HeadStack stack : List.of(tokens, spans)) {
+                for (int head : new int[] {-1, 2, 7}) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stack.offset(head));
+                    assertEquals("HeadStack: head " + head + " is outside [0, 2)", e.getMessage());
+                }
+            }
+        }
+    }
+
     @Test
     void onlyHeadsOfOneKindAndSettingStack() {
         try (NDManager m = NDManager.newBaseManager()) {
