@@ -27,11 +27,15 @@ import io.github.prefine.kernels.EngineScalars;
  * <p>Unlike PyTorch, where a mean over zero positions is NaN, every function here returns 0 when
  * nothing is left to score.
  *
- * <p>Losses are float32 for float32 and float16 logits (float64 for float64 ones), as PyTorch's
- * autocast runs cross entropy on float16 logits in float32: float16 logits are copied to float32
- * (differentiably) before the log-softmax, whose float16 output would round each log-probability
- * to 11 bits, and a loss summed or counted in float16 would round a count above 2,048 and make one
- * above 65,504 infinite, so the mean would be 0. Their gradient comes back in float16.
+ * <p>Losses are float32 for float32, float16 and bfloat16 logits (float64 for float64 ones), as
+ * PyTorch's autocast runs cross entropy on 16-bit logits in float32: 16-bit logits are copied to
+ * float32 (differentiably) before the log-softmax, whose float16 output would round each
+ * log-probability to 11 bits (bfloat16: 8), and a loss summed or counted in float16 would round a
+ * count above 2,048 and make one above 65,504 infinite, so the mean would be 0 (bfloat16 rounds
+ * past 256). Their gradient comes back in their dtype. DJL 0.36 reports a bfloat16 array's dtype
+ * as {@code UNKNOWN} and cannot make one (core's {@code Casts} can); logits of that dtype are taken
+ * as bfloat16 and are never handed to an operation that passes its dtype to the engine, which
+ * would end the JVM.
  *
  * <p>Stateless and thread-safe.
  */
@@ -258,12 +262,13 @@ public final class HeadLosses {
     }
 
     /**
-     * The log-softmax over {@code axis}, in float32 for float16 logits (see the class comment): an
+     * The log-softmax over {@code axis}, in float32 for 16-bit logits (see the class comment): an
      * indexed copy into a float32 array, which autograd records, where DJL's {@code toType} would
      * cut the gradient.
      */
     private static NDArray logSoftmax(NDArray logits, int axis) {
-        if (logits.getDataType() != DataType.FLOAT16) {
+        // DJL's log-softmax passes the input's dtype to the engine: UNKNOWN (bfloat16) would end the JVM
+        if (logits.getDataType() != DataType.FLOAT16 && logits.getDataType() != DataType.UNKNOWN) {
             return logits.logSoftmax(axis);
         }
         NDArray wide = logits.getManager().create(logits.getShape(), DataType.FLOAT32);
@@ -336,8 +341,9 @@ public final class HeadLosses {
         }
     }
 
+    /** Refuses a non-float array; DJL's {@code UNKNOWN} passes as bfloat16 (see the class comment). */
     private static void checkFloat(String where, String name, NDArray a) {
-        if (!a.getDataType().isFloating()) {
+        if (!a.getDataType().isFloating() && a.getDataType() != DataType.UNKNOWN) {
             throw new IllegalArgumentException(
                     where + ": " + name + " must be floating point, found " + a.getDataType());
         }
