@@ -144,7 +144,9 @@ public final class HeadLosses {
      * The extractive QA span loss as HF computes it: positions are clamped to {@code [0,
      * seqLen]}, a clamped position equal to {@code seqLen} is ignored (so is any position at or
      * past the end, while a negative one becomes 0), and the loss is the mean of the start and end
-     * cross entropies, each averaged over its non-ignored rows.
+     * cross entropies, each averaged over its non-ignored rows. A position equal to {@link
+     * #IGNORE_INDEX} is ignored too, as every loss here ignores it (HF's clamp would score it at
+     * position 0; no HF preprocessing marks a position so).
      *
      * @param startLogits {@code [batch, seqLen]} float32
      * @param endLogits {@code [batch, seqLen]} float32
@@ -190,7 +192,7 @@ public final class HeadLosses {
      * The span loss per example on stacked logits, as {@link #perExampleSpanLoss(NDArray, NDArray,
      * NDArray, NDArray)} computes it on split ones: each row's loss is the mean of its non-ignored
      * start and end terms, a position outside {@code [0, seqLen)} (after clamping to {@code
-     * seqLen}) being ignored.
+     * seqLen}) or equal to {@link #IGNORE_INDEX} being ignored.
      *
      * @param spanLogits {@code [batch, seqLen, 2]} float32: start logits at index 0 of the last
      *     axis, end logits at 1
@@ -210,9 +212,9 @@ public final class HeadLosses {
         checkFloat("perExampleSpanLoss", "spanLogits", spanLogits);
         checkInteger("perExampleSpanLoss", "positions", positions);
         long seqLen = s.get(1);
-        NDArray clamped = EngineScalars.minimum(
-                EngineScalars.maximum(inManagerOf(spanLogits, positions), 0f), seqLen);
-        NDArray valid = EngineScalars.neq(clamped, seqLen);
+        NDArray own = inManagerOf(spanLogits, positions);
+        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(own, 0f), seqLen);
+        NDArray valid = spanValid(own, clamped, seqLen);
         NDArray validF = valid.toType(sumType(spanLogits), false);
         // ignored positions become 0 so gather stays in range; the mask zeroes their terms
         NDArray safe = clamped.mul(valid.toType(clamped.getDataType(), false)).toType(DataType.INT64, false);
@@ -229,12 +231,20 @@ public final class HeadLosses {
      */
     private static NDArray spanSide(NDArray logits, NDArray positions) {
         long seqLen = logits.getShape().get(1);
-        NDArray clamped = EngineScalars.minimum(
-                EngineScalars.maximum(inManagerOf(logits, positions), 0f), seqLen);
-        NDArray valid = EngineScalars.neq(clamped, seqLen);
+        NDArray own = inManagerOf(logits, positions);
+        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(own, 0f), seqLen);
+        NDArray valid = spanValid(own, clamped, seqLen);
         NDArray validF = valid.toType(sumType(logits), false);
         NDArray nll = maskedNll(logits, clamped, valid);
         return nll.stack(validF, 1);
+    }
+
+    /**
+     * Which span positions are scored: those whose clamped value is not {@code seqLen} (HF's rule)
+     * and that are not {@link #IGNORE_INDEX}, which HF's clamp would score at position 0.
+     */
+    private static NDArray spanValid(NDArray positions, NDArray clamped, long seqLen) {
+        return EngineScalars.neq(clamped, seqLen).logicalAnd(EngineScalars.neq(positions, IGNORE_INDEX));
     }
 
     /** Mean of column 0 (masked nll) over the rows flagged valid in column 1 of a spanSide result. */

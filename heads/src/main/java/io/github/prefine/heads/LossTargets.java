@@ -146,8 +146,9 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
     /**
      * Targets of span logits {@code [examples, seqLen, 2]} (start at 0, end at 1 of the last
      * axis), with Hugging Face's rule: a position is clamped to {@code [0, seqLen]} and ignored
-     * when the clamped value is {@code seqLen}; each example's loss is the mean of its scored
-     * start and end terms, as {@link HeadLosses#perExampleSpanLoss(NDArray, NDArray)} computes it.
+     * when the clamped value is {@code seqLen}; a position equal to {@link HeadLosses#IGNORE_INDEX}
+     * is ignored too; each example's loss is the mean of its scored start and end terms, as {@link
+     * HeadLosses#perExampleSpanLoss(NDArray, NDArray)} computes it.
      *
      * @param positions row-major {@code [examples, 2]}: gold start and end token (inclusive)
      * @param seqLen the logits' sequence length
@@ -164,8 +165,8 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
         long[] index = new long[positions.length];
         float[] weights = new float[positions.length];
         for (int e = 0; e < examples; e++) {
-            long start = Math.min(Math.max(positions[2 * e], 0), seqLen);
-            long end = Math.min(Math.max(positions[2 * e + 1], 0), seqLen);
+            long start = spanPosition(positions[2 * e], seqLen);
+            long end = spanPosition(positions[2 * e + 1], seqLen);
             int scored = (start != seqLen ? 1 : 0) + (end != seqLen ? 1 : 0);
             if (start != seqLen) {
                 index[2 * e] = start;
@@ -177,6 +178,11 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
             }
         }
         return new LossTargets(index, weights, new long[] {examples, 1, 2}, 1);
+    }
+
+    /** A gold position clamped as HF does, {@link HeadLosses#IGNORE_INDEX} becoming the ignored {@code seqLen}. */
+    private static long spanPosition(int position, int seqLen) {
+        return position == HeadLosses.IGNORE_INDEX ? seqLen : Math.min(Math.max(position, 0), seqLen);
     }
 
     /**
