@@ -3,6 +3,7 @@ package io.github.prefine.heads;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -285,12 +286,23 @@ public abstract sealed class Head extends AbstractBlock
                             + "], found "
                             + s);
         }
+        if (hidden.getDataType() == DataType.UNKNOWN) {
+            // DJL 0.36 names bfloat16 UNKNOWN (prefine makes no other such arrays); "not floating point" misled
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": input is bfloat16 (DJL's UNKNOWN); a head"
+                    + " takes the dtype of its weights, " + weightType() + " here");
+        }
         if (!hidden.getDataType().isFloating()) {
             throw new IllegalArgumentException(
                     getClass().getSimpleName() + ": input must be floating point, found "
                             + hidden.getDataType());
         }
         return hidden;
+    }
+
+    /** The dtype of this head's weights, or "unknown" before initialization. */
+    private String weightType() {
+        Parameter first = hfParameters.values().iterator().next();
+        return first.isInitialized() ? first.getArray().getDataType().toString() : "unknown";
     }
 
     /** Checks an input shape array for getOutputShapes. */

@@ -2,23 +2,27 @@ package io.github.prefine.core.head;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import io.github.prefine.core.precision.Casts;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.LossTargets;
+import io.github.prefine.heads.TokenClassificationHead;
 import org.junit.jupiter.api.Test;
 
 /**
  * The heads' losses on bfloat16 logits (made here with core's cast, as DJL cannot make them):
  * computed in float32, as on float16 logits and as PyTorch's autocast runs cross entropy, against
  * hand-worked values. The logits' values are exact in bfloat16, so the only rounding left would be
- * that of a bfloat16 log-softmax or sum.
+ * that of a bfloat16 log-softmax or sum. A head itself takes no bfloat16 input, and says so.
  */
 class BFloat16LossesTest {
     private static final double LN2 = Math.log(2);
@@ -64,6 +68,23 @@ class BFloat16LossesTest {
             assertEquals(LN2 * rows, perRow.sum().getFloat(), 1e-6 * rows);
             NDArray[] t = LossTargets.ofClasses(new int[rows], new long[] {rows}, 2).toDevice(m);
             assertEquals(LN2 * rows, HeadLosses.targetedSum(logits, t[0], t[1], 1).getFloat(), 1e-6 * rows);
+        }
+    }
+
+    /**
+     * A head takes its weights' dtype (float32 in every precision); a bfloat16 input, which DJL
+     * names UNKNOWN, is refused as bfloat16, not as "not floating point".
+     */
+    @Test
+    void aHeadRefusesABfloat16InputByName() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenClassificationHead head = TokenClassificationHead.builder().setHiddenSize(2).setNumLabels(3).build();
+            head.initialize(m, DataType.FLOAT32, new Shape(1, 2, 2));
+            NDArray hidden = bf16(m, new float[] {1, 2, 3, 4}, new Shape(1, 2, 2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> head.forward(new ParameterStore(m, false), new NDList(hidden), false));
+            assertEquals("TokenClassificationHead: input is bfloat16 (DJL's UNKNOWN); a head takes the dtype of its"
+                    + " weights, float32 here", e.getMessage());
         }
     }
 
