@@ -3,6 +3,7 @@ package io.github.prefine.heads;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -184,21 +185,31 @@ public abstract sealed class Head extends AbstractBlock
             Map.Entry<String, Parameter> e = Map.entry(key, hfParameters.get(key));
             NDArray dst = e.getValue().getArray();
             NDArray src = tensors.get(e.getKey());
-            NDArray cast = src.getDataType() == dst.getDataType() ? src : src.toType(dst.getDataType(), true);
-            NDArray moved = cast.getDevice().equals(dst.getDevice()) ? cast : cast.toDevice(dst.getDevice(), true);
-            // an indexed copy on the device: set(Buffer) went through the host, and PyTorch's JNI
-            // path for it prints a deprecation warning (AutoNonVariableTypeMode) on stderr. The
-            // copy goes into a detached view of the same storage, as autograd refuses an in-place
-            // write into a leaf whose gradient is attached.
-            try (NDArray view = dst.stopGradient()) {
-                view.set(new NDIndex("..."), moved);
+            NDArray cast = null;
+            NDArray moved = null;
+            // the cast and the moved copy live in the caller's manager: closed on every path, a
+            // failed copy included, so that a load leaves nothing there
+            try {
+                cast = src.getDataType() == dst.getDataType() ? src : src.toType(dst.getDataType(), true);
+                moved = cast.getDevice().equals(dst.getDevice()) ? cast : cast.toDevice(dst.getDevice(), true);
+                // an indexed copy on the device: set(Buffer) went through the host, and PyTorch's JNI
+                // path for it prints a deprecation warning (AutoNonVariableTypeMode) on stderr. The
+                // copy goes into a detached view of the same storage, as autograd refuses an in-place
+                // write into a leaf whose gradient is attached.
+                try (NDArray view = dst.stopGradient()) {
+                    view.set(new NDIndex("..."), moved);
+                }
+            } finally {
+                closeCopy(moved, cast);
+                closeCopy(cast, src);
             }
-            if (moved != cast) {
-                moved.close();
-            }
-            if (cast != src) {
-                cast.close();
-            }
+        }
+    }
+
+    /** Closes {@code copy} if it is a copy made by {@link #load}, not the array it was made from. */
+    private static void closeCopy(NDArray copy, NDArray from) {
+        if (copy != null && copy != from) {
+            copy.close();
         }
     }
 
@@ -275,12 +286,23 @@ public abstract sealed class Head extends AbstractBlock
                             + "], found "
                             + s);
         }
+        if (hidden.getDataType() == DataType.UNKNOWN) {
+            // DJL 0.36 names bfloat16 UNKNOWN (prefine makes no other such arrays); "not floating point" misled
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": input is bfloat16 (DJL's UNKNOWN); a head"
+                    + " takes the dtype of its weights, " + weightType() + " here");
+        }
         if (!hidden.getDataType().isFloating()) {
             throw new IllegalArgumentException(
                     getClass().getSimpleName() + ": input must be floating point, found "
                             + hidden.getDataType());
         }
         return hidden;
+    }
+
+    /** The dtype of this head's weights, or "unknown" before initialization. */
+    private String weightType() {
+        Parameter first = hfParameters.values().iterator().next();
+        return first.isInitialized() ? first.getArray().getDataType().toString() : "unknown";
     }
 
     /** Checks an input shape array for getOutputShapes. */

@@ -27,11 +27,15 @@ import io.github.prefine.kernels.EngineScalars;
  * <p>Unlike PyTorch, where a mean over zero positions is NaN, every function here returns 0 when
  * nothing is left to score.
  *
- * <p>Losses are float32 for float32 and float16 logits (float64 for float64 ones), as PyTorch's
- * autocast runs cross entropy on float16 logits in float32: float16 logits are copied to float32
- * (differentiably) before the log-softmax, whose float16 output would round each log-probability
- * to 11 bits, and a loss summed or counted in float16 would round a count above 2,048 and make one
- * above 65,504 infinite, so the mean would be 0. Their gradient comes back in float16.
+ * <p>Losses are float32 for float32, float16 and bfloat16 logits (float64 for float64 ones), as
+ * PyTorch's autocast runs cross entropy on 16-bit logits in float32: 16-bit logits are copied to
+ * float32 (differentiably) before the log-softmax, whose float16 output would round each
+ * log-probability to 11 bits (bfloat16: 8), and a loss summed or counted in float16 would round a
+ * count above 2,048 and make one above 65,504 infinite, so the mean would be 0 (bfloat16 rounds
+ * past 256). Their gradient comes back in their dtype. DJL 0.36 reports a bfloat16 array's dtype
+ * as {@code UNKNOWN} and cannot make one (core's {@code Casts} can); logits of that dtype are taken
+ * as bfloat16 and are never handed to an operation that passes its dtype to the engine, which
+ * would end the JVM.
  *
  * <p>Stateless and thread-safe.
  */
@@ -140,7 +144,9 @@ public final class HeadLosses {
      * The extractive QA span loss as HF computes it: positions are clamped to {@code [0,
      * seqLen]}, a clamped position equal to {@code seqLen} is ignored (so is any position at or
      * past the end, while a negative one becomes 0), and the loss is the mean of the start and end
-     * cross entropies, each averaged over its non-ignored rows.
+     * cross entropies, each averaged over its non-ignored rows. A position equal to {@link
+     * #IGNORE_INDEX} is ignored too, as every loss here ignores it (HF's clamp would score it at
+     * position 0; no HF preprocessing marks a position so).
      *
      * @param startLogits {@code [batch, seqLen]} float32
      * @param endLogits {@code [batch, seqLen]} float32
@@ -186,7 +192,7 @@ public final class HeadLosses {
      * The span loss per example on stacked logits, as {@link #perExampleSpanLoss(NDArray, NDArray,
      * NDArray, NDArray)} computes it on split ones: each row's loss is the mean of its non-ignored
      * start and end terms, a position outside {@code [0, seqLen)} (after clamping to {@code
-     * seqLen}) being ignored.
+     * seqLen}) or equal to {@link #IGNORE_INDEX} being ignored.
      *
      * @param spanLogits {@code [batch, seqLen, 2]} float32: start logits at index 0 of the last
      *     axis, end logits at 1
@@ -206,9 +212,9 @@ public final class HeadLosses {
         checkFloat("perExampleSpanLoss", "spanLogits", spanLogits);
         checkInteger("perExampleSpanLoss", "positions", positions);
         long seqLen = s.get(1);
-        NDArray clamped = EngineScalars.minimum(
-                EngineScalars.maximum(inManagerOf(spanLogits, positions), 0f), seqLen);
-        NDArray valid = EngineScalars.neq(clamped, seqLen);
+        NDArray own = inManagerOf(spanLogits, positions);
+        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(own, 0f), seqLen);
+        NDArray valid = spanValid(own, clamped, seqLen);
         NDArray validF = valid.toType(sumType(spanLogits), false);
         // ignored positions become 0 so gather stays in range; the mask zeroes their terms
         NDArray safe = clamped.mul(valid.toType(clamped.getDataType(), false)).toType(DataType.INT64, false);
@@ -225,12 +231,20 @@ public final class HeadLosses {
      */
     private static NDArray spanSide(NDArray logits, NDArray positions) {
         long seqLen = logits.getShape().get(1);
-        NDArray clamped = EngineScalars.minimum(
-                EngineScalars.maximum(inManagerOf(logits, positions), 0f), seqLen);
-        NDArray valid = EngineScalars.neq(clamped, seqLen);
+        NDArray own = inManagerOf(logits, positions);
+        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(own, 0f), seqLen);
+        NDArray valid = spanValid(own, clamped, seqLen);
         NDArray validF = valid.toType(sumType(logits), false);
         NDArray nll = maskedNll(logits, clamped, valid);
         return nll.stack(validF, 1);
+    }
+
+    /**
+     * Which span positions are scored: those whose clamped value is not {@code seqLen} (HF's rule)
+     * and that are not {@link #IGNORE_INDEX}, which HF's clamp would score at position 0.
+     */
+    private static NDArray spanValid(NDArray positions, NDArray clamped, long seqLen) {
+        return EngineScalars.neq(clamped, seqLen).logicalAnd(EngineScalars.neq(positions, IGNORE_INDEX));
     }
 
     /** Mean of column 0 (masked nll) over the rows flagged valid in column 1 of a spanSide result. */
@@ -258,12 +272,13 @@ public final class HeadLosses {
     }
 
     /**
-     * The log-softmax over {@code axis}, in float32 for float16 logits (see the class comment): an
+     * The log-softmax over {@code axis}, in float32 for 16-bit logits (see the class comment): an
      * indexed copy into a float32 array, which autograd records, where DJL's {@code toType} would
      * cut the gradient.
      */
     private static NDArray logSoftmax(NDArray logits, int axis) {
-        if (logits.getDataType() != DataType.FLOAT16) {
+        // DJL's log-softmax passes the input's dtype to the engine: UNKNOWN (bfloat16) would end the JVM
+        if (logits.getDataType() != DataType.FLOAT16 && logits.getDataType() != DataType.UNKNOWN) {
             return logits.logSoftmax(axis);
         }
         NDArray wide = logits.getManager().create(logits.getShape(), DataType.FLOAT32);
@@ -336,8 +351,9 @@ public final class HeadLosses {
         }
     }
 
+    /** Refuses a non-float array; DJL's {@code UNKNOWN} passes as bfloat16 (see the class comment). */
     private static void checkFloat(String where, String name, NDArray a) {
-        if (!a.getDataType().isFloating()) {
+        if (!a.getDataType().isFloating() && a.getDataType() != DataType.UNKNOWN) {
             throw new IllegalArgumentException(
                     where + ": " + name + " must be floating point, found " + a.getDataType());
         }

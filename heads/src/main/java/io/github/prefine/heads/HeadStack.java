@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.kernels.FastDropout;
@@ -29,11 +29,11 @@ import java.util.Objects;
  * per element, not the same draw. Holds no arrays of its own; its outputs and intermediates join the
  * manager of the hidden state, as a head's do.
  *
- * <p>Not thread-safe, where a head's forward follows DJL's rules for blocks: a forward lends each
- * stacked layer's first weight to a sub-manager of the hidden state's manager for the concatenation,
- * so two forwards at once over the same heads' parameters, through one stack or two, could hand a
- * weight back to a closed manager, which frees it. Run one forward at a time over a set of heads,
- * as {@code MultiHeadModel} does (one thread trains or predicts at a time).
+ * <p>Immutable. A forward reads the heads' parameters and moves none of their arrays to another
+ * manager: the concatenations are made in the hidden state's manager behind an empty array of it.
+ * So forwards over the same heads may run on several threads at once, through one stack or two,
+ * each with its own hidden state and manager, as a head's own forward may under DJL's rules for
+ * blocks.
  */
 public final class HeadStack {
     /** Added to the logits of another head's columns: far below any real logit, finite in float16. */
@@ -138,9 +138,11 @@ public final class HeadStack {
      *
      * @param head the head's position in the stack
      * @return the first column
+     * @throws IllegalArgumentException if {@code head} is outside {@code [0, size())}
      */
     public int offset(int head) {
-        return spans() ? 0 : offsets[head];
+        int h = check(head);
+        return spans() ? 0 : offsets[h];
     }
 
     /**
@@ -204,14 +206,15 @@ public final class HeadStack {
         Head first = heads.get(0);
         first.checkHidden(hidden);
         long rows = hidden.getShape().get(0);
+        NDArray[] leaders = new NDArray[2];
         if (first instanceof TokenClassificationHead t) {
             NDArray x = FastDropout.apply(hidden, t.dropout(), training);
-            NDArray logits = linear(store, "classifier", x, training);
+            NDArray logits = linear(store, "classifier", x, training, leaders);
             return logits.add(columnMask.reshape(rows, 1, width()));
         }
         if (first instanceof QuestionAnsweringHead) {
             long seqLen = hidden.getShape().get(1);
-            NDArray all = linear(store, "qa_outputs", hidden, training);
+            NDArray all = linear(store, "qa_outputs", hidden, training, leaders);
             return selected(all.reshape(rows, seqLen, heads.size(), 2), choice.reshape(rows, 1, heads.size(), 1), 2);
         }
         SequenceClassificationHead s = (SequenceClassificationHead) first;
@@ -219,13 +222,13 @@ public final class HeadStack {
         NDArray x;
         if (s.family() == HeadFamily.ROBERTA) {
             x = FastDropout.apply(cls, s.dropout(), training);
-            x = own(linear(store, "classifier.dense", x, training), choice, rows).tanh();
+            x = own(linear(store, "classifier.dense", x, training, leaders), choice, rows).tanh();
             x = FastDropout.apply(x, s.dropout(), training);
-            return linear(store, "classifier.out_proj", x, training).add(columnMask);
+            return linear(store, "classifier.out_proj", x, training, leaders).add(columnMask);
         }
-        x = own(linear(store, "bert.pooler.dense", cls, training), choice, rows).tanh();
+        x = own(linear(store, "bert.pooler.dense", cls, training, leaders), choice, rows).tanh();
         x = FastDropout.apply(x, s.dropout(), training);
-        return linear(store, "classifier", x, training).add(columnMask);
+        return linear(store, "classifier", x, training, leaders).add(columnMask);
     }
 
     /** Each row's own head's block of a {@code [rows, size * hidden]} dense output. */
@@ -239,36 +242,48 @@ public final class HeadStack {
         return perHead.mul(choice.toType(perHead.getDataType(), false)).sum(new int[] {axis});
     }
 
-    /** One linear layer over every head's weights under {@code prefix}, concatenated by output. */
-    private NDArray linear(ParameterStore store, String prefix, NDArray x, boolean training) {
+    /**
+     * One linear layer over every head's weights under {@code prefix}, concatenated by output.
+     * {@code leaders} holds the call's empty leading arrays ({@link #stepConcat}), made by the first
+     * layer that needs them and shared by the call's others: every stacked layer reads {@code
+     * hidden} inputs.
+     */
+    private NDArray linear(ParameterStore store, String prefix, NDArray x, boolean training, NDArray[] leaders) {
         Device device = x.getDevice();
         NDList weights = new NDList(heads.size());
         NDList biases = new NDList(heads.size());
         for (Head h : heads) {
-            weights.add(store.getValue(h.hfParameters().get(prefix + ".weight"), device, training));
+            NDArray w = store.getValue(h.hfParameters().get(prefix + ".weight"), device, training);
+            Head.checkInputType("HeadStack", prefix, x, w);
+            weights.add(w);
             biases.add(store.getValue(h.hfParameters().get(prefix + ".bias"), device, training));
         }
-        NDArray w = heads.size() == 1 ? weights.get(0) : stepConcat(weights, x);
-        NDArray b = heads.size() == 1 ? biases.get(0) : stepConcat(biases, x);
-        Head.checkInputType("HeadStack", prefix, x, w);
-        return Linear.linear(x, w, b).singletonOrThrow();
+        if (heads.size() == 1) {
+            return Linear.linear(x, weights.get(0), biases.get(0)).singletonOrThrow();
+        }
+        if (leaders[0] == null) {
+            NDArray w = weights.get(0);
+            leaders[0] = x.getManager().create(new Shape(0, w.getShape().get(1)), w.getDataType(), device);
+            leaders[1] = x.getManager().create(new Shape(0), biases.get(0).getDataType(), device);
+        }
+        return Linear.linear(x, stepConcat(leaders[0], weights), stepConcat(leaders[1], biases)).singletonOrThrow();
     }
 
     /**
-     * Concatenates parameter values along axis 0 into the manager of {@code x}. DJL makes a
-     * concatenation in its first array's manager, here the parameters', which outlives the step
-     * (it would keep every step's copy) and may be capped against new arrays; so the first value
-     * is lent to a sub-manager of {@code x}'s for the concatenation and goes back to its own
-     * manager when that closes. Lending is bookkeeping on the Java side: no native operation is
-     * added, and the tensor, with its place in the autograd graph, is the same.
+     * Concatenates parameter values along axis 0 behind {@code leader}, an empty array of the
+     * forward's manager. DJL makes a concatenation in its first array's manager: with a parameter
+     * first, that is the parameters', which outlives the step (it would keep every step's copy)
+     * and may be capped against new arrays. An empty leader of the forward's puts it there instead
+     * without moving any parameter's array to another manager (lending one to the step's would let
+     * two forwards over the same heads at once hand it back to a closed manager, which frees it);
+     * it adds no values, no memory and no gradient, and leaves the autograd graph of the values as
+     * it was.
      */
-    private static NDArray stepConcat(NDList values, NDArray x) {
-        try (NDManager lender = x.getManager().newSubManager()) {
-            values.get(0).tempAttach(lender);
-            NDArray joined = NDArrays.concat(values, 0);
-            joined.attach(x.getManager());
-            return joined;
-        }
+    private static NDArray stepConcat(NDArray leader, NDList values) {
+        NDList all = new NDList(values.size() + 1);
+        all.add(leader);
+        all.addAll(values);
+        return NDArrays.concat(all, 0);
     }
 
     private int check(int head) {

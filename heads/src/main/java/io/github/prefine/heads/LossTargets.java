@@ -41,30 +41,56 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
      *     axis} dimension set to 1
      * @param axis the logits' axis the log-softmax runs over and the indices select on
      * @throws IllegalArgumentException if sizes disagree, a dimension is negative or above {@link
-     *     Integer#MAX_VALUE}, or the axis is outside the shape
+     *     Integer#MAX_VALUE} (see {@link #checkShapeHolds}), or the axis is outside the shape
      */
     public LossTargets {
         Objects.requireNonNull(index, "index");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(shape, "shape");
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0 || d > Integer.MAX_VALUE) {
-                // negative dimensions, or a long product wrapping around, can multiply to the right count
-                throw new IllegalArgumentException("LossTargets: shape " + Arrays.toString(shape)
-                        + " has a dimension outside [0, " + Integer.MAX_VALUE + "]");
-            }
-            // past the int range no array's length matches: stopping there keeps the product below 2^62
-            n = Math.min(n, Integer.MAX_VALUE + 1L) * d;
-        }
-        if (index.length != n || weights.length != n) {
-            throw new IllegalArgumentException("LossTargets: shape " + Arrays.toString(shape) + " holds "
-                    + (n > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : n) + " values, found " + index.length
-                    + " indices and " + weights.length + " weights");
+        checkShapeHolds("LossTargets", shape, index.length);
+        if (weights.length != index.length) {
+            throw new IllegalArgumentException("LossTargets: " + weights.length + " weights for " + index.length
+                    + " indices of shape " + Arrays.toString(shape));
         }
         if (axis < 0 || axis >= shape.length || shape[axis] != 1) {
             throw new IllegalArgumentException("LossTargets: axis " + axis + " must be a size-1 axis of "
                     + Arrays.toString(shape));
+        }
+    }
+
+    /**
+     * Checks that a row-major host array of {@code length} values is laid out as {@code shape}: the
+     * one check of {@link LossTargets} and core's {@code HeadLabels}. The count is exact up to
+     * {@link Integer#MAX_VALUE} and stops just past it, where no array's length matches: a long
+     * product of large dimensions could wrap around to one that does, as could two negative
+     * dimensions' product.
+     *
+     * @param where what is checked, leading the message (for example {@code "head labels"})
+     * @param shape the dimensions
+     * @param length the array's length
+     * @throws IllegalArgumentException naming {@code where} and the shape, if a dimension is negative
+     *     or above {@link Integer#MAX_VALUE}, or the shape does not hold {@code length} values (the
+     *     message gives the count it holds, or says it is above {@link Integer#MAX_VALUE})
+     */
+    public static void checkShapeHolds(String where, long[] shape, int length) {
+        Objects.requireNonNull(shape, "shape");
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(where + ": shape " + Arrays.toString(shape)
+                        + " has a negative dimension");
+            }
+            if (d > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(where + ": shape " + Arrays.toString(shape)
+                        + " has a dimension above " + Integer.MAX_VALUE);
+            }
+            // past the int range no array's length matches: stopping the count just past it keeps the
+            // product below 2^62, and exact below it
+            n = Math.min(n, Integer.MAX_VALUE + 1L) * d;
+        }
+        if (n != length) {
+            throw new IllegalArgumentException(where + ": shape " + Arrays.toString(shape) + " holds "
+                    + (n > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : n) + " values, found " + length);
         }
     }
 
@@ -120,8 +146,9 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
     /**
      * Targets of span logits {@code [examples, seqLen, 2]} (start at 0, end at 1 of the last
      * axis), with Hugging Face's rule: a position is clamped to {@code [0, seqLen]} and ignored
-     * when the clamped value is {@code seqLen}; each example's loss is the mean of its scored
-     * start and end terms, as {@link HeadLosses#perExampleSpanLoss(NDArray, NDArray)} computes it.
+     * when the clamped value is {@code seqLen}; a position equal to {@link HeadLosses#IGNORE_INDEX}
+     * is ignored too; each example's loss is the mean of its scored start and end terms, as {@link
+     * HeadLosses#perExampleSpanLoss(NDArray, NDArray)} computes it.
      *
      * @param positions row-major {@code [examples, 2]}: gold start and end token (inclusive)
      * @param seqLen the logits' sequence length
@@ -138,8 +165,8 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
         long[] index = new long[positions.length];
         float[] weights = new float[positions.length];
         for (int e = 0; e < examples; e++) {
-            long start = Math.min(Math.max(positions[2 * e], 0), seqLen);
-            long end = Math.min(Math.max(positions[2 * e + 1], 0), seqLen);
+            long start = spanPosition(positions[2 * e], seqLen);
+            long end = spanPosition(positions[2 * e + 1], seqLen);
             int scored = (start != seqLen ? 1 : 0) + (end != seqLen ? 1 : 0);
             if (start != seqLen) {
                 index[2 * e] = start;
@@ -151,6 +178,11 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
             }
         }
         return new LossTargets(index, weights, new long[] {examples, 1, 2}, 1);
+    }
+
+    /** A gold position clamped as HF does, {@link HeadLosses#IGNORE_INDEX} becoming the ignored {@code seqLen}. */
+    private static long spanPosition(int position, int seqLen) {
+        return position == HeadLosses.IGNORE_INDEX ? seqLen : Math.min(Math.max(position, 0), seqLen);
     }
 
     /**

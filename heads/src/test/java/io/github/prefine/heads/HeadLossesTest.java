@@ -305,6 +305,41 @@ class HeadLossesTest {
         }
     }
 
+    /**
+     * A span position equal to the ignore index is skipped, as every other loss here skips it and
+     * as core's HeadLabels promises for every layout; HF's clamp would score it at position 0.
+     * seqLen 3. Row 0: start at -100 (its logits [ln 2, 0, 0] would give ln 2 at 0), end uniform
+     * at 1 (ln 3). Row 1: both at -100. Another negative position still becomes 0: row 2 starts at
+     * -2 on [ln 2, 0, 0] (ln 2) and ends at -100.
+     */
+    @Test
+    void aSpanPositionAtTheIgnoreIndexIsSkipped() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float ln2 = (float) LN2;
+            NDArray start = m.create(new float[] {ln2, 0, 0, ln2, 0, 0, ln2, 0, 0}, new Shape(3, 3));
+            NDArray end = m.create(new float[] {0, 0, 0, ln2, 0, 0, 0, 0, 0}, new Shape(3, 3));
+            int ig = HeadLosses.IGNORE_INDEX;
+            NDArray startPos = m.create(new long[] {ig, ig, -2});
+            NDArray endPos = m.create(new long[] {1, ig, ig});
+            RowLosses rows = HeadLosses.perExampleSpanLoss(start, end, startPos, endPos);
+            assertArrayEquals(new float[] {FLN3, 0f, (float) LN2}, rows.loss().toFloatArray(), 1e-6f);
+            assertArrayEquals(new boolean[] {true, false, true}, rows.valid().toBooleanArray());
+            // start: row 2 alone (ln 2); end: row 0 alone (ln 3)
+            assertEquals((LN2 + LN3) / 2, HeadLosses.spanLoss(start, end, startPos, endPos).getFloat(), TOL);
+            NDArray stacked = start.stack(end, 2);
+            NDArray positions = m.create(new long[] {ig, 1, ig, ig, -2, ig}, new Shape(3, 2));
+            RowLosses fromStacked = HeadLosses.perExampleSpanLoss(stacked, positions);
+            assertArrayEquals(new float[] {FLN3, 0f, (float) LN2}, fromStacked.loss().toFloatArray(), 1e-6f);
+            assertArrayEquals(new boolean[] {true, false, true}, fromStacked.valid().toBooleanArray());
+            // the host targets skip it too, and sum to the same
+            LossTargets t = LossTargets.ofSpans(new int[] {ig, 1, ig, ig, -2, ig}, 3);
+            assertArrayEquals(new long[] {0, 1, 0, 0, 0, 0}, t.index());
+            assertArrayEquals(new float[] {0, -1, 0, 0, -1, 0}, t.weights());
+            NDArray[] d = t.toDevice(m);
+            assertEquals(LN3 + LN2, HeadLosses.targetedSum(stacked, d[0], d[1], 1).getFloat(), TOL);
+        }
+    }
+
     @Test
     void spanLossIsZeroWhenEveryPositionIsPastTheEnd() {
         try (NDManager m = NDManager.newBaseManager()) {

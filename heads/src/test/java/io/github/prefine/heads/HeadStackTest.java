@@ -82,6 +82,24 @@ class HeadStackTest {
         }
     }
 
+    /**
+     * A head's first column is asked of heads in the stack only: past the last head a token stack
+     * answered the total width, which reads as a column, and a span stack 0 for any number.
+     */
+    @Test
+    void anOffsetOutsideTheStackIsRefusedNamingTheRange() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HeadStack tokens = HeadStack.of(List.of(token(m, 2, 1), token(m, 3, 2)));
+            HeadStack spans = HeadStack.of(List.of(span(m, 1), span(m, 2)));
+            for (HeadStack stack : List.of(tokens, spans)) {
+                for (int head : new int[] {-1, 2, 7}) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stack.offset(head));
+                    assertEquals("HeadStack: head " + head + " is outside [0, 2)", e.getMessage());
+                }
+            }
+        }
+    }
+
     @Test
     void onlyHeadsOfOneKindAndSettingStack() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -182,7 +200,7 @@ class HeadStackTest {
      * A stack concatenates its heads' weights each forward; the concatenations must go with the
      * step, not into the parameters' manager, which lives for the whole run and would grow by
      * them every step: after a training forward and backward it holds the arrays it held before,
-     * no more and no fewer, the weight lent for the concatenation included.
+     * no more and no fewer, each parameter's array included.
      */
     @ParameterizedTest
     @ValueSource(strings = {"token", "BERT", "ROBERTA", "span"})
@@ -204,7 +222,7 @@ class HeadStackTest {
             after.addAll(model.getManagedArrays());
             after.removeAll(before);
             assertEquals(Set.of(), after, kind + ": arrays the step left in the parameters' manager");
-            // and the weight lent for the concatenation is back, before the step's manager closes
+            // and none of its arrays moved to the step's manager, which is still open here
             Set<NDArray> gone = Collections.newSetFromMap(new IdentityHashMap<>());
             gone.addAll(before);
             gone.removeAll(model.getManagedArrays());
@@ -283,6 +301,62 @@ class HeadStackTest {
                 }
             }
         }
+    }
+
+    /**
+     * Stacked forwards over the same heads on several threads at once, each in its own manager,
+     * give each the logits a forward alone gives, and leave every parameter open in its own
+     * manager: a forward builds its concatenations without moving the parameters' arrays. (A
+     * forward that lent a weight to its own sub-manager for the concatenation could get it back
+     * from another thread's lender that had already closed, which freed it or left it there.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"token", "BERT", "ROBERTA", "span"})
+    void concurrentStackedForwardsOverTheSameHeadsGiveTheirOwnLogits(String kind) throws Exception {
+        int threads = 4;
+        int forwards = 300;
+        try (NDManager model = NDManager.newBaseManager()) {
+            List<Head> heads = twoHeads(model, kind);
+            HeadStack stack = HeadStack.of(heads);
+            int[] headOfRow = {1, 0, 1};
+            float[] alone;
+            try (NDManager step = NDManager.newBaseManager()) {
+                alone = stackedLogits(stack, step, headOfRow).toFloatArray();
+            }
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < forwards; i++) {
+                            try (NDManager step = NDManager.newBaseManager()) {
+                                assertArrayEquals(alone, stackedLogits(stack, step, headOfRow).toFloatArray(), kind);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                thread.start();
+                running.add(thread);
+            }
+            for (Thread thread : running) {
+                thread.join();
+            }
+            assertEquals(List.of(), failures, kind + ": what the threads threw");
+            for (Head h : heads) {
+                h.hfParameters().forEach((name, p) -> {
+                    assertSame(model, p.getArray().getManager(), kind + ": the manager of " + name);
+                    assertFalse(p.getArray().isReleased(), kind + ": " + name + " was freed");
+                });
+            }
+        }
+    }
+
+    private static NDArray stackedLogits(HeadStack stack, NDManager step, int[] headOfRow) {
+        return stack.logits(new ParameterStore(step, false), hidden(step, headOfRow.length),
+                step.create(stack.choice(headOfRow), new Shape(headOfRow.length, stack.size())),
+                step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), false);
     }
 
     /** Two heads of a kind (token, a sequence family's name, span); the token heads without dropout. */

@@ -227,6 +227,29 @@ class HeadsTest {
         }
     }
 
+    /**
+     * A load whose copy fails leaves no array behind: the float32 copy it made of a float64 tensor
+     * (in the tensor's manager) is closed on the way out, as it is after a copy that works. The
+     * copy here fails because the head's parameters were closed with their manager after a first
+     * load (which read the shapes, dtypes and devices the checks use, so the failure comes at the copy).
+     */
+    @Test
+    void aLoadWhoseCopyFailsClosesTheCastsItMade() {
+        try (NDManager tensors = NDManager.newBaseManager()) {
+            QuestionAnsweringHead head = QuestionAnsweringHead.builder().setHiddenSize(2).build();
+            Map<String, NDArray> w = Map.of(
+                    "qa_outputs.weight", tensors.create(new double[] {1, 0, 0, 1}, new Shape(2, 2)),
+                    "qa_outputs.bias", tensors.create(new double[] {0, 0}, new Shape(2)));
+            try (NDManager model = NDManager.newBaseManager()) {
+                head.initialize(model, DataType.FLOAT32, new Shape(1, 3, 2));
+                head.loadHfWeights(w);
+            }
+            int live = tensors.getManagedArrays().size();
+            assertThrows(IllegalStateException.class, () -> head.loadHfWeights(w));
+            assertEquals(live, tensors.getManagedArrays().size(), "arrays left in the tensors' manager by a failed load");
+        }
+    }
+
     @Test
     void loadingBeforeInitializeIsALifecycleError() {
         assertThrows(IllegalStateException.class, () -> roberta(2, 0).loadHfWeights(Map.of()));

@@ -45,17 +45,41 @@ class LossTargetsTest {
         // 2 x (-1) x (-3) x 1 = 6: the product matched 6 targets for 2 examples
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LossTargets.ofClasses(new int[6], new long[] {2, -1, -3}, 3));
-        assertEquals("LossTargets: shape [2, -1, -3, 1] has a dimension outside [0, 2147483647]", e.getMessage());
+        assertEquals("LossTargets: shape [2, -1, -3, 1] has a negative dimension", e.getMessage());
         // 2^32 x 2^32 x 1 = 2^64, which a long product wraps to 0: taken with no targets
         e = assertThrows(IllegalArgumentException.class,
                 () -> new LossTargets(new long[0], new float[0], new long[] {1L << 32, 1L << 32, 1}, 2));
-        assertEquals("LossTargets: shape [4294967296, 4294967296, 1] has a dimension outside [0, 2147483647]",
+        assertEquals("LossTargets: shape [4294967296, 4294967296, 1] has a dimension above 2147483647",
                 e.getMessage());
         // 2^21 x 2^21 x 2^22 x 1 = 2^64, every dimension an int
         e = assertThrows(IllegalArgumentException.class,
                 () -> new LossTargets(new long[0], new float[0], new long[] {1L << 21, 1L << 21, 1L << 22, 1}, 3));
-        assertEquals("LossTargets: shape [2097152, 2097152, 4194304, 1] holds more than 2147483647 values, found 0"
-                + " indices and 0 weights", e.getMessage());
+        assertEquals("LossTargets: shape [2097152, 2097152, 4194304, 1] holds more than 2147483647 values, found 0",
+                e.getMessage());
+    }
+
+    /**
+     * The one check of a host array against its shape (LossTargets' and core's HeadLabels'): counts
+     * worked by hand, exact in the int range and "more than" past it.
+     */
+    @Test
+    void checkShapeHoldsCountsExactlyInTheIntRangeOnly() {
+        LossTargets.checkShapeHolds("x", new long[] {3, 2, 1}, 6);
+        LossTargets.checkShapeHolds("x", new long[] {Integer.MAX_VALUE, 0}, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LossTargets.checkShapeHolds("x", new long[] {3, 2}, 5));
+        assertEquals("x: shape [3, 2] holds 6 values, found 5", e.getMessage());
+        // 2^16 x 2^15 = 2^31, one past the int range
+        e = assertThrows(IllegalArgumentException.class,
+                () -> LossTargets.checkShapeHolds("x", new long[] {1 << 16, 1 << 15}, 1));
+        assertEquals("x: shape [65536, 32768] holds more than 2147483647 values, found 1", e.getMessage());
+    }
+
+    @Test
+    void weightsOfAnotherLengthThanTheIndicesAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LossTargets(new long[2], new float[3], new long[] {2, 1}, 1));
+        assertEquals("LossTargets: 3 weights for 2 indices of shape [2, 1]", e.getMessage());
     }
 
     @Test

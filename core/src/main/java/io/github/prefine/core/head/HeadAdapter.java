@@ -27,8 +27,10 @@ import java.util.function.IntFunction;
  * cross entropy averaged over each example's non-ignored labels ({@link HeadLosses#perExampleCrossEntropy}).
  * {@link #spans()}: the QA block's {@code [rows, seqLen, 2]} logits with padding positions pushed
  * to {@value #PADDING_LOGIT}, so a window's loss does not depend on how far its batch is padded,
- * and HF's span loss per example ({@link HeadLosses#perExampleSpanLoss(NDArray, NDArray)}). A new
- * task format brings its own readout.
+ * and HF's span loss per example ({@link HeadLosses#perExampleSpanLoss(NDArray, NDArray)}). Under
+ * either, a token or sequence block must have {@code numLabels} labels and a span head's {@code
+ * numLabels} is 2, else {@code initialize} refuses the block. A new task format brings its own
+ * readout.
  *
  * <p>Holds no arrays outside the block's parameters, which the model owns. Not thread-safe.
  *
@@ -337,8 +339,26 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
             throw new IllegalArgumentException("head " + name + ": block hidden size " + b.hiddenSize()
                     + " differs from the encoder's " + hiddenSize);
         }
+        // a stack and the host targets read a token, sequence or span block's columns as numLabels
+        // classes; a multiple-choice block may differ (the choice scorer: 1 choice, no label scored)
+        int classes = classes(b);
+        if ((readout == Classes.INSTANCE || readout == Spans.INSTANCE) && classes > 0 && classes != numLabels) {
+            throw new IllegalArgumentException("head " + name + ": block " + b + " has " + classes
+                    + " classes, the head " + numLabels);
+        }
         b.initialize(manager, DataType.FLOAT32, new Shape(rowsPerExample, 1, hiddenSize));
         block = b;
+    }
+
+    /** The classes a stackable block's loss chooses between (a span head's: start and end); 0 for the others. */
+    private static int classes(Head b) {
+        if (b instanceof TokenClassificationHead t) {
+            return t.numLabels();
+        }
+        if (b instanceof SequenceClassificationHead s) {
+            return s.numLabels();
+        }
+        return b instanceof QuestionAnsweringHead ? 2 : 0;
     }
 
     @Override

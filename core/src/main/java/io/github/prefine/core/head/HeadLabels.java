@@ -1,7 +1,7 @@
 package io.github.prefine.core.head;
 
 import io.github.prefine.heads.HeadLosses;
-import java.util.Arrays;
+import io.github.prefine.heads.LossTargets;
 import java.util.Objects;
 
 /**
@@ -31,31 +31,16 @@ public final class HeadLabels {
      * @param values row-major int32 labels
      * @param shape their shape, example axis first
      * @throws IllegalArgumentException if the shape is empty, has a negative dimension or one above
-     *     {@link Integer#MAX_VALUE}, or does not hold {@code values.length} values
+     *     {@link Integer#MAX_VALUE}, or does not hold {@code values.length} values ({@link
+     *     LossTargets#checkShapeHolds})
      */
     public HeadLabels(int[] values, long[] shape) {
         this.values = Objects.requireNonNull(values, "values");
         this.shape = Objects.requireNonNull(shape, "shape");
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                // two negative dimensions can multiply to the right count
-                throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape)
-                        + " has a negative dimension");
-            }
-            if (d > Integer.MAX_VALUE) {
-                // numExamples() is an int, and a long product of such dimensions can wrap to the right count
-                throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape)
-                        + " has a dimension above " + Integer.MAX_VALUE);
-            }
-            // past the int range no array's length matches: stopping the count just past it keeps the
-            // product below 2^62, and exact below it
-            n = Math.min(n, Integer.MAX_VALUE + 1L) * d;
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("head labels: shape [] has no example axis");
         }
-        if (shape.length == 0 || n != values.length) {
-            throw new IllegalArgumentException("head labels: shape " + Arrays.toString(shape) + " holds "
-                    + (n > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : n) + " values, found " + values.length);
-        }
+        LossTargets.checkShapeHolds("head labels", shape, values.length);
     }
 
     /**

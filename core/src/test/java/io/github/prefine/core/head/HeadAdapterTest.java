@@ -13,6 +13,7 @@ import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.QuestionAnsweringHead;
+import io.github.prefine.heads.TokenClassificationHead;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -162,6 +163,33 @@ class HeadAdapterTest {
             choose.initialize(m, HIDDEN, 0.02f, 0.3f, 0.2f);
             assertEquals(0.3f, tags.block().dropout());
             assertEquals(0.3f, choose.block().dropout());
+        }
+    }
+    /**
+     * A built-in readout reads the block's class columns as the head's {@code numLabels}: a block
+     * with another count is refused when it is made, naming both. A 5-tag block under a 3-label
+     * head gave 5 columns whose last two no label could score (the host targets refuse labels 3 and
+     * 4), and a stack cut the head's logits at 3 of them. (A multiple-choice block may differ: the
+     * choice scorer is a 1-choice block under the adapter's least count, 2, and scores no label.)
+     */
+    @Test
+    void aBlockWithAnotherClassCountThanTheHeadIsRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HeadAdapter<TokenClassificationHead> tags = HeadAdapter.of("tags", 3,
+                    (int hidden) -> TokenClassificationHead.builder().setHiddenSize(hidden).setNumLabels(5).build(),
+                    HeadAdapter.classes());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tags.initialize(m, HIDDEN));
+            assertEquals("head tags: block TokenClassificationHead(hidden=8, numLabels=5, dropout=0.1) has 5 classes,"
+                    + " the head 3", e.getMessage());
+            HeadAdapter<QuestionAnsweringHead> spans = HeadAdapter.of("spans", 3,
+                    (int hidden) -> QuestionAnsweringHead.builder().setHiddenSize(hidden).build(), HeadAdapter.spans());
+            assertThrows(IllegalArgumentException.class, () -> spans.initialize(m, HIDDEN));
+            // the counts agreeing, the block is made
+            HeadAdapter<TokenClassificationHead> ok = HeadAdapter.of("tags", 5,
+                    (int hidden) -> TokenClassificationHead.builder().setHiddenSize(hidden).setNumLabels(5).build(),
+                    HeadAdapter.classes());
+            ok.initialize(m, HIDDEN);
+            assertEquals(5, ok.block().numLabels());
         }
     }
 }

@@ -55,6 +55,14 @@ class HeadLabelsTest {
         assertEquals("head labels: shape [65536, 32768] holds more than 2147483647 values, found 1", e.getMessage());
     }
 
+    /** A shape without axes has no example axis: it was refused as holding 1 value, though it had 1. */
+    @Test
+    void aShapeWithoutAxesIsRefusedAsHavingNoExampleAxis() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new HeadLabels(new int[] {4}, new long[0]));
+        assertEquals("head labels: shape [] has no example axis", e.getMessage());
+    }
+
     @Test
     void aShapeHoldingTheValuesIsKept() {
         HeadLabels l = new HeadLabels(new int[] {0, 1, 1, 0, 1, 0}, new long[] {2, 3});
