@@ -84,7 +84,9 @@ import picocli.CommandLine.Spec;
  * the text, as the QA offsets do), {@code {"answer", "start", "end", "score"}} (offsets
  * into the context in code points, as Python slices it and SQuAD's {@code answer_start} counts,
  * not Java's UTF-16 indexes; {@code answer} null and the offsets -1 when no window holds a valid span), or {@code
- * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
+ * {"choice", "probabilities": [...], "cut"}} (the chosen index, the softmax over the choices, and
+ * {@code cut} true when a choice's row, the premise and question with the choice, was longer than
+ * the task's maxLength and read from its first tokens).
  *
  * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines; the
  * byte-order marks opening a line (files joined with {@code cat}) are removed. A bad line
@@ -95,7 +97,7 @@ import picocli.CommandLine.Spec;
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
  * count and numbers of the lines skipped (of the lines written when it stops early). When the
- * maxLength cut inputs of a classification or sequence-labelling task, standard error ends with
+ * maxLength cut inputs of a classification, sequence-labelling or multiple-choice task, standard error ends with
  * how many, e.g. {@code prefine predict: 12 of 56 inputs were cut to 128 tokens (their ends not
  * read)}; a command that stops early (a bad line, an internal fault, a SIGINT or SIGTERM, standard
  * output closed) still counts the cut inputs among the lines it wrote, before the line that says
@@ -718,6 +720,7 @@ public final class PredictCommand implements Callable<Integer> {
                     JsonArray probabilities = new JsonArray();
                     p.probabilities().forEach(probabilities::add);
                     o.add("probabilities", probabilities);
+                    o.addProperty("cut", p.cut());
                     out.add(o);
                 }
             }

@@ -521,6 +521,42 @@ class PredictCommandTest {
         assertEquals("prefine predict: 1 of 2 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
     }
 
+    /**
+     * A choice line is read as one pair per choice, [CLS] premise [SEP] choice [SEP], cut at the
+     * task's 32 tokens as a text pair is: 15 one-token words and 15 more fill 33 and are cut, 14 and
+     * 15 fill 32 exactly. A line is cut when any of its choices is; its output says so and the count
+     * ends standard error, as for a text pair (a choice line was cut without a word). The HF folder
+     * export writes reads the same at its declared 32, with three choices too.
+     */
+    @Test
+    void saysWhichChoiceLinesTheMaxLengthCut() throws Exception {
+        String fifteen = String.join(" ", Collections.nCopies(15, "john"));
+        String fourteen = String.join(" ", Collections.nCopies(14, "john"));
+        Path f = input("cut-copa.jsonl", "{\"premise\": \"" + fifteen + "\", \"choices\": [\"" + fifteen + "\", \"john\"]}",
+                "{\"premise\": \"" + fourteen + "\", \"choices\": [\"" + fifteen + "\", \"john\"]}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "copa", "--input", f.toString()), cli.err());
+        assertEquals(List.of(true, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 2 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+
+        Path hf = tmp.resolve("hf-copa-cut");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "copa", "--out", hf.toString()), export.err());
+        Path three = input("cut-copa-three.jsonl", "{\"premise\": \"" + fourteen + "\", \"choices\": [\"john\", \""
+                + fifteen + "\", \"paris\"]}", "{\"premise\": \"" + fifteen + "\", \"choices\": [\"john\", \"paris\","
+                + " \"john paris\"]}");
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", three.toString()), cli.err());
+        assertEquals(List.of(false, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("", cli.err().strip());
+        Path over = input("cut-copa-over.jsonl", "{\"premise\": \"" + fifteen + "\", \"choices\": [\"john\", \"paris\","
+                + " \"" + fifteen + " john\"]}");
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", over.toString()), cli.err());
+        assertEquals(List.of(true), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 1 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+    }
+
     /** 31 one-token words: with [CLS] and [SEP], one token more than the saved tasks' maxLength of 32. */
     private static final String THIRTY_ONE = String.join(" ", Collections.nCopies(15, "john paris")) + " rome";
 
