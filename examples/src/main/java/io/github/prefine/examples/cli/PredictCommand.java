@@ -88,8 +88,9 @@ import picocli.CommandLine.Spec;
  * {@code cut} true when a choice's row, the premise and question with the choice, was longer than
  * the task's maxLength and read from its first tokens).
  *
- * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines; the
- * byte-order marks opening a line (files joined with {@code cat}) are removed. A bad line
+ * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines, and the
+ * output lines are written in UTF-8 whatever the locale's encoding (RFC 8259's for JSON between
+ * systems); the byte-order marks opening a line (files joined with {@code cat}) are removed. A bad line
  * (not valid UTF-8, named by its column; longer than {@code --max-line-bytes}, 16 MiB by default,
  * read no further than that; blank, not an object, naming a field twice, of another
  * format, or refused by the predictor: an empty text, a wrong choice count...) ends the command with exit code 2 and one line naming the file, the line and
@@ -205,7 +206,8 @@ public final class PredictCommand implements Callable<Integer> {
             OptionChecks.inputFile("--input", Path.of(input), "JSON lines, one object per line");
         }
         OptionChecks.inputFolder("--model", model, "a folder written by ModelExport or a Hugging Face task-model folder");
-        PrintWriter out = spec.commandLine().getOut();
+        // JSON lines in UTF-8, as the input is read, whatever the locale's encoding
+        PrintWriter out = PrefineCli.dataOut(spec.commandLine());
         String name = "-".equals(input) ? "<stdin>" : input;
         Written written = new Written();
         int lineNo = 0;

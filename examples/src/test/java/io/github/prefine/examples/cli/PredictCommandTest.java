@@ -1165,6 +1165,33 @@ class PredictCommandTest {
     }
 
     /**
+     * JSON lines are data, read as UTF-8 whatever the locale: they are written so too (RFC 8259's
+     * encoding for JSON between systems). Under a Latin-1 locale (the JVM's encodings set so, as
+     * {@code LANG=de_DE.ISO-8859-1} sets them) standard output wrote each ideograph as {@code ?},
+     * so a word's text no longer was the input's text between its offsets. Each word's text must be
+     * the input's code points between its start and end, read back as UTF-8.
+     */
+    @Test
+    void writesUtf8WhateverTheLocalesEncoding() throws Exception {
+        String text = "john 北京 paris";
+        Path f = input("latin1-locale.jsonl", textLine(text));
+        String log = ChildJvm.run(PrefineCli.class, tmp.resolve("predict-latin1.log"), List.of("-Dfile.encoding=ISO-8859-1",
+                "-Dsun.stdout.encoding=ISO-8859-1", "-Dstdout.encoding=ISO-8859-1", "-Dsun.stderr.encoding=ISO-8859-1",
+                "-Dstderr.encoding=ISO-8859-1"), "predict", "--model", saved.toString(), "--task", "ner", "--input",
+                f.toString());
+        List<JsonObject> out = lines(log.lines().filter(l -> l.startsWith("{")).reduce("", (a, b) -> a + b + "\n"));
+        assertEquals(1, out.size(), log);
+        JsonArray words = out.get(0).getAsJsonArray("words");
+        assertEquals(4, words.size(), log);
+        for (JsonElement w : words) {
+            JsonObject o = w.getAsJsonObject();
+            int start = text.offsetByCodePoints(0, o.get("start").getAsInt());
+            int end = text.offsetByCodePoints(0, o.get("end").getAsInt());
+            assertEquals(text.substring(start, end), o.get("text").getAsString(), log);
+        }
+    }
+
+    /**
      * The export declares the task's 32 tokens (its feature length, under the fixture encoder's 64
      * positions), and 30 words fill them with [CLS] and [SEP]; a folder that declares 16 is read
      * with 16 (14 read between [CLS] and [SEP], 16 cut), and one whose declaration is malformed is
