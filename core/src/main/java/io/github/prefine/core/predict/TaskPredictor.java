@@ -59,7 +59,8 @@ import java.util.function.Consumer;
  * counts them; {@link LabelPrediction#cut()} tells a cut text or pair, {@link ChoicePrediction#cut()}
  * a premise with a cut choice row); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
- * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
+ * list; an empty or whitespace text (no-break spaces included), an empty sentence, an empty word or
+ * one holding whitespace, an empty choice,
  * a choice count other than the task's (below 2 where any count is taken), or a text holding an
  * unpaired surrogate (named with its position) is refused, naming the input's index (a {@link
  * RefusedInputException}). Each method has an overload taking an {@code onRefused} consumer: it
@@ -734,7 +735,7 @@ public final class TaskPredictor {
                     + " choices the task was trained with");
         }
         for (int k = 0; k < c.size(); k++) {
-            if (c.get(k) == null || c.get(k).isBlank()) {
+            if (blank(c.get(k))) {
                 throw refused(i, "choice " + k + " is " + blankness(c.get(k))
                         + "; expected a non-empty choice");
             }
@@ -790,8 +791,17 @@ public final class TaskPredictor {
         return s == null ? "null" : s.isEmpty() ? "empty" : "only whitespace";
     }
 
+    /**
+     * Whether a text is null, empty or only whitespace, the no-break spaces (U+00A0, U+2007,
+     * U+202F) included: Unicode and BERT's tokenizer count them as whitespace, {@code
+     * String.isBlank} does not, and a text of them (an HTML {@code &nbsp;}) was classified.
+     */
+    private static boolean blank(String s) {
+        return s == null || s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
+
     private String text(String s, String what, int index) {
-        if (s == null || s.isBlank()) {
+        if (blank(s)) {
             throw refused(index, "the " + what + " is " + blankness(s) + "; expected a non-empty " + what);
         }
         return wellFormed(s, "the " + what, index);
