@@ -1,20 +1,38 @@
 package io.github.prefine.core.features;
 
+import java.util.BitSet;
+
 /**
  * Multiple-choice features: for each kept example, one encoded pair per choice in consecutive
  * rows, and the index of the correct choice.
  *
  * <p>A unit is an example. Storage: the {@link TokenRows}, plus per example a first-row offset, a
- * label and an example index (12 bytes). Immutable and thread-safe.
+ * label and an example index (12 bytes), and the set of examples the maximum length cut.
+ * Immutable and thread-safe.
  */
 public final class ChoiceFeatures extends FeaturesBase implements Features {
     private final int[] firstRow;
     private final int[] labels;
+    /** Units any of whose choice rows the maximum length truncated. */
+    private final BitSet cutUnits;
 
-    ChoiceFeatures(TokenRows tokens, int[] firstRow, int[] labels, int[] exampleIndex, FeatureReport report) {
+    ChoiceFeatures(TokenRows tokens, int[] firstRow, int[] labels, int[] exampleIndex, BitSet cutUnits,
+            FeatureReport report) {
         super(tokens, exampleIndex, report);
         this.firstRow = firstRow;
         this.labels = labels;
+        this.cutUnits = cutUnits;
+    }
+
+    /**
+     * Tells whether the maximum length cut any choice row of an example (the longer of its premise
+     * and choice first): the tokens cut off are not in the row, so the prediction does not read them.
+     *
+     * @param unit the example unit
+     * @return whether tokens of any of its choice rows were cut off
+     */
+    public boolean truncated(int unit) {
+        return cutUnits.get(unit);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.github.prefine.core.tokenize.Truncation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -56,6 +57,7 @@ public final class ChoiceFeaturizer extends FeaturizerBase {
         int[] firstRow = new int[examples.size() + 1];
         int[] labels = new int[examples.size()];
         int[] exampleOf = new int[examples.size()];
+        BitSet cutUnits = new BitSet();
         int kept = 0;
         ProgressSteps steps = progress(examples.size());
         try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
@@ -98,10 +100,11 @@ public final class ChoiceFeaturizer extends FeaturizerBase {
                     k += c;
                     labels[kept] = ex.label();
                     exampleOf[kept] = i;
-                    kept++;
                     if (truncated) {
                         report.truncated();
+                        cutUnits.set(kept);
                     }
+                    kept++;
                     if (ex.label() < 0) {
                         report.count(FeatureReport.UNLABELLED, 1);
                     }
@@ -113,9 +116,8 @@ public final class ChoiceFeaturizer extends FeaturizerBase {
         TokenRows built = rows.build();
         firstRow[kept] = built.rowCount();
         long bytes = built.storedBytes() + 12L * kept + 4;
-        return new ChoiceFeatures(
-                built, Arrays.copyOf(firstRow, kept + 1), Arrays.copyOf(labels, kept), Arrays.copyOf(exampleOf, kept),
-                report.finish(kept, built.tokenCount(), bytes));
+        return new ChoiceFeatures(built, Arrays.copyOf(firstRow, kept + 1), Arrays.copyOf(labels, kept),
+                Arrays.copyOf(exampleOf, kept), cutUnits, report.finish(kept, built.tokenCount(), bytes));
     }
 
     /**

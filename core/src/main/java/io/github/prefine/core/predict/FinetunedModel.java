@@ -249,8 +249,8 @@ public final class FinetunedModel implements AutoCloseable {
      *     task class prefine reads, a flag of {@code tokenizer_config.json} above is not a boolean
      *     ({@code strip_accents}: nor null), a sequence classifier's {@code problem_type} is
      *     multi-label or regression (which HF reads without a softmax), {@code id2label} is
-     *     malformed or its size differs from the head's, or a head tensor is missing or of another
-     *     shape (a multiple-choice model's {@code classifier} is {@code [1,
+     *     malformed or its size differs from the head's, or a head tensor is missing, of another
+     *     shape or holds NaN or an infinity (a multiple-choice model's {@code classifier} is {@code [1,
      *     hidden]}, and its pooler is part of the head; the encoder's tensors are checked as {@link
      *     EncoderCheckpoint#load} does); or naming {@code tokenizer.json}, and the line and what
      *     was expected where the library says, if the tokenizers library cannot load it, or, under

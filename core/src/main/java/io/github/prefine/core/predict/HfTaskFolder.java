@@ -367,7 +367,8 @@ final class HfTaskFolder {
      * @param dir the folder, for messages
      * @param manager a manager for the temporary arrays (a sub-manager, closed before returning)
      * @throws MalformedCheckpointException naming {@code model.safetensors} and every missing or
-     *     wrong-shaped head tensor, with the shape expected
+     *     wrong-shaped head tensor, with the shape expected, or the first head tensor holding NaN or
+     *     an infinity
      */
     static void fill(Head head, Layout layout, Map<String, HostTensor> others, Path dir, NDManager manager)
             throws MalformedCheckpointException {
@@ -402,7 +403,12 @@ final class HfTaskFolder {
         try (NDManager tmp = manager.newSubManager()) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             for (String key : head.hfKeys()) {
-                arrays.put(key, HostTensors.toNDArray(others.get(key), tmp, DataType.FLOAT32));
+                NDArray a = HostTensors.toNDArray(others.get(key), tmp, DataType.FLOAT32);
+                // as the encoder's and a prefine folder's heads: else every prediction is NaN, with no file named
+                if (!HostTensors.allFinite(a)) {
+                    throw MalformedCheckpointException.nonFinite(file, key);
+                }
+                arrays.put(key, a);
             }
             head.loadHfWeights(arrays);
         } catch (IllegalArgumentException e) {

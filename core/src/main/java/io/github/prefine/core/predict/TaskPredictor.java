@@ -6,6 +6,7 @@ import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.features.ChoiceFeatures;
 import io.github.prefine.core.features.ClassificationFeatures;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
@@ -55,9 +56,11 @@ import java.util.function.Consumer;
  * task's {@code maxLength} is cut there, as its training and validation data were (the
  * featurizer's report counts them, logged at DEBUG so that a server predicting per request logs
  * no line per call; the words cut off are tagged {@code O}, and {@link TagPrediction#wordsCut()}
- * counts them; {@link LabelPrediction#cut()} tells a cut text or pair); a QA context is read in windows, so none of it is lost. A method of another format is refused
+ * counts them; {@link LabelPrediction#cut()} tells a cut text or pair, {@link ChoicePrediction#cut()}
+ * a premise with a cut choice row); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
- * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
+ * list; an empty or whitespace text (no-break spaces included), an empty sentence, an empty word or
+ * one holding whitespace, an empty choice,
  * a choice count other than the task's (below 2 where any count is taken), or a text holding an
  * unpaired surrogate (named with its position) is refused, naming the input's index (a {@link
  * RefusedInputException}). Each method has an overload taking an {@code onRefused} consumer: it
@@ -656,7 +659,8 @@ public final class TaskPredictor {
      *     for none
      * @param choices each premise's choices, as many as the task was trained with (where {@link
      *     #takesAnyChoiceCount()}, any number from 2, which may differ between premises), none empty
-     * @return one prediction per premise, in order: the chosen index and the softmax over the choices
+     * @return one prediction per premise, in order: the chosen index, the softmax over the choices
+     *     and whether the task's maxLength cut a choice's row ({@link ChoicePrediction#cut()})
      * @throws IllegalArgumentException if the task is not a multiple-choice task, the lists differ
      *     in size, a premise or a choice is empty, a choice count differs from the task's (is below
      *     2 where {@link #takesAnyChoiceCount()}), or the
@@ -713,7 +717,7 @@ public final class TaskPredictor {
                 for (float v : lg.probabilities().get(u)) {
                     p.add((double) v);
                 }
-                out[in.input(e)] = new ChoicePrediction(chosen.get(e), p);
+                out[in.input(e)] = new ChoicePrediction(chosen.get(e), p, ((ChoiceFeatures) f).truncated(u));
             }
             return Arrays.asList(out);
         });
@@ -731,7 +735,7 @@ public final class TaskPredictor {
                     + " choices the task was trained with");
         }
         for (int k = 0; k < c.size(); k++) {
-            if (c.get(k) == null || c.get(k).isBlank()) {
+            if (blank(c.get(k))) {
                 throw refused(i, "choice " + k + " is " + blankness(c.get(k))
                         + "; expected a non-empty choice");
             }
@@ -787,8 +791,17 @@ public final class TaskPredictor {
         return s == null ? "null" : s.isEmpty() ? "empty" : "only whitespace";
     }
 
+    /**
+     * Whether a text is null, empty or only whitespace, the no-break spaces (U+00A0, U+2007,
+     * U+202F) included: Unicode and BERT's tokenizer count them as whitespace, {@code
+     * String.isBlank} does not, and a text of them (an HTML {@code &nbsp;}) was classified.
+     */
+    private static boolean blank(String s) {
+        return s == null || s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
+
     private String text(String s, String what, int index) {
-        if (s == null || s.isBlank()) {
+        if (blank(s)) {
             throw refused(index, "the " + what + " is " + blankness(s) + "; expected a non-empty " + what);
         }
         return wellFormed(s, "the " + what, index);

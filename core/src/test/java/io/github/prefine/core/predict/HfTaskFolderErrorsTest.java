@@ -169,6 +169,22 @@ class HfTaskFolderErrorsTest {
                 + " [3, 32]"), msg);
     }
 
+    /**
+     * A head tensor holding NaN or an infinity (a diverged run's) is refused at load, naming the
+     * file and the tensor, as the encoder's and its pooler's are and as a prefine folder's heads
+     * are: it loaded, and every prediction was NaN ({@code predict} wrote {@code "a": NaN}, which is
+     * no JSON, with the first label as if chosen).
+     */
+    @Test
+    void refusesAHeadTensorHoldingNaNOrInfinity() throws Exception {
+        for (float bad : new float[] {Float.NaN, Float.NEGATIVE_INFINITY}) {
+            String msg = refusal(copy(t -> t.put("classifier.bias", HostTensor.ofFloats("classifier.bias",
+                    new long[] {3}, new float[] {0f, bad, 0f})), c -> { }));
+            assertEquals(tmp.resolve("hf").resolve("model.safetensors") + ": tensor classifier.bias holds NaN or"
+                    + " infinite values, as a diverged run leaves", msg.substring(0, msg.indexOf(" leaves") + 7), msg);
+        }
+    }
+
     @Test
     void refusesId2labelOfAnotherSizeThanTheHead() throws Exception {
         String msg = refusal(copy(t -> { }, c -> {

@@ -102,4 +102,35 @@ class TaskPredictorRefusalsTest {
                     assertThrows(RefusedInputException.class, () -> topic.classify(List.of(""))).reason());
         }
     }
+
+    /**
+     * A text of no-break spaces (U+00A0, U+2007, U+202F: Unicode's White_Space, and Zs, which
+     * BERT's tokenizer reads as whitespace) is refused as a whitespace text is, as {@code tagTexts}
+     * refused it: {@code String.isBlank} does not count them, so {@code classify} and {@code answer}
+     * took it for a text and classified or answered from the special tokens alone, as if the field
+     * held something (an HTML {@code &nbsp;} of an empty cell). Alone or mixed with a space, in a
+     * text and a QA question alike.
+     */
+    @Test
+    void aTextOfNoBreakSpacesIsRefusedAsWhitespace(@TempDir Path tmp) throws Exception {
+        Path saved = TinyFinetuning.saveUntrained(tmp.resolve("saved"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor topic = model.predictor("topic");
+            List<String> texts = List.of("\u00a0", "\u2007 \u202f", "john");
+            List<RefusedInputException> refused = new ArrayList<>();
+            List<LabelPrediction> got = topic.classify(texts, refused::add);
+            assertEquals(List.of(0, 1), refused.stream().map(RefusedInputException::index).toList());
+            for (RefusedInputException e : refused) {
+                assertEquals("the text is only whitespace; expected a non-empty text", e.reason());
+            }
+            assertEquals(topic.classify(List.of("john")).get(0), got.get(2));
+            String context = "john visited paris.";
+            assertEquals("the question is only whitespace; expected a non-empty question",
+                    assertThrows(RefusedInputException.class,
+                            () -> model.predictor("qa").answer(List.of("\u00a0"), List.of(context))).reason());
+            assertEquals("the text is only whitespace; expected a non-empty text", assertThrows(
+                    RefusedInputException.class, () -> model.predictor("ner").tagTexts(List.of("\u00a0"))).reason());
+        }
+    }
 }
+

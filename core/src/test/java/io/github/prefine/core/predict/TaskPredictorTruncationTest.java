@@ -3,6 +3,11 @@ package io.github.prefine.core.predict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.heads.HeadFamily;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,6 +56,33 @@ class TaskPredictorTruncationTest {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
             List<LabelPrediction> p = model.predictor("topic").classify(List.of(thirtyOne, thirty, "john"));
             assertEquals(List.of(true, false, false), p.stream().map(LabelPrediction::cut).toList());
+        }
+    }
+
+    /**
+     * A multiple-choice input is one pair per choice, [CLS] premise (and question) [SEP] choice
+     * [SEP], cut at maxLength as a text pair is; the prediction says whether any of its choices was
+     * cut, as a text pair's does (it was cut without a word). Counted by hand: one sub-token per
+     * word, so 28 premise words and a one-word choice fill the 32 tokens, 29 do not, and a question
+     * adds its word to the premise.
+     */
+    @Test
+    void saysWhetherTheMaxLengthCutAChoice(@TempDir Path tmp) throws Exception {
+        Path saved = tmp.resolve("saved");
+        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
+                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
+                        .setEncoder(EncoderCheckpoint.load(TinyFinetuning.bert().resolve("encoder"), m).encoder())
+                        .addHead("copa", TaskFormat.CHOICE.newHead(2, HeadFamily.BERT, 5)).build()) {
+            ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(TinyFinetuning.SETTINGS)
+                    .addTask("copa", TaskFormat.CHOICE, List.of()).build().writeTo(saved);
+        }
+        String fits = String.join(" ", words(28));
+        String over = String.join(" ", words(29));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<ChoicePrediction> p = model.predictor("copa").choose(List.of(fits, over, fits, fits),
+                    List.of("", "", "", "paris"), List.of(List.of("john", "paris"), List.of("john", "paris"),
+                            List.of("john", "john paris"), List.of("john", "paris")));
+            assertEquals(List.of(false, true, true, true), p.stream().map(ChoicePrediction::cut).toList());
         }
     }
 

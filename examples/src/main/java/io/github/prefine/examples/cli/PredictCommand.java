@@ -84,10 +84,13 @@ import picocli.CommandLine.Spec;
  * the text, as the QA offsets do), {@code {"answer", "start", "end", "score"}} (offsets
  * into the context in code points, as Python slices it and SQuAD's {@code answer_start} counts,
  * not Java's UTF-16 indexes; {@code answer} null and the offsets -1 when no window holds a valid span), or {@code
- * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
+ * {"choice", "probabilities": [...], "cut"}} (the chosen index, the softmax over the choices, and
+ * {@code cut} true when a choice's row, the premise and question with the choice, was longer than
+ * the task's maxLength and read from its first tokens).
  *
- * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines; the
- * byte-order marks opening a line (files joined with {@code cat}) are removed. A bad line
+ * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines, and the
+ * output lines are written in UTF-8 whatever the locale's encoding (RFC 8259's for JSON between
+ * systems); the byte-order marks opening a line (files joined with {@code cat}) are removed. A bad line
  * (not valid UTF-8, named by its column; longer than {@code --max-line-bytes}, 16 MiB by default,
  * read no further than that; blank, not an object, naming a field twice, of another
  * format, or refused by the predictor: an empty text, a wrong choice count...) ends the command with exit code 2 and one line naming the file, the line and
@@ -95,7 +98,7 @@ import picocli.CommandLine.Spec;
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
  * count and numbers of the lines skipped (of the lines written when it stops early). When the
- * maxLength cut inputs of a classification or sequence-labelling task, standard error ends with
+ * maxLength cut inputs of a classification, sequence-labelling or multiple-choice task, standard error ends with
  * how many, e.g. {@code prefine predict: 12 of 56 inputs were cut to 128 tokens (their ends not
  * read)}; a command that stops early (a bad line, an internal fault, a SIGINT or SIGTERM, standard
  * output closed) still counts the cut inputs among the lines it wrote, before the line that says
@@ -203,7 +206,8 @@ public final class PredictCommand implements Callable<Integer> {
             OptionChecks.inputFile("--input", Path.of(input), "JSON lines, one object per line");
         }
         OptionChecks.inputFolder("--model", model, "a folder written by ModelExport or a Hugging Face task-model folder");
-        PrintWriter out = spec.commandLine().getOut();
+        // JSON lines in UTF-8, as the input is read, whatever the locale's encoding
+        PrintWriter out = PrefineCli.dataOut(spec.commandLine());
         String name = "-".equals(input) ? "<stdin>" : input;
         Written written = new Written();
         int lineNo = 0;
@@ -718,6 +722,7 @@ public final class PredictCommand implements Callable<Integer> {
                     JsonArray probabilities = new JsonArray();
                     p.probabilities().forEach(probabilities::add);
                     o.add("probabilities", probabilities);
+                    o.addProperty("cut", p.cut());
                     out.add(o);
                 }
             }

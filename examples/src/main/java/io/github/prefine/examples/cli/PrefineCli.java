@@ -1,7 +1,10 @@
 package io.github.prefine.examples.cli;
 
 import io.github.prefine.examples.bench.BenchCommand;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -267,6 +270,26 @@ public final class PrefineCli implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /**
+     * Standard output for a command that writes data rather than text for a reader, {@code
+     * predict}'s JSON lines: UTF-8 whatever the locale, as RFC 8259 has JSON between systems and as
+     * the command reads its input (under a Latin-1 locale each character beyond it was written as
+     * {@code ?}, an entity's text no longer the input's). A writer a test or an embedding program
+     * gave the command line holds characters, not bytes, and is kept.
+     *
+     * @param cli the command line
+     * @return its standard output's writer, in UTF-8 where it writes to {@code System.out}
+     */
+    static PrintWriter dataOut(CommandLine cli) {
+        PrintWriter out = cli.getOut();
+        if (!(out instanceof StdoutWriter)) {
+            return out;
+        }
+        out.flush();
+        return new StdoutWriter(new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out,
+                StandardCharsets.UTF_8))));
     }
 
     /**

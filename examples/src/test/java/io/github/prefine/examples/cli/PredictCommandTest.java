@@ -521,6 +521,42 @@ class PredictCommandTest {
         assertEquals("prefine predict: 1 of 2 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
     }
 
+    /**
+     * A choice line is read as one pair per choice, [CLS] premise [SEP] choice [SEP], cut at the
+     * task's 32 tokens as a text pair is: 15 one-token words and 15 more fill 33 and are cut, 14 and
+     * 15 fill 32 exactly. A line is cut when any of its choices is; its output says so and the count
+     * ends standard error, as for a text pair (a choice line was cut without a word). The HF folder
+     * export writes reads the same at its declared 32, with three choices too.
+     */
+    @Test
+    void saysWhichChoiceLinesTheMaxLengthCut() throws Exception {
+        String fifteen = String.join(" ", Collections.nCopies(15, "john"));
+        String fourteen = String.join(" ", Collections.nCopies(14, "john"));
+        Path f = input("cut-copa.jsonl", "{\"premise\": \"" + fifteen + "\", \"choices\": [\"" + fifteen + "\", \"john\"]}",
+                "{\"premise\": \"" + fourteen + "\", \"choices\": [\"" + fifteen + "\", \"john\"]}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "copa", "--input", f.toString()), cli.err());
+        assertEquals(List.of(true, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 2 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+
+        Path hf = tmp.resolve("hf-copa-cut");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "copa", "--out", hf.toString()), export.err());
+        Path three = input("cut-copa-three.jsonl", "{\"premise\": \"" + fourteen + "\", \"choices\": [\"john\", \""
+                + fifteen + "\", \"paris\"]}", "{\"premise\": \"" + fifteen + "\", \"choices\": [\"john\", \"paris\","
+                + " \"john paris\"]}");
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", three.toString()), cli.err());
+        assertEquals(List.of(false, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("", cli.err().strip());
+        Path over = input("cut-copa-over.jsonl", "{\"premise\": \"" + fifteen + "\", \"choices\": [\"john\", \"paris\","
+                + " \"" + fifteen + " john\"]}");
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", over.toString()), cli.err());
+        assertEquals(List.of(true), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 1 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+    }
+
     /** 31 one-token words: with [CLS] and [SEP], one token more than the saved tasks' maxLength of 32. */
     private static final String THIRTY_ONE = String.join(" ", Collections.nCopies(15, "john paris")) + " rome";
 
@@ -1126,6 +1162,33 @@ class PredictCommandTest {
                 "--model", hf.toString(), "--input", f.toString());
         assertEquals(1, log.lines().filter(l -> l.startsWith("{\"label\"")).count(), log);
         assertFalse(log.contains("Warning:") || log.contains("AutoNonVariableTypeMode"), log);
+    }
+
+    /**
+     * JSON lines are data, read as UTF-8 whatever the locale: they are written so too (RFC 8259's
+     * encoding for JSON between systems). Under a Latin-1 locale (the JVM's encodings set so, as
+     * {@code LANG=de_DE.ISO-8859-1} sets them) standard output wrote each ideograph as {@code ?},
+     * so a word's text no longer was the input's text between its offsets. Each word's text must be
+     * the input's code points between its start and end, read back as UTF-8.
+     */
+    @Test
+    void writesUtf8WhateverTheLocalesEncoding() throws Exception {
+        String text = "john 北京 paris";
+        Path f = input("latin1-locale.jsonl", textLine(text));
+        String log = ChildJvm.run(PrefineCli.class, tmp.resolve("predict-latin1.log"), List.of("-Dfile.encoding=ISO-8859-1",
+                "-Dsun.stdout.encoding=ISO-8859-1", "-Dstdout.encoding=ISO-8859-1", "-Dsun.stderr.encoding=ISO-8859-1",
+                "-Dstderr.encoding=ISO-8859-1"), "predict", "--model", saved.toString(), "--task", "ner", "--input",
+                f.toString());
+        List<JsonObject> out = lines(log.lines().filter(l -> l.startsWith("{")).reduce("", (a, b) -> a + b + "\n"));
+        assertEquals(1, out.size(), log);
+        JsonArray words = out.get(0).getAsJsonArray("words");
+        assertEquals(4, words.size(), log);
+        for (JsonElement w : words) {
+            JsonObject o = w.getAsJsonObject();
+            int start = text.offsetByCodePoints(0, o.get("start").getAsInt());
+            int end = text.offsetByCodePoints(0, o.get("end").getAsInt());
+            assertEquals(text.substring(start, end), o.get("text").getAsString(), log);
+        }
     }
 
     /**
