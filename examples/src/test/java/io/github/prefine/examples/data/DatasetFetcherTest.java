@@ -672,6 +672,41 @@ class DatasetFetcherTest {
         }
     }
 
+    /**
+     * A file outside LFS is listed with its git blob id only: a flipped byte under the right size
+     * passed the size check it alone had. The expected id comes from the fake's own sha1 of
+     * {@code "blob N\0"} and the bytes, which git's id of the empty blob checks.
+     */
+    @Test
+    void aCorruptFileOutsideLfsIsRefusedByItsGitBlobIdNamingTheFile() throws IOException {
+        assertEquals("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", FakeDatasetHub.gitBlobId(new byte[0]),
+                "git hash-object of the empty file");
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(20, "t"), "validation", pairRows(3, "v")), true);
+        hub.plain("nyu-mll/glue", "rte/train/0000.parquet");
+        hub.corrupt("nyu-mll/glue", "rte/train/0000.parquet");
+        String blobId = FakeDatasetHub.gitBlobId(hub.content("nyu-mll/glue", "rte/train/0000.parquet"));
+
+        IOException e = assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+
+        assertTrue(e.getMessage().startsWith("nyu-mll/glue: rte/train/0000.parquet: git blob hash must equal the"
+                + " Hub's " + blobId + ", found "), e.getMessage());
+        assertTrue(e.getMessage().contains("the corrupt file was deleted"), e.getMessage());
+        try (Stream<Path> s = Files.walk(data)) {
+            assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".parquet")
+                    || p.toString().endsWith(".incomplete") || p.toString().endsWith(".tsv")).toList());
+        }
+    }
+
+    @Test
+    void aWholeFileOutsideLfsIsFetched() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(20, "t"), "validation", pairRows(3, "v")), true);
+        hub.plain("nyu-mll/glue", "rte/train/0000.parquet");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("rte").outcome());
+
+        assertEquals(20, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+    }
+
     @Test
     void aFailedReFetchKeepsTheRecordOfTheFilesItLeftInPlace() throws IOException {
         putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(5, "t"), "validation", pairRows(3, "v")), true);

@@ -121,6 +121,20 @@ class HubClientHostileAnswersTest {
                 + "acme/data/tree/" + COMMIT + "/default/train?cursor=a b|c'", e.getMessage());
     }
 
+    /** A file outside LFS has its git blob id as 'oid' only: without one its download could be checked by size alone. */
+    @Test
+    void aFileOutsideLfsWithoutAGitBlobIdIsRefusedNamingIt() {
+        HubException missing = listing("[{\"type\":\"file\",\"path\":\"default/train/0000.parquet\",\"size\":3}]");
+        HubException sha256 = listing("[{\"type\":\"file\",\"path\":\"default/train/0000.parquet\",\"size\":3,"
+                + "\"oid\":\"" + SHA + "\"}]");
+
+        assertEquals("acme/data: default/train/0000.parquet: a file outside LFS must have its git blob id as 'oid'"
+                + " (40 lower-case hex digits) in the tree listing, to check its download, found null", missing.getMessage());
+        assertEquals("acme/data: default/train/0000.parquet: a file outside LFS must have its git blob id as 'oid'"
+                + " (40 lower-case hex digits) in the tree listing, to check its download, found '" + SHA + "'",
+                sha256.getMessage());
+    }
+
     @Test
     void anEntryWithoutAPathIsAHubErrorNotANullPointer() {
         HubException e = listing("[{\"type\":\"file\",\"size\":3}]");
