@@ -463,13 +463,17 @@ public final class ModelResolver {
 
     private FileMeta meta(String id, String file, HttpResponse<?> resp, URI downloadUrl) throws HubException {
         var h = resp.headers();
+        // the answer's URL: after a redirect it is not the one the caller asked for
+        String where = id + ": " + file + " at " + http.shown(resp.uri()) + ": ";
         String etag = h.firstValue("X-Linked-Etag").or(() -> h.firstValue("ETag")).map(ModelResolver::cleanEtag)
-                .orElseThrow(() -> new HubException(-1, id + ": " + file + ": the server sent no ETag"));
+                .orElseThrow(() -> new HubException(-1, where + "the server sent no ETag (nor X-Linked-Etag), the"
+                        + " hash a download is checked against"));
         if (etag.isEmpty() || etag.contains("/") || etag.contains("\\") || etag.contains("..")) {
-            throw new HubException(-1, id + ": " + file + ": ETag must be a plain hash, found '" + etag + "'");
+            throw new HubException(-1, where + "ETag must be a plain hash, found '" + etag + "'");
         }
         String sizeText = h.firstValue("X-Linked-Size").or(() -> h.firstValue("Content-Length"))
-                .orElseThrow(() -> new HubException(-1, id + ": " + file + ": the server sent no size"));
+                .orElseThrow(() -> new HubException(-1, where + "the server sent no size (X-Linked-Size or"
+                        + " Content-Length)"));
         long size;
         try {
             size = Long.parseLong(sizeText.trim());
@@ -477,13 +481,11 @@ public final class ModelResolver {
             size = -1;
         }
         if (size < 0) {
-            throw new HubException(-1, id + ": " + file + ": size must be a number of bytes, at least 0, found '"
-                    + sizeText + "'");
+            throw new HubException(-1, where + "size must be a number of bytes, at least 0, found '" + sizeText + "'");
         }
         String commit = h.firstValue("X-Repo-Commit").orElse(COMMIT.matcher(revision).matches() ? revision : null);
         if (commit == null || !COMMIT.matcher(commit).matches()) {
-            throw new HubException(-1, id + ": " + file + ": X-Repo-Commit must be a 40-digit commit hash, found "
-                    + commit);
+            throw new HubException(-1, where + "X-Repo-Commit must be a 40-digit commit hash, found " + commit);
         }
         return new FileMeta(commit, etag, size, downloadUrl);
     }

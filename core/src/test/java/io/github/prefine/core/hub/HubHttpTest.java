@@ -461,6 +461,20 @@ class HubHttpTest {
         assertEquals("hub ok", r.body());
     }
 
+    /** Messages name URLs without a password, and without a content host's signed query. */
+    @Test
+    void aUrlIsShownWithoutUserInformationAndWithoutAnotherHostsQuery() {
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
+                TOKEN)).build();
+        assertEquals("https://mirror.example/api/datasets/a/b/tree/main?cursor=2",
+                http.shown(URI.create("https://mirror.example/api/datasets/a/b/tree/main?cursor=2")));
+        assertEquals("https://cdn.example:8443/blobs/ab%20c?...",
+                http.shown(URI.create("https://cdn.example:8443/blobs/ab%20c?X-Amz-Signature=s3cr3t&X-Amz-Expires=3600")));
+        assertEquals("https://mirror.example/x", http.shown(URI.create("https://user:pa55@mirror.example/x")));
+        assertEquals("http://[::1]:81/x?...", http.shown(URI.create("http://u:pa55@[::1]:81/x?sig=1")));
+        assertEquals("https://cdn.example/plain", http.shown(URI.create("https://cdn.example/plain")));
+    }
+
     @Test
     void anHttpEndpointsUpgradeToHttpsOnTheStandardPortsKeepsTheToken() {
         // requests' should_strip_auth keeps Authorization from http://HOST(:80) to https://HOST(:443), so a

@@ -372,7 +372,33 @@ class ModelResolverTest {
 
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
 
-        assertEquals(ID + ": model.safetensors: size must be a number of bytes, at least 0, found '-5'", e.getMessage());
+        assertEquals(ID + ": model.safetensors at " + hub.endpoint() + "/" + ID + "/resolve/" + LocalHubServer.COMMIT
+                + "/model.safetensors: size must be a number of bytes, at least 0, found '-5'", e.getMessage());
+    }
+
+    /** The message names the URL that answered without an ETag: a mirror or proxy in between is then found. */
+    @Test
+    void anAnswerWithoutAnEtagIsAHubErrorNamingTheFileAndTheUrl() {
+        hub.etag(ID, "tokenizer.json", null);
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertEquals(ID + ": tokenizer.json at " + hub.endpoint() + "/" + ID + "/resolve/" + LocalHubServer.COMMIT
+                + "/tokenizer.json: the server sent no ETag (nor X-Linked-Etag), the hash a download is checked against",
+                e.getMessage());
+    }
+
+    /** Where the HEAD stopped at a content host's redirect, the URL named is the Hub's that redirected. */
+    @Test
+    void aRedirectWithoutAnEtagNamesTheHubsUrlThatAnsweredIt() {
+        hub.etag(ID, "model.safetensors", null);
+        hub.redirect(ID, "model.safetensors", URI.create("http://localhost:9/blob?X-Amz-Signature=s3cr3t"));
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertEquals(ID + ": model.safetensors at " + hub.endpoint() + "/" + ID + "/resolve/" + LocalHubServer.COMMIT
+                + "/model.safetensors: the server sent no ETag (nor X-Linked-Etag), the hash a download is checked"
+                + " against", e.getMessage());
     }
 
     @Test
