@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -303,6 +304,54 @@ class ModelResolverTest {
             assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
             assertFalse(cdn.seen().isEmpty());
             assertTrue(cdn.seen().stream().allMatch(x -> x.authorization() == null), cdn.seen().toString());
+        }
+    }
+
+    /**
+     * The Hub's download URLs are signed and expire, and the HEAD's URL served every attempt: a
+     * resume after a long transfer met the content host's 403 and read as the token's lack of
+     * access, though no token goes there. The resolver asks the Hub once more and resumes the
+     * bytes kept at the URL it gets.
+     */
+    @Test
+    void aContentHostsRefusalOnResumeIsMetByAFreshUrlFromTheHubResumingTheBytesKept() throws IOException {
+        try (LocalHubServer cdn = new LocalHubServer()) {
+            cdn.put("cdn/blob", "model.safetensors", WEIGHTS, true);
+            cdn.dropOnceAfter("cdn/blob", "model.safetensors", 70_000);
+            cdn.failNext("cdn/blob", "model.safetensors", new LocalHubServer.Fault("GET", true, 403, null), 1);
+            hub.redirect(ID, "model.safetensors", cdn.endpoint().resolve("/cdn/blob/resolve/main/model.safetensors"
+                    + "?Expires=1&Signature=s3cr3t"));
+
+            ResolvedModel m = resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID);
+
+            assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+            assertEquals(Arrays.asList(null, "bytes=70000-", "bytes=70000-"),
+                    cdn.seen().stream().map(AbstractHubServer.Seen::range).toList(), "kept bytes resumed, not fetched again");
+            assertEquals(2, hub.seen().stream().filter(x -> x.method().equals("HEAD")
+                    && x.path().endsWith("/model.safetensors")).count(), "one more HEAD for a fresh URL: " + hub.seen());
+        }
+    }
+
+    /** Refused again at the fresh URL: no expiry is the cause, the message says so and the bytes stay. */
+    @Test
+    void aContentHostThatRefusesTheFreshUrlTooEndsTheResolveNamingItWithoutBlamingTheToken() throws IOException {
+        try (LocalHubServer cdn = new LocalHubServer()) {
+            cdn.put("cdn/blob", "model.safetensors", WEIGHTS, true);
+            cdn.dropOnceAfter("cdn/blob", "model.safetensors", 70_000);
+            cdn.failNext("cdn/blob", "model.safetensors", new LocalHubServer.Fault("GET", true, 403, null), 2);
+            String blob = cdn.endpoint() + "/cdn/blob/resolve/main/model.safetensors";
+            hub.redirect(ID, "model.safetensors", URI.create(blob + "?Expires=1&Signature=s3cr3t"));
+
+            HubException e = assertThrows(HubException.class,
+                    () -> resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID));
+
+            Path partial = cache.resolve("models--acme--tiny-bert/blobs/" + LocalHubServer.sha256(WEIGHTS) + ".incomplete");
+            assertEquals(403, e.statusCode());
+            assertEquals(ID + "@main: model.safetensors at " + blob + "?...: 403 Forbidden from the content host the Hub"
+                    + " redirected the download to, which is sent no token, also at the fresh URL the Hub signed after a"
+                    + " first refusal, so no expired link is the cause; the bytes downloaded (70000 of " + WEIGHTS.length
+                    + ") are kept in " + partial + " for a later resolve to resume", e.getMessage());
+            assertEquals(70_000, Files.size(partial));
         }
     }
 

@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  * with a {@code Range} request after an interruption (within one fetch, by its retries, and by a
  * later fetch), is checked (size always, and the hash the tree listing gives: the sha256 of an
  * LFS file, the git blob id of a file outside LFS, which must be there) and only then renamed atomically; a body that sends nothing for the stall timeout counts
- * as interrupted, and a full disk ends the fetch at once. What the API answers is checked before
+ * as interrupted, and a full disk ends the fetch at once. Each attempt asks the Hub afresh, so a
+ * content host it redirects to gets a freshly signed URL; that host's 401 or 403 (it gets no
+ * token) says so and advises another fetch, rather than blaming the token. What the API answers is checked before
  * it is used: an answer over {@value #MAX_JSON_BYTES} bytes is refused unread, and each listed
  * file must lie directly in the listed folder, with a size of at least 0. Every failure is an
  * {@link IOException} whose message is one line naming the dataset, the file and the cause.
@@ -293,8 +295,14 @@ final class HubClient {
     }
 
     private HubException statusError(String repo, String what, URI url, int status, String code) {
-        String where = repo + ": " + what + " at " + url + ": ";
+        String where = repo + ": " + what + " at " + http.shown(url) + ": ";
         String c = code.isEmpty() ? "" : " (" + code + ")";
+        if ((status == 401 || status == 403) && !http.sameHost(url)) {
+            // a content host the Hub redirected to gets no token: its refusal says nothing of the token's access
+            return new HubException(status, where + (status == 401 ? "401 Unauthorized" : "403 Forbidden") + c
+                    + " from the content host the Hub redirected the download to, which is sent no token; run fetch"
+                    + " again, which asks the Hub for a fresh signed download URL and resumes the bytes kept");
+        }
         return switch (status) {
             case 401 -> new HubException(status, where + "401 Unauthorized" + c
                     + ": the dataset is private, gated or does not exist; "

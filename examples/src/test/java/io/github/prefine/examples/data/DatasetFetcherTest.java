@@ -707,6 +707,37 @@ class DatasetFetcherTest {
         assertEquals(20, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
     }
 
+    /**
+     * The Hub sends a download to its content host, which gets no token: its 403 read "the token
+     * lacks access". Each attempt asks the Hub afresh, so the advice is to run fetch again.
+     */
+    @Test
+    void aContentHostsRefusalIsNotBlamedOnTheToken() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(20, "t"), "validation", pairRows(3, "v")), true);
+        try (FakeDatasetHub cdn = new FakeDatasetHub()) {
+            putPairsOn(cdn);
+            hub.contentHost(cdn.endpoint());
+            cdn.busy(403);
+
+            IOException e = assertThrows(IOException.class, () -> fetcher("hf_SecretToken1234567890", false, false)
+                    .fetch("rte"));
+
+            String file = "/datasets/nyu-mll/glue/resolve/" + FakeDatasetHub.COMMIT + "/rte/train/0000.parquet";
+            assertTrue(e.getMessage().contains("nyu-mll/glue: rte/train/0000.parquet at " + cdn.endpoint() + file
+                    + "?...: 403 Forbidden from the content host the Hub redirected the download to, which is sent no"
+                    + " token; run fetch again, which asks the Hub for a fresh signed download URL"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+        }
+    }
+
+    /** Gives another fake the files {@link #hub} holds, as a content host holds the Hub's. */
+    private void putPairsOn(FakeDatasetHub other) {
+        for (String split : List.of("train", "validation")) {
+            String path = "rte/" + split + "/0000.parquet";
+            other.put("nyu-mll/glue", path, hub.content("nyu-mll/glue", path));
+        }
+    }
+
     @Test
     void aFailedReFetchKeepsTheRecordOfTheFilesItLeftInPlace() throws IOException {
         putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(5, "t"), "validation", pairRows(3, "v")), true);

@@ -50,6 +50,8 @@ final class FakeDatasetHub extends AbstractHubServer {
     private final Map<String, long[]> slow = new LinkedHashMap<>();
     private final Map<String, Integer> bodiesStarted = new LinkedHashMap<>();
     private String commit = COMMIT;
+    /** Where file downloads are redirected, with a signature query, as the Hub sends them to its content host; or null. */
+    private java.net.URI contentHost;
     /** Tree entries per answer, the rest behind a {@code Link: <...>; rel="next"} header; 0 for all at once. */
     private int pageSize;
     private final java.util.ArrayDeque<Integer> busy = new java.util.ArrayDeque<>();
@@ -181,6 +183,16 @@ final class FakeDatasetHub extends AbstractHubServer {
         return busy.size();
     }
 
+    /**
+     * Answers each file download with a 302 to the same path on another server, with a signature
+     * query, as the Hub sends a download to its content host.
+     *
+     * @param base the other server's endpoint
+     */
+    synchronized void contentHost(java.net.URI base) {
+        contentHost = base;
+    }
+
     synchronized void moved(String from, String to) {
         moved.put(from, to);
     }
@@ -217,6 +229,9 @@ final class FakeDatasetHub extends AbstractHubServer {
         }
         if (raw.startsWith("/api/datasets/")) {
             api(ex, raw.substring("/api/datasets/".length()));
+        } else if (raw.startsWith("/datasets/") && contentHost() != null) {
+            ex.getResponseHeaders().set("Location", contentHost() + raw + "?Expires=1&Signature=s3cr3t");
+            send(ex, 302, new byte[0]);
         } else if (raw.startsWith("/datasets/")) {
             resolve(ex, raw.substring("/datasets/".length()), range);
         } else {
@@ -374,6 +389,10 @@ final class FakeDatasetHub extends AbstractHubServer {
             Thread.currentThread().interrupt();
             throw new IOException("test server: stopped", e);
         }
+    }
+
+    private synchronized java.net.URI contentHost() {
+        return contentHost;
     }
 
     private synchronized String commit() {
