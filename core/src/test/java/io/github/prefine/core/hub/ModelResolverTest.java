@@ -308,6 +308,20 @@ class ModelResolverTest {
     }
 
     /**
+     * Starts a content host the Hub redirects the weights to with a signed query: it cuts the first
+     * body after 70,000 bytes, then refuses that many resumes with 403, as once a signature expired.
+     */
+    private LocalHubServer refusingContentHost(int refusals) throws IOException {
+        LocalHubServer cdn = new LocalHubServer();
+        cdn.put("cdn/blob", "model.safetensors", WEIGHTS, true);
+        cdn.dropOnceAfter("cdn/blob", "model.safetensors", 70_000);
+        cdn.failNext("cdn/blob", "model.safetensors", new LocalHubServer.Fault("GET", true, 403, null), refusals);
+        hub.redirect(ID, "model.safetensors", URI.create(cdn.endpoint() + "/cdn/blob/resolve/main/model.safetensors"
+                + "?Expires=1&Signature=s3cr3t"));
+        return cdn;
+    }
+
+    /**
      * The Hub's download URLs are signed and expire, and the HEAD's URL served every attempt: a
      * resume after a long transfer met the content host's 403 and read as the token's lack of
      * access, though no token goes there. The resolver asks the Hub once more and resumes the
@@ -315,13 +329,7 @@ class ModelResolverTest {
      */
     @Test
     void aContentHostsRefusalOnResumeIsMetByAFreshUrlFromTheHubResumingTheBytesKept() throws IOException {
-        try (LocalHubServer cdn = new LocalHubServer()) {
-            cdn.put("cdn/blob", "model.safetensors", WEIGHTS, true);
-            cdn.dropOnceAfter("cdn/blob", "model.safetensors", 70_000);
-            cdn.failNext("cdn/blob", "model.safetensors", new LocalHubServer.Fault("GET", true, 403, null), 1);
-            hub.redirect(ID, "model.safetensors", cdn.endpoint().resolve("/cdn/blob/resolve/main/model.safetensors"
-                    + "?Expires=1&Signature=s3cr3t"));
-
+        try (LocalHubServer cdn = refusingContentHost(1)) {
             ResolvedModel m = resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID);
 
             assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
@@ -335,13 +343,8 @@ class ModelResolverTest {
     /** Refused again at the fresh URL: no expiry is the cause, the message says so and the bytes stay. */
     @Test
     void aContentHostThatRefusesTheFreshUrlTooEndsTheResolveNamingItWithoutBlamingTheToken() throws IOException {
-        try (LocalHubServer cdn = new LocalHubServer()) {
-            cdn.put("cdn/blob", "model.safetensors", WEIGHTS, true);
-            cdn.dropOnceAfter("cdn/blob", "model.safetensors", 70_000);
-            cdn.failNext("cdn/blob", "model.safetensors", new LocalHubServer.Fault("GET", true, 403, null), 2);
+        try (LocalHubServer cdn = refusingContentHost(2)) {
             String blob = cdn.endpoint() + "/cdn/blob/resolve/main/model.safetensors";
-            hub.redirect(ID, "model.safetensors", URI.create(blob + "?Expires=1&Signature=s3cr3t"));
-
             HubException e = assertThrows(HubException.class,
                     () -> resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID));
 

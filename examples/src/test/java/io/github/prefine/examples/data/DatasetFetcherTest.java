@@ -666,6 +666,11 @@ class DatasetFetcherTest {
         assertTrue(e.getMessage().startsWith("nyu-mll/glue: rte/train/0000.parquet: sha256 must equal the Hub's "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("the corrupt file was deleted"), e.getMessage());
+        assertNoFileKept();
+    }
+
+    /** Asserts that no downloaded, partial or converted file is left under the data root. */
+    private void assertNoFileKept() throws IOException {
         try (Stream<Path> s = Files.walk(data)) {
             assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".parquet")
                     || p.toString().endsWith(".incomplete") || p.toString().endsWith(".tsv")).toList());
@@ -691,10 +696,7 @@ class DatasetFetcherTest {
         assertTrue(e.getMessage().startsWith("nyu-mll/glue: rte/train/0000.parquet: git blob hash must equal the"
                 + " Hub's " + blobId + ", found "), e.getMessage());
         assertTrue(e.getMessage().contains("the corrupt file was deleted"), e.getMessage());
-        try (Stream<Path> s = Files.walk(data)) {
-            assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".parquet")
-                    || p.toString().endsWith(".incomplete") || p.toString().endsWith(".tsv")).toList());
-        }
+        assertNoFileKept();
     }
 
     @Test
