@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  * {@code PREFINE_HUB_RETRIES} times);
  * files through {@link ResumableDownload}: a body goes to {@code NAME.incomplete}, is continued
  * with a {@code Range} request after an interruption (within one fetch, by its retries, and by a
- * later fetch), is checked (size always, and the hash the tree listing gives: the sha256 of an
- * LFS file, the git blob id of a file outside LFS, which must be there) and only then renamed atomically; a body that sends nothing for the stall timeout counts
+ * later fetch), is checked (size always, and the hash the tree listing must give: the sha256 of an
+ * LFS file, the git blob id of a file outside LFS) and only then renamed atomically; a body that sends nothing for the stall timeout counts
  * as interrupted, and a full disk ends the fetch at once. Each attempt asks the Hub afresh, so a
  * content host it redirects to gets a freshly signed URL; that host's 401 or 403 (it gets no
  * token) says so and advises another fetch, rather than blaming the token. What the API answers is checked before
@@ -133,8 +133,10 @@ final class HubClient {
                 if (lfs.has("size")) {
                     size = bytes(lfs, "size");
                 }
-                if (sha != null && !SHA256.matcher(sha).matches()) {
-                    throw new HubException(-1, repo + ": " + path + ": LFS oid must be a sha256, found '" + sha + "'");
+                // without its sha256 an LFS file was checked by its size only
+                if (sha == null || !SHA256.matcher(sha).matches()) {
+                    throw new HubException(-1, repo + ": " + path + ": LFS oid must be a sha256, to check the download,"
+                            + " found " + (sha == null ? "none" : "'" + sha + "'"));
                 }
             } else {
                 // outside LFS the entry's own oid is the git blob id of the bytes: without it only the size was checked

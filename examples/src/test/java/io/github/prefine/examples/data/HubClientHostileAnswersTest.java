@@ -121,6 +121,16 @@ class HubClientHostileAnswersTest {
                 + "acme/data/tree/" + COMMIT + "/default/train?cursor=a b|c'", e.getMessage());
     }
 
+    /** An LFS file without its sha256 was checked by its size only. */
+    @Test
+    void anLfsFileWithoutItsSha256IsRefusedNamingIt() {
+        HubException e = listing("[{\"type\":\"file\",\"path\":\"default/train/0000.parquet\",\"size\":3,"
+                + "\"oid\":\"0123456789abcdef0123456789abcdef01234567\",\"lfs\":{\"size\":3}}]");
+
+        assertEquals("acme/data: default/train/0000.parquet: LFS oid must be a sha256, to check the download, found none",
+                e.getMessage());
+    }
+
     /** A file outside LFS has its git blob id as 'oid' only: without one its download could be checked by size alone. */
     @Test
     void aFileOutsideLfsWithoutAGitBlobIdIsRefusedNamingIt() {
