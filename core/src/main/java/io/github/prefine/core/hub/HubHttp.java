@@ -266,12 +266,13 @@ public final class HubHttp {
                 resp = sendOnce(req, handler, repo, what);
             } catch (InTransitException e) {
                 if (attempt == allowed || !retryTimeouts && e.getCause() instanceof HttpTimeoutException) {
-                    throw new HubServiceException(repo + ": " + what + ": request to " + shown(req.uri()) + " failed after "
-                            + Counts.counted(attempt, "attempt") + ": " + oneLine(e.getCause()), e.getCause());
+                    throw new HubServiceException(repo + ": " + what + ": request to " + shown(req.uri())
+                            + " failed after " + Counts.counted(attempt, "attempt") + ": " + oneLine(e.getCause()),
+                            e.getCause());
                 }
                 Duration wait = backoff(attempt);
-                LOG.warn("{}: {}: request to {} failed ({}), attempt {} of {}; retrying in {} ms", repo, what, shown(req.uri()),
-                        oneLine(e.getCause()), attempt, allowed, wait.toMillis());
+                LOG.warn("{}: {}: request to {} failed ({}), attempt {} of {}; retrying in {} ms", repo, what,
+                        shown(req.uri()), oneLine(e.getCause()), attempt, allowed, wait.toMillis());
                 pause(wait, req, repo, what);
                 continue;
             }
@@ -292,8 +293,8 @@ public final class HubHttp {
             }
             String code = resp.headers().firstValue("X-Error-Code").map(x -> " (" + x + ")").orElse("");
             if (attempt == allowed) {
-                throw new HubException(status, repo + ": " + what + " at " + shown(resp.uri()) + ": HTTP " + status + code
-                        + " after " + Counts.counted(attempt, "attempt") + " (" + HubSettings.RETRIES_VARIABLE + " allows "
+                throw new HubException(status, repo + ": " + what + " at " + shown(resp.uri()) + ": HTTP " + status
+                        + code + " after " + Counts.counted(attempt, "attempt") + " (" + HubSettings.RETRIES_VARIABLE + " allows "
                         + settings.retries() + " retries)");
             }
             Duration wait = retryAfter(resp).orElse(backoff(attempt));

@@ -75,8 +75,8 @@ import org.slf4j.LoggerFactory;
  * later resolve. A content host's {@code 401} or {@code 403} (it gets no token, so the token is
  * not the cause; a signed URL that expired, met by a resume after a long transfer, answers so)
  * is followed by one more {@code HEAD} at the commit, whose fresh URL resumes the bytes kept; a
- * second refusal ends the resolve, keeping them. What is checked, for every file: the size, and the hash the etag names: the
- * sha256 of the bytes for LFS files (a 64-digit etag, as {@code X-Linked-Etag} is), the git blob
+ * second refusal ends the resolve, keeping them. What is checked, for every file: the size, and
+ * the hash the etag names: the sha256 of the bytes for LFS files (a 64-digit etag, as {@code X-Linked-Etag} is), the git blob
  * hash (sha1 of {@code "blob <size>\0"} and the bytes) for plain git files (a 40-digit etag). A file
  * whose etag is neither is refused before its download, since it cannot be checked. A checked blob is flushed to disk
  * ({@code fsync}), moved atomically to {@code blobs/<etag>}, linked from the snapshot (a copy where

@@ -40,11 +40,11 @@ import java.util.regex.Pattern;
  * files through {@link ResumableDownload}: a body goes to {@code NAME.incomplete}, is continued
  * with a {@code Range} request after an interruption (within one fetch, by its retries, and by a
  * later fetch), is checked (size always, and the hash the tree listing must give: the sha256 of an
- * LFS file, the git blob id of a file outside LFS) and only then renamed atomically; a body that sends nothing for the stall timeout counts
- * as interrupted, and a full disk ends the fetch at once. Each attempt asks the Hub afresh, so a
- * content host it redirects to gets a freshly signed URL; that host's 401 or 403 (it gets no
- * token) says so and advises another fetch, rather than blaming the token. What the API answers is checked before
- * it is used: an answer over {@value #MAX_JSON_BYTES} bytes is refused unread, and each listed
+ * LFS file, the git blob id of a file outside LFS) and only then renamed atomically; a body that
+ * sends nothing for the stall timeout counts as interrupted, and a full disk ends the fetch at
+ * once. Each attempt asks the Hub afresh, so a content host it redirects to gets a freshly signed
+ * URL; that host's 401 or 403 (it gets no token) says so and advises another fetch, rather than
+ * blaming the token. What the API answers is checked before it is used: an answer over {@value #MAX_JSON_BYTES} bytes is refused unread, and each listed
  * file must lie directly in the listed folder, with a size of at least 0. Every failure is an
  * {@link IOException} whose message is one line naming the dataset, the file and the cause.
  * Thread-safe for different files.
@@ -141,9 +141,10 @@ final class HubClient {
             } else {
                 // outside LFS the entry's own oid is the git blob id of the bytes: without it only the size was checked
                 blobId = text(f, "oid");
+                blobId = blobId == null ? null : blobId.toLowerCase(Locale.ROOT);
                 if (blobId == null || !GIT_OBJECT_ID.matcher(blobId).matches()) {
                     throw new HubException(-1, repo + ": " + path + ": a file outside LFS must have its git blob id"
-                            + " as 'oid' (40 lower-case hex digits) in the tree listing, to check its download, found "
+                            + " as 'oid' (40 hex digits) in the tree listing, to check its download, found "
                             + (blobId == null ? shorten(f.get("oid")) : "'" + blobId + "'"));
                 }
             }

@@ -139,9 +139,9 @@ class HubClientHostileAnswersTest {
                 + "\"oid\":\"" + SHA + "\"}]");
 
         assertEquals("acme/data: default/train/0000.parquet: a file outside LFS must have its git blob id as 'oid'"
-                + " (40 lower-case hex digits) in the tree listing, to check its download, found null", missing.getMessage());
+                + " (40 hex digits) in the tree listing, to check its download, found null", missing.getMessage());
         assertEquals("acme/data: default/train/0000.parquet: a file outside LFS must have its git blob id as 'oid'"
-                + " (40 lower-case hex digits) in the tree listing, to check its download, found '" + SHA + "'",
+                + " (40 hex digits) in the tree listing, to check its download, found '" + SHA + "'",
                 sha256.getMessage());
     }
 
