@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -333,8 +332,13 @@ class ModelResolverTest {
             ResolvedModel m = resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID);
 
             assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
-            assertEquals(Arrays.asList(null, "bytes=70000-", "bytes=70000-"),
-                    cdn.seen().stream().map(AbstractHubServer.Seen::range).toList(), "kept bytes resumed, not fetched again");
+            // bytes in flight when the connection dropped may be lost: at most the 70000 sent are kept
+            List<String> ranges = cdn.seen().stream().map(AbstractHubServer.Seen::range).toList();
+            assertEquals(3, ranges.size(), ranges.toString());
+            assertNull(ranges.get(0));
+            assertTrue(ranges.get(1).matches("bytes=[1-9][0-9]*-") && Long.parseLong(ranges.get(1).substring(6,
+                    ranges.get(1).length() - 1)) <= 70_000, ranges.toString());
+            assertEquals(ranges.get(1), ranges.get(2), "the kept bytes resumed at the fresh URL, not fetched again");
             assertEquals(2, hub.seen().stream().filter(x -> x.method().equals("HEAD")
                     && x.path().endsWith("/model.safetensors")).count(), "one more HEAD for a fresh URL: " + hub.seen());
         }
@@ -349,12 +353,13 @@ class ModelResolverTest {
                     () -> resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID));
 
             Path partial = cache.resolve("models--acme--tiny-bert/blobs/" + LocalHubServer.sha256(WEIGHTS) + ".incomplete");
+            long kept = Files.size(partial); // at most the 70000 sent: bytes in flight at the drop may be lost
+            assertTrue(kept > 0 && kept <= 70_000, "kept " + kept);
             assertEquals(403, e.statusCode());
             assertEquals(ID + "@main: model.safetensors at " + blob + "?...: 403 Forbidden from the content host the Hub"
                     + " redirected the download to, which is sent no token, also at the fresh URL the Hub signed after a"
-                    + " first refusal, so no expired link is the cause; the bytes downloaded (70000 of " + WEIGHTS.length
-                    + ") are kept in " + partial + " for a later resolve to resume", e.getMessage());
-            assertEquals(70_000, Files.size(partial));
+                    + " first refusal, so no expired link is the cause; the bytes downloaded (" + kept + " of "
+                    + WEIGHTS.length + ") are kept in " + partial + " for a later resolve to resume", e.getMessage());
         }
     }
 
