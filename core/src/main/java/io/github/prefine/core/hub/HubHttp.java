@@ -464,19 +464,20 @@ public final class HubHttp {
                 c.close();
             }
             if (unreadable) {
-                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
                         + " to a Location that is no URI reference, found '" + location + "'");
             }
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
             }
             if (!requestable) {
-                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at + " to '"
-                        + location + "', which is no http or https URL with a host and a port up to " + MAX_PORT);
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
+                        + " to '" + location + "', which is no http or https URL with a host and a port up to "
+                        + MAX_PORT);
             }
             if (hop == MAX_REDIRECTS) {
                 throw new HubException(status, repo + ": " + what + ": more than " + MAX_REDIRECTS
-                        + " redirects (the last from " + at + " to " + next + ")");
+                        + " redirects (the last from " + shown(at) + " to " + shown(next) + ")");
             }
             at = next;
         }

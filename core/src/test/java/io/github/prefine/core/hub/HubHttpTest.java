@@ -65,6 +65,10 @@ class HubHttpTest {
             } else if (path.equals("/loop")) {
                 ex.getResponseHeaders().set("Location", "/loop");
                 ex.sendResponseHeaders(307, -1);
+            } else if (path.equals("/signed-loop")) {
+                // a content host that signs each hop, as a CDN's redirect to itself may
+                ex.getResponseHeaders().set("Location", "/signed-loop?X-Amz-Signature=s3cr3t");
+                ex.sendResponseHeaders(307, -1);
             } else if (path.equals("/bare")) {
                 ex.sendResponseHeaders(302, -1);
             } else if (path.equals("/scheme")) {
@@ -163,6 +167,15 @@ class HubHttpTest {
         assertEquals("acme/m: f: more than 5 redirects (the last from " + at(hub, "/loop") + " to " + at(hub, "/loop")
                 + ")", e.getMessage());
         assertEquals(1 + HubHttp.MAX_REDIRECTS, seen.size(), "the first request and five hops");
+    }
+
+    /** A content host's signature, a credential for a while, is not repeated in a message. */
+    @Test
+    void aRedirectLoopOnAContentHostIsNamedWithoutItsSignature() {
+        HubException e = assertThrows(HubException.class, () -> get(to(at(cdn, "/signed-loop")), false));
+
+        assertEquals("acme/m: f: more than 5 redirects (the last from " + at(cdn, "/signed-loop") + "?... to "
+                + at(cdn, "/signed-loop") + "?...)", e.getMessage());
     }
 
     @Test
