@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       host name is never looked up to be compared with a range, and an IPv4-mapped IPv6 address
  *       ({@code [::ffff:10.1.2.3]}) is its IPv4 address, as the JDK connects to it. A range with
  *       BITS outside 1 to 32 (IPv4) or 1 to 128 (IPv6) matches nothing and gets a warning. The
- *       loopback host ({@code localhost}, {@code 127.*}, {@code [::1]}) is always reached
+ *       loopback host ({@code localhost}, an address {@code 127.*} but no host name that
+ *       starts so, {@code [::1]}) is always reached
  *       directly, as the JDK's own selector does, so a local mirror or test server is not sent to
  *       the proxy.
  * </ul>
@@ -262,10 +263,12 @@ final class EnvironmentProxies extends ProxySelector {
             return true;
         }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.") || host.equals("[::1]")) {
+        byte[] address = literal(host);
+        // 127/8 as a dotted address only: a name such as 127.example.org is no loopback host
+        if (host.equals("localhost") || host.endsWith(".localhost") || !host.startsWith("[") && address != null
+                && address[0] == 127 || host.equals("[::1]")) {
             return true;
         }
-        byte[] address = literal(host);
         if (address != null) {
             for (Range r : ranges) {
                 if (inRange(address, r)) {

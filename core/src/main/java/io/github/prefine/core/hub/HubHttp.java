@@ -160,6 +160,26 @@ public final class HubHttp {
         return upgrade || url.getScheme().equalsIgnoreCase(e.getScheme()) && port(url) == port(e);
     }
 
+    /**
+     * A URL as a message or a log line shows it: without user information (it may hold a password)
+     * and, on a host other than the endpoint's, without its query, which on a content host is the
+     * signature that grants access to the file for a while; {@code "?..."} says one was there. The
+     * endpoint's own URLs carry no secret there (the token goes in a header) and are shown whole.
+     *
+     * @param url an absolute URL
+     * @return the URL to show
+     */
+    public String shown(URI url) {
+        boolean hideQuery = url.getRawQuery() != null && !sameHost(url);
+        if (url.getRawUserInfo() == null && !hideQuery) {
+            return url.toString();
+        }
+        String host = url.getHost() != null ? url.getHost() : "";
+        return url.getScheme() + "://" + host + (url.getPort() != -1 ? ":" + url.getPort() : "")
+                + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : hideQuery ? "?..." : "?" + url.getRawQuery());
+    }
+
     /** The port a URL reaches: its own, else its scheme's default. */
     private static int port(URI url) {
         return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
@@ -246,12 +266,13 @@ public final class HubHttp {
                 resp = sendOnce(req, handler, repo, what);
             } catch (InTransitException e) {
                 if (attempt == allowed || !retryTimeouts && e.getCause() instanceof HttpTimeoutException) {
-                    throw new HubServiceException(repo + ": " + what + ": request to " + req.uri() + " failed after "
-                            + Counts.counted(attempt, "attempt") + ": " + oneLine(e.getCause()), e.getCause());
+                    throw new HubServiceException(repo + ": " + what + ": request to " + shown(req.uri())
+                            + " failed after " + Counts.counted(attempt, "attempt") + ": " + oneLine(e.getCause()),
+                            e.getCause());
                 }
                 Duration wait = backoff(attempt);
-                LOG.warn("{}: {}: request to {} failed ({}), attempt {} of {}; retrying in {} ms", repo, what, req.uri(),
-                        oneLine(e.getCause()), attempt, allowed, wait.toMillis());
+                LOG.warn("{}: {}: request to {} failed ({}), attempt {} of {}; retrying in {} ms", repo, what,
+                        shown(req.uri()), oneLine(e.getCause()), attempt, allowed, wait.toMillis());
                 pause(wait, req, repo, what);
                 continue;
             }
@@ -272,13 +293,13 @@ public final class HubHttp {
             }
             String code = resp.headers().firstValue("X-Error-Code").map(x -> " (" + x + ")").orElse("");
             if (attempt == allowed) {
-                throw new HubException(status, repo + ": " + what + " at " + resp.uri() + ": HTTP " + status + code
-                        + " after " + Counts.counted(attempt, "attempt") + " (" + HubSettings.RETRIES_VARIABLE + " allows "
+                throw new HubException(status, repo + ": " + what + " at " + shown(resp.uri()) + ": HTTP " + status
+                        + code + " after " + Counts.counted(attempt, "attempt") + " (" + HubSettings.RETRIES_VARIABLE + " allows "
                         + settings.retries() + " retries)");
             }
             Duration wait = retryAfter(resp).orElse(backoff(attempt));
             LOG.warn("{}: {}: HTTP {}{} from {}, attempt {} of {}; retrying in {} ms", repo, what, status, code,
-                    resp.uri(), attempt, allowed, wait.toMillis());
+                    shown(resp.uri()), attempt, allowed, wait.toMillis());
             pause(wait, req, repo, what);
         }
     }
@@ -443,19 +464,20 @@ public final class HubHttp {
                 c.close();
             }
             if (unreadable) {
-                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
                         + " to a Location that is no URI reference, found '" + location + "'");
             }
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
             }
             if (!requestable) {
-                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at + " to '"
-                        + location + "', which is no http or https URL with a host and a port up to " + MAX_PORT);
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
+                        + " to '" + location + "', which is no http or https URL with a host and a port up to "
+                        + MAX_PORT);
             }
             if (hop == MAX_REDIRECTS) {
                 throw new HubException(status, repo + ": " + what + ": more than " + MAX_REDIRECTS
-                        + " redirects (the last from " + at + " to " + next + ")");
+                        + " redirects (the last from " + shown(at) + " to " + shown(next) + ")");
             }
             at = next;
         }

@@ -72,8 +72,11 @@ import org.slf4j.LoggerFactory;
  * {@code Content-Length}). The body goes to {@code blobs/<etag>.incomplete} through
  * {@link ResumableDownload} (a full disk ends the download at once, keeping what was written); an interrupted
  * transfer is continued with a {@code Range} request, both by the retries of one resolve and by a
- * later resolve. What is checked, for every file: the size, and the hash the etag names: the
- * sha256 of the bytes for LFS files (a 64-digit etag, as {@code X-Linked-Etag} is), the git blob
+ * later resolve. A content host's {@code 401} or {@code 403} (it gets no token, so the token is
+ * not the cause; a signed URL that expired, met by a resume after a long transfer, answers so)
+ * is followed by one more {@code HEAD} at the commit, whose fresh URL resumes the bytes kept; a
+ * second refusal ends the resolve, keeping them. What is checked, for every file: the size, and
+ * the hash the etag names: the sha256 of the bytes for LFS files (a 64-digit etag, as {@code X-Linked-Etag} is), the git blob
  * hash (sha1 of {@code "blob <size>\0"} and the bytes) for plain git files (a 40-digit etag). A file
  * whose etag is neither is refused before its download, since it cannot be checked. A checked blob is flushed to disk
  * ({@code fsync}), moved atomically to {@code blobs/<etag>}, linked from the snapshot (a copy where
@@ -425,9 +428,16 @@ public final class ModelResolver {
     }
 
     private HubException statusError(String id, String file, URI url, int status, String errorCode) {
-        String where = id + "@" + revision + ": " + file + " at " + url + ": ";
+        String where = id + "@" + revision + ": " + file + " at " + http.shown(url) + ": ";
         String code = errorCode.isEmpty() ? "" : " (" + errorCode + ")";
-        return new StatusError(status, errorCode, switch (status) {
+        if ((status == 401 || status == 403) && !http.sameHost(url)) {
+            // a content host the Hub redirected to gets no token: its refusal says nothing of the token's access
+            String refusal = where + (status == 401 ? "401 Unauthorized" : "403 Forbidden") + code
+                    + " from the content host the Hub redirected the download to, which is sent no token";
+            return new StatusError(status, errorCode, refusal, refusal + "; a signed download URL is refused so once"
+                    + " it has expired (a long or resumed download): resolve again to have the Hub sign a fresh one");
+        }
+        return new StatusError(status, errorCode, null, switch (status) {
             case 401 -> where + "401 Unauthorized" + code + ": the repository is private, gated or does not exist; "
                     + (settings.hasToken() ? "the token in " + settings.tokenSource() + " was refused" : settings.noTokenAdvice());
             case 403 -> where + "403 Forbidden" + code
@@ -454,22 +464,29 @@ public final class ModelResolver {
     private static final class StatusError extends HubException {
         private static final long serialVersionUID = 1L;
         private final String errorCode;
+        /** For a content host's 401 or 403, the message up to its advice; null for any other status. */
+        private final String contentHostRefusal;
 
-        StatusError(int status, String errorCode, String message) {
+        StatusError(int status, String errorCode, String contentHostRefusal, String message) {
             super(status, message);
             this.errorCode = errorCode;
+            this.contentHostRefusal = contentHostRefusal;
         }
     }
 
     private FileMeta meta(String id, String file, HttpResponse<?> resp, URI downloadUrl) throws HubException {
         var h = resp.headers();
+        // the answer's URL: after a redirect it is not the one the caller asked for
+        String where = id + ": " + file + " at " + http.shown(resp.uri()) + ": ";
         String etag = h.firstValue("X-Linked-Etag").or(() -> h.firstValue("ETag")).map(ModelResolver::cleanEtag)
-                .orElseThrow(() -> new HubException(-1, id + ": " + file + ": the server sent no ETag"));
+                .orElseThrow(() -> new HubException(-1, where + "the server sent no ETag (nor X-Linked-Etag), the"
+                        + " hash a download is checked against"));
         if (etag.isEmpty() || etag.contains("/") || etag.contains("\\") || etag.contains("..")) {
-            throw new HubException(-1, id + ": " + file + ": ETag must be a plain hash, found '" + etag + "'");
+            throw new HubException(-1, where + "ETag must be a plain hash, found '" + etag + "'");
         }
         String sizeText = h.firstValue("X-Linked-Size").or(() -> h.firstValue("Content-Length"))
-                .orElseThrow(() -> new HubException(-1, id + ": " + file + ": the server sent no size"));
+                .orElseThrow(() -> new HubException(-1, where + "the server sent no size (X-Linked-Size or"
+                        + " Content-Length)"));
         long size;
         try {
             size = Long.parseLong(sizeText.trim());
@@ -477,13 +494,11 @@ public final class ModelResolver {
             size = -1;
         }
         if (size < 0) {
-            throw new HubException(-1, id + ": " + file + ": size must be a number of bytes, at least 0, found '"
-                    + sizeText + "'");
+            throw new HubException(-1, where + "size must be a number of bytes, at least 0, found '" + sizeText + "'");
         }
         String commit = h.firstValue("X-Repo-Commit").orElse(COMMIT.matcher(revision).matches() ? revision : null);
         if (commit == null || !COMMIT.matcher(commit).matches()) {
-            throw new HubException(-1, id + ": " + file + ": X-Repo-Commit must be a 40-digit commit hash, found "
-                    + commit);
+            throw new HubException(-1, where + "X-Repo-Commit must be a 40-digit commit hash, found " + commit);
         }
         return new FileMeta(commit, etag, size, downloadUrl);
     }
@@ -512,9 +527,46 @@ public final class ModelResolver {
         Files.createDirectories(blobs);
         Path blob = blobs.resolve(meta.etag);
         if (!(Files.isRegularFile(blob) && Files.size(blob) == meta.size)) {
-            downloads.download(id, file, meta.downloadUrl, expected, blob);
+            try {
+                downloads.download(id, file, meta.downloadUrl, expected, blob);
+            } catch (StatusError e) {
+                if (e.contentHostRefusal == null) {
+                    throw e;
+                }
+                downloadAtFreshUrl(id, file, meta, expected, blob, e);
+            }
         }
         link(snapshot.resolve(file), blob);
+    }
+
+    /**
+     * Downloads a file again from the URL a second {@code HEAD} gets, after the content host refused
+     * the first: the Hub's download URLs are signed and expire, and the resolve reuses the one its
+     * {@code HEAD} got for every attempt, so a resume after a long transfer met a {@code 403}. The
+     * bytes kept are resumed; a second refusal is final.
+     */
+    private void downloadAtFreshUrl(String id, String file, FileMeta meta, ResumableDownload.Expected expected,
+            Path blob, StatusError refused) throws IOException {
+        LOG.warn("{}@{}: {}: {} from the content host {}; asking the Hub for a fresh download URL, as a signed one"
+                + " expires", id, revision, file, refused.statusCode(), http.shown(meta.downloadUrl));
+        FileMeta fresh = head(id, meta.commit, file).orElseThrow(() -> refused);
+        if (!fresh.etag.equals(meta.etag) || fresh.size != meta.size) {
+            throw new HubException(-1, id + ": " + file + ": asked again at commit " + meta.commit + " after the"
+                    + " content host refused the download, the Hub announced ETag " + fresh.etag + " and " + fresh.size
+                    + " bytes, not " + meta.etag + " and " + meta.size + " as before; resolve again");
+        }
+        try {
+            downloads.download(id, file, fresh.downloadUrl, expected, blob);
+        } catch (StatusError again) {
+            if (again.contentHostRefusal == null) {
+                throw again;
+            }
+            Path partial = blob.resolveSibling(blob.getFileName() + ".incomplete");
+            throw new HubException(again.statusCode(), again.contentHostRefusal + ", also at the fresh URL the Hub"
+                    + " signed after a first refusal, so no expired link is the cause; the bytes downloaded ("
+                    + (Files.exists(partial) ? Files.size(partial) : 0) + " of " + meta.size + ") are kept in "
+                    + partial + " for a later resolve to resume");
+        }
     }
 
     /** What the etag says the file must hash to; a file with neither hash is refused before any byte moves. */

@@ -468,7 +468,7 @@ public final class ResumableDownload {
             if (!range.startsWith("bytes " + have + "-")) {
                 resp.body().close();
                 throw new HubException(status, repo + ": " + file + ": asked to resume at byte " + have
-                        + ", the server answered Content-Range '" + range + "'");
+                        + ", the server at " + http.shown(at) + " answered Content-Range '" + range + "'");
             }
             append = true;
             LOG.info("{}: {}: resuming at byte {} of {}", repo, file, have, total);

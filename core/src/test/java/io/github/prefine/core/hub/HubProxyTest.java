@@ -109,6 +109,20 @@ class HubProxyTest {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), endpoint.resolve(path), false, "acme/m", "f");
     }
 
+    /**
+     * Only the loopback addresses go around the proxy, not a host name that starts like one: a name
+     * such as {@code 127.hub.invalid} was requested directly, where a network reachable only through
+     * the proxy cannot resolve it.
+     */
+    @Test
+    void aHostNameThatStartsWith127IsNoLoopbackAddressAndGoesThroughTheProxy() throws IOException {
+        HttpResponse<String> r = getWith(Map.of("HTTP_PROXY", proxyUrl(USER + ":" + PASSWORD_IN_URL)),
+                URI.create("http://127.hub.invalid"), "/ok");
+
+        assertEquals("proxied ok", r.body());
+        assertEquals(1, proxied.size(), proxied.toString());
+    }
+
     @Test
     void theCredentialsOfAnHttpProxyUrlAreSentToTheProxyDecodedAndNowhereElse() throws IOException {
         // hub.invalid never resolves: the answer can only come through the proxy

@@ -49,7 +49,7 @@ final class LocalHubServer extends AbstractHubServer {
         return this;
     }
 
-    /** Serves this file under another etag, as a server that sends no content hash would. */
+    /** Serves this file under another etag, as a server that sends no content hash would; null for no ETag at all. */
     synchronized void etag(String id, String file, String etag) {
         String key = "/" + id + "/resolve/main/" + file;
         Served f = files.get(key);
@@ -157,7 +157,11 @@ final class LocalHubServer extends AbstractHubServer {
         }
         var h = ex.getResponseHeaders();
         h.set("X-Repo-Commit", COMMIT);
-        if (f.lfs()) {
+        if (f.etag() == null) {
+            if (f.lfs()) {
+                h.set("X-Linked-Size", Integer.toString(f.content().length));
+            }
+        } else if (f.lfs()) {
             h.set("X-Linked-Etag", "\"" + f.etag() + "\"");
             h.set("X-Linked-Size", Integer.toString(f.content().length));
             h.set("ETag", "\"cdn-" + f.etag().substring(0, 8) + "\"");

@@ -306,6 +306,63 @@ class ModelResolverTest {
         }
     }
 
+    /**
+     * Starts a content host the Hub redirects the weights to with a signed query: it cuts the first
+     * body after 70,000 bytes, then refuses that many resumes with 403, as once a signature expired.
+     */
+    private LocalHubServer refusingContentHost(int refusals) throws IOException {
+        LocalHubServer cdn = new LocalHubServer();
+        cdn.put("cdn/blob", "model.safetensors", WEIGHTS, true);
+        cdn.dropOnceAfter("cdn/blob", "model.safetensors", 70_000);
+        cdn.failNext("cdn/blob", "model.safetensors", new LocalHubServer.Fault("GET", true, 403, null), refusals);
+        hub.redirect(ID, "model.safetensors", URI.create(cdn.endpoint() + "/cdn/blob/resolve/main/model.safetensors"
+                + "?Expires=1&Signature=s3cr3t"));
+        return cdn;
+    }
+
+    /**
+     * The Hub's download URLs are signed and expire, and the HEAD's URL served every attempt: a
+     * resume after a long transfer met the content host's 403 and read as the token's lack of
+     * access, though no token goes there. The resolver asks the Hub once more and resumes the
+     * bytes kept at the URL it gets.
+     */
+    @Test
+    void aContentHostsRefusalOnResumeIsMetByAFreshUrlFromTheHubResumingTheBytesKept() throws IOException {
+        try (LocalHubServer cdn = refusingContentHost(1)) {
+            ResolvedModel m = resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID);
+
+            assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+            // bytes in flight when the connection dropped may be lost: at most the 70000 sent are kept
+            List<String> ranges = cdn.seen().stream().map(AbstractHubServer.Seen::range).toList();
+            assertEquals(3, ranges.size(), ranges.toString());
+            assertNull(ranges.get(0));
+            assertTrue(ranges.get(1).matches("bytes=[1-9][0-9]*-") && Long.parseLong(ranges.get(1).substring(6,
+                    ranges.get(1).length() - 1)) <= 70_000, ranges.toString());
+            assertEquals(ranges.get(1), ranges.get(2), "the kept bytes resumed at the fresh URL, not fetched again");
+            assertEquals(2, hub.seen().stream().filter(x -> x.method().equals("HEAD")
+                    && x.path().endsWith("/model.safetensors")).count(), "one more HEAD for a fresh URL: " + hub.seen());
+        }
+    }
+
+    /** Refused again at the fresh URL: no expiry is the cause, the message says so and the bytes stay. */
+    @Test
+    void aContentHostThatRefusesTheFreshUrlTooEndsTheResolveNamingItWithoutBlamingTheToken() throws IOException {
+        try (LocalHubServer cdn = refusingContentHost(2)) {
+            String blob = cdn.endpoint() + "/cdn/blob/resolve/main/model.safetensors";
+            HubException e = assertThrows(HubException.class,
+                    () -> resolver(settings("hf_SecretToken1234567890"), 3).resolve(ID));
+
+            Path partial = cache.resolve("models--acme--tiny-bert/blobs/" + LocalHubServer.sha256(WEIGHTS) + ".incomplete");
+            long kept = Files.size(partial); // at most the 70000 sent: bytes in flight at the drop may be lost
+            assertTrue(kept > 0 && kept <= 70_000, "kept " + kept);
+            assertEquals(403, e.statusCode());
+            assertEquals(ID + "@main: model.safetensors at " + blob + "?...: 403 Forbidden from the content host the Hub"
+                    + " redirected the download to, which is sent no token, also at the fresh URL the Hub signed after a"
+                    + " first refusal, so no expired link is the cause; the bytes downloaded (" + kept + " of "
+                    + WEIGHTS.length + ") are kept in " + partial + " for a later resolve to resume", e.getMessage());
+        }
+    }
+
     @Test
     void aContentHostLocationInRawUtf8IsDownloadedFromThePathItNames() throws IOException {
         // the HEAD's redirect is the download URL: read byte by byte as Latin-1, "\u00e9" became two
@@ -372,7 +429,33 @@ class ModelResolverTest {
 
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
 
-        assertEquals(ID + ": model.safetensors: size must be a number of bytes, at least 0, found '-5'", e.getMessage());
+        assertEquals(ID + ": model.safetensors at " + hub.endpoint() + "/" + ID + "/resolve/" + LocalHubServer.COMMIT
+                + "/model.safetensors: size must be a number of bytes, at least 0, found '-5'", e.getMessage());
+    }
+
+    /** The message names the URL that answered without an ETag: a mirror or proxy in between is then found. */
+    @Test
+    void anAnswerWithoutAnEtagIsAHubErrorNamingTheFileAndTheUrl() {
+        hub.etag(ID, "tokenizer.json", null);
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertEquals(ID + ": tokenizer.json at " + hub.endpoint() + "/" + ID + "/resolve/" + LocalHubServer.COMMIT
+                + "/tokenizer.json: the server sent no ETag (nor X-Linked-Etag), the hash a download is checked against",
+                e.getMessage());
+    }
+
+    /** Where the HEAD stopped at a content host's redirect, the URL named is the Hub's that redirected. */
+    @Test
+    void aRedirectWithoutAnEtagNamesTheHubsUrlThatAnsweredIt() {
+        hub.etag(ID, "model.safetensors", null);
+        hub.redirect(ID, "model.safetensors", URI.create("http://localhost:9/blob?X-Amz-Signature=s3cr3t"));
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertEquals(ID + ": model.safetensors at " + hub.endpoint() + "/" + ID + "/resolve/" + LocalHubServer.COMMIT
+                + "/model.safetensors: the server sent no ETag (nor X-Linked-Etag), the hash a download is checked"
+                + " against", e.getMessage());
     }
 
     @Test

@@ -204,11 +204,33 @@ class ResumableDownloadTest {
                 () -> downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target));
 
         assertEquals(206, e.statusCode());
-        assertEquals("acme/data: part.bin: asked to resume at byte 40000, the server answered Content-Range 'bytes 0-"
-                + (BODY.length - 1) + "/" + BODY.length + "'", e.getMessage());
+        assertEquals("acme/data: part.bin: asked to resume at byte 40000, the server at " + url()
+                + " answered Content-Range 'bytes 0-" + (BODY.length - 1) + "/" + BODY.length + "'", e.getMessage());
         assertEquals(1, ranges.size(), "a refusal is not retried");
         assertEquals(40_000, Files.size(partial));
         assertFalse(Files.exists(target));
+    }
+
+    /**
+     * A content host's URL is named without its query: the signature there grants access to the
+     * file for a while, as a token would. The endpoint is {@code localhost}, the URL {@code 127.0.0.1}:
+     * two origins, as the Hub and its content host are.
+     */
+    @Test
+    void aWrongContentRangeFromAContentHostNamesItsUrlWithoutTheSignature() throws IOException {
+        handler = ex -> serve(ex, "bytes 7-" + (BODY.length - 1) + "/" + BODY.length);
+        Path target = tmp.resolve("part.bin");
+        partialWith(target, 40_000);
+        HubSettings hub = new HubSettings(URI.create("http://localhost:" + server.getAddress().getPort()), tmp, false,
+                "hf_SecretToken1234567890");
+        ResumableDownload d = downloads().setHttp(HubHttp.builder().setSettings(hub).sleeper(waits::add).build()).build();
+        URI signed = URI.create(url() + "?Expires=1&Signature=s3cr3t&Key-Pair-Id=K1");
+
+        HubException e = assertThrows(HubException.class,
+                () -> d.download("acme/data", "part.bin", signed, expected(), target));
+
+        assertEquals("acme/data: part.bin: asked to resume at byte 40000, the server at " + url()
+                + "?... answered Content-Range 'bytes 7-" + (BODY.length - 1) + "/" + BODY.length + "'", e.getMessage());
     }
 
     @Test

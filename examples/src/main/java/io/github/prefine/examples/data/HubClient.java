@@ -39,25 +39,37 @@ import java.util.regex.Pattern;
  * {@code PREFINE_HUB_RETRIES} times);
  * files through {@link ResumableDownload}: a body goes to {@code NAME.incomplete}, is continued
  * with a {@code Range} request after an interruption (within one fetch, by its retries, and by a
- * later fetch), is checked (size always, sha256 for LFS files, whose sha256 the tree listing
- * gives) and only then renamed atomically; a body that sends nothing for the stall timeout counts
- * as interrupted, and a full disk ends the fetch at once. What the API answers is checked before
- * it is used: an answer over {@value #MAX_JSON_BYTES} bytes is refused unread, and each listed
+ * later fetch), is checked (size always, and the hash the tree listing must give: the sha256 of an
+ * LFS file, the git blob id of a file outside LFS) and only then renamed atomically; a body that
+ * sends nothing for the stall timeout counts as interrupted, and a full disk ends the fetch at
+ * once. Each attempt asks the Hub afresh, so a content host it redirects to gets a freshly signed
+ * URL; that host's 401 or 403 (it gets no token) says so and advises another fetch, rather than
+ * blaming the token. What the API answers is checked before it is used: an answer over {@value #MAX_JSON_BYTES} bytes is refused unread, and each listed
  * file must lie directly in the listed folder, with a size of at least 0. Every failure is an
  * {@link IOException} whose message is one line naming the dataset, the file and the cause.
  * Thread-safe for different files.
  */
 final class HubClient {
     private static final String PARQUET_REF = "refs/convert/parquet";
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    /** A git object id: a commit, or the blob id of a file outside LFS. */
+    private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     /** Far above any listing or revision answer of the parquet conversion. */
     static final int MAX_JSON_BYTES = 16 << 20;
     /** Far above the pages of any split's listing: a server that links pages for ever is stopped. */
     static final int MAX_TREE_PAGES = 10_000;
 
-    /** One file of the parquet conversion: path in the repository, size, and sha256 when LFS. */
-    record RemoteFile(String path, long size, String sha256) {}
+    /**
+     * One file of the parquet conversion: path in the repository, size, the sha256 of an LFS file,
+     * and the git blob id of a file outside LFS (each null where the other applies, both null for a
+     * file listed offline, which is checked by its size).
+     */
+    record RemoteFile(String path, long size, String sha256, String blobId) {
+        /** A file known by its path, size and sha256 (null for none) only, as the offline listing keeps it. */
+        RemoteFile(String path, long size, String sha256) {
+            this(path, size, sha256, null);
+        }
+    }
 
     private final HubSettings settings;
     private final HubHttp http;
@@ -81,7 +93,7 @@ final class HubClient {
         URI url = api(repo, "revision/" + enc(PARQUET_REF));
         JsonElement o = getJson(repo, "revision " + PARQUET_REF, url);
         String sha = o.isJsonObject() ? text(o.getAsJsonObject(), "sha") : null;
-        if (sha == null || !COMMIT.matcher(sha).matches()) {
+        if (sha == null || !GIT_OBJECT_ID.matcher(sha).matches()) {
             throw new HubException(-1, repo + ": the revision answer for " + PARQUET_REF
                     + " must carry a 40-digit 'sha', found " + sha);
         }
@@ -113,6 +125,7 @@ final class HubClient {
                         + "', expected a file directly in that folder");
             }
             String sha = null;
+            String blobId = null;
             long size = bytes(f, "size");
             if (f.has("lfs") && f.get("lfs").isJsonObject()) {
                 JsonObject lfs = f.getAsJsonObject("lfs");
@@ -120,15 +133,26 @@ final class HubClient {
                 if (lfs.has("size")) {
                     size = bytes(lfs, "size");
                 }
-                if (sha != null && !SHA256.matcher(sha).matches()) {
-                    throw new HubException(-1, repo + ": " + path + ": LFS oid must be a sha256, found '" + sha + "'");
+                // without its sha256 an LFS file was checked by its size only
+                if (sha == null || !SHA256.matcher(sha).matches()) {
+                    throw new HubException(-1, repo + ": " + path + ": LFS oid must be a sha256, to check the download,"
+                            + " found " + (sha == null ? "none" : "'" + sha + "'"));
+                }
+            } else {
+                // outside LFS the entry's own oid is the git blob id of the bytes: without it only the size was checked
+                blobId = text(f, "oid");
+                blobId = blobId == null ? null : blobId.toLowerCase(Locale.ROOT);
+                if (blobId == null || !GIT_OBJECT_ID.matcher(blobId).matches()) {
+                    throw new HubException(-1, repo + ": " + path + ": a file outside LFS must have its git blob id"
+                            + " as 'oid' (40 hex digits) in the tree listing, to check its download, found "
+                            + (blobId == null ? shorten(f.get("oid")) : "'" + blobId + "'"));
                 }
             }
             if (size < 0) {
                 throw new HubException(-1, repo + ": " + path + ": the tree listing's size must be a number of bytes,"
                         + " at least 0, found " + shorten(el));
             }
-            out.add(new RemoteFile(path, size, sha));
+            out.add(new RemoteFile(path, size, sha, blobId));
         }
         out.sort(Comparator.comparing(RemoteFile::path));
         return out;
@@ -210,8 +234,9 @@ final class HubClient {
     void download(String repo, String commit, RemoteFile f, Path target, ResumableDownload.Progress progress)
             throws IOException {
         URI url = URI.create(settings.endpoint() + "/datasets/" + repo + "/resolve/" + commit + "/" + encPath(f.path()));
-        ResumableDownload.Expected expected = f.sha256() == null ? ResumableDownload.Expected.size(f.size())
-                : ResumableDownload.Expected.sha256(f.size(), f.sha256());
+        ResumableDownload.Expected expected = f.sha256() != null ? ResumableDownload.Expected.sha256(f.size(), f.sha256())
+                : f.blobId() != null ? ResumableDownload.Expected.gitBlob(f.size(), f.blobId())
+                : ResumableDownload.Expected.size(f.size());
         downloads.download(repo, f.path(), url, expected, target, progress);
     }
 
@@ -273,8 +298,14 @@ final class HubClient {
     }
 
     private HubException statusError(String repo, String what, URI url, int status, String code) {
-        String where = repo + ": " + what + " at " + url + ": ";
+        String where = repo + ": " + what + " at " + http.shown(url) + ": ";
         String c = code.isEmpty() ? "" : " (" + code + ")";
+        if ((status == 401 || status == 403) && !http.sameHost(url)) {
+            // a content host the Hub redirected to gets no token: its refusal says nothing of the token's access
+            return new HubException(status, where + (status == 401 ? "401 Unauthorized" : "403 Forbidden") + c
+                    + " from the content host the Hub redirected the download to, which is sent no token; run fetch"
+                    + " again, which asks the Hub for a fresh signed download URL and resumes the bytes kept");
+        }
         return switch (status) {
             case 401 -> new HubException(status, where + "401 Unauthorized" + c
                     + ": the dataset is private, gated or does not exist; "

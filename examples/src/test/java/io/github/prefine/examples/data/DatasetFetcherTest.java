@@ -666,9 +666,77 @@ class DatasetFetcherTest {
         assertTrue(e.getMessage().startsWith("nyu-mll/glue: rte/train/0000.parquet: sha256 must equal the Hub's "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("the corrupt file was deleted"), e.getMessage());
+        assertNoFileKept();
+    }
+
+    /** Asserts that no downloaded, partial or converted file is left under the data root. */
+    private void assertNoFileKept() throws IOException {
         try (Stream<Path> s = Files.walk(data)) {
             assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".parquet")
                     || p.toString().endsWith(".incomplete") || p.toString().endsWith(".tsv")).toList());
+        }
+    }
+
+    /**
+     * A file outside LFS is listed with its git blob id only: a flipped byte under the right size
+     * passed the size check it alone had. The expected id comes from the fake's own sha1 of
+     * {@code "blob N\0"} and the bytes, which git's id of the empty blob checks.
+     */
+    @Test
+    void aCorruptFileOutsideLfsIsRefusedByItsGitBlobIdNamingTheFile() throws IOException {
+        assertEquals("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", FakeDatasetHub.gitBlobId(new byte[0]),
+                "git hash-object of the empty file");
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(20, "t"), "validation", pairRows(3, "v")), true);
+        hub.plain("nyu-mll/glue", "rte/train/0000.parquet");
+        hub.corrupt("nyu-mll/glue", "rte/train/0000.parquet");
+        String blobId = FakeDatasetHub.gitBlobId(hub.content("nyu-mll/glue", "rte/train/0000.parquet"));
+
+        IOException e = assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+
+        assertTrue(e.getMessage().startsWith("nyu-mll/glue: rte/train/0000.parquet: git blob hash must equal the"
+                + " Hub's " + blobId + ", found "), e.getMessage());
+        assertTrue(e.getMessage().contains("the corrupt file was deleted"), e.getMessage());
+        assertNoFileKept();
+    }
+
+    @Test
+    void aWholeFileOutsideLfsIsFetched() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(20, "t"), "validation", pairRows(3, "v")), true);
+        hub.plain("nyu-mll/glue", "rte/train/0000.parquet");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("rte").outcome());
+
+        assertEquals(20, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+    }
+
+    /**
+     * The Hub sends a download to its content host, which gets no token: its 403 read "the token
+     * lacks access". Each attempt asks the Hub afresh, so the advice is to run fetch again.
+     */
+    @Test
+    void aContentHostsRefusalIsNotBlamedOnTheToken() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(20, "t"), "validation", pairRows(3, "v")), true);
+        try (FakeDatasetHub cdn = new FakeDatasetHub()) {
+            putPairsOn(cdn);
+            hub.contentHost(cdn.endpoint());
+            cdn.busy(403);
+
+            IOException e = assertThrows(IOException.class, () -> fetcher("hf_SecretToken1234567890", false, false)
+                    .fetch("rte"));
+
+            String file = "/datasets/nyu-mll/glue/resolve/" + FakeDatasetHub.COMMIT + "/rte/train/0000.parquet";
+            assertTrue(e.getMessage().contains("nyu-mll/glue: rte/train/0000.parquet at " + cdn.endpoint() + file
+                    + "?...: 403 Forbidden from the content host the Hub redirected the download to, which is sent no"
+                    + " token; run fetch again, which asks the Hub for a fresh signed download URL"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+        }
+    }
+
+    /** Gives another fake the files {@link #hub} holds, as a content host holds the Hub's. */
+    private void putPairsOn(FakeDatasetHub other) {
+        for (String split : List.of("train", "validation")) {
+            String path = "rte/" + split + "/0000.parquet";
+            other.put("nyu-mll/glue", path, hub.content("nyu-mll/glue", path));
         }
     }
 

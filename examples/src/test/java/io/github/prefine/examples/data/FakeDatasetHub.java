@@ -29,8 +29,8 @@ import java.util.Set;
 /**
  * A fake Hub (core's test {@link AbstractHubServer}) that answers like its dataset API for a parquet
  * conversion: {@code GET /api/datasets/{repo}/revision/refs%2Fconvert%2Fparquet} (the commit),
- * {@code GET /api/datasets/{repo}/tree/{commit}/{folder}} (files with size and LFS sha256, and
- * sub-folders) and {@code GET /datasets/{repo}/resolve/{commit}/{path}} (bytes, Range answered with
+ * {@code GET /api/datasets/{repo}/tree/{commit}/{folder}} (files with size and LFS sha256, or git
+ * blob id for a file {@link #plain} outside LFS, and sub-folders) and {@code GET /datasets/{repo}/resolve/{commit}/{path}} (bytes, Range answered with
  * 206), 404 with X-Error-Code, and 401 when a required token is absent or wrong. Faults per file:
  * drop the connection once after n bytes, or after n bytes of each of the next k requests, or
  * serve a flipped byte under the true hash.
@@ -44,10 +44,14 @@ final class FakeDatasetHub extends AbstractHubServer {
     /** file -> {bytes sent before the drop, requests left to drop}, ranged requests included. */
     private final Map<String, int[]> dropEach = new LinkedHashMap<>();
     private final Set<String> corrupt = new LinkedHashSet<>();
+    /** Files kept in git itself, not LFS: listed with their git blob id as 'oid' and no 'lfs' object. */
+    private final Set<String> plain = new LinkedHashSet<>();
     private final Map<String, String> moved = new LinkedHashMap<>();
     private final Map<String, long[]> slow = new LinkedHashMap<>();
     private final Map<String, Integer> bodiesStarted = new LinkedHashMap<>();
     private String commit = COMMIT;
+    /** Where file downloads are redirected, with a signature query, as the Hub sends them to its content host; or null. */
+    private java.net.URI contentHost;
     /** Tree entries per answer, the rest behind a {@code Link: <...>; rel="next"} header; 0 for all at once. */
     private int pageSize;
     private final java.util.ArrayDeque<Integer> busy = new java.util.ArrayDeque<>();
@@ -112,6 +116,11 @@ final class FakeDatasetHub extends AbstractHubServer {
         return this;
     }
 
+    /** The bytes this file holds, before any fault. @param repo the repository @param path the path @return a copy */
+    synchronized byte[] content(String repo, String path) {
+        return repos.get(repo).get(path).clone();
+    }
+
     synchronized void dropOnceAfter(String repo, String path, int n) {
         dropAfter.put(repo + "/" + path, n);
     }
@@ -122,6 +131,11 @@ final class FakeDatasetHub extends AbstractHubServer {
 
     synchronized void corrupt(String repo, String path) {
         corrupt.add(repo + "/" + path);
+    }
+
+    /** Lists this file as one outside LFS, as the Hub lists a small file kept in git: its 'oid' is its git blob id. */
+    synchronized void plain(String repo, String path) {
+        plain.add(repo + "/" + path);
     }
 
     /** Serves a new revision of every repository from now on, as after a dataset update. @param sha 40 hex digits */
@@ -169,6 +183,16 @@ final class FakeDatasetHub extends AbstractHubServer {
         return busy.size();
     }
 
+    /**
+     * Answers each file download with a 302 to the same path on another server, with a signature
+     * query, as the Hub sends a download to its content host.
+     *
+     * @param base the other server's endpoint
+     */
+    synchronized void contentHost(java.net.URI base) {
+        contentHost = base;
+    }
+
     synchronized void moved(String from, String to) {
         moved.put(from, to);
     }
@@ -205,6 +229,9 @@ final class FakeDatasetHub extends AbstractHubServer {
         }
         if (raw.startsWith("/api/datasets/")) {
             api(ex, raw.substring("/api/datasets/".length()));
+        } else if (raw.startsWith("/datasets/") && contentHost() != null) {
+            ex.getResponseHeaders().set("Location", contentHost() + raw + "?Expires=1&Signature=s3cr3t");
+            send(ex, 302, new byte[0]);
         } else if (raw.startsWith("/datasets/")) {
             resolve(ex, raw.substring("/datasets/".length()), range);
         } else {
@@ -253,14 +280,18 @@ final class FakeDatasetHub extends AbstractHubServer {
                 }
                 JsonObject f = new JsonObject();
                 f.addProperty("type", "file");
-                f.addProperty("oid", sha256(e.getValue()).substring(0, 40));
+                boolean inGit = plain.contains(repo + "/" + p);
+                // an LFS file's oid is its pointer's blob id, which the fake does not write: a stand-in
+                f.addProperty("oid", inGit ? gitBlobId(e.getValue()) : sha256(e.getValue()).substring(0, 40));
                 f.addProperty("size", e.getValue().length);
                 f.addProperty("path", p);
-                JsonObject lfs = new JsonObject();
-                lfs.addProperty("oid", sha256(e.getValue()));
-                lfs.addProperty("size", e.getValue().length);
-                lfs.addProperty("pointerSize", 132);
-                f.add("lfs", lfs);
+                if (!inGit) {
+                    JsonObject lfs = new JsonObject();
+                    lfs.addProperty("oid", sha256(e.getValue()));
+                    lfs.addProperty("size", e.getValue().length);
+                    lfs.addProperty("pointerSize", 132);
+                    f.add("lfs", lfs);
+                }
                 out.add(f);
             }
         }
@@ -358,6 +389,10 @@ final class FakeDatasetHub extends AbstractHubServer {
             Thread.currentThread().interrupt();
             throw new IOException("test server: stopped", e);
         }
+    }
+
+    private synchronized java.net.URI contentHost() {
+        return contentHost;
     }
 
     private synchronized String commit() {

@@ -121,6 +121,30 @@ class HubClientHostileAnswersTest {
                 + "acme/data/tree/" + COMMIT + "/default/train?cursor=a b|c'", e.getMessage());
     }
 
+    /** An LFS file without its sha256 was checked by its size only. */
+    @Test
+    void anLfsFileWithoutItsSha256IsRefusedNamingIt() {
+        HubException e = listing("[{\"type\":\"file\",\"path\":\"default/train/0000.parquet\",\"size\":3,"
+                + "\"oid\":\"0123456789abcdef0123456789abcdef01234567\",\"lfs\":{\"size\":3}}]");
+
+        assertEquals("acme/data: default/train/0000.parquet: LFS oid must be a sha256, to check the download, found none",
+                e.getMessage());
+    }
+
+    /** A file outside LFS has its git blob id as 'oid' only: without one its download could be checked by size alone. */
+    @Test
+    void aFileOutsideLfsWithoutAGitBlobIdIsRefusedNamingIt() {
+        HubException missing = listing("[{\"type\":\"file\",\"path\":\"default/train/0000.parquet\",\"size\":3}]");
+        HubException sha256 = listing("[{\"type\":\"file\",\"path\":\"default/train/0000.parquet\",\"size\":3,"
+                + "\"oid\":\"" + SHA + "\"}]");
+
+        assertEquals("acme/data: default/train/0000.parquet: a file outside LFS must have its git blob id as 'oid'"
+                + " (40 hex digits) in the tree listing, to check its download, found null", missing.getMessage());
+        assertEquals("acme/data: default/train/0000.parquet: a file outside LFS must have its git blob id as 'oid'"
+                + " (40 hex digits) in the tree listing, to check its download, found '" + SHA + "'",
+                sha256.getMessage());
+    }
+
     @Test
     void anEntryWithoutAPathIsAHubErrorNotANullPointer() {
         HubException e = listing("[{\"type\":\"file\",\"size\":3}]");
