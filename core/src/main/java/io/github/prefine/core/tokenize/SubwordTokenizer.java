@@ -67,6 +67,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final int stride;
     private final boolean addSpecialTokens;
     private final int padId;
+    /** What a padding position holds, its token read once on first need; null without padding. */
+    private final SequenceWindows.PadPosition pad;
     /** Whether the caller gave {@link #padId} rather than the file: a variant of another file keeps it. */
     private final boolean padIdGiven;
     private final boolean wordwise;
@@ -111,6 +113,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.stride = b.stride;
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
+        this.pad = padding == Padding.NONE ? null : new SequenceWindows.PadPosition(padId, new PadToken(delegate, padId));
         this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
@@ -189,7 +192,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
-        return EncodingConversion.convert(e, text, null, null);
+        return EncodingConversion.convert(e, text, null, null, pad);
     }
 
     /**
@@ -215,7 +218,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
-        return EncodingConversion.convert(e, first, second, null);
+        return EncodingConversion.convert(e, first, second, null, pad);
     }
 
     /**
@@ -255,7 +258,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         List<TokenEncoding> out = new ArrayList<>(es.length);
         for (int i = 0; i < es.length; i++) {
-            out.add(EncodingConversion.convert(es[i], arr[i], null, null));
+            out.add(EncodingConversion.convert(es[i], arr[i], null, null, pad));
         }
         return out;
     }
@@ -300,7 +303,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         List<TokenEncoding> out = new ArrayList<>(es.length);
         for (int i = 0; i < es.length; i++) {
-            out.add(EncodingConversion.convert(es[i], firsts.get(i), seconds.get(i), null));
+            out.add(EncodingConversion.convert(es[i], firsts.get(i), seconds.get(i), null, pad));
         }
         return out;
     }
@@ -342,7 +345,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
         }
         checkStrideRoom(a, b);
-        return EncodingBatch.readIdRows(delegate, a, b, addSpecialTokens, this::nativeFailure);
+        return EncodingBatch.readIdRows(delegate, a, b, addSpecialTokens, pad, this::nativeFailure);
     }
 
     /**
@@ -388,7 +391,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         List<TokenEncoding> out = new ArrayList<>(n);
         boolean recut = false;
         for (int s = 0; s < n; s++) {
-            TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s]);
+            TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s], pad);
             boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], addedTokens);
             if (drop != null && truncation == Truncation.NONE && padding == Padding.NONE) {
                 all = EncodingConversion.withoutSpaces(all, wordEnds[s], drop);
@@ -409,8 +412,6 @@ public final class SubwordTokenizer implements AutoCloseable {
                 longest = Math.max(longest, e.unpaddedLength());
             }
             int target = padding == Padding.LONGEST ? longest : maxLength;
-            SequenceWindows.PadPosition pad = new SequenceWindows.PadPosition(padId,
-                    () -> delegate.decode(new long[] {padId}, false));
             out.replaceAll(e -> SequenceWindows.padTo(e, target, pad));
         }
         return out;
@@ -441,7 +442,10 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
-     * Returns the id of the padding token.
+     * Returns the id of the padding token, which every padding position of a padding tokenizer's
+     * encodings holds (with its token string), as in Hugging Face: the native library would pad
+     * with the file's {@code padding.pad_id}, or with id 0 where the file has no {@code padding}
+     * section, as hub files are saved.
      *
      * @return from {@link Builder#optPadId(int)}, else {@code padding.pad_id} of the file, else
      *     the added token {@code <pad>} or {@code [PAD]}
@@ -851,6 +855,29 @@ public final class SubwordTokenizer implements AutoCloseable {
 
     private static IllegalArgumentException nativeFailure(Path path, RuntimeException ex) {
         return new IllegalArgumentException(path + ": the native tokenizer rejected the input: " + ex.getMessage(), ex);
+    }
+
+    /** The pad id's token string, decoded by the native tokenizer on first need (a native call) and kept. */
+    private static final class PadToken implements java.util.function.Supplier<String> {
+        private final HuggingFaceTokenizer tokenizer;
+        private final int id;
+        /** Racy but idempotent: every thread decodes the same string. */
+        private volatile String token;
+
+        private PadToken(HuggingFaceTokenizer tokenizer, int id) {
+            this.tokenizer = tokenizer;
+            this.id = id;
+        }
+
+        @Override
+        public String get() {
+            String t = token;
+            if (t == null) {
+                t = tokenizer.decode(new long[] {id}, false);
+                token = t;
+            }
+            return t;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.testing.SharedFixtures;
@@ -14,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -94,6 +98,46 @@ class TokenizerParityTest {
             assertCase(pairCase, plain.encodePairBatch(List.of(qc[0]), List.of(qc[1])).get(0));
             int pad = family.equals("bert") ? 0 : 1;
             assertEquals(pad, padded.padId(), "pad id");
+        }
+    }
+
+    /**
+     * Hub files such as xlm-roberta-base's are saved with {@code "padding": null}; the native library
+     * then pads with its default id 0 ({@code <s>} here) and token {@code [PAD]}, where HF pads with
+     * the pad token, id 1, as the fixture (written with padding on) shows.
+     */
+    @Test
+    void aFileSavedWithoutPaddingPadsWithItsPadTokenAsHuggingFace(@TempDir Path tmp) throws IOException {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        JsonObject ref = reference(dir);
+        JsonObject json;
+        try (Reader r = Files.newBufferedReader(dir.resolve("tokenizer.json"), StandardCharsets.UTF_8)) {
+            json = JsonParser.parseReader(r).getAsJsonObject();
+        }
+        json.add("padding", JsonNull.INSTANCE);
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), json.toString());
+        JsonArray cases = ref.getAsJsonArray("cases");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
+        }
+        try (SubwordTokenizer padded = SubwordTokenizer.builder()
+                .setTokenizerPath(file)
+                .optTruncation(Truncation.NONE)
+                .optPadding(Padding.LONGEST)
+                .build()) {
+            assertEquals(1, padded.padId(), "pad id");
+            List<TokenEncoding> batch = padded.encodeBatch(texts);
+            // the texts split at their spaces join back to themselves: the same encodings
+            List<TokenEncoding> words = padded.encodeWordsBatch(texts.stream().map(t -> Arrays.asList(t.split(" "))).toList());
+            IdRows rows = padded.encodeIdRows(texts, null);
+            for (int i = 0; i < 4; i++) {
+                JsonObject c = cases.get(i).getAsJsonObject();
+                assertCase(c, batch.get(i));
+                assertArrayEquals(ints(c.get("ids")), words.get(i).ids(), "words " + i + " ids");
+                assertArrayEquals(ints(c.get("ids")),
+                        Arrays.copyOfRange(rows.ids(), rows.rowStart()[i], rows.rowStart()[i + 1]), "id rows " + i);
+            }
         }
     }
 }
