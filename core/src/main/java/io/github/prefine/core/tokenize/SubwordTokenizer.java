@@ -1100,6 +1100,9 @@ public final class SubwordTokenizer implements AutoCloseable {
             // DJL clamps maxLength to modelMaxLength (512 by default); the caller's value rules.
             options.put("modelMaxLength", Integer.toString(maxLength));
             options.put("stride", Integer.toString(stride));
+            // DJL takes a file's padding.pad_to_multiple_of where none is given, pads to it, and, padding to
+            // maxLength with truncation, moves maxLength to a multiple of it; HF applies only the call's own
+            options.put("padToMultipleOf", "0");
             // the library reads the text first: its refusal says where the text breaks its schema,
             // which the facts read below rely on
             TokenizerSource source = new TokenizerSource(file, rebuilt);

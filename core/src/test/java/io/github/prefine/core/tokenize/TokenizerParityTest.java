@@ -140,4 +140,48 @@ class TokenizerParityTest {
             }
         }
     }
+
+    /**
+     * A file saved with {@code padding.pad_to_multiple_of} (8 here): HF pads to a multiple only when
+     * the call asks for one, where DJL took the file's, padding to 32 and, padding to maxLength,
+     * even cutting the maximum length to a multiple of it (30 to 24, truncating a text of 26).
+     */
+    @Test
+    void aFilesPadToMultipleOfIsNotAppliedAsHuggingFaceAppliesOnlyTheCallsOwn(@TempDir Path tmp) throws IOException {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        JsonObject ref = reference(dir);
+        JsonObject json;
+        try (Reader r = Files.newBufferedReader(dir.resolve("tokenizer.json"), StandardCharsets.UTF_8)) {
+            json = JsonParser.parseReader(r).getAsJsonObject();
+        }
+        json.getAsJsonObject("padding").addProperty("pad_to_multiple_of", 8);
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), json.toString());
+        JsonArray cases = ref.getAsJsonArray("cases");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
+        }
+        try (SubwordTokenizer longest = SubwordTokenizer.builder()
+                        .setTokenizerPath(file)
+                        .optTruncation(Truncation.NONE)
+                        .optPadding(Padding.LONGEST)
+                        .build();
+                SubwordTokenizer fixed = longest.toBuilder()
+                        .optTruncation(Truncation.LONGEST_FIRST)
+                        .optPadding(Padding.MAX_LENGTH)
+                        .optMaxLength(30)
+                        .build()) {
+            List<TokenEncoding> batch = longest.encodeBatch(texts);
+            List<TokenEncoding> padded = fixed.encodeBatch(texts);
+            for (int i = 0; i < 4; i++) {
+                JsonObject c = cases.get(i).getAsJsonObject();
+                assertCase(c, batch.get(i));
+                // the reference rows are padded to the longest, 26 positions: to 30 there are 4 pads more
+                int[] ids = Arrays.copyOf(ints(c.get("ids")), 30);
+                Arrays.fill(ids, 26, 30, 1);
+                assertArrayEquals(ids, padded.get(i).ids(), "padded to maxLength 30, text " + i);
+                assertEquals(false, padded.get(i).isTruncated(), "text " + i + " fits in 30");
+            }
+        }
+    }
 }
