@@ -364,6 +364,27 @@ final class TokenizerJson {
     }
 
     /**
+     * Refuses a file whose {@code truncation} section cuts on the left ({@code "direction": "Left"}).
+     * DJL keeps the file's direction when it truncates, and so do HF's tokenizers by default, keeping
+     * a text's last tokens; prefine's featurizers cut the pieces of words and contexts themselves, on
+     * the right, so a task's fast path and its reference path would keep different tokens, and
+     * neither would say so.
+     *
+     * @param file the file, for the message
+     * @param truncation its {@code truncation} element, or null
+     * @throws IOException naming the file, the JSON path and what was expected
+     */
+    static void checkTruncationDirection(Path file, JsonElement truncation) throws IOException {
+        JsonElement direction = truncation != null && truncation.isJsonObject()
+                ? truncation.getAsJsonObject().get("direction") : null;
+        if (direction != null && direction.isJsonPrimitive() && direction.getAsString().equals("Left")) {
+            throw new IOException(file + ": $.truncation.direction is \"Left\"; expected \"Right\" or no truncation"
+                    + " section: prefine truncates on the right, keeping a text's first tokens, where the tokenizers"
+                    + " library would keep its last");
+        }
+    }
+
+    /**
      * Refuses a template the native library loads but then cannot encode with, aborting the JVM
      * or giving encodings whose arrays differ in length: one that adds a special token its {@code
      * special_tokens} do not define (the library panics at the first text, "no entry found for key"
