@@ -140,6 +140,33 @@ class HfTokenizerConfigExportTest {
     }
 
     /**
+     * A hand-edited XLM-R tokenizer listing the special {@code <mask>} again at its end, not special
+     * this time: the library takes the last listing's other flags but never unmarks a special token
+     * (its decoding that skips special tokens still drops {@code <mask>}), so the export declares it
+     * special, as the library keeps it. Before, the last listing's {@code special: false} was
+     * declared, and HF's tokenizer kept {@code <mask>} in texts decoded without special tokens.
+     */
+    @Test
+    void anExportDeclaresARepeatedAddedTokenSpecialWhereAnyListingIs() throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path edited = edited(fixture.resolve("tokenizer.json"), root -> {
+            JsonArray added = root.getAsJsonArray("added_tokens");
+            JsonObject again = added.get(4).getAsJsonObject().deepCopy();
+            assertEquals("<mask>", again.get("content").getAsString());
+            assertTrue(again.get("special").getAsBoolean());
+            again.addProperty("special", false);
+            added.add(again);
+        });
+        try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(edited, Map.of("addSpecialTokens", "false"))) {
+            assertArrayEquals(new long[] {256}, lib.encode("<mask>").getIds(), "the library's id of <mask> alone");
+            assertEquals("", lib.decode(new long[] {256}, true), "the library skips <mask> as a special token");
+        }
+        Path out = export(fixture.resolve("encoder"), edited, 4);
+        JsonObject want = specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>");
+        assertEquals(want, json(out.resolve("tokenizer_config.json")).get("added_tokens_decoder"));
+    }
+
+    /**
      * Exports a fixture family's encoder with its tokenizer and checks the files against {@code
      * want} with {@code model_max_length} the task's length ({@link #TASK_LENGTH}), then reads the
      * folder back, whose encoder takes the config's {@code max_position_embeddings} less {@code
