@@ -121,13 +121,7 @@ class HfTokenizerConfigExportTest {
     @Test
     void anExportDeclaresARepeatedAddedTokenWithTheFlagsTheLibraryKeeps() throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        Path edited = edited(fixture.resolve("tokenizer.json"), root -> {
-            JsonArray added = root.getAsJsonArray("added_tokens");
-            JsonObject again = added.get(4).getAsJsonObject().deepCopy();
-            assertEquals("<mask>", again.get("content").getAsString());
-            again.addProperty("single_word", true);
-            added.add(again);
-        });
+        Path edited = maskListedAgain(fixture, again -> again.addProperty("single_word", true));
         try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(edited, Map.of("addSpecialTokens", "false"))) {
             assertArrayEquals(new long[] {256}, lib.encode("<mask>").getIds(), "the library's id of <mask> alone");
             assertFalse(Arrays.stream(lib.encode("x<mask>").getIds()).anyMatch(id -> id == 256),
@@ -149,13 +143,9 @@ class HfTokenizerConfigExportTest {
     @Test
     void anExportDeclaresARepeatedAddedTokenSpecialWhereAnyListingIs() throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        Path edited = edited(fixture.resolve("tokenizer.json"), root -> {
-            JsonArray added = root.getAsJsonArray("added_tokens");
-            JsonObject again = added.get(4).getAsJsonObject().deepCopy();
-            assertEquals("<mask>", again.get("content").getAsString());
+        Path edited = maskListedAgain(fixture, again -> {
             assertTrue(again.get("special").getAsBoolean());
             again.addProperty("special", false);
-            added.add(again);
         });
         try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(edited, Map.of("addSpecialTokens", "false"))) {
             assertArrayEquals(new long[] {256}, lib.encode("<mask>").getIds(), "the library's id of <mask> alone");
@@ -444,6 +434,17 @@ class HfTokenizerConfigExportTest {
             n.addProperty("lowercase", lowerCase);
             n.add("strip_accents", config.get("strip_accents"));
             n.add("handle_chinese_chars", new JsonPrimitive(config.get("tokenize_chinese_chars").getAsBoolean()));
+        });
+    }
+
+    /** The XLM-R fixture's tokenizer listing {@code <mask>} again at its end, that listing edited. */
+    private Path maskListedAgain(Path fixture, Consumer<JsonObject> edit) throws Exception {
+        return edited(fixture.resolve("tokenizer.json"), root -> {
+            JsonArray added = root.getAsJsonArray("added_tokens");
+            JsonObject again = added.get(4).getAsJsonObject().deepCopy();
+            assertEquals("<mask>", again.get("content").getAsString());
+            edit.accept(again);
+            added.add(again);
         });
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,15 +71,8 @@ class TokenizerParityTest {
         Path dir = SharedFixtures.require("fixtures/hf-reference/" + family);
         JsonObject ref = reference(dir);
         JsonArray cases = ref.getAsJsonArray("cases");
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
-        }
-        try (SubwordTokenizer padded = SubwordTokenizer.builder()
-                        .setTokenizerPath(dir.resolve("tokenizer.json"))
-                        .optTruncation(Truncation.NONE)
-                        .optPadding(Padding.LONGEST)
-                        .build();
+        List<String> texts = singleTexts(cases);
+        try (SubwordTokenizer padded = longestPadded(dir.resolve("tokenizer.json"));
                 SubwordTokenizer plain = padded.toBuilder().optPadding(Padding.NONE).build()) {
             List<TokenEncoding> batch = padded.encodeBatch(texts);
             for (int i = 0; i < 4; i++) {
@@ -109,23 +103,10 @@ class TokenizerParityTest {
     @Test
     void aFileSavedWithoutPaddingPadsWithItsPadTokenAsHuggingFace(@TempDir Path tmp) throws IOException {
         Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        JsonObject ref = reference(dir);
-        JsonObject json;
-        try (Reader r = Files.newBufferedReader(dir.resolve("tokenizer.json"), StandardCharsets.UTF_8)) {
-            json = JsonParser.parseReader(r).getAsJsonObject();
-        }
-        json.add("padding", JsonNull.INSTANCE);
-        Path file = Files.writeString(tmp.resolve("tokenizer.json"), json.toString());
-        JsonArray cases = ref.getAsJsonArray("cases");
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
-        }
-        try (SubwordTokenizer padded = SubwordTokenizer.builder()
-                .setTokenizerPath(file)
-                .optTruncation(Truncation.NONE)
-                .optPadding(Padding.LONGEST)
-                .build()) {
+        Path file = edited(dir, tmp, json -> json.add("padding", JsonNull.INSTANCE));
+        JsonArray cases = reference(dir).getAsJsonArray("cases");
+        List<String> texts = singleTexts(cases);
+        try (SubwordTokenizer padded = longestPadded(file)) {
             assertEquals(1, padded.padId(), "pad id");
             List<TokenEncoding> batch = padded.encodeBatch(texts);
             // the texts split at their spaces join back to themselves: the same encodings
@@ -149,23 +130,10 @@ class TokenizerParityTest {
     @Test
     void aFilesPadToMultipleOfIsNotAppliedAsHuggingFaceAppliesOnlyTheCallsOwn(@TempDir Path tmp) throws IOException {
         Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        JsonObject ref = reference(dir);
-        JsonObject json;
-        try (Reader r = Files.newBufferedReader(dir.resolve("tokenizer.json"), StandardCharsets.UTF_8)) {
-            json = JsonParser.parseReader(r).getAsJsonObject();
-        }
-        json.getAsJsonObject("padding").addProperty("pad_to_multiple_of", 8);
-        Path file = Files.writeString(tmp.resolve("tokenizer.json"), json.toString());
-        JsonArray cases = ref.getAsJsonArray("cases");
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
-        }
-        try (SubwordTokenizer longest = SubwordTokenizer.builder()
-                        .setTokenizerPath(file)
-                        .optTruncation(Truncation.NONE)
-                        .optPadding(Padding.LONGEST)
-                        .build();
+        Path file = edited(dir, tmp, json -> json.getAsJsonObject("padding").addProperty("pad_to_multiple_of", 8));
+        JsonArray cases = reference(dir).getAsJsonArray("cases");
+        List<String> texts = singleTexts(cases);
+        try (SubwordTokenizer longest = longestPadded(file);
                 SubwordTokenizer fixed = longest.toBuilder()
                         .optTruncation(Truncation.LONGEST_FIRST)
                         .optPadding(Padding.MAX_LENGTH)
@@ -183,5 +151,30 @@ class TokenizerParityTest {
                 assertEquals(false, padded.get(i).isTruncated(), "text " + i + " fits in 30");
             }
         }
+    }
+
+    /** The fixture folder's tokenizer.json, edited, written under {@code tmp}. */
+    private static Path edited(Path dir, Path tmp, Consumer<JsonObject> edit) throws IOException {
+        JsonObject json;
+        try (Reader r = Files.newBufferedReader(dir.resolve("tokenizer.json"), StandardCharsets.UTF_8)) {
+            json = JsonParser.parseReader(r).getAsJsonObject();
+        }
+        edit.accept(json);
+        return Files.writeString(tmp.resolve("tokenizer.json"), json.toString());
+    }
+
+    /** The texts of the first four cases, the single texts HF encoded as one padded batch. */
+    private static List<String> singleTexts(JsonArray cases) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
+        }
+        return texts;
+    }
+
+    /** An untruncated tokenizer padding each batch to its longest row, as HF encoded the single texts. */
+    private static SubwordTokenizer longestPadded(Path file) throws IOException {
+        return SubwordTokenizer.builder().setTokenizerPath(file).optTruncation(Truncation.NONE).optPadding(Padding.LONGEST)
+                .build();
     }
 }
