@@ -177,6 +177,33 @@ final class EncodingConversion {
         return SequenceWindows.select(e, kept);
     }
 
+    /**
+     * An encoding with the offsets of its text's tokens (those with a word id) moved by {@code by}
+     * and kept from going below 0, its overflow windows too; special tokens and padding keep
+     * {@code [0, 0)}. For pre-split words encoded after a space ({@link SubwordTokenizer#encodeWordsBatch}).
+     *
+     * @param e the encoding
+     * @param by how far to move the offsets
+     * @return a copy
+     */
+    static TokenEncoding shifted(TokenEncoding e, int by) {
+        int[] starts = e.starts().clone();
+        int[] ends = e.ends().clone();
+        int[] word = e.wordIds();
+        for (int p = 0; p < starts.length; p++) {
+            if (word[p] >= 0) {
+                starts[p] = Math.max(0, starts[p] + by);
+                ends[p] = Math.max(0, ends[p] + by);
+            }
+        }
+        List<TokenEncoding> windows = new ArrayList<>(e.overflowing().size());
+        for (TokenEncoding o : e.overflowing()) {
+            windows.add(shifted(o, by));
+        }
+        return new TokenEncoding(e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), starts, ends,
+                e.tokens(), windows);
+    }
+
     /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */
     static int[] codePointToUtf16(String s) {
         boolean surrogates = false;

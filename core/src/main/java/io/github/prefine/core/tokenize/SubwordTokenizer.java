@@ -73,6 +73,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean padIdGiven;
     private final boolean wordwise;
     private final boolean marksWordStarts;
+    /** Whether pre-split words are encoded after a space, as HF's byte-level classes need ({@link TokenizerJson#spacesFirstWord}). */
+    private final boolean spacesFirstWord;
     private final boolean splitsIdeographs;
     private final boolean stripsAccents;
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
@@ -117,6 +119,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
+        this.spacesFirstWord = b.spacesFirstWord;
         this.splitsIdeographs = b.splitsIdeographs;
         this.stripsAccents = b.stripsAccents;
         this.unigramUnknownId = b.unigramUnknownId;
@@ -161,6 +164,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.padIdSet = padIdGiven;
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
+        b.spacesFirstWord = spacesFirstWord;
         b.splitsIdeographs = splitsIdeographs;
         b.stripsAccents = stripsAccents;
         b.unigramUnknownId = unigramUnknownId;
@@ -363,6 +367,10 @@ public final class SubwordTokenizer implements AutoCloseable {
      * is encoded again untruncated, by a variant of this tokenizer made on first need, whose
      * native tokenizer every variant of the same text shares).
      *
+     * <p>Under a byte-level pre-tokenizer without {@code add_prefix_space} (RoBERTa's files), the
+     * first word is encoded after a space as the others are, as HF's byte-level classes encode
+     * pre-split words (they take them only with {@code add_prefix_space}): "ĠJohn", not "John".
+     *
      * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
      * @throws IllegalArgumentException when a word is empty or holds whitespace, or a joined
@@ -380,6 +388,12 @@ public final class SubwordTokenizer implements AutoCloseable {
             JoinedWords j = JoinedWords.join(words, 0, words.size(), "sentence " + s + " ");
             joined[s] = checkText(j.text());
             wordEnds[s] = j.ends();
+            if (spacesFirstWord) {
+                // HF's byte-level classes take pre-split words only with add_prefix_space, which gives
+                // the first word the space ("Ġ") every other word has from the join
+                joined[s] = " " + joined[s];
+                wordEnds[s] = Arrays.stream(wordEnds[s]).map(e -> e + 1).toArray();
+            }
         }
         checkStrideRoom(joined, null);
         Encoding[] es;
@@ -399,11 +413,13 @@ public final class SubwordTokenizer implements AutoCloseable {
                 // the tokens HF does not have took room before the cut and set the padded length:
                 // cut and pad the sentence's tokens without them, as the library would have
                 TokenEncoding whole = untruncated().encodeWords(sentences.get(s));
-                all = truncation == Truncation.NONE ? whole
-                        : SequenceWindows.cut(whole, maxLength - added(false, addSpecialTokens), stride);
+                out.add(truncation == Truncation.NONE ? whole
+                        : SequenceWindows.cut(whole, maxLength - added(false, addSpecialTokens), stride));
                 recut = true;
+                continue;
             }
-            out.add(all);
+            // the offsets index into the words joined, without the space put before the first
+            out.add(spacesFirstWord ? EncodingConversion.shifted(all, -1) : all);
         }
         if (recut && padding != Padding.NONE) {
             // the batch's longest row may have been one that lost tokens: every row pads to HF's longest
@@ -905,6 +921,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean padIdSet;
         private boolean wordwise;
         private boolean marksWordStarts;
+        private boolean spacesFirstWord;
         private boolean splitsIdeographs;
         private boolean stripsAccents;
         /** Known with {@link #wordwise}. */
@@ -1141,6 +1158,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
                     unigramUnknownId = TokenizerJson.unigramUnknownId(root.get("model"));
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
+                    spacesFirstWord = TokenizerJson.spacesFirstWord(root.get("pre_tokenizer"));
                     splitsIdeographs = TokenizerJson.splitsIdeographs(root.get("normalizer"));
                     stripsAccents = TokenizerJson.stripsAccents(root.get("normalizer"));
                     wordwiseKnown = true;
