@@ -43,7 +43,8 @@ import java.util.TreeMap;
  * it: the id the tokenizers library gives the token (not the file's, which it ignores) as a string,
  * in id order, to the token's {@code content} and, of its last listing as the library keeps them,
  * {@code lstrip}, {@code
- * normalized}, {@code rstrip}, {@code single_word} and {@code special} (HF 5 leaves it out beside a
+ * normalized}, {@code rstrip} and {@code single_word}, and {@code special} where any listing is, as
+ * the library never unmarks a special token (HF 5 leaves it out beside a
  * {@code tokenizer.json}; it serves HF 4 and tools that read the config alone). BERT's {@code
  * do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars} repeat the {@code
  * BertNormalizer}'s flags (HF's BERT tokenizer rebuilds the normalizer when they
@@ -263,13 +264,13 @@ final class HfTokenizerConfig {
      * @param ids content to the id the library gives it, in file order
      * @param decoder HF's {@code added_tokens_decoder}: each id as a string, in id order, to the
      *     token's {@code content} and its last listing's flags {@code lstrip}, {@code normalized},
-     *     {@code rstrip}, {@code single_word} and {@code special}
+     *     {@code rstrip} and {@code single_word}, and {@code special} where any listing is
      */
     private record AddedTokens(Map<String, Integer> ids, Map<String, Object> decoder) {}
 
     private static AddedTokens addedTokens(Path file, JsonObject root) throws IOException {
         Map<String, Integer> ids = new LinkedHashMap<>();
-        TreeMap<Integer, Object> byId = new TreeMap<>();
+        TreeMap<Integer, Map<String, Object>> byId = new TreeMap<>();
         JsonElement list = root.get("added_tokens");
         if (list != null && !list.isJsonNull()) {
             JsonArray a = JsonShapes.array(list, "added_tokens", mismatch(file));
@@ -290,7 +291,9 @@ final class HfTokenizerConfig {
                     token.put(flag, addedTokenFlag(file, t, at, flag));
                 }
                 if (ids.containsKey(content)) {
-                    // listed before: the library keeps the first id and takes this listing's flags
+                    // listed before: the library keeps the first id and takes this listing's flags, but
+                    // never unmarks a special token (its set of them only grows)
+                    token.put("special", (Boolean) byId.get(id).get("special") || (Boolean) token.get("special"));
                     byId.put(id, token);
                     continue;
                 }

@@ -96,11 +96,13 @@ final class EncodingBatch {
      * @param a the texts, or the first sequences of the pairs, checked
      * @param b the second sequences, as many, checked; or null for single texts
      * @param addSpecialTokens whether the template's special tokens are added
+     * @param pad what a padding position holds, as {@link EncodingConversion#padPositions} gives it
+     *     (the mask is fetched to find them); null where the tokenizer does not pad
      * @param onFailure turns the native call's exception into the caller's
      * @return one row per input, in order
      */
     static IdRows readIdRows(HuggingFaceTokenizer owner, String[] a, String[] b, boolean addSpecialTokens,
-            Function<RuntimeException, RuntimeException> onFailure) {
+            SequenceWindows.PadPosition pad, Function<RuntimeException, RuntimeException> onFailure) {
         TokenizersLibrary lib = TokenizersLibrary.LIB;
         boolean[] truncated = new boolean[a.length];
         EncodingBatch rows = read(owner, a.length, 2, 32,
@@ -114,6 +116,9 @@ final class EncodingBatch {
                     for (int i = 0; i < t.length; i++) {
                         ids[at + i] = (int) t[i];
                         types[at + i] = (int) ty[i];
+                    }
+                    if (pad != null) {
+                        EncodingConversion.padPositions(ids, null, at, EncodingConversion.toInt(lib.getAttentionMask(e)), pad);
                     }
                     // the overflow windows are counted, not fetched: fetching would allocate a native copy of each
                     truncated[k] = lib.getOverflowCount(e) > 0;

@@ -17,19 +17,26 @@ final class EncodingConversion {
     /**
      * Copies a DJL encoding into primitive arrays. For pre-split input {@code wordEnds} holds the
      * exclusive UTF-16 end of each word in {@code first}, and word ids are recomputed from offsets.
+     * With padding, {@code pad} is what a padding position holds ({@link #padPositions}); null without.
      */
-    static TokenEncoding convert(Encoding e, String first, String second, int[] wordEnds) {
+    static TokenEncoding convert(Encoding e, String first, String second, int[] wordEnds,
+            SequenceWindows.PadPosition pad) {
         int[] firstMap = codePointToUtf16(first);
         int[] secondMap = second == null ? null : codePointToUtf16(second);
-        return convert(e, firstMap, secondMap, wordEnds);
+        return convert(e, firstMap, secondMap, wordEnds, pad);
     }
 
-    static TokenEncoding convert(Encoding e, int[] firstMap, int[] secondMap, int[] wordEnds) {
+    private static TokenEncoding convert(Encoding e, int[] firstMap, int[] secondMap, int[] wordEnds,
+            SequenceWindows.PadPosition pad) {
         long[] lids = e.getIds();
         int n = lids.length;
         int[] ids = toInt(lids);
         int[] typeIds = toInt(e.getTypeIds());
         int[] mask = toInt(e.getAttentionMask());
+        String[] tokens = e.getTokens();
+        if (pad != null) {
+            padPositions(ids, tokens, 0, mask, pad);
+        }
         int[] wordIds = toInt(e.getWordIds());
         int[] seqIds = toInt(e.getSequenceIds());
         CharSpan[] spans = e.getCharTokenSpans();
@@ -61,9 +68,32 @@ final class EncodingConversion {
         Encoding[] over = e.getOverflowing();
         List<TokenEncoding> windows = new ArrayList<>(over.length);
         for (Encoding o : over) {
-            windows.add(convert(o, firstMap, secondMap, wordEnds));
+            windows.add(convert(o, firstMap, secondMap, wordEnds, pad));
         }
-        return new TokenEncoding(ids, typeIds, mask, wordIds, seqIds, starts, ends, e.getTokens(), windows);
+        return new TokenEncoding(ids, typeIds, mask, wordIds, seqIds, starts, ends, tokens, windows);
+    }
+
+    /**
+     * Gives the padding positions (attention mask 0) of a row the tokenizer's pad id and token. DJL
+     * keeps the file's {@code padding} section when it pads, and where the file has none (hub files
+     * are saved with {@code "padding": null}) pads with the library's default, id 0 and {@code
+     * [PAD]}: {@code <s>} for XLM-R and RoBERTa, whose pad token HF pads with is id 1.
+     *
+     * @param ids the ids, the row's changed in place
+     * @param tokens the token strings, the row's changed in place; or null where none were read
+     * @param from the row's first position in {@code ids} and {@code tokens}
+     * @param mask the row's attention mask, one per position of the row
+     * @param pad what a padding position holds
+     */
+    static void padPositions(int[] ids, String[] tokens, int from, int[] mask, SequenceWindows.PadPosition pad) {
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] == 0) {
+                ids[from + i] = pad.id();
+                if (tokens != null) {
+                    tokens[from + i] = pad.token().get();
+                }
+            }
+        }
     }
 
     /**
@@ -145,6 +175,33 @@ final class EncodingConversion {
             kept[p] = !(word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]));
         }
         return SequenceWindows.select(e, kept);
+    }
+
+    /**
+     * An encoding with the offsets of its text's tokens (those with a word id) moved by {@code by}
+     * and kept from going below 0, its overflow windows too; special tokens and padding keep
+     * {@code [0, 0)}. For pre-split words encoded after a space ({@link SubwordTokenizer#encodeWordsBatch}).
+     *
+     * @param e the encoding
+     * @param by how far to move the offsets
+     * @return a copy
+     */
+    static TokenEncoding shifted(TokenEncoding e, int by) {
+        int[] starts = e.starts().clone();
+        int[] ends = e.ends().clone();
+        int[] word = e.wordIds();
+        for (int p = 0; p < starts.length; p++) {
+            if (word[p] >= 0) {
+                starts[p] = Math.max(0, starts[p] + by);
+                ends[p] = Math.max(0, ends[p] + by);
+            }
+        }
+        List<TokenEncoding> windows = new ArrayList<>(e.overflowing().size());
+        for (TokenEncoding o : e.overflowing()) {
+            windows.add(shifted(o, by));
+        }
+        return new TokenEncoding(e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), starts, ends,
+                e.tokens(), windows);
     }
 
     /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */

@@ -29,7 +29,9 @@ import java.util.Set;
  * than {@value #MAX_UNUSED_KEPT} frees each before coming back to it however many are kept, and
  * keeps {@value #UNUSED_KEPT}: only the options of as many freed ones as could still be kept are
  * remembered. Each kept one holds its vocabulary (about half a GiB resident for a 250k-piece
- * Unigram one). The last tokenizer to leave frees every
+ * Unigram one), so one kept beyond {@value #UNUSED_KEPT} that sits unused through {@value #IDLE_JOINS}
+ * joins is freed, and one fewer kept: the kept count shrinks back once the work stops asking for
+ * the variants that made it grow. The last tokenizer to leave frees every
  * native tokenizer and the bare one, and no tokenizer joins afterwards. Thread-safe: loads and
  * frees are made under its lock, and a native tokenizer encodes from several threads at once.
  */
@@ -59,6 +61,13 @@ final class NativeTokenizers {
      * hold a large vocabulary.
      */
     static final int MAX_UNUSED_KEPT = 16;
+    /**
+     * How many joins one kept beyond {@link #UNUSED_KEPT} may sit unused through before it is freed,
+     * and one fewer kept: a cycle of {@link #MAX_UNUSED_KEPT} variants, each with the untruncated
+     * variant a featurizer derives beside it, comes back to each within 32 joins; one not asked for
+     * in twice that many is no longer part of the work.
+     */
+    static final int IDLE_JOINS = 4 * MAX_UNUSED_KEPT;
 
     /** By the {@link #key} of their options. Guarded by this. */
     private final Map<Map<String, String>, Loaded> loaded = new HashMap<>();
@@ -75,11 +84,15 @@ final class NativeTokenizers {
     private final Set<Map<String, String>> freed = new LinkedHashSet<>();
     /** The tokenizers using these; 0 once the last left. Guarded by this. */
     private int users = 1;
+    /** How many times a tokenizer joined: the clock of {@link #IDLE_JOINS}. Guarded by this. */
+    private long joins;
 
     /** A native tokenizer and the tokenizers using it, 0 while its options are in {@link #unused}. */
     private static final class Loaded {
         private final HuggingFaceTokenizer hf;
         private int users = 1;
+        /** {@link #joins} when its last user left. */
+        private long leftAt;
 
         private Loaded(HuggingFaceTokenizer hf) {
             this.hf = hf;
@@ -150,7 +163,27 @@ final class NativeTokenizers {
             unused.remove(key);
         }
         users++;
+        joins++;
+        freeIdle();
         return loaded.get(key).hf;
+    }
+
+    /**
+     * Frees the unused native tokenizers kept beyond {@link #UNUSED_KEPT} that no tokenizer joined
+     * for more than {@link #IDLE_JOINS} joins, least recently left first, keeping one fewer for each:
+     * the work that made {@link #kept} grow has moved on, and they would otherwise stay loaded until
+     * the last tokenizer leaves. Not remembered as freed: a variant back after so long grows nothing.
+     */
+    private void freeIdle() {
+        while (unused.size() > UNUSED_KEPT) {
+            Map<String, String> oldest = unused.iterator().next();
+            if (joins - loaded.get(oldest).leftAt <= IDLE_JOINS) {
+                return;
+            }
+            unused.remove(oldest);
+            loaded.remove(oldest).hf.close();
+            kept = Math.max(UNUSED_KEPT, kept - 1);
+        }
     }
 
     /**
@@ -172,7 +205,9 @@ final class NativeTokenizers {
                     + " the tokenizer joined with");
         }
         if (--l.users == 0) {
+            l.leftAt = joins;
             unused.add(key);
+            freeIdle();
             if (unused.size() > kept) {
                 Map<String, String> oldest = unused.iterator().next();
                 unused.remove(oldest);

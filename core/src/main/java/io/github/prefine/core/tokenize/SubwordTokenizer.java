@@ -67,10 +67,14 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final int stride;
     private final boolean addSpecialTokens;
     private final int padId;
+    /** What a padding position holds, its token read once on first need; null without padding. */
+    private final SequenceWindows.PadPosition pad;
     /** Whether the caller gave {@link #padId} rather than the file: a variant of another file keeps it. */
     private final boolean padIdGiven;
     private final boolean wordwise;
     private final boolean marksWordStarts;
+    /** Whether pre-split words are encoded after a space, as HF's byte-level classes need ({@link TokenizerJson#spacesFirstWord}). */
+    private final boolean spacesFirstWord;
     private final boolean splitsIdeographs;
     private final boolean stripsAccents;
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
@@ -111,9 +115,11 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.stride = b.stride;
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
+        this.pad = padding == Padding.NONE ? null : new SequenceWindows.PadPosition(padId, new PadToken(delegate, padId));
         this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
+        this.spacesFirstWord = b.spacesFirstWord;
         this.splitsIdeographs = b.splitsIdeographs;
         this.stripsAccents = b.stripsAccents;
         this.unigramUnknownId = b.unigramUnknownId;
@@ -158,6 +164,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.padIdSet = padIdGiven;
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
+        b.spacesFirstWord = spacesFirstWord;
         b.splitsIdeographs = splitsIdeographs;
         b.stripsAccents = stripsAccents;
         b.unigramUnknownId = unigramUnknownId;
@@ -189,7 +196,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
-        return EncodingConversion.convert(e, text, null, null);
+        return EncodingConversion.convert(e, text, null, null, pad);
     }
 
     /**
@@ -215,7 +222,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
-        return EncodingConversion.convert(e, first, second, null);
+        return EncodingConversion.convert(e, first, second, null, pad);
     }
 
     /**
@@ -255,7 +262,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         List<TokenEncoding> out = new ArrayList<>(es.length);
         for (int i = 0; i < es.length; i++) {
-            out.add(EncodingConversion.convert(es[i], arr[i], null, null));
+            out.add(EncodingConversion.convert(es[i], arr[i], null, null, pad));
         }
         return out;
     }
@@ -300,7 +307,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         List<TokenEncoding> out = new ArrayList<>(es.length);
         for (int i = 0; i < es.length; i++) {
-            out.add(EncodingConversion.convert(es[i], firsts.get(i), seconds.get(i), null));
+            out.add(EncodingConversion.convert(es[i], firsts.get(i), seconds.get(i), null, pad));
         }
         return out;
     }
@@ -342,7 +349,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
         }
         checkStrideRoom(a, b);
-        return EncodingBatch.readIdRows(delegate, a, b, addSpecialTokens, this::nativeFailure);
+        return EncodingBatch.readIdRows(delegate, a, b, addSpecialTokens, pad, this::nativeFailure);
     }
 
     /**
@@ -359,6 +366,10 @@ public final class SubwordTokenizer implements AutoCloseable {
      * sentence is cut into the windows, and padded to the length, that HF gives it (its sentence
      * is encoded again untruncated, by a variant of this tokenizer made on first need, whose
      * native tokenizer every variant of the same text shares).
+     *
+     * <p>Under a byte-level pre-tokenizer without {@code add_prefix_space} (RoBERTa's files), the
+     * first word is encoded after a space as the others are, as HF's byte-level classes encode
+     * pre-split words (they take them only with {@code add_prefix_space}): "ĠJohn", not "John".
      *
      * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
@@ -377,6 +388,12 @@ public final class SubwordTokenizer implements AutoCloseable {
             JoinedWords j = JoinedWords.join(words, 0, words.size(), "sentence " + s + " ");
             joined[s] = checkText(j.text());
             wordEnds[s] = j.ends();
+            if (spacesFirstWord) {
+                // HF's byte-level classes take pre-split words only with add_prefix_space, which gives
+                // the first word the space ("Ġ") every other word has from the join
+                joined[s] = " " + joined[s];
+                wordEnds[s] = Arrays.stream(wordEnds[s]).map(e -> e + 1).toArray();
+            }
         }
         checkStrideRoom(joined, null);
         Encoding[] es;
@@ -388,7 +405,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         List<TokenEncoding> out = new ArrayList<>(n);
         boolean recut = false;
         for (int s = 0; s < n; s++) {
-            TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s]);
+            TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s], pad);
             boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], addedTokens);
             if (drop != null && truncation == Truncation.NONE && padding == Padding.NONE) {
                 all = EncodingConversion.withoutSpaces(all, wordEnds[s], drop);
@@ -396,11 +413,13 @@ public final class SubwordTokenizer implements AutoCloseable {
                 // the tokens HF does not have took room before the cut and set the padded length:
                 // cut and pad the sentence's tokens without them, as the library would have
                 TokenEncoding whole = untruncated().encodeWords(sentences.get(s));
-                all = truncation == Truncation.NONE ? whole
-                        : SequenceWindows.cut(whole, maxLength - added(false, addSpecialTokens), stride);
+                out.add(truncation == Truncation.NONE ? whole
+                        : SequenceWindows.cut(whole, maxLength - added(false, addSpecialTokens), stride));
                 recut = true;
+                continue;
             }
-            out.add(all);
+            // the offsets index into the words joined, without the space put before the first
+            out.add(spacesFirstWord ? EncodingConversion.shifted(all, -1) : all);
         }
         if (recut && padding != Padding.NONE) {
             // the batch's longest row may have been one that lost tokens: every row pads to HF's longest
@@ -409,8 +428,6 @@ public final class SubwordTokenizer implements AutoCloseable {
                 longest = Math.max(longest, e.unpaddedLength());
             }
             int target = padding == Padding.LONGEST ? longest : maxLength;
-            SequenceWindows.PadPosition pad = new SequenceWindows.PadPosition(padId,
-                    () -> delegate.decode(new long[] {padId}, false));
             out.replaceAll(e -> SequenceWindows.padTo(e, target, pad));
         }
         return out;
@@ -441,7 +458,10 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
-     * Returns the id of the padding token.
+     * Returns the id of the padding token, which every padding position of a padding tokenizer's
+     * encodings holds (with its token string), as in Hugging Face: the native library would pad
+     * with the file's {@code padding.pad_id}, or with id 0 where the file has no {@code padding}
+     * section, as hub files are saved.
      *
      * @return from {@link Builder#optPadId(int)}, else {@code padding.pad_id} of the file, else
      *     the added token {@code <pad>} or {@code [PAD]}
@@ -853,6 +873,29 @@ public final class SubwordTokenizer implements AutoCloseable {
         return new IllegalArgumentException(path + ": the native tokenizer rejected the input: " + ex.getMessage(), ex);
     }
 
+    /** The pad id's token string, decoded by the native tokenizer on first need (a native call) and kept. */
+    private static final class PadToken implements java.util.function.Supplier<String> {
+        private final HuggingFaceTokenizer tokenizer;
+        private final int id;
+        /** Racy but idempotent: every thread decodes the same string. */
+        private volatile String token;
+
+        private PadToken(HuggingFaceTokenizer tokenizer, int id) {
+            this.tokenizer = tokenizer;
+            this.id = id;
+        }
+
+        @Override
+        public String get() {
+            String t = token;
+            if (t == null) {
+                t = tokenizer.decode(new long[] {id}, false);
+                token = t;
+            }
+            return t;
+        }
+    }
+
     /**
      * Builds a {@link SubwordTokenizer}; mutable and single-threaded.
      *
@@ -878,6 +921,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean padIdSet;
         private boolean wordwise;
         private boolean marksWordStarts;
+        private boolean spacesFirstWord;
         private boolean splitsIdeographs;
         private boolean stripsAccents;
         /** Known with {@link #wordwise}. */
@@ -1033,7 +1077,8 @@ public final class SubwordTokenizer implements AutoCloseable {
          *
          * @return a tokenizer the caller must close
          * @throws IOException when the file cannot be read, or naming it (and the line, column and
-         *     reason the library gives) when the tokenizers library refuses it or its rebuilt text
+         *     reason the library gives) when the tokenizers library refuses it or its rebuilt text, or
+         *     when its {@code truncation} section cuts on the left, where prefine cuts on the right
          * @throws IllegalArgumentException when a setting is invalid (a negative padding id, a
          *     maximum length below the special tokens of a pair) or no padding id can be found
          */
@@ -1073,6 +1118,9 @@ public final class SubwordTokenizer implements AutoCloseable {
             // DJL clamps maxLength to modelMaxLength (512 by default); the caller's value rules.
             options.put("modelMaxLength", Integer.toString(maxLength));
             options.put("stride", Integer.toString(stride));
+            // DJL takes a file's padding.pad_to_multiple_of where none is given, pads to it, and, padding to
+            // maxLength with truncation, moves maxLength to a multiple of it; HF applies only the call's own
+            options.put("padToMultipleOf", "0");
             // the library reads the text first: its refusal says where the text breaks its schema,
             // which the facts read below rely on
             TokenizerSource source = new TokenizerSource(file, rebuilt);
@@ -1103,12 +1151,14 @@ public final class SubwordTokenizer implements AutoCloseable {
                     // before anything is encoded: the library panics, aborting the JVM, on what this refuses
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
                     TokenizerJson.checkUnknownToken(file, root.get("model"), root.get("pre_tokenizer"));
+                    TokenizerJson.checkTruncationDirection(file, root.get("truncation"));
                 }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
                     unigramUnknownId = TokenizerJson.unigramUnknownId(root.get("model"));
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
+                    spacesFirstWord = TokenizerJson.spacesFirstWord(root.get("pre_tokenizer"));
                     splitsIdeographs = TokenizerJson.splitsIdeographs(root.get("normalizer"));
                     stripsAccents = TokenizerJson.stripsAccents(root.get("normalizer"));
                     wordwiseKnown = true;

@@ -162,6 +162,34 @@ final class TokenizerJson {
     }
 
     /**
+     * Tells whether pre-split words must be encoded after a space to get the tokens HF's {@code
+     * is_split_into_words} gives them: for a {@code ByteLevel} pre-tokenizer (alone or in a {@code
+     * Sequence}) whose {@code add_prefix_space} is false, as RoBERTa's files have it. HF's byte-level
+     * classes refuse pre-split words without {@code add_prefix_space}, and with it every word,
+     * the first too, is encoded after a space ("Ġ"); joined, only the words after the first are.
+     *
+     * @param pre the file's {@code pre_tokenizer} element, or null
+     * @return true where the first word needs the space
+     */
+    static boolean spacesFirstWord(JsonElement pre) {
+        if (pre == null || !pre.isJsonObject()) {
+            return false;
+        }
+        JsonObject o = pre.getAsJsonObject();
+        if (type(o).equals("Sequence") && o.get("pretokenizers") instanceof JsonArray members) {
+            for (JsonElement m : members) {
+                if (spacesFirstWord(m)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        JsonElement prefix = o.get("add_prefix_space");
+        return type(o).equals("ByteLevel") && prefix != null && prefix.isJsonPrimitive()
+                && prefix.getAsJsonPrimitive().isBoolean() && !prefix.getAsBoolean();
+    }
+
+    /**
      * Tells whether a pre-tokenizer may mark where a word starts (the rules are listed on {@link
      * SubwordTokenizer#marksWordStarts()}).
      *
@@ -361,6 +389,27 @@ final class TokenizerJson {
                     + (largest < 0 ? "none" : "id " + largest));
         }
         return (int) largest + 1;
+    }
+
+    /**
+     * Refuses a file whose {@code truncation} section cuts on the left ({@code "direction": "Left"}).
+     * DJL keeps the file's direction when it truncates, and so do HF's tokenizers by default, keeping
+     * a text's last tokens; prefine's featurizers cut the pieces of words and contexts themselves, on
+     * the right, so a task's fast path and its reference path would keep different tokens, and
+     * neither would say so.
+     *
+     * @param file the file, for the message
+     * @param truncation its {@code truncation} element, or null
+     * @throws IOException naming the file, the JSON path and what was expected
+     */
+    static void checkTruncationDirection(Path file, JsonElement truncation) throws IOException {
+        JsonElement direction = truncation != null && truncation.isJsonObject()
+                ? truncation.getAsJsonObject().get("direction") : null;
+        if (direction != null && direction.isJsonPrimitive() && direction.getAsString().equals("Left")) {
+            throw new IOException(file + ": $.truncation.direction is \"Left\"; expected \"Right\" or no truncation"
+                    + " section: prefine truncates on the right, keeping a text's first tokens, where the tokenizers"
+                    + " library would keep its last");
+        }
     }
 
     /**

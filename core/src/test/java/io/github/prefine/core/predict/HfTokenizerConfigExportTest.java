@@ -121,13 +121,7 @@ class HfTokenizerConfigExportTest {
     @Test
     void anExportDeclaresARepeatedAddedTokenWithTheFlagsTheLibraryKeeps() throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        Path edited = edited(fixture.resolve("tokenizer.json"), root -> {
-            JsonArray added = root.getAsJsonArray("added_tokens");
-            JsonObject again = added.get(4).getAsJsonObject().deepCopy();
-            assertEquals("<mask>", again.get("content").getAsString());
-            again.addProperty("single_word", true);
-            added.add(again);
-        });
+        Path edited = maskListedAgain(fixture, again -> again.addProperty("single_word", true));
         try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(edited, Map.of("addSpecialTokens", "false"))) {
             assertArrayEquals(new long[] {256}, lib.encode("<mask>").getIds(), "the library's id of <mask> alone");
             assertFalse(Arrays.stream(lib.encode("x<mask>").getIds()).anyMatch(id -> id == 256),
@@ -136,6 +130,29 @@ class HfTokenizerConfigExportTest {
         Path out = export(fixture.resolve("encoder"), edited, 4);
         JsonObject want = specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>");
         want.getAsJsonObject("256").addProperty("single_word", true);
+        assertEquals(want, json(out.resolve("tokenizer_config.json")).get("added_tokens_decoder"));
+    }
+
+    /**
+     * A hand-edited XLM-R tokenizer listing the special {@code <mask>} again at its end, not special
+     * this time: the library takes the last listing's other flags but never unmarks a special token
+     * (its decoding that skips special tokens still drops {@code <mask>}), so the export declares it
+     * special, as the library keeps it. Before, the last listing's {@code special: false} was
+     * declared, and HF's tokenizer kept {@code <mask>} in texts decoded without special tokens.
+     */
+    @Test
+    void anExportDeclaresARepeatedAddedTokenSpecialWhereAnyListingIs() throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path edited = maskListedAgain(fixture, again -> {
+            assertTrue(again.get("special").getAsBoolean());
+            again.addProperty("special", false);
+        });
+        try (HuggingFaceTokenizer lib = HuggingFaceTokenizer.newInstance(edited, Map.of("addSpecialTokens", "false"))) {
+            assertArrayEquals(new long[] {256}, lib.encode("<mask>").getIds(), "the library's id of <mask> alone");
+            assertEquals("", lib.decode(new long[] {256}, true), "the library skips <mask> as a special token");
+        }
+        Path out = export(fixture.resolve("encoder"), edited, 4);
+        JsonObject want = specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>");
         assertEquals(want, json(out.resolve("tokenizer_config.json")).get("added_tokens_decoder"));
     }
 
@@ -417,6 +434,17 @@ class HfTokenizerConfigExportTest {
             n.addProperty("lowercase", lowerCase);
             n.add("strip_accents", config.get("strip_accents"));
             n.add("handle_chinese_chars", new JsonPrimitive(config.get("tokenize_chinese_chars").getAsBoolean()));
+        });
+    }
+
+    /** The XLM-R fixture's tokenizer listing {@code <mask>} again at its end, that listing edited. */
+    private Path maskListedAgain(Path fixture, Consumer<JsonObject> edit) throws Exception {
+        return edited(fixture.resolve("tokenizer.json"), root -> {
+            JsonArray added = root.getAsJsonArray("added_tokens");
+            JsonObject again = added.get(4).getAsJsonObject().deepCopy();
+            assertEquals("<mask>", again.get("content").getAsString());
+            edit.accept(again);
+            added.add(again);
         });
     }
 

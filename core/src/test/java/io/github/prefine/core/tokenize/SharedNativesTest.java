@@ -277,6 +277,44 @@ class SharedNativesTest {
     }
 
     /**
+     * The kept count shrinks back: a cycle of eight lengths keeps eight unused natives from its
+     * second pass (as six above), and once the work asks for one length alone, the seven others sit
+     * unused; those beyond {@link NativeTokenizers#UNUSED_KEPT} are freed after {@link
+     * NativeTokenizers#IDLE_JOINS} joins, leaving the base's and four. Before, all eight stayed
+     * loaded until the base closed (up to sixteen, each possibly a large vocabulary's). A cycle of
+     * eight asked for again grows the count back as it grew the first time.
+     */
+    @Test
+    void nativesKeptForACycleAreFreedOnceTheWorkMovesOn() throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        try (SubwordTokenizer base = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            NativeTokenizers natives = natives(base);
+            for (int pass = 0; pass < 3; pass++) {
+                for (int length = 6; length < 14; length++) {
+                    base.toBuilder().optMaxLength(length).build().close();
+                }
+            }
+            assertEquals(1 + 8, natives.loadedCount(), "the base's and the cycle's eight");
+            // maxLength 7, the first left unused for good, was left six joins (8 to 13) before the cycle ended
+            for (int i = 0; i < NativeTokenizers.IDLE_JOINS - 6; i++) {
+                base.toBuilder().optMaxLength(6).build().close();
+            }
+            assertEquals(1 + 8, natives.loadedCount(), "none idle for more than " + NativeTokenizers.IDLE_JOINS + " joins");
+            for (int i = 0; i < 8; i++) {
+                base.toBuilder().optMaxLength(6).build().close();
+            }
+            assertEquals(1 + NativeTokenizers.UNUSED_KEPT, natives.loadedCount(),
+                    "the base's and the " + NativeTokenizers.UNUSED_KEPT + " kept unused once the others idled");
+            for (int pass = 0; pass < 3; pass++) {
+                for (int length = 6; length < 14; length++) {
+                    base.toBuilder().optMaxLength(length).build().close();
+                }
+            }
+            assertEquals(1 + 8, natives.loadedCount(), "the cycle's eight again");
+        }
+    }
+
+    /**
      * maxLength does nothing to a native tokenizer that neither truncates nor pads to it: the
      * untruncated variants of every length, unpadded or padded to a batch's longest, share one
      * native tokenizer each, where each length had its own, and they encode a text longer than

@@ -1,5 +1,6 @@
 package io.github.prefine.core.tokenize;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -173,6 +174,39 @@ class TokenizerFileRefusalTest {
         Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
         return ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
                 replacement.toString());
+    }
+
+    /**
+     * A file that truncates on the left loaded, and its native tokenizer kept a text's last tokens
+     * (DJL keeps the file's direction), while prefine's featurizers cut the pieces of words and
+     * contexts on the right: one task kept other tokens on its fast path than on its reference path.
+     * Refused, naming the section; the same file cutting on the right loads and keeps the first
+     * tokens HF gives the text ([CLS] and 4 of the reference's, then [SEP], at maxLength 6).
+     */
+    @Test
+    void aFileThatTruncatesOnTheLeftIsRefused() throws IOException {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.add("truncation", JsonParser.parseString(
+                "{\"direction\":\"Left\",\"max_length\":512,\"strategy\":\"LongestFirst\",\"stride\":0}"));
+        Path left = write(tokenizer.toString());
+        IOException e = assertThrows(IOException.class,
+                () -> SubwordTokenizer.builder().setTokenizerPath(left).optMaxLength(6).build());
+        assertEquals(left + ": $.truncation.direction is \"Left\"; expected \"Right\" or no truncation section:"
+                + " prefine truncates on the right, keeping a text's first tokens, where the tokenizers library would"
+                + " keep its last", e.getMessage());
+        tokenizer.getAsJsonObject("truncation").addProperty("direction", "Right");
+        Path right = write(tokenizer.toString());
+        JsonObject first = JsonParser.parseString(Files.readString(
+                SharedFixtures.require("fixtures/hf-reference/bert/reference.json"))).getAsJsonObject()
+                .getAsJsonArray("cases").get(1).getAsJsonObject(); // the longest of the padded batch: no padding
+        int[] hf = new int[first.getAsJsonArray("ids").size()];
+        for (int i = 0; i < hf.length; i++) {
+            hf[i] = first.getAsJsonArray("ids").get(i).getAsInt();
+        }
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(right).optMaxLength(6).build()) {
+            int[] expected = {hf[0], hf[1], hf[2], hf[3], hf[4], hf[hf.length - 1]};
+            assertArrayEquals(expected, t.encode(first.get("text").getAsString()).ids());
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.testing.SharedFixtures;
@@ -14,7 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -66,15 +71,8 @@ class TokenizerParityTest {
         Path dir = SharedFixtures.require("fixtures/hf-reference/" + family);
         JsonObject ref = reference(dir);
         JsonArray cases = ref.getAsJsonArray("cases");
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
-        }
-        try (SubwordTokenizer padded = SubwordTokenizer.builder()
-                        .setTokenizerPath(dir.resolve("tokenizer.json"))
-                        .optTruncation(Truncation.NONE)
-                        .optPadding(Padding.LONGEST)
-                        .build();
+        List<String> texts = singleTexts(cases);
+        try (SubwordTokenizer padded = longestPadded(dir.resolve("tokenizer.json"));
                 SubwordTokenizer plain = padded.toBuilder().optPadding(Padding.NONE).build()) {
             List<TokenEncoding> batch = padded.encodeBatch(texts);
             for (int i = 0; i < 4; i++) {
@@ -95,5 +93,88 @@ class TokenizerParityTest {
             int pad = family.equals("bert") ? 0 : 1;
             assertEquals(pad, padded.padId(), "pad id");
         }
+    }
+
+    /**
+     * Hub files such as xlm-roberta-base's are saved with {@code "padding": null}; the native library
+     * then pads with its default id 0 ({@code <s>} here) and token {@code [PAD]}, where HF pads with
+     * the pad token, id 1, as the fixture (written with padding on) shows.
+     */
+    @Test
+    void aFileSavedWithoutPaddingPadsWithItsPadTokenAsHuggingFace(@TempDir Path tmp) throws IOException {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path file = edited(dir, tmp, json -> json.add("padding", JsonNull.INSTANCE));
+        JsonArray cases = reference(dir).getAsJsonArray("cases");
+        List<String> texts = singleTexts(cases);
+        try (SubwordTokenizer padded = longestPadded(file)) {
+            assertEquals(1, padded.padId(), "pad id");
+            List<TokenEncoding> batch = padded.encodeBatch(texts);
+            // the texts split at their spaces join back to themselves: the same encodings
+            List<TokenEncoding> words = padded.encodeWordsBatch(texts.stream().map(t -> Arrays.asList(t.split(" "))).toList());
+            IdRows rows = padded.encodeIdRows(texts, null);
+            for (int i = 0; i < 4; i++) {
+                JsonObject c = cases.get(i).getAsJsonObject();
+                assertCase(c, batch.get(i));
+                assertArrayEquals(ints(c.get("ids")), words.get(i).ids(), "words " + i + " ids");
+                assertArrayEquals(ints(c.get("ids")),
+                        Arrays.copyOfRange(rows.ids(), rows.rowStart()[i], rows.rowStart()[i + 1]), "id rows " + i);
+            }
+        }
+    }
+
+    /**
+     * A file saved with {@code padding.pad_to_multiple_of} (8 here): HF pads to a multiple only when
+     * the call asks for one, where DJL took the file's, padding to 32 and, padding to maxLength,
+     * even cutting the maximum length to a multiple of it (30 to 24, truncating a text of 26).
+     */
+    @Test
+    void aFilesPadToMultipleOfIsNotAppliedAsHuggingFaceAppliesOnlyTheCallsOwn(@TempDir Path tmp) throws IOException {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path file = edited(dir, tmp, json -> json.getAsJsonObject("padding").addProperty("pad_to_multiple_of", 8));
+        JsonArray cases = reference(dir).getAsJsonArray("cases");
+        List<String> texts = singleTexts(cases);
+        try (SubwordTokenizer longest = longestPadded(file);
+                SubwordTokenizer fixed = longest.toBuilder()
+                        .optTruncation(Truncation.LONGEST_FIRST)
+                        .optPadding(Padding.MAX_LENGTH)
+                        .optMaxLength(30)
+                        .build()) {
+            List<TokenEncoding> batch = longest.encodeBatch(texts);
+            List<TokenEncoding> padded = fixed.encodeBatch(texts);
+            for (int i = 0; i < 4; i++) {
+                JsonObject c = cases.get(i).getAsJsonObject();
+                assertCase(c, batch.get(i));
+                // the reference rows are padded to the longest, 26 positions: to 30 there are 4 pads more
+                int[] ids = Arrays.copyOf(ints(c.get("ids")), 30);
+                Arrays.fill(ids, 26, 30, 1);
+                assertArrayEquals(ids, padded.get(i).ids(), "padded to maxLength 30, text " + i);
+                assertEquals(false, padded.get(i).isTruncated(), "text " + i + " fits in 30");
+            }
+        }
+    }
+
+    /** The fixture folder's tokenizer.json, edited, written under {@code tmp}. */
+    private static Path edited(Path dir, Path tmp, Consumer<JsonObject> edit) throws IOException {
+        JsonObject json;
+        try (Reader r = Files.newBufferedReader(dir.resolve("tokenizer.json"), StandardCharsets.UTF_8)) {
+            json = JsonParser.parseReader(r).getAsJsonObject();
+        }
+        edit.accept(json);
+        return Files.writeString(tmp.resolve("tokenizer.json"), json.toString());
+    }
+
+    /** The texts of the first four cases, the single texts HF encoded as one padded batch. */
+    private static List<String> singleTexts(JsonArray cases) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
+        }
+        return texts;
+    }
+
+    /** An untruncated tokenizer padding each batch to its longest row, as HF encoded the single texts. */
+    private static SubwordTokenizer longestPadded(Path file) throws IOException {
+        return SubwordTokenizer.builder().setTokenizerPath(file).optTruncation(Truncation.NONE).optPadding(Padding.LONGEST)
+                .build();
     }
 }

@@ -1,0 +1,59 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pre-split words under a byte-level BPE tokenizer saved as RoBERTa's are, {@code add_prefix_space}
+ * false. HF's byte-level classes take pre-split words only with {@code add_prefix_space} true
+ * ({@code run_ner.py} sets it for RoBERTa), which encodes every word after a space: the first word
+ * too gets its "Ġ". A tokenizer written here by hand: the byte-level characters of "abcd" and "Ġ",
+ * the one merge "Ġ a", RoBERTa's template, so that HF's tokens are counted by hand from BPE's rule.
+ */
+class ByteLevelWordsTest {
+    private static final String TOKENIZER = """
+            {"version":"1.0","truncation":null,"padding":null,
+             "added_tokens":[
+              {"id":0,"content":"<s>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},
+              {"id":1,"content":"<pad>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},
+              {"id":2,"content":"</s>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true},
+              {"id":3,"content":"<unk>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}],
+             "normalizer":null,
+             "pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true},
+             "post_processor":{"type":"RobertaProcessing","sep":["</s>",2],"cls":["<s>",0],"trim_offsets":true,
+              "add_prefix_space":false},
+             "decoder":{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},
+             "model":{"type":"BPE","dropout":null,"unk_token":"<unk>","continuing_subword_prefix":"","end_of_word_suffix":"",
+              "fuse_unk":false,"byte_fallback":false,
+              "vocab":{"<s>":0,"<pad>":1,"</s>":2,"<unk>":3,"a":4,"b":5,"c":6,"d":7,"\u0120":8,"\u0120a":9},
+              "merges":["\u0120 a"]}}
+            """;
+
+    /**
+     * "ab" and "cd": HF encodes " ab" and " cd", so "Ġa" (the merge) and "b", then "Ġ", "c" and "d";
+     * joined as "ab cd", the first word got "a" and "b". Its offsets index into "ab cd".
+     */
+    @Test
+    void theFirstWordGetsTheSpaceEveryWordGetsAsInHuggingFace(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), TOKENIZER);
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            TokenEncoding e = t.encodeWords(List.of("ab", "cd"));
+            assertArrayEquals(new String[] {"<s>", "\u0120a", "b", "\u0120", "c", "d", "</s>"}, e.tokens());
+            assertArrayEquals(new int[] {0, 9, 5, 8, 6, 7, 2}, e.ids());
+            assertArrayEquals(new int[] {-1, 0, 0, 1, 1, 1, -1}, e.wordIds());
+            // "Ġa" is the "a" of "ab cd", "b" its "b", "c" and "d" those of "cd"
+            assertArrayEquals(new int[] {0, 1, 3, 4}, new int[] {e.starts()[1], e.starts()[2], e.starts()[4], e.starts()[5]});
+            assertArrayEquals(new int[] {1, 2, 4, 5}, new int[] {e.ends()[1], e.ends()[2], e.ends()[4], e.ends()[5]});
+            // truncated: the same tokens, cut after the first word's
+            try (SubwordTokenizer cut = t.toBuilder().optMaxLength(4).build()) {
+                assertArrayEquals(new int[] {0, 9, 5, 2}, cut.encodeWords(List.of("ab", "cd")).ids());
+            }
+        }
+    }
+}
