@@ -192,6 +192,25 @@ public final class TextFiles {
     }
 
     /**
+     * Removes the byte-order marks opening a line and counts them ({@link
+     * ReadReport#BOM_AT_LINE_START}): files joined with {@code cat} put each file's mark at the start
+     * of a line after the first, and a file saved with two keeps the second on line 1 once {@link
+     * LineReader} removed the first. Left in, a mark became part of the line's first field.
+     *
+     * @param line a line, or null at the end of the file
+     * @param report receives the count
+     * @return the line without its leading marks; {@code line} itself when it has none
+     */
+    public static Line withoutLeadingMarks(Line line, ReadReport.Builder report) {
+        int marks = line == null ? 0 : leadingMarks(line.text());
+        if (marks == 0) {
+            return line;
+        }
+        report.clean(ReadReport.BOM_AT_LINE_START, marks);
+        return new Line(line.number(), line.text().substring(marks));
+    }
+
+    /**
      * Tells whether a line is blank: empty or only whitespace (a lone TAB counts as blank).
      *
      * @param s the line
