@@ -53,6 +53,8 @@ public final class LineReader implements Closeable {
     private String capHint = "";
     /** The rest of a line over the cap is still in the stream, skipped before the next line. */
     private boolean skipping;
+    /** A line over the cap throws in every mode ({@link #refuseLinesOver}). */
+    private boolean capThrows;
 
     LineReader(InputStream in, String name, Leniency leniency, ReadReport.Builder report, boolean inflated) {
         this.in = in;
@@ -82,6 +84,19 @@ public final class LineReader implements Closeable {
         this.maxLineBytes = maxBytes;
         this.capHint = Objects.requireNonNull(hint, "hint");
         return this;
+    }
+
+    /**
+     * Caps the lines as {@link #capLines} does, except that a longer line throws in every mode: a
+     * training-data read cannot go on without a record that the cap, a setting, refused.
+     *
+     * @param maxBytes the longest line, in bytes; positive
+     * @param hint what the message adds after the limit (the setting to raise), or ""
+     * @return this reader
+     */
+    LineReader refuseLinesOver(int maxBytes, String hint) {
+        capThrows = true;
+        return capLines(maxBytes, hint);
     }
 
     /**
@@ -148,7 +163,7 @@ public final class LineReader implements Closeable {
         if (over || length > maxLineBytes) {
             MalformedDatasetException defect = new MalformedDatasetException(name, Integer.toString(number),
                     "a line of at most " + maxLineBytes + " bytes" + capHint, "a longer one");
-            if (leniency == Leniency.STRICT) {
+            if (leniency == Leniency.STRICT || capThrows) {
                 throw defect;
             }
             return new TextFiles.Line(number, null, defect.getMessage());
