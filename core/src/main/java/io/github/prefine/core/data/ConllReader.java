@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * starts with {@code -DOCSTART-} are document boundaries and are neither tokens nor sentences. A
  * byte-order mark at the file start is removed; U+FEFF characters inside tokens (WNUT17's {@code
  * Dubbz\ufeff}) are removed too, and so are those opening a later line (files joined with {@code cat})
- * that is otherwise blank, a document start or a comment, so that they hide none of them; all are
- * counted in the report. Every line of a file must have
+ * that is otherwise blank, a document start or a comment, so that they hide none of them, or whose
+ * first column is not the token (MIT Movie's tag); all are counted in the report. Every line of a file must have
  * the same number of columns (taken from the first token line unless set), so a tag column missing
  * mid-file is caught. Tags are checked against the declared {@link FileTagScheme}, and IOB1 and IO are
  * converted to IOB2. In an IOB2 or BIOES file an {@code I-} tag that opens an entity is kept as
@@ -239,6 +239,13 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                                 expectedColumns + " " + sepName() + " fields" + columnNames(expectedColumns),
                                 fields.length + commentHint(text));
                         continue;
+                    }
+                    int first = TextFiles.leadingMarks(fields[0]);
+                    if (first > 0 && index(tokenColumn, fields.length) != 0) {
+                        // a later file's mark opening a tag-first line (cat) would go into the tag; a
+                        // token loses its marks below
+                        fields[0] = fields[0].substring(first);
+                        bomsInside += first;
                     }
                     String token = fields[index(tokenColumn, fields.length)];
                     String tag = fields[index(tagColumn, fields.length)];

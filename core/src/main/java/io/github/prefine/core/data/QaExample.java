@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param question the question text
  * @param context the passage the answer is extracted from
  * @param answers gold answers, each checked against the context; the first with text other than
- *     whitespace is the training target; empty for unlabelled data
+ *     whitespace that maps to a context token is the training target; empty for unlabelled data
  * @param references the answer texts a prediction is scored against (the dataset's own
  *     evaluation's ground truths): the answers' texts, except where a format lists answers apart
  *     from the spans found in the context (MRQA's {@code answers}, which may name aliases the
@@ -43,7 +43,7 @@ public record QaExample(String id, String question, String context, List<GoldAns
      * @param question the question text
      * @param context the passage the answer is extracted from
      * @param answers gold answers, each checked against the context; the first with text other than
-     *     whitespace is the training target; empty for unlabelled data
+     *     whitespace that maps to a context token is the training target; empty for unlabelled data
      * @param references the answer texts a prediction is scored against (the dataset's own
      *     evaluation's ground truths): the answers' texts, except where a format lists answers apart
      *     from the spans found in the context (MRQA's {@code answers}, which may name aliases the

@@ -152,7 +152,10 @@ public record ReadReport(
         return cleaned.getOrDefault(kind, 0);
     }
 
-    /** Cleaning kind: a U+FEFF byte-order mark removed from the start of the file. */
+    /**
+     * Cleaning kind: a U+FEFF byte-order mark removed from the start of the file; a whole-document
+     * file (JSON, CSV) counts every mark opening it, a line-read file the first.
+     */
     public static final String BOM_AT_START = "byte-order mark at file start";
 
     /**
@@ -162,11 +165,11 @@ public record ReadReport(
     public static final String BOM_INSIDE = "U+FEFF inside a token";
 
     /**
-     * Cleaning kind: a U+FEFF removed from the start of a JSON line after the file's first (files
-     * joined with {@code cat}, each saved with a byte-order mark), which Python's {@code json.loads}
-     * refuses.
+     * Cleaning kind: a U+FEFF removed from the start of a line of a JSON-lines, TSV or WiC file (files
+     * joined with {@code cat}, each saved with a byte-order mark), other than the file's own first
+     * mark ({@link #BOM_AT_START}); Python's {@code json.loads} refuses such a JSON line.
      */
-    public static final String BOM_AT_LINE_START = "byte-order mark at a JSON line's start";
+    public static final String BOM_AT_LINE_START = "byte-order mark at a line's start";
 
     /**
      * Mutable accumulator for a {@link ReadReport}; single-threaded, used by the readers.

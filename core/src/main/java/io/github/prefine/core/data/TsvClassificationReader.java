@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * train and dev files) they are named by {@link Builder#optColumnNames}. Every row must have as
  * many fields as the header. The first text, optional second text and label are filled from
  * templates such as {@code "{sentence1}"}; a byte-order mark at the file start (MRPC) is removed
- * and counted. Blank lines at the end of the file are no rows; a blank line before a row is a
+ * and counted, and so is every one opening a line (files joined with {@code cat}, {@link
+ * ReadReport#BOM_AT_LINE_START}). Blank lines at the end of the file are no rows; a blank line before a row is a
  * defect ({@link #BLANK_LINE}), thrown strictly and skipped and counted leniently, never an example
  * of empty text: GLUE files hold none, and Python's {@code csv.DictReader} and pandas drop them.
  *
@@ -83,11 +84,11 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
         ColumnTable table = new ColumnTable(name, leniency, report, layout, "tab-separated");
         try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
-                TextFiles.Line line = lines.next();
+                TextFiles.Line line = next(lines, report);
                 // blank lines at the end (or all of a file of blank lines) hold no row, as in CSV
                 List<Integer> blanks = new ArrayList<>();
                 if (layout.header()) {
-                    line = skipBlank(line, lines, blanks);
+                    line = skipBlank(line, lines, blanks, report);
                     if (line == null) {
                         return table.result(LOG);
                     }
@@ -97,16 +98,16 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
                     }
                     List<String> names = List.of(line.text().split("\t", -1));
                     table.columns(names, "1", foundColumns(names));
-                    line = lines.next();
+                    line = next(lines, report);
                 } else {
                     table.columns(layout.columnNames(), "", "columns " + layout.columnNames());
                 }
-                while ((line = skipBlank(line, lines, blanks)) != null) {
+                while ((line = skipBlank(line, lines, blanks, report)) != null) {
                     // a blank line before a row is a defect, not a row of one empty field
                     for (int b : blanks) {
                         table.blankLine(b);
                     }
-                    TextFiles.Line next = lines.next();
+                    TextFiles.Line next = next(lines, report);
                     if (line.text() == null) {
                         table.skip(Defects.invalidUtf8(line));
                     } else {
@@ -121,16 +122,21 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
         return table.result(LOG);
     }
 
+    /** The next line without the byte-order marks opening it (files joined with {@code cat}), counted. */
+    private static TextFiles.Line next(LineReader lines, ReadReport.Builder report) throws IOException {
+        return TextFiles.withoutLeadingMarks(lines.next(), report);
+    }
+
     /**
      * Skips blank lines from {@code line} on, noting their numbers in {@code blanks} (cleared
      * first).
      *
      * @return the first line that is not blank, or null at the end of the file
      */
-    private static TextFiles.Line skipBlank(TextFiles.Line line, LineReader lines, List<Integer> blanks)
-            throws IOException {
+    private static TextFiles.Line skipBlank(TextFiles.Line line, LineReader lines, List<Integer> blanks,
+            ReadReport.Builder report) throws IOException {
         blanks.clear();
-        for (; line != null && line.text() != null && line.text().isEmpty(); line = lines.next()) {
+        for (; line != null && line.text() != null && line.text().isEmpty(); line = next(lines, report)) {
             blanks.add(line.number());
         }
         return line;

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Each pair becomes {@code TextExample("{word}: {sentence1}", "{sentence2}", "true"|"false")}, the
  * same template and labels as {@link JsonlClassificationReader#wic()}. A missing gold file gives
  * unlabelled examples. A byte-order mark opening either file is removed and counted in the read's
- * report ({@link ReadReport#BOM_AT_START}). Ids are {@code file:line}. Immutable and thread-safe.
+ * report ({@link ReadReport#BOM_AT_START}), and so is every one opening a line of either (files
+ * joined with {@code cat}, {@link ReadReport#BOM_AT_LINE_START}), which would have gone into the
+ * word or the label. Ids are {@code file:line}. Immutable and thread-safe.
  */
 public final class WicReader implements DatasetReader<TextExample> {
     /** Skip reason: a gold line other than {@code T} or {@code F}. */
@@ -82,7 +84,8 @@ public final class WicReader implements DatasetReader<TextExample> {
             gold = new ArrayList<>();
             // into the read's report: the gold file's byte-order mark is counted as the data file's is
             try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, report, bytesRead)) {
-                for (TextFiles.Line line = labels.next(); line != null; line = labels.next()) {
+                for (TextFiles.Line read = labels.next(); read != null; read = labels.next()) {
+                    TextFiles.Line line = TextFiles.withoutLeadingMarks(read, report);
                     if (nonBlank(line)) {
                         gold.add(line);
                     }
@@ -97,7 +100,8 @@ public final class WicReader implements DatasetReader<TextExample> {
         MalformedDatasetException lineDefect = null;
         int rows = 0;
         try (LineReader data = TextFiles.lines(file, leniency, report, bytesRead)) {
-            for (TextFiles.Line line = data.next(); line != null; line = data.next()) {
+            for (TextFiles.Line read = data.next(); read != null; read = data.next()) {
+                TextFiles.Line line = TextFiles.withoutLeadingMarks(read, report);
                 if (!nonBlank(line)) {
                     continue;
                 }

@@ -21,9 +21,11 @@ import java.util.Optional;
  * only the context truncated, into windows of the maximum length that overlap by the stride.
  *
  * <p>A window's target is the token span of the first gold answer with text left once leading and
- * trailing whitespace is removed (no-break spaces included, as Python's {@code strip()} reads it),
- * less that whitespace, when that answer lies wholly inside the window's context, else position 0
- * ({@code [CLS]}/{@code <s>}); {@code run_qa.py} takes {@code answers[0]} even when it is blank.
+ * trailing whitespace is removed (no-break spaces included, as Python's {@code strip()} reads it)
+ * that overlaps a context token of some window, less that whitespace, when that answer lies wholly
+ * inside the window's context, else position 0 ({@code [CLS]}/{@code <s>}); {@code run_qa.py} takes
+ * {@code answers[0]} even when it is blank. The answers passed over are counted ({@link
+ * #ANSWERS_PASSED_OVER}).
  * Two departures from {@code run_qa.py}'s search, whose targets there lie
  * outside the answer: an answer starting in the window's last context token targets that token
  * (the script's start search walks on over the closing separator's (0, 0) offset), and the end
@@ -37,9 +39,10 @@ import java.util.Optional;
  * uncovered combining marks right after the token: HF's {@code run_qa.py} decodes "Москва́" as
  * "Москва" and Hindi "है" as "ह" under BERT's accent stripping, prefine as the whole word. A format
  * or control character after a word stays out of the answer's text, as in HF. Skipped and
- * reported: examples whose answer covers no context token, or whose answers all have no text but
+ * reported: examples none of whose answers covers a context token, each having no text but
  * whitespace (empty or whitespace-only, even where a token's offsets cover that whitespace, as
- * XLM-R's may; a task scores a skipped question as unanswered), whose
+ * XLM-R's may) or only characters the normalizer removed (a lone U+200B under BERT); a task scores a
+ * skipped question as unanswered; examples whose
  * context has no tokens, whose question leaves the context no more tokens than the stride (a
  * setting against the question, reported as such), or that the tokenizer rejects otherwise.
  * Counted but kept: answers in no single window, answer boundaries inside a token, unlabelled examples. Immutable and thread-safe; the given tokenizer is not owned.
@@ -58,6 +61,13 @@ public final class QaFeaturizer extends FeaturizerBase {
      * every window trains it as having no answer.
      */
     public static final String NO_SINGLE_WINDOW = "answer in no single window";
+
+    /**
+     * Feature report counter: gold answers passed over before a kept question's target, since they
+     * have no text but whitespace or their text maps to no context token (a lone U+200B that the
+     * normalizer removed); the question trains the first answer that maps to a token.
+     */
+    public static final String ANSWERS_PASSED_OVER = "answers passed over: no context token";
 
     private final int stride;
     private final boolean fastPath;
@@ -356,26 +366,30 @@ public final class QaFeaturizer extends FeaturizerBase {
         }
 
         void example(QaExample ex, int i, List<Window> windows) {
-            // Whether the answer touches any context token, and whether some window has no context.
-            int[] answer = target(ex);
-            boolean overlaps = false;
-            boolean emptyContext = false;
             for (Window w : windows) {
-                emptyContext |= w.cs() == w.ce();
-                if (answer != null) {
-                    for (int p = w.cs(); p < w.ce() && !overlaps; p++) {
-                        overlaps = w.start(p) < answer[1] && w.end(p) > answer[0];
-                    }
+                if (w.cs() == w.ce()) {
+                    report.skip(ex.id(), "context has no tokens");
+                    return;
                 }
             }
-            if (emptyContext) {
-                report.skip(ex.id(), "context has no tokens");
-                return;
+            // the first answer with text that touches a context token; those before it are counted
+            int[] answer = null;
+            int passedOver = 0;
+            for (GoldAnswer a : ex.answers()) {
+                int[] span = trimmed(ex.context(), a);
+                if (span[0] < span[1] && touchesToken(windows, span)) {
+                    answer = span;
+                    break;
+                }
+                passedOver++;
             }
-            // no answer with text left (empty, or whitespace that XLM-R's tokens may cover): nothing to target
-            if (answer != null && (answer[0] == answer[1] || !overlaps)) {
+            // no answer with text left (empty, or whitespace that XLM-R's tokens may cover) on a token: nothing to target
+            if (answer == null && !ex.answers().isEmpty()) {
                 report.skip(ex.id(), "answer text maps to no context token");
                 return;
+            }
+            if (passedOver > 0) {
+                report.count(ANSWERS_PASSED_OVER, passedOver);
             }
             if (answer == null) {
                 report.count(FeatureReport.UNLABELLED_QUESTIONS, 1);
@@ -452,21 +466,16 @@ public final class QaFeaturizer extends FeaturizerBase {
             }
         }
 
-        /**
-         * The training target: the span of the first gold answer left with text by {@link #trimmed} (HF's
-         * {@code run_qa.py} takes {@code answers[0]} whatever it holds), else the first answer's empty
-         * span, which is skipped; null for an unlabelled example.
-         */
-        private static int[] target(QaExample ex) {
-            int[] first = null;
-            for (GoldAnswer a : ex.answers()) {
-                int[] span = trimmed(ex.context(), a);
-                if (span[0] < span[1]) {
-                    return span;
+        /** Whether a character span overlaps a context token of some window. */
+        private static boolean touchesToken(List<Window> windows, int[] span) {
+            for (Window w : windows) {
+                for (int p = w.cs(); p < w.ce(); p++) {
+                    if (w.start(p) < span[1] && w.end(p) > span[0]) {
+                        return true;
+                    }
                 }
-                first = first == null ? span : first;
             }
-            return first;
+            return false;
         }
 
         /**

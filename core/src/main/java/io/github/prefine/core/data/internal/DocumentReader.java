@@ -16,7 +16,7 @@ import java.util.Locale;
  * The characters of a whole-document dataset file (a JSON document, a CSV file), decoded as UTF-8
  * a buffer at a time. Not API.
  *
- * <p>A leading byte-order mark is removed and counted. A byte that is not valid UTF-8 fails the read
+ * <p>The byte-order marks opening the file are removed and counted, each one. A byte that is not valid UTF-8 fails the read
  * with its line and its column in bytes, in every mode (after the rest of a {@code .gz} stream is
  * checked, see {@link #drain}). Tells whether every character given so far
  * was whitespace, so that a reader can call a file of only whitespace empty. Closing it closes the
@@ -125,11 +125,14 @@ public final class DocumentReader extends Reader {
                 flushed = true;
             }
             chars.flip();
-            if (!started && chars.hasRemaining()) {
-                started = true;
+            // every mark opening the file (one saved with two): Gson passed over a second unseen,
+            // and a CSV header's first column kept it
+            while (!started && chars.hasRemaining()) {
                 if (chars.get(chars.position()) == TextFiles.BOM) {
                     chars.get();
                     report.clean(ReadReport.BOM_AT_START, 1);
+                } else {
+                    started = true;
                 }
             }
             if (chars.hasRemaining()) {

@@ -56,15 +56,11 @@ public final class JsonLines {
         int records = 0;
         try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
-                for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
+                for (TextFiles.Line read = lines.next(); read != null; read = lines.next()) {
+                    // Gson would pass over one mark unseen (files joined with cat); json.loads refuses it.
+                    // Every one goes: Gson passes over a second once the first is gone
+                    TextFiles.Line line = TextFiles.withoutLeadingMarks(read, report);
                     String text = line.text();
-                    int marks = TextFiles.leadingMarks(text);
-                    if (marks > 0) {
-                        // Gson would pass over one unseen (files joined with cat); json.loads refuses it.
-                        // Every one goes: Gson passes over a second once the first is gone
-                        text = text.substring(marks);
-                        report.clean(ReadReport.BOM_AT_LINE_START, marks);
-                    }
                     if (text != null && text.isBlank()) {
                         continue;
                     }

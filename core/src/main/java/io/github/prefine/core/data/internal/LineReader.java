@@ -53,6 +53,8 @@ public final class LineReader implements Closeable {
     private String capHint = "";
     /** The rest of a line over the cap is still in the stream, skipped before the next line. */
     private boolean skipping;
+    /** A line over the cap throws in every mode ({@link #refuseLinesOver}). */
+    private boolean capThrows;
 
     LineReader(InputStream in, String name, Leniency leniency, ReadReport.Builder report, boolean inflated) {
         this.in = in;
@@ -82,6 +84,19 @@ public final class LineReader implements Closeable {
         this.maxLineBytes = maxBytes;
         this.capHint = Objects.requireNonNull(hint, "hint");
         return this;
+    }
+
+    /**
+     * Caps the lines as {@link #capLines} does, except that a longer line throws in every mode: a
+     * training-data read cannot go on without a record that the cap, a setting, refused.
+     *
+     * @param maxBytes the longest line, in bytes; positive
+     * @param hint what the message adds after the limit (the setting to raise), or ""
+     * @return this reader
+     */
+    LineReader refuseLinesOver(int maxBytes, String hint) {
+        capThrows = true;
+        return capLines(maxBytes, hint);
     }
 
     /**
@@ -148,7 +163,7 @@ public final class LineReader implements Closeable {
         if (over || length > maxLineBytes) {
             MalformedDatasetException defect = new MalformedDatasetException(name, Integer.toString(number),
                     "a line of at most " + maxLineBytes + " bytes" + capHint, "a longer one");
-            if (leniency == Leniency.STRICT) {
+            if (leniency == Leniency.STRICT || capThrows) {
                 throw defect;
             }
             return new TextFiles.Line(number, null, defect.getMessage());
@@ -202,7 +217,8 @@ public final class LineReader implements Closeable {
     /**
      * Reads every remaining line without keeping it, to find invalid UTF-8 (strict reading) and a
      * damaged gzip stream, whose text is wrong from the damage on although its check fails only at
-     * the end.
+     * the end. A line over the cap is not decoded: reading on would refuse it at its number, and
+     * kept whole to be decoded it could fill the memory that the cap guards.
      *
      * @throws IOException on read failure, a damaged gzip stream or, strictly, invalid UTF-8
      */
@@ -213,17 +229,21 @@ public final class LineReader implements Closeable {
         CharBuffer out = CharBuffer.allocate(256);
         // a damaged gzip stream's text is wrong from the damage on: its end is checked first
         MalformedDatasetException invalid = null;
+        // the cap and a CR that the line may end with: a longer line is not kept, and not decoded
+        int keep = maxLineBytes + 1;
         while (position < limit || fill()) {
             int length = 0;
+            boolean over = false;
             boolean more = true;
             while (more) {
                 int end = position;
                 while (end < limit && buffer[end] != '\n') {
                     end++;
                 }
-                if (leniency == Leniency.STRICT) {
+                over |= end - position > keep - length;
+                if (leniency == Leniency.STRICT && !over) {
                     if (length + end - position > line.length) {
-                        line = Arrays.copyOf(line, Math.max(line.length * 2, length + end - position));
+                        line = Arrays.copyOf(line, (int) Math.min(keep, Math.max(2L * line.length, length + end - position)));
                     }
                     System.arraycopy(buffer, position, line, length, end - position);
                     length += end - position;
@@ -233,7 +253,7 @@ public final class LineReader implements Closeable {
                 more = more && fill();
             }
             number++;
-            if (leniency == Leniency.STRICT) {
+            if (leniency == Leniency.STRICT && !over) {
                 if (length > 0 && line[length - 1] == '\r') {
                     length--;
                 }

@@ -22,6 +22,21 @@ public final class TextFiles {
     /** The byte-order mark character. */
     public static final char BOM = '\uFEFF';
 
+    /**
+     * The system property that sets the longest line a dataset file read a line at a time may
+     * hold, in bytes: {@value}.
+     */
+    public static final String MAX_LINE_BYTES_PROPERTY = "prefine.maxLineBytes";
+
+    /** The longest line by default: 64 MiB, far above any line of a real dataset. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 64 << 20;
+
+    /** The largest cap: a line's bytes, and its text, must fit Java arrays. */
+    private static final int MAX_CAP = 1 << 30;
+
+    /** What a line over the cap is told: the setting to raise. */
+    private static final String CAP_HINT = " (raise -D" + MAX_LINE_BYTES_PROPERTY + " for longer lines)";
+
     /** A counter that counts nothing, for reads nobody watches. */
     public static final LongConsumer UNCOUNTED = n -> {};
 
@@ -106,7 +121,8 @@ public final class TextFiles {
     }
 
     /**
-     * Opens a file's lines, read one at a time and once (see {@link LineReader}).
+     * Opens a file's lines, read one at a time and once (see {@link LineReader}); a line longer than
+     * {@link #maxLineBytes} fails the read in every mode, at its file and line.
      *
      * @param file the file
      * @param leniency strict throws on invalid UTF-8; lenient yields a line with null text
@@ -120,7 +136,9 @@ public final class TextFiles {
 
     /**
      * Opens a file's lines as {@link #lines(Path, Leniency, ReadReport.Builder)} does, counting
-     * the bytes taken from the file as {@link #open(Path, LongConsumer)} does.
+     * the bytes taken from the file as {@link #open(Path, LongConsumer)} does. A line longer than
+     * {@link #maxLineBytes} fails the read in every mode, at its file and line: it is a setting
+     * against the file, not a defect of one line that a lenient read could skip.
      *
      * @param file the file
      * @param leniency strict throws on invalid UTF-8; lenient yields a line with null text
@@ -131,7 +149,36 @@ public final class TextFiles {
      */
     public static LineReader lines(Path file, Leniency leniency, ReadReport.Builder report, LongConsumer bytesRead)
             throws IOException {
-        return new LineReader(open(file, bytesRead), shortName(file), leniency, report, isGzip(file));
+        int cap = maxLineBytes();
+        return new LineReader(open(file, bytesRead), shortName(file), leniency, report, isGzip(file))
+                .refuseLinesOver(cap, CAP_HINT);
+    }
+
+    /**
+     * Returns the longest line, in bytes without its terminator, that a file opened with {@link
+     * #lines(Path, Leniency, ReadReport.Builder, LongConsumer)} may hold: {@value
+     * #MAX_LINE_BYTES_PROPERTY} when set, else {@link #DEFAULT_MAX_LINE_BYTES}. Without a cap one
+     * line of a file without newlines was read whole into memory.
+     *
+     * @return the cap, 1 to 1 GiB
+     * @throws IllegalArgumentException if the property is not a whole number from 1 to 1 GiB
+     */
+    public static int maxLineBytes() {
+        String v = System.getProperty(MAX_LINE_BYTES_PROPERTY);
+        if (v == null) {
+            return DEFAULT_MAX_LINE_BYTES;
+        }
+        int cap = 0;
+        try {
+            cap = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            // refused below with the range
+        }
+        if (cap < 1 || cap > MAX_CAP) {
+            throw new IllegalArgumentException("-D" + MAX_LINE_BYTES_PROPERTY + ": expected a whole number of bytes from 1 to "
+                    + MAX_CAP + " (1 GiB), found '" + v + "'");
+        }
+        return cap;
     }
 
     /**
@@ -189,6 +236,25 @@ public final class TextFiles {
             marks++;
         }
         return marks;
+    }
+
+    /**
+     * Removes the byte-order marks opening a line and counts them ({@link
+     * ReadReport#BOM_AT_LINE_START}): files joined with {@code cat} put each file's mark at the start
+     * of a line after the first, and a file saved with two keeps the second on line 1 once {@link
+     * LineReader} removed the first. Left in, a mark became part of the line's first field.
+     *
+     * @param line a line, or null at the end of the file
+     * @param report receives the count
+     * @return the line without its leading marks; {@code line} itself when it has none
+     */
+    public static Line withoutLeadingMarks(Line line, ReadReport.Builder report) {
+        int marks = line == null ? 0 : leadingMarks(line.text());
+        if (marks == 0) {
+            return line;
+        }
+        report.clean(ReadReport.BOM_AT_LINE_START, marks);
+        return new Line(line.number(), line.text().substring(marks));
     }
 
     /**
