@@ -30,22 +30,33 @@ class GridFailedSweepRetryTest {
         });
     }
 
+    /**
+     * A one-target grid over C (target {@value #TARGET}) at the given rates, whose training runs
+     * are added to {@code runs}; 1e300 is infinite in float32, so every run at it diverges.
+     */
+    private static Grid grid(Path dir, double rate, double targetRate, List<String> runs) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Task target = f.targets.get(1);
+        assertEquals(TARGET, target.name());
+        return counted(f.tiny(List.of(target), dir.resolve("out")).setGroups(List.of(TaskGroup.C))
+                .optLearningRates(List.of(rate)).optTargetLearningRates(List.of(targetRate)), runs).build();
+    }
+
+    /** The fixtures' C target. */
+    private static final String TARGET = "c-target";
+
     @Test
     void aDivergedSweepWhoseMarkerIsDeletedTrainsAgain(@TempDir Path dir) throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Path out = dir.resolve("out");
-        Task target = f.targets.get(1);
         List<String> runs = new ArrayList<>();
-        // 1e300 is infinite in float32: Only-C's one pre-finetuning run diverges, and its finetuning fails with it
-        Grid grid = counted(f.tiny(List.of(target), out).setGroups(List.of(TaskGroup.C))
-                .optLearningRates(List.of(1e300)).optTargetLearningRates(List.of(1e-3)), runs).build();
+        // Only-C's one pre-finetuning run diverges, and its finetuning fails with it
+        Grid grid = grid(dir, 1e300, 1e-3, runs);
         GridSummary first = grid.run();
         assertEquals(2, first.failures().size(), String.join("\n", first.failures()));
         assertEquals(1, runs.stream().filter(r -> r.startsWith("pre-finetune Only-C")).count(), runs.toString());
 
         // as the summary says: delete the markers to run the failed sweeps again
         Files.delete(grid.layout().failure("prefinetune-Only-C"));
-        Files.delete(grid.layout().failure("run-Only-C-" + target.name() + "-seed1"));
+        Files.delete(grid.layout().failure("run-Only-C-" + TARGET + "-seed1"));
         runs.clear();
         GridSummary again = grid.run();
         assertEquals(List.of("pre-finetune Only-C lr 1.0E300"), runs.stream().filter(r -> r.startsWith("pre-finetune"))
@@ -57,14 +68,10 @@ class GridFailedSweepRetryTest {
 
     @Test
     void aDivergedFinetuningSweepWhoseMarkerIsDeletedTrainsAgain(@TempDir Path dir) throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Path out = dir.resolve("out");
-        Task target = f.targets.get(1);
         List<String> runs = new ArrayList<>();
         // Only-C pre-finetunes; every finetuning run diverges at the infinite target rate
-        Grid grid = counted(f.tiny(List.of(target), out).setGroups(List.of(TaskGroup.C))
-                .optTargetLearningRates(List.of(1e300)), runs).build();
-        String baseline = "run-Baseline-" + target.name() + "-seed1";
+        Grid grid = grid(dir, 1e-3, 1e300, runs);
+        String baseline = "run-Baseline-" + TARGET + "-seed1";
         GridSummary first = grid.run();
         assertEquals(2, first.failures().size(), String.join("\n", first.failures()));
         assertTrue(first.failures().get(0).startsWith(baseline + ": finetuning diverged at every learning rate"),
@@ -73,18 +80,15 @@ class GridFailedSweepRetryTest {
         Files.delete(grid.layout().failure(baseline));
         runs.clear();
         GridSummary again = grid.run();
-        assertEquals(List.of("Baseline → " + target.name() + " seed 1 lr 1.0E300"), runs, "trained again, not read back");
+        assertEquals(List.of("Baseline → " + TARGET + " seed 1 lr 1.0E300"), runs, "trained again, not read back");
         assertEquals(first.failures(), again.failures());
     }
 
     @Test
     void aSweepMarkedFailedForItsSettingRunsOnceThatSettingIsPrefinetuned(@TempDir Path dir) throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Path out = dir.resolve("out");
-        Task target = f.targets.get(1);
-        Grid grid = f.tiny(List.of(target), out).setGroups(List.of(TaskGroup.C)).build();
+        Grid grid = grid(dir, 1e-3, 1e-3, new ArrayList<>());
         grid.run();
-        String sweep = "run-Only-C-" + target.name() + "-seed1";
+        String sweep = "run-Only-C-" + TARGET + "-seed1";
         String record = Files.readString(grid.layout().record(sweep));
         // what an earlier try left, whose pre-finetuning failed and was run again after its marker was deleted
         Files.delete(grid.layout().record(sweep));
