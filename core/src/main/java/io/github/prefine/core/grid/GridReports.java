@@ -10,9 +10,13 @@ import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.plot.BestEffortCharts;
 import io.github.prefine.eval.plot.Charts;
+import io.github.prefine.eval.internal.JsonShapes;
+import io.github.prefine.eval.report.CostRecord;
+import io.github.prefine.eval.report.MalformedResultsException;
 import io.github.prefine.eval.report.ReportLayout;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
@@ -205,6 +209,8 @@ public final class GridReports {
             deleteKilledWritersTemps();
             Path records = files.records();
             StringBuilder all = new StringBuilder();
+            List<RunRecord> runs = new ArrayList<>();
+            List<CostRecord> costs = new ArrayList<>();
             List<String> leftOut = new ArrayList<>();
             long leftOutLines = 0;
             if (Files.isDirectory(records)) {
@@ -226,7 +232,14 @@ public final class GridReports {
                         leftOut.add(unit);
                         leftOutLines += text.lines().filter(line -> !line.isBlank()).count();
                     } else {
+                        ResultSet read = readRecord(p, text);
+                        runs.addAll(read.runs());
+                        costs.addAll(read.costs());
                         all.append(text);
+                        if (!text.isEmpty() && !text.endsWith("\n") && !text.endsWith("\r")) {
+                            // else the next record's first line would be glued to this one's last
+                            all.append('\n');
+                        }
                     }
                 }
             }
@@ -239,15 +252,11 @@ public final class GridReports {
             Path log = files.results();
             Map<String, String> curveSources = curveSources();
             String from = all + "\u0000" + curveSources;
+            // read from the records themselves, each checked before results.jsonl is rewritten
+            ResultSet results = new ResultSet(runs, costs);
             if (unlessCurrent == null) {
-                // loaded from a copy outside the folder, whose results.jsonl is the extended run's
-                Path copy = Files.createTempFile("prefine-results", ".jsonl");
-                try {
-                    Files.writeString(copy, all.toString());
-                    return tables(ResultLog.load(copy), leftOut);
-                } finally {
-                    Files.deleteIfExists(copy);
-                }
+                // the folder's results.jsonl is the extended run's: left as it is
+                return tables(results, leftOut);
             }
             if (from.equals(writtenFrom) && lastWritten.files().stream().allMatch(Files::exists)) {
                 LOG.debug("reports: records and results unchanged since the last rewrite; {} left as it is", out);
@@ -257,7 +266,6 @@ public final class GridReports {
             if (!current) {
                 AtomicFiles.write(files.root(), log, all.toString());
             }
-            ResultSet results = ResultLog.load(log);
             Written computed = tables(results, leftOut);
             if (current) {
                 return computed;
@@ -284,6 +292,26 @@ public final class GridReports {
             writtenFrom = from;
             return lastWritten;
         }
+    }
+
+    /**
+     * Reads one sweep's record, so that a line that is no record is named in it (the file to fix or
+     * delete), not in {@code results.jsonl}, which every rewrite rebuilds from the records. A
+     * record is written whole, so a last line cut off is damage, refused here: read through the
+     * log, where it could be the last line, it was skipped as an interrupted append, and its cell
+     * silently lacked a seed of a sweep that counts as done.
+     */
+    private static ResultSet readRecord(Path record, String text) throws IOException {
+        ResultSet read = ResultLog.load(record);
+        List<String> lines = text.lines().toList();
+        long whole = lines.stream().filter(line -> !line.isBlank()).count();
+        if (read.runs().size() + read.costs().size() < whole) {
+            // only an unterminated last line is ever skipped
+            throw new MalformedResultsException(record, lines.size(), "expected a whole record, found an incomplete"
+                    + " last line: " + JsonShapes.abbreviate(lines.get(lines.size() - 1)) + "; a record is written whole,"
+                    + " so delete it to write it again from its sweep's runs", null);
+        }
+        return read;
     }
 
     /** Whether a file holds {@code text} in UTF-8 already, so that writing it again would change nothing. */

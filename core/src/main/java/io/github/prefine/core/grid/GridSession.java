@@ -453,12 +453,42 @@ public final class GridSession implements AutoCloseable {
     /**
      * Tells whether a sweep's record or its failure marker ({@link #markFailed}) exists: a failed
      * sweep is done too, as running it again would fail again; {@link #failure} tells the two apart.
+     * A marker saying that the setting's pre-finetuning failed does not count once that
+     * pre-finetuning is recorded (it ran again after its own marker was deleted).
      *
      * @param sweep the sweep
      * @return true when it is finished or marked failed
      */
     public boolean isDone(GridSweep sweep) {
-        return Files.exists(grid.layout.record(sweep.id())) || Files.exists(grid.layout.failure(sweep.id()));
+        if (Files.exists(grid.layout.record(sweep.id()))) {
+            return true;
+        }
+        Path own = grid.layout.failure(sweep.id());
+        if (!Files.exists(own)) {
+            return false;
+        }
+        try {
+            return !isStale(sweep, Files.readString(own, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            // a marker is there: failure() reports what cannot be read
+            return true;
+        }
+    }
+
+    /** Why a finetuning sweep fails when its setting's pre-finetuning failed, leaving it no encoder. */
+    private static String noEncoder(Setting s) {
+        return "setting " + s.name() + " has no encoder: its pre-finetuning failed";
+    }
+
+    /**
+     * Whether a sweep's failure marker says its setting's pre-finetuning failed while that is now
+     * recorded: its marker was deleted and it ran again (see {@link #finishOrMarkFailed}), and the
+     * sweep must run rather than stay failed for a reason that no longer holds.
+     */
+    private boolean isStale(GridSweep sweep, String reason) {
+        Setting s = sweep.setting();
+        return sweep instanceof FinetuningSweep && !s.isBaseline() && reason.equals(noEncoder(s))
+                && Files.exists(grid.layout.record(PrefinetuningSweep.id(s)));
     }
 
     /**
@@ -472,12 +502,15 @@ public final class GridSession implements AutoCloseable {
     public Optional<String> failure(GridSweep sweep) throws IOException {
         Path own = grid.layout.failure(sweep.id());
         if (Files.exists(own)) {
-            return Optional.of(Files.readString(own, StandardCharsets.UTF_8).strip());
+            String reason = Files.readString(own, StandardCharsets.UTF_8).strip();
+            if (!isStale(sweep, reason)) {
+                return Optional.of(reason);
+            }
         }
         Setting s = sweep.setting();
         if (!(sweep instanceof PrefinetuningSweep) && !s.isBaseline()
                 && Files.exists(grid.layout.failure(PrefinetuningSweep.id(s)))) {
-            return Optional.of("setting " + s.name() + " has no encoder: its pre-finetuning failed");
+            return Optional.of(noEncoder(s));
         }
         return Optional.empty();
     }
@@ -561,11 +594,18 @@ public final class GridSession implements AutoCloseable {
         } else {
             finetuning.finish((FinetuningSweep) sweep);
         }
+        // a stale marker (see isStale), now that the record says the sweep is done
+        PlainFolders.deleteTree(grid.layout.root(), grid.layout.failure(sweep.id()));
     }
 
     /**
      * Finishes a sweep, or marks it failed when every learning rate diverged: a failed sweep never
-     * aborts a grid, and running it again would diverge again.
+     * aborts a grid, and running it again in the same run would diverge again. Once marked, its
+     * diverged runs' outcomes are deleted (a pre-finetuning run's folder, a finetuning trial's file
+     * holding NaN; the marker holds the reason): they were kept so that a sweep cut off mid-way does
+     * not train them again, but read back they would fail the sweep again, untrained, after its
+     * marker is deleted to run it again (as the CLI's summary says), on a device whose kernels are
+     * not deterministic, say.
      *
      * @param sweep the sweep
      * @return why it failed, or empty when it finished
@@ -578,7 +618,27 @@ public final class GridSession implements AutoCloseable {
         } catch (SweepFailedException e) {
             LOG.warn("{} failed: {}; the grid goes on without it", sweep.id(), e.getMessage());
             markFailed(sweep, e.getMessage());
+            forgetDiverged(sweep);
             return Optional.of(e.getMessage());
+        }
+    }
+
+    /** Deletes the outcomes of a failed sweep's diverged runs, after its marker is written (see {@link #finishOrMarkFailed}). */
+    private void forgetDiverged(GridSweep sweep) throws IOException {
+        Path root = grid.layout.root();
+        for (GridUnit unit : sweep.units()) {
+            if (unit instanceof PrefinetuningUnit u) {
+                Path history = grid.layout.history(u);
+                // a diverged run's history holds its error, and its folder no encoder
+                if (Files.exists(history) && JsonFiles.object(history).has("error")) {
+                    PlainFolders.deleteTree(root, grid.layout.learningRateDir(u));
+                }
+            } else {
+                Path trial = grid.layout.finetuningTrial((FinetuningUnit) unit);
+                if (Files.exists(trial) && Double.isNaN(FinetuningRunner.storedScores(trial).get("validation").getAsDouble())) {
+                    PlainFolders.deleteTree(root, trial);
+                }
+            }
         }
     }
 

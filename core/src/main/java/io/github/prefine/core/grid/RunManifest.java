@@ -70,8 +70,7 @@ final class RunManifest {
         s.addProperty("precision", g.config.precision.optionName());
         s.addProperty("reportSplit", g.config.reportSplit.name().toLowerCase(java.util.Locale.ROOT));
         s.addProperty("learningRateSelection", g.config.lrSelection.optionName());
-        s.addProperty("allowPartial", g.config.allowPartial);
-        s.addProperty("strict", g.config.strict);
+        // strict and allowPartial are left out (GATES): with the same data each changes nothing or refuses the plan
         f.add("grid", s);
         JsonObject enc = new JsonObject();
         enc.addProperty("sha256", folderHash(g.config.encoder));
@@ -222,7 +221,18 @@ final class RunManifest {
         return g.config.targets.stream().map(Task::name).filter(n -> !before.contains(n)).toList();
     }
 
+    /**
+     * Options that earlier versions recorded in the fingerprint though they change no result: given
+     * the same data, strict reading and partial settings either leave the plan as it is or refuse it
+     * (a missing task, a defect, a group without data), so a resumed run that turns one on or off is
+     * the same run. A manifest that records them still matches.
+     */
+    private static final Set<String> GATES = Set.of("grid.strict", "grid.allowPartial");
+
     private static void diff(JsonElement was, JsonElement now, String path, List<String> out) {
+        if (GATES.contains(path)) {
+            return;
+        }
         if (was != null && now != null && was.isJsonObject() && now.isJsonObject()) {
             Set<String> keys = new TreeSet<>(was.getAsJsonObject().keySet());
             keys.addAll(now.getAsJsonObject().keySet());

@@ -147,6 +147,36 @@ class RunManifestTest {
         assertFalse(same.contains("last run by prefine"), same);
     }
 
+    /**
+     * Strict reading and partial settings are gates, not settings: given the same data (which the
+     * fingerprint holds), each either changes nothing or refuses the run at its plan, so a run
+     * resumed with {@code strict} or {@code allowPartial} turned on or off is the same run, where it
+     * was refused as "other settings", with {@code --force} (deleting every result) offered. A
+     * manifest written before, which records both in its fingerprint, still matches.
+     */
+    @Test
+    void aRunResumedWithStrictOrAllowPartialChangedIsTheSameRun(@TempDir Path dir) throws Exception {
+        Grid grid = tinyGridRunOnce(dir);
+        Path out = dir.resolve("out");
+        String results = Files.readString(out.resolve("results.jsonl"));
+        assertEquals(0, grid.toBuilder().optStrict(true).build().run().sweepsRun());
+        assertEquals(0, grid.toBuilder().optAllowPartial(true).build().run().sweepsRun());
+        JsonObject m = json(out.resolve("run.json"));
+        JsonObject recorded = m.getAsJsonObject("fingerprint").getAsJsonObject("grid");
+        assertFalse(recorded.has("strict") || recorded.has("allowPartial"), recorded.toString());
+        // as the manifests of earlier versions record them
+        recorded.addProperty("strict", true);
+        recorded.addProperty("allowPartial", true);
+        Files.writeString(out.resolve("run.json"), m.toString());
+        assertEquals(0, grid.run().sweepsRun());
+        assertEquals(results, Files.readString(out.resolve("results.jsonl")));
+        // a setting that changes results is still refused
+        RunMismatchException e = assertThrows(RunMismatchException.class,
+                () -> grid.toBuilder().optTargetBatchSize(16).build().run());
+        assertTrue(e.getMessage().contains("grid.targetBatchSize was 32, now 16") && !e.getMessage().contains("strict"),
+                e.getMessage());
+    }
+
     /** A one-target grid run once into {@code dir/out}, to be run again on the same folder. */
     private static Grid tinyGridRunOnce(Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);

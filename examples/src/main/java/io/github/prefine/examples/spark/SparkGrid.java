@@ -666,12 +666,28 @@ public final class SparkGrid {
         if (failed.isPresent()) {
             failures.add(sweep.id() + ": " + failed.get());
             folder.push(UnitFiles.relative(layout, layout.failure(sweep.id())));
+            forgetDiverged(folder, layout, sweep);
             return;
         }
         if (sweep instanceof PrefinetuningSweep p) {
             folder.push(UnitFiles.relative(layout, layout.settingResult(p.setting())));
         }
         folder.push(UnitFiles.relative(layout, layout.record(sweep.id())));
+    }
+
+    /**
+     * Deletes from a mirrored folder the runs that the session forgot on marking a sweep failed
+     * ({@link GridSession#finishOrMarkFailed}: its diverged runs, whose done markers were pulled
+     * before): left there, they would mark the sweep's units done, and the sweep would fail again
+     * untrained once its marker is deleted to run it again.
+     */
+    private static void forgetDiverged(GridFolder folder, GridLayout layout, GridSweep sweep) throws IOException {
+        for (GridUnit u : sweep.units()) {
+            if (!Files.exists(layout.root().resolve(UnitFiles.doneMarker(layout, u)))) {
+                folder.delete(u instanceof PrefinetuningUnit p ? UnitFiles.relative(layout, layout.learningRateDir(p))
+                        : UnitFiles.doneMarker(layout, u));
+            }
+        }
     }
 
     /**

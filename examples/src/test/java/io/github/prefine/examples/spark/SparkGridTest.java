@@ -159,6 +159,37 @@ class SparkGridTest {
     }
 
     /**
+     * A failed sweep whose marker is deleted, as the summary says to run it again, trains again on a
+     * mirrored folder too: the driver deletes from the folder the diverged runs its session forgot
+     * on marking the sweep, which the sweep's units would otherwise find done there and read back,
+     * failing it again untrained. 1e300 is infinite in float32: every pre-finetuning run (one rate,
+     * so one unit per sweep) diverges.
+     */
+    @Test
+    void aDivergedSweepWhoseMarkerIsDeletedTrainsAgainOnAMirroredFolder() throws IOException {
+        Path out = dir.resolve("diverged");
+        String[] line = with(DEMO, "--out", out.toUri().toString(), "--lr", "1e300");
+        spark.setLocalProperty(SparkGrid.MIRROR, "always");
+        try {
+            assertEquals(io.github.prefine.examples.cli.CliErrors.SWEEPS_FAILED, submitFailing(line).exitCode());
+            List<Path> markers;
+            try (Stream<Path> s = Files.list(out.resolve("records"))) {
+                markers = s.filter(p -> p.getFileName().toString().startsWith("prefinetune-")
+                        && p.getFileName().toString().endsWith(".failed")).toList();
+            }
+            assertFalse(markers.isEmpty(), "the pre-finetuning sweeps failed");
+            for (Path m : markers) {
+                Files.delete(m);
+            }
+            SparkGrid.Outcome again = submitFailing(line);
+            assertEquals(markers.size(), again.unitsRun(), "each failed sweep's unit is trained again, not read back");
+            assertEquals(io.github.prefine.examples.cli.CliErrors.SWEEPS_FAILED, again.exitCode());
+        } finally {
+            spark.setLocalProperty(SparkGrid.MIRROR, null);
+        }
+    }
+
+    /**
      * A unit that fails on every attempt Spark allows (here its checkpoint pointer names a checkpoint
      * that is not there, as a store that lost it leaves it) no longer keeps the stage's other sweeps
      * from being written up: their records, results and tables are there, the failed unit is named
@@ -616,6 +647,12 @@ class SparkGridTest {
             throw new AssertionError("submit failed: " + err.toString(StandardCharsets.UTF_8));
         }
         return o;
+    }
+
+    /** A submit whose exit code the test checks itself (a grid with failed sweeps exits 4). */
+    private static SparkGrid.Outcome submitFailing(String... args) {
+        return SparkGrid.run(spark, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), args);
     }
 
     private static String[] with(String[] base, String... more) {
