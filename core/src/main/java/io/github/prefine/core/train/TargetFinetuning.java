@@ -309,7 +309,9 @@ public final class TargetFinetuning {
 
         /**
          * Applies trainer settings (learning rate, batch size, patience...) to each seed's trainer;
-         * default none (Trainer defaults). The model, data, seed and checkpoint folder are set here.
+         * default none (Trainer defaults). The model, data, seed and checkpoint folder are set here:
+         * settings that set a checkpoint folder are refused at {@link #build()}, as every seed's
+         * run would share it ({@link #optCheckpointRoot} gives each its own).
          *
          * @param settings the settings
          * @return this builder
@@ -363,8 +365,9 @@ public final class TargetFinetuning {
          *
          * @return the runner
          * @throws IllegalArgumentException if a required value is missing, the data has other than
-         *     one task, no seed is given, a seed is given twice, or the evaluation split is the
-         *     training split or one the data has no units of
+         *     one task, no seed is given, a seed is given twice, the evaluation split is the
+         *     training split or one the data has no units of, or the trainer settings set a
+         *     checkpoint folder
          */
         public TargetFinetuning build() {
             if (encoder == null || head == null || data == null || metric == null) {
@@ -388,6 +391,15 @@ public final class TargetFinetuning {
                 throw new IllegalArgumentException("target finetuning: optEvaluationSplit(" + evaluationSplit + "): task "
                         + data.taskNames().get(0) + " has no " + evaluationSplit + " units to score; give it that split,"
                         + " or score VALIDATION");
+            }
+            Trainer.Builder probe = Trainer.builder();
+            trainerSettings.accept(probe);
+            if (probe.checkpointing()) {
+                // one folder for every seed: the second seed's run refused the first's checkpoint (its seed),
+                // or, under optCheckpointRoot, the folder was replaced without a word
+                throw new IllegalArgumentException("target finetuning: optTrainer sets a checkpoint folder, which every"
+                        + " seed's run would share; leave optCheckpointDir out of optTrainer and give optCheckpointRoot,"
+                        + " under which each seed checkpoints into seed-<n>");
             }
             // a repeated seed repeats one run, which the mean and std would then count twice
             if (new HashSet<>(seeds).size() != seeds.size()) {
