@@ -73,9 +73,12 @@ class TargetFinetuningTest {
                 .optSeeds(List.of(1L, 2L)).optTrainer(t -> t.optBatchSize(16).optMaxEpochs(1)
                         .optCheckpointDir(tmp.resolve("shared")));
         // every seed's run checkpointed into that one folder, where the second refused the first's checkpoint
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
-        assertTrue(e.getMessage().contains("optCheckpointRoot"), e.getMessage());
-        assertTrue(!Files.exists(tmp.resolve("shared")), "refused before anything was written");
+        TargetFinetuning shared = b.build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shared.run(manager));
+            assertTrue(e.getMessage().contains("optCheckpointRoot"), e.getMessage());
+        }
+        assertTrue(!Files.exists(tmp.resolve("shared")), "refused before the first seed trained or wrote anything");
         // the root gives each seed a folder of its own
         Path root = tmp.resolve("root");
         try (NDManager manager = NDManager.newBaseManager()) {
