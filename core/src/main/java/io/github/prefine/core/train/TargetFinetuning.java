@@ -88,6 +88,8 @@ public final class TargetFinetuning {
      * @return one result per seed, in seed order
      * @throws IOException if loading the encoder, the data or checkpoints fails
      * @throws IllegalStateException if the metric gives a value that is not finite
+     * @throws IllegalArgumentException if the trainer settings ({@link Builder#optTrainer}) set a
+     *     checkpoint folder, before any seed trains
      */
     public List<SeedResult> run(NDManager manager) throws IOException {
         Objects.requireNonNull(manager, "manager");
@@ -107,6 +109,8 @@ public final class TargetFinetuning {
      * @throws IOException if loading the encoder, the data or checkpoints fails
      * @throws NonFiniteLossException if training diverges
      * @throws IllegalStateException if the metric gives a value that is not finite
+     * @throws IllegalArgumentException if the trainer settings ({@link Builder#optTrainer}) set a
+     *     checkpoint folder, before any seed trains
      */
     public SeedResult runSeed(NDManager manager, long seed) throws IOException {
         return runSeed(manager, seed, (model, result) -> {});
@@ -124,6 +128,8 @@ public final class TargetFinetuning {
      * @throws IOException if loading the encoder, the data or checkpoints fails, or {@code use} fails
      * @throws NonFiniteLossException if training diverges
      * @throws IllegalStateException if the metric gives a value that is not finite
+     * @throws IllegalArgumentException if the trainer settings ({@link Builder#optTrainer}) set a
+     *     checkpoint folder, before any seed trains
      */
     public SeedResult runSeed(NDManager manager, long seed, TrainedModelUse use) throws IOException {
         Objects.requireNonNull(manager, "manager");
@@ -139,6 +145,14 @@ public final class TargetFinetuning {
                 Trainer.Builder tb = Trainer.builder().setModel(model).setData(data)
                         .optName("target " + taskName + " seed " + seed);
                 trainerSettings.accept(tb);
+                if (tb.checkpointing()) {
+                    // one folder for every seed: the second seed's run refused the first's checkpoint (its
+                    // seed), or, beside optCheckpointRoot, the folder was replaced without a word. Checked
+                    // here, not at build(): settings may have effects (the grid's start a progress line)
+                    throw new IllegalArgumentException("target finetuning: optTrainer sets a checkpoint folder, which"
+                            + " every seed's run would share; leave optCheckpointDir out of optTrainer and give"
+                            + " optCheckpointRoot, under which each seed checkpoints into seed-<n>");
+                }
                 tb.optSeed(seed);
                 if (checkpointRoot != null) {
                     tb.optCheckpointDir(checkpointRoot, checkpointRoot.resolve("seed-" + seed));
@@ -309,7 +323,10 @@ public final class TargetFinetuning {
 
         /**
          * Applies trainer settings (learning rate, batch size, patience...) to each seed's trainer;
-         * default none (Trainer defaults). The model, data, seed and checkpoint folder are set here.
+         * default none (Trainer defaults). The model, data, seed and checkpoint folder are set here:
+         * settings that set a checkpoint folder are refused when a seed's run applies them, before
+         * it trains, as every seed's run would share it ({@link #optCheckpointRoot} gives each its
+         * own).
          *
          * @param settings the settings
          * @return this builder

@@ -909,6 +909,11 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /** Whether a checkpoint folder was set, for runners that give each of their runs its own. */
+        boolean checkpointing() {
+            return checkpointDir != null;
+        }
+
         /**
          * Adds a progress listener; default none.
          *

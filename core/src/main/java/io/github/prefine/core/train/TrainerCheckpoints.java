@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,8 @@ final class TrainerCheckpoints {
      * than the rest (2026-12-07): refused where they differ, warned about where absent.
      */
     private static final Set<String> LATER_TRAJECTORY = Set.of(REPLICAS);
+    /** The decay's length in a recorded schedule ({@code LinearSchedule[..., totalSteps=N]}). */
+    private static final Pattern TOTAL_STEPS = Pattern.compile("totalSteps=(\\d+)");
     /** At most this many of a file's problems are named; the rest are counted. */
     private static final int NAMED_PROBLEMS = 4;
 
@@ -184,7 +188,8 @@ final class TrainerCheckpoints {
                 // an older checkpoint: these settings were not recorded before
                 unchecked.add(key);
             } else if (!stored.equals(settings.get(key))) {
-                differ.add(key + ": recorded " + stored + ", requested " + settings.get(key));
+                differ.add(key + ": recorded " + stored + ", requested " + settings.get(key)
+                        + (key.equals("schedule") ? horizonHint(recorded) : ""));
             }
         }
         if (!differ.isEmpty()) {
@@ -207,6 +212,31 @@ final class TrainerCheckpoints {
         }
         // a finished run is read back as recorded: these settings and the device change none of it
         return st.finished() ? List.of() : warnings;
+    }
+
+    /**
+     * Names the option that resumes a run whose schedules differ in the decay's length alone, where
+     * the recorded decay ran to the recorded epoch cap and this trainer's to another cap: a user who
+     * raised the cap to train on saw only two step counts. Empty where that is not the difference.
+     */
+    private String horizonHint(Map<String, String> recorded) {
+        String before = recorded.get("schedule");
+        String after = settings.get("schedule");
+        Matcher was = TOTAL_STEPS.matcher(before);
+        Matcher now = TOTAL_STEPS.matcher(after);
+        if (!was.find() || !now.find() || !before.replace(was.group(), "").equals(after.replace(now.group(), ""))) {
+            return "";
+        }
+        long total = Long.parseLong(was.group(1));
+        long perEpoch = sampler.batchesPerEpoch();
+        String cap = recorded.get("maxEpochs");
+        String newCap = settings.get("maxEpochs");
+        if (total % perEpoch != 0 || !Long.toString(total / perEpoch).equals(cap) || cap.equals(newCap)
+                || !Long.toString(Long.parseLong(now.group(1)) / perEpoch).equals(newCap)) {
+            return "";
+        }
+        return " (its linear decay ran to its epoch cap of " + cap + " epochs, and this trainer's to its cap of "
+                + newCap + "; optScheduleEpochs(" + cap + ") keeps the recorded decay under the new cap)";
     }
 
     /**

@@ -11,10 +11,13 @@ import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
 import io.github.prefine.core.task.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TargetFinetuningTest {
     /** Accuracy of argmax over two classes against the synthetic sequence labels. */
@@ -58,6 +61,31 @@ class TargetFinetuningTest {
             }
             assertNotEquals(r.get(0).fit().epochs(), r.get(1).fit().epochs(), "seeds 1 and 2 must differ");
         }
+    }
+
+    @Test
+    void aCheckpointFolderInTheTrainerSettingsIsRefusedForTheRootThatGivesEachSeedItsOwn(@TempDir Path tmp)
+            throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(41, 16, 8, TestHeads.Kind.SEQUENCE);
+        TargetFinetuning.Builder b = TargetFinetuning.builder()
+                .setEncoder(m -> new TinyEncoder(SyntheticTasks.VOCAB, 16).init(m), 16)
+                .setHead(seed -> TestHeads.sequence(2)).setData(tasks).setMetric(accuracy(tasks))
+                .optSeeds(List.of(1L, 2L)).optTrainer(t -> t.optBatchSize(16).optMaxEpochs(1)
+                        .optCheckpointDir(tmp.resolve("shared")));
+        // every seed's run checkpointed into that one folder, where the second refused the first's checkpoint
+        TargetFinetuning shared = b.build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shared.run(manager));
+            assertTrue(e.getMessage().contains("optCheckpointRoot"), e.getMessage());
+        }
+        assertTrue(!Files.exists(tmp.resolve("shared")), "refused before the first seed trained or wrote anything");
+        // the root gives each seed a folder of its own
+        Path root = tmp.resolve("root");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            b.optTrainer(t -> t.optBatchSize(16).optMaxEpochs(1)).optCheckpointRoot(root).build().run(manager);
+        }
+        assertTrue(Files.exists(root.resolve("seed-1").resolve("LATEST")) && Files.exists(root.resolve("seed-2")
+                .resolve("LATEST")), "a checkpoint folder per seed");
     }
 
     @Test

@@ -176,20 +176,47 @@ class TrainerContractTest {
         }
     }
 
+    /** The settings of a run of 2 epochs that checkpoints into {@code dir}, over {@code model}. */
+    private static Trainer.Builder checkpointed(MultiHeadModel model, Path dir) {
+        return Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                .optLearningRate(3e-3).optMaxEpochs(2).optCheckpointDir(dir);
+    }
+
     /** A run of 2 epochs with checkpoints, killed after its first checkpoint. */
     private static void killedAfterOneEpoch(Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = model(manager);
-                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
-                        .optLearningRate(3e-3).optMaxEpochs(2).optCheckpointDir(dir)
-                        .addListener(new TrainingListener() {
-                            @Override
-                            public void onCheckpoint(Path at, int epochs) {
-                                throw new IllegalStateException("killed");
-                            }
-                        }).build()) {
+                Trainer trainer = checkpointed(model, dir).addListener(new TrainingListener() {
+                    @Override
+                    public void onCheckpoint(Path at, int epochs) {
+                        throw new IllegalStateException("killed");
+                    }
+                }).build()) {
             assertThrows(IllegalStateException.class, trainer::fit);
         }
+    }
+
+    /** Fits a new trainer over a new model in the folder of {@link #killedAfterOneEpoch}, its settings changed. */
+    private static FitResult resumed(Path dir, java.util.function.UnaryOperator<Trainer.Builder> change)
+            throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = change.apply(checkpointed(model, dir)).build()) {
+            return trainer.fit();
+        }
+    }
+
+    @Test
+    void aHigherCapWhoseDecayFollowsItIsRefusedNamingTheHorizonThatResumes(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        // 2 epochs of 6 batches (22 training units at batch 4): the decay ran to step 12, the cap's end
+        killedAfterOneEpoch(dir);
+        IOException e = assertThrows(IOException.class, () -> resumed(dir, b -> b.optMaxEpochs(3)));
+        assertTrue(e.getMessage().contains("totalSteps=12") && e.getMessage().contains("totalSteps=18"), e.getMessage());
+        assertTrue(e.getMessage().contains("its linear decay ran to its epoch cap of 2 epochs, and this trainer's"
+                + " to its cap of 3; optScheduleEpochs(2) keeps the recorded decay under the new cap"), e.getMessage());
+        // as the message says: the recorded decay under the higher cap resumes, and trains the third epoch
+        assertEquals(3, resumed(dir, b -> b.optMaxEpochs(3).optScheduleEpochs(2)).epochs().size());
     }
 
     @Test
@@ -198,20 +225,12 @@ class TrainerContractTest {
         killedAfterOneEpoch(dir);
         // "a run killed at any point and restarted ends with the same weights ... as an uninterrupted
         // one": a restart whose rate decays over 10 epochs instead of 2 cannot keep that promise
-        try (NDManager manager = NDManager.newBaseManager();
-                MultiHeadModel model = model(manager);
-                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
-                        .optLearningRate(3e-3).optMaxEpochs(2).optScheduleEpochs(10).optCheckpointDir(dir).build()) {
-            IOException e = assertThrows(IOException.class, trainer::fit);
-            assertTrue(e.getMessage().contains("schedule"), e.getMessage());
-        }
+        IOException e = assertThrows(IOException.class, () -> resumed(dir, b -> b.optScheduleEpochs(10)));
+        assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+        // the cap is the same: no word of the horizon that follows it
+        assertTrue(!e.getMessage().contains("optScheduleEpochs"), e.getMessage());
         // the same settings resume
-        try (NDManager manager = NDManager.newBaseManager();
-                MultiHeadModel model = model(manager);
-                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
-                        .optLearningRate(3e-3).optMaxEpochs(2).optCheckpointDir(dir).build()) {
-            assertEquals(2, trainer.fit().epochs().size());
-        }
+        assertEquals(2, resumed(dir, b -> b).epochs().size());
     }
 
     @Test

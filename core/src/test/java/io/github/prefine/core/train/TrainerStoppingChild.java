@@ -17,10 +17,10 @@ import java.util.List;
  * epoch limit given and checkpoints in the folder given; then prints the result on one line.
  */
 final class TrainerStoppingChild {
-    private static final SyntheticTasks TASKS = new SyntheticTasks(23, 64, 16, TestHeads.Kind.SEQUENCE);
+    static final SyntheticTasks TASKS = new SyntheticTasks(23, 64, 16, TestHeads.Kind.SEQUENCE);
 
     /** The tasks with each validation label flipped. */
-    private static final BatchSource RISING = new BatchSource() {
+    static final BatchSource RISING = new BatchSource() {
         @Override
         public int numTasks() {
             return TASKS.numTasks();
