@@ -1,5 +1,6 @@
 package io.github.prefine.core.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,10 +10,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.prefine.core.precision.HalfPrecisionStore;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -80,6 +84,55 @@ class PaddingRowGradientTest {
                         family + ": a real token's row got no gradient");
             }
         });
+    }
+
+    /**
+     * {@code "pad_token_id": null} (BERT): HF's word table is {@code nn.Embedding(...,
+     * padding_idx=None)}, so the row of id 0, BERT's usual padding id, takes its gradient as every
+     * other row does. The same weights with {@code pad_token_id} 0 give that row none and every
+     * other row the same gradient: the padding index changes one row's gradient and nothing else.
+     */
+    @Test
+    void aNullPadTokenIdGivesNoRowThePaddingRule() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TransformerEncoder none = tinyBert(m, EncoderConfig.builder().optPadTokenIdNull());
+            TransformerEncoder zero = tinyBert(m, EncoderConfig.builder().optPadTokenId(0));
+            ParameterList from = none.getParameters();
+            ParameterList to = zero.getParameters();
+            for (int i = 0; i < from.size(); i++) {
+                // the same weights: a new encoder's init zeroes row 0 only where it is the padding row
+                from.get(i).getValue().getArray().copyTo(to.get(i).getValue().getArray());
+            }
+            // id 0 as a real token (position 1) and as padding (positions 3, 4); a loss over every position
+            long[][] ids = {{2, 0, 5, 0, 0}};
+            long[][] mask = {{1, 1, 1, 0, 0}};
+            float[][] grads = new float[2][];
+            TransformerEncoder[] encoders = {none, zero};
+            for (int e = 0; e < 2; e++) {
+                encoders[e].embeddings().wordEmbeddings.getArray().setRequiresGradient(true);
+                try (NDManager step = m.newSubManager()) {
+                    backward(encoders[e], new ParameterStore(step, false), step.create(ids), step.create(mask), false);
+                    grads[e] = encoders[e].embeddings().wordEmbeddings.getArray().getGradient().toFloatArray();
+                }
+            }
+            int width = none.config().hiddenSize();
+            float[] rowNone = Arrays.copyOfRange(grads[0], 0, width);
+            assertTrue(norm(rowNone) > 0, "pad_token_id null: row 0 got no gradient, as if it were HF's padding_idx");
+            assertNoGradient(zero.embeddings().wordEmbeddings, 0, "pad_token_id 0: word table");
+            assertArrayEquals(Arrays.copyOfRange(grads[0], width, grads[0].length),
+                    Arrays.copyOfRange(grads[1], width, grads[1].length), 1e-6f,
+                    "rows 1.. of the word table: the padding index changes row 0's gradient only");
+        }
+    }
+
+    /** A random one-layer BERT without dropout, whose padding id {@code pad} sets. */
+    private static TransformerEncoder tinyBert(NDManager m, EncoderConfig.Builder pad) {
+        EncoderConfig c = pad.setModelType(ModelFamily.BERT).setVocabSize(7).setHiddenSize(8).setNumHiddenLayers(1)
+                .setNumAttentionHeads(2).setIntermediateSize(12).optHiddenDropoutProb(0f)
+                .optAttentionProbsDropoutProb(0f).optMaxPositionEmbeddings(8).build();
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
+        enc.initializeRandom(m, 11L);
+        return enc;
     }
 
     /** A training forward and the backward of a fixed random projection of its states, masked or not. */
