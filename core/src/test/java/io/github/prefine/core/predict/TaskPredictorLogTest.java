@@ -48,4 +48,32 @@ class TaskPredictorLogTest {
         List<String> loaded = text.substring(loading).lines().filter(l -> l.contains(": pooler ")).toList();
         assertEquals(List.of(), loaded, text);
     }
+
+    /**
+     * Loading an HF task folder reads the head from the tensors the encoder does not take: the
+     * encoder's line said they "were left for the caller (heads)" on every {@code predict}, as if
+     * unused, though the head read them. The encoder now says what it did (it does not read them,
+     * its pooler aside, and hands them on) and the folder's load names the tensors its head read:
+     * BertForSequenceClassification's pooler and classifier, as HF's class names them.
+     */
+    @Test
+    void loadingAnHfFolderSaysItsHeadReadTheTensorsTheEncoderLeft(@TempDir Path dir) throws Exception {
+        SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        String text = ChildJvm.runAtInfo(FinetunedModelLoadLogChild.class, dir.resolve("child.log"), dir.toString());
+        int loading = text.indexOf(FinetunedModelLoadLogChild.LOADING);
+        assertTrue(loading >= 0, text);
+        String loads = text.substring(loading);
+        assertEquals(List.of(), loads.lines().filter(l -> l.contains("left for the caller")).toList(), text);
+        Path file = dir.resolve("hf").resolve("model.safetensors");
+        List<String> encoder = loads.lines().filter(l -> l.contains("are not encoder parameters")).toList();
+        assertEquals(1, encoder.size(), text);
+        assertTrue(encoder.get(0).endsWith("INFO io.github.prefine.core.encoder.EncoderCheckpoint - model.safetensors"
+                + ": 2 tensors are not encoder parameters; the encoder does not read them (its pooler aside) and"
+                + " hands them to its caller: [classifier.bias, classifier.weight]"), encoder.get(0));
+        List<String> head = loads.lines().filter(l -> l.contains("read its head from")).toList();
+        assertEquals(List.of("INFO io.github.prefine.core.predict.HfTaskFolder - " + file
+                + ": BertForSequenceClassification read its head from 4 tensors: [bert.pooler.dense.bias,"
+                + " bert.pooler.dense.weight, classifier.bias, classifier.weight]"),
+                head.stream().map(l -> l.substring(l.indexOf("INFO "))).toList(), text);
+    }
 }
