@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -364,11 +365,6 @@ public final class EncoderCheckpoint {
                     "{}: {} encoder-like tensors match no parameter of this config ({}) and were not used: {}",
                     source == null ? "tensors" : source.getFileName(), strayEncoderKeys.size(), config, strayEncoderKeys);
         }
-        if (!others.isEmpty()) {
-            LOG.info(
-                    "{}: {} tensors are not encoder parameters and were left for the caller (heads): {}",
-                    source == null ? "tensors" : source.getFileName(), others.size(), others.keySet());
-        }
         PretrainedPooler pooler;
         try {
             pooler = PretrainedPooler.find(others, prefix, config.hiddenSize(), source, manager);
@@ -376,6 +372,17 @@ public final class EncoderCheckpoint {
         } catch (RuntimeException | MalformedCheckpointException e) {
             enc.close();
             throw e;
+        }
+        Set<String> unread = new TreeSet<>(others.keySet());
+        if (pooler != null) {
+            String p = PretrainedPooler.prefix(others, prefix);
+            unread.removeAll(List.of(p + PretrainedPooler.WEIGHT, p + PretrainedPooler.BIAS));
+        }
+        if (!unread.isEmpty()) {
+            // what the encoder did, not what the caller will: an HF task folder's head reads them, and says so
+            LOG.info("{}: {} tensors are not encoder parameters; the encoder does not read them{} and hands them to"
+                    + " its caller: {}", source == null ? "tensors" : source.getFileName(), unread.size(),
+                    pooler == null ? "" : " (its pooler aside)", unread);
         }
         enc.markInitialized(manager);
         String bad = firstNonFinite(enc);

@@ -67,8 +67,7 @@ public final class PretrainedPooler {
      */
     static PretrainedPooler find(Map<String, HostTensor> others, String encoderPrefix, int hidden, Path source,
             NDManager manager) throws MalformedCheckpointException {
-        String prefix = others.containsKey(encoderPrefix + WEIGHT) || others.containsKey(encoderPrefix + BIAS)
-                ? encoderPrefix : "";
+        String prefix = prefix(others, encoderPrefix);
         HostTensor w = others.get(prefix + WEIGHT);
         HostTensor b = others.get(prefix + BIAS);
         if (w == null && b == null) {
@@ -91,6 +90,11 @@ public final class PretrainedPooler {
             return new PretrainedPooler(floats(WEIGHT, w, prefix + WEIGHT, where, scratch),
                     floats(BIAS, b, prefix + BIAS, where, scratch), file + " (" + prefix + "pooler.dense.*)");
         }
+    }
+
+    /** The prefix {@link #find} reads the pooler under: the encoder's, where its keys are, else none. */
+    static String prefix(Map<String, HostTensor> others, String encoderPrefix) {
+        return others.containsKey(encoderPrefix + WEIGHT) || others.containsKey(encoderPrefix + BIAS) ? encoderPrefix : "";
     }
 
     /** What is wrong with a pooler tensor, or null. */

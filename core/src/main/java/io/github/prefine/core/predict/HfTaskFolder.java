@@ -411,6 +411,8 @@ final class HfTaskFolder {
                 arrays.put(key, a);
             }
             head.loadHfWeights(arrays);
+            LOG.info("{}: {} read its head from {} tensors: {}", file, layout.architecture(), arrays.size(),
+                    new TreeSet<>(arrays.keySet()));
         } catch (IllegalArgumentException e) {
             throw new MalformedCheckpointException(file, e.getMessage(), e);
         }

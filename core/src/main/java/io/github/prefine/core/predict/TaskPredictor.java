@@ -485,7 +485,7 @@ public final class TaskPredictor {
                     if (at.isEmpty()) {
                         // only spaces that String.isBlank does not count, such as U+00A0, or characters
                         // BERT's tokenizer removes, such as U+200B
-                        throw refused(i, s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))
+                        throw refused(i, s.codePoints().allMatch(TaskPredictor::space)
                                 ? "the text is only whitespace; expected a non-empty text"
                                 : "the text has no words (only whitespace and characters the tokenizer removes);"
                                         + " expected a non-empty text");
@@ -570,7 +570,8 @@ public final class TaskPredictor {
         }
         for (int w = 0; w < words.size(); w++) {
             String word = words.get(w);
-            if (word == null || word.isEmpty() || word.codePoints().anyMatch(Character::isWhitespace)) {
+            // no-break spaces too, as blank() and the featurizer count them: it skipped the word unnamed
+            if (word == null || word.isEmpty() || word.codePoints().anyMatch(TaskPredictor::space)) {
                 throw refused(i, "word " + w + " is " + (word == null ? "null" : "'" + word + "'")
                         + "; expected a non-empty word without whitespace (words are pre-split, as CoNLL)");
             }
@@ -797,7 +798,12 @@ public final class TaskPredictor {
      * String.isBlank} does not, and a text of them (an HTML {@code &nbsp;}) was classified.
      */
     private static boolean blank(String s) {
-        return s == null || s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+        return s == null || s.codePoints().allMatch(TaskPredictor::space);
+    }
+
+    /** Java's whitespace or a Unicode space separator, the no-break ones included. */
+    private static boolean space(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     private String text(String s, String what, int index) {

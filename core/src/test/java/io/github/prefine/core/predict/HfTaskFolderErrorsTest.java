@@ -16,6 +16,8 @@ import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.testing.ShortPositions;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -183,6 +185,36 @@ class HfTaskFolderErrorsTest {
             assertEquals(tmp.resolve("hf").resolve("model.safetensors") + ": tensor classifier.bias holds NaN or"
                     + " infinite values, as a diverged run leaves", msg.substring(0, msg.indexOf(" leaves") + 7), msg);
         }
+    }
+
+    /**
+     * Half-precision head tensors are widened to float32 on load, their NaN and infinity bits kept,
+     * so they are refused as float32 ones are: an F16 {@code classifier.weight} holding +inf (bits
+     * 0x7C00) and a BF16 one holding NaN (0x7FC0), and a BF16 pooler bias holding -inf (0xFF80), the
+     * pooler being part of BERT's sequence head (and read by the encoder as its pooler first).
+     */
+    @Test
+    void refusesAHalfPrecisionHeadTensorHoldingNaNOrInfinity() throws Exception {
+        Path file = tmp.resolve("hf").resolve("model.safetensors");
+        String[][] cases = {{"classifier.weight", "F16", "7C00"}, {"classifier.weight", "BF16", "7FC0"},
+            {"bert.pooler.dense.bias", "BF16", "FF80"}};
+        for (String[] c : cases) {
+            String msg = refusal(copy(t -> t.put(c[0], half(t.get(c[0]), HostTensor.DType.valueOf(c[1]),
+                    (short) Integer.parseInt(c[2], 16))), x -> { }));
+            assertEquals(file + ": tensor " + c[0] + " holds NaN or infinite values, as a diverged run leaves",
+                    msg.substring(0, Math.max(0, msg.indexOf(" leaves")) + 7), String.join(" ", c) + ": " + msg);
+        }
+    }
+
+    /** A tensor of the same name and shape in a 16-bit type: zeros, but its second value's bits. */
+    private static HostTensor half(HostTensor like, HostTensor.DType dtype, short second) {
+        long n = 1;
+        for (long d : like.shape()) {
+            n *= d;
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) n * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(2, second);
+        return new HostTensor(like.name(), dtype, like.shape(), b);
     }
 
     @Test

@@ -37,15 +37,51 @@ class TaskPredictorLogTest {
      */
     @Test
     void loadingASavedModelSaysNothingOfWhereItsPoolerStarted(@TempDir Path dir) throws Exception {
+        String[] log = loadLog(dir);
+        String text = log[0] + log[1];
+        List<String> built = log[0].lines().filter(l -> l.contains("head topic: pooler")).toList();
+        // the fixture's encoder has no pooler: the model built to save says its pooler is drawn at random
+        assertTrue(!built.isEmpty() && built.get(0).contains("INFO") && built.get(0).contains("initialized at random"),
+                "the model built to save says where its pooler came from: " + text);
+        List<String> loaded = log[1].lines().filter(l -> l.contains(": pooler ")).toList();
+        assertEquals(List.of(), loaded, text);
+    }
+
+    /**
+     * Loading an HF task folder reads the head from the tensors the encoder does not take: the
+     * encoder's line said they "were left for the caller (heads)" on every {@code predict}, as if
+     * unused, though the head read them. The encoder now says what it did (it does not read them,
+     * its pooler aside, and hands them on) and the folder's load names the tensors its head read:
+     * BertForSequenceClassification's pooler and classifier, as HF's class names them.
+     */
+    @Test
+    void loadingAnHfFolderSaysItsHeadReadTheTensorsTheEncoderLeft(@TempDir Path dir) throws Exception {
+        String[] log = loadLog(dir);
+        String text = log[0] + log[1];
+        String loads = log[1];
+        assertEquals(List.of(), loads.lines().filter(l -> l.contains("left for the caller")).toList(), text);
+        Path file = dir.resolve("hf").resolve("model.safetensors");
+        List<String> encoder = loads.lines().filter(l -> l.contains("are not encoder parameters")).toList();
+        assertEquals(1, encoder.size(), text);
+        assertTrue(encoder.get(0).endsWith("INFO io.github.prefine.core.encoder.EncoderCheckpoint - model.safetensors"
+                + ": 2 tensors are not encoder parameters; the encoder does not read them (its pooler aside) and"
+                + " hands them to its caller: [classifier.bias, classifier.weight]"), encoder.get(0));
+        List<String> head = loads.lines().filter(l -> l.contains("read its head from")).toList();
+        assertEquals(List.of("INFO io.github.prefine.core.predict.HfTaskFolder - " + file
+                + ": BertForSequenceClassification read its head from 4 tensors: [bert.pooler.dense.bias,"
+                + " bert.pooler.dense.weight, classifier.bias, classifier.weight]"),
+                head.stream().map(l -> l.substring(l.indexOf("INFO "))).toList(), text);
+    }
+
+    /**
+     * What {@link FinetunedModelLoadLogChild} logged at INFO: before the line it prints ahead of
+     * the loads, and from that line on.
+     */
+    private static String[] loadLog(Path dir) throws Exception {
         SharedFixtures.require("fixtures/hf-reference/bert/encoder");
         String text = ChildJvm.runAtInfo(FinetunedModelLoadLogChild.class, dir.resolve("child.log"), dir.toString());
         int loading = text.indexOf(FinetunedModelLoadLogChild.LOADING);
         assertTrue(loading >= 0, text);
-        List<String> built = text.substring(0, loading).lines().filter(l -> l.contains("head topic: pooler")).toList();
-        // the fixture's encoder has no pooler: the model built to save says its pooler is drawn at random
-        assertTrue(!built.isEmpty() && built.get(0).contains("INFO") && built.get(0).contains("initialized at random"),
-                "the model built to save says where its pooler came from: " + text);
-        List<String> loaded = text.substring(loading).lines().filter(l -> l.contains(": pooler ")).toList();
-        assertEquals(List.of(), loaded, text);
+        return new String[] {text.substring(0, loading), text.substring(loading)};
     }
 }

@@ -132,5 +132,25 @@ class TaskPredictorRefusalsTest {
                     RefusedInputException.class, () -> model.predictor("ner").tagTexts(List.of("\u00a0"))).reason());
         }
     }
-}
 
+    /**
+     * A pre-split word holding a no-break space (U+00A0, U+2007, U+202F) holds whitespace, as one
+     * holding a space does: BERT's tokenizer splits it there, and the featurizer skips such a
+     * sentence. {@code tag} checked with {@code Character.isWhitespace}, which does not count them,
+     * so the featurizer's reason came back without the word or its index; it is now refused as a
+     * word holding a space is, naming both.
+     */
+    @Test
+    void aWordHoldingANoBreakSpaceIsRefusedAsOneHoldingASpace(@TempDir Path tmp) throws Exception {
+        Path saved = TinyFinetuning.saveUntrained(tmp.resolve("saved"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor ner = model.predictor("ner");
+            for (String word : List.of("john smith", "john\u00a0smith", "\u2007", "paris\u202f")) {
+                assertEquals("word 1 is '" + word + "'; expected a non-empty word without whitespace (words are"
+                        + " pre-split, as CoNLL)", assertThrows(RefusedInputException.class,
+                                () -> ner.tag(List.of(List.of("visited", word)))).reason(),
+                        () -> word.codePoints().mapToObj(c -> String.format("U+%04X", c)).toList().toString());
+            }
+        }
+    }
+}

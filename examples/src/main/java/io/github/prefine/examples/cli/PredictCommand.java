@@ -93,7 +93,9 @@ import picocli.CommandLine.Spec;
  * systems); the byte-order marks opening a line (files joined with {@code cat}) are removed. A bad line
  * (not valid UTF-8, named by its column; longer than {@code --max-line-bytes}, 16 MiB by default,
  * read no further than that; blank, not an object, naming a field twice, of another
- * format, or refused by the predictor: an empty text, a wrong choice count...) ends the command with exit code 2 and one line naming the file, the line and
+ * format, refused by the predictor: an empty text, a wrong choice count..., or whose outputs hold
+ * NaN or an infinity, which JSON cannot write: a model whose activations overflow float32) ends the
+ * command with exit code 2 and one line naming the file, the line and
  * what was expected, after the outputs of every line before it, so the output stays aligned with
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
@@ -669,12 +671,45 @@ public final class PredictCommand implements Callable<Integer> {
                     continue;
                 }
                 String reason = refused.get(next);
+                String at = reason == null ? nonFinite(outputs.get(next), "") : null;
+                if (at != null) {
+                    // JSON has no NaN: written, the line would be no JSON, and its arg-max no choice of the model's
+                    reason = "the model's outputs hold NaN or an infinity (" + at + "), which JSON cannot write;"
+                            + " expected finite outputs (the model's activations overflow float32 on this input)";
+                }
                 done.add(reason == null ? new Line(l.number(), outputs.get(next), null)
                         : new Line(l.number(), null, file + ":" + l.number() + ": " + reason));
                 next++;
             }
             return done;
         }
+    }
+
+    /**
+     * The path of an output's first number that is NaN or infinite ({@code probabilities.a},
+     * {@code probabilities[0]}, {@code score}), or null when every number is finite.
+     */
+    private static String nonFinite(JsonElement e, String path) {
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            double d = e.getAsDouble();
+            return Double.isFinite(d) ? null : path;
+        }
+        if (e.isJsonArray()) {
+            for (int i = 0; i < e.getAsJsonArray().size(); i++) {
+                String at = nonFinite(e.getAsJsonArray().get(i), path + "[" + i + "]");
+                if (at != null) {
+                    return at;
+                }
+            }
+        } else if (e.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet()) {
+                String at = nonFinite(m.getValue(), path.isEmpty() ? m.getKey() : path + "." + m.getKey());
+                if (at != null) {
+                    return at;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -9,6 +9,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -38,9 +41,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -555,6 +561,55 @@ class PredictCommandTest {
         assertEquals(0, cli.run("--model", hf.toString(), "--input", over.toString()), cli.err());
         assertEquals(List.of(true), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
         assertEquals("prefine predict: 1 of 1 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+    }
+
+    /**
+     * A model whose activations overflow float32 (finite weights, so the load takes them: here the
+     * embeddings' LayerNorm scaled by 3e38, which makes its output infinite, and the next matrix
+     * product's sum of +inf and -inf NaN) has no probabilities to give: its softmax is NaN. The
+     * output line held {@code "a": NaN}, which is no JSON (RFC 8259 has no NaN), with exit 0; such a
+     * line is now bad, as a refused one is: the command stops there with exit 2 naming the file and
+     * line, or with --skip-bad writes its error object and goes on. A choice line alike.
+     */
+    @Test
+    void aLineWhoseOutputsAreNotFiniteIsBadNotInvalidJson() throws Exception {
+        Path overflowing = tmp.resolve("overflowing");
+        try (Stream<Path> files = Files.walk(saved)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, overflowing.resolve(saved.relativize(p).toString()));
+            }
+        }
+        Path weights = overflowing.resolve("encoder").resolve("model.safetensors");
+        Map<String, HostTensor> t;
+        try (SafetensorsReader r = SafetensorsReader.open(weights)) {
+            t = new TreeMap<>(r.readAll());
+        }
+        String key = "embeddings.LayerNorm.weight";
+        long[] shape = t.get(key).shape();
+        float[] huge = new float[(int) shape[0]];
+        Arrays.fill(huge, 3e38f);
+        t.put(key, HostTensor.ofFloats(key, shape, huge));
+        SafetensorsWriter.write(weights, new ArrayList<>(t.values()), SafetensorsWriter.PT_METADATA);
+
+        Path f = input("overflow-topic.jsonl", "{\"text\": \"john visited paris\"}", "{\"text\": \"rome\"}");
+        String why = "the model's outputs hold NaN or an infinity (probabilities.a), which JSON cannot write; expected"
+                + " finite outputs (the model's activations overflow float32 on this input)";
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "topic", "--input", f.toString()), cli.out());
+        assertEquals("", cli.out());
+        assertEquals("prefine predict: " + f + ":1: " + why, cli.err().strip());
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", overflowing.toString(), "--task", "topic", "--input", f.toString(),
+                "--skip-bad"), cli.err());
+        assertEquals(List.of(f + ":1: " + why, f + ":2: " + why),
+                lines(cli.out()).stream().map(o -> o.get("error").getAsString()).toList(), cli.out());
+
+        Path copa = input("overflow-copa.jsonl", "{\"premise\": \"john visited paris\", \"choices\": [\"john\", \"rome\"]}");
+        cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "copa", "--input", copa.toString()),
+                cli.out());
+        assertEquals("prefine predict: " + copa + ":1: " + why.replace("probabilities.a", "probabilities[0]"),
+                cli.err().strip());
     }
 
     /** 31 one-token words: with [CLS] and [SEP], one token more than the saved tasks' maxLength of 32. */
