@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -350,6 +352,143 @@ class HeadStackTest {
                     assertFalse(p.getArray().isReleased(), kind + ": " + name + " was freed");
                 });
             }
+        }
+    }
+
+    /**
+     * While other threads run forwards over the same heads, a stacked backward on this thread (DJL
+     * lets one thread collect gradients at a time) gives every parameter the gradient its head
+     * gives alone, row by row: the sum of each row's negative log-likelihood of its own label
+     * (token and sequence rows: label {@code (row + position) % 2}; span rows: start
+     * {@code row % SEQ}, end {@code (row + 1) % SEQ}), from each head's own forward.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"token", "BERT", "ROBERTA", "span"})
+    void stackedGradientsWhileOtherThreadsRunForwardsAreEachHeadsAlone(String kind) throws Exception {
+        int[] headOfRow = {1, 0, 1};
+        try (NDManager model = NDManager.newBaseManager()) {
+            List<Head> heads = twoHeads(model, kind);
+            HeadStack stack = HeadStack.of(heads);
+            heads.forEach(h -> h.hfParameters().values().forEach(p -> p.getArray().setRequiresGradient(true)));
+            Map<String, float[]> alone = new HashMap<>();
+            try (NDManager step = NDManager.newBaseManager();
+                    GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                ParameterStore ps = new ParameterStore(step, false);
+                NDArray hidden = hidden(step, headOfRow.length);
+                NDArray loss = step.zeros(new Shape());
+                for (int r = 0; r < headOfRow.length; r++) {
+                    Head h = heads.get(headOfRow[r]);
+                    NDArray row = hidden.get(new NDIndex("{}:{}", r, r + 1));
+                    NDArray lg = h instanceof QuestionAnsweringHead q ? q.spanLogits(ps, row, false)
+                            : h.forward(ps, new NDList(row), false).singletonOrThrow();
+                    loss = loss.add(ownNll(step, kind, lg, new int[] {r}, new int[] {0}, new int[] {0}));
+                }
+                gc.backward(loss);
+            }
+            gradients(heads, alone);
+            Map<String, float[]> stacked = new HashMap<>();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> running = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        while (!stop.get()) {
+                            try (NDManager step = NDManager.newBaseManager()) {
+                                stackedLogits(stack, step, headOfRow).toFloatArray();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                thread.start();
+                running.add(thread);
+            }
+            try {
+                int[] offsets = new int[headOfRow.length];
+                for (int r = 0; r < headOfRow.length; r++) {
+                    offsets[r] = stack.offset(headOfRow[r]);
+                }
+                for (int i = 0; i < 20; i++) {
+                    zeroGradients(heads);
+                    try (NDManager step = NDManager.newBaseManager();
+                            GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray lg = stackedLogits(stack, step, headOfRow);
+                        gc.backward(ownNll(step, kind, lg, new int[] {0, 1, 2}, new int[] {0, 1, 2}, offsets));
+                    }
+                    gradients(heads, stacked);
+                    for (Map.Entry<String, float[]> e : alone.entrySet()) {
+                        assertArrayEquals(e.getValue(), stacked.get(e.getKey()), 1e-5f, kind + " step " + i + ": " + e.getKey());
+                    }
+                }
+            } finally {
+                stop.set(true);
+                for (Thread thread : running) {
+                    thread.join();
+                }
+            }
+            assertEquals(List.of(), failures, kind + ": what the forwards' threads threw");
+            alone.forEach((name, g) -> assertTrue(maxAbs(g) > 0, kind + ": " + name + " got no gradient"));
+        }
+    }
+
+    /**
+     * The summed negative log-likelihood of the given rows' labels (see the test above): {@code
+     * rows[i]} is the label's row number, {@code at[i]} its row in {@code logits}, {@code
+     * offsets[i]} its head's first column in them.
+     */
+    private static NDArray ownNll(NDManager m, String kind, NDArray logits, int[] rows, int[] at, int[] offsets) {
+        int n = rows.length;
+        boolean span = kind.equals("span");
+        int per = kind.equals("token") || span ? SEQ : 1;
+        long[] index = new long[n * (span ? 2 : per)];
+        for (int i = 0; i < n; i++) {
+            int r = rows[i];
+            if (span) {
+                index[2 * at[i]] = r % SEQ;
+                index[2 * at[i] + 1] = (r + 1) % SEQ;
+                continue;
+            }
+            for (int s = 0; s < per; s++) {
+                // every head here has 2 labels or more
+                index[at[i] * per + s] = offsets[i] + (r + s) % 2;
+            }
+        }
+        Shape shape = span ? new Shape(n, 1, 2) : per == SEQ ? new Shape(n, SEQ, 1) : new Shape(n, 1);
+        float[] weights = new float[index.length];
+        Arrays.fill(weights, -1f);
+        return HeadLosses.targetedSum(logits, m.create(index, shape), m.create(weights, shape), span ? 1 : shape.dimension() - 1);
+    }
+
+    private static float maxAbs(float[] values) {
+        float max = 0;
+        for (float v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    /** Zeroes the heads' gradients: DJL's collector accumulates into them, as torch does. */
+    private static void zeroGradients(List<Head> heads) {
+        for (Head h : heads) {
+            for (Parameter p : h.hfParameters().values()) {
+                try (NDArray g = p.getArray().getGradient()) {
+                    g.subi(g);
+                }
+            }
+        }
+    }
+
+    /** Copies every head parameter's gradient, keyed by head and name. */
+    private static void gradients(List<Head> heads, Map<String, float[]> into) {
+        for (int h = 0; h < heads.size(); h++) {
+            int head = h;
+            heads.get(h).hfParameters().forEach((name, p) -> {
+                try (NDArray g = p.getArray().getGradient()) {
+                    into.put(head + " " + name, g.toFloatArray());
+                }
+            });
         }
     }
 
