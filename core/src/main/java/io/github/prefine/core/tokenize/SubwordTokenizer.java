@@ -406,9 +406,9 @@ public final class SubwordTokenizer implements AutoCloseable {
         boolean recut = false;
         for (int s = 0; s < n; s++) {
             TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s], pad);
-            boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], addedTokens);
+            boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], spacesFirstWord, addedTokens);
             if (drop != null && truncation == Truncation.NONE && padding == Padding.NONE) {
-                all = EncodingConversion.withoutSpaces(all, wordEnds[s], drop);
+                all = EncodingConversion.withoutSpaces(all, wordEnds[s], spacesFirstWord, drop);
             } else if (drop != null) {
                 // the tokens HF does not have took room before the cut and set the padded length:
                 // cut and pad the sentence's tokens without them, as the library would have
