@@ -403,13 +403,36 @@ final class TokenizerJson {
      * @throws IOException naming the file, the JSON path and what was expected
      */
     static void checkTruncationDirection(Path file, JsonElement truncation) throws IOException {
-        JsonElement direction = truncation != null && truncation.isJsonObject()
-                ? truncation.getAsJsonObject().get("direction") : null;
-        if (direction != null && direction.isJsonPrimitive() && direction.getAsString().equals("Left")) {
+        if (isLeft(truncation)) {
             throw new IOException(file + ": $.truncation.direction is \"Left\"; expected \"Right\" or no truncation"
                     + " section: prefine truncates on the right, keeping a text's first tokens, where the tokenizers"
                     + " library would keep its last");
         }
+    }
+
+    /**
+     * Refuses a file whose {@code padding} section pads on the left ({@code "direction": "Left"}).
+     * DJL keeps the file's direction when it pads, so the native tokenizer would put padding before
+     * a row's tokens, where prefine's own re-padding ({@link SubwordTokenizer#encodeWordsBatch}) and
+     * the featurizers take a row's tokens to come first.
+     *
+     * @param file the file, for the message
+     * @param padding its {@code padding} element, or null
+     * @throws IOException naming the file, the JSON path and what was expected
+     */
+    static void checkPaddingDirection(Path file, JsonElement padding) throws IOException {
+        if (isLeft(padding)) {
+            throw new IOException(file + ": $.padding.direction is \"Left\"; expected \"Right\" or no padding section:"
+                    + " prefine pads on the right, after a row's tokens, where the tokenizers library would pad before"
+                    + " them");
+        }
+    }
+
+    /** Whether a {@code truncation} or {@code padding} section says {@code "direction": "Left"}. */
+    static boolean isLeft(JsonElement section) {
+        JsonElement direction = section != null && section.isJsonObject() ? section.getAsJsonObject().get("direction")
+                : null;
+        return direction != null && direction.isJsonPrimitive() && direction.getAsString().equals("Left");
     }
 
     /**
