@@ -77,6 +77,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean spacesFirstWord;
     private final boolean splitsIdeographs;
     private final boolean stripsAccents;
+    /** The file's {@code padding.pad_type_id}, 0 without one: a variant that pads pads with it. */
+    private final int padTypeId;
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
     private final int unigramUnknownId;
     private final int vocabularySize;
@@ -115,7 +117,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.stride = b.stride;
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
-        this.pad = padding == Padding.NONE ? null : new SequenceWindows.PadPosition(padId, new PadToken(delegate, padId));
+        this.pad = padding == Padding.NONE ? null : new SequenceWindows.PadPosition(padId, b.padTypeId,
+                new PadToken(delegate, padId));
         this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
@@ -123,6 +126,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.splitsIdeographs = b.splitsIdeographs;
         this.stripsAccents = b.stripsAccents;
         this.unigramUnknownId = b.unigramUnknownId;
+        this.padTypeId = b.padTypeId;
         this.vocabularySize = b.vocabularySize;
         this.addedTokens = b.addedTokens;
         this.textDigest = b.factsDigest;
@@ -168,6 +172,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.splitsIdeographs = splitsIdeographs;
         b.stripsAccents = stripsAccents;
         b.unigramUnknownId = unigramUnknownId;
+        b.padTypeId = padTypeId;
         b.wordwiseKnown = true;
         b.vocabularySize = vocabularySize;
         b.addedTokens = addedTokens;
@@ -926,6 +931,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean stripsAccents;
         /** Known with {@link #wordwise}. */
         private int unigramUnknownId = -1;
+        /** The file's {@code padding.pad_type_id}, 0 without one; known with {@link #wordwise}. */
+        private int padTypeId;
         private boolean wordwiseKnown;
         /** -1 until read from the file; a variant's builder knows it already. */
         private int vocabularySize = -1;
@@ -1159,6 +1166,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
                     unigramUnknownId = TokenizerJson.unigramUnknownId(root.get("model"));
+                    padTypeId = TokenizerJson.padTypeId(file, root);
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
                     spacesFirstWord = TokenizerJson.spacesFirstWord(root.get("pre_tokenizer"));
                     splitsIdeographs = TokenizerJson.splitsIdeographs(root.get("normalizer"));

@@ -257,6 +257,24 @@ final class TokenizerJson {
     }
 
     /**
+     * Returns the type id the file pads with: its {@code padding.pad_type_id}, which the native
+     * tokenizer pads with and HF's {@code pad_token_type_id} defaults to; 0 (the library's default)
+     * where the file has no padding section or the section no such field.
+     *
+     * @param file the file, for the message
+     * @param root the parsed file
+     * @return the padding type id
+     * @throws IllegalArgumentException naming the file when the field is not a whole number
+     */
+    static int padTypeId(Path file, JsonObject root) {
+        JsonElement padding = root.get("padding");
+        if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_type_id")) {
+            return id(file, padding.getAsJsonObject().get("pad_type_id"), "padding.pad_type_id");
+        }
+        return 0;
+    }
+
+    /**
      * Returns the file's added tokens ({@code added_tokens}: special tokens such as {@code <mask>}
      * and any a user added), each id to the text that shows a token of that id was matched as the
      * added token. The library matches them in a text before it pre-tokenizes, so Metaspace

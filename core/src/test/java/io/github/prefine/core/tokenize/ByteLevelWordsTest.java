@@ -84,4 +84,24 @@ class ByteLevelWordsTest {
             }
         }
     }
+    /**
+     * A file whose {@code padding} section gives {@code pad_type_id} 3: HF pads type ids with it
+     * ({@code pad_token_type_id} defaults to the file's), and so does the native tokenizer. The
+     * first sentence, whose added first word's space token is dropped, is cut and padded by prefine
+     * itself; its padding held type 0 where the second's, padded natively, held 3.
+     */
+    @Test
+    void positionsPaddedByPrefineHoldTheFilesPadTypeId(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), TOKENIZER.replace("\"padding\":null",
+                "\"padding\":{\"strategy\":\"BatchLongest\",\"direction\":\"Right\",\"pad_to_multiple_of\":null,"
+                        + "\"pad_id\":1,\"pad_type_id\":3,\"pad_token\":\"<pad>\"}"));
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(file).optPadding(Padding.MAX_LENGTH)
+                .optMaxLength(7).build()) {
+            List<TokenEncoding> rows = t.encodeWordsBatch(List.of(List.of("</s>", "ab"), List.of("ab")));
+            assertArrayEquals(new int[] {0, 2, 9, 5, 2, 1, 1}, rows.get(0).ids());
+            assertArrayEquals(new int[] {0, 0, 0, 0, 0, 3, 3}, rows.get(0).typeIds());
+            assertArrayEquals(new int[] {0, 9, 5, 2, 1, 1, 1}, rows.get(1).ids());
+            assertArrayEquals(new int[] {0, 0, 0, 0, 3, 3, 3}, rows.get(1).typeIds());
+        }
+    }
 }
