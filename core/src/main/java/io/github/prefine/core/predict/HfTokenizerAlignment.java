@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  *       trim_offsets} plays no part: HF's post-processor for it is a template, which trims nothing).
  * </ul>
  *
+ * <p>For every class, {@code truncation_side} and {@code padding_side} are taken over the {@code
+ * direction} of {@code tokenizer.json}'s {@code truncation} and {@code padding} sections, as HF's fast
+ * tokenizer takes them: "right" turns a section that cuts or pads on the left to the right, and
+ * "left" is refused, as prefine cuts and pads on the right.
+ *
  * <p>For BERT and RoBERTa, a flag the file leaves out takes the class's default ({@code
  * BertTokenizer}: {@code do_lower_case} true, {@code strip_accents} null, {@code
  * tokenize_chinese_chars} true; {@code RobertaTokenizer}: {@code add_prefix_space} false, {@code
@@ -64,10 +69,12 @@ final class HfTokenizerAlignment {
      * @param declared what the folder's {@code tokenizer_config.json} declares, read once by the caller
      * @param root the folder's {@code tokenizer.json}, parsed once by the caller; changed in place
      *     where this returns text, and left as it was where it returns null
-     * @return the rebuilt JSON ({@code root} written out), or null where {@code tokenizer_config.json}
-     *     names another class, or its flags and the class defaults agree with {@code tokenizer.json}
+     * @return the rebuilt JSON ({@code root} written out), or null where nothing changed: {@code
+     *     tokenizer_config.json} names another class, or its flags and the class defaults agree with
+     *     {@code tokenizer.json}, and its sides (below) change no direction
      * @throws IOException naming {@code tokenizer_config.json} and what was expected if a flag is
-     *     not a boolean ({@code strip_accents}: nor null) or {@code tokenizer_class} not a string
+     *     not a boolean ({@code strip_accents}: nor null), {@code tokenizer_class} not a string, or
+     *     {@code truncation_side} or {@code padding_side} not "right" (prefine cuts and pads on the right)
      */
     static String aligned(Path dir, ModelFamily family, HfTokenizerDeclaration declared, JsonObject root)
             throws IOException {
@@ -76,59 +83,89 @@ final class HfTokenizerAlignment {
         JsonObject settings = stated != null ? stated : new JsonObject();
         String named = settings.has("tokenizer_class") ? settings.get("tokenizer_class").getAsString() : null;
         ModelFamily rules = named == null ? family : classFamily(named);
-        if (rules == null) {
-            return null;
-        }
         List<String> applied = new ArrayList<>();
-        switch (rules) {
-            case BERT -> {
-                JsonElement normalizer = root.get("normalizer");
-                if (HfTokenizerConfig.type(normalizer).equals("BertNormalizer")) {
-                    JsonObject n = normalizer.getAsJsonObject();
-                    // BertTokenizer's defaults: do_lower_case true, strip_accents null, tokenize_chinese_chars true
-                    apply(settings, "do_lower_case", TRUE, n, "lowercase", TRUE, applied);
-                    apply(settings, "strip_accents", JsonNull.INSTANCE, n, "strip_accents", JsonNull.INSTANCE, applied);
-                    apply(settings, "tokenize_chinese_chars", TRUE, n, "handle_chinese_chars", TRUE, applied);
+        // whatever the class: HF's fast tokenizer takes the config's sides over the file's directions
+        sides(declared, root, applied);
+        if (rules != null) {
+            switch (rules) {
+                case BERT -> {
+                    JsonElement normalizer = root.get("normalizer");
+                    if (HfTokenizerConfig.type(normalizer).equals("BertNormalizer")) {
+                        JsonObject n = normalizer.getAsJsonObject();
+                        // BertTokenizer's defaults: do_lower_case true, strip_accents null, tokenize_chinese_chars true
+                        apply(settings, "do_lower_case", TRUE, n, "lowercase", TRUE, applied);
+                        apply(settings, "strip_accents", JsonNull.INSTANCE, n, "strip_accents", JsonNull.INSTANCE, applied);
+                        apply(settings, "tokenize_chinese_chars", TRUE, n, "handle_chinese_chars", TRUE, applied);
+                    }
                 }
+                case ROBERTA -> {
+                    JsonObject pre = HfTokenizerConfig.find(root.get("pre_tokenizer"), "ByteLevel");
+                    JsonObject post = HfTokenizerConfig.find(root.get("post_processor"), "RobertaProcessing");
+                    if (post == null) {
+                        post = HfTokenizerConfig.find(root.get("post_processor"), "ByteLevel");
+                    }
+                    // RobertaTokenizer's defaults: add_prefix_space false, trim_offsets true (the
+                    // constructors' of HF 4's RobertaTokenizerFast and HF 5's RobertaTokenizer); the last
+                    // argument is the Rust component's default, where tokenizer.json leaves a field out
+                    if (pre != null) {
+                        apply(settings, "add_prefix_space", FALSE, pre, "add_prefix_space", TRUE, applied);
+                    }
+                    if (post != null) {
+                        apply(settings, "add_prefix_space", FALSE, post, "add_prefix_space", TRUE, applied);
+                        apply(settings, "trim_offsets", TRUE, post, "trim_offsets", TRUE, applied);
+                    }
+                }
+                case XLM_ROBERTA -> {
+                    JsonElement prefix = settings.get("add_prefix_space");
+                    if (prefix != null) {
+                        String scheme = prefix.getAsBoolean() ? "always" : "never";
+                        prependScheme(HfTokenizerConfig.find(root.get("pre_tokenizer"), "Metaspace"), scheme, "pre_tokenizer",
+                                applied);
+                        JsonElement decoder = root.get("decoder");
+                        prependScheme(HfTokenizerConfig.type(decoder).equals("Metaspace") ? decoder.getAsJsonObject() : null,
+                                scheme, "decoder", applied);
+                    }
+                }
+                default -> throw new AssertionError(rules);
             }
-            case ROBERTA -> {
-                JsonObject pre = HfTokenizerConfig.find(root.get("pre_tokenizer"), "ByteLevel");
-                JsonObject post = HfTokenizerConfig.find(root.get("post_processor"), "RobertaProcessing");
-                if (post == null) {
-                    post = HfTokenizerConfig.find(root.get("post_processor"), "ByteLevel");
-                }
-                // RobertaTokenizer's defaults: add_prefix_space false, trim_offsets true (the
-                // constructors' of HF 4's RobertaTokenizerFast and HF 5's RobertaTokenizer); the last
-                // argument is the Rust component's default, where tokenizer.json leaves a field out
-                if (pre != null) {
-                    apply(settings, "add_prefix_space", FALSE, pre, "add_prefix_space", TRUE, applied);
-                }
-                if (post != null) {
-                    apply(settings, "add_prefix_space", FALSE, post, "add_prefix_space", TRUE, applied);
-                    apply(settings, "trim_offsets", TRUE, post, "trim_offsets", TRUE, applied);
-                }
-            }
-            case XLM_ROBERTA -> {
-                JsonElement prefix = settings.get("add_prefix_space");
-                if (prefix != null) {
-                    String scheme = prefix.getAsBoolean() ? "always" : "never";
-                    prependScheme(HfTokenizerConfig.find(root.get("pre_tokenizer"), "Metaspace"), scheme, "pre_tokenizer",
-                            applied);
-                    JsonElement decoder = root.get("decoder");
-                    prependScheme(HfTokenizerConfig.type(decoder).equals("Metaspace") ? decoder.getAsJsonObject() : null,
-                            scheme, "decoder", applied);
-                }
-            }
-            default -> throw new AssertionError(rules);
         }
         if (applied.isEmpty()) {
             return null;
         }
         LOG.warn("{}: {} read as HF's {} rebuilds it from {}: {} ({} on disk is left as written)", dir,
-                EncoderCheckpoint.TOKENIZER_FILE, HfTokenizerConfig.tokenizerClass(rules), stated != null
+                EncoderCheckpoint.TOKENIZER_FILE, rules != null ? HfTokenizerConfig.tokenizerClass(rules) : named,
+                stated != null
                 ? HfTokenizerConfig.FILE + " and the class defaults" : "the class defaults (there is no "
                 + HfTokenizerConfig.FILE + ")", String.join(", ", applied), EncoderCheckpoint.TOKENIZER_FILE);
         return HfTokenizerConfig.GSON.toJson(root);
+    }
+
+    /**
+     * Applies {@code truncation_side} and {@code padding_side} of {@code tokenizer_config.json} as
+     * HF's fast tokenizer does, over the direction of the file's {@code truncation} and {@code
+     * padding} sections (the file's direction counts only where the config states none): "right"
+     * over a section that cuts or pads on the left turns it to the right; "left" is refused, as
+     * prefine cuts and pads on the right.
+     */
+    private static void sides(HfTokenizerDeclaration declared, JsonObject root, List<String> applied)
+            throws IOException {
+        String[][] keys = {{"truncation_side", "truncation", "truncates, keeping a text's first tokens,", "cut"},
+            {"padding_side", "padding", "pads after a row's tokens", "pad"}};
+        for (String[] k : keys) {
+            String side = declared.side(k[0]);
+            if ("left".equals(side)) {
+                throw new IOException(declared.file() + ": " + k[0] + " is \"left\"; expected \"right\" or no " + k[0]
+                        + ": prefine " + k[2] + " on the right, where HF's tokenizer would " + k[3] + " on the left");
+            }
+            JsonElement section = root.get(k[1]);
+            JsonElement direction = section != null && section.isJsonObject() ? section.getAsJsonObject().get("direction")
+                    : null;
+            if ("right".equals(side) && direction != null && direction.isJsonPrimitive()
+                    && direction.getAsString().equals("Left")) {
+                section.getAsJsonObject().addProperty("direction", "Right");
+                applied.add(k[0] + " right (was " + k[1] + ".direction Left)");
+            }
+        }
     }
 
     /**

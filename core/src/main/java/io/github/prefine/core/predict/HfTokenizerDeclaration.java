@@ -52,7 +52,7 @@ record HfTokenizerDeclaration(Path dir, JsonObject config) {
         return new HfTokenizerDeclaration(dir, Files.exists(file) ? JsonFiles.object(file) : null);
     }
 
-    private Path file() {
+    Path file() {
         return dir.resolve(HfTokenizerConfig.FILE);
     }
 
@@ -142,6 +142,27 @@ record HfTokenizerDeclaration(Path dir, JsonObject config) {
             }
         }
         return out;
+    }
+
+    /**
+     * The side {@code tokenizer_config.json} states for {@code truncation_side} or {@code
+     * padding_side}, which HF's fast tokenizer takes over the direction of {@code tokenizer.json}'s
+     * section.
+     *
+     * @param key {@code truncation_side} or {@code padding_side}
+     * @return "right" or "left"; null where the folder has no such file or the file no such key
+     * @throws IOException naming the file if the value is neither "right" nor "left", which HF refuses too
+     */
+    String side(String key) throws IOException {
+        JsonElement e = config == null ? null : config.get(key);
+        if (e == null) {
+            return null;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
+                && (e.getAsString().equals("right") || e.getAsString().equals("left"))) {
+            return e.getAsString();
+        }
+        throw new IOException(file() + ": " + key + " is " + JsonShapes.describe(e) + "; expected \"right\" or \"left\"");
     }
 
     /**

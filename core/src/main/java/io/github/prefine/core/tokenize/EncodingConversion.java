@@ -105,13 +105,14 @@ final class EncodingConversion {
      * @param all the encoding, its word ids those of the words
      * @param text the joined text
      * @param wordEnds each word's end in the joined text
+     * @param lead whether the joined text starts with a space before its first word
      * @param added the tokenizer's added tokens, as {@link TokenizerJson#addedTokens} gives them
      * @return per word, true where its space's token is to be dropped; null where none is
      */
-    static boolean[] extraSpaces(TokenEncoding all, String text, int[] wordEnds, Map<Integer, String> added) {
+    static boolean[] extraSpaces(TokenEncoding all, String text, int[] wordEnds, boolean lead, Map<Integer, String> added) {
         List<TokenEncoding> windows = new ArrayList<>();
         collect(all, windows);
-        if (!anyOnSpace(windows, wordEnds)) {
+        if (!anyOnSpace(windows, wordEnds, lead)) {
             // nothing to drop (always so under WordPiece): spare the copies
             return null;
         }
@@ -130,7 +131,7 @@ final class EncodingConversion {
             System.arraycopy(w.tokens(), 0, tokens, at, w.length());
             at += w.length();
         }
-        boolean[] drop = JoinedWords.extraSpaces(text, wordEnds, flat[0], flat[1], flat[2], tokens, flat[3], added);
+        boolean[] drop = JoinedWords.extraSpaces(text, wordEnds, lead, flat[0], flat[1], flat[2], tokens, flat[3], added);
         for (boolean d : drop) {
             if (d) {
                 return drop;
@@ -140,11 +141,11 @@ final class EncodingConversion {
     }
 
     /** Whether a token of a window lies on a joined space alone: else {@link JoinedWords#extraSpaces} drops nothing. */
-    private static boolean anyOnSpace(List<TokenEncoding> windows, int[] wordEnds) {
+    private static boolean anyOnSpace(List<TokenEncoding> windows, int[] wordEnds, boolean lead) {
         for (TokenEncoding w : windows) {
             int[] word = w.wordIds();
             for (int t = 0; t < word.length; t++) {
-                if (word[t] >= 0 && JoinedWords.onSpace(wordEnds, word[t], w.starts()[t], w.ends()[t])) {
+                if (word[t] >= 0 && JoinedWords.onSpace(wordEnds, lead, word[t], w.starts()[t], w.ends()[t])) {
                     return true;
                 }
             }
@@ -165,14 +166,15 @@ final class EncodingConversion {
      *
      * @param e the encoding, without overflow windows or padding
      * @param wordEnds each word's end in the joined text
+     * @param lead whether the joined text starts with a space before its first word
      * @param drop per word, whether its space's token goes
      * @return a copy without those tokens
      */
-    static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean[] drop) {
+    static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean lead, boolean[] drop) {
         int[] word = e.wordIds();
         boolean[] kept = new boolean[e.length()];
         for (int p = 0; p < kept.length; p++) {
-            kept[p] = !(word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]));
+            kept[p] = !(word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, lead, word[p], e.starts()[p], e.ends()[p]));
         }
         return SequenceWindows.select(e, kept);
     }

@@ -84,7 +84,23 @@ final class JoinedWords {
      * @return true for a token of the joined space alone
      */
     static boolean onSpace(int[] ends, int w, int start, int end) {
-        return w > 0 && start == ends[w - 1] && end <= ends[w - 1] + 1;
+        return onSpace(ends, false, w, start, end);
+    }
+
+    /**
+     * {@link #onSpace(int[], int, int, int)}, where {@code lead} says the text starts with a space
+     * before its first word (at 0, the first word from 1), as {@link SubwordTokenizer#encodeWordsBatch}
+     * puts one under a byte-level tokenizer without {@code add_prefix_space}.
+     */
+    static boolean onSpace(int[] ends, boolean lead, int w, int start, int end) {
+        int space = spaceBefore(ends, lead, w);
+        // or empty just past it: a post-processor's trim_offsets (RoBERTa's) moves a whitespace token's start past it
+        return space >= 0 && (start == space && end <= space + 1 || start == space + 1 && end == start);
+    }
+
+    /** Where the space before word {@code w} stands: -1 for the first word without {@code lead}. */
+    private static int spaceBefore(int[] ends, boolean lead, int w) {
+        return w > 0 ? ends[w - 1] : lead ? 0 : -1;
     }
 
     /**
@@ -131,6 +147,8 @@ final class JoinedWords {
      *
      * @param text the joined text
      * @param ends each word's end, as {@link #ends()} gives it
+     * @param lead whether the text starts with a space before its first word ({@link
+     *     #onSpace(int[], boolean, int, int, int)})
      * @param word each token's word, -1 for special tokens and padding
      * @param starts each token's start offset in the joined text
      * @param tokenEnds each token's end offset
@@ -140,7 +158,7 @@ final class JoinedWords {
      *     the id alone tells ({@link TokenizerJson#addedTokens})
      * @return per word, true where the token of the space before it is to be dropped
      */
-    static boolean[] extraSpaces(String text, int[] ends, int[] word, int[] starts, int[] tokenEnds, String[] tokens,
+    static boolean[] extraSpaces(String text, int[] ends, boolean lead, int[] word, int[] starts, int[] tokenEnds, String[] tokens,
             int[] ids, Map<Integer, String> added) {
         boolean[] space = new boolean[ends.length];
         boolean[] own = new boolean[ends.length];
@@ -150,7 +168,7 @@ final class JoinedWords {
             if (w < 0) {
                 continue;
             }
-            if (onSpace(ends, w, starts[t], tokenEnds[t])) {
+            if (onSpace(ends, lead, w, starts[t], tokenEnds[t])) {
                 space[w] = true;
                 spaceToken[w] = tokens[t];
             } else {
@@ -160,7 +178,8 @@ final class JoinedWords {
         boolean[] startsLikeSpace = new boolean[ends.length];
         for (int t = 0; t < word.length; t++) {
             int w = word[t];
-            if (w > 0 && space[w] && starts[t] == ends[w - 1] + 1
+            if (w >= 0 && space[w] && starts[t] == spaceBefore(ends, lead, w) + 1
+                    && !onSpace(ends, lead, w, starts[t], tokenEnds[t])
                     && (!spaceToken[w].isEmpty() && tokens[t].startsWith(spaceToken[w])
                             || isAdded(text, ids[t], starts[t], tokenEnds[t], added))) {
                 startsLikeSpace[w] = true;

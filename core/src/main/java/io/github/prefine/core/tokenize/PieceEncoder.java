@@ -191,7 +191,7 @@ final class PieceEncoder implements AutoCloseable {
                 wordOf[t] = w;
             }
             // no token on a space alone (always so under WordPiece): nothing to drop
-            boolean[] drop = tokens[c] == null ? null : JoinedWords.extraSpaces(texts.get(c), ends, wordOf,
+            boolean[] drop = tokens[c] == null ? null : JoinedWords.extraSpaces(texts.get(c), ends, false, wordOf,
                     Arrays.copyOfRange(starts, from, from + n), Arrays.copyOfRange(tokenEnds, from, from + n), tokens[c],
                     Arrays.copyOfRange(src, from, from + n), added);
             w = 0;

@@ -19,8 +19,11 @@ import java.util.function.Supplier;
 final class SequenceWindows {
     private SequenceWindows() {}
 
-    /** What a padding position holds: the pad id and its token string, read only when needed. */
-    record PadPosition(int id, Supplier<String> token) {}
+    /**
+     * What a padding position holds: the pad id, the type id (the file's {@code padding.pad_type_id},
+     * as the native tokenizer pads with it) and its token string, read only when needed.
+     */
+    record PadPosition(int id, int typeId, Supplier<String> token) {}
 
     /**
      * Cuts a single-sequence encoding into windows as the library's truncation cuts it.
@@ -140,8 +143,9 @@ final class SequenceWindows {
         // the pad token's string costs a native call: once per window, not once per position
         String padToken = kept < m ? pad.token().get() : null;
         for (int k = kept; k < m; k++) {
-            // padding, as the tokenizer pads: type 0, mask 0, no word, no sequence, offsets [0, 0)
+            // padding, as the tokenizer pads: its pad type, mask 0, no word, no sequence, offsets [0, 0)
             out[0][k] = pad.id();
+            out[1][k] = pad.typeId();
             out[3][k] = -1;
             out[4][k] = -1;
             tokens[k] = padToken;

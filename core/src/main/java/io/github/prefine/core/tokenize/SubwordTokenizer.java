@@ -77,6 +77,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean spacesFirstWord;
     private final boolean splitsIdeographs;
     private final boolean stripsAccents;
+    /** The file's {@code padding.pad_type_id}, 0 without one: a variant that pads pads with it. */
+    private final int padTypeId;
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
     private final int unigramUnknownId;
     private final int vocabularySize;
@@ -115,7 +117,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.stride = b.stride;
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
-        this.pad = padding == Padding.NONE ? null : new SequenceWindows.PadPosition(padId, new PadToken(delegate, padId));
+        this.pad = padding == Padding.NONE ? null : new SequenceWindows.PadPosition(padId, b.padTypeId,
+                new PadToken(delegate, padId));
         this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
@@ -123,6 +126,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.splitsIdeographs = b.splitsIdeographs;
         this.stripsAccents = b.stripsAccents;
         this.unigramUnknownId = b.unigramUnknownId;
+        this.padTypeId = b.padTypeId;
         this.vocabularySize = b.vocabularySize;
         this.addedTokens = b.addedTokens;
         this.textDigest = b.factsDigest;
@@ -168,6 +172,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.splitsIdeographs = splitsIdeographs;
         b.stripsAccents = stripsAccents;
         b.unigramUnknownId = unigramUnknownId;
+        b.padTypeId = padTypeId;
         b.wordwiseKnown = true;
         b.vocabularySize = vocabularySize;
         b.addedTokens = addedTokens;
@@ -406,9 +411,9 @@ public final class SubwordTokenizer implements AutoCloseable {
         boolean recut = false;
         for (int s = 0; s < n; s++) {
             TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s], pad);
-            boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], addedTokens);
+            boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], spacesFirstWord, addedTokens);
             if (drop != null && truncation == Truncation.NONE && padding == Padding.NONE) {
-                all = EncodingConversion.withoutSpaces(all, wordEnds[s], drop);
+                all = EncodingConversion.withoutSpaces(all, wordEnds[s], spacesFirstWord, drop);
             } else if (drop != null) {
                 // the tokens HF does not have took room before the cut and set the padded length:
                 // cut and pad the sentence's tokens without them, as the library would have
@@ -926,6 +931,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean stripsAccents;
         /** Known with {@link #wordwise}. */
         private int unigramUnknownId = -1;
+        /** The file's {@code padding.pad_type_id}, 0 without one; known with {@link #wordwise}. */
+        private int padTypeId;
         private boolean wordwiseKnown;
         /** -1 until read from the file; a variant's builder knows it already. */
         private int vocabularySize = -1;
@@ -1078,7 +1085,8 @@ public final class SubwordTokenizer implements AutoCloseable {
          * @return a tokenizer the caller must close
          * @throws IOException when the file cannot be read, or naming it (and the line, column and
          *     reason the library gives) when the tokenizers library refuses it or its rebuilt text, or
-         *     when its {@code truncation} section cuts on the left, where prefine cuts on the right
+         *     when its {@code truncation} section cuts, or its {@code padding} section pads, on the
+         *     left, where prefine cuts and pads on the right
          * @throws IllegalArgumentException when a setting is invalid (a negative padding id, a
          *     maximum length below the special tokens of a pair) or no padding id can be found
          */
@@ -1152,11 +1160,13 @@ public final class SubwordTokenizer implements AutoCloseable {
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
                     TokenizerJson.checkUnknownToken(file, root.get("model"), root.get("pre_tokenizer"));
                     TokenizerJson.checkTruncationDirection(file, root.get("truncation"));
+                    TokenizerJson.checkPaddingDirection(file, root.get("padding"));
                 }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
                     unigramUnknownId = TokenizerJson.unigramUnknownId(root.get("model"));
+                    padTypeId = TokenizerJson.padTypeId(file, root);
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
                     spacesFirstWord = TokenizerJson.spacesFirstWord(root.get("pre_tokenizer"));
                     splitsIdeographs = TokenizerJson.splitsIdeographs(root.get("normalizer"));

@@ -257,6 +257,24 @@ final class TokenizerJson {
     }
 
     /**
+     * Returns the type id the file pads with: its {@code padding.pad_type_id}, which the native
+     * tokenizer pads with and HF's {@code pad_token_type_id} defaults to; 0 (the library's default)
+     * where the file has no padding section or the section no such field.
+     *
+     * @param file the file, for the message
+     * @param root the parsed file
+     * @return the padding type id
+     * @throws IllegalArgumentException naming the file when the field is not a whole number
+     */
+    static int padTypeId(Path file, JsonObject root) {
+        JsonElement padding = root.get("padding");
+        if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_type_id")) {
+            return id(file, padding.getAsJsonObject().get("pad_type_id"), "padding.pad_type_id");
+        }
+        return 0;
+    }
+
+    /**
      * Returns the file's added tokens ({@code added_tokens}: special tokens such as {@code <mask>}
      * and any a user added), each id to the text that shows a token of that id was matched as the
      * added token. The library matches them in a text before it pre-tokenizes, so Metaspace
@@ -403,13 +421,36 @@ final class TokenizerJson {
      * @throws IOException naming the file, the JSON path and what was expected
      */
     static void checkTruncationDirection(Path file, JsonElement truncation) throws IOException {
-        JsonElement direction = truncation != null && truncation.isJsonObject()
-                ? truncation.getAsJsonObject().get("direction") : null;
-        if (direction != null && direction.isJsonPrimitive() && direction.getAsString().equals("Left")) {
+        if (isLeft(truncation)) {
             throw new IOException(file + ": $.truncation.direction is \"Left\"; expected \"Right\" or no truncation"
                     + " section: prefine truncates on the right, keeping a text's first tokens, where the tokenizers"
                     + " library would keep its last");
         }
+    }
+
+    /**
+     * Refuses a file whose {@code padding} section pads on the left ({@code "direction": "Left"}).
+     * DJL keeps the file's direction when it pads, so the native tokenizer would put padding before
+     * a row's tokens, where prefine's own re-padding ({@link SubwordTokenizer#encodeWordsBatch}) and
+     * the featurizers take a row's tokens to come first.
+     *
+     * @param file the file, for the message
+     * @param padding its {@code padding} element, or null
+     * @throws IOException naming the file, the JSON path and what was expected
+     */
+    static void checkPaddingDirection(Path file, JsonElement padding) throws IOException {
+        if (isLeft(padding)) {
+            throw new IOException(file + ": $.padding.direction is \"Left\"; expected \"Right\" or no padding section:"
+                    + " prefine pads on the right, after a row's tokens, where the tokenizers library would pad before"
+                    + " them");
+        }
+    }
+
+    /** Whether a {@code truncation} or {@code padding} section says {@code "direction": "Left"}. */
+    static boolean isLeft(JsonElement section) {
+        JsonElement direction = section != null && section.isJsonObject() ? section.getAsJsonObject().get("direction")
+                : null;
+        return direction != null && direction.isJsonPrimitive() && direction.getAsString().equals("Left");
     }
 
     /**

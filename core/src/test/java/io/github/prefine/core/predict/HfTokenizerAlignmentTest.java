@@ -15,6 +15,7 @@ import com.google.gson.JsonParser;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.Padding;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
 import io.github.prefine.core.tokenize.Truncation;
@@ -214,6 +215,51 @@ class HfTokenizerAlignmentTest {
             String flag = config.substring(2, config.indexOf('"', 2));
             assertTrue(e.getMessage().contains("tokenizer_config.json") && e.getMessage().contains(flag)
                     && e.getMessage().contains("expected true or false"), e.getMessage());
+        }
+    }
+
+    /**
+     * HF's fast tokenizer takes {@code truncation_side} and {@code padding_side} of {@code
+     * tokenizer_config.json} over the directions of {@code tokenizer.json}'s {@code truncation} and
+     * {@code padding} sections: said "right" over a file that cuts and pads on the left, HF cuts and
+     * pads on the right, and so does the folder read here (before, the file's left cut was refused).
+     * The ground truth: the file's untruncated encoding by the Rust tokenizer, cut to [CLS], its first
+     * three tokens and [SEP]; "paris" is three tokens, padded after them.
+     */
+    @Test
+    void rightSidesInTheConfigWinOverAFileThatCutsAndPadsOnTheLeft() throws Exception {
+        String left = edited("bert", n -> {
+            n.add("truncation", JsonParser.parseString(
+                    "{\"direction\":\"Left\",\"max_length\":512,\"strategy\":\"LongestFirst\",\"stride\":0}"));
+            n.add("padding", JsonParser.parseString("{\"strategy\":\"BatchLongest\",\"direction\":\"Left\","
+                    + "\"pad_to_multiple_of\":null,\"pad_id\":0,\"pad_type_id\":0,\"pad_token\":\"[PAD]\"}"));
+        });
+        Path dir = folder("bert", left, "{\"truncation_side\": \"right\", \"padding_side\": \"right\"}");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m);
+                HuggingFaceTokenizer whole = rust(left);
+                SubwordTokenizer cut = read.predictor("text-classification").tokenizer().toBuilder().optMaxLength(5)
+                        .optTruncation(Truncation.LONGEST_FIRST).optPadding(Padding.LONGEST).build()) {
+            long[] all = whole.encode(MIXED_CASE).getIds();
+            List<TokenEncoding> rows = cut.encodeBatch(List.of(MIXED_CASE, "paris"));
+            assertArrayEquals(new int[] {(int) all[0], (int) all[1], (int) all[2], (int) all[3], (int) all[all.length - 1]},
+                    rows.get(0).ids());
+            assertArrayEquals(new int[] {1, 1, 1, 0, 0}, rows.get(1).attentionMask());
+        }
+    }
+
+    /**
+     * A config that says "left" makes HF cut (or pad) on the left whatever {@code tokenizer.json}
+     * says, where prefine cuts and pads on the right: refused, naming the file and the key (before,
+     * the folder loaded and cut on the right, unlike HF).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"truncation_side", "padding_side"})
+    void aLeftSideInTheConfigIsRefused(String key) throws Exception {
+        Path dir = folder("bert", null, "{\"" + key + "\": \"left\"}");
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(dir, m).close());
+            assertTrue(e.getMessage().startsWith(dir.resolve("tokenizer_config.json") + ": " + key
+                    + " is \"left\"; expected \"right\""), e.getMessage());
         }
     }
 

@@ -56,4 +56,52 @@ class ByteLevelWordsTest {
             }
         }
     }
+    /**
+     * A first word that is an added token ("</s>"): HF matches it before pre-tokenizing, so the
+     * word has no space before it and no "Ġ" token; "ab" after it gets "Ġa" and "b". Encoded after a
+     * space, the space before "</s>" stood alone as a "Ġ" of its own, given to the first word; the
+     * same after another word, where RoBERTa's {@code trim_offsets} hid that token from the check.
+     */
+    @Test
+    void aFirstWordThatIsAnAddedTokenGetsNoSpaceTokenAsInHuggingFace(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), TOKENIZER);
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            TokenEncoding e = t.encodeWords(List.of("</s>", "ab"));
+            assertArrayEquals(new int[] {0, 2, 9, 5, 2}, e.ids());
+            assertArrayEquals(new int[] {-1, 0, 1, 1, -1}, e.wordIds());
+            // "</s>" is "</s>" of "</s> ab", "Ġa" the "a" of "ab"
+            assertArrayEquals(new int[] {0, 5}, new int[] {e.starts()[1], e.starts()[2]});
+            assertArrayEquals(new int[] {4, 6}, new int[] {e.ends()[1], e.ends()[2]});
+            // after a word, the same: "Ġa", "b", "</s>" (its space's token, trimmed by trim_offsets to
+            // an empty span at "</s>", was kept there too)
+            assertArrayEquals(new int[] {0, 9, 5, 2, 2}, t.encodeWords(List.of("ab", "</s>")).ids());
+            // truncated and padded (the library's tokens re-cut and re-padded): the same tokens, then <pad>
+            try (SubwordTokenizer cut = t.toBuilder().optMaxLength(4).build()) {
+                assertArrayEquals(new int[] {0, 2, 9, 2}, cut.encodeWords(List.of("</s>", "ab")).ids());
+            }
+            try (SubwordTokenizer padded = t.toBuilder().optPadding(Padding.MAX_LENGTH).optMaxLength(7).build()) {
+                assertArrayEquals(new int[] {0, 2, 9, 5, 2, 1, 1}, padded.encodeWords(List.of("</s>", "ab")).ids());
+            }
+        }
+    }
+    /**
+     * A file whose {@code padding} section gives {@code pad_type_id} 3: HF pads type ids with it
+     * ({@code pad_token_type_id} defaults to the file's), and so does the native tokenizer. The
+     * first sentence, whose added first word's space token is dropped, is cut and padded by prefine
+     * itself; its padding held type 0 where the second's, padded natively, held 3.
+     */
+    @Test
+    void positionsPaddedByPrefineHoldTheFilesPadTypeId(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), TOKENIZER.replace("\"padding\":null",
+                "\"padding\":{\"strategy\":\"BatchLongest\",\"direction\":\"Right\",\"pad_to_multiple_of\":null,"
+                        + "\"pad_id\":1,\"pad_type_id\":3,\"pad_token\":\"<pad>\"}"));
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(file).optPadding(Padding.MAX_LENGTH)
+                .optMaxLength(7).build()) {
+            List<TokenEncoding> rows = t.encodeWordsBatch(List.of(List.of("</s>", "ab"), List.of("ab")));
+            assertArrayEquals(new int[] {0, 2, 9, 5, 2, 1, 1}, rows.get(0).ids());
+            assertArrayEquals(new int[] {0, 0, 0, 0, 0, 3, 3}, rows.get(0).typeIds());
+            assertArrayEquals(new int[] {0, 9, 5, 2, 1, 1, 1}, rows.get(1).ids());
+            assertArrayEquals(new int[] {0, 0, 0, 0, 3, 3, 3}, rows.get(1).typeIds());
+        }
+    }
 }

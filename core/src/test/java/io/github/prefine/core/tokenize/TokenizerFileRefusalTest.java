@@ -210,6 +210,36 @@ class TokenizerFileRefusalTest {
     }
 
     /**
+     * A {@code tokenizer.json} whose {@code padding} section pads on the left made the native
+     * tokenizer put its padding before a row's tokens, where prefine's own re-padding of pre-split
+     * words (and the featurizers reading a row's first tokens) takes padding to follow them. Refused,
+     * naming the section; the same file padding on the right loads and pads after the tokens.
+     */
+    @Test
+    void aFileThatPadsOnTheLeftIsRefused() throws IOException {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.add("padding", JsonParser.parseString("{\"strategy\":\"BatchLongest\",\"direction\":\"Left\","
+                + "\"pad_to_multiple_of\":null,\"pad_id\":0,\"pad_type_id\":0,\"pad_token\":\"[PAD]\"}"));
+        Path left = write(tokenizer.toString());
+        IOException e = assertThrows(IOException.class,
+                () -> SubwordTokenizer.builder().setTokenizerPath(left).optPadding(Padding.LONGEST).build());
+        assertEquals(left + ": $.padding.direction is \"Left\"; expected \"Right\" or no padding section:"
+                + " prefine pads on the right, after a row's tokens, where the tokenizers library would pad before"
+                + " them", e.getMessage());
+        tokenizer.getAsJsonObject("padding").addProperty("direction", "Right");
+        Path right = write(tokenizer.toString());
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(right).optPadding(Padding.LONGEST).build()) {
+            List<TokenEncoding> rows = t.encodeBatch(List.of("hello world", "hello"));
+            int[] mask = rows.get(1).attentionMask();
+            int n = rows.get(1).unpaddedLength();
+            assertTrue(n < mask.length, "the shorter row is padded");
+            for (int p = 0; p < mask.length; p++) {
+                assertEquals(p < n ? 1 : 0, mask[p], "mask at " + p);
+            }
+        }
+    }
+
+    /**
      * A WordPiece vocabulary without its unknown token loads in the library, which then fails at
      * the first unknown word with MissingUnkToken, unwrapped by DJL's binding into a panic that
      * aborts the JVM: run in a child JVM, which must exit normally.
