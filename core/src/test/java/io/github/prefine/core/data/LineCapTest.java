@@ -96,6 +96,32 @@ class LineCapTest {
     }
 
     @Test
+    void theStrictPassOverTheRestDecodesALineOfExactlyTheCapAndNoLonger() throws IOException {
+        // after the bad row at line 2, line 4 holds a byte that is not UTF-8 (0xFF) at its end
+        System.setProperty(PROPERTY, "16");
+        TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label")
+                .build();
+        byte[] head = "sentence\tlabel\nbad\nfine\t1\n".getBytes(StandardCharsets.US_ASCII);
+        for (String end : List.of("\n", "\r\n")) {
+            // 16 bytes: 13 letters, TAB, "1", 0xFF; then 17
+            for (String text : List.of("abcdefghijklm", "abcdefghijklmn")) {
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                b.writeBytes(head);
+                b.writeBytes((text + "\t1").getBytes(StandardCharsets.US_ASCII));
+                b.write(0xFF);
+                b.writeBytes(end.getBytes(StandardCharsets.US_ASCII));
+                Path f = TestFiles.write(dir, "sst/rest.tsv", b.toByteArray());
+                MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> reader.read(f),
+                        text + " " + end.length());
+                // at the cap the line is decoded, and its byte outranks the row; over it, reading on refuses it
+                assertEquals(text.length() == 13 ? "sst/rest.tsv:4: expected valid UTF-8, found byte 0xFF at column 16"
+                        : "sst/rest.tsv:2: expected 2 tab-separated fields [sentence, label], found 1", e.getMessage(),
+                        text + " " + end.length());
+            }
+        }
+    }
+
+    @Test
     void theCapIs64MibUnlessSetAndASettingOutOfRangeIsRefused() throws IOException {
         assertEquals(64 << 20, TextFiles.maxLineBytes());
         Path f = TestFiles.write(dir, "ner/train.conll", "a\tO\n");
