@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * default) fields are named by the header row; without one by {@link Builder#optColumnNames}. Every
  * record must have as many fields as the header. Texts and label are filled from templates such as
  * {@code "{review}"}, as {@link TsvClassificationReader} fills them; a byte-order mark at the file
- * start (Excel's "CSV UTF-8") is removed and counted, and so is Excel's delimiter line, a bare
+ * start (Excel's "CSV UTF-8") is removed and counted, as is one opening a later record (files joined
+ * with {@code cat}, {@link ReadReport#BOM_AT_LINE_START}), and so is Excel's delimiter line, a bare
  * {@code sep=;} first line naming this reader's delimiter ({@link #SEP_LINE_PASSED_OVER}; one naming
  * another delimiter is refused with the delimiter to set).
  *
@@ -100,7 +101,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
             Csv csv = new Csv(doc, name, delimiter);
             try {
                 records(csv, doc, table, report, name);
-                blankLines(name, csv, report);
+                passedOver(name, csv, report);
             } catch (MalformedDatasetException e) {
                 if (!doc.failed() && name.endsWith(".gz")) {
                     // a damaged stream outranks it: its text is wrong from the damage on
@@ -113,10 +114,14 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     }
 
     /**
-     * Counts the blank lines passed over, and says so once, with where the first ones were; the
-     * SubjQA reader, which reads CSV too, counts its own here.
+     * Counts the blank lines passed over, and says so once, with where the first ones were, and
+     * the byte-order marks removed from the records' starts ({@link ReadReport#BOM_AT_LINE_START});
+     * the SubjQA reader, which reads CSV too, counts its own here.
      */
-    static void blankLines(String name, Csv csv, ReadReport.Builder report) {
+    static void passedOver(String name, Csv csv, ReadReport.Builder report) {
+        if (csv.marks() > 0) {
+            report.clean(ReadReport.BOM_AT_LINE_START, csv.marks());
+        }
         int n = csv.blankLines();
         if (n > 0) {
             report.clean(BLANK_LINE_PASSED_OVER, n);

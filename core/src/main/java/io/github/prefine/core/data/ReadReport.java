@@ -165,9 +165,10 @@ public record ReadReport(
     public static final String BOM_INSIDE = "U+FEFF inside a token";
 
     /**
-     * Cleaning kind: a U+FEFF removed from the start of a line of a JSON-lines, TSV or WiC file (files
-     * joined with {@code cat}, each saved with a byte-order mark), other than the file's own first
-     * mark ({@link #BOM_AT_START}); Python's {@code json.loads} refuses such a JSON line.
+     * Cleaning kind: a U+FEFF removed from the start of a line of a JSON-lines, TSV or WiC file, or
+     * of a CSV record (files joined with {@code cat}, each saved with a byte-order mark), other than
+     * the file's own first mark ({@link #BOM_AT_START}); Python's {@code json.loads} refuses such a
+     * JSON line.
      */
     public static final String BOM_AT_LINE_START = "byte-order mark at a line's start";
 

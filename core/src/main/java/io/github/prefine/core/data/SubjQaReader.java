@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * rows is skipped as {@link #UNANSWERABLE}, since prefine's QA tasks are SQuAD v1.1-style, and such
  * a row of a pair that has answers is skipped as {@link #NOT_FOUND_BESIDE_ANSWERS} (the pair is
  * kept with its answers). Every skip keeps samples located at a row's line. Blank lines are passed
- * over and counted as {@link CsvClassificationReader#BLANK_LINE_PASSED_OVER}. A file without a
+ * over and counted as {@link CsvClassificationReader#BLANK_LINE_PASSED_OVER}, and the byte-order
+ * marks opening a row (files joined with {@code cat}) are removed and counted as {@link
+ * ReadReport#BOM_AT_LINE_START}. A file without a
  * row after the header (empty, blank lines only, or the header alone, then located at the header's
  * line) throws strictly and is skipped once leniently, as {@link CsvClassificationReader#EMPTY_FILE}.
  *
@@ -118,7 +120,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 throw e;
             }
             records = csv.count;
-            CsvClassificationReader.blankLines(name, csv.csv, report);
+            CsvClassificationReader.passedOver(name, csv.csv, report);
         }
         List<QaExample> out = new ArrayList<>();
         for (Map.Entry<String, Pair> e : pairs.entrySet()) {

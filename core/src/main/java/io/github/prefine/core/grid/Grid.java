@@ -190,8 +190,9 @@ public final class Grid {
      * @throws IllegalStateException with {@code strict} when a task's data is missing, or (without
      *     {@code allowPartial}) when a chosen group has no data
      * @throws IllegalArgumentException before any unit, if models are to be exported ({@link
-     *     Builder#optExportModels}) with a feature length beyond the encoder's positions, or when no
-     *     target can be used (its files missing, or its data refused at featurization)
+     *     Builder#optExportModels}) with a feature length beyond the encoder's positions, if {@code
+     *     -Dprefine.maxLineBytes} is out of range, or when no target can be used (its files missing,
+     *     or its data refused at featurization)
      * @throws RunMismatchException when the output folder holds a run with other settings or data
      *     and the grid is not forced
      */
@@ -230,7 +231,8 @@ public final class Grid {
      * @return the session, to be closed
      * @throws IOException if the encoder's config cannot be read
      * @throws IllegalArgumentException if models are to be exported ({@link Builder#optExportModels})
-     *     with a feature length beyond the encoder's positions
+     *     with a feature length beyond the encoder's positions, or if {@code -Dprefine.maxLineBytes}
+     *     (the line cap of the files read a line at a time) is not a whole number from 1 to 1 GiB
      * @throws RunMismatchException when the output folder holds a run with other settings or data
      *     and the grid is not forced
      */
@@ -247,6 +249,8 @@ public final class Grid {
      * @return the session, to be closed
      * @throws IOException if the encoder's config or the manifest cannot be read
      * @throws IllegalStateException if the output folder has no {@code run.json}
+     * @throws IllegalArgumentException if {@code -Dprefine.maxLineBytes} is not a whole number from
+     *     1 to 1 GiB
      */
     public GridSession openWorker() throws IOException {
         return new GridSession(this, true);

@@ -85,6 +85,9 @@ public final class GridSession implements AutoCloseable {
     static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofHours(1);
 
     GridSession(Grid grid, boolean worker) throws IOException {
+        // the line cap, a setting, refused here: a pre-finetuning task's files are read when its
+        // first setting runs, after the baseline sweeps
+        io.github.prefine.core.data.internal.TextFiles.maxLineBytes();
         this.grid = grid;
         this.worker = worker;
         Files.createDirectories(grid.layout.root());

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Byte-order marks where files saved with one were joined with {@code cat}, or where a file was
  * saved with two, are removed and counted by every reader, as the JSON-lines readers already did:
  * before, a WiC or TSV line opening with one kept it in its first field (the word, a gold label
- * that then was not T or F), a tag-first CoNLL token line kept it in its tag (an invalid tag), and
- * a whole-document SQuAD file opening with two lost the second to Gson, uncounted. Ground truth:
+ * that then was not T or F), a tag-first CoNLL token line kept it in its tag (an invalid tag), a CSV
+ * record kept it in its first field, where it also made a quote opening that field text, and a
+ * whole-document SQuAD file opening with two lost the second to Gson, uncounted. Ground truth:
  * the fields as written without the marks, and the marks counted by hand.
  */
 class JoinedFileMarksTest {
@@ -87,5 +88,35 @@ class JoinedFileMarksTest {
                 .read(csv);
         assertEquals(List.of("good"), c.examples().stream().map(TextExample::textA).toList());
         assertEquals(Map.of(ReadReport.BOM_AT_START, 2), c.report().cleaned());
+    }
+
+    @Test
+    void aCsvRecordOpeningWithAMarkKeepsItsFirstFieldAndQuoting() throws IOException {
+        // a mark before a quote made the quote text (csv.reader's reading): "bad, really" split in two
+        Path f = TestFiles.write(dir, "mine/joined.csv", "sentence,label\ngood,1\n\uFEFF\"bad, really\",0\n\uFEFF\n"
+                + "\uFEFF\uFEFFfine,1\n");
+        CsvClassificationReader reader = CsvClassificationReader.builder().setTextA("{sentence}").optLabel("label")
+                .build();
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TextExample> r = reader.read(f, l);
+            assertEquals(List.of("good", "bad, really", "fine"), r.examples().stream().map(TextExample::textA).toList(),
+                    l.toString());
+            // 1 + 1 + 2 marks; the line of a mark alone is a blank line, passed over
+            assertEquals(Map.of(ReadReport.BOM_AT_LINE_START, 4, CsvClassificationReader.BLANK_LINE_PASSED_OVER, 1),
+                    r.report().cleaned(), l.toString());
+        }
+    }
+
+    @Test
+    void aSubjQaRecordOpeningWithAMarkKeepsItsQuotedFirstField() throws IOException {
+        String header = "item_id,q_review_id,question,review,human_ans_spans,human_ans_indices\n";
+        Path f = TestFiles.write(dir, "subjqa/books/dev.csv", header + "b1,q1,How?,It is good.,good,\"(6, 10)\"\n"
+                + "\uFEFF\"b2,x\",q2,Why?,Not bad.,bad,\"(4, 7)\"\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<QaExample> r = new SubjQaReader().read(f, l);
+            assertEquals(List.of(List.of(new GoldAnswer("good", 6)), List.of(new GoldAnswer("bad", 4))),
+                    r.examples().stream().map(QaExample::answers).toList(), l.toString());
+            assertEquals(Map.of(ReadReport.BOM_AT_LINE_START, 1), r.report().cleaned(), l.toString());
+        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,6 +67,57 @@ class LineCapTest {
             // at the cap, the line is read (CoNLL's two lines are one sentence, the TSV header no row)
             System.setProperty(PROPERTY, Integer.toString(cap + 1));
             assertEquals(c.records(), c.reader().get().read(c.file()).report().records(), c.file().toString());
+        }
+    }
+
+    @Test
+    void theCapCountsALinesUtf8BytesWithoutItsEndExactlyAtTheBoundary() throws IOException {
+        // a row of 100,000 bytes: 49,998 two-byte "é", "ab", TAB and "1", past the reader's 64 KiB buffer
+        String row = "é".repeat(49_998) + "ab\t1";
+        assertEquals(100_000, row.getBytes(StandardCharsets.UTF_8).length);
+        System.setProperty(PROPERTY, "100000");
+        TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label")
+                .build();
+        // LF, CRLF (the CR is no part of the line) and no end at all
+        for (String end : List.of("\n", "\r\n", "")) {
+            String eol = end.isEmpty() ? "\n" : end;
+            String head = "sentence\tlabel" + eol + "x\t1" + eol;
+            Path at = TestFiles.write(dir, "sst/at.tsv", head + row + end);
+            Path over = TestFiles.write(dir, "sst/over.tsv", head + "c" + row + end);
+            for (Leniency l : Leniency.values()) {
+                String what = "'" + end.replace("\r", "CR").replace("\n", "LF") + "' " + l;
+                assertEquals(List.of("x", row.substring(0, row.length() - 2)),
+                        reader.read(at, l).examples().stream().map(TextExample::textA).toList(), what);
+                MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> reader.read(over, l),
+                        what);
+                assertEquals(message("sst/over.tsv", 3, 100_000), e.getMessage(), what);
+            }
+        }
+    }
+
+    @Test
+    void theStrictPassOverTheRestDecodesALineOfExactlyTheCapAndNoLonger() throws IOException {
+        // after the bad row at line 2, line 4 holds a byte that is not UTF-8 (0xFF) at its end
+        System.setProperty(PROPERTY, "16");
+        TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label")
+                .build();
+        byte[] head = "sentence\tlabel\nbad\nfine\t1\n".getBytes(StandardCharsets.US_ASCII);
+        for (String end : List.of("\n", "\r\n")) {
+            // 16 bytes: 13 letters, TAB, "1", 0xFF; then 17
+            for (String text : List.of("abcdefghijklm", "abcdefghijklmn")) {
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                b.writeBytes(head);
+                b.writeBytes((text + "\t1").getBytes(StandardCharsets.US_ASCII));
+                b.write(0xFF);
+                b.writeBytes(end.getBytes(StandardCharsets.US_ASCII));
+                Path f = TestFiles.write(dir, "sst/rest.tsv", b.toByteArray());
+                MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> reader.read(f),
+                        text + " " + end.length());
+                // at the cap the line is decoded, and its byte outranks the row; over it, reading on refuses it
+                assertEquals(text.length() == 13 ? "sst/rest.tsv:4: expected valid UTF-8, found byte 0xFF at column 16"
+                        : "sst/rest.tsv:2: expected 2 tab-separated fields [sentence, label], found 1", e.getMessage(),
+                        text + " " + end.length());
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * RFC 4180 CSV: comma-separated (or by another delimiter, as {@code csv.reader(delimiter=...)}),
  * double-quoted fields may hold the delimiter, quotes and newlines, read a record at a time. Lines
- * end with LF, CRLF or a lone CR, and a line end inside quotes is kept in the field as it is; line numbers count all three, as Python's {@code csv.reader} does. Not API.
+ * end with LF, CRLF or a lone CR, and a line end inside quotes is kept in the field as it is; line numbers count all three, as Python's {@code csv.reader} does.
+ * Byte-order marks opening a record are removed and counted ({@link #marks}). Not API.
  * Not thread-safe.
  */
 public final class Csv {
@@ -22,6 +23,7 @@ public final class Csv {
     private int limit;
     private int line = 1;
     private int blankLines;
+    private int marks;
     private final List<Integer> firstBlankLines = new ArrayList<>();
 
     /**
@@ -103,6 +105,17 @@ public final class Csv {
     }
 
     /**
+     * Returns how many byte-order marks opening a record were removed so far: files joined with
+     * {@code cat} put each file's mark at the start of a line after the first. The marks opening
+     * the text are the caller's ({@link DocumentReader} removes them).
+     *
+     * @return the count
+     */
+    public int marks() {
+        return marks;
+    }
+
+    /**
      * One CSV record.
      *
      * @param line 1-based line where the record starts
@@ -134,7 +147,7 @@ public final class Csv {
     }
 
     /**
-     * Reads the next record; blank lines are skipped.
+     * Reads the next record; blank lines, and the byte-order marks opening it, are skipped.
      *
      * <p>A record with a defect is read to its end first, with the record boundaries Python's
      * {@code csv.reader} finds (text after a closing quote joins the field), so that the next call
@@ -147,8 +160,15 @@ public final class Csv {
      */
     public Row next() throws IOException {
         // a blank line ends with LF, CRLF or a lone CR, as csv.reader reads lines; csv.reader
-        // returns it as an empty record, passed over here as DictReader does, and counted
-        for (int c = peek(0); c == '\n' || c == '\r'; c = peek(0)) {
+        // returns it as an empty record, passed over here as DictReader does, and counted. The
+        // marks opening a record (files joined with cat) go, counted, or the first field kept
+        // them and a quote after them was text; a line of marks alone is blank
+        for (int c = peek(0); c == '\n' || c == '\r' || c == TextFiles.BOM; c = peek(0)) {
+            if (c == TextFiles.BOM) {
+                marks++;
+                position++;
+                continue;
+            }
             blankLines++;
             if (firstBlankLines.size() < FIRST_BLANK_LINES) {
                 firstBlankLines.add(line);

@@ -257,6 +257,10 @@ public final class LineReader implements Closeable {
                 if (length > 0 && line[length - 1] == '\r') {
                     length--;
                 }
+                if (length > maxLineBytes) {
+                    // one byte over the cap, kept as room for a CR that was none: not decoded either
+                    continue;
+                }
                 if (out.capacity() < length) {
                     out = CharBuffer.allocate(Math.max(out.capacity() * 2, length));
                 }
