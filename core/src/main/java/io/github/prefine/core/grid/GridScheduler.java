@@ -50,6 +50,14 @@ final class GridScheduler {
     /** Whether a sweep was recorded since the last rewrite: a run stopped by a failure still reports it. */
     private boolean unwritten;
     private final long remindNanos;
+    /** Called with each sweep just before it is claimed: what another process may do in between, for tests. */
+    private final Claiming beforeClaim;
+
+    /** What happens just before a sweep is claimed (another process's work, in a test). */
+    @FunctionalInterface
+    interface Claiming {
+        void before(GridSweep sweep) throws IOException;
+    }
 
     GridScheduler(GridSession session) {
         this(session, WAIT_REMINDER_NANOS);
@@ -60,9 +68,19 @@ final class GridScheduler {
      * @param remindNanos least time between two lines saying that the run still waits for held sweeps
      */
     GridScheduler(GridSession session, long remindNanos) {
+        this(session, remindNanos, sweep -> { });
+    }
+
+    /**
+     * @param session the session whose plan is run
+     * @param remindNanos least time between two lines saying that the run still waits for held sweeps
+     * @param beforeClaim called with each sweep just before its lock is tried
+     */
+    GridScheduler(GridSession session, long remindNanos, Claiming beforeClaim) {
         this.session = session;
         this.grid = session.grid();
         this.remindNanos = remindNanos;
+        this.beforeClaim = beforeClaim;
     }
 
     GridSummary run() throws IOException {
@@ -123,13 +141,14 @@ final class GridScheduler {
                 }
                 if (session.isDone(sweep)) {
                     it.remove();
-                    skipped++;
+                    progressed |= countFinishedElsewhere(sweep);
                     continue;
                 }
                 if (!session.isReady(sweep)) {
                     continue;
                 }
                 Path file = grid.layout.lock(sweep.id());
+                beforeClaim.before(sweep);
                 Optional<UnitLock> lock = UnitLock.tryAcquire(file);
                 if (lock.isEmpty()) {
                     if (announced.add(sweep.id())) {
@@ -145,7 +164,7 @@ final class GridScheduler {
                     l.noteHolder();
                     if (session.isDone(sweep)) {
                         it.remove();
-                        skipped++;
+                        progressed |= countFinishedElsewhere(sweep);
                         continue;
                     }
                     // what a killed run of this sweep left beside its files: none is a live writer's under the lock
@@ -179,6 +198,23 @@ final class GridScheduler {
                 }
             }
         }
+    }
+
+    /**
+     * Counts a sweep found done after its failure was checked: another process may have marked it
+     * failed in between (before this one claimed it), and a failed sweep is one of this run's
+     * failures, not a skipped one, whenever its marker was written.
+     *
+     * @return whether it failed
+     */
+    private boolean countFinishedElsewhere(GridSweep sweep) throws IOException {
+        Optional<String> failed = session.failure(sweep);
+        if (failed.isPresent()) {
+            failures.add(sweep.id() + ": " + failed.get());
+            return true;
+        }
+        skipped++;
+        return false;
     }
 
     /** Says which sweeps other processes still hold, by whom, and for how long this run has waited for each. */

@@ -673,6 +673,8 @@ public final class SparkGrid {
             folder.push(UnitFiles.relative(layout, layout.settingResult(p.setting())));
         }
         folder.push(UnitFiles.relative(layout, layout.record(sweep.id())));
+        // a stale marker the session deleted from the copy only (GridSession#finish): the next submit would pull it back
+        folder.delete(UnitFiles.relative(layout, layout.failure(sweep.id())));
     }
 
     /**

@@ -190,6 +190,42 @@ class SparkGridTest {
     }
 
     /**
+     * A finetuning sweep marked failed because its setting's pre-finetuning failed, whose setting is
+     * pre-finetuned since (its marker is stale), runs and is recorded, and its marker is gone from
+     * the mirrored folder too: it was deleted from the driver's copy only, so every later submit
+     * pulled it back beside the sweep's record (the status line counted the sweep as failed).
+     */
+    @Test
+    void aStaleNoEncoderMarkerIsDeletedFromAMirroredFolderOnceItsSweepIsRecorded() throws IOException {
+        Path out = dir.resolve("stale-marker");
+        String[] line = with(DEMO, "--out", out.toUri().toString());
+        spark.setLocalProperty(SparkGrid.MIRROR, "always");
+        try {
+            submit(line);
+            Path record;
+            try (Stream<Path> s = Files.list(out.resolve("records"))) {
+                record = s.filter(p -> p.getFileName().toString().startsWith("run-")
+                        && !p.getFileName().toString().startsWith("run-Baseline-")).sorted().findFirst().orElseThrow();
+            }
+            String recorded = Files.readString(record);
+            String setting = JsonParser.parseString(recorded.lines().findFirst().orElseThrow()).getAsJsonObject()
+                    .get("setting").getAsString();
+            String name = record.getFileName().toString();
+            Path marker = record.resolveSibling(name.substring(0, name.length() - ".jsonl".length()) + ".failed");
+            // what an earlier try left, whose pre-finetuning failed and ran again after its marker was deleted
+            Files.delete(record);
+            Files.writeString(marker, "setting " + setting + " has no encoder: its pre-finetuning failed\n");
+
+            SparkGrid.Outcome again = submit(line);
+            assertEquals(0, again.unitsRun(), "the sweep's runs are read back, not trained again");
+            assertEquals(recorded, Files.readString(record));
+            assertFalse(Files.exists(marker), "the stale marker is gone from the folder");
+        } finally {
+            spark.setLocalProperty(SparkGrid.MIRROR, null);
+        }
+    }
+
+    /**
      * A unit that fails on every attempt Spark allows (here its checkpoint pointer names a checkpoint
      * that is not there, as a store that lost it leaves it) no longer keeps the stage's other sweeps
      * from being written up: their records, results and tables are there, the failed unit is named
