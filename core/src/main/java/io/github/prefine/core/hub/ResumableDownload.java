@@ -487,7 +487,7 @@ public final class ResumableDownload {
         } else if (status == 200) {
             append = false;
             have = 0;
-            log(progress, "{}: {}: fetching {} bytes from {}", repo, file, total, at);
+            log(progress, "{}: {}: fetching {} bytes from {}", repo, file, total, http.shown(at));
         } else {
             resp.body().close();
             throw statusErrors.forStatus(repo, file, at, status, resp.headers().firstValue("X-Error-Code").orElse(""));
