@@ -250,6 +250,37 @@ class ResumableDownloadTest {
         assertArrayEquals(BODY, Files.readAllBytes(target));
     }
 
+    /**
+     * A resumed file is checked whole, the bytes kept and those fetched: the git blob id of
+     * {@code "hello\n"} is git's own ({@code git hash-object}), met only when the kept {@code "hel"}
+     * is part of what is hashed; kept bytes that differ fail it and are deleted.
+     */
+    @Test
+    void aResumedFileIsCheckedByItsGitBlobIdOverTheBytesKeptAndFetched() throws IOException {
+        byte[] hello = "hello\n".getBytes(StandardCharsets.US_ASCII);
+        handler = ex -> {
+            ex.getResponseHeaders().set("Content-Range", "bytes 3-5/6");
+            ex.sendResponseHeaders(206, 3);
+            ex.getResponseBody().write(hello, 3, 3);
+        };
+        ResumableDownload.Expected blob = ResumableDownload.Expected.gitBlob(6, "ce013625030ba8dba906f756967f9e9ca394464a");
+        Path target = tmp.resolve("hello.txt");
+        Path partial = tmp.resolve("hello.txt.incomplete");
+        Files.write(partial, "hel".getBytes(StandardCharsets.US_ASCII));
+
+        downloads().build().download("acme/data", "hello.txt", url(), blob, target);
+
+        assertArrayEquals(hello, Files.readAllBytes(target));
+        Path other = tmp.resolve("other.txt");
+        Files.write(tmp.resolve("other.txt.incomplete"), "jel".getBytes(StandardCharsets.US_ASCII));
+        HubException e = assertThrows(HubException.class,
+                () -> downloads().build().download("acme/data", "other.txt", url(), blob, other));
+        assertTrue(e.getMessage().startsWith("acme/data: other.txt: git blob hash must equal the server's"
+                + " ce013625030ba8dba906f756967f9e9ca394464a, found "), e.getMessage());
+        assertFalse(Files.exists(other) || Files.exists(tmp.resolve("other.txt.incomplete")));
+        assertEquals(List.of("bytes=3-", "bytes=3-"), ranges);
+    }
+
     /** Answers 416 with {@code bytes *\/SIZE} to any Range request, and the whole body to a plain one. */
     private static Handler refusingRanges(boolean plainToo) {
         return ex -> {
