@@ -200,27 +200,28 @@ final class EnvironmentProxies extends ProxySelector {
      * names the credentials.
      *
      * @param uri the URL whose request met the answer
+     * @param shown that URL as a message may show it ({@link HubHttp#shown(URI)}: no content host's signature)
      * @return one sentence naming the proxy and the variable
      */
-    String explain407(URI uri) {
+    String explain407(URI uri, String shown) {
         Entry e = governing(uri);
         if (e == null || e.proxy() == null) {
-            return "a proxy answered 407 Proxy Authentication Required for " + uri;
+            return "a proxy answered 407 Proxy Authentication Required for " + shown;
         }
         String proxy = e.variable() + " (" + address(e.proxy()) + ")";
         if (e.authorization() == null) {
-            return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + uri + ": give its user"
+            return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + shown + ": give its user"
                     + " and password in " + e.variable() + " as http://USER:PASSWORD@HOST:PORT (percent-encode a"
                     + " ':', '@' or '/' in them)";
         }
         if ("https".equalsIgnoreCase(uri.getScheme()) && basicDisabledForTunnels()) {
-            return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + uri + ": the JDK did"
+            return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + shown + ": the JDK did"
                     + " not send the credentials " + e.variable() + " gives, since it sends no Basic credentials"
                     + " through an HTTPS tunnel while " + TUNNEL_DISABLED_SCHEMES + " lists Basic, as its default"
                     + " does: start Java with -D" + TUNNEL_DISABLED_SCHEMES + "= (for example in JAVA_TOOL_OPTIONS)"
                     + " to let it send them";
         }
-        return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + uri + ": it refused the"
+        return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + shown + ": it refused the"
                 + " user and password " + e.variable() + " gives";
     }
 

@@ -282,8 +282,8 @@ public final class HubHttp {
                     c.close();
                 }
                 throw new HubException(status, repo + ": " + what + ": " + (proxies != null
-                        ? proxies.explain407(req.uri())
-                        : "a proxy answered 407 Proxy Authentication Required for " + req.uri()));
+                        ? proxies.explain407(req.uri(), shown(req.uri()))
+                        : "a proxy answered 407 Proxy Authentication Required for " + shown(req.uri())));
             }
             if (!idempotent || !retryable(status)) {
                 return resp;
@@ -319,7 +319,7 @@ public final class HubHttp {
             return client.send(req, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException(repo + ": " + what + ": interrupted while requesting " + req.uri(), e);
+            throw new IOException(repo + ": " + what + ": interrupted while requesting " + shown(req.uri()), e);
         } catch (HttpTimeoutException e) {
             if (e instanceof HttpConnectTimeoutException) {
                 throw unreachable(repo, what, oneLine(e), e);
@@ -375,7 +375,7 @@ public final class HubHttp {
             Instant now = clock.instant();
             Optional<Instant> at = HttpDate.parse(v, now);
             if (at.isEmpty()) {
-                LOG.debug("unreadable Retry-After '{}' from {}; using the backoff", v, resp.uri());
+                LOG.debug("unreadable Retry-After '{}' from {}; using the backoff", v, shown(resp.uri()));
                 return Optional.empty();
             }
             wait = Duration.between(now, at.get());
@@ -401,7 +401,7 @@ public final class HubHttp {
             sleeper.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException(repo + ": " + what + ": interrupted while waiting to retry " + req.uri(), e);
+            throw new IOException(repo + ": " + what + ": interrupted while waiting to retry " + shown(req.uri()), e);
         }
     }
 

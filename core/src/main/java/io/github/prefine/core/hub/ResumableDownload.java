@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The body goes to {@code TARGET.incomplete}. Each of the attempts continues that file with a
  * {@code Range} request (the answer's {@code Content-Range} must start at the bytes kept; a
- * {@code 200} answer starts over), and so does a later call after the process died. Redirects are
+ * {@code 200} answer starts over, and so does a {@code 416}, once: the server holds nothing past the
+ * bytes kept), and so does a later call after the process died. Redirects are
  * followed by hand, at most five hops, through {@link HubHttp}, so the token stays on the
  * endpoint's host. A body that sends nothing for the stall timeout is cut and counts as an
  * interruption, which the next attempt resumes after {@link HubHttp}'s backoff (1, 2, 4, 8, 8, ...
@@ -472,10 +473,21 @@ public final class ResumableDownload {
             }
             append = true;
             LOG.info("{}: {}: resuming at byte {} of {}", repo, file, have, total);
+        } else if (status == 416 && have > 0) {
+            // the server holds no byte past those kept (another version, or a shorter file than
+            // announced): kept, they met 416 again on every later call. Started over once; the fresh
+            // request asks no range, so it cannot come back here
+            resp.body().close();
+            LOG.warn("{}: {}: the server at {} refused to resume at byte {} of {} (416 Range Not Satisfiable:"
+                    + " {}); deleting the bytes kept and downloading from the start", repo, file, http.shown(at), have,
+                    total, resp.headers().firstValue("Content-Range").orElse("no Content-Range"));
+            Files.delete(partial);
+            transfer(repo, file, url, total, partial, progress);
+            return;
         } else if (status == 200) {
             append = false;
             have = 0;
-            log(progress, "{}: {}: fetching {} bytes from {}", repo, file, total, at);
+            log(progress, "{}: {}: fetching {} bytes from {}", repo, file, total, http.shown(at));
         } else {
             resp.body().close();
             throw statusErrors.forStatus(repo, file, at, status, resp.headers().firstValue("X-Error-Code").orElse(""));

@@ -433,7 +433,7 @@ class HubHttpTest {
                             what);
                     org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.refusal(u), what);
                     org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.authorization(u), what);
-                    org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.explain407(u), what);
+                    org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> p.explain407(u, u.toString()), what);
                     if (star) {
                         assertEquals(List.of(java.net.Proxy.NO_PROXY), chosen, what);
                         assertTrue(p.authorization(u).isEmpty(), what);
@@ -486,6 +486,51 @@ class HubHttpTest {
         assertEquals("https://mirror.example/x", http.shown(URI.create("https://user:pa55@mirror.example/x")));
         assertEquals("http://[::1]:81/x?...", http.shown(URI.create("http://u:pa55@[::1]:81/x?sig=1")));
         assertEquals("https://cdn.example/plain", http.shown(URI.create("https://cdn.example/plain")));
+    }
+
+    /**
+     * An interrupt while a content host's URL is requested, or while its 503 waits for a retry, named
+     * the URL whole: its query is the signature that grants access to the file for a while.
+     */
+    @Test
+    void anInterruptedRequestToAContentHostNamesItsUrlWithoutItsSignature() throws IOException {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer busy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        busy.createContext("/held", ex -> {
+            try {
+                release.await(); // no answer while the client is interrupted: it cannot be complete
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        busy.createContext("/busy", ex -> {
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        busy.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        busy.start();
+        try {
+            HubHttp http = HubHttp.builder().setSettings(new HubSettings(at(hub, ""), tmp, false, TOKEN))
+                    .sleeper(w -> {
+                        throw new InterruptedException("test: interrupted while waiting");
+                    }).build();
+            for (String path : List.of("/busy", "/held")) {
+                URI signed = at(busy, path + "?Expires=1&Signature=s3cr3t");
+                if (path.equals("/held")) {
+                    Thread.currentThread().interrupt();
+                }
+                IOException e = assertThrows(IOException.class, () -> http.send(http.request(signed).GET().build(),
+                        HttpResponse.BodyHandlers.discarding(), "acme/m", "f"), path);
+                assertTrue(Thread.interrupted(), "the interrupt is kept for the caller: " + path);
+                assertEquals("acme/m: f: interrupted while " + (path.equals("/busy") ? "waiting to retry " : "requesting ")
+                        + at(busy, path) + "?...", e.getMessage());
+            }
+        } finally {
+            release.countDown();
+            busy.stop(0);
+        }
     }
 
     @Test

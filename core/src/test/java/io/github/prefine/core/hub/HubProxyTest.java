@@ -187,6 +187,26 @@ class HubProxyTest {
         assertFalse(e.getMessage().contains(USER), e.getMessage());
     }
 
+    /**
+     * A proxy's 407 for a content host's download (another host than the endpoint's) named its URL
+     * whole: the query there is the signature that grants access to the file for a while.
+     */
+    @Test
+    void a407ForAContentHostsUrlNamesItWithoutItsSignature() {
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("http://hub.invalid"), tmp, false, TOKEN))
+                .environment(Map.of("http_proxy", proxyUrl(null))).sleeper(w -> { }).build();
+        URI signed = URI.create("http://cdn.invalid/blob/f?Expires=1&Signature=s3cr3t");
+
+        HubException e = assertThrows(HubException.class, () -> http.sendFollowingRedirects(u -> http.request(u).GET()
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), signed, false, "acme/m", "f"));
+
+        assertEquals(407, e.statusCode());
+        assertTrue(e.getMessage().startsWith("acme/m: f: the proxy http_proxy (127.0.0.1:" + proxy.getAddress().getPort()
+                + ") answered 407 Proxy Authentication Required for http://cdn.invalid/blob/f?...: give its user"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    }
+
     @Test
     void aSocksOrHttpsProxyIsRefusedForTheUrlsItWouldCarryRatherThanBypassed() throws IOException {
         for (String[] unusable : List.of(new String[] {"ALL_PROXY", "socks5://127.0.0.1:1080",

@@ -363,6 +363,34 @@ class ModelResolverTest {
         }
     }
 
+    /**
+     * The log line that starts a transfer named the content host's URL whole, at INFO, and so did
+     * the DEBUG line of an unreadable {@code Retry-After}: its query is the signature that grants
+     * access to the file for a while, which messages already hid.
+     */
+    @Test
+    void theLogOfADownloadFromAContentHostCarriesNoSignature() throws IOException {
+        try (LocalHubServer cdn = new LocalHubServer()) {
+            cdn.put("cdn/blob", "model.safetensors", WEIGHTS, true);
+            cdn.failNext("cdn/blob", "model.safetensors", new LocalHubServer.Fault("GET", false, 503, "soon"), 1);
+            String blob = cdn.endpoint() + "/cdn/blob/resolve/main/model.safetensors";
+            hub.redirect(ID, "model.safetensors", URI.create(blob + "?Expires=1&Signature=s3cr3t"));
+            PrintStream realErr = System.err;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            try {
+                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                resolver(settings(null), 1).resolve(ID);
+            } finally {
+                System.setErr(realErr);
+            }
+            String logs = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(logs.contains("model.safetensors: fetching " + WEIGHTS.length + " bytes from " + blob + "?...\n"),
+                    logs);
+            assertTrue(logs.contains("unreadable Retry-After 'soon' from " + blob + "?...; using the backoff"), logs);
+            assertFalse(logs.contains("s3cr3t"), logs);
+        }
+    }
+
     @Test
     void aContentHostLocationInRawUtf8IsDownloadedFromThePathItNames() throws IOException {
         // the HEAD's redirect is the download URL: read byte by byte as Latin-1, "\u00e9" became two

@@ -250,6 +250,98 @@ class ResumableDownloadTest {
         assertArrayEquals(BODY, Files.readAllBytes(target));
     }
 
+    /**
+     * A resumed file is checked whole, the bytes kept and those fetched: the git blob id of
+     * {@code "hello\n"} is git's own ({@code git hash-object}), met only when the kept {@code "hel"}
+     * is part of what is hashed; kept bytes that differ fail it and are deleted.
+     */
+    @Test
+    void aResumedFileIsCheckedByItsGitBlobIdOverTheBytesKeptAndFetched() throws IOException {
+        byte[] hello = "hello\n".getBytes(StandardCharsets.US_ASCII);
+        handler = ex -> {
+            ex.getResponseHeaders().set("Content-Range", "bytes 3-5/6");
+            ex.sendResponseHeaders(206, 3);
+            ex.getResponseBody().write(hello, 3, 3);
+        };
+        ResumableDownload.Expected blob = ResumableDownload.Expected.gitBlob(6, "ce013625030ba8dba906f756967f9e9ca394464a");
+        Path target = tmp.resolve("hello.txt");
+        Path partial = tmp.resolve("hello.txt.incomplete");
+        Files.write(partial, "hel".getBytes(StandardCharsets.US_ASCII));
+
+        downloads().build().download("acme/data", "hello.txt", url(), blob, target);
+
+        assertArrayEquals(hello, Files.readAllBytes(target));
+        Path other = tmp.resolve("other.txt");
+        Files.write(tmp.resolve("other.txt.incomplete"), "jel".getBytes(StandardCharsets.US_ASCII));
+        HubException e = assertThrows(HubException.class,
+                () -> downloads().build().download("acme/data", "other.txt", url(), blob, other));
+        assertTrue(e.getMessage().startsWith("acme/data: other.txt: git blob hash must equal the server's"
+                + " ce013625030ba8dba906f756967f9e9ca394464a, found "), e.getMessage());
+        assertFalse(Files.exists(other) || Files.exists(tmp.resolve("other.txt.incomplete")));
+        assertEquals(List.of("bytes=3-", "bytes=3-"), ranges);
+    }
+
+    /** Answers 416 with {@code bytes *\/SIZE} to any Range request, and the whole body to a plain one. */
+    private static Handler refusingRanges(boolean plainToo) {
+        return ex -> {
+            if (ex.getRequestHeaders().getFirst("Range") == null && !plainToo) {
+                serve(ex, null);
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Range", "bytes */" + BODY.length);
+            ex.sendResponseHeaders(416, -1);
+        };
+    }
+
+    /**
+     * A 416 to a resume says the server holds nothing past the bytes kept: keeping them made every
+     * later call meet 416 again. The file starts over once, and the bytes kept (not a prefix of the
+     * body here) are not part of what is stored.
+     */
+    @Test
+    void aResumeAnsweredWith416StartsTheFileOverOnce() throws IOException {
+        handler = refusingRanges(false);
+        Path target = tmp.resolve("part.bin");
+        Path partial = target.resolveSibling("part.bin.incomplete");
+        Files.write(partial, randomBytes(40_000, 99));
+
+        downloads().build().download("acme/data", "part.bin", url(), expected(), target);
+
+        assertEquals(List.of("bytes=40000-", "null"), ranges);
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertFalse(Files.exists(partial));
+    }
+
+    /** A server that answers 416 to the plain request too ends the download: the start over is not repeated. */
+    @Test
+    void aFileStartedOverAfterA416ThatMeets416AgainEndsTheDownload() throws IOException {
+        handler = refusingRanges(true);
+        Path target = tmp.resolve("part.bin");
+        partialWith(target, 40_000);
+
+        HubException e = assertThrows(HubException.class,
+                () -> downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertEquals(416, e.statusCode());
+        assertEquals("acme/data: part.bin at " + url() + ": status 416", e.getMessage());
+        assertEquals(List.of("bytes=40000-", "null"), ranges);
+        assertFalse(Files.exists(target));
+    }
+
+    /** Bytes kept that are the whole file are checked and stored without a request, which would meet 416. */
+    @Test
+    void aPartialFileOfTheFullSizeIsCheckedAndStoredWithoutARequest() throws IOException {
+        handler = refusingRanges(true);
+        Path target = tmp.resolve("part.bin");
+        Path partial = partialWith(target, BODY.length);
+
+        downloads().build().download("acme/data", "part.bin", url(), expected(), target);
+
+        assertEquals(List.of(), ranges);
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertFalse(Files.exists(partial));
+    }
+
     @Test
     void aRedirectLoopEndsAfterFiveHopsNamingTheLastHop() {
         handler = ex -> {

@@ -262,13 +262,13 @@ final class HubClient {
             body = in.readNBytes(MAX_JSON_BYTES + 1);
         }
         if (body.length > MAX_JSON_BYTES) {
-            throw new HubException(-1, repo + ": " + what + ": the answer from " + at + " runs past "
+            throw new HubException(-1, repo + ": " + what + ": the answer from " + http.shown(at) + " runs past "
                     + MAX_JSON_BYTES + " bytes, more than an API answer has");
         }
         try {
             return JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
-            throw new HubException(-1, repo + ": " + what + ": the answer from " + at + " is not JSON");
+            throw new HubException(-1, repo + ": " + what + ": the answer from " + http.shown(at) + " is not JSON");
         }
     }
 

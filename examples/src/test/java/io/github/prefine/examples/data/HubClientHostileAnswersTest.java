@@ -75,6 +75,35 @@ class HubClientHostileAnswersTest {
         return new HubClient(s, Duration.ofSeconds(10), Duration.ofSeconds(10), 1);
     }
 
+    /**
+     * An API answer that a redirect fetched from another host named that host's URL whole in its
+     * refusal: a query there may be a signature that grants access for a while.
+     */
+    @Test
+    void anAnswerFromAnotherHostIsNamedWithoutItsQuery() throws IOException {
+        answer = "<html>sign in</html>".getBytes(StandardCharsets.UTF_8);
+        String elsewhere = "http://127.0.0.1:" + server.getAddress().getPort() + "/elsewhere";
+        HttpServer hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hub.createContext("/", ex -> {
+            ex.getResponseHeaders().set("Location", elsewhere + "?Expires=1&Signature=s3cr3t");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        hub.start();
+        try {
+            HubSettings s = new HubSettings(URI.create("http://localhost:" + hub.getAddress().getPort()), tmp, false,
+                    null);
+            HubClient c = new HubClient(s, Duration.ofSeconds(10), Duration.ofSeconds(10), 1);
+
+            HubException e = assertThrows(HubException.class, () -> c.parquetRevision(REPO));
+
+            assertEquals(REPO + ": revision refs/convert/parquet: the answer from " + elsewhere + "?... is not JSON",
+                    e.getMessage());
+        } finally {
+            hub.stop(0);
+        }
+    }
+
     private HubException listing(String json) {
         answer = json.getBytes(StandardCharsets.UTF_8);
         return assertThrows(HubException.class, () -> client().list(REPO, COMMIT, "default/train"));
