@@ -142,6 +142,10 @@ public final class TaskEmbedding {
             throw new IllegalArgumentException("cosine: " + task + " is of encoder " + encoderHash + ", " + other.task
                     + " of encoder " + other.encoderHash + "; embeddings of two encoders do not compare");
         }
+        if (other.values.length != values.length) {
+            throw new IllegalArgumentException("cosine: " + task + " has dimension " + values.length + ", " + other.task
+                    + " has dimension " + other.values.length + "; expected embeddings of one encoder's hidden size");
+        }
         return RankingMetrics.cosine(values, other.values);
     }
 

@@ -45,6 +45,15 @@ class TaskEmbeddingTest {
         assertEquals(1, a.cosine(emb("c", 2, 0)), 1e-12);
     }
 
+    @Test
+    void theCosineOfTwoDimensionsNamesBothTasks() {
+        // RankingMetrics' message named two lengths but neither task
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> emb("a", 1, 0).cosine(emb("b", 1, 0, 0)));
+        assertEquals("cosine: a has dimension 2, b has dimension 3; expected embeddings of one encoder's hidden size",
+                e.getMessage());
+    }
+
     private static TaskEmbedding emb(String task, float... v) {
         return new TaskEmbedding(task, EmbeddingMethod.TEXT_EMB, "h", "s", v, 1, 0);
     }
