@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.RecordComponent;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -167,7 +168,12 @@ public interface TaskDataSource {
      * parts are joined with newlines, as since the digest was added (run manifests written before
      * still match); otherwise every part is prefixed with its length, so that newlines inside parts
      * cannot make two data sets hash the same text, and the text ends without a newline, so that it
-     * is never the newline-joined text of other data.
+     * is never the newline-joined text of other data. Where an example's record text could also be
+     * another example's (a choice or reference holding {@code ", "}, so that {@code ["a, b", "c"]}
+     * and {@code ["a", "b, c"]} both read {@code [a, b, c]}; a text holding {@code =}, which can
+     * spell a field boundary; the text {@code null}, which reads as a missing field), every field
+     * of every example is hashed apart instead, tagged and length-prefixed, ending in a text neither
+     * other form ends in.
      *
      * @param data the task's data
      * @return the hex digest
@@ -187,6 +193,11 @@ public interface TaskDataSource {
             }
         }
         boolean framed = parts.stream().anyMatch(p -> p.indexOf('\n') >= 0);
+        boolean textsAmbiguous = data.splits().values().stream().flatMap(List::stream)
+                .anyMatch(x -> !recordTextIsUnambiguous(x));
+        if (textsAmbiguous) {
+            return fieldedDigest(md, data);
+        }
         if (framed) {
             // marked apart from the newline-joined text, which starts with the first label
             md.update(("\n\nlength-prefixed " + labels + "\n").getBytes(StandardCharsets.UTF_8));
@@ -211,6 +222,87 @@ public interface TaskDataSource {
             md.update("\nend of length-prefixed parts".getBytes(StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Whether an example's record text names it alone: a boundary of that text ({@code ", name="},
+     * a list's {@code ", "}) can only move, or a null read as the text {@code null}, where a text
+     * holds {@code =}, equals {@code null}, or is a list element holding {@code ", "} or empty.
+     */
+    private static boolean recordTextIsUnambiguous(Object value) {
+        if (value instanceof String s) {
+            return s.indexOf('=') < 0 && !s.equals("null");
+        }
+        if (value instanceof List<?> list) {
+            for (Object e : list) {
+                if (e instanceof String s && (s.isEmpty() || s.contains(", ")) || !recordTextIsUnambiguous(e)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof Record r) {
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                if (!recordTextIsUnambiguous(component(r, c))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The digest where some example's record text could be another example's: every label, split
+     * and example field length-prefixed and tagged, ending in a text that no other form ends in.
+     */
+    private static String fieldedDigest(MessageDigest md, TaskData data) {
+        md.update(("\n\nfielded " + data.labels().size() + "\n").getBytes(StandardCharsets.UTF_8));
+        for (String l : data.labels()) {
+            update(md, l);
+        }
+        for (Map.Entry<Split, List<Example>> e : data.splits().entrySet()) {
+            update(md, e.getKey().name());
+            update(md, Integer.toString(e.getValue().size()));
+            for (Example x : e.getValue()) {
+                field(md, x);
+            }
+        }
+        md.update("\nend of fielded parts".getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** A value tagged with its kind: N null, S text, L list, R record (type and components), V other. */
+    private static void field(MessageDigest md, Object value) {
+        if (value == null) {
+            md.update((byte) 'N');
+        } else if (value instanceof String s) {
+            md.update((byte) 'S');
+            update(md, s);
+        } else if (value instanceof List<?> list) {
+            md.update((byte) 'L');
+            update(md, Integer.toString(list.size()));
+            for (Object e : list) {
+                field(md, e);
+            }
+        } else if (value instanceof Record r) {
+            md.update((byte) 'R');
+            update(md, r.getClass().getName());
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                field(md, component(r, c));
+            }
+        } else {
+            // numbers: their text is unambiguous once length-prefixed
+            md.update((byte) 'V');
+            update(md, value.toString());
+        }
+    }
+
+    private static Object component(Record r, RecordComponent c) {
+        try {
+            return c.getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("digest: cannot read " + r.getClass().getName() + "." + c.getName(), e);
+        }
     }
 
     /** One part, prefixed with its UTF-8 length in bytes. */

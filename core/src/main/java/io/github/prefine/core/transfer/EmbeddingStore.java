@@ -150,7 +150,12 @@ public final class EmbeddingStore {
                         + ", expected a finite number");
             }
         }
-        return Optional.of(new TaskEmbedding(task, method, encoderHash, settings, values, numExamples, seconds));
+        try {
+            return Optional.of(new TaskEmbedding(task, method, encoderHash, settings, values, numExamples, seconds));
+        } catch (IllegalArgumentException outOfRange) {
+            // a negative count or time: damaged, as the other checks above report
+            throw new IOException(json + ": " + outOfRange.getMessage(), outOfRange);
+        }
     }
 
     /**

@@ -28,10 +28,11 @@ public final class TaskEmbedding {
      * @param encoderHash the SHA-256 (hex) of the encoder folder, see {@link EncoderHash}
      * @param settings a canonical description of everything else that determines the values
      * @param values the embedding, copied; at least one value, all finite
-     * @param numExamples the encoder rows (TextEmb) or examples (TaskEmb) it was computed over
-     * @param seconds how long the computation took
+     * @param numExamples the encoder rows (TextEmb) or examples (TaskEmb) it was computed over, &gt;= 0
+     * @param seconds how long the computation took, finite and &gt;= 0 (0 when unknown)
      * @throws IllegalArgumentException if the values are empty or hold a NaN or an infinity (its
-     *     cosine with anything would be NaN)
+     *     cosine with anything would be NaN), or seconds or numExamples is out of range (the store
+     *     could not write it)
      */
     public TaskEmbedding(String task, EmbeddingMethod method, String encoderHash, String settings, float[] values,
             int numExamples, double seconds) {
@@ -48,6 +49,15 @@ public final class TaskEmbedding {
                 throw new IllegalArgumentException("embedding of " + task + " (" + method.cliName()
                         + "): value " + i + " is " + this.values[i] + ", expected a finite number");
             }
+        }
+        // the store writes both as JSON numbers and reads them back as such: JSON has no NaN
+        if (!(seconds >= 0 && seconds < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("embedding of " + task + " (" + method.cliName() + "): seconds is "
+                    + seconds + ", expected a finite number >= 0");
+        }
+        if (numExamples < 0) {
+            throw new IllegalArgumentException("embedding of " + task + " (" + method.cliName() + "): numExamples is "
+                    + numExamples + ", expected a count >= 0");
         }
         this.numExamples = numExamples;
         this.seconds = seconds;
@@ -141,6 +151,10 @@ public final class TaskEmbedding {
         if (!other.encoderHash.equals(encoderHash)) {
             throw new IllegalArgumentException("cosine: " + task + " is of encoder " + encoderHash + ", " + other.task
                     + " of encoder " + other.encoderHash + "; embeddings of two encoders do not compare");
+        }
+        if (other.values.length != values.length) {
+            throw new IllegalArgumentException("cosine: " + task + " has dimension " + values.length + ", " + other.task
+                    + " has dimension " + other.values.length + "; expected embeddings of one encoder's hidden size");
         }
         return RankingMetrics.cosine(values, other.values);
     }

@@ -50,9 +50,14 @@ public record TransferRanking(String target, Set<EmbeddingMethod> methods, List<
      *
      * @param groupNames the groups of the combination, e.g. {@code [SL, QA]}
      * @return the combination's score
-     * @throws IllegalArgumentException if a group has no source task here
+     * @throws IllegalArgumentException if no group is given, or a group has no source task here
      */
     public double score(Collection<String> groupNames) {
+        if (groupNames.isEmpty()) {
+            // 0 / 0: a NaN would sort first as the best score
+            throw new IllegalArgumentException("ranking of " + target + ": expected at least one group to score,"
+                    + " found no group");
+        }
         double weighted = 0;
         double total = 0;
         for (String g : groupNames) {

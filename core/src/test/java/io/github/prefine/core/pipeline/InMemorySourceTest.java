@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
@@ -95,15 +96,54 @@ class InMemorySourceTest {
         Task task = InMemoryTasks.task("mem-old", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
                 List.of("no", "yes"));
         TaskData d = data(task, "good");
-        StringBuilder text = new StringBuilder("no\nyes\n");
+        assertEquals(newlineJoinedDigest(d), TaskDataSource.examplesDigest(d));
+        // a comma inside a plain text field moves no boundary: such data keeps that text too
+        TaskData commas = data(task, "well, good");
+        assertEquals(newlineJoinedDigest(commas), TaskDataSource.examplesDigest(commas));
+    }
+
+    @Test
+    void choicesThatOnlyACommaInsideAChoiceSetsApartHaveDifferentDigests() throws Exception {
+        // the record text of ["a, b", "c"] and ["a", "b, c"] is the same "choices=[a, b, c]": a run
+        // manifest took one data set for the other and resumed on data it never trained on
+        Task task = InMemoryTasks.task("mem-choice", TaskGroup.C, TaskFormat.CHOICE, MetricType.ACCURACY, List.of());
+        TaskData d1 = InMemoryTasks.data(task, List.of(new ChoiceExample("q0", "p", "why", List.of("a, b", "c"), 0)),
+                List.of(new ChoiceExample("v0", "p", "why", List.of("x", "y"), 1)), List.of());
+        TaskData d2 = InMemoryTasks.data(task, List.of(new ChoiceExample("q0", "p", "why", List.of("a", "b, c"), 0)),
+                List.of(new ChoiceExample("v0", "p", "why", List.of("x", "y"), 1)), List.of());
+        assertEquals(d1.splits().get(io.github.prefine.core.task.Split.TRAIN).get(0).toString(),
+                d2.splits().get(io.github.prefine.core.task.Split.TRAIN).get(0).toString());
+        assertNotEquals(TaskDataSource.examplesDigest(d1), TaskDataSource.examplesDigest(d2));
+    }
+
+    @Test
+    void aTextThatSpellsAFieldBoundaryOrNullHasADigestOfItsOwn() throws Exception {
+        // "TextExample[id=x, textA=a, textB=null, label=yes]" is the text of textB null and of textB
+        // "null"; and textA "a, textB=null" with textB null reads as textA "a" with textB "null, textB=null"
+        Task task = InMemoryTasks.task("mem-pair", TaskGroup.C, TaskFormat.TEXT_PAIR, MetricType.ACCURACY,
+                List.of("no", "yes"));
+        List<TextExample> other = List.of(new TextExample("v", "b", "c", "no"));
+        TaskData none = InMemoryTasks.data(task, List.of(new TextExample("x", "a", null, "yes")), other, List.of());
+        TaskData word = InMemoryTasks.data(task, List.of(new TextExample("x", "a", "null", "yes")), other, List.of());
+        TaskData moved = InMemoryTasks.data(task, List.of(new TextExample("x", "a, textB=null", null, "yes")), other,
+                List.of());
+        TaskData movedBack = InMemoryTasks.data(task, List.of(new TextExample("x", "a", "null, textB=null", "yes")),
+                other, List.of());
+        assertNotEquals(TaskDataSource.examplesDigest(none), TaskDataSource.examplesDigest(word));
+        assertEquals(moved.splits().toString(), movedBack.splits().toString());
+        assertNotEquals(TaskDataSource.examplesDigest(moved), TaskDataSource.examplesDigest(movedBack));
+    }
+
+    /** The SHA-256 of the text the digest has hashed since it was added: labels, then each split's records. */
+    private static String newlineJoinedDigest(TaskData d) throws Exception {
+        StringBuilder text = new StringBuilder(String.join("\n", d.labels())).append('\n');
         for (var e : d.splits().entrySet()) {
             text.append(e.getKey()).append(' ').append(e.getValue().size()).append('\n');
             for (var x : e.getValue()) {
                 text.append(x).append('\n');
             }
         }
-        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(expected, TaskDataSource.examplesDigest(d));
     }
 }

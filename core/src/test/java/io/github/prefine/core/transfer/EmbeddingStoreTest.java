@@ -122,6 +122,8 @@ class EmbeddingStoreTest {
         assertFindFails(store, json + ": field settings should be a string 'all-rows', found {\"rows\":1}");
         Files.writeString(json, good.replace("\"seconds\": 1.5", "\"seconds\": \"soon\""));
         assertFindFails(store, json + ": field seconds should be a finite number, found \"soon\"");
+        Files.writeString(json, good.replace("\"seconds\": 1.5", "\"seconds\": -1.5"));
+        assertFindFails(store, json + ": embedding of cls (textemb): seconds is -1.5, expected a finite number >= 0");
         Files.writeString(json, good.replace("\"dimension\": 2", "\"dimension\": \"two\""));
         assertFindFails(store, json + ": field dimension should be an integer from -2147483648 to 2147483647, without a"
                 + " fraction or exponent, found \"two\"");

@@ -45,6 +45,29 @@ class TaskEmbeddingTest {
         assertEquals(1, a.cosine(emb("c", 2, 0)), 1e-12);
     }
 
+    @Test
+    void theCosineOfTwoDimensionsNamesBothTasks() {
+        // RankingMetrics' message named two lengths but neither task
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> emb("a", 1, 0).cosine(emb("b", 1, 0, 0)));
+        assertEquals("cosine: a has dimension 2, b has dimension 3; expected embeddings of one encoder's hidden size",
+                e.getMessage());
+    }
+
+    @Test
+    void aSecondsValueTheStoreCannotWriteIsRefusedNamingTheTask() {
+        // JSON has no NaN: EmbeddingStore.put failed in Gson after writing the values, naming no task
+        for (double seconds : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TaskEmbedding("a",
+                    EmbeddingMethod.TEXT_EMB, "h", "s", new float[] {1}, 1, seconds));
+            assertEquals("embedding of a (textemb): seconds is " + seconds + ", expected a finite number >= 0",
+                    e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TaskEmbedding("a",
+                EmbeddingMethod.TEXT_EMB, "h", "s", new float[] {1}, -1, 0));
+        assertEquals("embedding of a (textemb): numExamples is -1, expected a count >= 0", e.getMessage());
+    }
+
     private static TaskEmbedding emb(String task, float... v) {
         return new TaskEmbedding(task, EmbeddingMethod.TEXT_EMB, "h", "s", v, 1, 0);
     }

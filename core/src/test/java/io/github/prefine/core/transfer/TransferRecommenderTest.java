@@ -52,6 +52,14 @@ class TransferRecommenderTest {
     }
 
     @Test
+    void aCombinationOfNoGroupIsRefusedNotScoredNaN() {
+        // 0 / 0 came back as NaN, which a best-first sort puts first and Spearman refuses far from here
+        TransferRanking r = rankTarget();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.score(List.of()));
+        assertTrue(e.getMessage().contains("ranking of t") && e.getMessage().contains("no group"), e.getMessage());
+    }
+
+    @Test
     void bothMethodsAverageZScoredCosines() {
         // TaskEmb cosines with target (0, 1): x (0, 1) -> 1, y (1, 0) -> 0; TextEmb: x -> 0, y -> 1 scaled
         TransferSource x = new TransferSource("x", "SL", 1, Map.of(
