@@ -104,4 +104,26 @@ class ByteLevelWordsTest {
             assertArrayEquals(new int[] {0, 0, 0, 0, 3, 3, 3}, rows.get(1).typeIds());
         }
     }
+
+    /**
+     * A first word whose first byte BPE does not merge with the space ("cd": no merge "Ġ c"): HF
+     * encodes " cd" as "Ġ", "c" and "d", so the lone "Ġ" is the word's own token, kept with its word
+     * id, unlike the lone "Ġ" before an added token. Counted by hand from the one merge "Ġ a".
+     */
+    @Test
+    void aLoneSpaceTokenOfAFirstWordThatDoesNotMergeIsKeptAsInHuggingFace(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), TOKENIZER);
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            TokenEncoding e = t.encodeWords(List.of("cd", "ab"));
+            assertArrayEquals(new int[] {0, 8, 6, 7, 9, 5, 2}, e.ids());
+            assertArrayEquals(new int[] {-1, 0, 0, 0, 1, 1, -1}, e.wordIds());
+            // "c" and "d" are those of "cd ab", "Ġa" its "a"
+            assertArrayEquals(new int[] {0, 1, 3}, new int[] {e.starts()[2], e.starts()[3], e.starts()[4]});
+            assertArrayEquals(new int[] {1, 2, 4}, new int[] {e.ends()[2], e.ends()[3], e.ends()[4]});
+            // cut after "d": the space's token took its room, as in HF
+            try (SubwordTokenizer cut = t.toBuilder().optMaxLength(5).build()) {
+                assertArrayEquals(new int[] {0, 8, 6, 7, 2}, cut.encodeWords(List.of("cd", "ab")).ids());
+            }
+        }
+    }
 }
