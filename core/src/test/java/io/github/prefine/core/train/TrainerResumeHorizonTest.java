@@ -40,12 +40,7 @@ class TrainerResumeHorizonTest {
                 b.optCheckpointDir(dir);
             }
             if (stop) {
-                b.addListener(new TrainingListener() {
-                    @Override
-                    public void onCheckpoint(Path at, int epochs) {
-                        throw new IllegalStateException("stopped after epoch " + epochs);
-                    }
-                });
+                b.addListener(MixedPrecisionTrainingTest.killAfter(1));
             }
             try (Trainer t = change.apply(b).build()) {
                 if (stop) {
