@@ -235,8 +235,12 @@ final class TrainerCheckpoints {
                 || !Long.toString(Long.parseLong(now.group(1)) / perEpoch).equals(newCap)) {
             return "";
         }
+        // under a higher cap the recorded decay has ended by the old cap: the epochs past it change nothing
+        String past = Long.parseLong(newCap) > Long.parseLong(cap)
+                ? ", where epochs after epoch " + cap + " train at rate 0 (to train longer, start a fresh run)"
+                : "";
         return " (its linear decay ran to its epoch cap of " + cap + " epochs, and this trainer's to its cap of "
-                + newCap + "; optScheduleEpochs(" + cap + ") keeps the recorded decay under the new cap)";
+                + newCap + "; optScheduleEpochs(" + cap + ") keeps the recorded decay under the new cap" + past + ")";
     }
 
     /**

@@ -210,7 +210,7 @@ class MixedPrecisionTrainingTest {
     }
 
     /** A listener that ends a run with "killed" after the checkpoint of epoch {@code kill} (none for kill <= 0). */
-    private static TrainingListener killAfter(int kill) {
+    static TrainingListener killAfter(int kill) {
         return new TrainingListener() {
             @Override
             public void onCheckpoint(Path dir, int epochs) {

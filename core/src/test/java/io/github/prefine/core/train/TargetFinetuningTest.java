@@ -79,6 +79,14 @@ class TargetFinetuningTest {
             assertTrue(e.getMessage().contains("optCheckpointRoot"), e.getMessage());
         }
         assertTrue(!Files.exists(tmp.resolve("shared")), "refused before the first seed trained or wrote anything");
+        // beside the root too, where the root's seed folder replaced it without a word: nothing written in either
+        TargetFinetuning beside = b.optCheckpointRoot(tmp.resolve("beside")).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> beside.run(manager));
+            assertTrue(e.getMessage().contains("optCheckpointRoot"), e.getMessage());
+        }
+        assertTrue(!Files.exists(tmp.resolve("shared")) && !Files.exists(tmp.resolve("beside")),
+                "refused beside the root before anything was written");
         // the root gives each seed a folder of its own
         Path root = tmp.resolve("root");
         try (NDManager manager = NDManager.newBaseManager()) {
