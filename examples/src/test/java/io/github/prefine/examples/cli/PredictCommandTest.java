@@ -573,7 +573,60 @@ class PredictCommandTest {
      */
     @Test
     void aLineWhoseOutputsAreNotFiniteIsBadNotInvalidJson() throws Exception {
-        Path overflowing = tmp.resolve("overflowing");
+        Path overflowing = overflowing("overflowing");
+        Path f = input("overflow-topic.jsonl", "{\"text\": \"john visited paris\"}", "{\"text\": \"rome\"}");
+        String why = NON_FINITE;
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "topic", "--input", f.toString()), cli.out());
+        assertEquals("", cli.out());
+        assertEquals("prefine predict: " + f + ":1: " + why, cli.err().strip());
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", overflowing.toString(), "--task", "topic", "--input", f.toString(),
+                "--skip-bad"), cli.err());
+        assertEquals(List.of(f + ":1: " + why, f + ":2: " + why),
+                lines(cli.out()).stream().map(o -> o.get("error").getAsString()).toList(), cli.out());
+
+        Path copa = input("overflow-copa.jsonl", "{\"premise\": \"john visited paris\", \"choices\": [\"john\", \"rome\"]}");
+        cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "copa", "--input", copa.toString()),
+                cli.out());
+        assertEquals("prefine predict: " + copa + ":1: " + why, cli.err().strip());
+    }
+
+    /**
+     * A tagging line of that overflowing model gave every word the first label (the arg-max of NaN
+     * logits), and a QA line no answer, with exit 0: neither has a number for the check above. The
+     * predictor now refuses an input whose logits are not finite, and such a line is bad alike.
+     */
+    @Test
+    void aTaggingOrQaLineWhoseLogitsAreNotFiniteIsBad() throws Exception {
+        Path overflowing = overflowing("overflowing-spans");
+        String why = NON_FINITE;
+        Path ner = input("overflow-ner.jsonl", "{\"words\": [\"john\", \"visited\"]}", "{\"text\": \"mary wrote\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "ner", "--input", ner.toString()), cli.out());
+        assertEquals("", cli.out());
+        assertEquals("prefine predict: " + ner + ":1: " + why, cli.err().strip());
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", overflowing.toString(), "--task", "ner", "--input", ner.toString(),
+                "--skip-bad"), cli.err());
+        assertEquals(List.of(ner + ":1: " + why, ner + ":2: " + why),
+                lines(cli.out()).stream().map(o -> o.get("error").getAsString()).toList(), cli.out());
+
+        Path qa = input("overflow-qa.jsonl", "{\"question\": \"who visited paris?\", \"context\": \"john visited paris\"}");
+        cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "qa", "--input", qa.toString()), cli.out());
+        assertEquals("", cli.out());
+        assertEquals("prefine predict: " + qa + ":1: " + why, cli.err().strip());
+    }
+
+    /** The predictor's refusal of an input whose logits hold NaN or an infinity, as written here. */
+    private static final String NON_FINITE = "the model's outputs hold NaN or an infinity (its logits for this input);"
+            + " expected finite outputs (the model's activations overflow float32 on this input)";
+
+    /** A copy of the saved model with the embeddings' LayerNorm weight scaled to 3e38: finite, yet its activations overflow. */
+    private static Path overflowing(String name) throws Exception {
+        Path overflowing = tmp.resolve(name);
         try (Stream<Path> files = Files.walk(saved)) {
             for (Path p : files.toList()) {
                 Files.copy(p, overflowing.resolve(saved.relativize(p).toString()));
@@ -590,26 +643,7 @@ class PredictCommandTest {
         Arrays.fill(huge, 3e38f);
         t.put(key, HostTensor.ofFloats(key, shape, huge));
         SafetensorsWriter.write(weights, new ArrayList<>(t.values()), SafetensorsWriter.PT_METADATA);
-
-        Path f = input("overflow-topic.jsonl", "{\"text\": \"john visited paris\"}", "{\"text\": \"rome\"}");
-        String why = "the model's outputs hold NaN or an infinity (probabilities.a), which JSON cannot write; expected"
-                + " finite outputs (the model's activations overflow float32 on this input)";
-        CliRunner cli = new CliRunner("predict");
-        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "topic", "--input", f.toString()), cli.out());
-        assertEquals("", cli.out());
-        assertEquals("prefine predict: " + f + ":1: " + why, cli.err().strip());
-        cli = new CliRunner("predict");
-        assertEquals(0, cli.run("--model", overflowing.toString(), "--task", "topic", "--input", f.toString(),
-                "--skip-bad"), cli.err());
-        assertEquals(List.of(f + ":1: " + why, f + ":2: " + why),
-                lines(cli.out()).stream().map(o -> o.get("error").getAsString()).toList(), cli.out());
-
-        Path copa = input("overflow-copa.jsonl", "{\"premise\": \"john visited paris\", \"choices\": [\"john\", \"rome\"]}");
-        cli = new CliRunner("predict");
-        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "copa", "--input", copa.toString()),
-                cli.out());
-        assertEquals("prefine predict: " + copa + ":1: " + why.replace("probabilities.a", "probabilities[0]"),
-                cli.err().strip());
+        return overflowing;
     }
 
     /** 31 one-token words: with [CLS] and [SEP], one token more than the saved tasks' maxLength of 32. */
