@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
-import io.github.prefine.core.checkpoint.HostTensor;
-import io.github.prefine.core.checkpoint.SafetensorsReader;
-import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.testing.OverflowingEncoder;
 import io.github.prefine.eval.qa.QaAnswer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,17 +31,7 @@ class TaskPredictorNonFiniteTest {
     @Test
     void everyTaskTypeRefusesAnInputWhoseLogitsAreNotFinite() throws Exception {
         Path dir = TinyFinetuning.saveUntrained(tmp.resolve("model"));
-        Path weights = dir.resolve("encoder").resolve("model.safetensors");
-        Map<String, HostTensor> t;
-        try (SafetensorsReader r = SafetensorsReader.open(weights)) {
-            t = new TreeMap<>(r.readAll());
-        }
-        String key = "embeddings.LayerNorm.weight";
-        long[] shape = t.get(key).shape();
-        float[] huge = new float[(int) shape[0]];
-        Arrays.fill(huge, 3e38f);
-        t.put(key, HostTensor.ofFloats(key, shape, huge));
-        SafetensorsWriter.write(weights, new ArrayList<>(t.values()), SafetensorsWriter.PT_METADATA);
+        OverflowingEncoder.overflow(dir.resolve("encoder").resolve("model.safetensors"));
 
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(dir, m)) {
             TaskPredictor ner = model.predictor("ner");

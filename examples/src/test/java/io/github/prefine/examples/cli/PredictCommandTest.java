@@ -9,9 +9,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.checkpoint.HostTensor;
-import io.github.prefine.core.checkpoint.SafetensorsReader;
-import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -26,6 +23,7 @@ import io.github.prefine.core.predict.TextTagPrediction;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.core.testing.OverflowingEncoder;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.testing.ShortPositions;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
@@ -41,12 +39,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -632,17 +627,7 @@ class PredictCommandTest {
                 Files.copy(p, overflowing.resolve(saved.relativize(p).toString()));
             }
         }
-        Path weights = overflowing.resolve("encoder").resolve("model.safetensors");
-        Map<String, HostTensor> t;
-        try (SafetensorsReader r = SafetensorsReader.open(weights)) {
-            t = new TreeMap<>(r.readAll());
-        }
-        String key = "embeddings.LayerNorm.weight";
-        long[] shape = t.get(key).shape();
-        float[] huge = new float[(int) shape[0]];
-        Arrays.fill(huge, 3e38f);
-        t.put(key, HostTensor.ofFloats(key, shape, huge));
-        SafetensorsWriter.write(weights, new ArrayList<>(t.values()), SafetensorsWriter.PT_METADATA);
+        OverflowingEncoder.overflow(overflowing.resolve("encoder").resolve("model.safetensors"));
         return overflowing;
     }
 
