@@ -47,7 +47,8 @@ final class AdmittedInputs {
         }
     }
 
-    private void refuse(RefusedInputException e) {
+    /** Passes a refusal to the call's {@code onRefused}, or without one throws it. */
+    void refuse(RefusedInputException e) {
         if (onRefused == null) {
             throw e;
         }

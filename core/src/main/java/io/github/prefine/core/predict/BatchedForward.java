@@ -33,9 +33,10 @@ import java.util.Map;
 final class BatchedForward {
     /**
      * Logits per unit, in unit order, and for classification their softmax; {@code width} is the
-     * entries' length, -1 where a predictor taking any choice count gives entries of several lengths.
+     * entries' length, -1 where a predictor taking any choice count gives entries of several lengths;
+     * {@code nonFinite} marks the units whose logits hold NaN or an infinity.
      */
-    record Logits(List<float[]> logits, List<float[]> probabilities, int width) {}
+    record Logits(List<float[]> logits, List<float[]> probabilities, int width, boolean[] nonFinite) {}
 
     private final FinetunedModel owner;
     private final MultiHeadModel model;
@@ -66,6 +67,7 @@ final class BatchedForward {
     Logits run(Features f, boolean softmax) {
         float[][] logits = new float[f.size()][];
         float[][] probabilities = softmax ? new float[f.size()][] : null;
+        boolean[] nonFinite = new boolean[f.size()];
         boolean anyCount = anyChoiceCount;
         int width = -1;
         synchronized (owner) {
@@ -88,6 +90,8 @@ final class BatchedForward {
                         // one score per choice row, laid out as HF's view(-1, num_choices)
                         lg = lg.reshape(units.length, p.groupSize());
                     }
+                    // one device reduction per batch; only a batch that holds NaN or an infinity is searched on the host
+                    boolean finite = !lg.isNaN().logicalOr(lg.isInfinite()).any().getBoolean();
                     int w = (int) lg.getShape().getLastDimension();
                     width = anyCount ? -1 : w;
                     if (softmax) {
@@ -104,10 +108,22 @@ final class BatchedForward {
                             logits[units[i]] = Arrays.copyOfRange(all, i * per, (i + 1) * per);
                         }
                     }
+                    for (int i = 0; !finite && i < units.length; i++) {
+                        nonFinite[units[i]] = !allFinite(logits[units[i]]);
+                    }
                 }
             }
         }
-        return new Logits(Arrays.asList(logits), softmax ? Arrays.asList(probabilities) : null, width);
+        return new Logits(Arrays.asList(logits), softmax ? Arrays.asList(probabilities) : null, width, nonFinite);
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -63,7 +63,10 @@ import java.util.function.Consumer;
  * one holding whitespace, an empty choice,
  * a choice count other than the task's (below 2 where any count is taken), or a text holding an
  * unpaired surrogate (named with its position) is refused, naming the input's index (a {@link
- * RefusedInputException}). Each method has an overload taking an {@code onRefused} consumer: it
+ * RefusedInputException}); so is an input whose logits hold NaN or an infinity (a model whose
+ * activations overflow float32), for every format: NaN's arg-max would tag every word with the
+ * first label or give a QA question no answer, with no number left to show it (one device check
+ * per batch). Each method has an overload taking an {@code onRefused} consumer: it
  * receives every refused input instead of the first being thrown, the refused inputs' outputs are {@code null}, and the others are
  * featurized and predicted once, in the same call, as a call on them alone would predict them.
  *
@@ -398,6 +401,7 @@ public final class TaskPredictor {
             }
             Features f = in.featurize(task, tokenizer);
             BatchedForward.Logits lg = forward.run(f, false);
+            boolean[] nonFinite = refuseNonFinite(in, f, lg);
             List<List<String>> tags = ((TokenClassification) task.format()).predictedTags(f, in.examples, task.labels(),
                     lg.logits(), lg.width());
             List<List<Span>> bySentence = new ArrayList<>();
@@ -415,7 +419,7 @@ public final class TaskPredictor {
                 cut[f.exampleIndex(r)] = first < 0 ? 0 : sentences.get(in.input(f.exampleIndex(r))).size() - first;
             }
             for (int e = 0; e < in.examples.size(); e++) {
-                if (!in.refusedByFeaturizer(e)) {
+                if (!in.refusedByFeaturizer(e) && !nonFinite[e]) {
                     out[in.input(e)] = new TagPrediction(sentences.get(in.input(e)), tags.get(e), bySentence.get(e), cut[e]);
                 }
             }
@@ -640,9 +644,10 @@ public final class TaskPredictor {
             }
             Features f = in.featurize(task, tokenizer);
             BatchedForward.Logits lg = forward.run(f, false);
+            boolean[] nonFinite = refuseNonFinite(in, f, lg);
             List<QaAnswer> answers = ((ExtractiveQa) task.format()).answers(f, in.examples, lg.logits(), qaPostProcessor);
             for (int e = 0; e < answers.size(); e++) {
-                if (!in.refusedByFeaturizer(e)) {
+                if (!in.refusedByFeaturizer(e) && !nonFinite[e]) {
                     out[in.input(e)] = answers.get(e);
                 }
             }
@@ -710,10 +715,14 @@ public final class TaskPredictor {
             }
             Features f = in.featurize(task, tokenizer);
             BatchedForward.Logits lg = forward.run(f, true);
+            boolean[] nonFinite = refuseNonFinite(in, f, lg);
             // each entry is read over its own length: with any choice count, the questions' counts differ
             List<Integer> chosen = MultipleChoice.predictedChoices(f, in.examples, lg.logits());
             for (int u = 0; u < f.size(); u++) {
                 int e = f.exampleIndex(u);
+                if (nonFinite[e]) {
+                    continue;
+                }
                 List<Double> p = new ArrayList<>(lg.probabilities().get(u).length);
                 for (float v : lg.probabilities().get(u)) {
                     p.add((double) v);
@@ -753,10 +762,14 @@ public final class TaskPredictor {
         }
         Features f = in.featurize(task, tokenizer);
         BatchedForward.Logits lg = forward.run(f, true);
+        boolean[] nonFinite = refuseNonFinite(in, f, lg);
         List<String> predicted = ((SequenceClassification) task.format()).predictedLabels(f, in.examples,
                 task.labels(), lg.logits(), lg.width());
         for (int r = 0; r < f.size(); r++) {
             int e = f.exampleIndex(r);
+            if (nonFinite[e]) {
+                continue;
+            }
             float[] p = lg.probabilities().get(r);
             Map<String, Double> byLabel = new LinkedHashMap<>();
             for (int k = 0; k < p.length; k++) {
@@ -766,6 +779,28 @@ public final class TaskPredictor {
             out[in.input(e)] = new LabelPrediction(predicted.get(e), byLabel, cut);
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * Refuses each example a unit of which has logits holding NaN or an infinity (a model whose
+     * activations overflow float32): its arg-max would be the first label, as if predicted, or no
+     * answer, with no number left to show it.
+     *
+     * @return per example, whether it was refused so
+     */
+    private boolean[] refuseNonFinite(AdmittedInputs in, Features f, BatchedForward.Logits lg) {
+        boolean[] bad = new boolean[in.examples.size()];
+        for (int u = 0; u < f.size(); u++) {
+            if (lg.nonFinite()[u]) {
+                bad[f.exampleIndex(u)] = true;
+            }
+        }
+        for (int e = 0; e < bad.length; e++) {
+            if (bad[e]) {
+                in.refuse(refused(in.input(e), NON_FINITE));
+            }
+        }
+        return bad;
     }
 
     private void requireFormat(String expected, String method) {
@@ -826,6 +861,10 @@ public final class TaskPredictor {
         }
         return s;
     }
+
+    /** Why an input whose logits hold NaN or an infinity is refused. */
+    static final String NON_FINITE = "the model's outputs hold NaN or an infinity (its logits for this input);"
+            + " expected finite outputs (the model's activations overflow float32 on this input)";
 
     private RefusedInputException refused(int index, String why) {
         return new RefusedInputException(task.name(), index, why, "");

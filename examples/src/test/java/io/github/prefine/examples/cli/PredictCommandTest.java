@@ -9,9 +9,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.checkpoint.HostTensor;
-import io.github.prefine.core.checkpoint.SafetensorsReader;
-import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -26,6 +23,7 @@ import io.github.prefine.core.predict.TextTagPrediction;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.core.testing.OverflowingEncoder;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.testing.ShortPositions;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
@@ -41,12 +39,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -573,27 +568,9 @@ class PredictCommandTest {
      */
     @Test
     void aLineWhoseOutputsAreNotFiniteIsBadNotInvalidJson() throws Exception {
-        Path overflowing = tmp.resolve("overflowing");
-        try (Stream<Path> files = Files.walk(saved)) {
-            for (Path p : files.toList()) {
-                Files.copy(p, overflowing.resolve(saved.relativize(p).toString()));
-            }
-        }
-        Path weights = overflowing.resolve("encoder").resolve("model.safetensors");
-        Map<String, HostTensor> t;
-        try (SafetensorsReader r = SafetensorsReader.open(weights)) {
-            t = new TreeMap<>(r.readAll());
-        }
-        String key = "embeddings.LayerNorm.weight";
-        long[] shape = t.get(key).shape();
-        float[] huge = new float[(int) shape[0]];
-        Arrays.fill(huge, 3e38f);
-        t.put(key, HostTensor.ofFloats(key, shape, huge));
-        SafetensorsWriter.write(weights, new ArrayList<>(t.values()), SafetensorsWriter.PT_METADATA);
-
+        Path overflowing = overflowing("overflowing");
         Path f = input("overflow-topic.jsonl", "{\"text\": \"john visited paris\"}", "{\"text\": \"rome\"}");
-        String why = "the model's outputs hold NaN or an infinity (probabilities.a), which JSON cannot write; expected"
-                + " finite outputs (the model's activations overflow float32 on this input)";
+        String why = NON_FINITE;
         CliRunner cli = new CliRunner("predict");
         assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "topic", "--input", f.toString()), cli.out());
         assertEquals("", cli.out());
@@ -608,8 +585,50 @@ class PredictCommandTest {
         cli = new CliRunner("predict");
         assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "copa", "--input", copa.toString()),
                 cli.out());
-        assertEquals("prefine predict: " + copa + ":1: " + why.replace("probabilities.a", "probabilities[0]"),
-                cli.err().strip());
+        assertEquals("prefine predict: " + copa + ":1: " + why, cli.err().strip());
+    }
+
+    /**
+     * A tagging line of that overflowing model gave every word the first label (the arg-max of NaN
+     * logits), and a QA line no answer, with exit 0: neither has a number for the check above. The
+     * predictor now refuses an input whose logits are not finite, and such a line is bad alike.
+     */
+    @Test
+    void aTaggingOrQaLineWhoseLogitsAreNotFiniteIsBad() throws Exception {
+        Path overflowing = overflowing("overflowing-spans");
+        String why = NON_FINITE;
+        Path ner = input("overflow-ner.jsonl", "{\"words\": [\"john\", \"visited\"]}", "{\"text\": \"mary wrote\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "ner", "--input", ner.toString()), cli.out());
+        assertEquals("", cli.out());
+        assertEquals("prefine predict: " + ner + ":1: " + why, cli.err().strip());
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", overflowing.toString(), "--task", "ner", "--input", ner.toString(),
+                "--skip-bad"), cli.err());
+        assertEquals(List.of(ner + ":1: " + why, ner + ":2: " + why),
+                lines(cli.out()).stream().map(o -> o.get("error").getAsString()).toList(), cli.out());
+
+        Path qa = input("overflow-qa.jsonl", "{\"question\": \"who visited paris?\", \"context\": \"john visited paris\"}");
+        cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", overflowing.toString(), "--task", "qa", "--input", qa.toString()), cli.out());
+        assertEquals("", cli.out());
+        assertEquals("prefine predict: " + qa + ":1: " + why, cli.err().strip());
+    }
+
+    /** The predictor's refusal of an input whose logits hold NaN or an infinity, as written here. */
+    private static final String NON_FINITE = "the model's outputs hold NaN or an infinity (its logits for this input);"
+            + " expected finite outputs (the model's activations overflow float32 on this input)";
+
+    /** A copy of the saved model with the embeddings' LayerNorm weight scaled to 3e38: finite, yet its activations overflow. */
+    private static Path overflowing(String name) throws Exception {
+        Path overflowing = tmp.resolve(name);
+        try (Stream<Path> files = Files.walk(saved)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, overflowing.resolve(saved.relativize(p).toString()));
+            }
+        }
+        OverflowingEncoder.overflow(overflowing.resolve("encoder").resolve("model.safetensors"));
+        return overflowing;
     }
 
     /** 31 one-token words: with [CLS] and [SEP], one token more than the saved tasks' maxLength of 32. */
