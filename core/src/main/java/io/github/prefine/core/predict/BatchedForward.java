@@ -90,8 +90,6 @@ final class BatchedForward {
                         // one score per choice row, laid out as HF's view(-1, num_choices)
                         lg = lg.reshape(units.length, p.groupSize());
                     }
-                    // one device reduction per batch; only a batch that holds NaN or an infinity is searched on the host
-                    boolean finite = !lg.isNaN().logicalOr(lg.isInfinite()).any().getBoolean();
                     int w = (int) lg.getShape().getLastDimension();
                     width = anyCount ? -1 : w;
                     if (softmax) {
@@ -108,7 +106,8 @@ final class BatchedForward {
                             logits[units[i]] = Arrays.copyOfRange(all, i * per, (i + 1) * per);
                         }
                     }
-                    for (int i = 0; !finite && i < units.length; i++) {
+                    // checked on the logits already read: a device reduction would add operations and a wait
+                    for (int i = 0; i < units.length; i++) {
                         nonFinite[units[i]] = !allFinite(logits[units[i]]);
                     }
                 }

@@ -65,8 +65,8 @@ import java.util.function.Consumer;
  * unpaired surrogate (named with its position) is refused, naming the input's index (a {@link
  * RefusedInputException}); so is an input whose logits hold NaN or an infinity (a model whose
  * activations overflow float32), for every format: NaN's arg-max would tag every word with the
- * first label or give a QA question no answer, with no number left to show it (one device check
- * per batch). Each method has an overload taking an {@code onRefused} consumer: it
+ * first label or give a QA question no answer, with no number left to show it (checked on the logits
+ * the host reads anyway, so no device operation is added). Each method has an overload taking an {@code onRefused} consumer: it
  * receives every refused input instead of the first being thrown, the refused inputs' outputs are {@code null}, and the others are
  * featurized and predicted once, in the same call, as a call on them alone would predict them.
  *
