@@ -134,6 +134,26 @@ class InMemorySourceTest {
         assertNotEquals(TaskDataSource.examplesDigest(moved), TaskDataSource.examplesDigest(movedBack));
     }
 
+    @Test
+    void labelsThatReadAsASplitHeaderOrNoLabelHaveADigestOfTheirOwn() throws Exception {
+        // the newline-joined text does not count the labels: labels ["yes", "TRAIN 0"] with no splits
+        // and ["yes"] with an empty train split both read "yes\nTRAIN 0\n", and labels [] and [""]
+        // both read "\n", so a run manifest took one data set for the other
+        Task task = InMemoryTasks.task("mem-labels", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("yes"));
+        java.util.Map<io.github.prefine.core.task.Split, List<io.github.prefine.core.data.Example>> emptyTrain =
+                java.util.Map.of(io.github.prefine.core.task.Split.TRAIN, List.of());
+        TaskData header = new TaskData(task, List.of("yes", "TRAIN 0"), java.util.Map.of(), java.util.Map.of());
+        TaskData split = new TaskData(task, List.of("yes"), emptyTrain, java.util.Map.of());
+        assertNotEquals(TaskDataSource.examplesDigest(header), TaskDataSource.examplesDigest(split));
+        TaskData noLabel = new TaskData(task, List.of(), emptyTrain, java.util.Map.of());
+        TaskData emptyLabel = new TaskData(task, List.of(""), emptyTrain, java.util.Map.of());
+        assertNotEquals(TaskDataSource.examplesDigest(noLabel), TaskDataSource.examplesDigest(emptyLabel));
+        // labels that merely hold a split's name keep the digest run manifests already hold
+        TaskData named = new TaskData(task, List.of("TRAIN", "TEST 1b"), emptyTrain, java.util.Map.of());
+        assertEquals(newlineJoinedDigest(named), TaskDataSource.examplesDigest(named));
+    }
+
     /** The SHA-256 of the text the digest has hashed since it was added: labels, then each split's records. */
     private static String newlineJoinedDigest(TaskData d) throws Exception {
         StringBuilder text = new StringBuilder(String.join("\n", d.labels())).append('\n');
