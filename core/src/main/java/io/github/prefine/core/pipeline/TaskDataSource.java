@@ -171,9 +171,10 @@ public interface TaskDataSource {
      * is never the newline-joined text of other data. Where an example's record text could also be
      * another example's (a choice or reference holding {@code ", "}, so that {@code ["a, b", "c"]}
      * and {@code ["a", "b, c"]} both read {@code [a, b, c]}; a text holding {@code =}, which can
-     * spell a field boundary; the text {@code null}, which reads as a missing field), every field
-     * of every example is hashed apart instead, tagged and length-prefixed, ending in a text neither
-     * other form ends in.
+     * spell a field boundary; the text {@code null}, which reads as a missing field), or where a
+     * label is empty or reads as a split header (the newline-joined text does not count the labels),
+     * every field of every example is hashed apart instead, tagged and length-prefixed, ending in a
+     * text neither other form ends in.
      *
      * @param data the task's data
      * @return the hex digest
@@ -195,7 +196,7 @@ public interface TaskDataSource {
         boolean framed = parts.stream().anyMatch(p -> p.indexOf('\n') >= 0);
         boolean textsAmbiguous = data.splits().values().stream().flatMap(List::stream)
                 .anyMatch(x -> !recordTextIsUnambiguous(x));
-        if (textsAmbiguous) {
+        if (textsAmbiguous || !labelsAreUnambiguous(data.labels())) {
             return fieldedDigest(md, data);
         }
         if (framed) {
@@ -244,6 +245,27 @@ public interface TaskDataSource {
         if (value instanceof Record r) {
             for (RecordComponent c : r.getClass().getRecordComponents()) {
                 if (!recordTextIsUnambiguous(component(r, c))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the newline-joined text, which does not count the labels, ends them where they end: no
+     * label is empty (labels {@code []} and {@code [""]} both read as one empty line) and none reads
+     * as the split header after them (labels {@code ["yes", "TRAIN 0"]} read as {@code ["yes"]} and
+     * an empty train split).
+     */
+    private static boolean labelsAreUnambiguous(List<String> labels) {
+        for (String l : labels) {
+            if (l.isEmpty()) {
+                return false;
+            }
+            for (Split s : Split.values()) {
+                String count = l.startsWith(s + " ") ? l.substring(s.toString().length() + 1) : "";
+                if (!count.isEmpty() && count.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     return false;
                 }
             }

@@ -22,6 +22,16 @@ import org.junit.jupiter.api.Test;
  * keep the last without a word, so a grid trained and scored on whichever came last.
  */
 class InMemorySourceTest {
+    /** A train split without examples: its header is all the digest's text holds after the labels. */
+    private static final java.util.Map<io.github.prefine.core.task.Split, List<io.github.prefine.core.data.Example>>
+            EMPTY_TRAIN = java.util.Map.of(io.github.prefine.core.task.Split.TRAIN, List.of());
+
+    /** TaskData takes any label list, as the digest must. */
+    private static TaskData labelled(Task task, List<String> labels,
+            java.util.Map<io.github.prefine.core.task.Split, List<io.github.prefine.core.data.Example>> splits) {
+        return new TaskData(task, labels, splits, java.util.Map.of());
+    }
+
     private static TaskData data(Task task, String text) {
         List<TextExample> train = List.of(new TextExample(text + "0", text, null, "yes"),
                 new TextExample(text + "1", text + " not", null, "no"));
@@ -82,11 +92,8 @@ class InMemorySourceTest {
         // no examples the rest (split headers) is the same text
         Task task = InMemoryTasks.task("mem-mark", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
                 List.of("yes"));
-        java.util.Map<io.github.prefine.core.task.Split, List<io.github.prefine.core.data.Example>> none =
-                java.util.Map.of(io.github.prefine.core.task.Split.TRAIN, List.of());
-        TaskData framed = new TaskData(task, List.of("a\nb", "c", "d\n"), none, java.util.Map.of());
-        TaskData joined = new TaskData(task, List.of("", "", "length-prefixed 3", "3:a", "b1:c2:d"), none,
-                java.util.Map.of());
+        TaskData framed = labelled(task, List.of("a\nb", "c", "d\n"), EMPTY_TRAIN);
+        TaskData joined = labelled(task, List.of("", "", "length-prefixed 3", "3:a", "b1:c2:d"), EMPTY_TRAIN);
         assertNotEquals(TaskDataSource.examplesDigest(framed), TaskDataSource.examplesDigest(joined));
     }
 
@@ -132,6 +139,24 @@ class InMemorySourceTest {
         assertNotEquals(TaskDataSource.examplesDigest(none), TaskDataSource.examplesDigest(word));
         assertEquals(moved.splits().toString(), movedBack.splits().toString());
         assertNotEquals(TaskDataSource.examplesDigest(moved), TaskDataSource.examplesDigest(movedBack));
+    }
+
+    @Test
+    void labelsThatReadAsASplitHeaderOrNoLabelHaveADigestOfTheirOwn() throws Exception {
+        // the newline-joined text does not count the labels: labels ["yes", "TRAIN 0"] with no splits
+        // and ["yes"] with an empty train split both read "yes\nTRAIN 0\n", and labels [] and [""]
+        // both read "\n", so a run manifest took one data set for the other
+        Task task = InMemoryTasks.task("mem-labels", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("yes"));
+        TaskData header = labelled(task, List.of("yes", "TRAIN 0"), java.util.Map.of());
+        TaskData split = labelled(task, List.of("yes"), EMPTY_TRAIN);
+        assertNotEquals(TaskDataSource.examplesDigest(header), TaskDataSource.examplesDigest(split));
+        TaskData noLabel = labelled(task, List.of(), EMPTY_TRAIN);
+        TaskData emptyLabel = labelled(task, List.of(""), EMPTY_TRAIN);
+        assertNotEquals(TaskDataSource.examplesDigest(noLabel), TaskDataSource.examplesDigest(emptyLabel));
+        // labels that merely hold a split's name keep the digest run manifests already hold
+        TaskData named = labelled(task, List.of("TRAIN", "TEST 1b"), EMPTY_TRAIN);
+        assertEquals(newlineJoinedDigest(named), TaskDataSource.examplesDigest(named));
     }
 
     /** The SHA-256 of the text the digest has hashed since it was added: labels, then each split's records. */
