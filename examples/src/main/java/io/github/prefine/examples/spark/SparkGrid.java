@@ -665,8 +665,9 @@ public final class SparkGrid {
         Optional<String> failed = session.finishClaimed(sweep);
         if (failed.isPresent()) {
             failures.add(sweep.id() + ": " + failed.get());
-            folder.push(UnitFiles.relative(layout, layout.failure(sweep.id())));
+            // runs first, as the session deletes them: a driver killed in between leaves no marker, and the sweep trains again
             forgetDiverged(folder, layout, sweep);
+            folder.push(UnitFiles.relative(layout, layout.failure(sweep.id())));
             return;
         }
         if (sweep instanceof PrefinetuningSweep p) {
