@@ -80,6 +80,14 @@ public final class GridSession implements AutoCloseable {
     /** This session's share of {@code locks/run.lock}, which keeps a forced run in place out. */
     private Closeable inUse;
     private DataReport dataReport = new DataReport(Map.of());
+    /** Called between a failed sweep's two steps (forgetting its diverged runs, writing its marker): a kill there, for tests. */
+    FailedSweepStep betweenFailedSteps = sweep -> { };
+
+    /** What happens between a failed sweep's two steps (a process killed there, in a test). */
+    @FunctionalInterface
+    interface FailedSweepStep {
+        void between(GridSweep sweep) throws IOException;
+    }
 
     /** How long a temp file must lie untouched before a new session deletes it as orphaned. */
     static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofHours(1);
@@ -603,12 +611,13 @@ public final class GridSession implements AutoCloseable {
 
     /**
      * Finishes a sweep, or marks it failed when every learning rate diverged: a failed sweep never
-     * aborts a grid, and running it again in the same run would diverge again. Once marked, its
-     * diverged runs' outcomes are deleted (a pre-finetuning run's folder, a finetuning trial's file
-     * holding NaN; the marker holds the reason): they were kept so that a sweep cut off mid-way does
-     * not train them again, but read back they would fail the sweep again, untrained, after its
+     * aborts a grid, and running it again in the same run would diverge again. Before it is marked,
+     * its diverged runs' outcomes are deleted (a pre-finetuning run's folder, a finetuning trial's
+     * file holding NaN; the marker holds the reason): they were kept so that a sweep cut off mid-way
+     * does not train them again, but read back they would fail the sweep again, untrained, after its
      * marker is deleted to run it again (as the CLI's summary says), on a device whose kernels are
-     * not deterministic, say.
+     * not deterministic, say. Deleted first, a process killed in between leaves neither them nor a
+     * marker, and the sweep trains again.
      *
      * @param sweep the sweep
      * @return why it failed, or empty when it finished
@@ -620,13 +629,15 @@ public final class GridSession implements AutoCloseable {
             return Optional.empty();
         } catch (SweepFailedException e) {
             LOG.warn("{} failed: {}; the grid goes on without it", sweep.id(), e.getMessage());
-            markFailed(sweep, e.getMessage());
+            // runs first: a kill in between leaves neither runs nor marker, and the sweep trains again
             forgetDiverged(sweep);
+            betweenFailedSteps.between(sweep);
+            markFailed(sweep, e.getMessage());
             return Optional.of(e.getMessage());
         }
     }
 
-    /** Deletes the outcomes of a failed sweep's diverged runs, after its marker is written (see {@link #finishOrMarkFailed}). */
+    /** Deletes the outcomes of a failed sweep's diverged runs, before its marker is written (see {@link #finishOrMarkFailed}). */
     private void forgetDiverged(GridSweep sweep) throws IOException {
         Path root = grid.layout.root();
         for (GridUnit unit : sweep.units()) {

@@ -79,6 +79,8 @@ public final class SparkGrid {
     public static final String LEASE_EXPIRY = "spark.prefine.lease.expiry";
     /** Test hook: the id of a unit whose first attempt fails after its first checkpoint. */
     public static final String FAIL_FIRST_ATTEMPT_OF = "spark.prefine.test.failFirstAttemptOf";
+    /** Test hook: the id of a failed sweep whose driver is killed after deleting its diverged runs from a mirrored folder, before pushing its marker. */
+    public static final String KILL_MARKING_FAILED = "spark.prefine.test.killMarkingFailed";
 
     private final JavaSparkContext spark;
     private final SparkArgs args;
@@ -657,7 +659,7 @@ public final class SparkGrid {
      * choice and record. The files are written under the sweep's lock, as a local run writes them,
      * so that what a driver killed mid-write left of them is deleted by the next one.
      */
-    private static void finish(GridSession session, GridFolder folder, GridLayout layout, GridSweep sweep,
+    private void finish(GridSession session, GridFolder folder, GridLayout layout, GridSweep sweep,
             List<String> failures) throws IOException {
         for (GridUnit u : sweep.units()) {
             folder.pull(UnitFiles.doneMarker(layout, u));
@@ -665,8 +667,10 @@ public final class SparkGrid {
         Optional<String> failed = session.finishClaimed(sweep);
         if (failed.isPresent()) {
             failures.add(sweep.id() + ": " + failed.get());
-            folder.push(UnitFiles.relative(layout, layout.failure(sweep.id())));
+            // runs first, as the session deletes them: a driver killed in between leaves no marker, and the sweep trains again
             forgetDiverged(folder, layout, sweep);
+            killedMarkingFailed(sweep);
+            folder.push(UnitFiles.relative(layout, layout.failure(sweep.id())));
             return;
         }
         if (sweep instanceof PrefinetuningSweep p) {
@@ -675,6 +679,13 @@ public final class SparkGrid {
         folder.push(UnitFiles.relative(layout, layout.record(sweep.id())));
         // a stale marker the session deleted from the copy only (GridSession#finish): the next submit would pull it back
         folder.delete(UnitFiles.relative(layout, layout.failure(sweep.id())));
+    }
+
+    /** Stops the driver where {@link #KILL_MARKING_FAILED} names the sweep, as a kill there would. */
+    private void killedMarkingFailed(GridSweep sweep) throws IOException {
+        if (sweep.id().equals(setting(KILL_MARKING_FAILED, ""))) {
+            throw new IOException("driver killed marking " + sweep.id() + " failed (" + KILL_MARKING_FAILED + ")");
+        }
     }
 
     /**

@@ -226,6 +226,36 @@ class SparkGridTest {
     }
 
     /**
+     * A driver killed while marking a sweep failed on a mirrored folder, between deleting its
+     * diverged runs there and pushing its marker: deleting the marker (if any) trains the sweep
+     * again. With the marker pushed first, the kill left it and the runs, which read back failed the
+     * sweep again untrained. 1e300 is infinite in float32: every finetuning run diverges, and the
+     * sweep killed has one unit (one rate, one seed); every other unit ran before the kill.
+     */
+    @Test
+    void aDriverKilledMarkingASweepFailedLeavesItToTrainAgain() throws IOException {
+        Path out = dir.resolve("killed-marking");
+        String[] line = with(DEMO, "--out", out.toUri().toString(), "--target-lr", "1e300");
+        String sweep = local.keySet().stream().filter(n -> n.startsWith("run-Baseline-")).findFirst().orElseThrow()
+                .replace(".jsonl", "");
+        spark.setLocalProperty(SparkGrid.MIRROR, "always");
+        spark.setLocalProperty(SparkGrid.KILL_MARKING_FAILED, sweep);
+        try {
+            // the kill is an I/O failure: exit 2, as a lost folder's is
+            assertEquals(io.github.prefine.examples.cli.CliErrors.BAD_INPUT, submitFailing(line).exitCode());
+            spark.setLocalProperty(SparkGrid.KILL_MARKING_FAILED, null);
+            // as the summary says: delete the marker, if the kill left one, to run the sweep again
+            Files.deleteIfExists(out.resolve("records").resolve(sweep + ".failed"));
+            SparkGrid.Outcome again = submitFailing(line);
+            assertEquals(1, again.unitsRun(), "the killed sweep's unit is trained again, not read back");
+            assertEquals(io.github.prefine.examples.cli.CliErrors.SWEEPS_FAILED, again.exitCode());
+        } finally {
+            spark.setLocalProperty(SparkGrid.KILL_MARKING_FAILED, null);
+            spark.setLocalProperty(SparkGrid.MIRROR, null);
+        }
+    }
+
+    /**
      * A unit that fails on every attempt Spark allows (here its checkpoint pointer names a checkpoint
      * that is not there, as a store that lost it leaves it) no longer keeps the stage's other sweeps
      * from being written up: their records, results and tables are there, the failed unit is named
