@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
+import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.internal.MovedEnvironment;
@@ -95,7 +96,7 @@ public final class GridSession implements AutoCloseable {
     GridSession(Grid grid, boolean worker) throws IOException {
         // the line cap, a setting, refused here: a pre-finetuning task's files are read when its
         // first setting runs, after the baseline sweeps
-        io.github.prefine.core.data.internal.TextFiles.maxLineBytes();
+        TextFiles.maxLineBytes();
         this.grid = grid;
         this.worker = worker;
         Files.createDirectories(grid.layout.root());

@@ -1,17 +1,17 @@
 package io.github.prefine.core.pipeline;
 
+import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.features.FeaturizationListener;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskSource;
-import io.github.prefine.core.data.Example;
-import io.github.prefine.core.task.Split;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.lang.reflect.RecordComponent;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
