@@ -215,9 +215,7 @@ class HeadStackTest {
             Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
             before.addAll(model.getManagedArrays());
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray lg = stack.logits(new ParameterStore(step, false), hidden(step, headOfRow.length),
-                        step.create(stack.choice(headOfRow), new Shape(headOfRow.length, heads.size())),
-                        step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), true);
+                NDArray lg = stackedLogits(stack, step, hidden(step, headOfRow.length), headOfRow, true);
                 gc.backward(lg.sum());
             }
             Set<NDArray> after = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -257,9 +255,7 @@ class HeadStackTest {
             assertThrows(IllegalStateException.class, () -> model.zeros(new Shape(1)));
             NDArray x = hidden(step, headOfRow.length);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray lg = stack.logits(new ParameterStore(step, false), x,
-                        step.create(stack.choice(headOfRow), new Shape(headOfRow.length, heads.size())),
-                        step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), true);
+                NDArray lg = stackedLogits(stack, step, x, headOfRow, true);
                 // the token stack's loss reads each row's own columns only (the mask's 0s), as a loss would
                 NDArray own = step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, 1, stack.width()))
                         .eq(0).toType(DataType.FLOAT32, false);
@@ -493,9 +489,14 @@ class HeadStackTest {
     }
 
     private static NDArray stackedLogits(HeadStack stack, NDManager step, int[] headOfRow) {
-        return stack.logits(new ParameterStore(step, false), hidden(step, headOfRow.length),
+        return stackedLogits(stack, step, hidden(step, headOfRow.length), headOfRow, false);
+    }
+
+    /** The stack's logits for {@code headOfRow} over {@code hidden}, its choice and column mask made in {@code step}. */
+    private static NDArray stackedLogits(HeadStack stack, NDManager step, NDArray hidden, int[] headOfRow, boolean training) {
+        return stack.logits(new ParameterStore(step, false), hidden,
                 step.create(stack.choice(headOfRow), new Shape(headOfRow.length, stack.size())),
-                step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), false);
+                step.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), training);
     }
 
     /** Two heads of a kind (token, a sequence family's name, span); the token heads without dropout. */
