@@ -115,8 +115,6 @@ import picocli.CommandLine.Spec;
         description = "Run a task of a saved model on JSON lines (text, pair, words or text for a token task, question"
                 + " and context, or premise and choices; offsets into a text or context count code points).")
 public final class PredictCommand implements Callable<Integer> {
-    /** The largest --max-line-bytes: a line's bytes, and its text, must fit Java arrays. */
-    private static final int MAX_LINE_BYTES = 1 << 30;
 
     /** Fields a line may leave out, as format.field: a choice task's question may be absent, as empty. */
     private static final List<String> OPTIONAL = List.of("choice.question");
@@ -197,8 +195,9 @@ public final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chunk must be positive, found " + chunk);
         }
         OptionChecks.atLeast("--max-line-bytes", maxLineBytes, 1);
-        if (maxLineBytes > MAX_LINE_BYTES) {
-            throw new IllegalArgumentException("--max-line-bytes: expected a whole number of at most " + MAX_LINE_BYTES
+        if (maxLineBytes > TextFiles.LARGEST_MAX_LINE_BYTES) {
+            throw new IllegalArgumentException("--max-line-bytes: expected a whole number of at most "
+                    + TextFiles.LARGEST_MAX_LINE_BYTES
                     + " (1 GiB), found " + maxLineBytes);
         }
         checkLengths();

@@ -31,8 +31,8 @@ public final class TextFiles {
     /** The longest line by default: 64 MiB, far above any line of a real dataset. */
     public static final int DEFAULT_MAX_LINE_BYTES = 64 << 20;
 
-    /** The largest cap: a line's bytes, and its text, must fit Java arrays. */
-    private static final int MAX_CAP = 1 << 30;
+    /** The largest cap, 1 GiB, here and for {@code predict --max-line-bytes}: a line's bytes, and its text, must fit Java arrays. */
+    public static final int LARGEST_MAX_LINE_BYTES = 1 << 30;
 
     /** What a line over the cap is told: the setting to raise. */
     private static final String CAP_HINT = " (raise -D" + MAX_LINE_BYTES_PROPERTY + " for longer lines)";
@@ -174,9 +174,9 @@ public final class TextFiles {
         } catch (NumberFormatException e) {
             // refused below with the range
         }
-        if (cap < 1 || cap > MAX_CAP) {
+        if (cap < 1 || cap > LARGEST_MAX_LINE_BYTES) {
             throw new IllegalArgumentException("-D" + MAX_LINE_BYTES_PROPERTY + ": expected a whole number of bytes from 1 to "
-                    + MAX_CAP + " (1 GiB), found '" + v + "'");
+                    + LARGEST_MAX_LINE_BYTES + " (1 GiB), found '" + v + "'");
         }
         return cap;
     }
