@@ -140,6 +140,19 @@ public final class HubHttp {
     }
 
     /**
+     * Tells whether an answer is a refusal by a host other than the endpoint (the content host the
+     * Hub redirects a download to): a 401 or 403 there says nothing of the token, which goes to the
+     * endpoint's origin only ({@link #sameHost(URI)}); a signed URL that expired answers so.
+     *
+     * @param status the answer's status code
+     * @param url the URL that answered
+     * @return whether it is a 401 or 403 from another host than the endpoint
+     */
+    public boolean refusedByContentHost(int status, URI url) {
+        return (status == 401 || status == 403) && !sameHost(url);
+    }
+
+    /**
      * Tells whether a URL is on the endpoint's origin (scheme, host and port), the only one that
      * gets the token; the host's case, and a default port written out or left out, do not matter.
      * As {@code requests} keeps the token there, an {@code http} endpoint on port 80 also counts

@@ -430,7 +430,7 @@ public final class ModelResolver {
     private HubException statusError(String id, String file, URI url, int status, String errorCode) {
         String where = id + "@" + revision + ": " + file + " at " + http.shown(url) + ": ";
         String code = errorCode.isEmpty() ? "" : " (" + errorCode + ")";
-        if ((status == 401 || status == 403) && !http.sameHost(url)) {
+        if (http.refusedByContentHost(status, url)) {
             // a content host the Hub redirected to gets no token: its refusal says nothing of the token's access
             String refusal = where + (status == 401 ? "401 Unauthorized" : "403 Forbidden") + code
                     + " from the content host the Hub redirected the download to, which is sent no token";

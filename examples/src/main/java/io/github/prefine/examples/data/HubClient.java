@@ -300,7 +300,7 @@ final class HubClient {
     private HubException statusError(String repo, String what, URI url, int status, String code) {
         String where = repo + ": " + what + " at " + http.shown(url) + ": ";
         String c = code.isEmpty() ? "" : " (" + code + ")";
-        if ((status == 401 || status == 403) && !http.sameHost(url)) {
+        if (http.refusedByContentHost(status, url)) {
             // a content host the Hub redirected to gets no token: its refusal says nothing of the token's access
             return new HubException(status, where + (status == 401 ? "401 Unauthorized" : "403 Forbidden") + c
                     + " from the content host the Hub redirected the download to, which is sent no token; run fetch"
