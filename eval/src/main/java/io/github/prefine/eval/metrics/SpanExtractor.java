@@ -13,7 +13,9 @@ import java.util.Objects;
  * entity, as seqeval's concatenation with an O between sentences does. One departure, on malformed
  * tags only: a tag that starts no chunk at the start of a sentence (no B/I/E/S prefix and no type,
  * such as {@code X}, or the prefix {@code .} with any type, such as {@code .-PER}, which seqeval's
- * type rule skips) leaves seqeval's begin offset where the last chunk began, possibly in an earlier
+ * type rule skips; or, after O tags only, a prefix other than B/I/E/S with the type of an O before
+ * it, such as {@code U-PER} in {@code [O-PER, U-PER]}, as an O with a type hands its type on)
+ * leaves seqeval's begin offset where the last chunk began, possibly in an earlier
  * sentence, so seqeval can report an entity across sentences; here such an entity begins at its
  * sentence's first token (for {@code [[], [X, B-PER]]} seqeval's first entity spans both sentences,
  * here it is token 0 of sentence 1; seqeval's PER entity of {@code [[B-LOC], [.-PER, I-PER]]} begins

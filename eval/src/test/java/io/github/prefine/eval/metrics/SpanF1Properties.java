@@ -37,6 +37,8 @@ class SpanF1Properties {
         }
         // malformed: bare prefixes, unknown prefixes, other schemes' prefixes, odd dashes, no dash
         tags.addAll(List.of("I", "B", "E", "S", "X", "X-PER", ".", "U-LOC", "L-LOC", "B-PER-X", "IPER", "B--PER", "I-"));
+        // an O with a type: it hands its type on, so that a same-typed U- or L- after it starts no chunk
+        tags.addAll(List.of("O-LOC", "O-PER"));
         // types beyond the BMP and just below it, whose order differs by code point and by UTF-16 unit
         tags.addAll(List.of("B-\uD83D\uDE00", "I-\uD83D\uDE00", "B-\uFF21", "I-\uFF21"));
         return Arbitraries.of(tags);
@@ -133,8 +135,9 @@ class SpanF1Properties {
 
     /**
      * seqeval's entities with prefine's one documented departure: an entity never crosses a
-     * sentence. In seqeval a tag that starts no chunk (such as {@code X}: no B/I/E/S prefix, no type)
-     * leaves the begin offset where the last chunk began, possibly in an earlier sentence; prefine
+     * sentence. In seqeval a tag that starts no chunk (such as {@code X}: no B/I/E/S prefix, no type;
+     * or {@code U-LOC} after {@code O-LOC}, same type) leaves the begin offset where the last chunk
+     * began, possibly in an earlier sentence; prefine
      * begins such an entity at the first token of the sentence it ends in.
      */
     static List<Chunk> seqevalEntitiesPerSentence(List<List<String>> sentences) {
