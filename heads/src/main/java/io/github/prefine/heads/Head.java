@@ -228,7 +228,9 @@ public abstract sealed class Head extends AbstractBlock
      */
     private static float float16Overflow(NDArray src, DataType target) {
         DataType from = src.getDataType();
-        if (target != DataType.FLOAT16 || from == DataType.FLOAT16 || !from.isFloating() || src.size() == 0) {
+        // DJL names bfloat16 UNKNOWN: a float type to check too (abs, max and a cast to float32 take it)
+        boolean floating = from.isFloating() || from == DataType.UNKNOWN;
+        if (target != DataType.FLOAT16 || from == DataType.FLOAT16 || !floating || src.size() == 0) {
             return Float.NaN;
         }
         try (NDArray abs = src.abs(); NDArray max = abs.max(); NDArray f = max.toType(DataType.FLOAT32, false)) {

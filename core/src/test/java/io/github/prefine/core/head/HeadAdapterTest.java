@@ -239,4 +239,21 @@ class HeadAdapterTest {
             }
         }
     }
+
+    @Test
+    void aFloat16HeadRefusesABfloat16WeightItsCastWouldMakeInfinite() {
+        // bfloat16 holds float32's range: 70000 in it (70144 after rounding) is past float16's 65504
+        try (NDManager m = NDManager.newBaseManager()) {
+            QuestionAnsweringHead head = QuestionAnsweringHead.builder().setHiddenSize(2).build();
+            head.initialize(m, DataType.FLOAT16, new Shape(1, 3, 2));
+            NDArray weight = io.github.prefine.core.precision.Casts.toType(
+                    m.create(new float[] {1, 70000, 0, 1}, new Shape(2, 2)), DataType.BFLOAT16);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> head.loadHfWeights(java.util.Map.of("qa_outputs.weight", weight, "qa_outputs.bias",
+                            m.zeros(new Shape(2)))));
+            assertEquals("QuestionAnsweringHead: cannot load HF weights; beyond float16's largest finite value 65504,"
+                    + " which the cast to this head's float16 would make infinite: [qa_outputs.weight has values up to"
+                    + " 70144.0 in magnitude]", e.getMessage());
+        }
+    }
 }
