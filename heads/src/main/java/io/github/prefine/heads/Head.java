@@ -106,8 +106,9 @@ public abstract sealed class Head extends AbstractBlock
      * @param tensors HF tensors by key, each float, shaped as {@link #hfParameters()} states
      * @throws IllegalStateException if the head has not been initialized yet (call {@code
      *     initialize(manager, DataType.FLOAT32, new Shape(batch, seqLen, hidden))} first)
-     * @throws IllegalArgumentException if keys are missing or have the wrong shape; the message
-     *     lists every such key, with the expected and found shapes
+     * @throws IllegalArgumentException if keys are missing or have the wrong shape, or a value
+     *     would overflow a float16 head's cast (65520 or more in magnitude); the message lists every
+     *     such key, with the expected and found shapes or the largest magnitude
      */
     public final void loadHfWeights(Map<String, NDArray> tensors) {
         Objects.requireNonNull(tensors, "tensors");
@@ -160,17 +161,24 @@ public abstract sealed class Head extends AbstractBlock
         }
         List<String> missing = new ArrayList<>();
         List<String> wrongShape = new ArrayList<>();
+        List<String> outOfRange = new ArrayList<>();
         for (String key : keys) {
             Map.Entry<String, Parameter> e = Map.entry(key, hfParameters.get(key));
             NDArray t = tensors.get(e.getKey());
-            Shape expected = e.getValue().getArray().getShape();
+            NDArray param = e.getValue().getArray();
+            Shape expected = param.getShape();
             if (t == null) {
                 missing.add(e.getKey());
             } else if (!t.getShape().equals(expected)) {
                 wrongShape.add(e.getKey() + " has shape " + t.getShape() + ", expected " + expected);
+            } else {
+                float max = float16Overflow(t, param.getDataType());
+                if (!Float.isNaN(max)) {
+                    outOfRange.add(e.getKey() + " has values up to " + max + " in magnitude");
+                }
             }
         }
-        if (!missing.isEmpty() || !wrongShape.isEmpty()) {
+        if (!missing.isEmpty() || !wrongShape.isEmpty() || !outOfRange.isEmpty()) {
             StringBuilder sb = new StringBuilder(getClass().getSimpleName())
                     .append(": cannot load HF weights");
             if (!missing.isEmpty()) {
@@ -178,6 +186,10 @@ public abstract sealed class Head extends AbstractBlock
             }
             if (!wrongShape.isEmpty()) {
                 sb.append("; wrong shapes ").append(wrongShape);
+            }
+            if (!outOfRange.isEmpty()) {
+                sb.append("; beyond float16's largest finite value ").append((int) FLOAT16_MAX)
+                        .append(", which the cast to this head's float16 would make infinite: ").append(outOfRange);
             }
             throw new IllegalArgumentException(sb.toString());
         }
@@ -203,6 +215,28 @@ public abstract sealed class Head extends AbstractBlock
                 closeCopy(moved, cast);
                 closeCopy(cast, src);
             }
+        }
+    }
+
+    /** float16's largest finite value; PyTorch's cast rounds a magnitude from 65520 on to infinity. */
+    private static final float FLOAT16_MAX = 65504f;
+
+    /**
+     * The largest finite magnitude of a wider float tensor whose cast to a float16 parameter would
+     * overflow to infinity, else NaN. One host read per tensor, at load time, and only for float16
+     * heads.
+     */
+    private static float float16Overflow(NDArray src, DataType target) {
+        DataType from = src.getDataType();
+        // DJL names bfloat16 UNKNOWN: a float type to check too (abs, max and a cast to float32 take it)
+        boolean floating = from.isFloating() || from == DataType.UNKNOWN;
+        if (target != DataType.FLOAT16 || from == DataType.FLOAT16 || !floating || src.size() == 0) {
+            return Float.NaN;
+        }
+        try (NDArray abs = src.abs(); NDArray max = abs.max(); NDArray f = max.toType(DataType.FLOAT32, false)) {
+            float m = f.getFloat();
+            // PyTorch rounds to nearest: below 65520 a value lands on 65504, finite
+            return Float.isFinite(m) && m >= 65520f ? m : Float.NaN;
         }
     }
 

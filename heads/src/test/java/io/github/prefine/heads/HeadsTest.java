@@ -251,6 +251,31 @@ class HeadsTest {
     }
 
     @Test
+    void aFloat16HeadRefusesWeightsItsCastWouldMakeInfiniteAndCopiesNothing() {
+        // float16's largest finite value is 65504; PyTorch rounds float32 magnitudes from 65520 on
+        // to infinity, those below to 65504
+        try (NDManager m = NDManager.newBaseManager()) {
+            QuestionAnsweringHead head = QuestionAnsweringHead.builder().setHiddenSize(2).build();
+            head.initialize(m, DataType.FLOAT16, new Shape(1, 3, 2));
+            float[] before = head.hfParameters().get("qa_outputs.bias").getArray().toType(DataType.FLOAT32, false)
+                    .toFloatArray();
+            Map<String, NDArray> w = new LinkedHashMap<>();
+            w.put("qa_outputs.weight", m.create(new float[] {1, -70000, 0, 1}, new Shape(2, 2)));
+            w.put("qa_outputs.bias", m.create(new float[] {5, 6}));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> head.loadHfWeights(w));
+            assertEquals("QuestionAnsweringHead: cannot load HF weights; beyond float16's largest finite value 65504,"
+                    + " which the cast to this head's float16 would make infinite: [qa_outputs.weight has values up to"
+                    + " 70000.0 in magnitude]", e.getMessage());
+            assertArrayEquals(before, head.hfParameters().get("qa_outputs.bias").getArray()
+                    .toType(DataType.FLOAT32, false).toFloatArray(), "nothing copied");
+            w.put("qa_outputs.weight", m.create(new float[] {1, -65519, 0, 1}, new Shape(2, 2)));
+            head.loadHfWeights(w);
+            assertArrayEquals(new float[] {1, -65504, 0, 1}, head.hfParameters().get("qa_outputs.weight").getArray()
+                    .toType(DataType.FLOAT32, false).toFloatArray());
+        }
+    }
+
+    @Test
     void loadingBeforeInitializeIsALifecycleError() {
         assertThrows(IllegalStateException.class, () -> roberta(2, 0).loadHfWeights(Map.of()));
     }

@@ -220,7 +220,8 @@ public final class EncoderCheckpoint {
      * @param dataType FLOAT32 or FLOAT16
      * @return the encoder and the checkpoint's other tensors
      * @throws MalformedCheckpointException if the config or weights are missing, corrupt,
-     *     unsupported, or do not fit
+     *     unsupported, or do not fit (a FLOAT16 load included: a weight beyond float16's largest
+     *     finite value, 65504, is refused by name with its largest magnitude, not made infinite)
      * @throws IOException if a file cannot be read
      */
     public static LoadedCheckpoint load(Path modelDir, NDManager manager, DataType dataType) throws IOException {
@@ -265,7 +266,9 @@ public final class EncoderCheckpoint {
      * @param source the file named in error messages, or {@code null}
      * @return the encoder and the tensors it did not consume
      * @throws MalformedCheckpointException listing every missing, duplicated, wrong-shaped or
-     *     non-float encoder tensor; nothing is allocated in that case
+     *     non-float encoder tensor (nothing is allocated in that case), or naming a tensor with
+     *     NaN or infinite values or, for FLOAT16, one beyond float16's range with its largest
+     *     magnitude
      */
     public static LoadedCheckpoint fromTensors(
             EncoderConfig config, Map<String, HostTensor> tensors, NDManager manager, DataType dataType, Path source)
@@ -368,7 +371,7 @@ public final class EncoderCheckpoint {
         PretrainedPooler pooler;
         try {
             pooler = PretrainedPooler.find(others, prefix, config.hiddenSize(), source, manager);
-            assignAll(enc, slots, found, manager, dataType);
+            assignAll(enc, slots, found, foundUnder, manager, dataType, source);
         } catch (RuntimeException | MalformedCheckpointException e) {
             enc.close();
             throw e;
@@ -404,17 +407,21 @@ public final class EncoderCheckpoint {
         return null;
     }
 
-    private static void assignAll(
-            TransformerEncoder enc, List<Slot> slots, Map<String, HostTensor> found, NDManager manager, DataType dataType) {
+    private static void assignAll(TransformerEncoder enc, List<Slot> slots, Map<String, HostTensor> found,
+            Map<String, String> foundUnder, NDManager manager, DataType dataType, Path source)
+            throws MalformedCheckpointException {
         Map<Parameter, NDArray[]> fusedParts = new LinkedHashMap<>();
         try (NDManager scratch = manager.newSubManager()) {
             for (Slot s : slots) {
                 HostTensor t = found.get(s.key);
                 if (s.part < 0) {
-                    Params.assign(s.parameter, HostTensors.toNDArray(t, manager, dataType));
+                    NDArray value = HostTensors.toNDArray(t, manager, dataType);
+                    Params.assign(s.parameter, value);
+                    refuseOverflow(value, t, foundUnder.get(s.key), dataType, source, scratch);
                 } else {
                     NDArray[] parts = fusedParts.computeIfAbsent(s.parameter, k -> new NDArray[3]);
                     parts[s.part] = HostTensors.toNDArray(t, scratch, dataType);
+                    refuseOverflow(parts[s.part], t, foundUnder.get(s.key), dataType, source, scratch);
                     if (parts[0] != null && parts[1] != null && parts[2] != null) {
                         NDArray fused = NDArrays.concat(new NDList(parts), 0);
                         fused.attach(manager);
@@ -422,6 +429,31 @@ public final class EncoderCheckpoint {
                     }
                 }
             }
+        }
+    }
+
+    /** float16's largest finite value; PyTorch's cast rounds a float32 from 65520 on in magnitude to infinity. */
+    private static final float FLOAT16_MAX = 65504f;
+
+    /**
+     * Refuses a finite checkpoint tensor that its cast to float16 made infinite, naming it and its
+     * largest magnitude: the diverged-run refusal that would otherwise catch the infinity blames
+     * the checkpoint for what is a choice of dtype. One host read per tensor, at load time, and
+     * only for float16 loads.
+     */
+    private static void refuseOverflow(NDArray converted, HostTensor t, String name, DataType dataType, Path source,
+            NDManager scratch) throws MalformedCheckpointException {
+        if (dataType != DataType.FLOAT16 || HostTensors.allFinite(converted)) {
+            return;
+        }
+        try (NDArray wide = HostTensors.toNDArray(t, scratch, DataType.FLOAT32)) {
+            if (!HostTensors.allFinite(wide)) {
+                return; // NaN or infinite in the file: the diverged-run refusal below names it
+            }
+            float max = wide.abs().max().getFloat();
+            throw new MalformedCheckpointException(source == null ? Path.of("tensors") : source, name
+                    + " has values up to " + max + " in magnitude, beyond float16's largest finite value "
+                    + (int) FLOAT16_MAX + " (the cast would make them infinite); load it in float32");
         }
     }
 

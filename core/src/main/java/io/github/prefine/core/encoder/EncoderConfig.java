@@ -127,7 +127,9 @@ public final class EncoderConfig {
      * <p>Required: {@code model_type}, {@code vocab_size}, {@code hidden_size},
      * {@code num_hidden_layers}, {@code num_attention_heads}, {@code intermediate_size}. The other
      * fields take HF's defaults when absent. A {@code position_embedding_type} other than
-     * {@code "absolute"} is rejected.
+     * {@code "absolute"} is rejected, and so are {@code "is_decoder": true} and {@code
+     * "add_cross_attention": true} (a causal or cross-attending model, which prefine's
+     * bidirectional encoder is not).
      *
      * @param json the JSON text
      * @return the validated config
@@ -180,7 +182,38 @@ public final class EncoderConfig {
                         "position_embedding_type \"" + pet + "\" is not supported; supported: absolute");
             }
         }
+        refuseDecoderOptions(o);
         return b.build();
+    }
+
+    /**
+     * Refuses HF's decoder switches, which change what the model computes: {@code is_decoder}
+     * makes self-attention causal (each position sees only those before it), {@code
+     * add_cross_attention} adds cross-attention layers. prefine's encoder attends both ways and has
+     * no cross-attention, so loading such a config would give other outputs than HF's, silently.
+     */
+    private static void refuseDecoderOptions(JsonObject o) {
+        if (flag(o, "is_decoder")) {
+            throw new IllegalArgumentException("is_decoder: expected false, found true; a decoder's attention is "
+                    + "causal, while prefine's encoder attends both ways, so its outputs would differ from HF's");
+        }
+        if (flag(o, "add_cross_attention")) {
+            throw new IllegalArgumentException("add_cross_attention: expected false, found true; prefine's encoder "
+                    + "has no cross-attention layers (HF adds them for encoder-decoder models), so its outputs would "
+                    + "differ from HF's");
+        }
+    }
+
+    /** A boolean member, false when absent or null; anything but true or false is refused by name. */
+    private static boolean flag(JsonObject o, String key) {
+        if (!has(o, key)) {
+            return false;
+        }
+        JsonElement e = o.get(key);
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
+            return e.getAsBoolean();
+        }
+        throw mismatch(key, "true or false", JsonShapes.describe(e));
     }
 
     private static boolean has(JsonObject o, String key) {

@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.precision.Casts;
 import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.HeadStack;
 import io.github.prefine.heads.LossTargets;
+import io.github.prefine.heads.MultipleChoiceHead;
 import io.github.prefine.heads.QuestionAnsweringHead;
 import io.github.prefine.heads.SequenceClassificationHead;
 import io.github.prefine.heads.TokenClassificationHead;
@@ -240,17 +242,30 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
      * positions gives them weight: the one padding rule of span logits ({@link #paddingOffsets}
      * gives it as host offsets).
      *
-     * @param logits float32 {@code [rows, seqLen, k]}
+     * @param logits {@code [rows, seqLen, k]}, float32, float16 or bfloat16
      * @param attentionMask int64 {@code [rows, seqLen]}, 1 on real tokens
-     * @return {@code logits} where the mask is 1, {@code logits + PADDING_LOGIT} where it is 0
+     * @return {@code logits} where the mask is 1, {@code logits + PADDING_LOGIT} where it is 0, in
+     *     the dtype of {@code logits}
      */
     public static NDArray maskPadding(NDArray logits, NDArray attentionMask) {
         // (mask - 1) * 10^4: 0 on real tokens, -10^4 on padding; built from the mask alone, so no
         // scalar operand sits on the gradient path
         // device constants: a Number operand would be a host copy that waits for the GPU
-        NDArray offset = EngineScalars.mul(EngineScalars.sub(attentionMask.toType(logits.getDataType(), false), 1f),
+        NDArray offset = EngineScalars.mul(EngineScalars.sub(maskOfType(attentionMask, Casts.dataType(logits)), 1f),
                 -PADDING_LOGIT);
         return logits.add(offset.expandDims(-1));
+    }
+
+    /**
+     * The mask in the logits' float type, so that adding the offset keeps their dtype: bfloat16
+     * logits (DJL's UNKNOWN) take a float32 mask cast by {@link Casts}, as DJL's own cast to a
+     * type it cannot name ends the JVM. -10^4 is -9984 in bfloat16, as far below any real logit.
+     */
+    private static NDArray maskOfType(NDArray attentionMask, DataType type) {
+        if (type == DataType.BFLOAT16) {
+            return Casts.toType(attentionMask.toType(DataType.FLOAT32, false), DataType.BFLOAT16);
+        }
+        return attentionMask.toType(type, false);
     }
 
     /**
@@ -346,8 +361,30 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
             throw new IllegalArgumentException("head " + name + ": block " + b + " has " + classes
                     + " classes, the head " + numLabels);
         }
+        if (b instanceof MultipleChoiceHead mc) {
+            checkChoices(mc);
+        }
         b.initialize(manager, DataType.FLOAT32, new Shape(rowsPerExample, 1, hiddenSize));
         block = b;
+    }
+
+    /**
+     * Refuses a multiple-choice block that does not fold this head's rows into its labels: it
+     * reshapes {@code rows} into {@code [rows / numChoices, numChoices]}, so a count other than
+     * the rows per example would group one example's choices with the next one's wherever the
+     * rows happen to divide, and the labels, checked against {@code numLabels}, could pick a
+     * choice past its scores. A block of one choice (the choice scorer) scores rows on their own
+     * and no label.
+     */
+    private void checkChoices(MultipleChoiceHead mc) {
+        if (mc.numChoices() != rowsPerExample) {
+            throw new IllegalArgumentException("head " + name + ": block " + mc + " folds " + mc.numChoices()
+                    + " rows into an example, the head gives it " + rowsPerExample + " rows per example");
+        }
+        if (mc.numChoices() > 1 && mc.numChoices() != numLabels) {
+            throw new IllegalArgumentException("head " + name + ": block " + mc + " scores " + mc.numChoices()
+                    + " choices, the head's labels pick among " + numLabels);
+        }
     }
 
     /** The classes a stackable block's loss chooses between (a span head's: start and end); 0 for the others. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.github.prefine.core.checkpoint.FolderSwap;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.MalformedCheckpointException;
@@ -158,6 +159,76 @@ class EncoderCheckpointTest {
             e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
             assertEquals(dir + ": model folder lacks config.json", e.getMessage());
         }
+    }
+
+    @Test
+    void aDecoderConfigIsRefusedNamingTheConfigFileAndTheKey() throws Exception {
+        Path dir = editedFixture(t -> {});
+        String config = Files.readString(dir.resolve("config.json"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (String key : new String[] {"is_decoder", "add_cross_attention"}) {
+                // the fixture writes both, false, as HF's to_dict does
+                assertTrue(config.contains("\"" + key + "\": false"), key);
+                Files.writeString(dir.resolve("config.json"), config.replace("\"" + key + "\": false", "\"" + key + "\": true"));
+                MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class,
+                        () -> EncoderCheckpoint.load(dir, m));
+                assertTrue(e.getMessage().startsWith(dir.resolve("config.json") + ": " + key + ": expected false, found"
+                        + " true; "), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aFloat16LoadRefusesAWeightBeyondFloat16sRangeNamingItAndItsLargestMagnitude() throws Exception {
+        // float16's largest finite value is 65504; PyTorch rounds float32 values below 65520 to it
+        // and those from 65520 on to infinity
+        String name = "encoder.layer.1.intermediate.dense.weight";
+        for (float[] big : new float[][] {{65519f, 0}, {70000f, -100000f}}) {
+            Path dir = editedFixture(t -> {
+                HostTensor w = t.get(name);
+                float[] v = new float[37 * 32];
+                v[5] = big[0];
+                v[700] = big[1];
+                t.put(name, HostTensor.ofFloats(name, w.shape(), v));
+            });
+            try (NDManager m = NDManager.newBaseManager()) {
+                if (big[0] < 65520f) {
+                    // rounds to 65504, finite: loads as HF's model.half() would
+                    EncoderCheckpoint.load(dir, m, DataType.FLOAT16).close();
+                } else {
+                    MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class,
+                            () -> EncoderCheckpoint.load(dir, m, DataType.FLOAT16));
+                    assertEquals(dir.resolve("model.safetensors") + ": " + name + " has values up to 100000.0 in"
+                            + " magnitude, beyond float16's largest finite value 65504 (the cast would make them"
+                            + " infinite); load it in float32", e.getMessage());
+                    // float32 holds it
+                    EncoderCheckpoint.load(dir, m, DataType.FLOAT32).close();
+                }
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFloat16LoadRefusesAnOverflowingAttentionProjection() throws Exception {
+        // query/key/value are fused into one parameter on load: each part is checked as it is cast
+        String name = "encoder.layer.0.attention.self.key.bias";
+        Path dir = editedFixture(t -> t.put(name, HostTensor.ofFloats(name, new long[] {32}, filled(32, -70000f))));
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class,
+                    () -> EncoderCheckpoint.load(dir, m, DataType.FLOAT16));
+            assertTrue(e.getMessage().startsWith(dir.resolve("model.safetensors") + ": " + name
+                    + " has values up to 70000.0 in magnitude, beyond float16's"), e.getMessage());
+        }
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, value);
+        return v;
     }
 
     @Test

@@ -164,6 +164,32 @@ class EncoderConfigTest {
     }
 
     @Test
+    void refusesADecoderConfigNamingTheFileAndTheKey(@TempDir Path dir) throws Exception {
+        // HF's BertModel with is_decoder masks attention causally; with add_cross_attention it has
+        // cross-attention layers: either way its outputs are not those of a bidirectional encoder
+        Path file = dir.resolve("config.json");
+        String[][] cases = {
+            {",\"is_decoder\":true", "is_decoder: expected false, found true; a decoder's attention is causal, while"
+                + " prefine's encoder attends both ways, so its outputs would differ from HF's"},
+            {",\"add_cross_attention\":true", "add_cross_attention: expected false, found true; prefine's encoder has no"
+                + " cross-attention layers (HF adds them for encoder-decoder models), so its outputs would differ from"
+                + " HF's"},
+            {",\"is_decoder\":\"false\"", "is_decoder: expected true or false, found \"false\""},
+        };
+        for (String family : new String[] {"bert", "xlm-roberta"}) {
+            for (String[] c : cases) {
+                Files.writeString(file, json(family, c[0]));
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson(file));
+                assertEquals(file + ": " + c[1], e.getMessage());
+            }
+        }
+        // HF's defaults, written out (PretrainedConfig.to_dict writes both), and null, load
+        assertEquals(32, EncoderConfig.fromJson(json("bert", ",\"is_decoder\":false,\"add_cross_attention\":false"))
+                .hiddenSize());
+        assertEquals(32, EncoderConfig.fromJson(json("bert", ",\"is_decoder\":null")).hiddenSize());
+    }
+
+    @Test
     void writesAStandardConfigThatReadsBackEqual() {
         EncoderConfig c = EncoderConfig.xlmRobertaBase();
         JsonObject o = JsonParser.parseString(c.toJson()).getAsJsonObject();

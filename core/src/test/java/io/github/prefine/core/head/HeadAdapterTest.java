@@ -192,4 +192,68 @@ class HeadAdapterTest {
             assertEquals(5, ok.block().numLabels());
         }
     }
+
+    @Test
+    void aMultipleChoiceBlockMustFoldTheHeadsRowsIntoItsLabels() {
+        // 4 rows per example but a block of 3 choices: 3 examples' 12 rows reshaped to [4, 3]
+        // would mix one example's choices with the next one's, and label 3 would pick past the scores
+        try (NDManager m = NDManager.newBaseManager()) {
+            TaskHead rows = HeadAdapter.grouped("choice(4)", 4, 4, hidden -> choices(hidden, 3), HeadAdapter.classes());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rows.initialize(m, HIDDEN));
+            assertEquals("head choice(4): block MultipleChoiceHead(BERT, hidden=8, numChoices=3, dropout=0.0) folds 3"
+                    + " rows into an example, the head gives it 4 rows per example", e.getMessage());
+            // rows right, labels wrong: 3 choices scored, labels among 4
+            TaskHead labels = HeadAdapter.grouped("choice(3)", 4, 3, hidden -> choices(hidden, 3), HeadAdapter.classes());
+            e = assertThrows(IllegalArgumentException.class, () -> labels.initialize(m, HIDDEN));
+            assertEquals("head choice(3): block MultipleChoiceHead(BERT, hidden=8, numChoices=3, dropout=0.0) scores 3"
+                    + " choices, the head's labels pick among 4", e.getMessage());
+            // what the formats make: the task's heads and the one-row choice scorer
+            TaskFormat.CHOICE.newHead(2, HeadFamily.BERT, 1).initialize(m, HIDDEN);
+            io.github.prefine.core.task.MultipleChoice.newChoiceScorer(HeadFamily.ROBERTA, 1).initialize(m, HIDDEN);
+        }
+    }
+
+    private static io.github.prefine.heads.MultipleChoiceHead choices(int hidden, int n) {
+        return io.github.prefine.heads.MultipleChoiceHead.builder().setFamily(HeadFamily.BERT).setHiddenSize(hidden)
+                .setNumChoices(n).optDropout(0f).build();
+    }
+
+    @Test
+    void maskPaddingKeepsSixteenBitLogitsInTheirType() {
+        // the rule in float32, float16 and bfloat16 logits: unchanged where the mask is 1,
+        // PADDING_LOGIT added where it is 0, the dtype kept
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] v = {1.5f, -2f, 0.25f, 3f, -1f, 2f};
+            NDArray raw = m.create(v, new Shape(1, 3, 2));
+            NDArray mask = m.create(new long[] {1, 1, 0}, new Shape(1, 3));
+            for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16, DataType.BFLOAT16}) {
+                NDArray logits = io.github.prefine.core.precision.Casts.toType(raw, type);
+                NDArray masked = HeadAdapter.maskPadding(logits, mask);
+                assertEquals(type, io.github.prefine.core.precision.Casts.dataType(masked), type.toString());
+                float[] got = io.github.prefine.core.precision.Casts.toType(masked, DataType.FLOAT32).toFloatArray();
+                assertArrayEquals(new float[] {1.5f, -2f, 0.25f, 3f}, java.util.Arrays.copyOf(got, 4), type.toString());
+                // within the type's spacing near 10^4: float16 8, bfloat16 64
+                float spacing = type == DataType.FLOAT32 ? 1e-3f : type == DataType.FLOAT16 ? 8f : 64f;
+                assertEquals(v[4] + HeadAdapter.PADDING_LOGIT, got[4], spacing, type + " padding");
+                assertEquals(v[5] + HeadAdapter.PADDING_LOGIT, got[5], spacing, type + " padding");
+            }
+        }
+    }
+
+    @Test
+    void aFloat16HeadRefusesABfloat16WeightItsCastWouldMakeInfinite() {
+        // bfloat16 holds float32's range: 70000 in it (70144 after rounding) is past float16's 65504
+        try (NDManager m = NDManager.newBaseManager()) {
+            QuestionAnsweringHead head = QuestionAnsweringHead.builder().setHiddenSize(2).build();
+            head.initialize(m, DataType.FLOAT16, new Shape(1, 3, 2));
+            NDArray weight = io.github.prefine.core.precision.Casts.toType(
+                    m.create(new float[] {1, 70000, 0, 1}, new Shape(2, 2)), DataType.BFLOAT16);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> head.loadHfWeights(java.util.Map.of("qa_outputs.weight", weight, "qa_outputs.bias",
+                            m.zeros(new Shape(2)))));
+            assertEquals("QuestionAnsweringHead: cannot load HF weights; beyond float16's largest finite value 65504,"
+                    + " which the cast to this head's float16 would make infinite: [qa_outputs.weight has values up to"
+                    + " 70144.0 in magnitude]", e.getMessage());
+        }
+    }
 }

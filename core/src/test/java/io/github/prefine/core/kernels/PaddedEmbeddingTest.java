@@ -2,21 +2,39 @@ package io.github.prefine.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.prefine.core.testing.SystemProperties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link PaddedEmbedding} against values worked out by hand. */
+/** {@link PaddedEmbedding}, the kernel and its fallback, against values worked out by hand. */
 class PaddedEmbeddingTest {
 
-    @Test
-    void looksUpEveryRowAndLeavesThePaddingRowWithoutGradient() {
+    /** The kernel, and the same lookup made of DJL operations, which the kernel falls back to. */
+    enum Path {
+        KERNEL, DJL_OPERATIONS;
+
+        NDArray apply(NDArray ids, NDArray table, int paddingIdx) {
+            return this == KERNEL ? PaddedEmbedding.apply(ids, table, paddingIdx)
+                    : PaddedEmbedding.withDjlOperations(ids, table, paddingIdx);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void looksUpEveryRowAndLeavesThePaddingRowWithoutGradient(Path path) {
         try (NDManager m = NDManager.newBaseManager(); NDManager caller = m.newSubManager()) {
             float[] rows = {10, 11, 20, 21, 30, 31, 40, 41};
             NDArray table = m.create(rows, new Shape(4, 2));
@@ -24,7 +42,7 @@ class PaddedEmbeddingTest {
             // the padding id 0 also stands where a real token would: its row still takes no gradient
             NDArray ids = caller.create(new long[] {1, 0, 1, 3, 0, 0}, new Shape(2, 3));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray out = PaddedEmbedding.apply(ids, table, 0);
+                NDArray out = path.apply(ids, table, 0);
                 assertEquals(new Shape(2, 3, 2), out.getShape());
                 assertEquals(caller, out.getManager(), "the result joins the ids' manager");
                 assertArrayEquals(new float[] {20, 21, 10, 11, 20, 21, 40, 41, 10, 11, 10, 11}, out.toFloatArray());
@@ -37,11 +55,12 @@ class PaddedEmbeddingTest {
         }
     }
 
-    @Test
-    void float16TableKeepsItsType() {
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void float16TableKeepsItsType(Path path) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray table = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)).toType(DataType.FLOAT16, false);
-            NDArray out = PaddedEmbedding.apply(m.create(new long[] {1, 0}), table, 1);
+            NDArray out = path.apply(m.create(new long[] {1, 0}), table, 1);
             assertEquals(DataType.FLOAT16, out.getDataType());
             assertArrayEquals(new float[] {3, 4, 1, 2}, out.toType(DataType.FLOAT32, false).toFloatArray());
         }
@@ -54,5 +73,24 @@ class PaddedEmbeddingTest {
                     () -> PaddedEmbedding.apply(m.create(new long[] {0}), m.ones(new Shape(1, 1)), -1));
             assertEquals("padding index must be >= 0, found -1", e.getMessage());
         }
+    }
+
+    @Test
+    void runsTheKernelOnAPyTorchCpuManager() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            assertTrue(PaddedEmbedding.usableOn(m), "the probe passes on PyTorch's CPU");
+        }
+    }
+
+    @Test
+    void aSeparateCudaStreamRulesTheKernelOutOnGpusOnly() throws Exception {
+        // DJL would run the lookup on a stream of its own, unordered with the step: as the fused AdamW
+        assertNull(PaddedEmbedding.refusal(Device.gpu(0)), "the default stream is the step's");
+        String why = SystemProperties.with(FusedAdamW.SEPARATE_STREAM_PROPERTY, "true",
+                () -> PaddedEmbedding.refusal(Device.gpu(0)));
+        assertNotNull(why);
+        assertTrue(why.contains("separate CUDA stream"), why);
+        assertNull(SystemProperties.with(FusedAdamW.SEPARATE_STREAM_PROPERTY, "true",
+                () -> PaddedEmbedding.refusal(Device.cpu())));
     }
 }
