@@ -12,6 +12,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValueUtils;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -142,11 +143,12 @@ public final class PaddedEmbedding {
      * only, and an index passed as a tensor would be read on the host (a wait for the device).
      */
     private static String source(int paddingIdx) {
-        return TorchScriptModule.moduleSource(NAME, """
+        // Locale.ROOT: a default locale such as ar-EG would write the index in digits TorchScript cannot read
+        return TorchScriptModule.moduleSource(NAME, String.format(Locale.ROOT, """
                   def forward(self: __torch__.%1$s,
                     ids: Tensor,
                     table: Tensor) -> Tensor:
                     return torch.embedding(table, ids, %2$d, False, False)
-                """.formatted(NAME, paddingIdx));
+                """, NAME, paddingIdx));
     }
 }

@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.prefine.core.testing.SystemProperties;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,6 +73,21 @@ class PaddedEmbeddingTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PaddedEmbedding.apply(m.create(new long[] {0}), m.ones(new Shape(1, 1)), -1));
             assertEquals("padding index must be >= 0, found -1", e.getMessage());
+        }
+    }
+
+    @Test
+    void theKernelsSourceSpellsThePaddingIndexInAsciiDigitsWhateverTheDefaultLocale() {
+        // ar-EG formats %d with Arabic-Indic digits, which TorchScript cannot parse; 7 is an index
+        // no other test compiles, so its source is made here, under that locale
+        Locale before = Locale.getDefault(Locale.Category.FORMAT);
+        Locale.setDefault(Locale.Category.FORMAT, Locale.forLanguageTag("ar-EG"));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray table = m.arange(18f).reshape(9, 2);
+            NDArray ids = m.create(new long[] {7, 2});
+            assertArrayEquals(new float[] {14, 15, 4, 5}, PaddedEmbedding.apply(ids, table, 7).toFloatArray());
+        } finally {
+            Locale.setDefault(Locale.Category.FORMAT, before);
         }
     }
 
