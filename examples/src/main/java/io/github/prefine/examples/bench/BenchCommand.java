@@ -131,12 +131,12 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             + "repeated. Default: every task with a file under --data")
     List<String> dataTasks = new ArrayList<>();
 
-    @Option(names = "--formats", description = "Full step batch: MIXED (token, sequence, span thirds) or one "
-            + "format. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--formats", description = "With FULL or ALL: the full step's batch, MIXED (token, sequence, span thirds) or"
+            + " one format. Default: ${DEFAULT-VALUE}")
     Formats formats = Formats.MIXED;
 
-    @Option(names = "--tasks", description = "Full step: tasks the batch is spread over, each with its own head "
-            + "(formats in turn: token, sequence, span; or all of the --formats one); the paper's batches draw from "
+    @Option(names = "--tasks", description = "With FULL or ALL: tasks the full step's batch is spread over, each with its"
+            + " own head (formats in turn: token, sequence, span; or all of the --formats one); the paper's batches draw from "
             + "up to 29. Default: 3 with MIXED (at most --batch), 1 with one format")
     int tasks;
 
@@ -156,9 +156,9 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
     @Option(names = "--seed", description = "Seed of weights and ids. Default: ${DEFAULT-VALUE}")
     long seed = 42;
 
-    @Option(names = "--profile", description = "With ENCODER or FULL: also print the median seconds of each phase of the"
-            + " step; with FULL, also each phase's seconds from steps that wait for the device, and the native operations"
-            + " each phase dispatches, counted over one more step under PyTorch's profiler.")
+    @Option(names = "--profile", description = "With ENCODER, FULL or ALL: also print the median seconds of each phase of"
+            + " the step; with FULL or ALL, also each phase's seconds from steps that wait for the device, and the native"
+            + " operations each phase dispatches, counted over one more step under PyTorch's profiler.")
     boolean profile;
 
     @Option(names = "--leak-check", description = "With FULL or ALL: count the native arrays alive in the model's manager"

@@ -21,12 +21,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code data}: gets the paper's datasets from the Hugging Face Hub ({@code data fetch}) and shows
- * what a data root holds ({@code data status}). See {@code docs/data.md}.
+ * what a data root holds ({@code data status}). See {@code docs/data.md}. Without one of them it
+ * prints its usage on standard error and exits 2, as {@code prefine} alone does.
  */
 @Command(name = "data", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Fetch the catalogued datasets from the Hugging Face Hub, or show their status.",
         subcommands = {DataCommand.Fetch.class, DataCommand.Status.class})
-public final class DataCommand implements Runnable {
+public final class DataCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
@@ -34,8 +35,10 @@ public final class DataCommand implements Runnable {
     public DataCommand() {}
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        // no subcommand: as prefine alone, a usage error (exit 0 let `prefine data && ...` go on with nothing fetched)
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CliErrors.BAD_INPUT;
     }
 
     /**

@@ -164,7 +164,8 @@ public final class EvalCommand implements Callable<Integer> {
         int[] pred = outsideTags(t.predicted());
         // only the gold tags say the file is in another scheme: invalid predictions are what strict mode is for
         if (gold[0] > 0) {
-            spec.commandLine().getErr().println("--scheme " + scheme + ": " + gold[0] + " of " + gold[1] + " gold tags and "
+            // after the command's name, as every line prefine writes on standard error
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": --scheme " + scheme + ": " + gold[0] + " of " + gold[1] + " gold tags and "
                     + pred[0] + " of " + pred[1] + " predicted tags other than O are in no entity under " + scheme
                     + " (an I- without its B-, as IOB1 files write them, for one) and score as O; leave --scheme out"
                     + " for seqeval's default mode, which reads IOB1");
@@ -234,7 +235,7 @@ public final class EvalCommand implements Callable<Integer> {
         // a label is its JSON text, so gold 1.0 (a pandas float column) and predicted 1 score as different
         // labels with exit 0; the rule stays (documented, and such labels may differ on purpose), but is said
         if (!s.writtenDifferently().isEmpty()) {
-            spec.commandLine().getErr().println("eval: " + s.writtenDifferently().message());
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + s.writtenDifferently().message());
         }
         out.printf(Locale.ROOT, "%-20s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support");
         for (Map.Entry<String, PrfScore> e : s.perClass().entrySet()) {

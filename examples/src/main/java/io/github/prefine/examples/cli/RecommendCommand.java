@@ -147,6 +147,8 @@ public final class RecommendCommand implements Callable<Integer> {
         checkOptions();
         Set<EmbeddingMethod> methods = parseMethods(method);
         List<TaskGroup> g = ReproduceCommand.parseGroups(groups);
+        // read whole before any embedding: a bad line was named only after every task had been embedded
+        ResultSet measured = against == null ? null : ResultLog.load(against);
         Device dev = DeviceOption.parse(device);
         Inputs in = OptionValues.is(data, DEMO_DATA) ? demoInputs() : catalogInputs(g);
         if (!OptionValues.is(data, DEMO_DATA)) {
@@ -182,8 +184,8 @@ public final class RecommendCommand implements Callable<Integer> {
             print(o, r);
         }
         o.printf(Locale.ROOT, "time: %.1f s (embeddings cached in %s)%n", seconds, out.resolve("embeddings"));
-        if (against != null) {
-            printAgreement(o, rankings, ResultLog.load(against));
+        if (measured != null) {
+            printAgreement(o, rankings, measured);
         }
         o.flush();
         return 0;

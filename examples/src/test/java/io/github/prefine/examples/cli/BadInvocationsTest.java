@@ -429,6 +429,23 @@ class BadInvocationsTest {
     }
 
     @Test
+    void aCommandGroupWithoutItsCommandPrintsItsUsageAndExits2() {
+        // as `prefine` alone: `prefine data` ran nothing, yet printed its usage on standard output with exit 0,
+        // so `prefine data && next-step` went on as if data had been fetched
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = PrefineCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(2, cl.execute("data"));
+        assertEquals("", out.toString());
+        assertTrue(err.toString().startsWith("Usage: prefine data"), err.toString());
+        assertTrue(err.toString().contains("fetch") && err.toString().contains("status"), err.toString());
+        // asked for, the usage is no error: standard output and exit 0, as for every command
+        assertEquals("0", run(List.of("data", "--help"))[0]);
+    }
+
+    @Test
     void theUsageNamesEveryExitCodeTheReadmePromises() {
         // README: 2 bad input or environment, 3 the Hub failed as a service, 1 internal fault
         String usage = run(List.of())[1].replaceAll("\\s+", " ");

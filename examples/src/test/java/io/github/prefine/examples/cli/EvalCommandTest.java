@@ -34,7 +34,8 @@ class EvalCommandTest {
         Files.writeString(f, "John I-PER I-PER\nSmith I-PER I-PER\nin O O\nParis O B-LOC\n");
         assertEquals(0, cli.run("--format", "conll", "--scheme", "IOB2", f.toString()), cli.err());
         assertTrue(cli.out().contains("micro avg               0.0000    0.0000    0.0000        0"), cli.out());
-        assertTrue(cli.err().contains("--scheme IOB2: 2 of 2 gold tags and 2 of 3 predicted tags other than O are in"
+        // one line after the command's name, as every line prefine writes on standard error
+        assertTrue(cli.err().startsWith("prefine eval: --scheme IOB2: 2 of 2 gold tags and 2 of 3 predicted tags other than O are in"
                 + " no entity under IOB2 (an I- without its B-, as IOB1 files write them, for one) and score as O;"
                 + " leave --scheme out for seqeval's default mode, which reads IOB1"), cli.err());
         // gold tags that all make entities under the scheme: no such line, though a prediction (I-LOC) makes none,
@@ -147,7 +148,7 @@ class EvalCommandTest {
         Files.writeString(f, "{\"gold\":1.0,\"pred\":1}\n{\"gold\":0.0,\"pred\":0}\n{\"gold\":1.0,\"pred\":1}\n");
         assertEquals(0, cli.run("--format", "cls", f.toString()), cli.err());
         assertTrue(cli.out().contains("accuracy                0.0000"), cli.out());
-        assertTrue(cli.err().contains("eval: gold labels 1.0, 0.0 and predicted labels 1, 0 are the same numbers"
+        assertTrue(cli.err().startsWith("prefine eval: gold labels 1.0, 0.0 and predicted labels 1, 0 are the same numbers"
                 + " written differently, and score as different labels; write them alike"), cli.err());
         // the same numbers written alike ("1" and 1 are one label) and labels that differ as numbers: no such line
         for (String text : new String[] {"{\"gold\":\"1\",\"pred\":1}\n{\"gold\":0,\"pred\":1}\n",
