@@ -273,12 +273,25 @@ public final class TextFiles {
     }
 
     /**
-     * Tells whether a line is blank: empty or only whitespace (a lone TAB counts as blank).
+     * Tells whether a line is blank: empty or only white space (a lone TAB counts as blank), white
+     * space being Java's ({@link Character#isWhitespace}) or a Unicode space separator ({@link
+     * Character#isSpaceChar}), the no-break spaces U+00A0, U+2007 and U+202F included, which {@code
+     * String.isBlank} does not count and Python's {@code str.isspace} does.
      *
      * @param s the line
      * @return true when blank
      */
     public static boolean isBlank(String s) {
-        return s.isBlank();
+        return s.codePoints().allMatch(TextFiles::isSpace);
+    }
+
+    /**
+     * Tells whether a code point is white space as {@link #isBlank} reads it.
+     *
+     * @param cp the code point
+     * @return true for Java's whitespace or a Unicode space separator
+     */
+    public static boolean isSpace(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
     }
 }
