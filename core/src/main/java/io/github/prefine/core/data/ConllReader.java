@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>One token per line, in columns; the token is the first column and the tag the last by
  * default, and both positions are configurable (MIT Movie puts the tag first). A line that is
  * empty or holds only whitespace (WNUT17's lone TAB) ends a sentence, whitespace being any Unicode
- * white space ({@link TextFiles#isBlank}: a line of U+00A0 no-break spaces or U+3000 too, as
- * Python's {@code str.isspace} reads it); such a line holding white space other than spaces, tabs
+ * white space ({@link Character#isWhitespace} or a space separator: a line of U+00A0 no-break
+ * spaces or U+3000 too, as Python's {@code str.isspace} reads it); such a line holding white space other than spaces, tabs
  * and CR is flagged at its line ({@link #OTHER_WHITESPACE_BREAK}), so that no break is guessed
  * silently. Lines whose token column
  * starts with {@code -DOCSTART-} are document boundaries and are neither tokens nor sentences. A
