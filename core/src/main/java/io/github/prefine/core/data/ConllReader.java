@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One token per line, in columns; the token is the first column and the tag the last by
  * default, and both positions are configurable (MIT Movie puts the tag first). A line that is
- * empty or holds only whitespace (WNUT17's lone TAB) ends a sentence. Lines whose token column
+ * empty or holds only whitespace (WNUT17's lone TAB) ends a sentence, whitespace being any Unicode
+ * white space ({@link Character#isWhitespace} or a space separator: a line of U+00A0 no-break
+ * spaces or U+3000 too, as Python's {@code str.isspace} reads it); such a line holding white space other than spaces, tabs
+ * and CR is flagged at its line ({@link #OTHER_WHITESPACE_BREAK}), so that no break is guessed
+ * silently. Lines whose token column
  * starts with {@code -DOCSTART-} are document boundaries and are neither tokens nor sentences. A
  * byte-order mark at the file start is removed; U+FEFF characters inside tokens (WNUT17's {@code
  * Dubbz\ufeff}) are removed too, and so are those opening a later line (files joined with {@code cat})
@@ -71,6 +76,13 @@ public final class ConllReader implements DatasetReader<TokenExample> {
      * Builder#optCommentPrefix}) before a sentence's first token, passed over.
      */
     public static final String COMMENT_LINE_PASSED_OVER = "comment line passed over";
+    /**
+     * Flag reason: a line of only white space that holds some other than spaces, tabs and CR (U+00A0,
+     * U+3000, U+000B...), read as a sentence break as a blank line is; its sample names the line and
+     * its characters. A no-break space was a token line of one field before, refused for its width,
+     * while a line of U+3000 ended the sentence unreported.
+     */
+    public static final String OTHER_WHITESPACE_BREAK = "sentence break on a line of other white space";
 
     private final Separator separator;
     private final int tokenColumn;
@@ -168,7 +180,11 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                         text = text.substring(marks);
                         bomsInside += marks;
                     }
-                    String[] fields = text == null || TextFiles.isBlank(text) ? null : fields(text);
+                    boolean blank = text != null && TextFiles.isBlank(text);
+                    if (blank && !end) {
+                        flagOtherWhitespace(text, name, line.number(), report);
+                    }
+                    String[] fields = text == null || blank ? null : fields(text);
                     // a -DOCSTART- line ends a sentence as a blank line does, and is not a token
                     boolean boundary = text != null && (fields == null || isDocStart(fields));
                     if (boundary) {
@@ -311,6 +327,23 @@ public final class ConllReader implements DatasetReader<TokenExample> {
             }
             prev = tag;
         }
+    }
+
+    /** Flags a blank line holding white space other than spaces and tabs, naming its characters. */
+    private static void flagOtherWhitespace(String text, String name, int line, ReadReport.Builder report) {
+        if (text.chars().allMatch(ConllReader::plainBlank)) {
+            return;
+        }
+        String found = text.codePoints().filter(c -> !plainBlank(c)).distinct()
+                .mapToObj(c -> String.format(java.util.Locale.ROOT, "U+%04X", c)).collect(Collectors.joining(", "));
+        report.flag(OTHER_WHITESPACE_BREAK, new MalformedDatasetException(name, Integer.toString(line),
+                "a blank line of spaces and tabs, or a token line", "a line of only white space holding " + found
+                        + ", read as a sentence break").getMessage());
+    }
+
+    /** Space, TAB, or a CR left by a doubled CR before LF (a line end to Python's universal newlines). */
+    private static boolean plainBlank(int c) {
+        return c == ' ' || c == '\t' || c == '\r';
     }
 
     /** Whether a line is blank, a document start or a comment: a line that holds no token. */

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * where the record starts. A header row with a quoting defect or without a wanted column fails the
  * read in both modes, and so do bytes that are not UTF-8: a record may span lines, and a file in
  * another encoding (Excel's plain "CSV" is Windows-1252) would lose every row with an accent; save
- * it as UTF-8.
+ * it as UTF-8. So does a record longer than {@code -Dprefine.maxLineBytes} (64 MiB by default, in
+ * UTF-8 bytes without its closing line end), at its first line, before it is held: a quote left
+ * open would otherwise hold the rest of the file in one field.
  *
  * <p>Ids are {@code file:line} of the record's first line. Immutable and thread-safe.
  */
@@ -98,7 +100,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         ReadReport.Builder report = new ReadReport.Builder(name);
         ColumnTable table = new ColumnTable(name, leniency, report, layout, Csv.describe(delimiter) + "-separated");
         try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
-            Csv csv = new Csv(doc, name, delimiter);
+            Csv csv = new Csv(doc, name, delimiter).refuseRecordsOver(doc.cap());
             try {
                 records(csv, doc, table, report, name);
                 passedOver(name, csv, report);
@@ -196,8 +198,8 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
             try {
                 return csv.next();
             } catch (MalformedDatasetException e) {
-                if (doc.failed()) {
-                    // not UTF-8, or a damaged gzip stream: no record to skip
+                if (doc.failed() || csv.overCap()) {
+                    // not UTF-8, a damaged gzip stream, or a record over the cap: no record to skip
                     throw e;
                 }
                 table.skip(MALFORMED_QUOTING, e);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {"context", "qas": [{"qid", "question", "detected_answers": [{"text", "char_spans": [[s,
  * e]]}]}]}}, where {@code e} is inclusive. The span is authoritative: each span becomes the answer
  * {@code context[s..e]}. When that substring differs from the detected {@code text} only by case or
- * whitespace (MRQA matched answers case-insensitively) the span's text is used and counted as
+ * whitespace, any Unicode white space (MRQA matched answers case-insensitively) the span's text is used and counted as
  * repaired ({@link #REPAIR_CASE}); any other difference, or a span outside the context, is a defect
  * (strict: thrown; lenient: the span is dropped and counted). Duplicate spans of one question are
  * kept once. A prediction is scored, as MRQA's official evaluation scores it, against the
@@ -191,7 +191,14 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                 : new QaExample(id, question, context, answers, references);
     }
 
+    /**
+     * The text without white space, lower-cased: white space as the readers count it ({@link
+     * TextFiles#isSpace}), so a no-break or ideographic space in the context is white space as in
+     * the detected text; the regular expression {@code \\s} took ASCII white space only.
+     */
     private static String squash(String s) {
-        return s.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().filter(c -> !TextFiles.isSpace(c)).forEach(b::appendCodePoint);
+        return b.toString().toLowerCase(Locale.ROOT);
     }
 }

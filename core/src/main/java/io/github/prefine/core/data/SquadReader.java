@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>The file is read once, never whole, holding one question's JSON and its paragraph's context at
  * a time, and checked as it is read (UTF-8, one JSON value, each name once per object): such a
  * defect anywhere outranks a defect the walk finds, as when the document was checked before any
- * question was made. Immutable and thread-safe.
+ * question was made. A string or number longer than {@code -Dprefine.maxLineBytes} (64 MiB by
+ * default, in UTF-8 bytes between its quotes) fails the read in both modes at the line where it
+ * starts, before it is held, as an over-long line fails the line readers. Immutable and thread-safe.
  */
 public final class SquadReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(SquadReader.class);

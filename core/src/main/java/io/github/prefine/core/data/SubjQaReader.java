@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * answer); such an answer is dropped and counted as {@link SquadReader#ANSWER_NOT_AT_OFFSET} in
  * both modes, and a pair left without answers is skipped as {@link SquadReader#NO_VALID_ANSWER}.
  * Structural defects (missing columns, wrong field count, unparsable indices) follow the leniency.
- * Records are CSV rows. Immutable and thread-safe.
+ * Records are CSV rows. A row longer than {@code -Dprefine.maxLineBytes} (64 MiB by default, in
+ * UTF-8 bytes) fails the read in both modes at its first line, before it is held. Immutable and
+ * thread-safe.
  */
 public final class SubjQaReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(SubjQaReader.class);
@@ -101,7 +103,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         int records;
         int headerLine = 0;
         try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
-            Records csv = new Records(new Csv(doc, name));
+            Records csv = new Records(new Csv(doc, name).refuseRecordsOver(doc.cap()));
             try {
                 headerLine = rows(csv, name, leniency, report, pairs);
             } catch (MalformedDatasetException e) {

@@ -43,12 +43,13 @@ public record DataReport(Map<String, TaskReads> tasks) {
      * question keeps its other answers, or is dropped under its own reason when none is left), an
      * {@code ANSWERNOTFOUND} row of a SubjQA question that other rows answer, and what
      * featurization took from kept examples: the words the maximum length cut off (no training
-     * label, predicted {@code O}) and a target answer (the first with text) in no single window
-     * (trained as no answer). Counted apart, so that {@link TaskReads#dropped()} counts examples.
+     * label, predicted {@code O}), a target answer (the first with text) in no single window
+     * (trained as no answer) and the answers passed over before the target for covering no context
+     * token. Counted apart, so that {@link TaskReads#dropped()} counts examples.
      */
     public static final Set<String> PART_REASONS = Set.of(SquadReader.ANSWER_NOT_AT_OFFSET,
             SubjQaReader.NOT_FOUND_BESIDE_ANSWERS, TokenClassificationFeaturizer.WORDS_CUT,
-            QaFeaturizer.NO_SINGLE_WINDOW);
+            QaFeaturizer.NO_SINGLE_WINDOW, QaFeaturizer.ANSWERS_PASSED_OVER);
 
     /**
      * Copies the map, keeping its order.

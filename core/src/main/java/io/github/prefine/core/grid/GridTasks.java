@@ -118,7 +118,8 @@ final class GridTasks implements AutoCloseable {
      * Adds what featurization skipped (an example the tokenizer rejects, a word holding
      * whitespace) as a {@code features/<split>} entry per split, samples being example ids (file:line
      * for line-based files) with the reason, and the parts of kept examples it lost: the words the
-     * maximum length cut and the answers in no single window ({@link DataReport#PART_REASONS}).
+     * maximum length cut, the answers in no single window and the answers passed over before the
+     * target for covering no context token ({@link DataReport#PART_REASONS}).
      */
     static DataReport.TaskReads withFeatureSkips(DataReport.TaskReads reads, FeaturizedTask f) {
         Map<Split, io.github.prefine.core.features.FeatureReport> reports = new java.util.EnumMap<>(Split.class);
@@ -153,7 +154,8 @@ final class GridTasks implements AutoCloseable {
     /** Feature report counters of parts that kept examples lost, copied into the data report. */
     private static final List<String> FEATURE_PARTS = List.of(
             io.github.prefine.core.features.TokenClassificationFeaturizer.WORDS_CUT,
-            io.github.prefine.core.features.QaFeaturizer.NO_SINGLE_WINDOW);
+            io.github.prefine.core.features.QaFeaturizer.NO_SINGLE_WINDOW,
+            io.github.prefine.core.features.QaFeaturizer.ANSWERS_PASSED_OVER);
 
     /** The readers' reports of every task read so far, by task name. */
     Map<String, DataReport.TaskReads> reads() {

@@ -445,8 +445,10 @@ public final class FinetunedModel implements AutoCloseable {
      *
      * @param taskName the task to write
      * @param out the folder to create or fill; files of the same names there are replaced
-     * @throws IllegalArgumentException if the model has no such task, or the task's feature length
-     *     exceeds the encoder's positions (nothing is written then)
+     * @throws IllegalArgumentException if the model has no such task, the task's feature length
+     *     exceeds the encoder's positions, or {@code out} is the folder the model was loaded from
+     *     or inside it, links resolved (its files would be replaced by the ones read from them, an HF
+     *     folder's {@code config.json} removed first) (nothing is written then)
      * @throws IllegalStateException if this model is closed
      * @throws IOException if writing fails, or naming the loaded folder's {@code tokenizer.json} and
      *     the token if that lacks a special token the family's HF tokenizer names or the mask token
@@ -457,8 +459,35 @@ public final class FinetunedModel implements AutoCloseable {
         Objects.requireNonNull(out, "out");
         checkOpen();
         int t = indexOf(taskName);
+        refuseOwnFolder(out);
         HfTaskFolder.write(model, t, manifest.tasks().get(t), hfTokenizer != null ? hfTokenizer
                 : HfTokenizerConfig.Source.of(tokenizer), tokenizer.padId(), out);
+    }
+
+    /**
+     * Refuses an export into the folder the model was read from, or a folder inside it (a saved
+     * model's {@code encoder/}): an export replaces {@code config.json}, {@code model.safetensors}
+     * and the tokenizer files there, removing the config first, so a failure midway left the
+     * model's own folder without one, and a success replaced what the folder declared.
+     */
+    private void refuseOwnFolder(Path out) throws IOException {
+        Path own = resolved(dir);
+        Path target = resolved(out);
+        if (target.startsWith(own)) {
+            throw new IllegalArgumentException("HF export: " + out + (target.equals(own) ? " is" : " is inside")
+                    + " the folder the model was loaded from, " + dir + ", whose files the export would replace;"
+                    + " expected a folder outside it");
+        }
+    }
+
+    /** The path with its links resolved as far as it exists, the rest as written. */
+    private static Path resolved(Path p) throws IOException {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs));
     }
 
     /**

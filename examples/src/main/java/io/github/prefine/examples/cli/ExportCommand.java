@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * maxLength), at which HF's tokenizer under {@code truncation=True} and {@code prefine predict}
  * both cut, so another task's cut needs no note. Exit 0 on
  * success, 2 for bad input (a folder that is not a saved model, an unknown task, several tasks and
- * no {@code --task}), 1 for an internal fault.
+ * no {@code --task}, an {@code --out} that is the model's folder or inside it), 1 for an internal fault.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = PrefineVersion.class,
         description = "Write one task of a saved model as a Hugging Face task-model folder (config.json with the task"
@@ -53,7 +53,7 @@ public final class ExportCommand implements Callable<Integer> {
     private String task;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder to write; files of the"
-            + " same names there are replaced")
+            + " same names there are replaced; not the model's folder or one inside it")
     private Path out;
 
     /** Creates the command; picocli fills the fields. */

@@ -26,7 +26,9 @@ import java.util.Set;
  * the walk finds: a syntax error anywhere (after the rest of a {@code .gz} stream is checked), then
  * text after the value, then the first repeated name. A walk reads through this class's methods,
  * which note every name of every open object; when it fails with a defect of its own, the rest of
- * the document is read with the same checks before that defect is thrown. Not thread-safe.
+ * the document is read with the same checks before that defect is thrown. A string, name or number
+ * longer than the document's cap ({@link DocumentReader#refuseJsonValuesOver()}) fails the read
+ * first. Not thread-safe.
  */
 public final class CheckedJson {
     /** What a caller does with the document. */
@@ -58,7 +60,8 @@ public final class CheckedJson {
     private boolean started;
 
     private CheckedJson(DocumentReader doc, String file) {
-        this.doc = doc;
+        // every string Gson reads it holds whole, a walk's or one it passes over
+        this.doc = doc.refuseJsonValuesOver();
         this.reader = Json.strictReader(doc);
         this.file = file;
     }

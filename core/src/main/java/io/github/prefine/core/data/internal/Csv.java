@@ -25,6 +25,12 @@ public final class Csv {
     private int blankLines;
     private int marks;
     private final List<Integer> firstBlankLines = new ArrayList<>();
+    /** The longest record, in UTF-8 bytes; no cap unless set. */
+    private int cap = Integer.MAX_VALUE;
+    private boolean overCap;
+    /** Bytes of the record being read, and the line where it starts. */
+    private long recordBytes;
+    private int recordLine;
 
     /**
      * Reads records from characters.
@@ -80,6 +86,30 @@ public final class Csv {
             case '\n' -> "LF";
             default -> "'" + delimiter + "'";
         };
+    }
+
+    /**
+     * Caps a record: one longer than {@code bytes} in UTF-8, without the line end that closes it,
+     * fails {@link #next()} at the line where it starts before it is held (an unclosed quote held
+     * the rest of the file in one field). Such a failure ends the read in every mode, as {@link
+     * #overCap()} tells.
+     *
+     * @param bytes the cap ({@link DocumentReader#cap()})
+     * @return this reader
+     */
+    public Csv refuseRecordsOver(int bytes) {
+        this.cap = bytes;
+        return this;
+    }
+
+    /**
+     * Tells whether {@link #next()} failed on a record over the cap: not a defect of one record
+     * that a lenient read may skip, but a setting against the file.
+     *
+     * @return true once a record was over the cap
+     */
+    public boolean overCap() {
+        return overCap;
     }
 
     /** How many blank lines' numbers {@link #firstBlankLines()} keeps. */
@@ -179,6 +209,8 @@ public final class Csv {
             return null;
         }
         int start = line;
+        recordBytes = 0;
+        recordLine = start;
         MalformedDatasetException defect = null;
         List<String> fields = new ArrayList<>();
         StringBuilder f = new StringBuilder();
@@ -191,6 +223,7 @@ public final class Csv {
             }
             if (atFieldStart && c == '"') {
                 position++;
+                bytes(1);
                 while (true) {
                     int d = peek(0);
                     if (d < 0) {
@@ -201,9 +234,11 @@ public final class Csv {
                         if (peek(1) == '"') {
                             f.append('"');
                             position += 2;
+                            bytes(2);
                             continue;
                         }
                         position++;
+                        bytes(1);
                         break;
                     }
                     if (d == '\n' || d == '\r') {
@@ -211,12 +246,15 @@ public final class Csv {
                         f.append((char) d);
                         if (d == '\r' && peek(1) == '\n') {
                             f.append('\n');
+                            bytes(1);
                         }
+                        bytes(1);
                         lineBreak(d);
                         continue;
                     }
                     f.append((char) d);
                     position++;
+                    grow(d);
                 }
                 atFieldStart = false;
                 int e = peek(0);
@@ -231,6 +269,7 @@ public final class Csv {
                 f.setLength(0);
                 atFieldStart = true;
                 position++;
+                grow(c);
             } else if (c == '\n' || c == '\r') {
                 fields.add(f.toString());
                 lineBreak(c);
@@ -239,12 +278,28 @@ public final class Csv {
                 f.append((char) c);
                 atFieldStart = false;
                 position++;
+                grow(c);
             }
         }
         if (defect != null) {
             throw defect;
         }
         return new Row(start, fields);
+    }
+
+    /** Counts a character's UTF-8 bytes into the record (a surrogate is half of a 4-byte one), refusing it over the cap. */
+    private void grow(int c) throws MalformedDatasetException {
+        bytes(c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate((char) c) ? 2 : 3);
+    }
+
+    /** Counts bytes into the record, refusing it over the cap. */
+    private void bytes(int n) throws MalformedDatasetException {
+        recordBytes += n;
+        if (recordBytes > cap) {
+            overCap = true;
+            throw new MalformedDatasetException(file, Integer.toString(recordLine), "a record of at most " + cap
+                    + " bytes" + TextFiles.capHint("records"), "a longer one");
+        }
     }
 
     /** Steps over a line end that starts with {@code c}: LF, CRLF or a lone CR. */

@@ -21,6 +21,11 @@ import java.util.Locale;
  * checked, see {@link #drain}). Tells whether every character given so far
  * was whitespace, so that a reader can call a file of only whitespace empty. Closing it closes the
  * file. Not thread-safe.
+ *
+ * <p>It carries the cap on a piece held whole ({@link TextFiles#maxLineBytes}): a JSON reader
+ * turns on {@link #refuseJsonValuesOver()}, which fails the read, in every mode, at the first
+ * string, name or number longer than the cap, before it is held (Gson builds each one whole, so a
+ * 2 GB context was an OutOfMemoryError naming nothing); the CSV reader caps its records with it.
  */
 public final class DocumentReader extends Reader {
     private static final int BUFFER = 1 << 16;
@@ -42,11 +47,49 @@ public final class DocumentReader extends Reader {
     private boolean started;
     private boolean onlyWhitespace = true;
     private boolean failed;
+    /** The longest piece held whole, in UTF-8 bytes. */
+    private final int cap;
+    /** Whether the characters given are checked as JSON tokens against {@link #cap}. */
+    private boolean jsonValues;
+    /** Where the JSON token scan stands: between tokens, in a string, after a backslash, in a bare literal. */
+    private int token = BETWEEN;
+    private long tokenBytes;
+    private int tokenLine;
+    /** Line of the next character given, counting LFs given (not decoded ahead). */
+    private int givenLine = 1;
 
-    DocumentReader(InputStream in, String name, ReadReport.Builder report) {
+    private static final int BETWEEN = 0;
+    private static final int STRING = 1;
+    private static final int ESCAPE = 2;
+    private static final int LITERAL = 3;
+
+    DocumentReader(InputStream in, String name, ReadReport.Builder report, int cap) {
         this.in = in;
         this.name = name;
         this.report = report;
+        this.cap = cap;
+    }
+
+    /**
+     * Returns the longest piece, in UTF-8 bytes, that a reader of this file may hold whole: a CSV
+     * record, a JSON string, name or number ({@link TextFiles#maxLineBytes}).
+     *
+     * @return the cap, 1 to 1 GiB
+     */
+    public int cap() {
+        return cap;
+    }
+
+    /**
+     * Checks the characters given from now on as JSON: a string or name (its bytes between the
+     * quotes, as the file holds them) or a number or literal longer than {@link #cap()} fails the
+     * read in every mode, at the line where it starts, before the parser holds it.
+     *
+     * @return this reader
+     */
+    public DocumentReader refuseJsonValuesOver() {
+        jsonValues = true;
+        return this;
     }
 
     /**
@@ -97,6 +140,9 @@ public final class DocumentReader extends Reader {
         }
         int n = Math.min(len, chars.remaining());
         chars.get(c, off, n);
+        if (jsonValues) {
+            scanTokens(c, off, n);
+        }
         if (onlyWhitespace) {
             for (int i = off; i < off + n; i++) {
                 if (!Character.isWhitespace(c[i])) {
@@ -106,6 +152,69 @@ public final class DocumentReader extends Reader {
             }
         }
         return n;
+    }
+
+    /** Follows the JSON tokens of the characters given, refusing one longer than the cap. */
+    private void scanTokens(char[] c, int off, int n) throws IOException {
+        for (int i = off; i < off + n; i++) {
+            char ch = c[i];
+            switch (token) {
+                case STRING -> {
+                    if (ch == '"') {
+                        token = BETWEEN;
+                        break;
+                    }
+                    token = ch == '\\' ? ESCAPE : STRING;
+                    grow(ch);
+                }
+                case ESCAPE -> {
+                    token = STRING;
+                    grow(ch);
+                }
+                case LITERAL -> {
+                    if (endsLiteral(ch)) {
+                        token = BETWEEN;
+                        between(ch);
+                    } else {
+                        grow(ch);
+                    }
+                }
+                default -> between(ch);
+            }
+            if (ch == '\n') {
+                givenLine++;
+            }
+        }
+    }
+
+    private void between(char ch) throws IOException {
+        if (ch == '"') {
+            token = STRING;
+            tokenBytes = 0;
+            tokenLine = givenLine;
+        } else if (!endsLiteral(ch)) {
+            token = LITERAL;
+            tokenBytes = 0;
+            tokenLine = givenLine;
+            grow(ch);
+        }
+    }
+
+    private static boolean endsLiteral(char ch) {
+        return switch (ch) {
+            case ' ', '\t', '\n', '\r', '{', '}', '[', ']', ',', ':', '"' -> true;
+            default -> false;
+        };
+    }
+
+    /** Counts a character's UTF-8 bytes (a surrogate is half of a 4-byte character) into the token. */
+    private void grow(char ch) throws IOException {
+        tokenBytes += ch < 0x80 ? 1 : ch < 0x800 || Character.isSurrogate(ch) ? 2 : 3;
+        if (tokenBytes > cap) {
+            drain();
+            throw new MalformedDatasetException(name, Integer.toString(tokenLine), "a JSON string or number of at most "
+                    + cap + " bytes" + TextFiles.capHint("values"), "a longer one");
+        }
     }
 
     /** Decodes the next characters; false at the end of the file. */

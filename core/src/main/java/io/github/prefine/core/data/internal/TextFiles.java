@@ -23,8 +23,9 @@ public final class TextFiles {
     public static final char BOM = '\uFEFF';
 
     /**
-     * The system property that sets the longest line a dataset file read a line at a time may
-     * hold, in bytes: {@value}.
+     * The system property that sets the longest piece of a dataset file that a reader holds whole,
+     * in bytes: {@value}. A piece is a line of a file read a line at a time, a string, name or
+     * number of a JSON document, a record of a CSV file.
      */
     public static final String MAX_LINE_BYTES_PROPERTY = "prefine.maxLineBytes";
 
@@ -35,7 +36,17 @@ public final class TextFiles {
     public static final int LARGEST_MAX_LINE_BYTES = 1 << 30;
 
     /** What a line over the cap is told: the setting to raise. */
-    private static final String CAP_HINT = " (raise -D" + MAX_LINE_BYTES_PROPERTY + " for longer lines)";
+    private static final String CAP_HINT = capHint("lines");
+
+    /**
+     * Names the setting that raises the cap, for the message about a piece over it.
+     *
+     * @param pieces what is capped, in the plural: {@code lines}, {@code values}, {@code records}
+     * @return for example {@code " (raise -Dprefine.maxLineBytes for longer values)"}
+     */
+    static String capHint(String pieces) {
+        return " (raise -D" + MAX_LINE_BYTES_PROPERTY + " for longer " + pieces + ")";
+    }
 
     /** A counter that counts nothing, for reads nobody watches. */
     public static final LongConsumer UNCOUNTED = n -> {};
@@ -156,9 +167,10 @@ public final class TextFiles {
 
     /**
      * Returns the longest line, in bytes without its terminator, that a file opened with {@link
-     * #lines(Path, Leniency, ReadReport.Builder, LongConsumer)} may hold: {@value
+     * #lines(Path, Leniency, ReadReport.Builder, LongConsumer)} may hold, and the longest JSON
+     * string or number, or CSV record, of a file opened with {@link #document}: {@value
      * #MAX_LINE_BYTES_PROPERTY} when set, else {@link #DEFAULT_MAX_LINE_BYTES}. Without a cap one
-     * line of a file without newlines was read whole into memory.
+     * line of a file without newlines, or one JSON string, was read whole into memory.
      *
      * @return the cap, 1 to 1 GiB
      * @throws IllegalArgumentException if the property is not a whole number from 1 to 1 GiB
@@ -197,7 +209,8 @@ public final class TextFiles {
 
     /**
      * Opens a whole-document file as characters (see {@link DocumentReader}); invalid UTF-8 fails
-     * the read in every mode.
+     * the read in every mode. The reader carries {@link #maxLineBytes} as the cap on a piece held
+     * whole: a JSON string or number, a CSV record.
      *
      * @param file the file
      * @param report receives the byte-order-mark count
@@ -217,10 +230,12 @@ public final class TextFiles {
      * @param bytesRead receives the number of the file's bytes each read took
      * @return the characters; the caller closes them
      * @throws IOException if the file cannot be opened
+     * @throws IllegalArgumentException if {@value #MAX_LINE_BYTES_PROPERTY} is out of range
      */
     public static DocumentReader document(Path file, ReadReport.Builder report, LongConsumer bytesRead)
             throws IOException {
-        return new DocumentReader(open(file, bytesRead), shortName(file), report);
+        int cap = maxLineBytes();
+        return new DocumentReader(open(file, bytesRead), shortName(file), report, cap);
     }
 
     /**
@@ -258,12 +273,25 @@ public final class TextFiles {
     }
 
     /**
-     * Tells whether a line is blank: empty or only whitespace (a lone TAB counts as blank).
+     * Tells whether a line is blank: empty or only white space (a lone TAB counts as blank), white
+     * space being Java's ({@link Character#isWhitespace}) or a Unicode space separator ({@link
+     * Character#isSpaceChar}), the no-break spaces U+00A0, U+2007 and U+202F included, which {@code
+     * String.isBlank} does not count and Python's {@code str.isspace} does.
      *
      * @param s the line
      * @return true when blank
      */
     public static boolean isBlank(String s) {
-        return s.isBlank();
+        return s.codePoints().allMatch(TextFiles::isSpace);
+    }
+
+    /**
+     * Tells whether a code point is white space as {@link #isBlank} reads it.
+     *
+     * @param cp the code point
+     * @return true for Java's whitespace or a Unicode space separator
+     */
+    public static boolean isSpace(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
     }
 }
