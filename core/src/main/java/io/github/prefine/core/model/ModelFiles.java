@@ -49,6 +49,10 @@ final class ModelFiles {
     /** See {@link MultiHeadModel#save}. */
     static void save(MultiHeadModel model, Path dir, EncoderWriter writer) throws IOException {
         Files.createDirectories(dir);
+        // the manifest vouches for the files beside it: gone while they are replaced and written
+        // last, so a save that fails or is killed midway leaves no earlier manifest over a mix of
+        // this model's tensors and the earlier one's, which loadParameters then refuses
+        Files.deleteIfExists(dir.resolve(MANIFEST));
         if (writer != null) {
             writer.write(model.encoder(), dir.resolve("encoder"));
             // loadParameters reads an encoder.safetensors whenever there is one: a stale one from an
@@ -82,6 +86,12 @@ final class ModelFiles {
 
     /** See {@link MultiHeadModel#loadParameters}. */
     static void loadParameters(MultiHeadModel model, Path dir) throws IOException {
+        Path manifest = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            throw new MalformedCheckpointException(manifest, "is missing; expected the manifest that"
+                    + " MultiHeadModel.save writes after the tensors, so a folder without it is no saved model or"
+                    + " one whose save did not finish (its tensors may mix two models): save the model again");
+        }
         Set<String> wanted = new LinkedHashSet<>();
         try (NDManager tmp = model.getManager().newSubManager()) {
             Set<String> heads = new LinkedHashSet<>();

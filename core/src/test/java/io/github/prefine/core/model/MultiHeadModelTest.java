@@ -2,6 +2,7 @@ package io.github.prefine.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -317,6 +318,41 @@ class MultiHeadModelTest {
             MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).addHead("a", TestHeads.sequence(2));
             assertThrows(IllegalArgumentException.class, () -> b.addHead("a", TestHeads.sequence(2)));
             assertThrows(IllegalArgumentException.class, b::build);
+        }
+    }
+
+    @Test
+    void aSaveThatFailsMidwayLeavesNoManifestOverTwoModelsTensors(@TempDir Path dir) throws Exception {
+        // a save over an earlier one that stops after its encoder (a full disk, a kill): the
+        // earlier manifest stood over this model's encoder and the earlier heads, and the folder
+        // loaded as a whole model
+        SyntheticTasks tasks = new SyntheticTasks(2, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        EncoderWriter plain = (encoder, folder) -> {
+            List<io.github.prefine.core.checkpoint.HostTensor> ts = new java.util.ArrayList<>();
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : encoder.getParameters()) {
+                ts.add(io.github.prefine.core.checkpoint.HostTensors.toHost(p.getKey(), p.getValue().getArray()));
+            }
+            io.github.prefine.core.checkpoint.SafetensorsWriter.write(folder.resolve("model.safetensors"), ts);
+        };
+        EncoderWriter failsAfterTheEncoder = (encoder, folder) -> {
+            plain.write(encoder, folder);
+            throw new java.io.IOException(folder + ": No space left on device");
+        };
+        Path manifest = dir.resolve("prefine-model.json");
+        try (NDManager root = NDManager.newBaseManager()) {
+            try (MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE)) {
+                a.save(dir, plain);
+            }
+            assertTrue(Files.exists(manifest));
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                assertThrows(java.io.IOException.class, () -> b.save(dir, failsAfterTheEncoder));
+                assertFalse(Files.exists(manifest), "no manifest vouches for the half-replaced folder");
+                io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                        io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(dir));
+                assertTrue(e.getMessage().startsWith(manifest + ": is missing; expected the manifest"), e.getMessage());
+                b.save(dir, plain);
+                b.loadParameters(dir);
+            }
         }
     }
 }
