@@ -355,4 +355,48 @@ class MultiHeadModelTest {
             }
         }
     }
+
+    @Test
+    void loadingTellsAShapeOrAStrayTensorOfTheEncodersFileNamingThatFile(@TempDir Path dir) throws Exception {
+        // the heads' file was named for either; the encoder's, read alike, left both to setValues,
+        // whose message named the folder alone
+        SyntheticTasks tasks = new SyntheticTasks(2, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        Path file = dir.resolve("encoder.safetensors");
+        try (NDManager root = NDManager.newBaseManager()) {
+            String key;
+            long[] shape;
+            try (MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE)) {
+                NamedParameter p = a.encoderParameters().stream()
+                        .filter(q -> q.parameter().getArray().getShape().dimension() == 2).findFirst().orElseThrow();
+                key = p.key();
+                shape = p.parameter().getArray().getShape().getShape();
+                a.save(dir, null);
+            }
+            List<io.github.prefine.core.checkpoint.HostTensor> saved = new java.util.ArrayList<>();
+            try (io.github.prefine.core.checkpoint.SafetensorsReader r = io.github.prefine.core.checkpoint.SafetensorsReader.open(file)) {
+                for (String n : r.names()) {
+                    saved.add(r.read(n));
+                }
+            }
+            long numel = shape[0] * shape[1];
+            List<io.github.prefine.core.checkpoint.HostTensor> flattened = saved.stream().map(t -> !t.name().equals(key) ? t
+                    : new io.github.prefine.core.checkpoint.HostTensor(key, t.dtype(), new long[] {numel}, t.data())).toList();
+            io.github.prefine.core.checkpoint.SafetensorsWriter.write(file, flattened);
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                        io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(dir));
+                assertEquals(file + ": tensor " + key + " has shape (" + numel + "), expected (" + shape[0] + ", "
+                        + shape[1] + ")", e.getMessage());
+            }
+            List<io.github.prefine.core.checkpoint.HostTensor> stray = new java.util.ArrayList<>(saved);
+            stray.add(io.github.prefine.core.checkpoint.HostTensor.ofFloats("encoder.stray", new long[] {1}, new float[] {1f}));
+            io.github.prefine.core.checkpoint.SafetensorsWriter.write(file, stray);
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                        io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(dir));
+                assertEquals(file + ": tensor encoder.stray belongs to no parameter of this model's encoder",
+                        e.getMessage());
+            }
+        }
+    }
 }
