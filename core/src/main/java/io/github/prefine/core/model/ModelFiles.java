@@ -3,6 +3,7 @@ package io.github.prefine.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.github.prefine.core.checkpoint.AtomicFiles;
@@ -49,6 +50,10 @@ final class ModelFiles {
     /** See {@link MultiHeadModel#save}. */
     static void save(MultiHeadModel model, Path dir, EncoderWriter writer) throws IOException {
         Files.createDirectories(dir);
+        // the manifest vouches for the files beside it: gone while they are replaced and written
+        // last, so a save that fails or is killed midway leaves no earlier manifest over a mix of
+        // this model's tensors and the earlier one's, which loadParameters then refuses
+        Files.deleteIfExists(dir.resolve(MANIFEST));
         if (writer != null) {
             writer.write(model.encoder(), dir.resolve("encoder"));
             // loadParameters reads an encoder.safetensors whenever there is one: a stale one from an
@@ -82,29 +87,29 @@ final class ModelFiles {
 
     /** See {@link MultiHeadModel#loadParameters}. */
     static void loadParameters(MultiHeadModel model, Path dir) throws IOException {
+        Path manifest = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            throw new MalformedCheckpointException(manifest, "is missing; expected the manifest that"
+                    + " MultiHeadModel.save writes after the tensors, so a folder without it is no saved model or"
+                    + " one whose save did not finish (its tensors may mix two models): save the model again");
+        }
         Set<String> wanted = new LinkedHashSet<>();
         try (NDManager tmp = model.getManager().newSubManager()) {
-            Set<String> heads = new LinkedHashSet<>();
+            Map<String, Shape> heads = new LinkedHashMap<>();
             for (int t = 0; t < model.numTasks(); t++) {
-                model.headParameters(t).forEach(p -> heads.add(p.key()));
+                model.headParameters(t).forEach(p -> heads.put(p.key(), p.parameter().getArray().getShape()));
             }
             Map<String, NDArray> values = new LinkedHashMap<>();
-            Map<String, NDArray> headValues = readPart(dir.resolve(HEADS_FILE), tmp, heads);
-            for (String k : headValues.keySet()) {
-                if (!heads.contains(k)) {
-                    // a task the manifest no longer lists: the folder alone was named, as of a parameter
-                    throw new MalformedCheckpointException(dir.resolve(HEADS_FILE), "tensor " + k
-                            + " belongs to no head of this model's tasks " + model.taskNames());
-                }
-            }
-            values.putAll(headValues);
-            wanted.addAll(heads);
+            // a task the manifest no longer lists: the folder alone was named, as of a parameter
+            values.putAll(readPart(dir.resolve(HEADS_FILE), tmp, heads, "no head of this model's tasks "
+                    + model.taskNames()));
+            wanted.addAll(heads.keySet());
             Path enc = dir.resolve(ENCODER_FILE);
             if (Files.exists(enc)) {
-                Set<String> encoder = new LinkedHashSet<>();
-                model.encoderParameters().forEach(p -> encoder.add(p.key()));
-                values.putAll(readPart(enc, tmp, encoder));
-                wanted.addAll(encoder);
+                Map<String, Shape> encoder = new LinkedHashMap<>();
+                model.encoderParameters().forEach(p -> encoder.put(p.key(), p.parameter().getArray().getShape()));
+                values.putAll(readPart(enc, tmp, encoder, "no parameter of this model's encoder"));
+                wanted.addAll(encoder.keySet());
             }
             setValues(model, values, wanted, dir.toString());
         }
@@ -119,15 +124,30 @@ final class ModelFiles {
     }
 
     /**
-     * Reads one file of a saved folder, which must hold its part's tensors: checked here, where the
-     * file is known, as a tensor whose name a corrupt byte changed was told missing from the
-     * folder, not from the file that lost it.
+     * Reads one file of a saved folder, which must hold its part's tensors, each of its
+     * parameter's shape, and no other: checked here, where the file is known, as a tensor whose
+     * name a corrupt byte changed was told missing from the folder, not from the file that lost
+     * it, and a shape or a stray tensor of the encoder's file was told of the folder alone.
+     *
+     * @param part each key of the part to its parameter's shape
+     * @param belongsTo what a tensor outside the part belongs to, for the message
      */
-    private static Map<String, NDArray> readPart(Path file, NDManager m, Set<String> part) throws IOException {
+    private static Map<String, NDArray> readPart(Path file, NDManager m, Map<String, Shape> part, String belongsTo)
+            throws IOException {
         Map<String, NDArray> values = readSafetensors(file, m);
-        for (String k : part) {
+        for (String k : part.keySet()) {
             if (!values.containsKey(k)) {
                 throw new MalformedCheckpointException(file, "tensor " + k + " is missing");
+            }
+        }
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            Shape expected = part.get(e.getKey());
+            if (expected == null) {
+                throw new MalformedCheckpointException(file, "tensor " + e.getKey() + " belongs to " + belongsTo);
+            }
+            if (!expected.equals(e.getValue().getShape())) {
+                throw new MalformedCheckpointException(file, "tensor " + e.getKey() + " has shape "
+                        + e.getValue().getShape() + ", expected " + expected);
             }
         }
         return values;

@@ -419,6 +419,10 @@ public final class MultiHeadModel implements AutoCloseable {
      * {@link #loadParameters} also reads; with a writer, such a file left by an earlier save is
      * deleted.
      *
+     * <p>The manifest is deleted first and written last, so a folder is read back only once a save
+     * has finished: one that fails or is killed midway leaves no manifest, rather than an earlier
+     * save's over a mix of that model's tensors and this one's.
+     *
      * @param dir the folder to create or fill
      * @param writer the encoder's HF writer, or {@code null}
      * @throws IOException if writing fails
@@ -435,8 +439,10 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param dir the folder
      * @throws IOException if a file is missing or a tensor is absent or has the wrong shape
-     * @throws io.github.prefine.core.checkpoint.MalformedCheckpointException if a tensor holds NaN or
-     *     infinite values (a diverged run's); the model's parameters are then left as they were
+     * @throws io.github.prefine.core.checkpoint.MalformedCheckpointException naming {@code
+     *     prefine-model.json} if the folder lacks it (no saved model, or a save that did not
+     *     finish), or if a tensor holds NaN or infinite values (a diverged run's); the model's
+     *     parameters are then left as they were
      */
     public void loadParameters(Path dir) throws IOException {
         checkOpen();

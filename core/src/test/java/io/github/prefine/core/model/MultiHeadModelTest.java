@@ -2,6 +2,7 @@ package io.github.prefine.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -317,6 +318,85 @@ class MultiHeadModelTest {
             MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).addHead("a", TestHeads.sequence(2));
             assertThrows(IllegalArgumentException.class, () -> b.addHead("a", TestHeads.sequence(2)));
             assertThrows(IllegalArgumentException.class, b::build);
+        }
+    }
+
+    @Test
+    void aSaveThatFailsMidwayLeavesNoManifestOverTwoModelsTensors(@TempDir Path dir) throws Exception {
+        // a save over an earlier one that stops after its encoder (a full disk, a kill): the
+        // earlier manifest stood over this model's encoder and the earlier heads, and the folder
+        // loaded as a whole model
+        SyntheticTasks tasks = new SyntheticTasks(2, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        EncoderWriter plain = (encoder, folder) -> {
+            List<io.github.prefine.core.checkpoint.HostTensor> ts = new java.util.ArrayList<>();
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : encoder.getParameters()) {
+                ts.add(io.github.prefine.core.checkpoint.HostTensors.toHost(p.getKey(), p.getValue().getArray()));
+            }
+            io.github.prefine.core.checkpoint.SafetensorsWriter.write(folder.resolve("model.safetensors"), ts);
+        };
+        EncoderWriter failsAfterTheEncoder = (encoder, folder) -> {
+            plain.write(encoder, folder);
+            throw new java.io.IOException(folder + ": No space left on device");
+        };
+        Path manifest = dir.resolve("prefine-model.json");
+        try (NDManager root = NDManager.newBaseManager()) {
+            try (MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE)) {
+                a.save(dir, plain);
+            }
+            assertTrue(Files.exists(manifest));
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                assertThrows(java.io.IOException.class, () -> b.save(dir, failsAfterTheEncoder));
+                assertFalse(Files.exists(manifest), "no manifest vouches for the half-replaced folder");
+                io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                        io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(dir));
+                assertTrue(e.getMessage().startsWith(manifest + ": is missing; expected the manifest"), e.getMessage());
+                b.save(dir, plain);
+                b.loadParameters(dir);
+            }
+        }
+    }
+
+    @Test
+    void loadingTellsAShapeOrAStrayTensorOfTheEncodersFileNamingThatFile(@TempDir Path dir) throws Exception {
+        // the heads' file was named for either; the encoder's, read alike, left both to setValues,
+        // whose message named the folder alone
+        SyntheticTasks tasks = new SyntheticTasks(2, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        Path file = dir.resolve("encoder.safetensors");
+        try (NDManager root = NDManager.newBaseManager()) {
+            String key;
+            long[] shape;
+            try (MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE)) {
+                NamedParameter p = a.encoderParameters().stream()
+                        .filter(q -> q.parameter().getArray().getShape().dimension() == 2).findFirst().orElseThrow();
+                key = p.key();
+                shape = p.parameter().getArray().getShape().getShape();
+                a.save(dir, null);
+            }
+            List<io.github.prefine.core.checkpoint.HostTensor> saved = new java.util.ArrayList<>();
+            try (io.github.prefine.core.checkpoint.SafetensorsReader r = io.github.prefine.core.checkpoint.SafetensorsReader.open(file)) {
+                for (String n : r.names()) {
+                    saved.add(r.read(n));
+                }
+            }
+            long numel = shape[0] * shape[1];
+            List<io.github.prefine.core.checkpoint.HostTensor> flattened = saved.stream().map(t -> !t.name().equals(key) ? t
+                    : new io.github.prefine.core.checkpoint.HostTensor(key, t.dtype(), new long[] {numel}, t.data())).toList();
+            io.github.prefine.core.checkpoint.SafetensorsWriter.write(file, flattened);
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                        io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(dir));
+                assertEquals(file + ": tensor " + key + " has shape (" + numel + "), expected (" + shape[0] + ", "
+                        + shape[1] + ")", e.getMessage());
+            }
+            List<io.github.prefine.core.checkpoint.HostTensor> stray = new java.util.ArrayList<>(saved);
+            stray.add(io.github.prefine.core.checkpoint.HostTensor.ofFloats("encoder.stray", new long[] {1}, new float[] {1f}));
+            io.github.prefine.core.checkpoint.SafetensorsWriter.write(file, stray);
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                        io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(dir));
+                assertEquals(file + ": tensor encoder.stray belongs to no parameter of this model's encoder",
+                        e.getMessage());
+            }
         }
     }
 }
