@@ -1133,8 +1133,8 @@ public final class SubwordTokenizer implements AutoCloseable {
          * @return a tokenizer the caller must close
          * @throws IOException when the file cannot be read, or naming it (and the line, column and
          *     reason the library gives) when the tokenizers library refuses it or its rebuilt text, or
-         *     when its {@code truncation} section cuts, or its {@code padding} section pads, on the
-         *     left, where prefine cuts and pads on the right
+         *     when its {@code truncation} section cuts on the left, where prefine cuts on the right (a
+         *     {@code padding} section that pads on the left is warned of once and padded on the right)
          * @throws IllegalArgumentException when a setting is invalid (a negative padding id, a
          *     maximum length below the special tokens of a pair) or no padding id can be found
          */
@@ -1208,7 +1208,11 @@ public final class SubwordTokenizer implements AutoCloseable {
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
                     TokenizerJson.checkUnknownToken(file, root.get("model"), root.get("pre_tokenizer"));
                     TokenizerJson.checkTruncationDirection(file, root.get("truncation"));
-                    TokenizerJson.checkPaddingDirection(file, root.get("padding"));
+                    if (TokenizerJson.isLeft(root.get("padding"))) {
+                        // read once per file: a variant knows its facts and does not warn again
+                        LOG.warn("{}: $.padding.direction is \"Left\"; prefine pads on the right, after a row's"
+                                + " tokens (masked padding changes no token's state)", file);
+                    }
                 }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {

@@ -465,21 +465,18 @@ final class TokenizerJson {
     }
 
     /**
-     * Refuses a file whose {@code padding} section pads on the left ({@code "direction": "Left"}).
-     * DJL keeps the file's direction when it pads, so the native tokenizer would put padding before
-     * a row's tokens, where prefine's own re-padding ({@link SubwordTokenizer#encodeWordsBatch}) and
-     * the featurizers take a row's tokens to come first.
+     * The text of a file whose {@code padding} section pads on the left, padding on the right: DJL
+     * keeps the file's direction when it pads, and prefine pads every row after its tokens (its own
+     * re-padding of pre-split words and the featurizers read a row's tokens first). Under an attention
+     * mask the padding side changes no token's state for XLM-R and RoBERTa (positions count unmasked
+     * tokens) and keeps BERT's positions those of the unpadded text, as HF's own right padding does.
      *
-     * @param file the file, for the message
-     * @param padding its {@code padding} element, or null
-     * @throws IOException naming the file, the JSON path and what was expected
+     * @param root the file's parsed object, whose {@code padding} section pads on the left; changed in place
+     * @return the changed object written out
      */
-    static void checkPaddingDirection(Path file, JsonElement padding) throws IOException {
-        if (isLeft(padding)) {
-            throw new IOException(file + ": $.padding.direction is \"Left\"; expected \"Right\" or no padding section:"
-                    + " prefine pads on the right, after a row's tokens, where the tokenizers library would pad before"
-                    + " them");
-        }
+    static String paddedRight(JsonObject root) {
+        root.getAsJsonObject("padding").addProperty("direction", "Right");
+        return REWRITTEN.toJson(root);
     }
 
     /** Whether a {@code truncation} or {@code padding} section says {@code "direction": "Left"}. */
