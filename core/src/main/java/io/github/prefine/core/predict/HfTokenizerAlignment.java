@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For every class, {@code truncation_side} and {@code padding_side} are taken over the {@code
  * direction} of {@code tokenizer.json}'s {@code truncation} and {@code padding} sections, as HF's fast
- * tokenizer takes them: "right" turns a section that cuts or pads on the left to the right, and
- * "left" is refused, as prefine cuts and pads on the right.
+ * tokenizer takes them: "right" turns a section that cuts or pads on the left to the right; a
+ * {@code truncation_side} "left" is refused, as prefine cuts on the right, and a {@code padding_side}
+ * "left" is warned of and padded on the right, as all of prefine's rows are.
  *
  * <p>For BERT and RoBERTa, a flag the file leaves out takes the class's default ({@code
  * BertTokenizer}: {@code do_lower_case} true, {@code strip_accents} null, {@code
@@ -74,7 +75,7 @@ final class HfTokenizerAlignment {
      *     {@code tokenizer.json}, and its sides (below) change no direction
      * @throws IOException naming {@code tokenizer_config.json} and what was expected if a flag is
      *     not a boolean ({@code strip_accents}: nor null), {@code tokenizer_class} not a string, or
-     *     {@code truncation_side} or {@code padding_side} not "right" (prefine cuts and pads on the right)
+     *     {@code truncation_side} not "right" (prefine cuts on the right)
      */
     static String aligned(Path dir, ModelFamily family, HfTokenizerDeclaration declared, JsonObject root)
             throws IOException {
@@ -144,8 +145,10 @@ final class HfTokenizerAlignment {
      * Applies {@code truncation_side} and {@code padding_side} of {@code tokenizer_config.json} as
      * HF's fast tokenizer does, over the direction of the file's {@code truncation} and {@code
      * padding} sections (the file's direction counts only where the config states none): "right"
-     * over a section that cuts or pads on the left turns it to the right; "left" is refused, as
-     * prefine cuts and pads on the right.
+     * over a section that cuts or pads on the left turns it to the right; "left" is refused for
+     * truncation, as prefine cuts on the right and would keep other tokens than HF, and warned of for
+     * padding, which prefine puts on the right ({@link io.github.prefine.core.tokenize.SubwordTokenizer}
+     * pads on the right whatever the file says).
      */
     private static void sides(HfTokenizerDeclaration declared, JsonObject root, List<String> applied)
             throws IOException {
@@ -153,6 +156,12 @@ final class HfTokenizerAlignment {
             {"padding_side", "padding", "pads after a row's tokens", "pad"}};
         for (String[] k : keys) {
             String side = declared.side(k[0]);
+            if ("left".equals(side) && k[1].equals("padding")) {
+                // the side padding goes changes no token's state under the mask: prefine's rows pad after their tokens
+                LOG.warn("{}: padding_side is \"left\"; prefine pads on the right, after a row's tokens (masked"
+                        + " padding changes no token's state)", declared.file());
+                continue;
+            }
             if ("left".equals(side)) {
                 throw new IOException(declared.file() + ": " + k[0] + " is \"left\"; expected \"right\" or no " + k[0]
                         + ": prefine " + k[2] + " on the right, where HF's tokenizer would " + k[3] + " on the left");

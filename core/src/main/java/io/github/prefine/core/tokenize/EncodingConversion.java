@@ -59,7 +59,7 @@ final class EncodingConversion {
                 if (wordIds[i] < 0) {
                     continue;
                 }
-                while (w < wordEnds.length - 1 && wordEnds[w] <= starts[i]) {
+                while (w < wordEnds.length - 1 && JoinedWords.pastWord(wordEnds[w], starts[i], ends[i])) {
                     w++;
                 }
                 wordIds[i] = w;
@@ -105,14 +105,13 @@ final class EncodingConversion {
      * @param all the encoding, its word ids those of the words
      * @param text the joined text
      * @param wordEnds each word's end in the joined text
-     * @param lead whether the joined text starts with a space before its first word
      * @param added the tokenizer's added tokens, as {@link TokenizerJson#addedTokens} gives them
      * @return per word, true where its space's token is to be dropped; null where none is
      */
-    static boolean[] extraSpaces(TokenEncoding all, String text, int[] wordEnds, boolean lead, Map<Integer, String> added) {
+    static boolean[] extraSpaces(TokenEncoding all, String text, int[] wordEnds, Map<Integer, String> added) {
         List<TokenEncoding> windows = new ArrayList<>();
         collect(all, windows);
-        if (!anyOnSpace(windows, wordEnds, lead)) {
+        if (!anyOnSpace(windows, wordEnds)) {
             // nothing to drop (always so under WordPiece): spare the copies
             return null;
         }
@@ -131,7 +130,7 @@ final class EncodingConversion {
             System.arraycopy(w.tokens(), 0, tokens, at, w.length());
             at += w.length();
         }
-        boolean[] drop = JoinedWords.extraSpaces(text, wordEnds, lead, flat[0], flat[1], flat[2], tokens, flat[3], added);
+        boolean[] drop = JoinedWords.extraSpaces(text, wordEnds, flat[0], flat[1], flat[2], tokens, flat[3], added);
         for (boolean d : drop) {
             if (d) {
                 return drop;
@@ -141,11 +140,11 @@ final class EncodingConversion {
     }
 
     /** Whether a token of a window lies on a joined space alone: else {@link JoinedWords#extraSpaces} drops nothing. */
-    private static boolean anyOnSpace(List<TokenEncoding> windows, int[] wordEnds, boolean lead) {
+    private static boolean anyOnSpace(List<TokenEncoding> windows, int[] wordEnds) {
         for (TokenEncoding w : windows) {
             int[] word = w.wordIds();
             for (int t = 0; t < word.length; t++) {
-                if (word[t] >= 0 && JoinedWords.onSpace(wordEnds, lead, word[t], w.starts()[t], w.ends()[t])) {
+                if (word[t] >= 0 && JoinedWords.onSpace(wordEnds, word[t], w.starts()[t], w.ends()[t])) {
                     return true;
                 }
             }
@@ -166,44 +165,16 @@ final class EncodingConversion {
      *
      * @param e the encoding, without overflow windows or padding
      * @param wordEnds each word's end in the joined text
-     * @param lead whether the joined text starts with a space before its first word
      * @param drop per word, whether its space's token goes
      * @return a copy without those tokens
      */
-    static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean lead, boolean[] drop) {
+    static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean[] drop) {
         int[] word = e.wordIds();
         boolean[] kept = new boolean[e.length()];
         for (int p = 0; p < kept.length; p++) {
-            kept[p] = !(word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, lead, word[p], e.starts()[p], e.ends()[p]));
+            kept[p] = !(word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]));
         }
         return SequenceWindows.select(e, kept);
-    }
-
-    /**
-     * An encoding with the offsets of its text's tokens (those with a word id) moved by {@code by}
-     * and kept from going below 0, its overflow windows too; special tokens and padding keep
-     * {@code [0, 0)}. For pre-split words encoded after a space ({@link SubwordTokenizer#encodeWordsBatch}).
-     *
-     * @param e the encoding
-     * @param by how far to move the offsets
-     * @return a copy
-     */
-    static TokenEncoding shifted(TokenEncoding e, int by) {
-        int[] starts = e.starts().clone();
-        int[] ends = e.ends().clone();
-        int[] word = e.wordIds();
-        for (int p = 0; p < starts.length; p++) {
-            if (word[p] >= 0) {
-                starts[p] = Math.max(0, starts[p] + by);
-                ends[p] = Math.max(0, ends[p] + by);
-            }
-        }
-        List<TokenEncoding> windows = new ArrayList<>(e.overflowing().size());
-        for (TokenEncoding o : e.overflowing()) {
-            windows.add(shifted(o, by));
-        }
-        return new TokenEncoding(e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), starts, ends,
-                e.tokens(), windows);
     }
 
     /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */

@@ -74,6 +74,21 @@ final class JoinedWords {
     }
 
     /**
+     * Tells whether a token lies past a word, in the words after it: it starts past the word's end,
+     * or at that end (the space joined in after the word) and is not empty. An empty token at the
+     * end is the word's own: RoBERTa's {@code trim_offsets} moves the start of a piece whose space
+     * {@code add_prefix_space} put there ("Ġa" of "</s>a") past its one character, to the word's end.
+     *
+     * @param wordEnd the word's end in the joined text
+     * @param start the token's start offset
+     * @param end the token's end offset
+     * @return true where the token belongs to a later word
+     */
+    static boolean pastWord(int wordEnd, int start, int end) {
+        return wordEnd < start || wordEnd == start && end > start;
+    }
+
+    /**
      * Tells whether a token lies on the space joined in before word {@code w} and on nothing of
      * the word itself.
      *
@@ -84,23 +99,14 @@ final class JoinedWords {
      * @return true for a token of the joined space alone
      */
     static boolean onSpace(int[] ends, int w, int start, int end) {
-        return onSpace(ends, false, w, start, end);
-    }
-
-    /**
-     * {@link #onSpace(int[], int, int, int)}, where {@code lead} says the text starts with a space
-     * before its first word (at 0, the first word from 1), as {@link SubwordTokenizer#encodeWordsBatch}
-     * puts one under a byte-level tokenizer without {@code add_prefix_space}.
-     */
-    static boolean onSpace(int[] ends, boolean lead, int w, int start, int end) {
-        int space = spaceBefore(ends, lead, w);
+        int space = spaceBefore(ends, w);
         // or empty just past it: a post-processor's trim_offsets (RoBERTa's) moves a whitespace token's start past it
         return space >= 0 && (start == space && end <= space + 1 || start == space + 1 && end == start);
     }
 
-    /** Where the space before word {@code w} stands: -1 for the first word without {@code lead}. */
-    private static int spaceBefore(int[] ends, boolean lead, int w) {
-        return w > 0 ? ends[w - 1] : lead ? 0 : -1;
+    /** Where the space before word {@code w} stands: -1 for the first word, which has none. */
+    private static int spaceBefore(int[] ends, int w) {
+        return w > 0 ? ends[w - 1] : -1;
     }
 
     /**
@@ -118,7 +124,7 @@ final class JoinedWords {
     static boolean anyOnSpace(int[] ends, int[] starts, int[] tokenEnds, int from, int n) {
         int w = 0;
         for (int t = from; t < from + n; t++) {
-            while (w < ends.length - 1 && ends[w] <= starts[t]) {
+            while (w < ends.length - 1 && pastWord(ends[w], starts[t], tokenEnds[t])) {
                 w++;
             }
             if (onSpace(ends, w, starts[t], tokenEnds[t])) {
@@ -147,8 +153,6 @@ final class JoinedWords {
      *
      * @param text the joined text
      * @param ends each word's end, as {@link #ends()} gives it
-     * @param lead whether the text starts with a space before its first word ({@link
-     *     #onSpace(int[], boolean, int, int, int)})
      * @param word each token's word, -1 for special tokens and padding
      * @param starts each token's start offset in the joined text
      * @param tokenEnds each token's end offset
@@ -158,7 +162,7 @@ final class JoinedWords {
      *     the id alone tells ({@link TokenizerJson#addedTokens})
      * @return per word, true where the token of the space before it is to be dropped
      */
-    static boolean[] extraSpaces(String text, int[] ends, boolean lead, int[] word, int[] starts, int[] tokenEnds, String[] tokens,
+    static boolean[] extraSpaces(String text, int[] ends, int[] word, int[] starts, int[] tokenEnds, String[] tokens,
             int[] ids, Map<Integer, String> added) {
         boolean[] space = new boolean[ends.length];
         boolean[] own = new boolean[ends.length];
@@ -168,7 +172,7 @@ final class JoinedWords {
             if (w < 0) {
                 continue;
             }
-            if (onSpace(ends, lead, w, starts[t], tokenEnds[t])) {
+            if (onSpace(ends, w, starts[t], tokenEnds[t])) {
                 space[w] = true;
                 spaceToken[w] = tokens[t];
             } else {
@@ -178,8 +182,8 @@ final class JoinedWords {
         boolean[] startsLikeSpace = new boolean[ends.length];
         for (int t = 0; t < word.length; t++) {
             int w = word[t];
-            if (w >= 0 && space[w] && starts[t] == spaceBefore(ends, lead, w) + 1
-                    && !onSpace(ends, lead, w, starts[t], tokenEnds[t])
+            if (w >= 0 && space[w] && starts[t] == spaceBefore(ends, w) + 1
+                    && !onSpace(ends, w, starts[t], tokenEnds[t])
                     && (!spaceToken[w].isEmpty() && tokens[t].startsWith(spaceToken[w])
                             || isAdded(text, ids[t], starts[t], tokenEnds[t], added))) {
                 startsLikeSpace[w] = true;

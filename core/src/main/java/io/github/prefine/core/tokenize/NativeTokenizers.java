@@ -47,6 +47,17 @@ final class NativeTokenizers {
         HuggingFaceTokenizer load() throws IOException;
     }
 
+    /** Makes the tokenizer of the text with a space before every word ({@link #prefixed}). */
+    interface PrefixedMaker {
+        /**
+         * Makes it.
+         *
+         * @return the tokenizer, now owned by this set
+         * @throws IOException as {@link SubwordTokenizer.Builder#build()}
+         */
+        SubwordTokenizer make() throws IOException;
+    }
+
     /** SHA-256 of the text every tokenizer here was loaded from. */
     private final byte[] digest;
     private final PieceEncoder pieces;
@@ -86,6 +97,8 @@ final class NativeTokenizers {
     private int users = 1;
     /** How many times a tokenizer joined: the clock of {@link #IDLE_JOINS}. Guarded by this. */
     private long joins;
+    /** {@link #prefixed}'s tokenizer, made on first need and closed with the set; null till then. Guarded by this. */
+    private SubwordTokenizer prefixed;
 
     /** A native tokenizer and the tokenizers using it, 0 while its options are in {@link #unused}. */
     private static final class Loaded {
@@ -169,6 +182,26 @@ final class NativeTokenizers {
     }
 
     /**
+     * Gives a builder of the text's tokenizer with {@code add_prefix_space} ({@link
+     * TokenizerJson#withPrefixSpace}), which a byte-level tokenizer without it encodes pre-split
+     * words through: one made on first need and shared by every tokenizer of this set, so that its
+     * variants (a featurizer's, made on every call) load its native tokenizers once, as this set's.
+     *
+     * @param make makes it where none is
+     * @return a builder of a variant of it, which shares its native tokenizers
+     * @throws IOException as {@code make}
+     */
+    synchronized SubwordTokenizer.Builder prefixed(PrefixedMaker make) throws IOException {
+        if (users == 0) {
+            throw new IllegalStateException("the native tokenizers were freed; expected an open tokenizer to ask");
+        }
+        if (prefixed == null) {
+            prefixed = make.make();
+        }
+        return prefixed.toBuilder();
+    }
+
+    /**
      * Frees the unused native tokenizers kept beyond {@link #UNUSED_KEPT} that no tokenizer joined
      * for more than {@link #IDLE_JOINS} joins, least recently left first, keeping one fewer for each:
      * the work that made {@link #kept} grow has moved on, and they would otherwise stay loaded until
@@ -217,6 +250,10 @@ final class NativeTokenizers {
             }
         }
         if (--users == 0) {
+            if (prefixed != null) {
+                prefixed.close();
+                prefixed = null;
+            }
             pieces.close();
             loaded.values().forEach(x -> x.hf.close());
             loaded.clear();

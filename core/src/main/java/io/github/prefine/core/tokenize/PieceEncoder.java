@@ -185,13 +185,13 @@ final class PieceEncoder implements AutoCloseable {
             int[] wordOf = new int[n];
             int w = 0;
             for (int t = 0; t < n; t++) {
-                while (w < ends.length - 1 && ends[w] <= starts[from + t]) {
+                while (w < ends.length - 1 && JoinedWords.pastWord(ends[w], starts[from + t], tokenEnds[from + t])) {
                     w++;
                 }
                 wordOf[t] = w;
             }
             // no token on a space alone (always so under WordPiece): nothing to drop
-            boolean[] drop = tokens[c] == null ? null : JoinedWords.extraSpaces(texts.get(c), ends, false, wordOf,
+            boolean[] drop = tokens[c] == null ? null : JoinedWords.extraSpaces(texts.get(c), ends, wordOf,
                     Arrays.copyOfRange(starts, from, from + n), Arrays.copyOfRange(tokenEnds, from, from + n), tokens[c],
                     Arrays.copyOfRange(src, from, from + n), added);
             w = 0;

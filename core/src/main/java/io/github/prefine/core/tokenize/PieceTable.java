@@ -67,7 +67,7 @@ final class PieceTable {
         String[] spaceToken = new String[ends.length];
         int w = 0;
         for (int t = 0; t < n; t++) {
-            while (w < ends.length - 1 && ends[w] <= starts[from + t]) {
+            while (w < ends.length - 1 && JoinedWords.pastWord(ends[w], starts[from + t], tokenEnds[from + t])) {
                 w++;
             }
             word[t] = w;

@@ -73,7 +73,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean padIdGiven;
     private final boolean wordwise;
     private final boolean marksWordStarts;
-    /** Whether pre-split words are encoded after a space, as HF's byte-level classes need ({@link TokenizerJson#spacesFirstWord}). */
+    /** Whether pre-split words are encoded with add_prefix_space, as HF's byte-level classes need ({@link TokenizerJson#spacesFirstWord}). */
     private final boolean spacesFirstWord;
     private final boolean splitsIdeographs;
     private final boolean stripsAccents;
@@ -98,6 +98,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private volatile int pairAdded = -1;
     /** {@link #untruncated()}, null until first needed; guarded by this. */
     private SubwordTokenizer untruncated;
+    /** {@link #prefixed()}, null until first needed; guarded by this. */
+    private SubwordTokenizer prefixed;
     /** Volatile: encoding threads read it (closing while they encode stays a caller error). Set under this. */
     private volatile boolean closed;
 
@@ -373,8 +375,11 @@ public final class SubwordTokenizer implements AutoCloseable {
      * native tokenizer every variant of the same text shares).
      *
      * <p>Under a byte-level pre-tokenizer without {@code add_prefix_space} (RoBERTa's files), the
-     * first word is encoded after a space as the others are, as HF's byte-level classes encode
-     * pre-split words (they take them only with {@code add_prefix_space}): "ĠJohn", not "John".
+     * words are encoded by the file with {@code add_prefix_space} true, as HF's byte-level classes
+     * encode pre-split words (they take them only with it): every word gets its space, the first
+     * ("ĠJohn", not "John") and a piece after an added token ("</s>a" gives "</s>", "Ġa") too. That
+     * tokenizer is made on first need, and its native tokenizers are shared by every variant of the
+     * text.
      *
      * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
@@ -385,6 +390,11 @@ public final class SubwordTokenizer implements AutoCloseable {
      */
     public List<TokenEncoding> encodeWordsBatch(List<? extends List<String>> sentences) {
         checkOpen();
+        if (spacesFirstWord) {
+            // HF's byte-level classes take pre-split words only with add_prefix_space, which gives every
+            // word, and every piece of a word after an added token, its space ("Ġ")
+            return prefixed().encodeWordsBatch(sentences);
+        }
         int n = sentences.size();
         String[] joined = new String[n];
         int[][] wordEnds = new int[n][];
@@ -393,12 +403,6 @@ public final class SubwordTokenizer implements AutoCloseable {
             JoinedWords j = JoinedWords.join(words, 0, words.size(), "sentence " + s + " ");
             joined[s] = checkText(j.text());
             wordEnds[s] = j.ends();
-            if (spacesFirstWord) {
-                // HF's byte-level classes take pre-split words only with add_prefix_space, which gives
-                // the first word the space ("Ġ") every other word has from the join
-                joined[s] = " " + joined[s];
-                wordEnds[s] = Arrays.stream(wordEnds[s]).map(e -> e + 1).toArray();
-            }
         }
         checkStrideRoom(joined, null);
         Encoding[] es;
@@ -411,9 +415,9 @@ public final class SubwordTokenizer implements AutoCloseable {
         boolean recut = false;
         for (int s = 0; s < n; s++) {
             TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s], pad);
-            boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], spacesFirstWord, addedTokens);
+            boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], addedTokens);
             if (drop != null && truncation == Truncation.NONE && padding == Padding.NONE) {
-                all = EncodingConversion.withoutSpaces(all, wordEnds[s], spacesFirstWord, drop);
+                all = EncodingConversion.withoutSpaces(all, wordEnds[s], drop);
             } else if (drop != null) {
                 // the tokens HF does not have took room before the cut and set the padded length:
                 // cut and pad the sentence's tokens without them, as the library would have
@@ -423,8 +427,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 recut = true;
                 continue;
             }
-            // the offsets index into the words joined, without the space put before the first
-            out.add(spacesFirstWord ? EncodingConversion.shifted(all, -1) : all);
+            out.add(all);
         }
         if (recut && padding != Padding.NONE) {
             // the batch's longest row may have been one that lost tokens: every row pads to HF's longest
@@ -455,6 +458,48 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
         }
         return untruncated;
+    }
+
+    /**
+     * This tokenizer's settings on the text with {@code add_prefix_space} ({@link
+     * TokenizerJson#withPrefixSpace}), made on first use and closed with this one; every variant of
+     * the text shares the native tokenizers it loads ({@link NativeTokenizers#prefixed}). A byte-level
+     * tokenizer without {@code add_prefix_space} encodes pre-split words through it.
+     */
+    private synchronized SubwordTokenizer prefixed() {
+        checkOpen();
+        if (prefixed == null) {
+            try {
+                Builder b = natives.prefixed(this::prefixedBase);
+                b.maxLength = maxLength;
+                b.truncation = truncation;
+                b.padding = padding;
+                b.stride = stride;
+                b.addSpecialTokens = addSpecialTokens;
+                b.padId = padId;
+                b.padIdSet = padIdGiven;
+                prefixed = b.build();
+            } catch (IOException ex) {
+                // the message names the file, and where the library refuses it
+                throw new UncheckedIOException(ex.getMessage(), ex);
+            }
+        }
+        return prefixed;
+    }
+
+    /** The first tokenizer of the text with {@code add_prefix_space}: untruncated and unpadded, for its variants. */
+    private SubwordTokenizer prefixedBase() throws IOException {
+        String text = source.text();
+        if (!Arrays.equals(textDigest, TokenizerJson.sha256(text))) {
+            throw new IOException(path + ": changed since the tokenizer was built from it; expected the text it"
+                    + " was built from (its settings and checks are that text's): build the tokenizer again");
+        }
+        Builder b = builder().setRebuiltTokenizer(path, TokenizerJson.withPrefixSpace(source.json(text)))
+                .optTruncation(Truncation.NONE).optPadding(Padding.NONE).optAddSpecialTokens(addSpecialTokens);
+        if (padIdGiven) {
+            b.optPadId(padId);
+        }
+        return b.build();
     }
 
     /** The variant {@link #untruncated()} loaded, or null while none was needed; for the tests. */
@@ -866,6 +911,9 @@ public final class SubwordTokenizer implements AutoCloseable {
             if (untruncated != null) {
                 untruncated.close();
             }
+            if (prefixed != null) {
+                prefixed.close();
+            }
         }
         natives.leave(options);
     }
@@ -1085,8 +1133,8 @@ public final class SubwordTokenizer implements AutoCloseable {
          * @return a tokenizer the caller must close
          * @throws IOException when the file cannot be read, or naming it (and the line, column and
          *     reason the library gives) when the tokenizers library refuses it or its rebuilt text, or
-         *     when its {@code truncation} section cuts, or its {@code padding} section pads, on the
-         *     left, where prefine cuts and pads on the right
+         *     when its {@code truncation} section cuts on the left, where prefine cuts on the right (a
+         *     {@code padding} section that pads on the left is warned of once and padded on the right)
          * @throws IllegalArgumentException when a setting is invalid (a negative padding id, a
          *     maximum length below the special tokens of a pair) or no padding id can be found
          */
@@ -1160,7 +1208,11 @@ public final class SubwordTokenizer implements AutoCloseable {
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
                     TokenizerJson.checkUnknownToken(file, root.get("model"), root.get("pre_tokenizer"));
                     TokenizerJson.checkTruncationDirection(file, root.get("truncation"));
-                    TokenizerJson.checkPaddingDirection(file, root.get("padding"));
+                    if (TokenizerJson.isLeft(root.get("padding"))) {
+                        // read once per file: a variant knows its facts and does not warn again
+                        LOG.warn("{}: $.padding.direction is \"Left\"; prefine pads on the right, after a row's"
+                                + " tokens (masked padding changes no token's state)", file);
+                    }
                 }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {

@@ -1,5 +1,7 @@
 package io.github.prefine.core.tokenize;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -162,11 +164,12 @@ final class TokenizerJson {
     }
 
     /**
-     * Tells whether pre-split words must be encoded after a space to get the tokens HF's {@code
-     * is_split_into_words} gives them: for a {@code ByteLevel} pre-tokenizer (alone or in a {@code
-     * Sequence}) whose {@code add_prefix_space} is false, as RoBERTa's files have it. HF's byte-level
-     * classes refuse pre-split words without {@code add_prefix_space}, and with it every word,
-     * the first too, is encoded after a space ("Ġ"); joined, only the words after the first are.
+     * Tells whether pre-split words must be encoded with {@code add_prefix_space} ({@link
+     * #withPrefixSpace}) to get the tokens HF's {@code is_split_into_words} gives them: for a {@code
+     * ByteLevel} pre-tokenizer (alone or in a {@code Sequence}) whose {@code add_prefix_space} is
+     * false, as RoBERTa's files have it. HF's byte-level classes refuse pre-split words without
+     * {@code add_prefix_space}, and with it every word, the first too, and every piece of a word
+     * after an added token, is encoded after a space ("Ġ"); joined, only the words after the first are.
      *
      * @param pre the file's {@code pre_tokenizer} element, or null
      * @return true where the first word needs the space
@@ -188,6 +191,39 @@ final class TokenizerJson {
         return type(o).equals("ByteLevel") && prefix != null && prefix.isJsonPrimitive()
                 && prefix.getAsJsonPrimitive().isBoolean() && !prefix.getAsBoolean();
     }
+
+    /**
+     * The text of a file with {@code add_prefix_space} true in each {@code ByteLevel}
+     * pre-tokenizer and in a {@code RobertaProcessing} or {@code ByteLevel} post-processor, alone or
+     * in a {@code Sequence}: the tokenizer HF's byte-level classes encode pre-split words with (they
+     * refuse them without {@code add_prefix_space}, and rebuild the file's components with it).
+     * The library then puts a space before every piece of a word, the one an added token leaves
+     * after it ("</s>a") too, which a space written between joined words cannot do.
+     *
+     * @param root the file's parsed object, changed in place
+     * @return the changed object written out
+     */
+    static String withPrefixSpace(JsonObject root) {
+        prefixSpace(root.get("pre_tokenizer"), "pretokenizers", Set.of("ByteLevel"));
+        prefixSpace(root.get("post_processor"), "processors", Set.of("ByteLevel", "RobertaProcessing"));
+        return REWRITTEN.toJson(root);
+    }
+
+    /** Sets {@code add_prefix_space} true on the components of the given types, in a {@code Sequence}'s {@code members} too. */
+    private static void prefixSpace(JsonElement component, String members, Set<String> types) {
+        if (component == null || !component.isJsonObject()) {
+            return;
+        }
+        JsonObject o = component.getAsJsonObject();
+        if (type(o).equals("Sequence") && o.get(members) instanceof JsonArray list) {
+            list.forEach(m -> prefixSpace(m, members, types));
+        } else if (types.contains(type(o))) {
+            o.addProperty("add_prefix_space", true);
+        }
+    }
+
+    /** Writes a changed file back as the library reads it: nulls kept, characters unescaped. */
+    private static final Gson REWRITTEN = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     /**
      * Tells whether a pre-tokenizer may mark where a word starts (the rules are listed on {@link
@@ -429,21 +465,18 @@ final class TokenizerJson {
     }
 
     /**
-     * Refuses a file whose {@code padding} section pads on the left ({@code "direction": "Left"}).
-     * DJL keeps the file's direction when it pads, so the native tokenizer would put padding before
-     * a row's tokens, where prefine's own re-padding ({@link SubwordTokenizer#encodeWordsBatch}) and
-     * the featurizers take a row's tokens to come first.
+     * The text of a file whose {@code padding} section pads on the left, padding on the right: DJL
+     * keeps the file's direction when it pads, and prefine pads every row after its tokens (its own
+     * re-padding of pre-split words and the featurizers read a row's tokens first). Under an attention
+     * mask the padding side changes no token's state for XLM-R and RoBERTa (positions count unmasked
+     * tokens) and keeps BERT's positions those of the unpadded text, as HF's own right padding does.
      *
-     * @param file the file, for the message
-     * @param padding its {@code padding} element, or null
-     * @throws IOException naming the file, the JSON path and what was expected
+     * @param root the file's parsed object, whose {@code padding} section pads on the left; changed in place
+     * @return the changed object written out
      */
-    static void checkPaddingDirection(Path file, JsonElement padding) throws IOException {
-        if (isLeft(padding)) {
-            throw new IOException(file + ": $.padding.direction is \"Left\"; expected \"Right\" or no padding section:"
-                    + " prefine pads on the right, after a row's tokens, where the tokenizers library would pad before"
-                    + " them");
-        }
+    static String paddedRight(JsonObject root) {
+        root.getAsJsonObject("padding").addProperty("direction", "Right");
+        return REWRITTEN.toJson(root);
     }
 
     /** Whether a {@code truncation} or {@code padding} section says {@code "direction": "Left"}. */

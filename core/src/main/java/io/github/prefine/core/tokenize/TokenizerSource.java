@@ -164,7 +164,8 @@ final class TokenizerSource {
     /**
      * Loads a native tokenizer from a text that passed every check before: the same text (the same
      * SHA-256) as one a tokenizer was built from. A 17 MB {@code tokenizer.json} takes a tenth of a
-     * second or more to parse again, per load.
+     * second or more to parse again, per load. A tokenizer that pads is given a {@code padding}
+     * section that pads on the left turned to the right ({@link TokenizerJson#paddedRight}).
      *
      * @param text the file's text, or the rebuilt text
      * @param options DJL's options for it
@@ -175,6 +176,13 @@ final class TokenizerSource {
         // a load costs about a second for a 250k-piece vocabulary: the line shows where each one comes from
         LOG.debug("loading a native tokenizer from {}{} with {}", file, rebuilt == null ? "" : " as rebuilt",
                 new java.util.TreeMap<>(options));
+        if (!"false".equals(options.get("padding")) && text.contains("\"Left\"")) {
+            // DJL pads in the file's direction; prefine pads after a row's tokens
+            JsonObject root = json(text);
+            if (TokenizerJson.isLeft(root.get("padding"))) {
+                text = TokenizerJson.paddedRight(root);
+            }
+        }
         try {
             // DJL reads a file through this same call
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),

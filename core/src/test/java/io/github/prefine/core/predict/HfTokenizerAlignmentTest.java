@@ -248,12 +248,35 @@ class HfTokenizerAlignmentTest {
     }
 
     /**
-     * A config that says "left" makes HF cut (or pad) on the left whatever {@code tokenizer.json}
-     * says, where prefine cuts and pads on the right: refused, naming the file and the key (before,
+     * A config {@code padding_side} "left" (a checkpoint saved for left-padded generation) refused
+     * the whole folder, though the side padding goes changes no token's state under the attention
+     * mask. It loads, warned of, and pads on the right, as all of prefine's rows: each row its
+     * unpadded encoding's ids, then masked padding.
+     */
+    @Test
+    void aLeftPaddingSideInTheConfigLoadsAndPadsOnTheRight() throws Exception {
+        Path dir = folder("bert", null, "{\"padding_side\": \"left\"}");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m);
+                SubwordTokenizer padded = read.predictor("text-classification").tokenizer().toBuilder()
+                        .optPadding(Padding.LONGEST).build()) {
+            List<TokenEncoding> rows = padded.encodeBatch(List.of(MIXED_CASE, "paris"));
+            int[] alone = read.predictor("text-classification").tokenizer().encode("paris").ids();
+            int[] row = rows.get(1).ids();
+            assertTrue(alone.length < row.length, "the shorter row is padded");
+            assertArrayEquals(alone, Arrays.copyOf(row, alone.length));
+            for (int p = 0; p < row.length; p++) {
+                assertEquals(p < alone.length ? 1 : 0, rows.get(1).attentionMask()[p], "mask at " + p);
+            }
+        }
+    }
+
+    /**
+     * A config that says "left" makes HF cut on the left whatever {@code tokenizer.json} says, where
+     * prefine cuts on the right, keeping other tokens: refused, naming the file and the key (before,
      * the folder loaded and cut on the right, unlike HF).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"truncation_side", "padding_side"})
+    @ValueSource(strings = {"truncation_side"})
     void aLeftSideInTheConfigIsRefused(String key) throws Exception {
         Path dir = folder("bert", null, "{\"" + key + "\": \"left\"}");
         try (NDManager m = NDManager.newBaseManager()) {

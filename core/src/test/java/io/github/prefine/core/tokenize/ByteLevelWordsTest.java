@@ -2,10 +2,15 @@ package io.github.prefine.core.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +89,67 @@ class ByteLevelWordsTest {
             }
         }
     }
+    /**
+     * A word that goes on after an added token ("</s>a", "a</s>a"): HF's byte-level class, given
+     * pre-split words with {@code add_prefix_space} true, puts a space before every piece of a word
+     * that the added token leaves, so "a" after "</s>" is "Ġa" as every word's first "a" is. Joined
+     * and encoded without {@code add_prefix_space}, only the space between words made a "Ġ": the
+     * piece after "</s>" got a bare "a". Counted by hand from the one merge "Ġ a", and checked
+     * against the library's own pre-split encoding of the file with {@code add_prefix_space} true.
+     */
+    @Test
+    void aPieceAfterAnAddedTokenInsideAWordGetsTheSpaceAsInHuggingFace(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), TOKENIZER);
+        Path prefixed = Files.writeString(tmp.resolve("prefixed.json"),
+                TOKENIZER.replace("\"add_prefix_space\":false", "\"add_prefix_space\":true"));
+        List<List<String>> sentences = List.of(List.of("ab", "</s>a"), List.of("</s>a", "b"), List.of("a</s>a"),
+                List.of("ab", "</s>"));
+        int[][] ids = {{0, 9, 5, 2, 9, 2}, {0, 2, 9, 8, 5, 2}, {0, 9, 2, 9, 2}, {0, 9, 5, 2, 2}};
+        int[][] words = {{-1, 0, 0, 1, 1, -1}, {-1, 0, 0, 1, 1, -1}, {-1, 0, 0, 0, -1}, {-1, 0, 0, 1, -1}};
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(file).build();
+                HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(prefixed,
+                        Map.of("padding", "false", "truncation", "false"))) {
+            List<TokenEncoding> got = t.encodeWordsBatch(sentences);
+            for (int s = 0; s < sentences.size(); s++) {
+                Encoding want = hf.encode(sentences.get(s).toArray(new String[0]));
+                assertArrayEquals(Arrays.stream(want.getIds()).mapToInt(x -> (int) x).toArray(), ids[s], "hand count " + s);
+                assertArrayEquals(ids[s], got.get(s).ids(), "sentence " + s);
+                assertArrayEquals(words[s], got.get(s).wordIds(), "sentence " + s);
+            }
+            // "Ġa" after "</s>": trim_offsets moves its start past the space add_prefix_space put there,
+            // leaving it empty at its word's end, 5 in "</s>a" as the library gives it, 8 in "ab </s>a"
+            CharSpan alone = hf.encode(new String[] {"ab", "</s>a"}).getCharTokenSpans()[4];
+            assertArrayEquals(new int[] {5, 5}, new int[] {alone.getStart(), alone.getEnd()});
+            assertArrayEquals(new int[] {8, 8}, new int[] {got.get(0).starts()[4], got.get(0).ends()[4]});
+            // cut and padded the same way: the tokens above, then <pad>
+            try (SubwordTokenizer cut = t.toBuilder().optMaxLength(5).optPadding(Padding.MAX_LENGTH).build()) {
+                assertArrayEquals(new int[] {0, 9, 5, 2, 2}, cut.encodeWords(List.of("ab", "</s>a")).ids());
+                assertArrayEquals(new int[] {0, 9, 2, 9, 2}, cut.encodeWords(List.of("a</s>a")).ids());
+                assertArrayEquals(new int[] {0, 2, 9, 2, 1}, cut.encodeWords(List.of("</s>a")).ids());
+            }
+        }
+    }
+
+    /**
+     * The same words under the file with {@code add_prefix_space} true, whose words are encoded
+     * once each ({@link SubwordTokenizer#encodeWordPieces}): the piece after "</s>" is "Ġa" of its
+     * word, as in the library's encoding of the word alone. RoBERTa's {@code trim_offsets} moved that
+     * token's start past its space to the end of "</s>a", where the word after it was taken to begin.
+     */
+    @Test
+    void aWordsPieceAfterAnAddedTokenStaysInItsWord(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"),
+                TOKENIZER.replace("\"add_prefix_space\":false", "\"add_prefix_space\":true"));
+        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            Pieces p = t.encodeWordPieces(List.of("</s>a", "b", "ab"));
+            assertArrayEquals(new int[] {0, 2, 4, 6}, p.rowStart());
+            assertArrayEquals(new int[] {2, 9, 8, 5, 9, 5}, p.ids());
+            TokenEncoding e = t.encodeWords(List.of("</s>a", "b"));
+            assertArrayEquals(new int[] {0, 2, 9, 8, 5, 2}, e.ids());
+            assertArrayEquals(new int[] {-1, 0, 0, 1, 1, -1}, e.wordIds());
+        }
+    }
+
     /**
      * A file whose {@code padding} section gives {@code pad_type_id} 3: HF pads type ids with it
      * ({@code pad_token_type_id} defaults to the file's), and so does the native tokenizer. The

@@ -52,8 +52,10 @@ class JoinedWordsTest {
         assertTrue(JoinedWords.anyOnSpace(ends, starts, tokenEnds, 0, 4));
         // only the tokens in [from, from + n) count: the first two hold no lone space
         assertFalse(JoinedWords.anyOnSpace(ends, starts, tokenEnds, 0, 2));
-        // an empty span at a space is on it as well, as onSpace says
-        assertTrue(JoinedWords.anyOnSpace(ends, new int[] {0, 8, 9}, new int[] {3, 8, 10}, 0, 3));
+        // an empty span just past a space is on it as well (RoBERTa's trim_offsets puts a lone "Ġ" there),
+        assertTrue(JoinedWords.anyOnSpace(ends, new int[] {0, 9, 9}, new int[] {3, 9, 10}, 0, 3));
+        // but one at the space is the end of the word before it (trim_offsets puts "Ġa" of "</s>a" there)
+        assertFalse(JoinedWords.anyOnSpace(ends, new int[] {0, 8, 9}, new int[] {3, 8, 10}, 0, 3));
         // a window starting further on: its lone space is found from that offset
         assertTrue(JoinedWords.anyOnSpace(new int[] {3, 8, 10}, new int[] {99, 0, 3, 8}, new int[] {99, 3, 4, 10}, 1, 3));
     }

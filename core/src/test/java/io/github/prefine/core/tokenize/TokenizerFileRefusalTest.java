@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -210,32 +211,39 @@ class TokenizerFileRefusalTest {
     }
 
     /**
-     * A {@code tokenizer.json} whose {@code padding} section pads on the left made the native
-     * tokenizer put its padding before a row's tokens, where prefine's own re-padding of pre-split
-     * words (and the featurizers reading a row's first tokens) takes padding to follow them. Refused,
-     * naming the section; the same file padding on the right loads and pads after the tokens.
+     * A {@code tokenizer.json} whose {@code padding} section pads on the left (as a checkpoint saved
+     * for left-padded generation has it) was refused, even by a tokenizer that never pads. prefine
+     * pads on the right, after a row's tokens, as HF's encoders are fed without a position shift:
+     * the file loads, unpadded as written, and padded on the right, each row its unpadded encoding's
+     * ids and then the file's padding id, masked.
      */
     @Test
-    void aFileThatPadsOnTheLeftIsRefused() throws IOException {
+    void aFileThatPadsOnTheLeftIsPaddedOnTheRight() throws IOException {
         JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
         tokenizer.add("padding", JsonParser.parseString("{\"strategy\":\"BatchLongest\",\"direction\":\"Left\","
                 + "\"pad_to_multiple_of\":null,\"pad_id\":0,\"pad_type_id\":0,\"pad_token\":\"[PAD]\"}"));
         Path left = write(tokenizer.toString());
-        IOException e = assertThrows(IOException.class,
-                () -> SubwordTokenizer.builder().setTokenizerPath(left).optPadding(Padding.LONGEST).build());
-        assertEquals(left + ": $.padding.direction is \"Left\"; expected \"Right\" or no padding section:"
-                + " prefine pads on the right, after a row's tokens, where the tokenizers library would pad before"
-                + " them", e.getMessage());
-        tokenizer.getAsJsonObject("padding").addProperty("direction", "Right");
-        Path right = write(tokenizer.toString());
-        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(right).optPadding(Padding.LONGEST).build()) {
-            List<TokenEncoding> rows = t.encodeBatch(List.of("hello world", "hello"));
-            int[] mask = rows.get(1).attentionMask();
-            int n = rows.get(1).unpaddedLength();
-            assertTrue(n < mask.length, "the shorter row is padded");
-            for (int p = 0; p < mask.length; p++) {
-                assertEquals(p < n ? 1 : 0, mask[p], "mask at " + p);
+        List<String> texts = List.of("hello world", "hello");
+        try (SubwordTokenizer plain = SubwordTokenizer.builder().setTokenizerPath(left).build();
+                SubwordTokenizer t = plain.toBuilder().optPadding(Padding.LONGEST).build()) {
+            List<TokenEncoding> unpadded = plain.encodeBatch(texts);
+            List<TokenEncoding> rows = t.encodeBatch(texts);
+            int width = unpadded.get(0).length();
+            int n = unpadded.get(1).length();
+            assertTrue(n < width, "the shorter row is padded");
+            for (int r = 0; r < 2; r++) {
+                int[] ids = rows.get(r).ids();
+                int[] mask = rows.get(r).attentionMask();
+                assertEquals(width, ids.length);
+                for (int p = 0; p < width; p++) {
+                    int real = unpadded.get(r).length();
+                    assertEquals(p < real ? unpadded.get(r).ids()[p] : 0, ids[p], "row " + r + " id at " + p);
+                    assertEquals(p < real ? 1 : 0, mask[p], "row " + r + " mask at " + p);
+                }
             }
+            // the id rows a classifier reads are padded the same way
+            IdRows idRows = t.encodeIdRows(texts, null);
+            assertArrayEquals(rows.get(1).ids(), Arrays.copyOfRange(idRows.ids(), idRows.rowStart()[1], idRows.rowStart()[2]));
         }
     }
 
