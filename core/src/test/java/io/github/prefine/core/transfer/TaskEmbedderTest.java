@@ -508,6 +508,31 @@ class TaskEmbedderTest {
                 ex.getMessage());
     }
 
+    /**
+     * TextEmb's batch size decides which rows share a padded batch and the order the rows are
+     * summed in, so the bits of the embedding: batch 1 (no padding) and batch 7 differ in the last
+     * places. The key left the batch size out, so an embedder of batch 7 sharing a store with one of
+     * batch 1 was answered batch 1's values, not what it computes; it now computes its own. The
+     * device the encoder ran on is keyed too (a GPU, with TF32 or without, rounds differently).
+     */
+    @Test
+    void aStoredTextEmbAnswersOnlyTheBatchSizeAndDeviceItWasComputedWith(@TempDir Path dir) throws Exception {
+        EmbeddingStore store = EmbeddingStore.open(dir);
+        float[] one;
+        try (TaskEmbedder e = embedder().optBatchSize(1).optStore(store).build()) {
+            one = e.embed(classifier, EmbeddingMethod.TEXT_EMB).values();
+        }
+        try (TaskEmbedder e = embedder().optBatchSize(7).optStore(store).build()) {
+            float[] computed = e.textEmb(classifier).values();
+            assertFalse(java.util.Arrays.equals(one, computed), "batch 1 and batch 7 round alike: no evidence here");
+            assertArrayEquals(computed, e.embed(classifier, EmbeddingMethod.TEXT_EMB).values());
+            String device = manager.getDevice().getDeviceType();
+            for (EmbeddingMethod m : EmbeddingMethod.values()) {
+                assertTrue(e.settings(classifier, m).contains(";device=" + device + ";"), e.settings(classifier, m));
+            }
+        }
+    }
+
     @Test
     void anEditedDataSetOfTheSameSizesIsComputedAgain(@TempDir Path dir) throws Exception {
         // the same sizes: labels flipped, or each "a" written "h"
