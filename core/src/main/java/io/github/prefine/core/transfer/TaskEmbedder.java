@@ -313,7 +313,8 @@ public final class TaskEmbedder implements AutoCloseable {
         TokenRows tokens = task.features().get(Split.TRAIN).tokens();
         int[] rows = sample(tokens.rowCount(), maxTextRows, new SplittableRandom(seed ^ 0x7e47e3bL));
         int[] order = byLength(tokens, rows);
-        int batches = (order.length + batchSize - 1) / batchSize;
+        // in long: rows + a batch size near Integer.MAX_VALUE wrapped to no batch, and a sum of nothing
+        int batches = (int) ((order.length + (long) batchSize - 1) / batchSize);
         float[] values;
         try (NDManager work = manager.newSubManager(); OrderedBatches pool = new OrderedBatches(threads)) {
             NDArray sum = work.zeros(new Shape(config.hiddenSize()));
@@ -366,7 +367,7 @@ public final class TaskEmbedder implements AutoCloseable {
         try (NDManager work = manager.newSubManager()) {
             // 1. the frozen encoder's outputs of the sample, computed once
             List<Cached> cache = new ArrayList<>();
-            int batches = (units.length + batchSize - 1) / batchSize;
+            int batches = (int) ((units.length + (long) batchSize - 1) / batchSize);
             listener.onProgress(task.name(), "taskemb encode", 0, units.length);
             try (OrderedBatches pool = new OrderedBatches(threads)) {
                 pool.run(batches, k -> {

@@ -533,6 +533,28 @@ class TaskEmbedderTest {
         }
     }
 
+    /**
+     * A batch size above the rows is one batch of them all. Counted as (rows + batchSize - 1) /
+     * batchSize in int, Integer.MAX_VALUE wrapped to no batch at all: TextEmb summed nothing and
+     * answered a vector of zeros (finite, so nothing refused it), and TaskEmb divided by an empty
+     * cache. Both now equal the embedding of one batch of every row (the batch size of the row count).
+     */
+    @Test
+    void aBatchSizeNearTheIntRangeIsOneBatchOfEveryRow() throws Exception {
+        int rows = classifier.features().get(Split.TRAIN).tokens().rowCount();
+        int units = classifier.features().get(Split.TRAIN).size();
+        float[] text;
+        float[] fisher;
+        try (TaskEmbedder e = embedder().optBatchSize(Math.max(rows, units)).optHeadSteps(2).build()) {
+            text = e.textEmb(classifier).values();
+            fisher = e.taskEmb(classifier).values();
+        }
+        try (TaskEmbedder e = embedder().optBatchSize(Integer.MAX_VALUE).optHeadSteps(2).build()) {
+            assertArrayEquals(text, e.textEmb(classifier).values(), "textemb");
+            assertArrayEquals(fisher, e.taskEmb(classifier).values(), "taskemb");
+        }
+    }
+
     @Test
     void anEditedDataSetOfTheSameSizesIsComputedAgain(@TempDir Path dir) throws Exception {
         // the same sizes: labels flipped, or each "a" written "h"
