@@ -2,14 +2,17 @@ package io.github.prefine.sampling;
 
 import com.google.common.primitives.ImmutableLongArray;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
  * An endless, resumable stream of {@link Batch}es from one {@link HeterogeneousSampler}, epoch
  * after epoch.
  *
- * <p>{@link #hasNext()} is always true; callers count {@link
- * HeterogeneousSampler#batchesPerEpoch()} batches per epoch or watch {@link Batch#epoch()}. {@link
+ * <p>{@link #hasNext()} is true until the last batch of epoch {@link Integer#MAX_VALUE}, the last an
+ * {@code int} counts (with one example a batch and one batch an epoch, the 2<sup>31</sup>st
+ * example); callers count {@link HeterogeneousSampler#batchesPerEpoch()} batches per epoch or watch
+ * {@link Batch#epoch()}. {@link
  * #state()} captures the position between batches, and {@link HeterogeneousSampler#resume} rebuilds
  * an iterator that continues identically.
  *
@@ -51,27 +54,38 @@ public final class BatchIterator implements Iterator<Batch> {
     }
 
     /**
-     * Always true: the stream is endless.
+     * Tells whether a batch follows: true but after the last batch of epoch {@link
+     * Integer#MAX_VALUE}.
      *
-     * @return true
+     * @return false once the stream has ended
      */
     @Override
     public boolean hasNext() {
-        return true;
+        return !ended();
+    }
+
+    /** After the last batch of the last epoch an int counts: the next epoch would be negative. */
+    private boolean ended() {
+        return epoch == Integer.MAX_VALUE && batch == sampler.batchesPerEpoch();
+    }
+
+    private void requireNotEnded() {
+        if (ended()) {
+            throw new NoSuchElementException("sampler stream: it ended with the last batch of epoch "
+                    + Integer.MAX_VALUE + ", the last epoch an int counts");
+        }
     }
 
     /**
      * Returns the next batch, moving to the next epoch after the last batch of one.
      *
      * @return the batch
-     * @throws IllegalStateException if the epoch counter would overflow
+     * @throws NoSuchElementException after the last batch of epoch {@link Integer#MAX_VALUE}
      */
     @Override
     public Batch next() {
+        requireNotEnded();
         if (batch == sampler.batchesPerEpoch()) {
-            if (epoch == Integer.MAX_VALUE) {
-                throw new IllegalStateException("epoch must stay below " + Integer.MAX_VALUE);
-            }
             epoch++;
             batch = 0;
             epochReady = false;
@@ -93,8 +107,10 @@ public final class BatchIterator implements Iterator<Batch> {
      * Returns the epoch of the next batch.
      *
      * @return the epoch, from 0
+     * @throws NoSuchElementException after the last batch of epoch {@link Integer#MAX_VALUE}
      */
     public int epoch() {
+        requireNotEnded();
         return batch == sampler.batchesPerEpoch() ? epoch + 1 : epoch;
     }
 
@@ -102,8 +118,10 @@ public final class BatchIterator implements Iterator<Batch> {
      * Returns the index within its epoch of the next batch.
      *
      * @return the batch index, from 0
+     * @throws NoSuchElementException after the last batch of epoch {@link Integer#MAX_VALUE}
      */
     public int batchInEpoch() {
+        requireNotEnded();
         return batch == sampler.batchesPerEpoch() ? 0 : batch;
     }
 
@@ -120,6 +138,8 @@ public final class BatchIterator implements Iterator<Batch> {
      * Captures the current position, to continue later with {@link HeterogeneousSampler#resume}.
      *
      * @return the state between the last returned batch and the next
+     * @throws NoSuchElementException after the last batch of epoch {@link Integer#MAX_VALUE}: no
+     *     next batch, and no state a resumed stream could start from
      */
     public SamplerState state() {
         return new SamplerState(sampler.seed(), epoch(), batchInEpoch(),

@@ -47,6 +47,7 @@ import java.util.OptionalInt;
  */
 public final class HeterogeneousSampler {
     private final ImmutableList<TaskSize> taskSizes;
+    private final boolean namedTasks;
     private final int[] sizes;
     private final int[] offsets;
     private final int totalExamples;
@@ -66,6 +67,7 @@ public final class HeterogeneousSampler {
 
     private HeterogeneousSampler(Builder b, int total) {
         taskSizes = ImmutableList.copyOf(b.taskSizes);
+        namedTasks = !b.anonymous;
         sizes = new int[taskSizes.size()];
         offsets = new int[sizes.length + 1];
         for (int i = 0; i < sizes.length; i++) {
@@ -111,7 +113,7 @@ public final class HeterogeneousSampler {
      * @return a new builder
      */
     public Builder toBuilder() {
-        return new Builder(taskSizes, batchSize, strategy, seed, epochSizeSet ? epochSize : null,
+        return new Builder(taskSizes, !namedTasks, batchSize, strategy, seed, epochSizeSet ? epochSize : null,
                 temperatureSet ? temperature : null, sizeCap > 0 ? sizeCap : null, dropLast);
     }
 
@@ -174,6 +176,18 @@ public final class HeterogeneousSampler {
      */
     public ImmutableList<TaskSize> taskSizes() {
         return taskSizes;
+    }
+
+    /**
+     * Tells whether the tasks were named by the caller ({@link Builder#setTaskSizes(List)}) rather
+     * than numbered by {@link Builder#setTaskSizes(int...)}, whose {@code task0}, {@code task1}, ...
+     * a caller may also have chosen: a check of the names against a model's tasks asks this, not the
+     * names.
+     *
+     * @return false for tasks given as sizes only
+     */
+    public boolean namedTasks() {
+        return namedTasks;
     }
 
     /**
@@ -393,6 +407,7 @@ public final class HeterogeneousSampler {
      */
     public static final class Builder {
         private List<TaskSize> taskSizes;
+        private boolean anonymous;
         private Integer batchSize;
         private SamplingStrategy strategy = SamplingStrategy.PROPORTIONAL;
         private long seed;
@@ -404,9 +419,10 @@ public final class HeterogeneousSampler {
         private Builder() {}
 
         /** A builder holding the given settings; null for an optional one left unset. */
-        private Builder(List<TaskSize> taskSizes, Integer batchSize, SamplingStrategy strategy, long seed,
-                Integer epochSize, Double temperature, Integer sizeCap, boolean dropLast) {
+        private Builder(List<TaskSize> taskSizes, boolean anonymous, Integer batchSize, SamplingStrategy strategy,
+                long seed, Integer epochSize, Double temperature, Integer sizeCap, boolean dropLast) {
             this.taskSizes = taskSizes;
+            this.anonymous = anonymous;
             this.batchSize = batchSize;
             this.strategy = strategy;
             this.seed = seed;
@@ -424,7 +440,7 @@ public final class HeterogeneousSampler {
          * @return a new builder
          */
         public Builder copy() {
-            return new Builder(taskSizes, batchSize, strategy, seed, epochSize, temperature, sizeCap, dropLast);
+            return new Builder(taskSizes, anonymous, batchSize, strategy, seed, epochSize, temperature, sizeCap, dropLast);
         }
 
         /**
@@ -440,6 +456,7 @@ public final class HeterogeneousSampler {
                 copy.add(Objects.requireNonNull(tasks.get(i), "taskSizes[" + i + "]"));
             }
             this.taskSizes = copy;
+            this.anonymous = false;
             return this;
         }
 
@@ -454,7 +471,8 @@ public final class HeterogeneousSampler {
         }
 
         /**
-         * Sets anonymous tasks named {@code task0}, {@code task1}, … from their sizes (required).
+         * Sets anonymous tasks named {@code task0}, {@code task1}, … from their sizes (required);
+         * the sampler says they are unnamed ({@link HeterogeneousSampler#namedTasks()}).
          *
          * @param sizes the task sizes; non-empty and positive
          * @return this builder
@@ -467,6 +485,7 @@ public final class HeterogeneousSampler {
                 tasks.add(new TaskSize("task" + i, sizes[i]));
             }
             this.taskSizes = tasks;
+            this.anonymous = true;
             return this;
         }
 

@@ -288,6 +288,52 @@ class HeterogeneousSamplerTest {
         assertEquals(it.next(), s.resume(st).next());
     }
 
+    /**
+     * One example a batch and a batch an epoch: the epoch counts examples, and the stream's last is
+     * the 2^31st, in epoch Integer.MAX_VALUE. After it the epoch of the next batch overflowed to
+     * Integer.MIN_VALUE, and state() failed with "epoch must be >= 0, found -2147483648"; now the
+     * stream says it has ended, as an Iterator does.
+     */
+    @Test
+    void theStreamEndsAfterItsLastEpochInsteadOfCountingANegativeOne() {
+        HeterogeneousSampler s = base(1).setBatchSize(1).build();
+        SamplerState last = new SamplerState(s.seed(), Integer.MAX_VALUE, 0, s.configFingerprint(),
+                com.google.common.primitives.ImmutableLongArray.of(Integer.MAX_VALUE));
+        BatchIterator it = s.resume(last);
+        assertTrue(it.hasNext());
+        assertEquals(Integer.MAX_VALUE, it.epoch());
+        Batch b = it.next();
+        assertEquals(Integer.MAX_VALUE, b.epoch());
+        assertEquals(0, b.exampleIndex(0));
+        assertFalse(it.hasNext());
+        String ended = "sampler stream: it ended with the last batch of epoch 2147483647, the last epoch an int counts";
+        for (Executable e : List.<Executable>of(it::next, it::epoch, it::batchInEpoch, it::state)) {
+            assertEquals(ended, assertThrows(java.util.NoSuchElementException.class, e).getMessage());
+        }
+        // the draws are still counted
+        assertEquals(Integer.MAX_VALUE + 1L, it.taskDraws()[0]);
+    }
+
+    /**
+     * {@code setTaskSizes(int...)} names its tasks task0, task1, ...: a name a user may give a task
+     * too. Whether the tasks were named is now said apart from the names, so the trainer checks a
+     * user's "task0" against its data instead of taking it for no name.
+     */
+    @Test
+    void anonymousTasksAreToldApartFromTasksNamedLikeThem() {
+        assertFalse(base(5, 3).build().namedTasks());
+        HeterogeneousSampler named = HeterogeneousSampler.builder()
+                .setTaskSizes(new TaskSize("task0", 5), new TaskSize("task1", 3)).setBatchSize(2).build();
+        assertTrue(named.namedTasks());
+        assertEquals(base(5, 3).build().taskSizes(), named.taskSizes());
+        // variants keep it, and the fingerprint (the stream) does not depend on it
+        assertTrue(named.toBuilder().optSeed(3).build().namedTasks());
+        assertFalse(base(5, 3).build().toBuilder().optSeed(3).build().namedTasks());
+        assertTrue(HeterogeneousSampler.builder().setTaskSizes(List.of(new TaskSize("x", 1))).setBatchSize(1).copy()
+                .build().namedTasks());
+        assertEquals(base(5, 3).build().configFingerprint(), named.configFingerprint());
+    }
+
     @Test
     void differentSeedsGiveDifferentStreams() {
         List<Batch> a = take(base(50, 50).optSeed(1).build().iterator(), 5);

@@ -151,10 +151,8 @@ final class DataChecks {
         }
         List<TaskSize> sizes = h.sampler().taskSizes();
         List<String> names = sizes.stream().map(TaskSize::name).toList();
-        boolean unnamed = true;
-        for (int t = 0; unnamed && t < names.size(); t++) {
-            unnamed = names.get(t).equals("task" + t); // setTaskSizes(int...) and HeterogeneousBatchSampler.of
-        }
+        // asked, not read off the names: a user's own tasks may be called task0, task1, ...
+        boolean unnamed = !h.sampler().namedTasks(); // setTaskSizes(int...) and HeterogeneousBatchSampler.of
         if (!unnamed && !names.equals(data.taskNames())) {
             // sizes that fit would draw one task's batches as another's, whatever the names said
             throw new IllegalArgumentException("trainer: the sampler draws from tasks " + names + ", but the data's"

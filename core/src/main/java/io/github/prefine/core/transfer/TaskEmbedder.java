@@ -101,6 +101,8 @@ public final class TaskEmbedder implements AutoCloseable {
     private final long seed;
     private final EmbeddingStore store;
     private final EmbeddingListener listener;
+    /** The device part of the key, see {@link #deviceKey}. */
+    private final String device;
     private boolean closed;
 
     private TaskEmbedder(Builder b) throws IOException {
@@ -123,6 +125,23 @@ public final class TaskEmbedder implements AutoCloseable {
         this.seed = b.seed;
         this.store = b.store;
         this.listener = b.listener;
+        this.device = deviceKey(manager.getDevice());
+    }
+
+    /**
+     * What the encoder's arithmetic runs on, as far as it changes an embedding's bits: the device
+     * type ({@code cpu}, {@code gpu}), and on a GPU {@code +tf32} when {@code
+     * TORCH_ALLOW_TF32_CUBLAS_OVERRIDE} asks PyTorch for TF32 float32 products (docs/gpu.md), which
+     * keep 10 mantissa bits. Any value but {@code 0} counts: a needless recomputation is cheaper than
+     * an answer of other bits.
+     */
+    static String deviceKey(ai.djl.Device d) {
+        String type = d.getDeviceType();
+        if (ai.djl.Device.Type.CPU.equals(type)) {
+            return type;
+        }
+        String tf32 = System.getenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE");
+        return tf32 != null && !tf32.isEmpty() && !tf32.equals("0") ? type + "+tf32" : type;
     }
 
     /**
@@ -172,8 +191,10 @@ public final class TaskEmbedder implements AutoCloseable {
 
     /**
      * Returns the settings string recorded with (and keying) a task's embedding: the method's
-     * options, the seed, and the size and a digest of the task's training features (what the
-     * method reads of them).
+     * options, the batch size, the seed, the device ({@code cpu}, {@code gpu}, {@code gpu+tf32}),
+     * and the size and a digest of the task's training features (what the method reads of them).
+     * The batch size and the device change the bits (padding, summation order, kernels), so an
+     * embedding of one never answers a lookup of the other.
      *
      * @param task the featurized task
      * @param method the method
@@ -184,15 +205,16 @@ public final class TaskEmbedder implements AutoCloseable {
         String data = "rows=" + f.tokens().rowCount() + ",tokens=" + f.tokens().tokenCount() + ",units=" + f.size()
                 + ",sha256=" + contentDigest(task, method);
         if (method == EmbeddingMethod.TEXT_EMB) {
-            return "textemb/1;pool=mean;maxRows=" + maxTextRows + ";seed=" + seed + ";" + data;
+            return "textemb/1;pool=mean;maxRows=" + maxTextRows + ";batch=" + batchSize + ";seed=" + seed + ";device="
+                    + device + ";" + data;
         }
         // the probe head once drew with 0.02 whatever the config said: an encoder with another range
         // names it, so that an embedding stored from the 0.02 head is computed again
         String range = config.initializerRange() == EncoderConfig.INITIALIZER_RANGE ? ""
                 : "headRange=" + Float.toString(config.initializerRange()) + ";";
         return String.format(Locale.ROOT, "taskemb/2;fisher=last-layer-outputs;examples=%d;headSteps=%d;headLr=%s;"
-                + "batch=%d;seed=%d;%s%s", fisherExamples, headSteps, Float.toString(headLearningRate), batchSize, seed,
-                range, data);
+                + "batch=%d;seed=%d;device=%s;%s%s", fisherExamples, headSteps, Float.toString(headLearningRate),
+                batchSize, seed, device, range, data);
     }
 
     /**
@@ -291,7 +313,8 @@ public final class TaskEmbedder implements AutoCloseable {
         TokenRows tokens = task.features().get(Split.TRAIN).tokens();
         int[] rows = sample(tokens.rowCount(), maxTextRows, new SplittableRandom(seed ^ 0x7e47e3bL));
         int[] order = byLength(tokens, rows);
-        int batches = (order.length + batchSize - 1) / batchSize;
+        // in long: rows + a batch size near Integer.MAX_VALUE wrapped to no batch, and a sum of nothing
+        int batches = (int) ((order.length + (long) batchSize - 1) / batchSize);
         float[] values;
         try (NDManager work = manager.newSubManager(); OrderedBatches pool = new OrderedBatches(threads)) {
             NDArray sum = work.zeros(new Shape(config.hiddenSize()));
@@ -344,7 +367,7 @@ public final class TaskEmbedder implements AutoCloseable {
         try (NDManager work = manager.newSubManager()) {
             // 1. the frozen encoder's outputs of the sample, computed once
             List<Cached> cache = new ArrayList<>();
-            int batches = (units.length + batchSize - 1) / batchSize;
+            int batches = (int) ((units.length + (long) batchSize - 1) / batchSize);
             listener.onProgress(task.name(), "taskemb encode", 0, units.length);
             try (OrderedBatches pool = new OrderedBatches(threads)) {
                 pool.run(batches, k -> {
@@ -565,7 +588,8 @@ public final class TaskEmbedder implements AutoCloseable {
         }
 
         /**
-         * Sets the encoder rows (TextEmb) or examples (TaskEmb) per forward; default 32.
+         * Sets the encoder rows (TextEmb) or examples (TaskEmb) per forward; default 32. Part of the
+         * store's key: it decides the padding and summation order, so the last bits.
          *
          * @param batchSize positive
          * @return this builder

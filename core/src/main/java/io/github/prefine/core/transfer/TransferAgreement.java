@@ -21,7 +21,9 @@ import java.util.Set;
  * <p>Settings are the pre-finetuning group combinations run for the target ({@code Only-SL},
  * {@code SL+QA}, ...); the baseline has no prediction and is left out, as are settings naming a group the
  * ranking has no source task for, or names no groups ({@link #groupsOf} refuses it), both counted in
- * {@code skippedSettings}. A setting's measured value is the mean over its seeds; its predicted value
+ * {@code skippedSettings}. A setting's measured value is the mean over its seeds, each seed counting
+ * once: the runs of one seed (a line logged twice, or the seed run under two precisions) are first
+ * averaged into its value. Its predicted value
  * is {@link TransferRanking#score} of the groups it was pre-finetuned on: all its groups, but for a
  * partial setting ({@code SL+QA+C (no QA data)}, run without QA's data) those with data ({@code SL}
  * and {@code C}), whether or not the ranking knows the others, as they took no part in its runs.
@@ -30,7 +32,7 @@ import java.util.Set;
  * @param target the target
  * @param settings the settings compared, in first-seen order
  * @param predicted predicted score per setting
- * @param measured mean measured value per setting, in percent
+ * @param measured mean measured value per setting over its seeds (each once), in percent
  * @param spearman Spearman's rho of predicted against measured over the settings; NaN with fewer
  *     than two settings or a constant side
  * @param topGroup the ranking's best group of those run alone ({@code Only-X}), or its best
@@ -94,6 +96,18 @@ public record TransferAgreement(String target, List<String> settings, double[] p
     }
 
     /**
+     * Returns Kendall's tau-b of predicted against measured over the settings ({@link
+     * RankingMetrics#kendallTau}, as {@code scipy.stats.kendalltau}): the share of setting pairs the
+     * prediction orders as measured minus the share it orders the other way, ties on either side
+     * discounted. Computed from {@link #predicted()} and {@link #measured()}, so no component of its own.
+     *
+     * @return tau-b in [-1, 1]; NaN with fewer than two settings or a constant side, as {@link #spearman()}
+     */
+    public double kendallTau() {
+        return predicted.length >= 2 ? RankingMetrics.kendallTau(predicted, measured) : Double.NaN;
+    }
+
+    /**
      * Returns whether the top-ranked group was the best single group measured.
      *
      * @return true when they are the same group
@@ -112,10 +126,12 @@ public record TransferAgreement(String target, List<String> settings, double[] p
      */
     public static TransferAgreement of(TransferRanking ranking, List<RunRecord> runs) {
         Objects.requireNonNull(ranking, "ranking");
-        Map<String, double[]> sums = new LinkedHashMap<>();
+        // per setting, per seed: the sum and count of its runs
+        Map<String, Map<Long, double[]>> sums = new LinkedHashMap<>();
         for (RunRecord r : runs) {
             if (r.target().equals(ranking.target()) && !BASELINE.equals(r.setting())) {
-                double[] s = sums.computeIfAbsent(r.setting(), k -> new double[2]);
+                double[] s = sums.computeIfAbsent(r.setting(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(r.seed(), k -> new double[2]);
                 s[0] += r.value();
                 s[1]++;
             }
@@ -141,7 +157,7 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         }
         String top = ranking.groups().stream().map(TransferRanking.ScoredGroup::group).filter(runAlone::contains)
                 .findFirst().orElse(ranking.topGroup().group());
-        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+        for (Map.Entry<String, Map<Long, double[]>> e : sums.entrySet()) {
             Setting setting = parsed.get(e.getKey());
             Double p = setting == null ? null : predicted(ranking, setting);
             if (p == null) {
@@ -149,7 +165,12 @@ public record TransferAgreement(String target, List<String> settings, double[] p
                 continue;
             }
             String alone = runAlone(setting);
-            double m = e.getValue()[0] / e.getValue()[1];
+            // each seed once: a seed logged twice (a log appended to again) outweighed the others
+            double seedSum = 0;
+            for (double[] seed : e.getValue().values()) {
+                seedSum += seed[0] / seed[1];
+            }
+            double m = seedSum / e.getValue().size();
             settings.add(e.getKey());
             pred.add(p);
             meas.add(m);
@@ -238,7 +259,8 @@ public record TransferAgreement(String target, List<String> settings, double[] p
      *
      * @param all per-target agreements
      * @return mean rho, the share of targets whose top group was best (of those with a single-group
-     *     setting), and mean NDCG@3; NaN where nothing counted
+     *     setting), mean NDCG@3 and mean Kendall's tau-b ({@link #kendallTau()}); NaN where nothing
+     *     counted
      */
     public static double[] averages(List<TransferAgreement> all) {
         double rho = 0;
@@ -247,6 +269,8 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         int nt = 0;
         double ndcg = 0;
         int nn = 0;
+        double tau = 0;
+        int nk = 0;
         for (TransferAgreement a : all) {
             if (!Double.isNaN(a.spearman())) {
                 rho += a.spearman();
@@ -260,9 +284,14 @@ public record TransferAgreement(String target, List<String> settings, double[] p
                 ndcg += a.ndcgAt3();
                 nn++;
             }
+            double k = a.kendallTau();
+            if (!Double.isNaN(k)) {
+                tau += k;
+                nk++;
+            }
         }
         return new double[] {nr == 0 ? Double.NaN : rho / nr, nt == 0 ? Double.NaN : top / nt,
-            nn == 0 ? Double.NaN : ndcg / nn};
+            nn == 0 ? Double.NaN : ndcg / nn, nk == 0 ? Double.NaN : tau / nk};
     }
 
     @Override

@@ -19,7 +19,9 @@ import java.util.Set;
  *
  * <p>A task's score is its cosine with the target under the one method used; with several
  * methods, each method's cosines are z-scored over the sources (their scales differ: TextEmb
- * cosines of one encoder crowd near 1) and the z-scores averaged. A group's score is the mean of
+ * cosines of one encoder crowd near 1) and the z-scores averaged; a method whose cosines spread (standard
+ * deviation) by less than 1e-6, below what float32 embeddings resolve, ranks nothing and gives every
+ * source a z-score of 0. A group's score is the mean of
  * its tasks' scores weighted by their sizes, the share each task has in a heterogeneous batch under
  * proportional sampling. Ties keep the order in which sources were added.
  *
@@ -178,6 +180,14 @@ public final class TransferRecommender {
         return new TransferRanking(target, methods, tasks, groups);
     }
 
+    /**
+     * The spread below which a method's cosines are taken as equal: cosines are at most 1 and come
+     * from float32 embeddings, which resolve about 6e-8 (half an ulp of 1f); a smaller spread is
+     * rounding (multiples of one vector gave cosines 1e-16 apart), and z-scoring it would make noise
+     * vote as loudly as a real ranking.
+     */
+    static final double FLAT_SPREAD = 1e-6;
+
     private static double[] zScores(double[] c) {
         double mean = 0;
         for (double v : c) {
@@ -190,7 +200,7 @@ public final class TransferRecommender {
         double sd = Math.sqrt(var);
         double[] z = new double[c.length];
         for (int i = 0; i < c.length; i++) {
-            z[i] = sd == 0 ? 0 : (c[i] - mean) / sd;
+            z[i] = sd < FLAT_SPREAD ? 0 : (c[i] - mean) / sd;
         }
         return z;
     }

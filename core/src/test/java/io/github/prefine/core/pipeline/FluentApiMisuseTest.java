@@ -115,6 +115,19 @@ class FluentApiMisuseTest {
             assertEquals("trainer: the sampler draws from tasks [ner], but the data's tasks are [pairs]; build it over"
                     + " the data's tasks, in the model's task order (HeterogeneousBatchSampler.of(tasks, settings))",
                     e.getMessage());
+            // a task named task0 by its user is a name like any other: it was taken for the unnamed
+            // tasks of setTaskSizes(int...), and its batches drawn as the data's pairs
+            HeterogeneousSampler task0 = HeterogeneousSampler.builder().setTaskSizes(new TaskSize("task0", 8))
+                    .setBatchSize(4).build();
+            e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder()
+                    .setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(new HeterogeneousBatchSampler(task0)).build());
+            assertEquals("trainer: the sampler draws from tasks [task0], but the data's tasks are [pairs]; build it over"
+                    + " the data's tasks, in the model's task order (HeterogeneousBatchSampler.of(tasks, settings))",
+                    e.getMessage());
+            Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(new HeterogeneousBatchSampler(HeterogeneousSampler.builder().setTaskSizes(8)
+                            .setBatchSize(4).build())).build().close();
             // named as the data's tasks, or not named at all, it builds
             HeterogeneousSampler named = HeterogeneousSampler.builder().setTaskSizes(new TaskSize("pairs", 8))
                     .setBatchSize(4).build();

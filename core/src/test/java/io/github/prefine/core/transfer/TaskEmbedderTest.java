@@ -508,6 +508,53 @@ class TaskEmbedderTest {
                 ex.getMessage());
     }
 
+    /**
+     * TextEmb's batch size decides which rows share a padded batch and the order the rows are
+     * summed in, so the bits of the embedding: batch 1 (no padding) and batch 7 differ in the last
+     * places. The key left the batch size out, so an embedder of batch 7 sharing a store with one of
+     * batch 1 was answered batch 1's values, not what it computes; it now computes its own. The
+     * device the encoder ran on is keyed too (a GPU, with TF32 or without, rounds differently).
+     */
+    @Test
+    void aStoredTextEmbAnswersOnlyTheBatchSizeAndDeviceItWasComputedWith(@TempDir Path dir) throws Exception {
+        EmbeddingStore store = EmbeddingStore.open(dir);
+        float[] one;
+        try (TaskEmbedder e = embedder().optBatchSize(1).optStore(store).build()) {
+            one = e.embed(classifier, EmbeddingMethod.TEXT_EMB).values();
+        }
+        try (TaskEmbedder e = embedder().optBatchSize(7).optStore(store).build()) {
+            float[] computed = e.textEmb(classifier).values();
+            assertFalse(java.util.Arrays.equals(one, computed), "batch 1 and batch 7 round alike: no evidence here");
+            assertArrayEquals(computed, e.embed(classifier, EmbeddingMethod.TEXT_EMB).values());
+            String device = manager.getDevice().getDeviceType();
+            for (EmbeddingMethod m : EmbeddingMethod.values()) {
+                assertTrue(e.settings(classifier, m).contains(";device=" + device + ";"), e.settings(classifier, m));
+            }
+        }
+    }
+
+    /**
+     * A batch size above the rows is one batch of them all. Counted as (rows + batchSize - 1) /
+     * batchSize in int, Integer.MAX_VALUE wrapped to no batch at all: TextEmb summed nothing and
+     * answered a vector of zeros (finite, so nothing refused it), and TaskEmb divided by an empty
+     * cache. Both now equal the embedding of one batch of every row (the batch size of the row count).
+     */
+    @Test
+    void aBatchSizeNearTheIntRangeIsOneBatchOfEveryRow() throws Exception {
+        int rows = classifier.features().get(Split.TRAIN).tokens().rowCount();
+        int units = classifier.features().get(Split.TRAIN).size();
+        float[] text;
+        float[] fisher;
+        try (TaskEmbedder e = embedder().optBatchSize(Math.max(rows, units)).optHeadSteps(2).build()) {
+            text = e.textEmb(classifier).values();
+            fisher = e.taskEmb(classifier).values();
+        }
+        try (TaskEmbedder e = embedder().optBatchSize(Integer.MAX_VALUE).optHeadSteps(2).build()) {
+            assertArrayEquals(text, e.textEmb(classifier).values(), "textemb");
+            assertArrayEquals(fisher, e.taskEmb(classifier).values(), "taskemb");
+        }
+    }
+
     @Test
     void anEditedDataSetOfTheSameSizesIsComputedAgain(@TempDir Path dir) throws Exception {
         // the same sizes: labels flipped, or each "a" written "h"

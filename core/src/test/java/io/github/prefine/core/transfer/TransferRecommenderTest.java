@@ -79,6 +79,37 @@ class TransferRecommenderTest {
                 .cosines().get(EmbeddingMethod.TASK_EMB), 1e-12);
     }
 
+    /**
+     * Sources whose TextEmb vectors are multiples of one another, (1, 2, 3), 3 (1, 2, 3) and
+     * 7 (1, 2, 3), have one cosine with any target, but the double arithmetic gives target (1, 1, 1)
+     * 0.9258200997725515, 0.9258200997725514 and 0.9258200997725515: a spread of 5e-17. z-scored,
+     * that rounding became z = (0.71, -1.41, 0.71), as large as a real ranking, and outvoted TaskEmb,
+     * which ranks b first (cosines 0.5, 0.9, 0.1 -> z = (0, 1.22, -1.22)): a came first. A method whose
+     * cosines spread by less than float32 embeddings can resolve ranks nothing; its z-scores are 0.
+     */
+    @Test
+    void aMethodWhoseCosinesDifferOnlyByRoundingDoesNotVote() {
+        float[] unit = {1, 2, 3};
+        int[] scale = {1, 3, 7};
+        float[][] task = {{0.5f, (float) Math.sqrt(0.75)}, {0.9f, (float) Math.sqrt(1 - 0.81)},
+            {0.1f, (float) Math.sqrt(0.99)}};
+        TransferRecommender.Builder b = TransferRecommender.builder()
+                .setMethods(Set.of(EmbeddingMethod.TEXT_EMB, EmbeddingMethod.TASK_EMB));
+        String[] names = {"a", "b", "c"};
+        for (int i = 0; i < 3; i++) {
+            float[] v = {unit[0] * scale[i], unit[1] * scale[i], unit[2] * scale[i]};
+            b.addSource(new TransferSource(names[i], "G" + i, 1, Map.of(
+                    EmbeddingMethod.TEXT_EMB, emb(names[i], EmbeddingMethod.TEXT_EMB, v),
+                    EmbeddingMethod.TASK_EMB, emb(names[i], EmbeddingMethod.TASK_EMB, task[i]))));
+        }
+        TransferRanking r = b.build().rank("t", Map.of(EmbeddingMethod.TEXT_EMB, emb("t", EmbeddingMethod.TEXT_EMB, 1, 1, 1),
+                EmbeddingMethod.TASK_EMB, emb("t", EmbeddingMethod.TASK_EMB, 1, 0)));
+        assertEquals(List.of("b", "a", "c"), r.tasks().stream().map(TransferRanking.ScoredTask::task).toList());
+        // TaskEmb's z-scores alone, halved: (0.9 - 0.5) / sd, sd = sqrt(0.32 / 3)
+        assertEquals(0.4 / Math.sqrt(0.32 / 3) / 2, r.tasks().get(0).score(), 1e-6);
+        assertEquals(0, r.tasks().get(1).score(), 1e-6);
+    }
+
     @Test
     void centringSubtractsTheSourcesMean() {
         // sources (3, 1) and (1, 3): mean (2, 2); centred (1, -1) and (-1, 1); target (3, 2) -> (1, 0)
@@ -139,6 +170,50 @@ class TransferRecommenderTest {
         double[] avg = TransferAgreement.averages(List.of(a));
         assertEquals(1, avg[0], 1e-12);
         assertEquals(1, avg[1], 1e-12);
+    }
+
+    /**
+     * A seed logged twice (a result log appended to again, two copies concatenated) is one run: it
+     * was averaged in twice, so C's seeds 1 (80, twice) and 2 (70) measured (80 + 80 + 70) / 3 =
+     * 76.7 and outranked SL's 76, which its two seeds' mean, 75, does not.
+     */
+    @Test
+    void aSeedLoggedTwiceCountsOnceInItsSettingsMean() {
+        TransferRanking r = rankTarget(); // predicted: C 0.707 above SL 0.25
+        List<RunRecord> runs = List.of(
+                new RunRecord("Only-C", "t", "C", 1, 80), new RunRecord("Only-C", "t", "C", 2, 70),
+                new RunRecord("Only-C", "t", "C", 1, 80),
+                new RunRecord("Only-SL", "t", "C", 1, 76), new RunRecord("Only-SL", "t", "C", 2, 76));
+        TransferAgreement a = TransferAgreement.of(r, runs);
+        assertEquals(List.of("Only-C", "Only-SL"), a.settings());
+        assertArrayEquals(new double[] {75, 76}, a.measured(), 1e-12);
+        assertEquals("SL", a.bestGroup());
+        assertEquals(-1, a.spearman(), 1e-12);
+        // a seed run under two precisions: its runs averaged into one value, then the seeds (72 and 78)
+        TransferAgreement b = TransferAgreement.of(r, List.of(
+                new RunRecord("Only-C", "t", "C", 1, 70, "fp32"), new RunRecord("Only-C", "t", "C", 1, 74, "fp16-mixed"),
+                new RunRecord("Only-C", "t", "C", 2, 78), new RunRecord("Only-SL", "t", "C", 1, 70)));
+        assertEquals(75, b.measured()[0], 1e-12);
+    }
+
+    /**
+     * Kendall's tau-b beside Spearman's rho, over the same settings. Predicted C 0.707, SL 0.25,
+     * QA -1; measured SL 90, C 80, QA 70: of the 3 pairs, (C, QA) and (SL, QA) concordant, (C, SL)
+     * discordant, so tau = (2 - 1) / 3 (scipy.stats.kendalltau([0.707, 0.25, -1], [80, 90, 70]) =
+     * 0.3333333333333333).
+     */
+    @Test
+    void agreementReportsKendallsTauBesideSpearman() {
+        TransferRanking r = rankTarget();
+        TransferAgreement a = TransferAgreement.of(r, List.of(new RunRecord("SL", "t", "C", 1, 90),
+                new RunRecord("C", "t", "C", 1, 80), new RunRecord("QA", "t", "C", 1, 70)));
+        assertEquals(1 / 3.0, a.kendallTau(), 1e-15);
+        assertTrue(Double.isNaN(TransferAgreement.of(r, List.of(new RunRecord("SL", "t", "C", 1, 90))).kendallTau()));
+        TransferAgreement tied = TransferAgreement.of(r, List.of(new RunRecord("SL", "t", "C", 1, 90),
+                new RunRecord("C", "t", "C", 1, 90)));
+        assertTrue(Double.isNaN(tied.kendallTau()));
+        // the mean over targets skips the undefined one, as rho's does
+        assertEquals(1 / 3.0, TransferAgreement.averages(List.of(a, tied))[3], 1e-15);
     }
 
     @Test

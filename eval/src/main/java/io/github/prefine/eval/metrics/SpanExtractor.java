@@ -35,6 +35,8 @@ public final class SpanExtractor {
      *
      * @param sentences tag sequences, one per sentence
      * @return the entities in order of occurrence
+     * @throws IllegalArgumentException if a tag is empty (seqeval cannot read one), naming the
+     *     sentence and position
      * @throws NullPointerException if a tag is null, naming the sentence and position
      */
     public static List<Span> lenient(List<List<String>> sentences) {
@@ -48,7 +50,7 @@ public final class SpanExtractor {
             for (int i = 0; i <= tags.size(); i++) {
                 String chunk = i < tags.size() ? tag(tags, s, i) : "O";
                 // compared with ASCII prefixes only, so a high surrogate acts as its code point would
-                char tag = chunk.isEmpty() ? 'O' : chunk.charAt(0);
+                char tag = chunk.charAt(0);
                 String type = lenientType(chunk);
                 if (endOfChunk(prevTag, tag, prevType, type)) {
                     out.add(new Span(s, begin, i, prevType));
@@ -63,11 +65,16 @@ public final class SpanExtractor {
         return out;
     }
 
-    /** A sentence's tag, a null one named by its place as a refused tag is. */
+    /** A sentence's tag, a null or empty one named by its place as a refused tag is. */
     private static String tag(List<String> tags, int sentence, int token) {
         String t = tags.get(token);
         if (t == null) {
             throw new NullPointerException("sentence " + sentence + ", token " + token + ": tag is null");
+        }
+        if (t.isEmpty()) {
+            // seqeval takes chunk[0] (token[0] in strict mode): an IndexError, not an O
+            throw new IllegalArgumentException("sentence " + sentence + ", token " + token + ": expected a tag (O, or a"
+                    + " prefix and type such as B-PER), found an empty tag, which seqeval cannot read");
         }
         return t;
     }
@@ -115,8 +122,8 @@ public final class SpanExtractor {
      * @param sentences tag sequences, one per sentence
      * @param scheme the tagging scheme every tag must follow
      * @return the entities in order of occurrence
-     * @throws IllegalArgumentException if a tag's prefix is not allowed by the scheme, naming the
-     *     sentence, position and tag
+     * @throws IllegalArgumentException if a tag is empty or its prefix is not allowed by the scheme,
+     *     naming the sentence, position and tag
      * @throws NullPointerException if a tag is null, naming the sentence and position
      */
     public static List<Span> strict(List<List<String>> sentences, TagScheme scheme) {
@@ -130,7 +137,7 @@ public final class SpanExtractor {
             String[] type = new String[n + 1];
             for (int i = 0; i < n; i++) {
                 String t = tag(tags, s, i);
-                prefix[i] = t.isEmpty() ? '?' : t.charAt(0);
+                prefix[i] = t.charAt(0);
                 if (!scheme.allows(prefix[i])) {
                     throw new IllegalArgumentException("sentence " + s + ", token " + i + ": tag prefix not allowed by "
                             + scheme + ", found \"" + t + "\"");

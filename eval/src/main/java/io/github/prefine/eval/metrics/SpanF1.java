@@ -70,8 +70,8 @@ public final class SpanF1 {
      * @return micro and per-type scores
      * @throws IllegalArgumentException if there are no sentences (a score over none has no value;
      *     sentences without tags score 0, as seqeval scores them), the shapes differ (naming the first
-     *     differing sentence), or in strict mode if a tag does not fit the scheme (naming gold or
-     *     predicted, the sentence, position and tag)
+     *     differing sentence), a tag is empty (seqeval cannot read one), or in strict mode if a tag
+     *     does not fit the scheme (each naming gold or predicted, the sentence, position and tag)
      * @throws NullPointerException if a list or a sentence is null, naming it
      */
     public SpanReport score(List<List<String>> gold, List<List<String>> predicted) {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * Pure functions comparing a predicted ranking with measured scores, as used to judge a
  * transferability estimate (Vu et al., EMNLP 2020, <a href="https://aclanthology.org/2020.emnlp-main.635/">
  * Exploring and Predicting Transferability across NLP Tasks</a>): cosine similarity of two
- * embeddings, Spearman's rho, and NDCG@k.
+ * embeddings, Spearman's rho, Kendall's tau-b, and NDCG@k.
  *
  * <p>Stateless and thread-safe. Inputs are never modified. Sums run in index order, so equal
  * inputs give bit-identical results.
@@ -123,6 +123,60 @@ public final class RankingMetrics {
     }
 
     /**
+     * Returns Kendall's tau-b: concordant minus discordant pairs over the geometric mean of the
+     * pairs untied in each ranking, {@code (P - Q) / sqrt((n0 - n1) (n0 - n2))}, the default of
+     * {@code scipy.stats.kendalltau}. A pair tied in x (or y) is neither concordant nor discordant
+     * and counts in n1 (or n2); {@code -0.0} ties {@code 0.0}. Counts every pair, O(n&sup2;): meant
+     * for the few settings of a transfer comparison.
+     *
+     * @param x one score per item
+     * @param y another score per item, same length
+     * @return tau-b in [-1, 1], or NaN when either side is constant (as scipy answers)
+     * @throws IllegalArgumentException if the lengths differ, fewer than 2 items are given, or a
+     *     value is NaN
+     */
+    public static double kendallTau(double[] x, double[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != y.length || x.length < 2) {
+            throw new IllegalArgumentException("kendall: needs two arrays of the same length >= 2, found "
+                    + x.length + " and " + y.length);
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(x[i]) || Double.isNaN(y[i])) {
+                throw new IllegalArgumentException("kendall: " + (Double.isNaN(x[i]) ? "x" : "y") + "[" + i + "] is NaN");
+            }
+        }
+        long concordant = 0;
+        long discordant = 0;
+        long tiedX = 0;
+        long tiedY = 0;
+        for (int i = 0; i < x.length; i++) {
+            for (int j = i + 1; j < x.length; j++) {
+                // == and < rather than Double.compare: -0.0 and 0.0 are one value, as in numpy
+                int sx = x[i] == x[j] ? 0 : x[i] < x[j] ? 1 : -1;
+                int sy = y[i] == y[j] ? 0 : y[i] < y[j] ? 1 : -1;
+                if (sx == 0) {
+                    tiedX++;
+                }
+                if (sy == 0) {
+                    tiedY++;
+                }
+                if (sx * sy > 0) {
+                    concordant++;
+                } else if (sx * sy < 0) {
+                    discordant++;
+                }
+            }
+        }
+        long pairs = (long) x.length * (x.length - 1) / 2;
+        if (tiedX == pairs || tiedY == pairs) {
+            return Double.NaN;
+        }
+        return (concordant - discordant) / Math.sqrt((double) (pairs - tiedX) * (pairs - tiedY));
+    }
+
+    /**
      * Returns NDCG@k of a predicted ranking: items are ordered by {@code predicted} (highest
      * first), each contributes {@code gain / log2(position + 1)}, and the sum is divided by that of
      * the ideal order (by {@code gain}). Items with equal predicted scores are in no order of the
@@ -136,7 +190,8 @@ public final class RankingMetrics {
      * @param predicted the predicted score of each item, none NaN
      * @param gain the measured gain of each item, non-negative, same length
      * @param k how many top positions count, positive
-     * @return NDCG@k in [0, 1]; 1 when every gain is zero (any order is ideal)
+     * @return NDCG@k in [0, 1]; 0 when every gain is zero (the ideal DCG is 0), as scikit-learn's
+     *     {@code ndcg_score} scores an all-irrelevant sample
      * @throws IllegalArgumentException if the lengths differ, k is not positive, a gain is
      *     negative, infinite or NaN, or a predicted score is NaN
      */
@@ -162,7 +217,8 @@ public final class RankingMetrics {
         }
         double dcg = dcg(order(predicted), predicted, gain, k);
         double ideal = dcg(order(gain), gain, gain, k);
-        return ideal == 0 ? 1.0 : dcg / ideal;
+        // scikit-learn's convention: 1 here ("any order is ideal") lifted any average it joined
+        return ideal == 0 ? 0.0 : dcg / ideal;
     }
 
     /**

@@ -116,6 +116,27 @@ class SpanF1Test {
         assertEquals("gold tags: sentence 0, token 0: tag prefix not allowed by BILOU, found \"S-PER\"", gold.getMessage());
     }
 
+    /**
+     * seqeval cannot read an empty tag: {@code get_entities} takes {@code chunk[0]} of it and
+     * strict mode's {@code Token} {@code token[0]}, each an IndexError. The lenient extractor read
+     * it as O, so a blank column scored like an outside tag; both modes now refuse it by position,
+     * and the scorer names the side.
+     */
+    @Test
+    void anEmptyTagIsRefusedByPositionAsSeqevalCannotReadIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SpanExtractor.lenient(List.of(List.of("O"), List.of("B-PER", ""))));
+        assertEquals("sentence 1, token 1: expected a tag (O, or a prefix and type such as B-PER), found an"
+                + " empty tag, which seqeval cannot read", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SpanExtractor.strict(List.of(List.of("")), TagScheme.IOB2));
+        assertEquals("sentence 0, token 0: expected a tag (O, or a prefix and type such as B-PER), found an"
+                + " empty tag, which seqeval cannot read", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SpanF1.lenient().score(s("B-PER O"), List.of(List.of("B-PER", ""))));
+        assertEquals("predicted tags: sentence 0, token 1: expected a tag (O, or a prefix and type such as B-PER),"
+                + " found an empty tag, which seqeval cannot read", e.getMessage());
+    }
+
     /** A null tag is named by its sentence and position, as a refused tag is. */
     @Test
     void aNullTagIsNamedByPosition() {

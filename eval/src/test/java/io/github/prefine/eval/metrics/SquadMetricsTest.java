@@ -74,6 +74,29 @@ class SquadMetricsTest {
         assertTrue(SquadMetrics.exactMatch("the", "a"));
     }
 
+    /**
+     * A gold answer {@code ""} against the text {@code "empty"} (Hugging Face's run_qa writes it when
+     * no span is valid; prefine's QaAnswer.none() is {@code ""}): nothing treats the word as "no
+     * answer". Worked with evaluate-v1.1.py's normalize_answer, exact_match_score and f1_score:
+     * "empty" vs "" gives EM False, F1 0; "" vs "" EM True, F1 0 (num_same == 0 returns 0);
+     * "Empty." vs "empty" EM True, F1 1.0.
+     */
+    @Test
+    void anEmptyGoldAnswerAndTheWordEmptyScoreAsTheScriptScoresThem() {
+        assertFalse(SquadMetrics.exactMatch("empty", ""));
+        assertEquals(0.0, SquadMetrics.f1("empty", ""));
+        assertFalse(SquadMetrics.exactMatch("", "empty"));
+        assertEquals(0.0, SquadMetrics.f1("", "empty"));
+        assertTrue(SquadMetrics.exactMatch("", ""));
+        assertEquals(0.0, SquadMetrics.f1("", ""));
+        assertTrue(SquadMetrics.exactMatch("Empty.", "empty"));
+        assertEquals(1.0, SquadMetrics.f1("Empty.", "empty"));
+        // metric_max_over_ground_truths over ["", "empty"]: "empty" matches the second, "" the first
+        SquadScore s = SquadMetrics.evaluate(List.of("empty", ""), List.of(List.of("", "empty"), List.of("", "empty")));
+        assertEquals(100.0, s.exactMatch());
+        assertEquals(50.0, s.f1());
+    }
+
     @Test
     void evaluateTakesMaxOverGoldsAndCountsUnanswered() {
         SquadScore s = SquadMetrics.evaluate(Arrays.asList("Denver Broncos", "Broncos", null),

@@ -71,7 +71,6 @@ class RankingMetricsTest {
         assertEquals(expected, RankingMetrics.ndcgAtK(new double[] {3, 2, 1}, new double[] {0, 1, 2}, 3), 1e-12);
         assertEquals(0, RankingMetrics.ndcgAtK(new double[] {3, 2, 1}, new double[] {0, 1, 2}, 1), 1e-12);
         assertEquals(1, RankingMetrics.ndcgAtK(new double[] {1, 2, 3}, new double[] {0, 1, 2}, 2), 1e-12);
-        assertEquals(1, RankingMetrics.ndcgAtK(new double[] {1, 2}, new double[] {0, 0}, 2));
         assertThrows(IllegalArgumentException.class,
                 () -> RankingMetrics.ndcgAtK(new double[] {1, 2}, new double[] {-1, 0}, 2));
     }
@@ -106,6 +105,51 @@ class RankingMetricsTest {
         assertEquals(1 / 3.0, RankingMetrics.ndcgAtK(new double[] {5, 5, 5}, new double[] {0, 0, 3}, 1), 1e-12);
         // a tie below the cut changes nothing: item 2 alone first gains 3 of an ideal 3
         assertEquals(1, RankingMetrics.ndcgAtK(new double[] {0, 0, 9}, new double[] {1, 0, 3}, 1), 1e-12);
+    }
+
+    /**
+     * Every gain zero: the ideal DCG is 0. scikit-learn's {@code ndcg_score([[0, 0, 0]], [[.3, .2, .1]])}
+     * is 0.0 (an all-irrelevant sample scores 0, {@code _ndcg_sample_scores}), and averaged with
+     * {@code [[1, 2, 3]], [[1, 2, 3]]} (1.0) gives 0.5; here it was 1, which lifts an average.
+     */
+    @Test
+    void ndcgOfAllZeroGainsIsZeroAsScikitLearnScoresIt() {
+        assertEquals(0.0, RankingMetrics.ndcgAtK(new double[] {0.3, 0.2, 0.1}, new double[] {0, 0, 0}, 3));
+        assertEquals(0.0, RankingMetrics.ndcgAtK(new double[] {1, 2}, new double[] {0, 0}, 2));
+        double mean = (RankingMetrics.ndcgAtK(new double[] {0.3, 0.2, 0.1}, new double[] {0, 0, 0}, 3)
+                + RankingMetrics.ndcgAtK(new double[] {1, 2, 3}, new double[] {1, 2, 3}, 3)) / 2;
+        assertEquals(0.5, mean, 1e-15);
+    }
+
+    /**
+     * Kendall's tau-b with ties on either side, checked against {@code scipy.stats.kendalltau} (its
+     * default, variant 'b') and worked by hand where small.
+     */
+    @Test
+    void kendallTauMatchesScipyTauB() {
+        // 10 pairs, x untied, y ties one pair (items 2 and 4): 8 concordant, 1 discordant,
+        // 7 / sqrt(10 * 9); scipy: 0.7378647873726218
+        assertEquals(0.7378647873726218,
+                RankingMetrics.kendallTau(new double[] {1, 2, 3, 4, 5}, new double[] {5, 6, 7, 8, 7}), 1e-15);
+        assertEquals(7 / Math.sqrt(90),
+                RankingMetrics.kendallTau(new double[] {1, 2, 3, 4, 5}, new double[] {5, 6, 7, 8, 7}), 1e-15);
+        // 6 pairs, one tied in x, one in y: 4 concordant, 0 discordant, 4 / sqrt(5 * 5); scipy 0.7999999999999999
+        assertEquals(0.8, RankingMetrics.kendallTau(new double[] {1, 1, 2, 3}, new double[] {1, 2, 2, 3}), 1e-15);
+        assertEquals(-1, RankingMetrics.kendallTau(new double[] {1, 2, 3}, new double[] {9, 4, 1}), 1e-15);
+        // scipy: 0.0 (ties on both sides, concordant and discordant pairs balance)
+        assertEquals(0.0, RankingMetrics.kendallTau(new double[] {3, 1, 2, 2, 5, 4}, new double[] {1, 1, 2, 3, 3, 0}),
+                1e-15);
+        // -0.0 ties 0.0 as in numpy; scipy: 0.816496580927726
+        assertEquals(0.816496580927726, RankingMetrics.kendallTau(new double[] {0.0, -0.0, 1}, new double[] {1, 2, 3}),
+                1e-15);
+        // a constant side: scipy answers nan
+        assertTrue(Double.isNaN(RankingMetrics.kendallTau(new double[] {1, 2, 3}, new double[] {4, 4, 4})));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.kendallTau(new double[] {1}, new double[] {1}));
+        assertEquals("kendall: needs two arrays of the same length >= 2, found 1 and 1", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.kendallTau(new double[] {1, Double.NaN}, new double[] {1, 2}));
+        assertEquals("kendall: x[1] is NaN", e.getMessage());
     }
 
     @Test
