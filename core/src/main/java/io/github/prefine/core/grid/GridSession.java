@@ -177,7 +177,10 @@ public final class GridSession implements AutoCloseable {
             throw new IllegalStateException(file + " is missing: a worker session joins a run whose manifest the"
                     + " driving process has checked and written; open the grid with open() there first");
         }
-        return JsonFiles.strictObject(file);
+        JsonObject m = JsonFiles.strictObject(file);
+        // trusted without its fingerprint checked, but only in a format this version reads
+        RunManifest.readFormat(file, m);
+        return m;
     }
 
     /** Checks the folder's run.json against this grid before any work, and writes it. */
