@@ -174,23 +174,52 @@ public final class HubHttp {
     }
 
     /**
-     * A URL as a message or a log line shows it: without user information (it may hold a password)
-     * and, on a host other than the endpoint's, without its query, which on a content host is the
-     * signature that grants access to the file for a while; {@code "?..."} says one was there. The
-     * endpoint's own URLs carry no secret there (the token goes in a header) and are shown whole.
+     * A URL as a message or a log line shows it: without user information (it may hold a password),
+     * without its query, which on a content host is the signature that grants access to the file for
+     * a while and on the endpoint's own host can be too (a mirror that signs its download URLs, a key
+     * an endpoint was given in its URL), and without a fragment; {@code "?..."} says a query was
+     * there. Every URL prefine shows goes through this, or through {@link #shownReference(String)}
+     * where the text is no URL.
      *
      * @param url an absolute URL
      * @return the URL to show
      */
     public String shown(URI url) {
-        boolean hideQuery = url.getRawQuery() != null && !sameHost(url);
-        if (url.getRawUserInfo() == null && !hideQuery) {
+        if (url.getRawUserInfo() == null && url.getRawQuery() == null && url.getRawFragment() == null) {
             return url.toString();
+        }
+        if (url.isOpaque()) {
+            return shownReference(url.toString());
         }
         String host = url.getHost() != null ? url.getHost() : "";
         return url.getScheme() + "://" + host + (url.getPort() != -1 ? ":" + url.getPort() : "")
-                + (url.getRawPath() == null ? "" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : hideQuery ? "?..." : "?" + url.getRawQuery());
+                + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?...");
+    }
+
+    /**
+     * A URI reference as a message shows it when it may be no URL at all (a {@code Location} header
+     * the client cannot follow), redacted as {@link #shown(URI)} redacts a URL: the fragment cut off,
+     * the query shown as {@code "?..."}, and after a {@code //} everything up to the last {@code @}
+     * before the query dropped, since a password may hold what no URL may.
+     *
+     * @param reference the text as received
+     * @return the text to show
+     */
+    static String shownReference(String reference) {
+        String r = reference;
+        int fragment = r.indexOf('#');
+        if (fragment >= 0) {
+            r = r.substring(0, fragment);
+        }
+        int query = r.indexOf('?');
+        String rest = query >= 0 ? "?..." : "";
+        r = query >= 0 ? r.substring(0, query) : r;
+        int authority = r.indexOf("//");
+        int at = r.lastIndexOf('@');
+        if (authority >= 0 && at > authority) {
+            r = r.substring(0, authority + 2) + r.substring(at + 1);
+        }
+        return r + rest;
     }
 
     /** The port a URL reaches: its own, else its scheme's default. */
@@ -352,7 +381,7 @@ public final class HubHttp {
     }
 
     private HubServiceException unreachable(String repo, String what, String why, IOException cause) {
-        return new HubServiceException(repo + ": " + what + ": cannot reach " + settings.endpoint() + " (" + why
+        return new HubServiceException(repo + ": " + what + ": cannot reach " + shown(settings.endpoint()) + " (" + why
                 + "); check the network, or set HF_HUB_OFFLINE=1 to use only files already fetched", cause);
     }
 
@@ -478,14 +507,14 @@ public final class HubHttp {
             }
             if (unreadable) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
-                        + " to a Location that is no URI reference, found '" + location + "'");
+                        + " to a Location that is no URI reference, found '" + shownReference(location) + "'");
             }
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
             }
             if (!requestable) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
-                        + " to '" + location + "', which is no http or https URL with a host and a port up to "
+                        + " to '" + shownReference(location) + "', which is no http or https URL with a host and a port up to "
                         + MAX_PORT);
             }
             if (hop == MAX_REDIRECTS) {

@@ -200,7 +200,7 @@ class HubHttpTest {
                 String path = "/scheme?" + location;
                 HubException e = assertThrows(HubException.class, () -> get(path, stopAtOtherHost), location);
                 assertEquals(302, e.statusCode());
-                assertEquals("acme/m: f: redirect 302 from " + at(hub, path) + " to '" + location
+                assertEquals("acme/m: f: redirect 302 from " + at(hub, "/scheme") + "?... to '" + location
                         + "', which is no http or https URL with a host and a port up to 65535", e.getMessage());
                 assertEquals(1, seen.size(), "nothing asked of the target: " + seen);
             }
@@ -358,6 +358,28 @@ class HubHttpTest {
         }
     }
 
+    /**
+     * Only the loopback host the JDK's selector also bypasses goes direct unasked: a name under
+     * {@code .localhost} went direct too, which neither the JDK nor {@code requests} does, and which
+     * the hosts file or DNS may send to another machine than this one.
+     */
+    @Test
+    void aNameUnderLocalhostIsProxiedAsTheJdkAndRequestsProxyIt() {
+        EnvironmentProxies p = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128"));
+        for (String proxied : List.of("https://hub.localhost/x", "https://a.b.localhost:8443/x", "https://127.example/x",
+                "https://localhost.example/x")) {
+            assertEquals("proxy.corp:3128", p.select(URI.create(proxied)).get(0).address().toString()
+                    .replace("/<unresolved>", ""), proxied);
+        }
+        for (String local : List.of("https://localhost:8443/x", "https://LOCALHOST/x", "https://127.255.0.1/x",
+                "https://[::1]/x")) {
+            assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create(local)), local);
+        }
+        // named in no_proxy, it goes direct as any host does
+        EnvironmentProxies named = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128", "NO_PROXY", ".localhost"));
+        assertEquals(List.of(java.net.Proxy.NO_PROXY), named.select(URI.create("https://hub.localhost/x")));
+    }
+
     @Test
     void noProxyAddressRangesMatchTheAddressesInThemAndNoHostName() {
         // as requests' should_bypass_proxies: a NETWORK/BITS entry matches a URL whose host is an address in
@@ -474,18 +496,48 @@ class HubHttpTest {
         assertEquals("hub ok", r.body());
     }
 
-    /** Messages name URLs without a password, and without a content host's signed query. */
+    /** Messages name URLs without a password, and without a query (see also the test below). */
     @Test
     void aUrlIsShownWithoutUserInformationAndWithoutAnotherHostsQuery() {
         HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
                 TOKEN)).build();
-        assertEquals("https://mirror.example/api/datasets/a/b/tree/main?cursor=2",
+        assertEquals("https://mirror.example/api/datasets/a/b/tree/main?...",
                 http.shown(URI.create("https://mirror.example/api/datasets/a/b/tree/main?cursor=2")));
         assertEquals("https://cdn.example:8443/blobs/ab%20c?...",
                 http.shown(URI.create("https://cdn.example:8443/blobs/ab%20c?X-Amz-Signature=s3cr3t&X-Amz-Expires=3600")));
         assertEquals("https://mirror.example/x", http.shown(URI.create("https://user:pa55@mirror.example/x")));
         assertEquals("http://[::1]:81/x?...", http.shown(URI.create("http://u:pa55@[::1]:81/x?sig=1")));
         assertEquals("https://cdn.example/plain", http.shown(URI.create("https://cdn.example/plain")));
+    }
+
+    /**
+     * One redaction for every URL a message shows: the query is hidden on the endpoint's own host
+     * too, where a mirror may sign its download URLs (or a proxy put a key) as a content host does.
+     */
+    @Test
+    void theEndpointsOwnQueryIsHiddenAsAnotherHostsIs() {
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
+                TOKEN)).build();
+        assertEquals("https://mirror.example/blobs/ab?...",
+                http.shown(URI.create("https://mirror.example/blobs/ab?X-Amz-Signature=s3cr3t")));
+        assertEquals("https://mirror.example/api/models?...",
+                http.shown(URI.create("https://user:pa55@mirror.example/api/models?key=s3cr3t")));
+    }
+
+    /**
+     * A {@code Location} that cannot be followed was repeated raw in the message, password and
+     * signature and all; it is shown as any URL is, without user information and query.
+     */
+    @Test
+    void aLocationThatCannotBeFollowedIsShownWithoutItsPasswordOrQuery() {
+        for (String[] c : new String[][] {{"http://u:pa55@127.0.0.1:65536/x?sig=s3cr3t", "http://127.0.0.1:65536/x?..."},
+            {"ftp://u:pa55@127.0.0.1/x?sig=s3cr3t#f", "ftp://127.0.0.1/x?..."},
+            {"//u:pa55@127.0.0.1:99999/x?sig=s3cr3t", "//127.0.0.1:99999/x?..."}}) {
+            String path = "/scheme?" + c[0];
+            HubException e = assertThrows(HubException.class, () -> get(path, false), c[0]);
+            assertEquals("acme/m: f: redirect 302 from " + at(hub, "/scheme") + "?... to '" + c[1]
+                    + "', which is no http or https URL with a host and a port up to 65535", e.getMessage());
+        }
     }
 
     /**
