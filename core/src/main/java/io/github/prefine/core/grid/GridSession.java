@@ -508,13 +508,18 @@ public final class GridSession implements AutoCloseable {
 
     /**
      * Returns why a sweep failed: every learning rate diverged, or its setting's pre-finetuning
-     * failed so it has no encoder.
+     * failed so it has no encoder. A sweep with its record has not failed, whatever marker is left.
      *
      * @param sweep the sweep
      * @return the reason, or empty when the sweep has not failed
      * @throws IOException if the marker cannot be read
      */
     public Optional<String> failure(GridSweep sweep) throws IOException {
+        if (Files.exists(grid.layout.record(sweep.id()))) {
+            // done: a sweep run again writes its record before it deletes its old marker (finish), so a
+            // process killed between the two leaves both
+            return Optional.empty();
+        }
         Path own = grid.layout.failure(sweep.id());
         if (Files.exists(own)) {
             String reason = Files.readString(own, StandardCharsets.UTF_8).strip();
@@ -524,7 +529,8 @@ public final class GridSession implements AutoCloseable {
         }
         Setting s = sweep.setting();
         if (!(sweep instanceof PrefinetuningSweep) && !s.isBaseline()
-                && Files.exists(grid.layout.failure(PrefinetuningSweep.id(s)))) {
+                && Files.exists(grid.layout.failure(PrefinetuningSweep.id(s)))
+                && !Files.exists(grid.layout.record(PrefinetuningSweep.id(s)))) {
             return Optional.of(noEncoder(s));
         }
         return Optional.empty();
