@@ -4,6 +4,7 @@ import io.github.prefine.eval.internal.Counts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.IDN;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -487,14 +488,17 @@ public final class HubHttp {
             if (status < 300 || status >= 400) {
                 return resp;
             }
-            String location = resp.headers().firstValue("Location").map(HubHttp::asSent).orElse(null);
+            String location = resp.headers().firstValue("Location").orElse(null);
             URI next = null;
             boolean unreadable = false;
+            String why = "";
             try {
+                location = location == null ? null : asRequested(location);
                 next = location == null ? null : resolve(at, location);
             } catch (IllegalArgumentException e) {
                 // thrown on, it passed every caller's handling of a failed exchange (an IOException)
                 unreadable = true;
+                why = e instanceof IdnRefusal ? " (" + e.getMessage() + ")" : "";
             }
             // the HTTP client requests nothing else: its IllegalArgumentException passed every caller's handling
             boolean requestable = next != null && next.getHost() != null && next.getPort() <= MAX_PORT
@@ -507,7 +511,7 @@ public final class HubHttp {
             }
             if (unreadable) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
-                        + " to a Location that is no URI reference, found '" + shownReference(location) + "'");
+                        + " to a Location that is no URI reference" + why + ", found '" + shownReference(location) + "'");
             }
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
@@ -550,7 +554,96 @@ public final class HubHttp {
             throw new IllegalArgumentException("base must be an absolute hierarchical URI such as "
                     + HubSettings.DEFAULT_ENDPOINT + "/api, found " + base);
         }
-        return resolve(base, asSent(value));
+        return resolve(base, asRequested(value));
+    }
+
+    /** A host in a header that is no internationalised domain name; its message names the host. */
+    private static final class IdnRefusal extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        IdnRefusal(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * A header's URI reference as a browser or {@code requests} requests it, rather than refused: a
+     * host of characters beyond ASCII (raw UTF-8, else Latin-1, as {@code requests} decodes the
+     * header) in its ASCII form ({@link IDN#toASCII(String)}, IDNA 2003, where {@code requests} uses
+     * IDNA 2008: they differ on a few characters such as {@code ß}); then bytes beyond ASCII
+     * percent-encoded as sent ({@link #asSent}); then the ASCII characters no URI may hold (controls,
+     * a space, {@code " < > \ ^ ` { | }}) percent-encoded as {@code requote_uri} encodes them, and
+     * a {@code %} that starts no escape as {@code %25} (where {@code requests} would encode every
+     * {@code %} of the value again). What stays no URI reference (a {@code [} in a path) is refused
+     * by the resolve.
+     *
+     * @throws IdnRefusal naming the host when it has no ASCII form
+     */
+    static String asRequested(String value) {
+        return quoteIllegal(asSent(idnHost(value)));
+    }
+
+    private static final java.util.regex.Pattern AUTHORITY_START = java.util.regex.Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*:)?//");
+
+    /** The value with a host beyond ASCII in its IDNA ASCII form; as it is otherwise. */
+    private static String idnHost(String value) {
+        java.util.regex.Matcher m = AUTHORITY_START.matcher(value);
+        if (!m.lookingAt()) {
+            return value;
+        }
+        int start = m.end();
+        int end = start;
+        while (end < value.length() && "/?#".indexOf(value.charAt(end)) < 0) {
+            end++;
+        }
+        int hostStart = value.lastIndexOf('@', end - 1) + 1;
+        hostStart = Math.max(hostStart, start);
+        int hostEnd = value.lastIndexOf(':', end - 1);
+        hostEnd = hostEnd < hostStart ? end : hostEnd;
+        String host = value.substring(hostStart, hostEnd);
+        if (host.startsWith("[") || host.chars().allMatch(c -> c < 0x80)) {
+            return value;
+        }
+        String decoded = host;
+        if (host.chars().allMatch(c -> c <= 0xFF)) {
+            try {
+                decoded = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(
+                        host.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
+            } catch (java.nio.charset.CharacterCodingException notUtf8) {
+                // as requests: a header that is no UTF-8 is read as Latin-1
+            }
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(decoded);
+        } catch (IllegalArgumentException e) {
+            throw new IdnRefusal("its host '" + decoded + "' is no internationalised domain name: " + e.getMessage(), e);
+        }
+        return value.substring(0, hostStart) + ascii + value.substring(hostEnd);
+    }
+
+    /** ASCII characters no URI may hold, and a {@code %} that starts no escape, percent-encoded. */
+    private static String quoteIllegal(String value) {
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean escape = c == '%' ? !(i + 2 < value.length() && isHex(value.charAt(i + 1)) && isHex(value.charAt(i + 2)))
+                    : c < 0x80 && (c <= 0x20 || c == 0x7F || "\"<>\\^`{|}".indexOf(c) >= 0);
+            if (escape && out == null) {
+                out = new StringBuilder(value.length() + 16).append(value, 0, i);
+            }
+            if (escape) {
+                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? value : out.toString();
+    }
+
+    private static boolean isHex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     /**

@@ -101,6 +101,10 @@ class HubHttpTest {
                 // already percent-encoded, with a byte that is no UTF-8 (%e9) and a lower-case escape
                 ex.getResponseHeaders().set("Location", "/files/a%20b%2Fc%C3%A9%e9.json?x=%2F%7e&y=%25");
                 ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/bracket")) {
+                // a bracket outside a host: no URI reference even once quoted, as the JDK parses one
+                ex.getResponseHeaders().set("Location", "/files/[x]?sig=s3cr3t");
+                ex.sendResponseHeaders(302, -1);
             } else if (path.equals("/odd")) {
                 // a space and a bar: no URI reference (RFC 3986), as a broken proxy might send
                 ex.getResponseHeaders().set("Location", "/files/a b|c");
@@ -181,11 +185,46 @@ class HubHttpTest {
     @Test
     void aLocationThatIsNoUriIsAHubErrorNamingItNotAnIllegalArgument() {
         // the URI parser's IllegalArgumentException escaped every caller's IOException handling
-        HubException e = assertThrows(HubException.class, () -> get("/odd", false));
+        HubException e = assertThrows(HubException.class, () -> get("/bracket", false));
         assertEquals(302, e.statusCode());
-        assertEquals("acme/m: f: redirect 302 from " + at(hub, "/odd") + " to a Location that is no URI reference,"
-                + " found '/files/a b|c'", e.getMessage());
+        assertEquals("acme/m: f: redirect 302 from " + at(hub, "/bracket") + " to a Location that is no URI reference,"
+                + " found '/files/[x]?...'", e.getMessage());
         assertEquals(1, seen.size(), "nothing asked of the unreadable target: " + seen);
+    }
+
+    /**
+     * A {@code Location} with characters no URI may hold (a space, a bar, a lone {@code %}) was
+     * refused; it is requested with them percent-encoded, as {@code requests}' {@code requote_uri}
+     * and a browser request it.
+     */
+    @Test
+    void aLocationWithCharactersNoUriMayHoldIsRequestedWithThemPercentEncoded() throws IOException {
+        HttpResponse<String> r = get("/odd", false);
+        assertEquals(200, r.statusCode());
+        assertEquals(List.of("/odd", "/files/a%20b%7Cc"), raw);
+        assertEquals(URI.create("http://a/x%20y%7B%7D%5E%25z%41?q=%22v%22"),
+                HubHttp.resolveReference(URI.create("http://a/b"), "/x y{}^%z%41?q=\"v\""));
+    }
+
+    /**
+     * A host beyond ASCII in a {@code Location} (raw UTF-8, as a server writes it; else Latin-1, as
+     * {@code requests} then reads the header) is requested in its IDNA ASCII form, as {@code
+     * requests} and a browser request it; it named no host and was refused. One with no such form
+     * is refused naming it.
+     */
+    @Test
+    void aLocationWithAnInternationalHostIsResolvedToItsAsciiForm() {
+        URI base = URI.create("http://a/b");
+        String utf8 = new String("http://b\u00fccher.example:8080/x?q".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1);
+        assertEquals(URI.create("http://xn--bcher-kva.example:8080/x?q"), HubHttp.resolveReference(base, utf8));
+        // one Latin-1 byte, no UTF-8; the user information is left as it is
+        assertEquals(URI.create("https://u:p@xn--caf-dma.example/x"),
+                HubHttp.resolveReference(base, "https://u:p@caf\u00e9.example/x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubHttp.resolveReference(base, "http://" + "\u00fc".repeat(70) + ".example/x"));
+        assertTrue(e.getMessage().startsWith("its host '" + "\u00fc".repeat(70) + ".example' is no internationalised"
+                + " domain name"), e.getMessage());
     }
 
     @Test
@@ -297,8 +336,8 @@ class HubHttpTest {
         assertEquals("base", n.getMessage());
         n = assertThrows(NullPointerException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), null));
         assertEquals("value", n.getMessage());
-        // the value's own mistakes stay those of a value that is no URI reference
-        assertThrows(IllegalArgumentException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), "a b"));
+        // the value's own mistakes stay those of a value that is no URI reference (a space is now encoded)
+        assertThrows(IllegalArgumentException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), "a[b]"));
         assertEquals("http://a/c", HubHttp.resolveReference(URI.create("http://a/b"), "c").toString());
     }
 
