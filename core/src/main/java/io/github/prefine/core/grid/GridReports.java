@@ -219,6 +219,8 @@ public final class GridReports {
                     files = s.filter(p -> p.getFileName().toString().endsWith(RECORD)).sorted().toList();
                 }
                 for (Path p : files) {
+                    // read once: results.jsonl and the tables both come from these bytes, where a
+                    // second read for the tables could find a record written in between
                     byte[] bytes = Files.readAllBytes(p);
                     // the JDK's decoder refusal ("Input length = 1") names neither the file nor the line
                     String bad = JsonFiles.notUtf8(bytes);
@@ -232,7 +234,7 @@ public final class GridReports {
                         leftOut.add(unit);
                         leftOutLines += text.lines().filter(line -> !line.isBlank()).count();
                     } else {
-                        ResultSet read = readRecord(p, text);
+                        ResultSet read = readRecord(p, bytes, text);
                         runs.addAll(read.runs());
                         costs.addAll(read.costs());
                         all.append(text);
@@ -301,8 +303,8 @@ public final class GridReports {
      * log, where it could be the last line, it was skipped as an interrupted append, and its cell
      * silently lacked a seed of a sweep that counts as done.
      */
-    private static ResultSet readRecord(Path record, String text) throws IOException {
-        ResultSet read = ResultLog.load(record);
+    private static ResultSet readRecord(Path record, byte[] bytes, String text) throws IOException {
+        ResultSet read = ResultLog.read(record, bytes);
         List<String> lines = text.lines().toList();
         long whole = lines.stream().filter(line -> !line.isBlank()).count();
         if (read.runs().size() + read.costs().size() < whole) {

@@ -177,7 +177,10 @@ public final class GridSession implements AutoCloseable {
             throw new IllegalStateException(file + " is missing: a worker session joins a run whose manifest the"
                     + " driving process has checked and written; open the grid with open() there first");
         }
-        return JsonFiles.strictObject(file);
+        JsonObject m = JsonFiles.strictObject(file);
+        // trusted without its fingerprint checked, but only in a format this version reads
+        RunManifest.readFormat(file, m);
+        return m;
     }
 
     /** Checks the folder's run.json against this grid before any work, and writes it. */
@@ -505,13 +508,18 @@ public final class GridSession implements AutoCloseable {
 
     /**
      * Returns why a sweep failed: every learning rate diverged, or its setting's pre-finetuning
-     * failed so it has no encoder.
+     * failed so it has no encoder. A sweep with its record has not failed, whatever marker is left.
      *
      * @param sweep the sweep
      * @return the reason, or empty when the sweep has not failed
      * @throws IOException if the marker cannot be read
      */
     public Optional<String> failure(GridSweep sweep) throws IOException {
+        if (Files.exists(grid.layout.record(sweep.id()))) {
+            // done: a sweep run again writes its record before it deletes its old marker (finish), so a
+            // process killed between the two leaves both
+            return Optional.empty();
+        }
         Path own = grid.layout.failure(sweep.id());
         if (Files.exists(own)) {
             String reason = Files.readString(own, StandardCharsets.UTF_8).strip();
@@ -521,7 +529,8 @@ public final class GridSession implements AutoCloseable {
         }
         Setting s = sweep.setting();
         if (!(sweep instanceof PrefinetuningSweep) && !s.isBaseline()
-                && Files.exists(grid.layout.failure(PrefinetuningSweep.id(s)))) {
+                && Files.exists(grid.layout.failure(PrefinetuningSweep.id(s)))
+                && !Files.exists(grid.layout.record(PrefinetuningSweep.id(s)))) {
             return Optional.of(noEncoder(s));
         }
         return Optional.empty();

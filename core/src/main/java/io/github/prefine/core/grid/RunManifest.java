@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
@@ -39,6 +40,21 @@ import java.util.stream.Stream;
 final class RunManifest {
     /** The manifest of every pre-finetuned encoder folder. */
     static final String ENCODER_FILE = "prefine-manifest.json";
+    /**
+     * The {@code run.json} format this version writes, and the newest it reads. It is raised only
+     * when a version that reads the lower one would misread the file; members added beside the
+     * existing ones leave it as it is (see {@link #check}).
+     */
+    static final int FORMAT = 1;
+    /**
+     * The {@code grid} settings of the fingerprint this version writes, some only where set
+     * ({@code sampling}): a member of a newer version's fingerprint outside these is a setting this
+     * version cannot honour. {@link #fingerprint} asserts it writes none other.
+     */
+    private static final Set<String> GRID_SETTINGS = Set.of("groups", "prefinetuningTasks", "targets", "seeds",
+            "learningRates", "targetLearningRates", "batchSize", "targetBatchSize", "maxEpochs", "targetMaxEpochs",
+            "scheduleEpochs", "targetScheduleEpochs", "patience", "warmupRatio", "sampling", "prefinetuneSeed",
+            "features", "precision", "reportSplit", "learningRateSelection");
 
     private RunManifest() {}
 
@@ -71,6 +87,7 @@ final class RunManifest {
         s.addProperty("reportSplit", g.config.reportSplit.name().toLowerCase(java.util.Locale.ROOT));
         s.addProperty("learningRateSelection", g.config.lrSelection.optionName());
         // strict and allowPartial are left out (GATES): with the same data each changes nothing or refuses the plan
+        assert GRID_SETTINGS.containsAll(s.keySet()) : "a fingerprint setting missing from GRID_SETTINGS: " + s.keySet();
         f.add("grid", s);
         JsonObject enc = new JsonObject();
         enc.addProperty("sha256", folderHash(g.config.encoder));
@@ -133,7 +150,7 @@ final class RunManifest {
     /** The whole manifest: the fingerprint, the options as given, the environment and the encoder's source. */
     static JsonObject of(Grid g, JsonObject fingerprint, Engine engine) {
         JsonObject m = new JsonObject();
-        m.addProperty("format", 1);
+        m.addProperty("format", FORMAT);
         m.add("fingerprint", fingerprint);
         JsonObject options = new JsonObject();
         g.config.options.forEach(options::addProperty);
@@ -156,20 +173,31 @@ final class RunManifest {
     /**
      * Checks a folder's manifest against this grid's fingerprint before any work.
      *
+     * <p>A manifest of a newer version is read by these rules: a member this version does not know
+     * outside the fingerprint (a new section, a new environment entry) is ignored and kept in the
+     * file; a fingerprint member it does not know is a setting that may change results, which this
+     * version cannot reproduce, so the run is refused naming it (new settings are recorded only
+     * where set, so that the runs before keep their fingerprint: such a member is one set); and a
+     * {@code format} above {@value #FORMAT} says the file means something else than this version
+     * reads, and is refused naming both formats.
+     *
      * @return the manifest to keep (the folder's when it matches, else {@code fresh})
-     * @throws RunMismatchException with a one-line diff when they differ and {@code force} is off
+     * @throws RunMismatchException with a one-line diff when they differ and {@code force} is off,
+     *     or naming the newer format or the settings this version does not know
      */
     static JsonObject check(Path file, JsonObject fresh, boolean force) throws IOException {
         if (!Files.exists(file)) {
             return fresh;
         }
         JsonObject old;
+        int format;
         try {
             // strictly: prefine wrote it, and a lenient read made a NUL part of a name; the JDK's decoder refusal named no file
             old = JsonFiles.strictObject(file);
             // what the diff walks: Gson's cast would fail bare, naming neither the file nor the member
             JsonShapes.object(old.get("fingerprint"), "$.fingerprint",
                     (at, expected, found) -> new IOException(at + ": expected " + expected + ", found " + found));
+            format = formatOf(old);
         } catch (IOException | RuntimeException e) {
             if (force) {
                 return fresh;
@@ -177,10 +205,23 @@ final class RunManifest {
             throw new RunMismatchException(file + ": not a run manifest (" + e.getMessage() + "); remove it, choose"
                     + " another output folder, or force a new run in place (--force)");
         }
+        if (format > FORMAT) {
+            if (force) {
+                return fresh;
+            }
+            throw newerFormat(file, old, format);
+        }
         List<String> diff = new ArrayList<>();
-        diff(old.getAsJsonObject("fingerprint"), fresh.getAsJsonObject("fingerprint"), "", diff);
-        if (diff.isEmpty()) {
+        List<String> unknown = new ArrayList<>();
+        diff(old.getAsJsonObject("fingerprint"), fresh.getAsJsonObject("fingerprint"), List.of(), diff, unknown);
+        if (diff.isEmpty() && unknown.isEmpty()) {
             return old;
+        }
+        if (!force && !unknown.isEmpty()) {
+            throw new RunMismatchException(file + ": recorded by " + writer(old) + " with "
+                    + (unknown.size() == 1 ? "a setting" : unknown.size() + " settings") + " this prefine does not know ("
+                    + String.join("; ", unknown) + "), which may change results this version cannot reproduce; continue"
+                    + " the run with that version, choose another output folder, or force a new run in place (--force)");
         }
         if (!force) {
             throw new RunMismatchException(file + ": this folder holds a run with other settings or data ("
@@ -190,6 +231,55 @@ final class RunManifest {
                     + " (--force)");
         }
         return fresh;
+    }
+
+    /**
+     * Reads a manifest's {@code format} for a process that trusts the file without checking its
+     * fingerprint (a worker joining the run): absent is format 1, which every manifest before the
+     * member was.
+     *
+     * @param file the manifest, for messages
+     * @param manifest its content
+     * @return the format, at most {@value #FORMAT}
+     * @throws IOException naming the member when it is no whole number of at least 1
+     * @throws RunMismatchException when the format is newer than this version reads
+     */
+    static int readFormat(Path file, JsonObject manifest) throws IOException {
+        int format;
+        try {
+            format = formatOf(manifest);
+        } catch (IOException e) {
+            throw new IOException(file + " " + e.getMessage(), e);
+        }
+        if (format > FORMAT) {
+            throw newerFormat(file, manifest, format);
+        }
+        return format;
+    }
+
+    private static int formatOf(JsonObject manifest) throws IOException {
+        JsonElement f = manifest.get("format");
+        if (f == null) {
+            return 1;
+        }
+        int format = JsonShapes.wholeInt(f, "$.format", (at, expected, found) -> new IOException(at
+                + ": expected a whole number of at least 1, found " + found));
+        if (format < 1) {
+            throw new IOException("$.format: expected a whole number of at least 1, found " + format);
+        }
+        return format;
+    }
+
+    private static RunMismatchException newerFormat(Path file, JsonObject manifest, int format) {
+        return new RunMismatchException(file + ": written by " + writer(manifest) + " in run.json format " + format
+                + ", newer than format " + FORMAT + ", the newest this prefine reads; continue the run with that version,"
+                + " choose another output folder, or force a new run in place (--force)");
+    }
+
+    /** The prefine version a manifest's environment names, for messages. */
+    private static String writer(JsonObject manifest) {
+        return manifest.get("environment") instanceof JsonObject env && env.get("prefine") instanceof JsonPrimitive p
+                && p.isString() ? "prefine " + p.getAsString() : "another prefine version";
     }
 
     /**
@@ -203,7 +293,12 @@ final class RunManifest {
         JsonObject recorded;
         List<String> before;
         try {
-            recorded = JsonFiles.strictObject(file).getAsJsonObject("fingerprint");
+            JsonObject manifest = JsonFiles.strictObject(file);
+            if (formatOf(manifest) > FORMAT) {
+                // the check that follows refuses it
+                return List.of();
+            }
+            recorded = manifest.getAsJsonObject("fingerprint");
             String names = recorded.getAsJsonObject("grid").get("targets").getAsString();
             before = names.isEmpty() ? List.of() : List.of(names.split(",", -1));
         } catch (IOException | RuntimeException e) {
@@ -214,7 +309,7 @@ final class RunManifest {
             return List.of();
         }
         List<String> diff = new ArrayList<>();
-        diff(recorded, fingerprint(g.toBuilder().setTargets(kept).build()), "", diff);
+        diff(recorded, fingerprint(g.toBuilder().setTargets(kept).build()), List.of(), diff, diff);
         if (!diff.isEmpty()) {
             return List.of();
         }
@@ -229,19 +324,45 @@ final class RunManifest {
      */
     private static final Set<String> GATES = Set.of("grid.strict", "grid.allowPartial");
 
-    private static void diff(JsonElement was, JsonElement now, String path, List<String> out) {
+    /**
+     * Walks two fingerprints: a member that differs goes to {@code out} ({@code grid.batchSize was
+     * 32, now 16}), one recorded that this version never writes to {@code unknown} with its value.
+     *
+     * @param at the member's names from the fingerprint's root (a data file's name may hold dots)
+     */
+    private static void diff(JsonElement was, JsonElement now, List<String> at, List<String> out, List<String> unknown) {
+        String path = String.join(".", at);
         if (GATES.contains(path)) {
             return;
         }
-        if (was != null && now != null && was.isJsonObject() && now.isJsonObject()) {
+        if (was != null && now == null && !known(at)) {
+            unknown.add(path + " " + brief(was));
+        } else if (was != null && now != null && was.isJsonObject() && now.isJsonObject()) {
             Set<String> keys = new TreeSet<>(was.getAsJsonObject().keySet());
             keys.addAll(now.getAsJsonObject().keySet());
             for (String k : keys) {
-                diff(was.getAsJsonObject().get(k), now.getAsJsonObject().get(k), path.isEmpty() ? k : path + "." + k, out);
+                List<String> member = new ArrayList<>(at);
+                member.add(k);
+                diff(was.getAsJsonObject().get(k), now.getAsJsonObject().get(k), member, out, unknown);
             }
         } else if (was == null || now == null || !was.equals(now)) {
             out.add(path + " was " + brief(was) + ", now " + brief(now));
         }
+    }
+
+    /** Whether this version writes the fingerprint member named by {@code at}, at least where set. */
+    private static boolean known(List<String> at) {
+        return switch (at.size()) {
+            case 1 -> Set.of("grid", "encoder", "data").contains(at.get(0));
+            case 2 -> switch (at.get(0)) {
+                case "grid" -> GRID_SETTINGS.contains(at.get(1));
+                case "encoder" -> at.get(1).equals("sha256");
+                // a data file by its name, or data held in memory
+                default -> at.get(0).equals("data");
+            };
+            case 3 -> at.get(0).equals("data") && Set.of("size", "sha256").contains(at.get(2));
+            default -> false;
+        };
     }
 
     private static String brief(JsonElement e) {

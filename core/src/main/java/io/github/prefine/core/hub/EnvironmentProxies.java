@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
  *       loopback host ({@code localhost}, an address {@code 127.*} but no host name that
  *       starts so, {@code [::1]}) is always reached
  *       directly, as the JDK's own selector does, so a local mirror or test server is not sent to
- *       the proxy.
+ *       the proxy. This is wider than {@code requests}, which on Linux proxies the loopback host too
+ *       unless {@code no_proxy} names it, and narrower than the JDK's list, which also has
+ *       {@code 0.0.0.0} and {@code [::0]}; a name under {@code .localhost} ({@code hub.localhost})
+ *       is proxied, as both proxy it.
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -265,9 +268,10 @@ final class EnvironmentProxies extends ProxySelector {
         }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         byte[] address = literal(host);
-        // 127/8 as a dotted address only: a name such as 127.example.org is no loopback host
-        if (host.equals("localhost") || host.endsWith(".localhost") || !host.startsWith("[") && address != null
-                && address[0] == 127 || host.equals("[::1]")) {
+        // 127/8 as a dotted address only: a name such as 127.example.org is no loopback host; nor is a
+        // name under .localhost, which the hosts file or DNS may send elsewhere (the JDK proxies it too)
+        if (host.equals("localhost") || !host.startsWith("[") && address != null && address[0] == 127
+                || host.equals("[::1]")) {
             return true;
         }
         if (address != null) {

@@ -4,6 +4,7 @@ import io.github.prefine.eval.internal.Counts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.IDN;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -174,23 +175,52 @@ public final class HubHttp {
     }
 
     /**
-     * A URL as a message or a log line shows it: without user information (it may hold a password)
-     * and, on a host other than the endpoint's, without its query, which on a content host is the
-     * signature that grants access to the file for a while; {@code "?..."} says one was there. The
-     * endpoint's own URLs carry no secret there (the token goes in a header) and are shown whole.
+     * A URL as a message or a log line shows it: without user information (it may hold a password),
+     * without its query, which on a content host is the signature that grants access to the file for
+     * a while and on the endpoint's own host can be too (a mirror that signs its download URLs, a key
+     * an endpoint was given in its URL), and without a fragment; {@code "?..."} says a query was
+     * there. Every URL prefine shows goes through this, or through {@link #shownReference(String)}
+     * where the text is no URL.
      *
      * @param url an absolute URL
      * @return the URL to show
      */
     public String shown(URI url) {
-        boolean hideQuery = url.getRawQuery() != null && !sameHost(url);
-        if (url.getRawUserInfo() == null && !hideQuery) {
+        if (url.getRawUserInfo() == null && url.getRawQuery() == null && url.getRawFragment() == null) {
             return url.toString();
+        }
+        if (url.isOpaque()) {
+            return shownReference(url.toString());
         }
         String host = url.getHost() != null ? url.getHost() : "";
         return url.getScheme() + "://" + host + (url.getPort() != -1 ? ":" + url.getPort() : "")
-                + (url.getRawPath() == null ? "" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : hideQuery ? "?..." : "?" + url.getRawQuery());
+                + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?...");
+    }
+
+    /**
+     * A URI reference as a message shows it when it may be no URL at all (a {@code Location} header
+     * the client cannot follow), redacted as {@link #shown(URI)} redacts a URL: the fragment cut off,
+     * the query shown as {@code "?..."}, and after a {@code //} everything up to the last {@code @}
+     * before the query dropped, since a password may hold what no URL may.
+     *
+     * @param reference the text as received
+     * @return the text to show
+     */
+    static String shownReference(String reference) {
+        String r = reference;
+        int fragment = r.indexOf('#');
+        if (fragment >= 0) {
+            r = r.substring(0, fragment);
+        }
+        int query = r.indexOf('?');
+        String rest = query >= 0 ? "?..." : "";
+        r = query >= 0 ? r.substring(0, query) : r;
+        int authority = r.indexOf("//");
+        int at = r.lastIndexOf('@');
+        if (authority >= 0 && at > authority) {
+            r = r.substring(0, authority + 2) + r.substring(at + 1);
+        }
+        return r + rest;
     }
 
     /** The port a URL reaches: its own, else its scheme's default. */
@@ -352,7 +382,7 @@ public final class HubHttp {
     }
 
     private HubServiceException unreachable(String repo, String what, String why, IOException cause) {
-        return new HubServiceException(repo + ": " + what + ": cannot reach " + settings.endpoint() + " (" + why
+        return new HubServiceException(repo + ": " + what + ": cannot reach " + shown(settings.endpoint()) + " (" + why
                 + "); check the network, or set HF_HUB_OFFLINE=1 to use only files already fetched", cause);
     }
 
@@ -458,14 +488,17 @@ public final class HubHttp {
             if (status < 300 || status >= 400) {
                 return resp;
             }
-            String location = resp.headers().firstValue("Location").map(HubHttp::asSent).orElse(null);
+            String location = resp.headers().firstValue("Location").orElse(null);
             URI next = null;
             boolean unreadable = false;
+            String why = "";
             try {
+                location = location == null ? null : asRequested(location);
                 next = location == null ? null : resolve(at, location);
             } catch (IllegalArgumentException e) {
                 // thrown on, it passed every caller's handling of a failed exchange (an IOException)
                 unreadable = true;
+                why = e instanceof IdnRefusal ? " (" + e.getMessage() + ")" : "";
             }
             // the HTTP client requests nothing else: its IllegalArgumentException passed every caller's handling
             boolean requestable = next != null && next.getHost() != null && next.getPort() <= MAX_PORT
@@ -478,14 +511,14 @@ public final class HubHttp {
             }
             if (unreadable) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
-                        + " to a Location that is no URI reference, found '" + location + "'");
+                        + " to a Location that is no URI reference" + why + ", found '" + shownReference(location) + "'");
             }
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
             }
             if (!requestable) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + shown(at)
-                        + " to '" + location + "', which is no http or https URL with a host and a port up to "
+                        + " to '" + shownReference(location) + "', which is no http or https URL with a host and a port up to "
                         + MAX_PORT);
             }
             if (hop == MAX_REDIRECTS) {
@@ -521,7 +554,96 @@ public final class HubHttp {
             throw new IllegalArgumentException("base must be an absolute hierarchical URI such as "
                     + HubSettings.DEFAULT_ENDPOINT + "/api, found " + base);
         }
-        return resolve(base, asSent(value));
+        return resolve(base, asRequested(value));
+    }
+
+    /** A host in a header that is no internationalised domain name; its message names the host. */
+    private static final class IdnRefusal extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        IdnRefusal(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * A header's URI reference as a browser or {@code requests} requests it, rather than refused: a
+     * host of characters beyond ASCII (raw UTF-8, else Latin-1, as {@code requests} decodes the
+     * header) in its ASCII form ({@link IDN#toASCII(String)}, IDNA 2003, where {@code requests} uses
+     * IDNA 2008: they differ on a few characters such as {@code ß}); then bytes beyond ASCII
+     * percent-encoded as sent ({@link #asSent}); then the ASCII characters no URI may hold (controls,
+     * a space, {@code " < > \ ^ ` { | }}) percent-encoded as {@code requote_uri} encodes them, and
+     * a {@code %} that starts no escape as {@code %25} (where {@code requests} would encode every
+     * {@code %} of the value again). What stays no URI reference (a {@code [} in a path) is refused
+     * by the resolve.
+     *
+     * @throws IdnRefusal naming the host when it has no ASCII form
+     */
+    static String asRequested(String value) {
+        return quoteIllegal(asSent(idnHost(value)));
+    }
+
+    private static final java.util.regex.Pattern AUTHORITY_START = java.util.regex.Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*:)?//");
+
+    /** The value with a host beyond ASCII in its IDNA ASCII form; as it is otherwise. */
+    private static String idnHost(String value) {
+        java.util.regex.Matcher m = AUTHORITY_START.matcher(value);
+        if (!m.lookingAt()) {
+            return value;
+        }
+        int start = m.end();
+        int end = start;
+        while (end < value.length() && "/?#".indexOf(value.charAt(end)) < 0) {
+            end++;
+        }
+        int hostStart = value.lastIndexOf('@', end - 1) + 1;
+        hostStart = Math.max(hostStart, start);
+        int hostEnd = value.lastIndexOf(':', end - 1);
+        hostEnd = hostEnd < hostStart ? end : hostEnd;
+        String host = value.substring(hostStart, hostEnd);
+        if (host.startsWith("[") || host.chars().allMatch(c -> c < 0x80)) {
+            return value;
+        }
+        String decoded = host;
+        if (host.chars().allMatch(c -> c <= 0xFF)) {
+            try {
+                decoded = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(
+                        host.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
+            } catch (java.nio.charset.CharacterCodingException notUtf8) {
+                // as requests: a header that is no UTF-8 is read as Latin-1
+            }
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(decoded);
+        } catch (IllegalArgumentException e) {
+            throw new IdnRefusal("its host '" + decoded + "' is no internationalised domain name: " + e.getMessage(), e);
+        }
+        return value.substring(0, hostStart) + ascii + value.substring(hostEnd);
+    }
+
+    /** ASCII characters no URI may hold, and a {@code %} that starts no escape, percent-encoded. */
+    private static String quoteIllegal(String value) {
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean escape = c == '%' ? !(i + 2 < value.length() && isHex(value.charAt(i + 1)) && isHex(value.charAt(i + 2)))
+                    : c < 0x80 && (c <= 0x20 || c == 0x7F || "\"<>\\^`{|}".indexOf(c) >= 0);
+            if (escape && out == null) {
+                out = new StringBuilder(value.length() + 16).append(value, 0, i);
+            }
+            if (escape) {
+                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? value : out.toString();
+    }
+
+    private static boolean isHex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     /**

@@ -328,9 +328,9 @@ public final class ModelResolver {
 
     /** Fetches the snapshot the revision names; {@code known} is the config's metadata when already asked for. */
     private ResolvedModel download(String id, Path repo, FileMeta known) throws IOException {
-        LOG.info("{}@{}: downloading from {} into {}", id, revision, settings.endpoint(), repo);
+        LOG.info("{}@{}: downloading from {} into {}", id, revision, http.shown(settings.endpoint()), repo);
         FileMeta first = known != null ? known : head(id, revision, CONFIG).orElseThrow(() -> new HubException(404,
-                id + "@" + revision + ": " + CONFIG + " not found at " + resolveUrl(id, revision, CONFIG)
+                id + "@" + revision + ": " + CONFIG + " not found at " + http.shown(resolveUrl(id, revision, CONFIG))
                         + " (check the model id and revision)"));
         String commit = first.commit;
         // every later request names that commit: a branch that moves meanwhile (a push) answered
@@ -355,7 +355,7 @@ public final class ModelResolver {
             fetch(id, repo, snapshot, INDEX, index);
             for (String shard : shardsOf(snapshot.resolve(INDEX))) {
                 FileMeta meta = head(id, commit, shard).orElseThrow(() -> new HubException(404, id + "@" + revision
-                        + ": shard " + shard + " named by " + INDEX + " not found at " + resolveUrl(id, commit, shard)));
+                        + ": shard " + shard + " named by " + INDEX + " not found at " + http.shown(resolveUrl(id, commit, shard))));
                 fetch(id, repo, snapshot, shard, meta);
             }
         }
@@ -526,7 +526,8 @@ public final class ModelResolver {
         Path blobs = repo.resolve("blobs");
         Files.createDirectories(blobs);
         Path blob = blobs.resolve(meta.etag);
-        if (!(Files.isRegularFile(blob) && Files.size(blob) == meta.size)) {
+        // a plain git file's blob is checked against its hash: an edit through a snapshot's link keeps its name
+        if (!ResumableDownload.stored(id, file, blob, expected)) {
             try {
                 downloads.download(id, file, meta.downloadUrl, expected, blob);
             } catch (StatusError e) {

@@ -323,7 +323,7 @@ public final class ResumableDownload {
             throws IOException {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(expected, "expected");
-        if (Files.isRegularFile(target) && Files.size(target) == expected.size()) {
+        if (stored(repo, file, target, expected)) {
             return;
         }
         Files.createDirectories(target.toAbsolutePath().getParent());
@@ -345,7 +345,7 @@ public final class ResumableDownload {
                 // file (the partial one is opened, closed and moved) would drop this process's lock
                 try (FileChannel ch = PlainFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                         FileLock held = ch.lock()) {
-                    if (Files.isRegularFile(target) && Files.size(target) == expected.size()) {
+                    if (stored(repo, file, target, expected)) {
                         log(progress, "{}: {}: stored as {} by another download meanwhile", repo, file, target);
                         return;
                     }
@@ -359,6 +359,39 @@ public final class ResumableDownload {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code target} holds the file already: a regular file of the expected size and, for a
+     * plain git file, of the expected git blob hash. Such a file is small, and it is the one edited
+     * in place (a snapshot's {@code config.json} is a link to its blob), so one of the right size
+     * but other bytes is deleted, with a warning, to be fetched again. An LFS file is taken by its
+     * size, as {@code huggingface_hub} takes every file: hashing gigabytes of weights at each new
+     * snapshot of a moved branch would cost about what fetching them does.
+     *
+     * @param repo the repository id, for the warning
+     * @param file the file's name in it, for the warning
+     * @param target where the file is kept
+     * @param expected what it must be
+     * @return whether it is there as expected
+     * @throws IOException if it cannot be read or deleted
+     */
+    static boolean stored(String repo, String file, Path target, Expected expected) throws IOException {
+        if (!Files.isRegularFile(target) || Files.size(target) != expected.size()) {
+            return false;
+        }
+        if (expected.check() != Check.GIT_BLOB) {
+            return true;
+        }
+        String actual = FileDigests.gitBlobId(target);
+        if (actual.equals(expected.hash())) {
+            return true;
+        }
+        LOG.warn("{}: {}: {} has git blob hash {}, not the {} its name and the server say (edited in place through"
+                + " a snapshot's link?); fetching it again", repo, file, target, actual, expected.hash());
+        // another process may have deleted it meanwhile, to fetch it again too
+        Files.deleteIfExists(target);
+        return false;
     }
 
     /** The monitor of one lock file, and how many downloads of it run or wait (guarded by {@code WRITERS}). */

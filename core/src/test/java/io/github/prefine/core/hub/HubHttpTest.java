@@ -101,6 +101,10 @@ class HubHttpTest {
                 // already percent-encoded, with a byte that is no UTF-8 (%e9) and a lower-case escape
                 ex.getResponseHeaders().set("Location", "/files/a%20b%2Fc%C3%A9%e9.json?x=%2F%7e&y=%25");
                 ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/bracket")) {
+                // a bracket outside a host: no URI reference even once quoted, as the JDK parses one
+                ex.getResponseHeaders().set("Location", "/files/[x]?sig=s3cr3t");
+                ex.sendResponseHeaders(302, -1);
             } else if (path.equals("/odd")) {
                 // a space and a bar: no URI reference (RFC 3986), as a broken proxy might send
                 ex.getResponseHeaders().set("Location", "/files/a b|c");
@@ -181,11 +185,46 @@ class HubHttpTest {
     @Test
     void aLocationThatIsNoUriIsAHubErrorNamingItNotAnIllegalArgument() {
         // the URI parser's IllegalArgumentException escaped every caller's IOException handling
-        HubException e = assertThrows(HubException.class, () -> get("/odd", false));
+        HubException e = assertThrows(HubException.class, () -> get("/bracket", false));
         assertEquals(302, e.statusCode());
-        assertEquals("acme/m: f: redirect 302 from " + at(hub, "/odd") + " to a Location that is no URI reference,"
-                + " found '/files/a b|c'", e.getMessage());
+        assertEquals("acme/m: f: redirect 302 from " + at(hub, "/bracket") + " to a Location that is no URI reference,"
+                + " found '/files/[x]?...'", e.getMessage());
         assertEquals(1, seen.size(), "nothing asked of the unreadable target: " + seen);
+    }
+
+    /**
+     * A {@code Location} with characters no URI may hold (a space, a bar, a lone {@code %}) was
+     * refused; it is requested with them percent-encoded, as {@code requests}' {@code requote_uri}
+     * and a browser request it.
+     */
+    @Test
+    void aLocationWithCharactersNoUriMayHoldIsRequestedWithThemPercentEncoded() throws IOException {
+        HttpResponse<String> r = get("/odd", false);
+        assertEquals(200, r.statusCode());
+        assertEquals(List.of("/odd", "/files/a%20b%7Cc"), raw);
+        assertEquals(URI.create("http://a/x%20y%7B%7D%5E%25z%41?q=%22v%22"),
+                HubHttp.resolveReference(URI.create("http://a/b"), "/x y{}^%z%41?q=\"v\""));
+    }
+
+    /**
+     * A host beyond ASCII in a {@code Location} (raw UTF-8, as a server writes it; else Latin-1, as
+     * {@code requests} then reads the header) is requested in its IDNA ASCII form, as {@code
+     * requests} and a browser request it; it named no host and was refused. One with no such form
+     * is refused naming it.
+     */
+    @Test
+    void aLocationWithAnInternationalHostIsResolvedToItsAsciiForm() {
+        URI base = URI.create("http://a/b");
+        String utf8 = new String("http://b\u00fccher.example:8080/x?q".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1);
+        assertEquals(URI.create("http://xn--bcher-kva.example:8080/x?q"), HubHttp.resolveReference(base, utf8));
+        // one Latin-1 byte, no UTF-8; the user information is left as it is
+        assertEquals(URI.create("https://u:p@xn--caf-dma.example/x"),
+                HubHttp.resolveReference(base, "https://u:p@caf\u00e9.example/x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubHttp.resolveReference(base, "http://" + "\u00fc".repeat(70) + ".example/x"));
+        assertTrue(e.getMessage().startsWith("its host '" + "\u00fc".repeat(70) + ".example' is no internationalised"
+                + " domain name"), e.getMessage());
     }
 
     @Test
@@ -200,7 +239,7 @@ class HubHttpTest {
                 String path = "/scheme?" + location;
                 HubException e = assertThrows(HubException.class, () -> get(path, stopAtOtherHost), location);
                 assertEquals(302, e.statusCode());
-                assertEquals("acme/m: f: redirect 302 from " + at(hub, path) + " to '" + location
+                assertEquals("acme/m: f: redirect 302 from " + at(hub, "/scheme") + "?... to '" + location
                         + "', which is no http or https URL with a host and a port up to 65535", e.getMessage());
                 assertEquals(1, seen.size(), "nothing asked of the target: " + seen);
             }
@@ -297,8 +336,8 @@ class HubHttpTest {
         assertEquals("base", n.getMessage());
         n = assertThrows(NullPointerException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), null));
         assertEquals("value", n.getMessage());
-        // the value's own mistakes stay those of a value that is no URI reference
-        assertThrows(IllegalArgumentException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), "a b"));
+        // the value's own mistakes stay those of a value that is no URI reference (a space is now encoded)
+        assertThrows(IllegalArgumentException.class, () -> HubHttp.resolveReference(URI.create("http://a/b"), "a[b]"));
         assertEquals("http://a/c", HubHttp.resolveReference(URI.create("http://a/b"), "c").toString());
     }
 
@@ -356,6 +395,28 @@ class HubHttpTest {
         for (String local : List.of("https://127.0.0.1:8443/x", "https://localhost/x", "https://[::1]:9/x")) {
             assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create(local)), local);
         }
+    }
+
+    /**
+     * Only the loopback host the JDK's selector also bypasses goes direct unasked: a name under
+     * {@code .localhost} went direct too, which neither the JDK nor {@code requests} does, and which
+     * the hosts file or DNS may send to another machine than this one.
+     */
+    @Test
+    void aNameUnderLocalhostIsProxiedAsTheJdkAndRequestsProxyIt() {
+        EnvironmentProxies p = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128"));
+        for (String proxied : List.of("https://hub.localhost/x", "https://a.b.localhost:8443/x", "https://127.example/x",
+                "https://localhost.example/x")) {
+            assertEquals("proxy.corp:3128", p.select(URI.create(proxied)).get(0).address().toString()
+                    .replace("/<unresolved>", ""), proxied);
+        }
+        for (String local : List.of("https://localhost:8443/x", "https://LOCALHOST/x", "https://127.255.0.1/x",
+                "https://[::1]/x")) {
+            assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create(local)), local);
+        }
+        // named in no_proxy, it goes direct as any host does
+        EnvironmentProxies named = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128", "NO_PROXY", ".localhost"));
+        assertEquals(List.of(java.net.Proxy.NO_PROXY), named.select(URI.create("https://hub.localhost/x")));
     }
 
     @Test
@@ -474,18 +535,48 @@ class HubHttpTest {
         assertEquals("hub ok", r.body());
     }
 
-    /** Messages name URLs without a password, and without a content host's signed query. */
+    /** Messages name URLs without a password, and without a query (see also the test below). */
     @Test
     void aUrlIsShownWithoutUserInformationAndWithoutAnotherHostsQuery() {
         HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
                 TOKEN)).build();
-        assertEquals("https://mirror.example/api/datasets/a/b/tree/main?cursor=2",
+        assertEquals("https://mirror.example/api/datasets/a/b/tree/main?...",
                 http.shown(URI.create("https://mirror.example/api/datasets/a/b/tree/main?cursor=2")));
         assertEquals("https://cdn.example:8443/blobs/ab%20c?...",
                 http.shown(URI.create("https://cdn.example:8443/blobs/ab%20c?X-Amz-Signature=s3cr3t&X-Amz-Expires=3600")));
         assertEquals("https://mirror.example/x", http.shown(URI.create("https://user:pa55@mirror.example/x")));
         assertEquals("http://[::1]:81/x?...", http.shown(URI.create("http://u:pa55@[::1]:81/x?sig=1")));
         assertEquals("https://cdn.example/plain", http.shown(URI.create("https://cdn.example/plain")));
+    }
+
+    /**
+     * One redaction for every URL a message shows: the query is hidden on the endpoint's own host
+     * too, where a mirror may sign its download URLs (or a proxy put a key) as a content host does.
+     */
+    @Test
+    void theEndpointsOwnQueryIsHiddenAsAnotherHostsIs() {
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("https://mirror.example"), tmp, false,
+                TOKEN)).build();
+        assertEquals("https://mirror.example/blobs/ab?...",
+                http.shown(URI.create("https://mirror.example/blobs/ab?X-Amz-Signature=s3cr3t")));
+        assertEquals("https://mirror.example/api/models?...",
+                http.shown(URI.create("https://user:pa55@mirror.example/api/models?key=s3cr3t")));
+    }
+
+    /**
+     * A {@code Location} that cannot be followed was repeated raw in the message, password and
+     * signature and all; it is shown as any URL is, without user information and query.
+     */
+    @Test
+    void aLocationThatCannotBeFollowedIsShownWithoutItsPasswordOrQuery() {
+        for (String[] c : new String[][] {{"http://u:pa55@127.0.0.1:65536/x?sig=s3cr3t", "http://127.0.0.1:65536/x?..."},
+            {"ftp://u:pa55@127.0.0.1/x?sig=s3cr3t#f", "ftp://127.0.0.1/x?..."},
+            {"//u:pa55@127.0.0.1:99999/x?sig=s3cr3t", "//127.0.0.1:99999/x?..."}}) {
+            String path = "/scheme?" + c[0];
+            HubException e = assertThrows(HubException.class, () -> get(path, false), c[0]);
+            assertEquals("acme/m: f: redirect 302 from " + at(hub, "/scheme") + "?... to '" + c[1]
+                    + "', which is no http or https URL with a host and a port up to 65535", e.getMessage());
+        }
     }
 
     /**

@@ -723,6 +723,31 @@ class ModelResolverTest {
         assertFalse(Files.exists(repo.resolve("refs/main")));
     }
 
+    /**
+     * A plain git file's blob already in the cache under its etag (a snapshot's config.json edited
+     * in place through its link edits the blob itself) is checked against that git blob hash before
+     * a new snapshot links it: one of the announced size but other bytes was linked as it stood.
+     */
+    @Test
+    void aCachedGitBlobOfOtherBytesIsFetchedAgainRatherThanLinked() throws IOException {
+        Path blob = cache.resolve("models--acme--tiny-bert/blobs/" + LocalHubServer.gitBlobId(CONFIG));
+        Files.createDirectories(blob.getParent());
+        byte[] edited = new String(CONFIG, StandardCharsets.UTF_8).replace("8", "9").getBytes(StandardCharsets.UTF_8);
+        assertEquals(CONFIG.length, edited.length);
+        Files.write(blob, edited);
+
+        ResolvedModel m = resolver(settings(null), 1).resolve(ID);
+
+        assertArrayEquals(CONFIG, Files.readAllBytes(m.folder().resolve("config.json")));
+        assertArrayEquals(CONFIG, Files.readAllBytes(blob));
+        // a blob that holds what its name says is linked without a download
+        hub.clearSeen();
+        Files.delete(m.folder().resolve("config.json"));
+        Files.delete(cache.resolve("models--acme--tiny-bert/refs/main"));
+        resolver(settings(null), 1).resolve(ID);
+        assertEquals(0, hub.seen().stream().filter(r -> r.method().equals("GET")).count(), hub.seen().toString());
+    }
+
     @Test
     void anEtagThatIsNoHashNamesNoBlobEvenWhenAFileOfThatNameIsThere() throws IOException {
         // a file planted in blobs/ under a plain name, of the size the server announces

@@ -241,7 +241,27 @@ public final class ResultLog {
      * @throws IOException if reading fails, as for {@link #load(Path)}
      */
     public static ResultSet load(Path file, Consumer<RunRecord> check) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        return read(file, Files.readAllBytes(file), check);
+    }
+
+    /**
+     * Reads the records of a log's bytes as {@link #load(Path)} reads the file, for a caller that
+     * keeps the bytes too (to copy them elsewhere): reading the file a second time could find a
+     * record written in between, so that what was copied and what was counted differed.
+     *
+     * @param file the log file the bytes came from, named in messages
+     * @param bytes its content
+     * @return the records in file order
+     * @throws MalformedResultsException if a line is not a valid record (file, line, expected, found)
+     * @throws IOException naming the file, line and byte where a line is not UTF-8, as for {@link #load(Path)}
+     */
+    public static ResultSet read(Path file, byte[] bytes) throws IOException {
+        return read(file, bytes, run -> { });
+    }
+
+    private static ResultSet read(Path file, byte[] bytes, Consumer<RunRecord> check) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(bytes, "bytes");
         int complete = bytes.length;
         while (complete > 0 && bytes[complete - 1] != '\n' && bytes[complete - 1] != '\r') {
             complete--;

@@ -840,15 +840,17 @@ final class RunStatus {
     /**
      * Lists the records folder once: the ended units' ids and the counts of records and failure
      * markers, of the plan's units only where there is a plan (a record is named by its unit's id);
-     * without one, every record counts, as before the plan was known.
+     * without one, every record counts, as before the plan was known. A unit with both is done
+     * only: a failed sweep run again writes its record before it deletes its old marker, and a
+     * process killed between the two leaves both, which counted the unit twice.
      */
     private Ended ended() {
         Set<String> ids = new HashSet<>();
         if (!Files.isDirectory(records)) {
             return new Ended(ids, 0, 0);
         }
-        int done = 0;
-        int failed = 0;
+        Set<String> recorded = new HashSet<>();
+        Set<String> marked = new HashSet<>();
         try (Stream<Path> s = Files.list(records)) {
             for (String n : s.map(p -> p.getFileName().toString()).toList()) {
                 boolean record = n.endsWith(".jsonl");
@@ -861,16 +863,13 @@ final class RunStatus {
                     continue;
                 }
                 ids.add(id);
-                if (record) {
-                    done++;
-                } else {
-                    failed++;
-                }
+                (record ? recorded : marked).add(id);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Ended(ids, Math.min(total, done), Math.min(total, failed));
+        marked.removeAll(recorded);
+        return new Ended(ids, Math.min(total, recorded.size()), Math.min(total, marked.size()));
     }
 
     private static String format(Duration d) {
