@@ -46,7 +46,8 @@ public record TransferRanking(String target, Set<EmbeddingMethod> methods, List<
 
     /**
      * Scores a combination of groups the way a heterogeneous batch mixes them: the mean of its
-     * tasks' scores, each weighted by its size (proportional sampling).
+     * tasks' scores, each weighted by its size (proportional sampling). A group named twice is one
+     * group of the combination, its tasks counted once.
      *
      * @param groupNames the groups of the combination, e.g. {@code [SL, QA]}
      * @return the combination's score
@@ -60,7 +61,8 @@ public record TransferRanking(String target, Set<EmbeddingMethod> methods, List<
         }
         double weighted = 0;
         double total = 0;
-        for (String g : groupNames) {
+        // a set: a group named twice weighed its tasks double against the others
+        for (String g : new LinkedHashSet<>(groupNames)) {
             boolean found = false;
             for (ScoredTask t : tasks) {
                 if (t.group().equals(g)) {

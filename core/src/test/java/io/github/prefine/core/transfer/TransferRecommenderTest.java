@@ -51,6 +51,17 @@ class TransferRecommenderTest {
         assertThrows(IllegalArgumentException.class, () -> r.score(List.of("XX")));
     }
 
+    /**
+     * A group named twice is one group of the combination: SL, C, SL scores as SL+C, (100 + 50 /
+     * sqrt2) / 450 = 0.3008, not with SL's 400 units twice, (200 + 50 / sqrt2) / 850 = 0.2769.
+     */
+    @Test
+    void aGroupNamedTwiceCountsOnce() {
+        TransferRanking r = rankTarget();
+        assertEquals((100 + 50 / Math.sqrt(2)) / 450, r.score(List.of("SL", "C", "SL")), 1e-12);
+        assertEquals(0.25, r.score(List.of("SL", "SL")), 1e-12);
+    }
+
     @Test
     void aCombinationOfNoGroupIsRefusedNotScoredNaN() {
         // 0 / 0 came back as NaN, which a best-first sort puts first and Spearman refuses far from here
