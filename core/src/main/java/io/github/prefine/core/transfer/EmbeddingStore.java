@@ -31,7 +31,8 @@ import java.util.Optional;
  * holds the values (one float32 tensor {@code embedding}), {@code <name>.json} the metadata (task,
  * method, encoder hash, settings, example count, seconds, Java and OS). The name is the task, the
  * method and a short hash of the full key (task, method, encoder hash, settings), so an embedding
- * of another encoder or other settings never answers a lookup.
+ * of another encoder or other settings never answers a lookup. A task name longer than 128
+ * characters is cut in the file name (never in the key), so a name stays within 255 bytes.
  *
  * <p>Resumable: each embedding is written as soon as it is computed, the JSON file last and by an
  * atomic rename, so a run that stops half-way leaves only complete entries and the next run
@@ -185,8 +186,22 @@ public final class EmbeddingStore {
         AtomicFiles.write(anchor, folder.resolve(base + ".json"), gson.toJson(m));
     }
 
+    /**
+     * The longest task part of an entry's name: with the method, the hash, {@code .safetensors} and
+     * a writer's temp name around it ({@code .<name>.<random>.tmp}) a name stays far below the 255
+     * bytes file systems allow. Names cut there stay apart: the hash is of the whole task name.
+     */
+    static final int MAX_TASK_CHARS = 128;
+
+    /**
+     * An entry's file name without extension: the task (characters other than ASCII letters,
+     * digits, {@code .}, {@code _} and {@code -} as {@code _}, cut to {@link #MAX_TASK_CHARS}), the
+     * method, and 12 hex digits of the SHA-256 of the whole key.
+     */
     static String baseName(String task, EmbeddingMethod method, String encoderHash, String settings) {
         String safe = task.replaceAll("[^A-Za-z0-9._-]", "_");
+        // one ASCII character a byte: a long task name gave a name over 255 bytes, which no write could create
+        safe = safe.length() > MAX_TASK_CHARS ? safe.substring(0, MAX_TASK_CHARS) : safe;
         String key = task + "\n" + method.cliName() + "\n" + encoderHash + "\n" + settings;
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -73,6 +73,35 @@ class EmbeddingStoreTest {
         }
     }
 
+    /**
+     * A file name holds at most 255 bytes: a 300-character task name made entries no write could
+     * create ("File name too long"). The task part is now cut at 128 characters, the hash, of the
+     * whole name, keeping names that share their first 128 apart; a name of ordinary length is named
+     * as before, so existing stores are found: "conll2003.textemb." and the first 12 hex digits of
+     * SHA-256("conll2003\ntextemb\nenc0\nrows=all"), a251b6129cea (Python's hashlib).
+     */
+    @Test
+    void aVeryLongTaskNameIsCutInTheFileNameAndKeptInTheKey(@TempDir Path dir) throws Exception {
+        assertEquals("conll2003.textemb.a251b6129cea",
+                EmbeddingStore.baseName("conll2003", EmbeddingMethod.TEXT_EMB, "enc0", "rows=all"));
+        String longName = "t".repeat(300);
+        // hashlib: sha256(("t" * 300 + "\ntextemb\nenc0\nrows=all").encode()).hexdigest()[:12]
+        assertEquals("t".repeat(128) + ".textemb.bc431b9952f7",
+                EmbeddingStore.baseName(longName, EmbeddingMethod.TEXT_EMB, "enc0", "rows=all"));
+        EmbeddingStore store = EmbeddingStore.open(dir);
+        String other = "t".repeat(299) + "u";
+        store.put(new TaskEmbedding(longName, EmbeddingMethod.TEXT_EMB, "enc0", "rows=all", new float[] {0.5f, -1f}, 10, 1.5));
+        store.put(new TaskEmbedding(other, EmbeddingMethod.TEXT_EMB, "enc0", "rows=all", new float[] {2f, 3f}, 10, 1.5));
+        assertArrayEquals(new float[] {0.5f, -1f}, store.find(longName, EmbeddingMethod.TEXT_EMB, "enc0", "rows=all")
+                .orElseThrow().values());
+        assertArrayEquals(new float[] {2f, 3f}, store.find(other, EmbeddingMethod.TEXT_EMB, "enc0", "rows=all")
+                .orElseThrow().values());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.allMatch(f -> f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    .length <= 255));
+        }
+    }
+
     @Test
     void linksPlantedAtAnEntrysNamesAreReplacedNotWrittenThrough(@TempDir Path dir) throws Exception {
         Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
