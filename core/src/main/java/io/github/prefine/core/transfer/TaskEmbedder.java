@@ -277,6 +277,7 @@ public final class TaskEmbedder implements AutoCloseable {
      * @param method the method
      * @return the embedding
      * @throws IOException if the store cannot be read or written
+     * @throws IllegalArgumentException if the method cannot embed the task ({@link #textEmb}, {@link #taskEmb})
      */
     public TaskEmbedding embed(FeaturizedTask task, EmbeddingMethod method) throws IOException {
         Objects.requireNonNull(task, "task");
@@ -302,6 +303,7 @@ public final class TaskEmbedder implements AutoCloseable {
      *
      * @param task the featurized task
      * @return float32 [hidden] embedding
+     * @throws IllegalArgumentException if the task's training split has no rows, naming the task
      */
     public TaskEmbedding textEmb(FeaturizedTask task) {
         return textEmb(task, settings(task, EmbeddingMethod.TEXT_EMB));
@@ -311,6 +313,11 @@ public final class TaskEmbedder implements AutoCloseable {
         checkOpen();
         long start = System.nanoTime();
         TokenRows tokens = task.features().get(Split.TRAIN).tokens();
+        if (tokens.rowCount() == 0) {
+            // a mean over no rows is 0 / 0: refused as "value is NaN", which named neither task nor cause
+            throw new IllegalArgumentException("task " + task.name() + ": textemb: expected training rows to average"
+                    + " the encoder's outputs over, found none (the task's training split is empty)");
+        }
         int[] rows = sample(tokens.rowCount(), maxTextRows, new SplittableRandom(seed ^ 0x7e47e3bL));
         int[] order = byLength(tokens, rows);
         // in long: rows + a batch size near Integer.MAX_VALUE wrapped to no batch, and a sum of nothing

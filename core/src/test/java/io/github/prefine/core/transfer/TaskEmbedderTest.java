@@ -46,6 +46,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -530,6 +531,29 @@ class TaskEmbedderTest {
             for (EmbeddingMethod m : EmbeddingMethod.values()) {
                 assertTrue(e.settings(classifier, m).contains(";device=" + device + ";"), e.settings(classifier, m));
             }
+        }
+    }
+
+    /**
+     * A task with no training rows has nothing for TextEmb to average: the mean over no rows was
+     * 0 / 0, and the embedding refused its own "value is NaN", naming neither the task nor why.
+     * {@code FeaturizedTask.featurize} refuses such a task, but its public constructor takes one.
+     */
+    @Test
+    void textEmbOfATaskWithNoTrainingRowsSaysSoNamingTheTask() throws Exception {
+        Task cl = InMemoryTasks.task("no-train", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("no", "yes"));
+        FeaturizedTask empty = new FeaturizedTask(cl, classifier.labels(), Map.of(
+                Split.TRAIN, TaskFormat.SINGLE_TEXT.featurize(List.of(), classifier.labels(), tokenizer,
+                        new FeatureSettings(16, 16, 4, 0, 0, 1L), "no-train/train"),
+                Split.VALIDATION, classifier.features().get(Split.VALIDATION)), classifier.scoringExamples());
+        assertEquals(0, empty.features().get(Split.TRAIN).tokens().rowCount());
+        try (TaskEmbedder e = embedder().build()) {
+            String expected = "task no-train: textemb: expected training rows to average the encoder's outputs over,"
+                    + " found none (the task's training split is empty)";
+            assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> e.textEmb(empty)).getMessage());
+            assertEquals(expected, assertThrows(IllegalArgumentException.class,
+                    () -> e.embed(empty, EmbeddingMethod.TEXT_EMB)).getMessage());
         }
     }
 
