@@ -117,12 +117,28 @@ public record TransferAgreement(String target, List<String> settings, double[] p
     }
 
     /**
+     * Tells whether the runs hold a pre-finetuned run (any setting but {@link #BASELINE}) of a
+     * target, that is whether {@link #of} has something to compare: a caller that skips a target
+     * without one asks this rather than reading every {@link IllegalArgumentException} of {@code of}
+     * as that.
+     *
+     * @param target the target's name
+     * @param runs result-log runs
+     * @return true if {@link #of} would find a setting to compare for the target
+     */
+    public static boolean hasPrefinetunedRun(String target, List<RunRecord> runs) {
+        Objects.requireNonNull(target, "target");
+        return runs.stream().anyMatch(r -> r.target().equals(target) && !BASELINE.equals(r.setting()));
+    }
+
+    /**
      * Compares a ranking with the runs of its target.
      *
      * @param ranking the target's ranking
      * @param runs result-log runs; those of other targets are ignored
      * @return the agreement
-     * @throws IllegalArgumentException if no run of the target has a pre-finetuning setting
+     * @throws IllegalArgumentException if no run of the target has a pre-finetuning setting ({@link
+     *     #hasPrefinetunedRun} tells beforehand)
      */
     public static TransferAgreement of(TransferRanking ranking, List<RunRecord> runs) {
         Objects.requireNonNull(ranking, "ranking");

@@ -377,21 +377,25 @@ public final class RecommendCommand implements Callable<Integer> {
     static List<TransferAgreement> printAgreement(PrintWriter o, List<TransferRanking> rankings, ResultSet results) {
         List<TransferAgreement> all = new ArrayList<>();
         o.printf(Locale.ROOT, "%nAgreement with %s%n", "measured transfer");
-        o.printf(Locale.ROOT, "  %-22s %8s %10s %10s %6s %8s%n", "target", "settings", "spearman", "top group", "best",
-                "ndcg@3");
+        o.printf(Locale.ROOT, "  %-22s %8s %10s %10s %6s %8s %8s%n", "target", "settings", "spearman", "top group",
+                "best", "ndcg@3", "kendall");
         for (TransferRanking r : rankings) {
-            TransferAgreement a;
-            try {
-                a = TransferAgreement.of(r, results.runs());
-            } catch (IllegalArgumentException noRuns) {
+            // asked, not caught: any other refusal of TransferAgreement.of was reported as this
+            if (!TransferAgreement.hasPrefinetunedRun(r.target(), results.runs())) {
                 o.printf(Locale.ROOT, "  %-22s no pre-finetuned run in the results%n", r.target());
                 continue;
             }
+            TransferAgreement a;
+            try {
+                a = TransferAgreement.of(r, results.runs());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--against: target " + r.target() + ": " + e.getMessage(), e);
+            }
             all.add(a);
-            o.printf(Locale.ROOT, "  %-22s %8d %10s %10s %6s %8s%n", a.target(), a.settings().size(),
+            o.printf(Locale.ROOT, "  %-22s %8d %10s %10s %6s %8s %8s%n", a.target(), a.settings().size(),
                     measure(a.spearman()), a.topGroup(),
                     a.bestGroup() == null ? "-" : a.topIsBest() ? "yes" : "no (" + a.bestGroup() + ")",
-                    measure(a.ndcgAt3()));
+                    measure(a.ndcgAt3()), measure(a.kendallTau()));
             if (a.skippedSettings() > 0) {
                 // not in the "settings" count: said, as nothing is dropped without a word
                 o.printf(Locale.ROOT, "  %s: %s left out, with no prediction: a group they were pre-finetuned on has"
@@ -400,22 +404,24 @@ public final class RecommendCommand implements Callable<Integer> {
             }
         }
         double[] avg = TransferAgreement.averages(all);
-        o.printf(Locale.ROOT, "  %-22s %8s %10s %10s %6s %8s%n", "average (" + all.size() + ")", "", measure(avg[0]), "",
-                Double.isNaN(avg[1]) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * avg[1]), measure(avg[2]));
+        o.printf(Locale.ROOT, "  %-22s %8s %10s %10s %6s %8s %8s%n", "average (" + all.size() + ")", "", measure(avg[0]),
+                "", Double.isNaN(avg[1]) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * avg[1]), measure(avg[2]),
+                measure(avg[3]));
         // the averages skip a target whose rho or NDCG is undefined (every setting measured the same):
         // "average (6)" over three rhos read as one over six
+        // Kendall's tau is undefined exactly where rho is (fewer than two settings, or a constant side)
         long rhos = all.stream().filter(a -> !Double.isNaN(a.spearman())).count();
         long ndcgs = all.stream().filter(a -> !Double.isNaN(a.ndcgAt3())).count();
         if (rhos < all.size() || ndcgs < all.size()) {
-            o.println("  " + (rhos == ndcgs ? "spearman and ndcg@3 average " + rhos
-                    : "spearman averages " + rhos + " and ndcg@3 " + ndcgs) + " of the " + all.size()
+            o.println("  " + (rhos == ndcgs ? "spearman, kendall and ndcg@3 average " + rhos
+                    : "spearman and kendall average " + rhos + " and ndcg@3 " + ndcgs) + " of the " + all.size()
                     + " targets: undefined (-) where the settings give nothing to rank (one setting, or all measured"
                     + " alike; for rho, or all predicted alike)");
         }
         return all;
     }
 
-    /** A rho or an NDCG with three decimals, {@code -} where undefined (NaN). */
+    /** A rho, tau or NDCG with three decimals, {@code -} where undefined (NaN). */
     private static String measure(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
     }
