@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -92,6 +93,7 @@ public final class FinetunedModel implements AutoCloseable {
             throw new NoSuchFileException(dir.resolve(ModelManifest.FILE).toString(), null, "no " + ModelManifest.FILE
                     + " but a " + EncoderCheckpoint.CONFIG_FILE + ": a Hugging Face folder, which loadHuggingFace reads");
         }
+        unfinishedSave(dir);
         ModelManifest manifest = ModelManifest.read(dir);
         if (manifest.version() < 2) {
             throw new IOException(dir + ": cannot be used on new text: " + manifest.lacks());
@@ -401,6 +403,30 @@ public final class FinetunedModel implements AutoCloseable {
         if (typeId != null) {
             throw new IOException(tokenizer.file() + ": " + typeId + ": expected a token type id of 0 (first text)"
                     + " or 1 (second text)");
+        }
+    }
+
+    /**
+     * Refuses a folder that holds a save's tensors ({@code heads.safetensors}, {@code encoder/}) but
+     * no manifest: {@code MultiHeadModel.save} deletes the manifest first and writes it last, so
+     * that is a save that did not finish, whose tensors may mix two models; the message says so
+     * rather than that the folder is no saved model at all.
+     */
+    private static void unfinishedSave(Path dir) throws NoSuchFileException {
+        Path manifest = dir.resolve(ModelManifest.FILE);
+        if (Files.exists(manifest)) {
+            return;
+        }
+        List<String> left = new ArrayList<>();
+        for (String f : List.of("heads.safetensors", "encoder.safetensors", "encoder")) {
+            if (Files.exists(dir.resolve(f))) {
+                left.add(f);
+            }
+        }
+        if (!left.isEmpty()) {
+            throw new NoSuchFileException(manifest.toString(), null, "no " + ModelManifest.FILE + " beside "
+                    + String.join(", ", left) + ": a save that did not finish (the manifest is written last, after"
+                    + " the tensors, which may mix two models); save the model again");
         }
     }
 

@@ -50,6 +50,25 @@ class ConllUnicodeBlankLineTest {
         }
     }
 
+    /**
+     * U+0085 (NEXT LINE) is white space to Python's {@code str.isspace}, which a CoNLL reader's
+     * {@code line.strip()} reads as a blank line (universal newlines do not end a line there), but
+     * neither {@code Character.isWhitespace} nor a space separator: a line of it was a token line of
+     * one field, refused for its width. Ground truth: {@code '\x85'.isspace()} is True in Python 3.
+     */
+    @Test
+    void aLineOfNextLineCharactersEndsTheSentenceAsPythonReadsIt() throws IOException {
+        Path f = TestFiles.write(dir, "ner/nel.conll", "EU\tB-ORG\n\u0085\nPeter\tB-PER\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TokenExample> r = ConllReader.builder().build().read(f, l);
+            assertEquals(List.of(List.of("EU"), List.of("Peter")), r.examples().stream().map(TokenExample::tokens)
+                    .toList(), l.toString());
+            assertEquals(List.of("ner/nel.conll:2: expected a blank line of spaces and tabs, or a token line, found a"
+                    + " line of only white space holding U+0085, read as a sentence break"),
+                    r.report().samples(ConllReader.OTHER_WHITESPACE_BREAK), l.toString());
+        }
+    }
+
     /** Spaces, tabs and a CR left by a doubled CR before LF (a line end to Python) are a blank line as before. */
     @Test
     void blankLinesOfSpacesTabsAndCrAreNotFlagged() throws IOException {

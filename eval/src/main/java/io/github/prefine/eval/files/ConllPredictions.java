@@ -12,9 +12,10 @@ import java.util.Objects;
 /**
  * Reads a CoNLL-style prediction file (token, gold tag, predicted tag) and scores it like seqeval.
  *
- * <p>Each non-blank line holds whitespace-separated columns: token, gold tag and predicted tag are the
+ * <p>Each non-blank line holds columns separated by spaces and tabs: token, gold tag and predicted tag are the
  * last three (so extra leading columns are allowed, as in conlleval output). Lines that hold only
- * whitespace separate sentences; {@code -DOCSTART-} lines are skipped. The file must be UTF-8 and
+ * white space (Python's {@code str.isspace}: U+00A0 and U+3000 too, as the core CoNLL reader reads
+ * them) separate sentences; {@code -DOCSTART-} lines are skipped. The file must be UTF-8 and
  * hold at least one token line. Stateless.
  *
  * <p>Stateless and thread-safe.
@@ -72,7 +73,7 @@ public final class ConllPredictions {
             String line = lines[i];
             String s = line.strip();
             // a -DOCSTART- line ends the sentence like a blank line (conlleval reads it as an O token)
-            if (s.isEmpty() || s.startsWith("-DOCSTART-")) {
+            if (blank(line) || s.startsWith("-DOCSTART-")) {
                 if (!g.isEmpty()) {
                     gold.add(g);
                     pred.add(p);
@@ -83,7 +84,7 @@ public final class ConllPredictions {
                 }
                 continue;
             }
-            String[] cols = s.split("\\s+");
+            String[] cols = s.split("[ \t]+");
             if (cols.length < 3) {
                 throw new PredictionFileException(file, Integer.toString(no),
                         "3 whitespace-separated columns (token, gold, predicted)", cols.length + " in \""
@@ -103,6 +104,17 @@ public final class ConllPredictions {
                     "no token lines");
         }
         return new Tags(gold, pred);
+    }
+
+    /**
+     * Whether a line is blank as the core CoNLL reader reads it: every code point white space to
+     * Python's {@code str.isspace} (Java's white space, a Unicode space separator such as U+00A0, or
+     * U+0085). A line that is not is stripped of Java's white space at its ends ({@code strip()}) and
+     * split into columns at runs of spaces and tabs, as that reader splits a token line; {@code \s+}
+     * split at U+000B and U+000C too, and a line of no-break spaces was a line of one column.
+     */
+    private static boolean blank(String line) {
+        return line.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0x85);
     }
 
     /**

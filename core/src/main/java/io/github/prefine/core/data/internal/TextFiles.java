@@ -275,8 +275,9 @@ public final class TextFiles {
     /**
      * Tells whether a line is blank: empty or only white space (a lone TAB counts as blank), white
      * space being Java's ({@link Character#isWhitespace}) or a Unicode space separator ({@link
-     * Character#isSpaceChar}), the no-break spaces U+00A0, U+2007 and U+202F included, which {@code
-     * String.isBlank} does not count and Python's {@code str.isspace} does.
+     * Character#isSpaceChar}) or U+0085, the no-break spaces U+00A0, U+2007 and U+202F included,
+     * which {@code String.isBlank} does not count and Python's {@code str.isspace} does: the same
+     * code points as {@code str.isspace}.
      *
      * @param s the line
      * @return true when blank
@@ -289,9 +290,11 @@ public final class TextFiles {
      * Tells whether a code point is white space as {@link #isBlank} reads it.
      *
      * @param cp the code point
-     * @return true for Java's whitespace or a Unicode space separator
+     * @return true for Java's whitespace, a Unicode space separator or U+0085, the code points
+     *     Python's {@code str.isspace} takes
      */
     public static boolean isSpace(int cp) {
-        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+        // U+0085 (NEXT LINE) is a control to Java, white space to Python (and Unicode's White_Space)
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85;
     }
 }
