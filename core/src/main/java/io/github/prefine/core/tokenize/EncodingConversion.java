@@ -55,14 +55,17 @@ final class EncodingConversion {
             // Tokens come in text order, so one sweep assigns each to the first word ending after
             // its start; the space before a word (SentencePiece's "▁") goes to that word.
             int w = 0;
+            boolean first = true;
             for (int i = 0; i < n; i++) {
                 if (wordIds[i] < 0) {
                     continue;
                 }
-                while (w < wordEnds.length - 1 && JoinedWords.pastWord(wordEnds[w], starts[i], ends[i])) {
+                // an overflow window's first token may be a space left empty at the word before's end
+                while (w < wordEnds.length - 1 && JoinedWords.pastWord(wordEnds[w], starts[i], ends[i], first)) {
                     w++;
                 }
                 wordIds[i] = w;
+                first = false;
             }
         }
         Encoding[] over = e.getOverflowing();

@@ -85,7 +85,23 @@ final class JoinedWords {
      * @return true where the token belongs to a later word
      */
     static boolean pastWord(int wordEnd, int start, int end) {
-        return wordEnd < start || wordEnd == start && end > start;
+        return pastWord(wordEnd, start, end, false);
+    }
+
+    /**
+     * {@link #pastWord(int, int, int)}, where {@code first} says the token is the first of its
+     * window's text: {@code trim_offsets} leaves the start of a window's first token where it was and
+     * moves only its end back, so a lone space token ("Ġ" before "cd") that opens an overflow window
+     * is empty at the end of the word before it, and is the next word's.
+     *
+     * @param wordEnd the word's end in the joined text
+     * @param start the token's start offset
+     * @param end the token's end offset
+     * @param first whether no token of the text comes before it in its encoding or window
+     * @return true where the token belongs to a later word
+     */
+    static boolean pastWord(int wordEnd, int start, int end, boolean first) {
+        return wordEnd < start || wordEnd == start && (end > start || first);
     }
 
     /**

@@ -131,6 +131,43 @@ class ByteLevelWordsTest {
     }
 
     /**
+     * A window that starts on a word's lone space token ("ab", "cd" cut two tokens a window: "Ġa b",
+     * "Ġ c", "d"): RoBERTa's {@code trim_offsets} does not move the start of a window's first token
+     * past its space, only its end back, leaving it empty at the end of the word before. Given to
+     * that word, "Ġ" of "cd" got word 0 where HF's pre-split words give 1. Counted by hand, and
+     * checked against the library's own truncated pre-split encoding, under the file as saved
+     * ({@code add_prefix_space} false) and under the file with {@code add_prefix_space} true.
+     */
+    @Test
+    void aWindowThatStartsOnAWordsSpaceGivesItToThatWord(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tokenizer.json"), TOKENIZER);
+        Path prefixed = Files.writeString(tmp.resolve("prefixed.json"),
+                TOKENIZER.replace("\"add_prefix_space\":false", "\"add_prefix_space\":true"));
+        int[][] ids = {{0, 9, 5, 2}, {0, 8, 6, 2}, {0, 7, 2}};
+        int[][] words = {{-1, 0, 0, -1}, {-1, 1, 1, -1}, {-1, 1, -1}};
+        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(prefixed, Map.of("padding", "false",
+                "truncation", "true", "maxLength", "4", "modelMaxLength", "4", "withOverflowingTokens", "true"))) {
+            Encoding want = hf.encode(new String[] {"ab", "cd"});
+            Encoding[] windows = {want, want.getOverflowing()[0], want.getOverflowing()[1]};
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(ids[k], Arrays.stream(windows[k].getIds()).mapToInt(x -> (int) x).toArray(), "hand count " + k);
+                assertArrayEquals(words[k], Arrays.stream(windows[k].getWordIds()).mapToInt(x -> (int) x).toArray(),
+                        "hand count " + k);
+            }
+        }
+        for (Path f : List.of(file, prefixed)) {
+            try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(f).optMaxLength(4).build()) {
+                TokenEncoding e = t.encodeWords(List.of("ab", "cd"));
+                List<TokenEncoding> got = List.of(e, e.overflowing().get(0), e.overflowing().get(1));
+                for (int k = 0; k < 3; k++) {
+                    assertArrayEquals(ids[k], got.get(k).ids(), f + " window " + k);
+                    assertArrayEquals(words[k], got.get(k).wordIds(), f + " window " + k);
+                }
+            }
+        }
+    }
+
+    /**
      * The same words under the file with {@code add_prefix_space} true, whose words are encoded
      * once each ({@link SubwordTokenizer#encodeWordPieces}): the piece after "</s>" is "Ġa" of its
      * word, as in the library's encoding of the word alone. RoBERTa's {@code trim_offsets} moved that
