@@ -503,7 +503,33 @@ public final class GridSession implements AutoCloseable {
     private boolean isStale(GridSweep sweep, String reason) {
         Setting s = sweep.setting();
         return sweep instanceof FinetuningSweep && !s.isBaseline() && reason.equals(noEncoder(s))
-                && Files.exists(grid.layout.record(PrefinetuningSweep.id(s)));
+                && isStaleFailure(grid.layout, sweep.id(), reason);
+    }
+
+    /** {@link #noEncoder}'s reason, its setting's name the group. */
+    private static final java.util.regex.Pattern NO_ENCODER = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote("setting ") + "(.+)" + java.util.regex.Pattern.quote(" has no encoder: its pre-finetuning failed"));
+
+    /**
+     * Whether a failure marker is stale as {@link #isDone} judges it, for a reader of the records
+     * folder that has no grid (a status line): its reason says the sweep's setting has no encoder,
+     * while that setting's pre-finetuning is recorded now, so the grid runs the sweep again rather
+     * than count it failed.
+     *
+     * @param layout the run's folders
+     * @param sweepId the id of the sweep whose marker it is
+     * @param reason the marker's content, stripped
+     * @return whether the sweep is to run again, neither done nor failed
+     */
+    public static boolean isStaleFailure(GridLayout layout, String sweepId, String reason) {
+        java.util.regex.Matcher m = NO_ENCODER.matcher(reason);
+        if (!m.matches()) {
+            return false;
+        }
+        String setting = GridLayout.safe(m.group(1));
+        // a finetuning sweep of that setting (FinetuningSweep#id), whose encoder is its pre-finetuning's
+        return sweepId.startsWith("run-" + setting + "-")
+                && Files.exists(layout.record("prefinetune-" + setting));
     }
 
     /**
