@@ -787,9 +787,18 @@ public final class GridSession implements AutoCloseable {
             deleteKilledManifestTemps();
             JsonObject current = Files.exists(grid.layout.manifest())
                     ? JsonFiles.strictObject(grid.layout.manifest()) : manifest;
-            DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
-                    : new DataReport(Map.of())).merge(tasks.reads());
-            current.add("reads", merged.toJson());
+            JsonObject recorded = current.has("reads") ? current.getAsJsonObject("reads") : new JsonObject();
+            Map<String, DataReport.TaskReads> read = tasks.reads();
+            DataReport merged = DataReport.fromJson(recorded).merge(read);
+            JsonObject reads = merged.toJson();
+            // a task this process did not read stays as its reader wrote it: members of a newer version
+            // inside it, unknown here, are kept (docs/protocol.md), as toJson(fromJson) would drop them
+            for (String name : List.copyOf(reads.keySet())) {
+                if (!read.containsKey(name) && recorded.has(name)) {
+                    reads.add(name, recorded.get(name));
+                }
+            }
+            current.add("reads", reads);
             // a run that read nothing new since (a finished run started again) leaves both as they are
             writeIfChanged(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
             writeIfChanged(grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));
