@@ -503,7 +503,33 @@ public final class GridSession implements AutoCloseable {
     private boolean isStale(GridSweep sweep, String reason) {
         Setting s = sweep.setting();
         return sweep instanceof FinetuningSweep && !s.isBaseline() && reason.equals(noEncoder(s))
-                && Files.exists(grid.layout.record(PrefinetuningSweep.id(s)));
+                && isStaleFailure(grid.layout, sweep.id(), reason);
+    }
+
+    /** {@link #noEncoder}'s reason, its setting's name the group. */
+    private static final java.util.regex.Pattern NO_ENCODER = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote("setting ") + "(.+)" + java.util.regex.Pattern.quote(" has no encoder: its pre-finetuning failed"));
+
+    /**
+     * Whether a failure marker is stale as {@link #isDone} judges it, for a reader of the records
+     * folder that has no grid (a status line): its reason says the sweep's setting has no encoder,
+     * while that setting's pre-finetuning is recorded now, so the grid runs the sweep again rather
+     * than count it failed.
+     *
+     * @param layout the run's folders
+     * @param sweepId the id of the sweep whose marker it is
+     * @param reason the marker's content, stripped
+     * @return whether the sweep is to run again, neither done nor failed
+     */
+    public static boolean isStaleFailure(GridLayout layout, String sweepId, String reason) {
+        java.util.regex.Matcher m = NO_ENCODER.matcher(reason);
+        if (!m.matches()) {
+            return false;
+        }
+        String setting = GridLayout.safe(m.group(1));
+        // a finetuning sweep of that setting (FinetuningSweep#id), whose encoder is its pre-finetuning's
+        return sweepId.startsWith("run-" + setting + "-")
+                && Files.exists(layout.record("prefinetune-" + setting));
     }
 
     /**
@@ -761,9 +787,18 @@ public final class GridSession implements AutoCloseable {
             deleteKilledManifestTemps();
             JsonObject current = Files.exists(grid.layout.manifest())
                     ? JsonFiles.strictObject(grid.layout.manifest()) : manifest;
-            DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
-                    : new DataReport(Map.of())).merge(tasks.reads());
-            current.add("reads", merged.toJson());
+            JsonObject recorded = current.has("reads") ? current.getAsJsonObject("reads") : new JsonObject();
+            Map<String, DataReport.TaskReads> read = tasks.reads();
+            DataReport merged = DataReport.fromJson(recorded).merge(read);
+            JsonObject reads = merged.toJson();
+            // a task this process did not read stays as its reader wrote it: members of a newer version
+            // inside it, unknown here, are kept (docs/protocol.md), as toJson(fromJson) would drop them
+            for (String name : List.copyOf(reads.keySet())) {
+                if (!read.containsKey(name) && recorded.has(name)) {
+                    reads.add(name, recorded.get(name));
+                }
+            }
+            current.add("reads", reads);
             // a run that read nothing new since (a finished run started again) leaves both as they are
             writeIfChanged(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
             writeIfChanged(grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));

@@ -1,6 +1,7 @@
 package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.prefine.core.task.TaskCatalog;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,12 +32,24 @@ class GridReportsReadOnceTest {
      * The record is a named pipe whose writer gives two seeds at the first opening and three at the
      * second, as a record replaced between two reads would: read once, both files hold two seeds,
      * Baseline 41 and 42, whose mean is 41.5 (three seeds, with 90, would give 57.67).
+     *
+     * <p>Opening a pipe blocks until its other end is opened, and no interrupt ends that wait: a
+     * report that read the record other than once or twice (not at all, say) left the test thread or
+     * the join on the writer waiting for good. The test thread is therefore abandoned at the timeout
+     * (a separate thread, so that a wait in {@code open} cannot hold it), and the pipe is drained
+     * only while the writer still has a text to give.
      */
     @Test
+    @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void resultsAndTablesComeFromOneReadOfEachRecord(@TempDir Path out) throws Exception {
         Path records = Files.createDirectories(out.resolve("records"));
         Path record = records.resolve("run-Baseline-wnut17.jsonl");
-        int made = new ProcessBuilder("mkfifo", record.toString()).inheritIO().start().waitFor();
+        int made;
+        try {
+            made = new ProcessBuilder("mkfifo", record.toString()).inheritIO().start().waitFor();
+        } catch (IOException noMkfifo) {
+            made = -1;
+        }
         assumeTrue(made == 0 && Files.isDirectory(Path.of("/proc/self/fd")),
                 "mkfifo and /proc are needed to change a record between two reads");
         String two = ResultLog.line(new RunRecord("Baseline", "wnut17", "SL", 1, 41))
@@ -43,20 +57,22 @@ class GridReportsReadOnceTest {
         String three = two + ResultLog.line(new RunRecord("Baseline", "wnut17", "SL", 3, 90));
         AtomicInteger opened = new AtomicInteger();
         AtomicReference<Exception> failed = new AtomicReference<>();
+        // the writer gives up past it, rather than wait on a 2-core machine's CPU for good
+        long deadline = System.nanoTime() + 120_000_000_000L;
         Thread writer = new Thread(() -> {
             try {
                 for (String text : List.of(two, three)) {
                     // until the reader of the first text has closed the pipe: opened before, the second
                     // text would reach that reader too, as the same read
                     while (openHere(record) > 0) {
-                        Thread.onSpinWait();
+                        pause(deadline, "the reader of the first text to close the record");
                     }
                     // blocks until a reader opens the pipe
                     try (OutputStream o = Files.newOutputStream(record, StandardOpenOption.WRITE)) {
                         opened.incrementAndGet();
                         // the reader's descriptor is in place only once its open returns, after this one's
                         while (openHere(record) < 2) {
-                            Thread.onSpinWait();
+                            pause(deadline, "the reader's descriptor on the record");
                         }
                         o.write(text.getBytes(StandardCharsets.UTF_8));
                     }
@@ -73,17 +89,35 @@ class GridReportsReadOnceTest {
             w = new GridReports(new GridLayout(out), List.of("Baseline"), List.of(TaskCatalog.task("wnut17")),
                     List.of("run-Baseline-wnut17"), SeedDifference.ALPHA).write();
         } finally {
-            if (opened.get() < 2) {
-                // read once: the writer waits to give its second text; take it so that the thread ends
-                Files.readAllBytes(record);
-            }
-            writer.join();
+            // read fewer than twice, the writer waits to give a text: take each, so that it ends. Each
+            // read returns after the writer's increment; a daemon, so that a wait in open holds no one
+            Thread drain = new Thread(() -> {
+                try {
+                    while (opened.get() < 2 && writer.isAlive()) {
+                        Files.readAllBytes(record);
+                    }
+                } catch (IOException e) {
+                    failed.compareAndSet(null, e);
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            writer.join(120_000);
         }
         assertEquals(null, failed.get());
+        assertFalse(writer.isAlive(), "the writer still waits: a descriptor on the record left open?");
 
         assertEquals(two, Files.readString(out.resolve("results.jsonl")));
         assertEquals(41.5, w.table1().cell("wnut17", "Baseline").value(), 1e-12);
         assertEquals(Math.sqrt(0.5), w.table1().cell("wnut17", "Baseline").std(), 1e-12);
+    }
+
+    /** Waits a moment, sleeping rather than spinning (two cores are shared with the reader), up to the deadline. */
+    private static void pause(long deadline, String what) throws InterruptedException {
+        if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("the writer waited past its deadline for " + what);
+        }
+        Thread.sleep(1);
     }
 
     /** How many descriptors of this process are open on the file, as {@code /proc/self/fd} lists them. */

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.grid.GridLayout;
+import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.train.StepReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -842,7 +843,8 @@ final class RunStatus {
      * markers, of the plan's units only where there is a plan (a record is named by its unit's id);
      * without one, every record counts, as before the plan was known. A unit with both is done
      * only: a failed sweep run again writes its record before it deletes its old marker, and a
-     * process killed between the two leaves both, which counted the unit twice.
+     * process killed between the two leaves both, which counted the unit twice. A stale marker
+     * ({@link GridSession#isStaleFailure}) is no ended unit: the grid runs its sweep again.
      */
     private Ended ended() {
         Set<String> ids = new HashSet<>();
@@ -869,6 +871,21 @@ final class RunStatus {
             throw new UncheckedIOException(e);
         }
         marked.removeAll(recorded);
+        // a stale "no encoder" marker: its setting's pre-finetuning is recorded now, and the grid runs
+        // the sweep again (GridSession#isDone), so it is left, not failed
+        for (String id : List.copyOf(marked)) {
+            String reason;
+            try {
+                reason = Files.readString(layout.failure(id), java.nio.charset.StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                // deleted meanwhile (run again), or unreadable: a status line leaves it counted as listed
+                continue;
+            }
+            if (GridSession.isStaleFailure(layout, id, reason)) {
+                marked.remove(id);
+                ids.remove(id);
+            }
+        }
         return new Ended(ids, Math.min(total, recorded.size()), Math.min(total, marked.size()));
     }
 

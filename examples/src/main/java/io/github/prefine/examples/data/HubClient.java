@@ -190,8 +190,9 @@ final class HubClient {
             URI next = nextPage(resp, repo, folder);
             // the next page is asked for with the token: on the endpoint's host only, and each page once
             if (next != null && (!http.sameHost(next) || asked.contains(next) || asked.size() == MAX_TREE_PAGES)) {
-                throw new HubException(-1, repo + ": " + folder + ": the tree listing's next page " + next + " is "
-                        + (!http.sameHost(next) ? "not on " + settings.endpoint() : asked.contains(next)
+                // shown as every URL is: a page on another host may carry its signature in the query
+                throw new HubException(-1, repo + ": " + folder + ": the tree listing's next page " + http.shown(next)
+                        + " is " + (!http.sameHost(next) ? "not on " + http.shown(settings.endpoint()) : asked.contains(next)
                                 ? "one already read" : "past " + MAX_TREE_PAGES + " pages"));
             }
             url = next;

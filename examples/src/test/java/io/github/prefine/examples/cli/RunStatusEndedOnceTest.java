@@ -46,6 +46,32 @@ class RunStatusEndedOnceTest {
         assertEquals(1, s.failed());
     }
 
+    /**
+     * A "no encoder" marker whose setting's pre-finetuning is recorded now is stale: the grid runs
+     * its sweep again ({@code GridSession.isDone}), so the unit is left, not failed. It was counted
+     * failed, and the line said nothing was left of a run that went on training it.
+     */
+    @Test
+    void aStaleNoEncoderMarkerIsALeftUnitNotAFailedOne(@TempDir Path out) throws IOException {
+        end(out, "prefinetune-SL.jsonl", "run-SL-b.jsonl");
+        // the reason GridSession writes for a finetuning sweep whose setting's pre-finetuning failed
+        Files.writeString(out.resolve("records/run-SL-a.failed"), "setting SL has no encoder: its pre-finetuning failed\n");
+        RunStatus s = new RunStatus(out, 3, new AtomicLong(0)::get, SHAPE, PLAN, 1);
+        assertEquals(2, s.done());
+        assertEquals(0, s.failed());
+        assertEquals("run: 2/3 units done, 1 left | elapsed 00:00:00 | ETA --:--", s.line());
+    }
+
+    /** The same marker while the pre-finetuning is not recorded (it failed) is a failed unit. */
+    @Test
+    void aNoEncoderMarkerOfAFailedPrefinetuningIsAFailedUnit(@TempDir Path out) throws IOException {
+        end(out, "prefinetune-SL.failed", "run-SL-b.jsonl");
+        Files.writeString(out.resolve("records/run-SL-a.failed"), "setting SL has no encoder: its pre-finetuning failed\n");
+        RunStatus s = new RunStatus(out, 3, new AtomicLong(0)::get, SHAPE, PLAN, 1);
+        assertEquals(1, s.done());
+        assertEquals(2, s.failed());
+    }
+
     /** Ends units as the grid does: a record ({@code .jsonl}) or a failure marker ({@code .failed}) under records/. */
     private static void end(Path out, String... files) throws IOException {
         Path records = Files.createDirectories(out.resolve("records"));
