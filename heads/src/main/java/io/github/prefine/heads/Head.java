@@ -172,8 +172,8 @@ public abstract sealed class Head extends AbstractBlock
             } else if (!t.getShape().equals(expected)) {
                 wrongShape.add(e.getKey() + " has shape " + t.getShape() + ", expected " + expected);
             } else {
-                float max = float16Overflow(t, param.getDataType());
-                if (!Float.isNaN(max)) {
+                double max = float16Overflow(t, param.getDataType());
+                if (!Double.isNaN(max)) {
                     outOfRange.add(e.getKey() + " has values up to " + max + " in magnitude");
                 }
             }
@@ -223,20 +223,20 @@ public abstract sealed class Head extends AbstractBlock
 
     /**
      * The largest finite magnitude of a wider float tensor whose cast to a float16 parameter would
-     * overflow to infinity, else NaN. One host read per tensor, at load time, and only for float16
-     * heads.
+     * overflow to infinity, else NaN. Read in float64, so that a float64 value beyond float32's
+     * range counts too. One host read per tensor, at load time, and only for float16 heads.
      */
-    private static float float16Overflow(NDArray src, DataType target) {
+    private static double float16Overflow(NDArray src, DataType target) {
         DataType from = src.getDataType();
         // DJL names bfloat16 UNKNOWN: a float type to check too (abs, max and a cast to float32 take it)
         boolean floating = from.isFloating() || from == DataType.UNKNOWN;
         if (target != DataType.FLOAT16 || from == DataType.FLOAT16 || !floating || src.size() == 0) {
             return Float.NaN;
         }
-        try (NDArray abs = src.abs(); NDArray max = abs.max(); NDArray f = max.toType(DataType.FLOAT32, false)) {
-            float m = f.getFloat();
+        try (NDArray abs = src.abs(); NDArray max = abs.max(); NDArray f = max.toType(DataType.FLOAT64, false)) {
+            double m = f.getDouble();
             // PyTorch rounds to nearest: below 65520 a value lands on 65504, finite
-            return Float.isFinite(m) && m >= 65520f ? m : Float.NaN;
+            return Double.isFinite(m) && m >= 65520 ? m : Double.NaN;
         }
     }
 

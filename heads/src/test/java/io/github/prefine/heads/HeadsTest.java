@@ -276,6 +276,22 @@ class HeadsTest {
     }
 
     @Test
+    void aFloat16HeadRefusesAFloat64WeightBeyondFloat32sRangeToo() {
+        // 1e39 is finite in float64 but past float32's range: the cast to float16 makes it infinite
+        try (NDManager m = NDManager.newBaseManager()) {
+            QuestionAnsweringHead head = QuestionAnsweringHead.builder().setHiddenSize(2).build();
+            head.initialize(m, DataType.FLOAT16, new Shape(1, 3, 2));
+            Map<String, NDArray> w = new LinkedHashMap<>();
+            w.put("qa_outputs.weight", m.create(new double[] {1, -1e39, 0, 1}, new Shape(2, 2)));
+            w.put("qa_outputs.bias", m.create(new float[] {5, 6}));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> head.loadHfWeights(w));
+            assertEquals("QuestionAnsweringHead: cannot load HF weights; beyond float16's largest finite value 65504,"
+                    + " which the cast to this head's float16 would make infinite: [qa_outputs.weight has values up to"
+                    + " 1.0E39 in magnitude]", e.getMessage());
+        }
+    }
+
+    @Test
     void loadingBeforeInitializeIsALifecycleError() {
         assertThrows(IllegalStateException.class, () -> roberta(2, 0).loadHfWeights(Map.of()));
     }

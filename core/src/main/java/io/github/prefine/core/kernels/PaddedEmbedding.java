@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * TorchScript operation where the first call's probe passes, else, and on another engine's arrays
  * or under DJL's separate CUDA stream ({@code ai.djl.pytorch.enable_cuda_stream}, which would run
  * the lookup unordered with the step), the same lookup made of DJL operations: a plain lookup
- * whose padded positions are cut off from autograd. Both give the same values and gradients; a
- * warning says once per device why the fallback is used.
+ * whose padded positions are cut off from autograd. Both give the same values and gradients; on
+ * a PyTorch device a warning says once why the fallback is used (another engine's arrays, which
+ * cannot run TorchScript, take it without one).
  *
  * <p>One TorchScript module per device and padding index, compiled on first use and kept for the
  * life of the process (they hold no tensors). Thread-safe.
@@ -71,8 +72,8 @@ public final class PaddedEmbedding {
     /**
      * Tells whether {@link #apply} runs the TorchScript operation for arrays of a manager: a
      * PyTorch manager, not refused on its device (see {@link #refusal}), and the probe of that
-     * device (made on the first call there) passed. Where not, a warning has said why, once per
-     * device.
+     * device (made on the first call there) passed. Where a PyTorch device is refused or fails
+     * its probe, a warning has said why, once per device; another engine's manager gets no warning.
      *
      * @param manager the manager of the ids
      * @return true for the TorchScript operation, false for the one made of DJL operations

@@ -56,6 +56,12 @@ public final class Task {
      */
     public static final String RARE_LABEL = "label rare in training";
 
+    /**
+     * Skip reason in the {@code "choices"} report (lenient mode): a multiple-choice example with
+     * another number of choices than the task's {@link MultipleChoice#choices()}.
+     */
+    public static final String OTHER_CHOICE_COUNT = "other number of choices";
+
     private static final int RARE_AT_MOST = 2;
     private static final int FREQUENT_AT_LEAST = 20;
     private static final int MAX_NAMED = 10;
@@ -187,7 +193,9 @@ public final class Task {
      * a learned set is one the training data never showed: a training example holding it is
      * skipped the same way, while a validation or test example holding it is kept in both modes,
      * flagged as {@link #UNSEEN_LABEL}, and scored as a wrong prediction (dropping it would
-     * inflate the score).
+     * inflate the score). A multiple-choice example with another number of choices than the
+     * format's is a defect too: an error in strict mode, skipped and counted as {@link
+     * #OTHER_CHOICE_COUNT} under the {@code "choices"} report in lenient mode.
      *
      * <p>The validation split comes from its file, from the hold-out, or, for a task without a
      * validation file, from a seeded 4:1 hold-out of train (made by {@link FeaturizedTask#featurize}).
@@ -200,7 +208,8 @@ public final class Task {
      * @return the data
      * @throws NoSuchFileException if none of the task's files exists
      * @throws MalformedDatasetException if a file is malformed (see the readers), has a label
-     *     outside the declared set, or (strict) the declared validation file is absent or empty
+     *     outside the declared set, or (strict) a multiple-choice example with another number of
+     *     choices than the format's, or the declared validation file is absent or empty
      * @throws IllegalArgumentException if labels are learned and the format refuses one (a token
      *     tag without a prefix and a type), naming the task, the example and the label
      * @throws IOException on read failure
@@ -302,6 +311,18 @@ public final class Task {
             }
             if (lr.totalSkipped() > 0 || lr.totalFlagged() > 0) {
                 reports.put("labels", lr);
+            }
+        }
+        if (format instanceof MultipleChoice mc) {
+            ReadReport.Builder choiceReport = new ReadReport.Builder("choices");
+            for (Map.Entry<Split, List<Example>> e : splits.entrySet()) {
+                e.setValue(checkChoices(e.getValue(), mc, fileOf.get(e.getKey()), leniency, choiceReport));
+            }
+            ReadReport cr = choiceReport.build();
+            if (cr.totalSkipped() > 0) {
+                LOG.warn("task {}: skipped {} with another number of choices than {}, e.g. {}", name,
+                        Counts.counted(cr.totalSkipped(), "example"), mc.choices(), cr.samples(OTHER_CHOICE_COUNT).get(0));
+                reports.put("choices", cr);
             }
         }
         if (validation == null) {
@@ -413,6 +434,30 @@ public final class Task {
             f = file + " (example " + id + ")";
         }
         return new MalformedDatasetException(f, where, expected, found);
+    }
+
+    /**
+     * Refuses (strict) or skips (lenient) choice examples whose number of choices is not the
+     * format's: its head folds exactly that many rows into each example, and a batch holding
+     * another count could only be refused when built, naming no file or line.
+     */
+    private List<Example> checkChoices(List<Example> examples, MultipleChoice mc, String file, Leniency leniency,
+            ReadReport.Builder report) throws MalformedDatasetException {
+        List<Example> kept = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            int found = ((io.github.prefine.core.data.ChoiceExample) e).choices().size();
+            if (found == mc.choices()) {
+                kept.add(e);
+                continue;
+            }
+            MalformedDatasetException defect = defect(e, file, mc.choices() + " choices (the number task " + name
+                    + "'s multiple-choice head scores)", found + " choices");
+            if (leniency == Leniency.STRICT) {
+                throw defect;
+            }
+            report.skip(OTHER_CHOICE_COUNT, defect.getMessage());
+        }
+        return kept;
     }
 
     private List<Example> checkLabels(List<Example> examples, List<String> labels, String file,

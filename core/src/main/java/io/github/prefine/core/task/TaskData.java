@@ -1,5 +1,6 @@
 package io.github.prefine.core.task;
 
+import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.ReadReport;
 import java.util.Collections;
@@ -46,7 +47,8 @@ public record TaskData(
      *     a one-file dataset, {@code 4:1 hold-out of train (seed N): ...} for a task without a
      *     validation file, or, starting with {@link #FALLBACK}, the hold-out of train that replaced a
      *     validation file which was absent or gave no examples
-     * @throws IllegalArgumentException if an example is not of the type the task's format reads
+     * @throws IllegalArgumentException if an example is not of the type the task's format reads, or
+     *     is a multiple-choice example with another number of choices than the format's
      * @throws NullPointerException if an example is null, naming its split and position
      */
     public TaskData {
@@ -71,6 +73,12 @@ public record TaskData(
                 throw new IllegalArgumentException("task " + task.name() + ": " + split + " example " + i + " (" + e.id()
                         + ") is a " + e.getClass().getSimpleName() + ", format " + task.format() + " needs "
                         + type.getSimpleName());
+            }
+            if (task.format() instanceof MultipleChoice mc && ((ChoiceExample) e).choices().size() != mc.choices()) {
+                // Task.load names the file and line; data built in memory is named by split and position
+                throw new IllegalArgumentException("task " + task.name() + ": " + split + " example " + i + " (" + e.id()
+                        + ") has " + ((ChoiceExample) e).choices().size() + " choices, expected " + mc.choices()
+                        + " (the number its multiple-choice head scores)");
             }
         }
         return examples;

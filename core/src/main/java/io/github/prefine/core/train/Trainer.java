@@ -931,7 +931,9 @@ public final class Trainer implements AutoCloseable {
          * @return the trainer, which the caller must close
          * @throws IllegalArgumentException if a value is missing or out of range, a loss scaler is set
          *     without {@link Precision#FP16_MIXED}, no task has validation examples, or, without
-         *     {@link #optSampler}, a task has no training examples
+         *     {@link #optSampler}, a task has no training examples; under {@link Precision#FP16_MIXED},
+         *     if an encoder weight is 65520 or more in magnitude (its float16 copy would be infinite),
+         *     naming each such weight
          * @throws IllegalArgumentException if a {@link HeterogeneousBatchSampler} given with
          *     {@link #optSampler} draws from other task sizes than the data's training splits, or
          *     the sampler was advanced by another trainer's {@link Trainer#fit()}, or its batch size

@@ -411,7 +411,9 @@ public final class TrainingStep implements AutoCloseable {
      * before it creates anything.
      *
      * @param lossScaler the loss scaler's settings, or null when none were given
-     * @throws IllegalArgumentException naming {@code who} and the setting at fault
+     * @throws IllegalArgumentException naming {@code who} and the setting at fault, or, under
+     *     FP16_MIXED, each encoder weight whose float16 copy would be infinite (65520 or more in
+     *     magnitude)
      * @throws IllegalStateException if the model is closed, or another open trainer or step holds
      *     its parameters
      */
@@ -450,6 +452,59 @@ public final class TrainingStep implements AutoCloseable {
             // BF16 has float32's range and needs no scaling: settings that cannot act are refused, not ignored
             throw new IllegalArgumentException(who + ": a loss scaler applies to FP16_MIXED only, found precision "
                     + precision);
+        }
+        if (precision == Precision.FP16_MIXED) {
+            refuseFloat16Overflow(who, model);
+        }
+    }
+
+    /** The least float32 magnitude that PyTorch's cast to float16 makes infinite (float16's largest finite is 65504). */
+    private static final float FLOAT16_OVERFLOW = 65520f;
+
+    /**
+     * Refuses FP16_MIXED for a model whose float16 copies would be infinite: each step casts the
+     * float32 weights of {@link MultiHeadModel#halfPrecisionParameters()} to float16, so one of
+     * 65520 or more in magnitude makes an infinite copy, every loss and gradient overflows, and the
+     * loss scaler skips every step without saying why. One host read for all of them, when a
+     * trainer or step is built, not per step.
+     */
+    private static void refuseFloat16Overflow(String who, MultiHeadModel model) {
+        java.util.Set<ai.djl.nn.Parameter> half = model.halfPrecisionParameters();
+        List<NamedParameter> cast = new ArrayList<>();
+        for (NamedParameter p : model.encoderParameters()) {
+            if (half.contains(p.parameter())) {
+                cast.add(p);
+            }
+        }
+        if (cast.isEmpty()) {
+            return;
+        }
+        float[] max;
+        try (NDManager scratch = model.getManager().newSubManager()) {
+            ai.djl.ndarray.NDList maxima = new ai.djl.ndarray.NDList(cast.size());
+            for (NamedParameter p : cast) {
+                NDArray abs = p.parameter().getArray().abs();
+                abs.attach(scratch);
+                NDArray m = abs.max().toType(DataType.FLOAT32, false);
+                m.attach(scratch);
+                maxima.add(m);
+            }
+            NDArray all = ai.djl.ndarray.NDArrays.stack(maxima);
+            all.attach(scratch);
+            max = all.toFloatArray();
+        }
+        List<String> over = new ArrayList<>();
+        for (int i = 0; i < max.length; i++) {
+            // a NaN or infinite weight is a diverged model, not a dtype's range: other checks name it
+            if (Float.isFinite(max[i]) && max[i] >= FLOAT16_OVERFLOW) {
+                over.add(cast.get(i).key() + " (values up to " + max[i] + " in magnitude)");
+            }
+        }
+        if (!over.isEmpty()) {
+            throw new IllegalArgumentException(who + ": FP16_MIXED casts the encoder's projections to float16 each step,"
+                    + " and " + String.join(", ", over) + " would become infinite there, beyond float16's largest"
+                    + " finite value 65504: every step would overflow and be skipped; train in FLOAT32 or BF16_MIXED"
+                    + " (bfloat16 has float32's range)");
         }
     }
 
@@ -564,7 +619,8 @@ public final class TrainingStep implements AutoCloseable {
          *
          * @return the step, which the caller must close
          * @throws IllegalArgumentException if a value is missing or inconsistent (a loss scaler
-         *     without {@link Precision#FP16_MIXED} included)
+         *     without {@link Precision#FP16_MIXED} included), or under FP16_MIXED an encoder weight
+         *     is 65520 or more in magnitude (its float16 copy would be infinite), naming it
          * @throws IllegalStateException if the model is closed, or another open step or
          *     {@link Trainer} holds its parameters
          */

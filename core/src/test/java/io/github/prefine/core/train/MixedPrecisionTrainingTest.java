@@ -526,4 +526,31 @@ class MixedPrecisionTrainingTest {
                     && e.getMessage().contains("cannot be resumed, and nothing was restored"), e.getMessage());
         }
     }
+    @Test
+    void fp16MixedRefusesAtBuildAnEncoderWeightItsFloat16CopyWouldMakeInfinite() throws Exception {
+        // each step casts the float32 weights to float16, whose largest finite value is 65504:
+        // PyTorch rounds magnitudes from 65520 on to infinity, those below to 65504
+        SyntheticTasks tasks = new SyntheticTasks(5, 16, 2, TestHeads.Kind.TOKEN);
+        try (NDManager root = NDManager.newBaseManager(); MultiHeadModel model = model(root, tasks)) {
+            NamedParameter cast = model.encoderParameters().stream()
+                    .filter(p -> model.halfPrecisionParameters().contains(p.parameter())).findFirst().orElseThrow();
+            NDArray w = cast.parameter().getArray();
+            w.set(new NDIndex(0), -70000f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingStep.builder()
+                    .setModel(model).setData(tasks).optPrecision(Precision.FP16_MIXED).build());
+            assertEquals("training step: FP16_MIXED casts the encoder's projections to float16 each step, and " + cast.key()
+                    + " (values up to 70000.0 in magnitude) would become infinite there, beyond float16's largest finite"
+                    + " value 65504: every step would overflow and be skipped; train in FLOAT32 or BF16_MIXED (bfloat16"
+                    + " has float32's range)", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().setModel(model).setData(tasks)
+                    .optPrecision(Precision.FP16_MIXED).build());
+            assertTrue(e.getMessage().startsWith("trainer: FP16_MIXED casts"), e.getMessage());
+            // float32 and bfloat16 hold it
+            TrainingStep.builder().setModel(model).setData(tasks).optPrecision(Precision.BF16_MIXED).build().close();
+            TrainingStep.builder().setModel(model).setData(tasks).build().close();
+            // 65519 rounds to 65504, finite (a closed step gave the parameter an array of its own again)
+            cast.parameter().getArray().set(new NDIndex(0), 65519f);
+            TrainingStep.builder().setModel(model).setData(tasks).optPrecision(Precision.FP16_MIXED).build().close();
+        }
+    }
 }
