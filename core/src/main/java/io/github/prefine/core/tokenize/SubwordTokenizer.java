@@ -377,7 +377,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * <p>Under a byte-level pre-tokenizer without {@code add_prefix_space} (RoBERTa's files), the
      * words are encoded by the file with {@code add_prefix_space} true, as HF's byte-level classes
      * encode pre-split words (they take them only with it): every word gets its space, the first
-     * ("ĠJohn", not "John") and a piece after an added token ("</s>a" gives "</s>", "Ġa") too. That
+     * ("ĠJohn", not "John") and a piece after an added token ({@code "</s>a"} gives {@code "</s>"},
+     * {@code "Ġa"}) too. That
      * tokenizer is made on first need, and its native tokenizers are shared by every variant of the
      * text.
      *
