@@ -56,6 +56,25 @@ public record FeatureSettings(int maxLength, int qaMaxLength, int qaStride, int 
     }
 
     /**
+     * Refuses a QA stride outside {@code (0, window)}, the rule the settings hold {@code qaStride}
+     * to, for a featurizer built with a stride of its own: a stride of 0 makes windows that share no
+     * context token, so an answer across a window's edge lies in no window, and one of the window's
+     * length or more leaves no window room to move on.
+     *
+     * @param task the QA task, named in the message
+     * @param stride the stride
+     * @param window the window length
+     * @throws IllegalArgumentException if the stride is not in {@code (0, window)}
+     */
+    public static void checkQaStride(String task, int stride, int window) {
+        if (stride <= 0 || stride >= window) {
+            throw new IllegalArgumentException("QA task " + task + ": stride must be in (0, maxLength " + window
+                    + "), found " + stride + "; consecutive windows share that many context tokens, at least 1 so that"
+                    + " an answer across a window's edge lies whole in the next one");
+        }
+    }
+
+    /**
      * Refuses a QA window shorter than {@link #MIN_QA_WINDOW}; called where QA features are built
      * or a QA task is set up to be featurized, so that a task of another format is not refused for
      * a window it never uses.

@@ -543,9 +543,9 @@ public final class QaFeaturizer extends FeaturizerBase {
     /**
      * Builds a {@link QaFeaturizer}; mutable and single-threaded.
      *
-     * <p>Required: {@link #setTokenizer}. {@link #build()} checks that the stride is non-negative
-     * and below the maximum length, that the sizes are positive and that the maximum length is at
-     * least {@link FeatureSettings#MIN_QA_WINDOW}.
+     * <p>Required: {@link #setTokenizer}. {@link #build()} checks that the stride is positive and
+     * below the maximum length ({@link FeatureSettings#checkQaStride}), that the sizes are positive
+     * and that the maximum length is at least {@link FeatureSettings#MIN_QA_WINDOW}.
      *
      * <p>Defaults: maximum length (the window length, question and special tokens included) 384,
      * batch size 512 examples, name {@code qa}.
@@ -566,7 +566,7 @@ public final class QaFeaturizer extends FeaturizerBase {
         /**
          * Sets how many context tokens consecutive windows share. Default 128.
          *
-         * @param stride in {@code [0, maxLength)}
+         * @param stride in {@code (0, maxLength)}, as {@link FeatureSettings#qaStride} is
          * @return this builder
          */
         public Builder optStride(int stride) {
@@ -600,9 +600,8 @@ public final class QaFeaturizer extends FeaturizerBase {
             requireTokenizer();
             checkSizes();
             FeatureSettings.checkQaWindow(name, maxLength);
-            if (stride < 0 || stride >= maxLength) {
-                throw new IllegalArgumentException("stride must be in [0, maxLength " + maxLength + "), found " + stride);
-            }
+            // the rule FeatureSettings holds qaStride to: 0 was taken here and refused there
+            FeatureSettings.checkQaStride(name, stride, maxLength);
             return new QaFeaturizer(this);
         }
     }

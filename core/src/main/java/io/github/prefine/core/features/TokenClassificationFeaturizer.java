@@ -59,7 +59,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         continuation = new int[labels.size()];
         for (int i = 0; i < continuation.length; i++) {
             String l = labels.get(i);
-            Integer inside = l.startsWith("B-") ? labelIds.get("I-" + l.substring(2)) : null;
+            // replace, as run_ner.py does: every "B-" of the tag, not the prefix alone
+            Integer inside = l.startsWith("B-") ? labelIds.get(l.replace("B-", "I-")) : null;
             continuation[i] = inside == null ? i : inside;
         }
     }

@@ -668,9 +668,10 @@ public final class MultiHeadModel implements AutoCloseable {
         /**
          * Sets the shared encoder (required): an initialized block taking (inputIds, attentionMask[,
          * tokenTypeIds]) int64 [batch, seqLen] and returning lastHiddenState float32 [batch, seqLen,
-         * hidden] first. A {@link TransformerEncoder} given here still gives the heads its config's
-         * initializer range and dropout, unless set otherwise, as {@link
-         * #setEncoder(TransformerEncoder)} does.
+         * hidden] first. A {@link TransformerEncoder} given here is read as {@link
+         * #setEncoder(TransformerEncoder)} reads it: unless set otherwise its config gives the heads'
+         * initializer range, dropout and family, and token type ids are sent only where its {@code
+         * type_vocab_size} exceeds 1 (not to XLM-R).
          *
          * @param encoder the encoder block; its parameters move to the model's manager
          * @param hiddenSize its hidden size
@@ -686,7 +687,9 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             this.encoder = encoder;
             this.hiddenSize = hiddenSize;
-            // the grid hands its TransformerEncoder over as a Block: its heads drop out as HF's would
+            // the grid and TargetFinetuning hand their TransformerEncoder over as a Block: it is read as
+            // setEncoder(TransformerEncoder) reads it, or XLM-R (one token type) was sent all-zero token
+            // type ids each step, and tasks added with addTask took BERT's head layout
             if (encoder instanceof TransformerEncoder te) {
                 if (!initializerRangeSet) {
                     this.initializerRange = te.config().initializerRange();
@@ -694,6 +697,10 @@ public final class MultiHeadModel implements AutoCloseable {
                 if (!headDropoutSet) {
                     this.headDropout = te.config().headDropout();
                     this.hiddenDropout = te.config().hiddenDropoutProb();
+                }
+                this.tokenTypes = te.config().typeVocabSize() > 1;
+                if (!headFamilySet) {
+                    this.headFamily = headFamily(te.config().modelType());
                 }
             }
             return this;
@@ -710,12 +717,7 @@ public final class MultiHeadModel implements AutoCloseable {
          */
         public Builder setEncoder(TransformerEncoder encoder) {
             Objects.requireNonNull(encoder, "encoder");
-            setEncoder(encoder, encoder.config().hiddenSize());
-            this.tokenTypes = encoder.config().typeVocabSize() > 1;
-            if (!headFamilySet) {
-                this.headFamily = headFamily(encoder.config().modelType());
-            }
-            return this;
+            return setEncoder(encoder, encoder.config().hiddenSize());
         }
 
         /**

@@ -63,10 +63,12 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
         return label == null ? List.of() : List.of(label);
     }
 
-    /** {@inheritDoc} Classification labels are sorted. */
+    /** {@inheritDoc} Classification labels are sorted by code point, as {@code run_glue.py} sorts them. */
     @Override
     public List<String> labelSet(Collection<String> seen) {
-        return List.copyOf(new TreeSet<>(seen));
+        TreeSet<String> sorted = new TreeSet<>(Formats.CODE_POINT_ORDER);
+        sorted.addAll(seen);
+        return List.copyOf(sorted);
     }
 
     @Override

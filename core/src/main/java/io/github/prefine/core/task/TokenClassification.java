@@ -118,7 +118,7 @@ public record TokenClassification() implements TaskFormat {
     /**
      * {@inheritDoc}
      *
-     * <p>Tags: {@code O} first, then {@code B-T} for every entity type {@code T} seen (sorted),
+     * <p>Tags: {@code O} first, then {@code B-T} for every entity type {@code T} seen (by code point),
      * then {@code I-T} (and {@code E-T}, {@code S-T} when the data is BIOES), so {@code I-T} is
      * known whenever {@code B-T} is.
      *
@@ -127,7 +127,7 @@ public record TokenClassification() implements TaskFormat {
      */
     @Override
     public List<String> labelSet(Collection<String> seen) {
-        TreeSet<String> types = new TreeSet<>();
+        TreeSet<String> types = new TreeSet<>(Formats.CODE_POINT_ORDER);
         boolean bioes = false;
         for (String t : seen) {
             if (!t.equals("O")) {

@@ -375,7 +375,8 @@ class FastPathParityTest {
             try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
                 assertSameQa(tok, qaEdgeCases(), 384, 128, family);
                 assertSameQa(tok, qaEdgeCases(), 64, 16, family + " 64/16");
-                assertSameQa(tok, qaEdgeCases(), 128, 0, family + " 128/0");
+                // the smallest stride the settings and the builder take: windows sharing one token
+                assertSameQa(tok, qaEdgeCases(), 128, 1, family + " 128/1");
             }
         }
     }

@@ -40,6 +40,28 @@ class FeatureSettingsTest {
     }
 
     @Test
+    void aQaFeaturizerTakesTheStridesTheSettingsTake() throws Exception {
+        // the settings refuse a stride of 0 (windows sharing no context token lose an answer across
+        // their edge); the featurizer's builder took it, and past the window it said nothing of the task
+        assertThrows(IllegalArgumentException.class, () -> FeatureSettings.paper().withLengths(64, 64, 0));
+        try (io.github.prefine.core.tokenize.SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            for (int stride : new int[] {0, -1, 64}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> QaFeaturizer.builder().setTokenizer(tok).optMaxLength(64).optStride(stride)
+                                .optName("squad").build());
+                assertEquals("QA task squad: stride must be in (0, maxLength 64), found " + stride + "; consecutive"
+                        + " windows share that many context tokens, at least 1 so that an answer across a window's"
+                        + " edge lies whole in the next one", e.getMessage());
+            }
+            // the bounds the settings take, the featurizer takes
+            new FeatureSettings(16, 64, 1, 0, 0, 1L);
+            new FeatureSettings(16, 64, 63, 0, 0, 1L);
+            QaFeaturizer.builder().setTokenizer(tok).optMaxLength(64).optStride(1).build();
+            QaFeaturizer.builder().setTokenizer(tok).optMaxLength(64).optStride(63).build();
+        }
+    }
+
+    @Test
     void withExampleCapsChangesTheCapsAndKeepsTheLengthsAndSeed() {
         FeatureSettings small = FeatureSettings.paper().withLengths(64, 64, 16);
         assertEquals(new FeatureSettings(64, 64, 16, 300, 100, 1L), small.withExampleCaps(300, 100));

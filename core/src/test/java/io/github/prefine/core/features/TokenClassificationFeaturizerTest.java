@@ -113,6 +113,28 @@ class TokenClassificationFeaturizerTest {
         }
     }
 
+    /**
+     * run_ner.py's b_to_i_label maps B-T to {@code label.replace("B-", "I-")}, every "B-" of the tag
+     * replaced, and keeps B-T where the list lacks that tag; "I-" + the rest replaced the first
+     * alone. Ground truth: Python's {@code "B-A-B-C".replace("B-", "I-") == "I-A-I-C"}.
+     */
+    @Test
+    void labellingAllSubTokensContinuesATagAsRunNerReplacesItsBs() throws IOException {
+        TokenExample who = new TokenExample("s", List.of("Who"), List.of("B-A-B-C"));
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            // [CLS] wh ##o [SEP]: ##o takes the id of I-A-I-C (3), not I-A-B-C (2)
+            for (boolean fast : new boolean[] {false, true}) {
+                assertArrayEquals(new long[] {-100, 1, 3, -100}, TokenClassificationFeaturizer.builder().setTokenizer(tok)
+                        .setLabels(List.of("O", "B-A-B-C", "I-A-B-C", "I-A-I-C")).optLabelAllSubTokens(true)
+                        .optFastPath(fast).build().featurize(List.of(who)).batch(new int[] {0}).labels());
+                // without I-A-I-C, run_ner keeps B-A-B-C's own id (1)
+                assertArrayEquals(new long[] {-100, 1, 1, -100}, TokenClassificationFeaturizer.builder().setTokenizer(tok)
+                        .setLabels(List.of("O", "B-A-B-C", "I-A-B-C")).optLabelAllSubTokens(true)
+                        .optFastPath(fast).build().featurize(List.of(who)).batch(new int[] {0}).labels());
+            }
+        }
+    }
+
     @Test
     void aTagOutsideTheListIsKeptWithItsPositionsIgnored() throws IOException {
         try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {

@@ -31,16 +31,7 @@ class HeadFamilyChoiceTest {
     @Test
     void anExplicitHeadFamilyHoldsWhateverTheCallOrder(@TempDir Path dir) throws Exception {
         List<String> words = List.of("a", "b", "c");
-        FeaturizedTask classifier;
-        try (SubwordTokenizer tok = SubwordTokenizer.builder()
-                .setTokenizerPath(WordTokenizer.write(dir.resolve("t.json"), words)).build()) {
-            Task cl = InMemoryTasks.task("cls", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
-                    List.of("no", "yes"));
-            List<TextExample> texts = List.of(new TextExample("t0", "a b", null, "yes"),
-                    new TextExample("t1", "c", null, "no"));
-            classifier = FeaturizedTask.featurize(InMemoryTasks.data(cl, texts, texts, List.of()), tok,
-                    new FeatureSettings(16, 16, 4, 0, 0, 1L));
-        }
+        FeaturizedTask classifier = classifier(dir, words);
         try (NDManager m = NDManager.newBaseManager()) {
             List<String> roberta = List.of("heads.cls.classifier.dense.weight", "heads.cls.classifier.dense.bias",
                     "heads.cls.classifier.out_proj.weight", "heads.cls.classifier.out_proj.bias");
@@ -55,6 +46,35 @@ class HeadFamilyChoiceTest {
         }
     }
 
+    @Test
+    void anXlmrEncoderGivenAsABlockGivesTasksItsHeadLayout(@TempDir Path dir) throws Exception {
+        // setEncoder(Block, int), as the grid and TargetFinetuning call it, left the BERT default, so
+        // an XLM-R encoder's tasks took a pooler and HF's BERT classifier names, unlike
+        // setEncoder(TransformerEncoder)'s and HF's XLMRobertaForSequenceClassification
+        List<String> words = List.of("a", "b", "c");
+        FeaturizedTask classifier = classifier(dir, words);
+        try (NDManager m = NDManager.newBaseManager()) {
+            TransformerEncoder xlmr = encoder(m, ModelFamily.XLM_ROBERTA, words.size());
+            assertEquals(List.of("heads.cls.classifier.dense.weight", "heads.cls.classifier.dense.bias",
+                    "heads.cls.classifier.out_proj.weight", "heads.cls.classifier.out_proj.bias"),
+                    headKeys(MultiHeadModel.builder().setManager(m)
+                            .setEncoder((ai.djl.nn.Block) xlmr, xlmr.config().hiddenSize())
+                            .addTasks(TaskSet.of(classifier))));
+        }
+    }
+
+    private static FeaturizedTask classifier(Path dir, List<String> words) throws Exception {
+        try (SubwordTokenizer tok = SubwordTokenizer.builder()
+                .setTokenizerPath(WordTokenizer.write(dir.resolve("t.json"), words)).build()) {
+            Task cl = InMemoryTasks.task("cls", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                    List.of("no", "yes"));
+            List<TextExample> texts = List.of(new TextExample("t0", "a b", null, "yes"),
+                    new TextExample("t1", "c", null, "no"));
+            return FeaturizedTask.featurize(InMemoryTasks.data(cl, texts, texts, List.of()), tok,
+                    new FeatureSettings(16, 16, 4, 0, 0, 1L));
+        }
+    }
+
     private static List<String> headKeys(MultiHeadModel.Builder b) {
         try (MultiHeadModel model = b.build()) {
             return model.headParameters(0).stream().map(NamedParameter::key).toList();
@@ -62,9 +82,13 @@ class HeadFamilyChoiceTest {
     }
 
     private static TransformerEncoder bert(NDManager m, int words) {
-        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(words + 4)
-                .setHiddenSize(16).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(32)
-                .optMaxPositionEmbeddings(32).build();
+        return encoder(m, ModelFamily.BERT, words);
+    }
+
+    private static TransformerEncoder encoder(NDManager m, ModelFamily family, int words) {
+        EncoderConfig config = EncoderConfig.builder().setModelType(family).setVocabSize(words + 4)
+                .optTypeVocabSize(family.equals(ModelFamily.BERT) ? 2 : 1).setHiddenSize(16).setNumHiddenLayers(1)
+                .setNumAttentionHeads(2).setIntermediateSize(32).optMaxPositionEmbeddings(32).build();
         TransformerEncoder e = TransformerEncoder.builder().setConfig(config).build();
         e.initializeRandom(m, 1);
         return e;

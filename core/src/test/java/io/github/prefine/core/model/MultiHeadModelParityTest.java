@@ -221,6 +221,45 @@ class MultiHeadModelParityTest {
         }
     }
 
+    @Test
+    void anXlmrEncoderGivenAsABlockIsSentNoTokenTypes() throws Exception {
+        // the grid and TargetFinetuning give their TransformerEncoder as a Block: the model sent it the
+        // batch's token type ids, which XLM-R (type_vocab_size 1, one row) has no use for, where
+        // setEncoder(TransformerEncoder) sends none. Ids of 1, as a BERT-style pair would hold, show
+        // which: sent, they index past the one row; not sent, the logits are HF's (all-zero types)
+        Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        PaddedBatch ref = PaddedBatch.read(dir);
+        double[] ids = ref.ids();
+        int rows = ref.rows();
+        int seqLen = ids.length / rows;
+        long[] longIds = new long[ids.length];
+        long[] mask = new long[ids.length];
+        long[] types = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            longIds[i] = (long) ids[i];
+            mask[i] = (long) ref.mask()[i];
+            types[i] = i % seqLen >= seqLen / 2 ? 1 : 0;
+        }
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = EncoderCheckpoint.load(dir.resolve("encoder"), root).encoder();
+            assertEquals(1, encoder.config().typeVocabSize());
+            TaskHead seq = TaskFormat.SINGLE_TEXT.newHead(3, HeadFamily.ROBERTA, 0);
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(root)
+                    .setEncoder((ai.djl.nn.Block) encoder, encoder.config().hiddenSize()).addHead("seq", seq).build()) {
+                loadHead((Head) seq.block(), dir.resolve("sequence-classification"), root);
+                int[] labels = toInts(flat(ref.heads().getAsJsonObject("sequence-classification")
+                        .getAsJsonArray("labels")));
+                MultiTaskBatch batch = new MultiTaskBatch(rows, seqLen, longIds, mask, types, List.of(
+                        new TaskSlice(0, new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, 3}, labels, new long[] {rows})));
+                try (NDManager sm = root.newSubManager()) {
+                    MultiHeadModel.Output out = model.forward(sm, batch, false);
+                    assertClose(flat(ref.heads().getAsJsonObject("sequence-classification").getAsJsonArray("logits")),
+                            out.logits().get(0).toFloatArray(), null, 1, "sequence logits");
+                }
+            }
+        }
+    }
+
     /** The padded batch of a fixture's {@code reference.json}, flattened row-major, and HF's head outputs for it. */
     private record PaddedBatch(JsonObject heads, double[] ids, double[] mask, int rows) {
         static PaddedBatch read(Path dir) throws java.io.IOException {
