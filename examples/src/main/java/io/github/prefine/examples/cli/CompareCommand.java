@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,7 +66,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!(within >= 0) || Double.isInfinite(within)) {
-            throw new IllegalArgumentException("--within must be a number of points, 0 or more, found " + within);
+            // the value as typed: "-1" read back as a double said "found -1.0"
+            throw new IllegalArgumentException("--within: expected a number of points, 0 or more, found '"
+                    + typed("--within", within) + "'; pass for example --within 2 or leave it out for the default");
         }
         SeedDifference.checkLevel("--alpha", alpha);
         checkRun("BASE", base);
@@ -123,6 +126,16 @@ public final class CompareCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** An option's value as given on the command line; its parsed value where none was (a caller's own field). */
+    private String typed(String option, Object parsed) {
+        CommandLine.ParseResult r = spec.commandLine().getParseResult();
+        if (r != null && r.hasMatchedOption(option) && !r.matchedOption(option).originalStringValues().isEmpty()) {
+            List<String> values = r.matchedOption(option).originalStringValues();
+            return values.get(values.size() - 1);
+        }
+        return String.valueOf(parsed);
     }
 
     /** The per-cell tests between the runs: the summary, then each cell that differs. */

@@ -198,6 +198,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
             s = Workers.run(grid, others, spec, null);
         }
+        status.gridReturned();
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         ReproduceCommand.printModels(o, out);

@@ -132,7 +132,7 @@ public final class PrefineCli implements Callable<Integer> {
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
             String near = suggestion(e);
-            c.getErr().println(prefix(c) + CliErrors.oneLine(e.getMessage()) + (near.isEmpty() ? "; see '" : near + " see '")
+            c.getErr().println(prefix(c) + sentence(e.getMessage()) + (near.isEmpty() ? "; see '" : near + " see '")
                     + c.getCommandSpec().qualifiedName() + " --help'");
             c.getErr().flush();
             return CliErrors.BAD_INPUT;
@@ -250,13 +250,32 @@ public final class PrefineCli implements Callable<Integer> {
         return Optional.empty();
     }
 
+    /**
+     * A usage error's message on one line, without a closing full stop: {@code "; see ..."} follows it
+     * (picocli's {@code help} ends {@code Unknown subcommand 'x'.}, which read {@code 'x'.; see}).
+     */
+    static String sentence(String message) {
+        String line = CliErrors.oneLine(message);
+        return line.endsWith(".") && !line.endsWith("..") ? line.substring(0, line.length() - 1) : line;
+    }
+
     /** The nearest name picocli finds for a mistyped command or option, as "; did you mean x?", or "". */
     private static String suggestion(CommandLine.ParameterException e) {
-        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getSuggestions().isEmpty()) {
+        List<String> near = List.of();
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            near = u.getSuggestions();
+        } else if (e.getValue() != null && !e.getValue().startsWith("-") && e.getArgSpec() == null
+                && e.getCommandLine() != null && !e.getCommandLine().getSubcommands().isEmpty()
+                && CliErrors.oneLine(e.getMessage()).startsWith("Unknown subcommand '")) {
+            // `prefine help reproduse`: picocli's help command names no command near the word, where
+            // `prefine reproduse` does
+            near = new CommandLine.UnmatchedArgumentException(e.getCommandLine(), List.of(e.getValue())).getSuggestions();
+        }
+        if (near.isEmpty()) {
             return "";
         }
         // picocli lists them nearest first; the rest are often far ("predict" for "reproduse")
-        return "; did you mean " + u.getSuggestions().get(0) + "?";
+        return "; did you mean " + near.get(0) + "?";
     }
 
     private static String prefix(CommandLine c) {

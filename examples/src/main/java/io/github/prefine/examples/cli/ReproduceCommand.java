@@ -238,6 +238,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
             s = Workers.run(grid, others, spec, perWorker);
         }
+        status.gridReturned();
         bar.status(status.line());
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         printModels(o, out);

@@ -132,6 +132,11 @@ final class RunStatus {
     private final List<List<Double>> overheadWork = List.of(new ArrayList<>(), new ArrayList<>());
     /** Planned work of the epochs resumed runs of this process trained before their restart, by kind: in their records, not run here. */
     private final double[] resumedWork = new double[2];
+    /**
+     * Training runs started for a unit that had already ended, so finetuning again to export a
+     * model ({@code --export-models}); 0 while the grid's own units run or once the grid returned.
+     */
+    private int exportRuns;
     /** Where the events this status sees are appended for a replay ({@link #traceTo}); null when not traced. */
     private Path trace;
 
@@ -360,6 +365,10 @@ final class RunStatus {
         Ended now = ended();
         noteOwnEnded(now.ids());
         int ended = now.done() + now.failed();
+        // every unit ended, or this run's own: the grid finetunes a finished unit again only to export its model
+        if (total > 0 && ended >= total || id != null && now.ids().contains(id)) {
+            exportRuns++;
+        }
         // a run the plan names belongs to a new unit when the name changes, whatever other processes end
         boolean newUnit = id != null ? !id.equals(runningId)
                 : ended != endedAtRun || prefinetuning != runIsPrefinetuning || runningId != null;
@@ -580,7 +589,9 @@ final class RunStatus {
     }
 
     /**
-     * The status line, for example {@code run: 12/96 units done, 84 left | elapsed 01:02:03 | ETA 07:30:00}.
+     * The status line, for example {@code run: 12/96 units done, 84 left | elapsed 01:02:03 | ETA 07:30:00}; while
+     * a model is finetuned again for {@code --export-models} after every unit ended, {@code run: 96/96 units done,
+     * 0 left | elapsed 08:31:00 | exporting model 2 (finetuned again) | ETA --:--}.
      *
      * @return the line
      */
@@ -672,11 +683,21 @@ final class RunStatus {
         // the others' running units are unseen until they end: this process's pace times those still running
         double own = (ownRan + ownRuns + runDone - resumed) * Math.min(processes, Math.max(1, total - ended));
         Duration eta = eta(elapsed, Math.max(ranHere + runDone - resumed, own), left);
-        String line = String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
+        // exports finetune again after every unit ended: "ETA 00:00" while they train would say the run is over
+        String line = String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | %sETA %s", done, total,
                 failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),
-                ended >= total ? "00:00" : eta != null ? format(eta) : "--:--");
+                exportRuns > 0 ? "exporting model " + exportRuns + " (finetuned again) | " : "",
+                exportRuns > 0 ? "--:--" : ended >= total ? "00:00" : eta != null ? format(eta) : "--:--");
         trace("line", "line", new JsonPrimitive(line));
         return line;
+    }
+
+    /**
+     * The grid has returned: no training run is going on, so the line no longer says a model is
+     * being exported.
+     */
+    void gridReturned() {
+        exportRuns = 0;
     }
 
     /**

@@ -421,6 +421,22 @@ class BadInvocationsTest {
     }
 
     @Test
+    void helpForAnUnknownCommandSaysItOnceAndNamesTheNearestOne() {
+        // picocli's help command ends its message with a full stop, and the line read "'nosuch'.; see ..."
+        String[] none = run(List.of("help", "nosuch"));
+        assertEquals("2", none[0]);
+        assertEquals(1, none[1].lines().count(), none[1]);
+        assertTrue(none[1].startsWith("prefine: Unknown subcommand 'nosuch'; ") && !none[1].contains("'.")
+                && none[1].strip().endsWith(" see 'prefine --help'"), none[1]);
+        // a near miss gets the nearest command, as `prefine reproduse` does
+        String[] near = run(List.of("help", "reproduse"));
+        assertEquals("2", near[0]);
+        assertEquals("prefine: Unknown subcommand 'reproduse'; did you mean reproduce? see 'prefine --help'",
+                near[1].strip());
+        assertEquals("0", run(List.of("help", "reproduce"))[0]);
+    }
+
+    @Test
     void noArgumentsPrintsTheUsageAndExits2() {
         String[] r = run(List.of());
         assertEquals("2", r[0]);

@@ -93,7 +93,11 @@ class CompareCommandTest {
         assertEquals(0, cli.run("--within", "0.5", base.toString(), other.toString()), cli.err());
         assertTrue(cli.out().contains("7 of 9 cells within 0.5 points"), cli.out());
         assertEquals(2, cli.run("--within", "-1", base.toString(), other.toString()));
-        assertTrue(cli.err().contains("--within must be a number of points, 0 or more, found -1.0"), cli.err());
+        // the value as typed, not as a double reads it back ("-1.0"), and what to pass instead, as for every option
+        assertTrue(cli.err().contains("--within: expected a number of points, 0 or more, found '-1'; pass for example"
+                + " --within 2 or leave it out for the default"), cli.err());
+        assertEquals(2, cli.run("--within", "-0.50", base.toString(), other.toString()));
+        assertTrue(cli.err().contains("found '-0.50';"), cli.err());
     }
 
     @Test
