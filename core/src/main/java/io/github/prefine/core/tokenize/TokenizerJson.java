@@ -198,7 +198,7 @@ final class TokenizerJson {
      * in a {@code Sequence}: the tokenizer HF's byte-level classes encode pre-split words with (they
      * refuse them without {@code add_prefix_space}, and rebuild the file's components with it).
      * The library then puts a space before every piece of a word, the one an added token leaves
-     * after it ("</s>a") too, which a space written between joined words cannot do.
+     * after it ({@code "</s>a"}) too, which a space written between joined words cannot do.
      *
      * @param root the file's parsed object, changed in place
      * @return the changed object written out
