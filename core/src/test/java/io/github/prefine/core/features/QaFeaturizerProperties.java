@@ -102,7 +102,8 @@ class QaFeaturizerProperties extends FixtureTokenizerProperties {
             @ForAll @IntRange(min = 0, max = 12) int strideSeed,
             @ForAll boolean fastPath) throws IOException {
         SubwordTokenizer tok = tokenizers[family];
-        int stride = strideSeed % maxLength;
+        // in (0, maxLength): a stride of 0 is refused (FeatureSettings.checkQaStride)
+        int stride = 1 + strideSeed % (maxLength - 1);
         Case second = sameContext ? new Case(other.question(), c.context(), c.firstWord(), c.lastWord()) : other;
         List<QaExample> examples = List.of(c.example("a"), second.example("b"));
         QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(maxLength).optStride(stride)
