@@ -3,32 +3,11 @@ package io.github.prefine.core.task;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.head.HeadLabels;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** Helpers the task formats share. Stateless. */
 final class Formats {
     private Formats() {}
-
-    /**
-     * Code-point order, as Python's {@code sorted} orders the labels of HF's {@code run_glue.py} and
-     * {@code run_ner.py}: String's own order compares UTF-16 units, which puts a character past
-     * U+FFFF (its surrogates, D800–DFFF) before one of U+E000–U+FFFF, so label ids differed from HF's.
-     */
-    static final Comparator<String> CODE_POINT_ORDER = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
-    };
 
     /** Checks and narrows a list of examples to a format's example type. */
     static <E extends Example> List<E> typed(List<Example> examples, Class<E> type, TaskFormat format) {

@@ -14,6 +14,7 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.internal.CodePointOrder;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.SequenceClassificationHead;
@@ -23,8 +24,8 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.event.Level;
 import java.util.TreeSet;
+import org.slf4j.event.Level;
 
 /**
  * Sequence classification of one text or a pair: one label per example, predicted from the
@@ -66,7 +67,7 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
     /** {@inheritDoc} Classification labels are sorted by code point, as {@code run_glue.py} sorts them. */
     @Override
     public List<String> labelSet(Collection<String> seen) {
-        TreeSet<String> sorted = new TreeSet<>(Formats.CODE_POINT_ORDER);
+        TreeSet<String> sorted = new TreeSet<>(CodePointOrder.ORDER);
         sorted.addAll(seen);
         return List.copyOf(sorted);
     }

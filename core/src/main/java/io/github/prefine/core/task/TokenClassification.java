@@ -14,9 +14,10 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.internal.CodePointOrder;
+import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.metrics.SpanExtractor;
-import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.TokenClassificationHead;
 import java.io.IOException;
@@ -26,8 +27,8 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.event.Level;
 import java.util.TreeSet;
+import org.slf4j.event.Level;
 
 /**
  * Token classification (sequence labelling): one tag per word, learned on each word's first
@@ -127,7 +128,7 @@ public record TokenClassification() implements TaskFormat {
      */
     @Override
     public List<String> labelSet(Collection<String> seen) {
-        TreeSet<String> types = new TreeSet<>(Formats.CODE_POINT_ORDER);
+        TreeSet<String> types = new TreeSet<>(CodePointOrder.ORDER);
         boolean bioes = false;
         for (String t : seen) {
             if (!t.equals("O")) {

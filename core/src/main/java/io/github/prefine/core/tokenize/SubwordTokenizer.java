@@ -158,16 +158,9 @@ public final class SubwordTokenizer implements AutoCloseable {
      */
     public Builder toBuilder() {
         checkOpen();
-        Builder b = new Builder();
+        Builder b = withEncodingSettings(new Builder());
         b.path = path;
         b.rebuilt = source.rebuilt();
-        b.maxLength = maxLength;
-        b.truncation = truncation;
-        b.padding = padding;
-        b.stride = stride;
-        b.addSpecialTokens = addSpecialTokens;
-        b.padId = padId;
-        b.padIdSet = padIdGiven;
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
         b.spacesFirstWord = spacesFirstWord;
@@ -471,21 +464,25 @@ public final class SubwordTokenizer implements AutoCloseable {
         checkOpen();
         if (prefixed == null) {
             try {
-                Builder b = natives.prefixed(this::prefixedBase);
-                b.maxLength = maxLength;
-                b.truncation = truncation;
-                b.padding = padding;
-                b.stride = stride;
-                b.addSpecialTokens = addSpecialTokens;
-                b.padId = padId;
-                b.padIdSet = padIdGiven;
-                prefixed = b.build();
+                prefixed = withEncodingSettings(natives.prefixed(this::prefixedBase)).build();
             } catch (IOException ex) {
                 // the message names the file, and where the library refuses it
                 throw new UncheckedIOException(ex.getMessage(), ex);
             }
         }
         return prefixed;
+    }
+
+    /** Gives a builder this tokenizer's length, truncation, padding and special-token settings. */
+    private Builder withEncodingSettings(Builder b) {
+        b.maxLength = maxLength;
+        b.truncation = truncation;
+        b.padding = padding;
+        b.stride = stride;
+        b.addSpecialTokens = addSpecialTokens;
+        b.padId = padId;
+        b.padIdSet = padIdGiven;
+        return b;
     }
 
     /** The first tokenizer of the text with {@code add_prefix_space}: untruncated and unpadded, for its variants. */
