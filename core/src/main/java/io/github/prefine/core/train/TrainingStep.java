@@ -2,8 +2,11 @@ package io.github.prefine.core.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One optimiser step of a {@link MultiHeadModel} on a sampled batch: forward and backward over
@@ -469,7 +473,7 @@ public final class TrainingStep implements AutoCloseable {
      * trainer or step is built, not per step.
      */
     private static void refuseFloat16Overflow(String who, MultiHeadModel model) {
-        java.util.Set<ai.djl.nn.Parameter> half = model.halfPrecisionParameters();
+        Set<Parameter> half = model.halfPrecisionParameters();
         List<NamedParameter> cast = new ArrayList<>();
         for (NamedParameter p : model.encoderParameters()) {
             if (half.contains(p.parameter())) {
@@ -481,7 +485,7 @@ public final class TrainingStep implements AutoCloseable {
         }
         float[] max;
         try (NDManager scratch = model.getManager().newSubManager()) {
-            ai.djl.ndarray.NDList maxima = new ai.djl.ndarray.NDList(cast.size());
+            NDList maxima = new NDList(cast.size());
             for (NamedParameter p : cast) {
                 NDArray abs = p.parameter().getArray().abs();
                 abs.attach(scratch);
@@ -489,7 +493,7 @@ public final class TrainingStep implements AutoCloseable {
                 m.attach(scratch);
                 maxima.add(m);
             }
-            NDArray all = ai.djl.ndarray.NDArrays.stack(maxima);
+            NDArray all = NDArrays.stack(maxima);
             all.attach(scratch);
             max = all.toFloatArray();
         }
