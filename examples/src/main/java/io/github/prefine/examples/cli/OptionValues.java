@@ -100,6 +100,8 @@ public final class OptionValues {
      * ignored; out of range it is infinite, and {@code NaN} and {@code Infinity} are read too, for
      * the option's own check to refuse with what it expects. Java's hexadecimal ({@code 0x1p-10})
      * and type suffixes ({@code 1e-4d}) are refused, as a whole-number option refuses {@code 0x10}.
+     * A non-zero number too small for a double ({@code 1e-400}) is refused naming it: read as 0, an
+     * option's check would report "found 0.0" for a value the user never wrote.
      *
      * @param value the value as given
      * @return the number
@@ -111,7 +113,12 @@ public final class OptionValues {
             throw new CommandLine.TypeConversionException("expected a decimal number such as 0.05 or 1e-4, found '"
                     + value + "'");
         }
-        return Double.parseDouble(v);
+        double d = Double.parseDouble(v);
+        if (d == 0 && v.split("[eE]")[0].matches(".*[1-9].*")) {
+            throw new CommandLine.TypeConversionException("expected a decimal number such as 0.05 or 1e-4, found '"
+                    + value + "', which is non-zero but too small for a double (the smallest is about 4.9e-324)");
+        }
+        return d;
     }
 
     /**
