@@ -98,12 +98,7 @@ public final class RankingMetrics {
      *     value is NaN
      */
     public static double spearman(double[] x, double[] y) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        if (x.length != y.length || x.length < 2) {
-            throw new IllegalArgumentException("spearman: needs two arrays of the same length >= 2, found "
-                    + x.length + " and " + y.length);
-        }
+        checkPaired("spearman", x, y);
         double[] rx = ranks(x);
         double[] ry = ranks(y);
         double mx = mean(rx);
@@ -136,12 +131,7 @@ public final class RankingMetrics {
      *     value is NaN
      */
     public static double kendallTau(double[] x, double[] y) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        if (x.length != y.length || x.length < 2) {
-            throw new IllegalArgumentException("kendall: needs two arrays of the same length >= 2, found "
-                    + x.length + " and " + y.length);
-        }
+        checkPaired("kendall", x, y);
         for (int i = 0; i < x.length; i++) {
             if (Double.isNaN(x[i]) || Double.isNaN(y[i])) {
                 throw new IllegalArgumentException("kendall: " + (Double.isNaN(x[i]) ? "x" : "y") + "[" + i + "] is NaN");
@@ -263,6 +253,16 @@ public final class RankingMetrics {
             from = to;
         }
         return s;
+    }
+
+    /** The shared check of the paired correlations: two arrays of one length, at least two items. */
+    private static void checkPaired(String measure, double[] x, double[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != y.length || x.length < 2) {
+            throw new IllegalArgumentException(measure + ": needs two arrays of the same length >= 2, found "
+                    + x.length + " and " + y.length);
+        }
     }
 
     private static double mean(double[] a) {
