@@ -447,13 +447,22 @@ public final class RecommendCommand implements Callable<Integer> {
                 String n = name.trim();
                 Task t = TaskCatalog.all().stream().filter(k -> k.name().equals(n)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("--target: no catalogued task named '" + n
-                                + "'; expected some of " + TaskCatalog.all().stream().map(Task::name).toList()
+                                + "'; expected some of " + TaskCatalog.targets().stream().map(Task::name).toList()
                                 + ", comma-separated"));
+                if (TaskCatalog.prefinetuning().stream().anyMatch(k -> k.name().equals(n))) {
+                    // its own embedding would rank its group first: a target must be unseen, as in the paper
+                    throw new IllegalArgumentException("--target: '" + n + "' is a pre-finetuning task of group "
+                            + t.group() + ", not a target; expected some of " + TaskCatalog.targets().stream()
+                            .map(Task::name).toList() + ", comma-separated");
+                }
+                tgt.add(t);
+            }
+            // every name is checked before any data: a wrong name is the first thing to say
+            for (Task t : tgt) {
                 if (!source.missing(t).isEmpty()) {
                     throw new IllegalArgumentException("--target " + t.name() + ": data missing under " + data + ": "
                             + source.missing(t) + "; expected the TaskCatalog layout (docs/data-layout.md)");
                 }
-                tgt.add(t);
             }
         }
         // before the encoder is resolved (MiniLM is written under --out): nothing to rank, nothing to write
