@@ -206,7 +206,7 @@ public final class HubHttp {
      * @param reference the text as received
      * @return the text to show
      */
-    static String shownReference(String reference) {
+    public static String shownReference(String reference) {
         String r = reference;
         int fragment = r.indexOf('#');
         if (fragment >= 0) {

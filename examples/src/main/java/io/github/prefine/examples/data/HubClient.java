@@ -222,7 +222,7 @@ final class HubClient {
                             return HubHttp.resolveReference(resp.uri(), target);
                         } catch (IllegalArgumentException e) {
                             throw new HubException(-1, repo + ": " + folder + ": the tree listing's next page must be"
-                                    + " a URI reference, found '" + target + "'");
+                                    + " a URI reference, found '" + HubHttp.shownReference(target) + "'");
                         }
                     }
                 }

@@ -154,6 +154,15 @@ class HubClientHostileAnswersTest {
                 + "acme/data/tree/" + COMMIT + "/default/[train]'", e.getMessage());
     }
 
+    /** The raw target of a next page that is no URI was shown whole, password and signature included. */
+    @Test
+    void aNextPageThatIsNoUriIsShownRedacted() {
+        link = "<https://u:pa55@elsewhere.example/tree/[train]?X-Amz-Signature=s3cr3t#frag>; rel=\"next\"";
+        HubException e = listing("[" + entry("default/train/0000.parquet", "3") + "]");
+        assertEquals("acme/data: default/train: the tree listing's next page must be a URI reference, found"
+                + " 'https://elsewhere.example/tree/[train]?...'", e.getMessage());
+    }
+
     /** An LFS file without its sha256 was checked by its size only. */
     @Test
     void anLfsFileWithoutItsSha256IsRefusedNamingIt() {
