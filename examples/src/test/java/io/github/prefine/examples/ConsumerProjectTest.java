@@ -77,12 +77,15 @@ class ConsumerProjectTest {
         }
         assertEquals(1, classPath.size(), "expected one PyTorch native jar in " + target.resolve("lib"));
         Path log = shared.resolve("modular.log");
-        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "--module-path", String.join(File.pathSeparator, modulePath),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true"));
+        command.addAll(ShortLivedJvm.OPTIONS);
+        command.addAll(List.of("--module-path", String.join(File.pathSeparator, modulePath),
                 "--class-path", String.join(File.pathSeparator, classPath),
                 "--add-modules", "org.slf4j,com.google.gson,com.google.common",
                 "--module", "com.example.modular/com.example.modular.Modular",
-                Files.createDirectories(shared.resolve("modular-in")).toString())
+                Files.createDirectories(shared.resolve("modular-in")).toString()));
+        Process p = ChildProcesses.builder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean finished = p.waitFor(3, TimeUnit.MINUTES);
         if (!finished) {

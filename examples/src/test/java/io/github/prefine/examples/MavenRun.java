@@ -43,7 +43,11 @@ record MavenRun(boolean finished, int exitCode, String log, String skipReason) {
         }
         List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-ntp"));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // Maven's own JVM runs for seconds: C1 alone halves its CPU time (ShortLivedJvm), added to the machine's options
+        String opts = pb.environment().getOrDefault("MAVEN_OPTS", "");
+        pb.environment().put("MAVEN_OPTS", (opts + " " + String.join(" ", ShortLivedJvm.OPTIONS)).strip());
+        Process p = pb.start();
         boolean finished = p.waitFor(minutes, TimeUnit.MINUTES);
         if (!finished) {
             p.destroyForcibly();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.ShortLivedJvm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -359,8 +360,11 @@ class BadInvocationsTest {
     void aRealProcessWithoutNetworkEndsWithExit3AndOneLine() throws Exception {
         // the Hub endpoint is a closed port: what a machine without network sees; the Hub failed as a
         // service (README: exit 3, which a script may retry), not bad input (2)
-        ProcessBuilder pb = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), PrefineCli.class.getName(), "encode", "--model", "acme/tiny", "hi")
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ShortLivedJvm.OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PrefineCli.class.getName(), "encode", "--model",
+                "acme/tiny", "hi"));
+        ProcessBuilder pb = ChildProcesses.builder(cmd)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("no-network.log").toFile());
         pb.environment().put("HF_ENDPOINT", "http://127.0.0.1:9");
         pb.environment().put("HF_HUB_CACHE", tmp.resolve("hf-cache").toString());

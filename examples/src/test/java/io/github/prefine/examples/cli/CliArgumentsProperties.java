@@ -872,8 +872,7 @@ class CliArgumentsProperties {
         for (String[] c : cases) {
             Invocation i = example(List.of(c[1]), c[0], c[1], c[2], "--data", emptyDir.toString(), "--out",
                     out.toString());
-            refused(i);
-            assertTrue(run(i.args()).err().contains("'" + c[2] + "'"), "the value is named; " + i);
+            assertTrue(refused(i).err().contains("'" + c[2] + "'"), "the value is named; " + i);
         }
         refused(example(List.of("--tasks"), "data", "fetch", "--tasks", "cb,", "--data", out.toString()));
         refused(example(List.of("--tasks"), "data", "fetch", "--tasks", "cb,,copa", "--data", out.toString()));
@@ -1131,8 +1130,8 @@ class CliArgumentsProperties {
      */
     @Property(tries = 60)
     void everyListOptionRefusesEmptyElementsAndDuplicates(@ForAll("badLists") Invocation i) throws IOException {
-        refused(i);
-        String err = run(i.args()).err();
+        // the refusal's own line: a second run of the same command line printed the same
+        String err = refused(i).err();
         if (i.kind().equals("empty element")) {
             String value = i.args().get(i.args().indexOf(i.blame().get(0)) + 1);
             assertTrue(err.contains("'" + value + "'"), "the value is quoted; " + i + "\n  " + err);
@@ -1198,8 +1197,11 @@ class CliArgumentsProperties {
         return new Outcome(exit, out + sysOut.toString(StandardCharsets.UTF_8), err + sysErr.toString(StandardCharsets.UTF_8));
     }
 
-    /** Asserts that the invocation is refused as bad input, in one clear line, before any work. */
-    static void refused(Invocation i) throws IOException {
+    /**
+     * Asserts that the invocation is refused as bad input, in one clear line, before any work, and
+     * returns the run for checks of its own.
+     */
+    static Outcome refused(Invocation i) throws IOException {
         TreeMap<String, String> before = snapshot(root);
         TreeMap<String, String> cwdBefore = listing(Path.of("").toAbsolutePath());
         Outcome o = run(i.args());
@@ -1217,6 +1219,7 @@ class CliArgumentsProperties {
         assertEquals("", o.out(), "standard output; " + why);
         assertEquals(before, snapshot(root), "files below " + root + " changed; " + why);
         assertEquals(cwdBefore, listing(Path.of("").toAbsolutePath()), "the working directory changed; " + why);
+        return o;
     }
 
     /**

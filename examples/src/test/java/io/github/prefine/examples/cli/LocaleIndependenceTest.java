@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.ShortLivedJvm;
 import io.github.prefine.examples.spark.SparkGrid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and a time zone 14 hours from UTC, and standard output and the files must match. A short training
  * run ({@link LocaleTrainingChild}) under ar-EG and tr-TR must give the losses and files it gives
  * under the C locale.
+ *
+ * <p>The children of one test run side by side ({@link #all}): each is a process of its own with
+ * its own files, so nothing one does can reach another, and the second core does not sit idle.
  */
 class LocaleIndependenceTest {
 
@@ -77,6 +86,7 @@ class LocaleIndependenceTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        cmd.addAll(ShortLivedJvm.OPTIONS);
         cmd.addAll(s.jvmOptions());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "@" + argFile));
         Path out = dir.resolve(s.name() + ".out");
@@ -89,6 +99,33 @@ class LocaleIndependenceTest {
         Process p = pb.start();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), s.name() + ": timed out");
         return new Run(p.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** Children run at once; three keep a two-core runner busy without crowding its memory. */
+    private static final int CHILDREN_AT_ONCE = 3;
+
+    /** Runs the children at once and returns their runs by name, in the order given. */
+    private static Map<String, Run> all(Map<String, Callable<Run>> children) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(CHILDREN_AT_ONCE);
+        try {
+            Map<String, Future<Run>> started = new LinkedHashMap<>();
+            children.forEach((name, child) -> started.put(name, pool.submit(child)));
+            Map<String, Run> runs = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<Run>> e : started.entrySet()) {
+                try {
+                    runs.put(e.getKey(), e.getValue().get());
+                } catch (ExecutionException failed) {
+                    // the child's own assertion or exception, as it would have failed run one by one
+                    if (failed.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw (Exception) failed.getCause();
+                }
+            }
+            return runs;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Every file below a folder with its bytes, by relative path. */
@@ -107,12 +144,14 @@ class LocaleIndependenceTest {
         // an entity type outside ASCII, and fractions that a decimal comma or other digits would change
         Files.writeString(dir.resolve("p.conll"), "Café B-PÉR B-PÉR\nrejects O O\nGerman B-MISC B-PÉR\n\n"
                 + "Peter B-PER B-PER\nIst B-ORG O\n", StandardCharsets.UTF_8);
-        Map<String, Run> runs = new LinkedHashMap<>();
+        Map<String, Callable<Run>> children = new LinkedHashMap<>();
         for (Setting s : Stream.concat(Stream.of(BASE), OTHERS.stream()).toList()) {
             Path json = dir.resolve("out-" + s.name().replace('=', '-')).resolve("scores.json");
             Files.createDirectories(json.getParent());
-            runs.put(s.name(), cli(s, dir, "eval", "--format", "conll", "p.conll", "--json", dir.relativize(json).toString()));
+            children.put(s.name(), () -> cli(s, dir, "eval", "--format", "conll", "p.conll", "--json",
+                    dir.relativize(json).toString()));
         }
+        Map<String, Run> runs = all(children);
         Run base = runs.get(BASE.name());
         assertEquals(0, base.exit(), base.err());
         String table = new String(base.out(), StandardCharsets.UTF_8);
@@ -133,13 +172,14 @@ class LocaleIndependenceTest {
     void trainingGivesTheSameLossesAndWeightsUnderArabicAndTurkishLocales(@TempDir Path dir) throws Exception {
         // training compiles TorchScript source (PaddedEmbedding, the fused optimizer and attention): written under an
         // ar-EG default locale, the padding index came out in Arabic-Indic digits and the first step failed
-        Map<String, Run> runs = new LinkedHashMap<>();
+        Map<String, Callable<Run>> children = new LinkedHashMap<>();
         for (Setting s : List.of(BASE, OTHERS.get(0), OTHERS.get(1))) {
             Path work = Files.createDirectories(dir.resolve("train-" + s.name()));
             Setting oneThread = new Setting(s.name(), Stream.concat(s.jvmOptions().stream(),
                     Stream.of("-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1")).toList(), s.env());
-            runs.put(s.name(), child(LocaleTrainingChild.class, oneThread, work, work.toString()));
+            children.put(s.name(), () -> child(LocaleTrainingChild.class, oneThread, work, work.toString()));
         }
+        Map<String, Run> runs = all(children);
         Run base = runs.get(BASE.name());
         assertEquals(0, base.exit(), base.err());
         String trained = new String(base.out(), StandardCharsets.UTF_8);
@@ -159,10 +199,14 @@ class LocaleIndependenceTest {
     void anArgumentTheJvmCannotDecodeIsRefusedNotTurnedIntoAnotherFolder(@TempDir Path dir) throws Exception {
         // under LANG=C the JVM decodes "démo" as "d\uFFFD\uFFFDmo"; re-launched for training, the demo wrote
         // its run into a folder named "d??mo"
+        Map<String, Callable<Run>> children = new LinkedHashMap<>();
         for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
-            Run r = cli(ascii, dir,
-                    "demo", "--out", "démo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--workers", "1",
-                    "--device", "cpu");
+            children.put(ascii.name(), () -> cli(ascii, dir, "demo", "--out", "démo", "--seeds", "1", "--epochs", "1",
+                    "--target-epochs", "1", "--workers", "1", "--device", "cpu"));
+        }
+        Map<String, Run> runs = all(children);
+        for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
+            Run r = runs.get(ascii.name());
             assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
             assertEquals("prefine: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding"
                     + " ANSI_X3.4-1968 cannot decode (U+FFFD in their place), so no file or folder of that name can be"
@@ -177,8 +221,13 @@ class LocaleIndependenceTest {
     @Test
     void sparkGridRefusesAnArgumentTheJvmCannotDecodeAsTheCliDoes(@TempDir Path dir) throws Exception {
         // prefine-spark's own main: refused before parsing and before any Spark context, on a UTF-8 console
+        Map<String, Callable<Run>> children = new LinkedHashMap<>();
         for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
-            Run r = child(SparkGrid.class, ascii, dir, "demo", "--out", "démo");
+            children.put(ascii.name(), () -> child(SparkGrid.class, ascii, dir, "demo", "--out", "démo"));
+        }
+        Map<String, Run> runs = all(children);
+        for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
+            Run r = runs.get(ascii.name());
             assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
             assertEquals("prefine-spark: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding"
                     + " ANSI_X3.4-1968 cannot decode (U+FFFD in their place), so no file or folder of that name can be"

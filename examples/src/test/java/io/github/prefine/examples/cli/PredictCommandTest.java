@@ -28,6 +28,7 @@ import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.testing.ShortPositions;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.qa.QaAnswer;
+import io.github.prefine.examples.ShortLivedJvm;
 import io.github.prefine.heads.HeadFamily;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -40,10 +41,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +64,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code prefine export}, which writes a task as a Hugging Face folder, and {@code predict} on such
  * a folder: its one task without {@code --task}, single texts and pairs mixed in one input, and a
  * refused line named by its own number whichever half of the input it sat in.
+ *
+ * <p>The cases about a real process (signals, a closed pipe, the log, the native stderr, the
+ * console encoding) start their child JVMs once the model is saved ({@link #startChildren}), so
+ * that the children start up beside the in-process cases; each case then does to its own child
+ * what it did to one it started itself.
  */
 class PredictCommandTest {
     @TempDir
@@ -81,6 +95,67 @@ class PredictCommandTest {
                     .addTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"))
                     .addTask("qa", TaskFormat.QA, List.of())
                     .addTask("copa", TaskFormat.CHOICE, List.of()).build().writeTo(saved);
+        }
+        startChildren();
+    }
+
+    /** The fed children started ahead, by their standard error file; each case takes its own. */
+    private static final Map<Path, Started> STARTED = new HashMap<>();
+    /** Runs the child JVMs that run to their end, one after another. */
+    private static ExecutorService children;
+    private static Future<String> refusedLinesLog;
+    private static Future<String> hfQuietLog;
+    private static Future<String> latin1Log;
+
+    private static void startChildren() throws Exception {
+        for (Path err : List.of(tmp.resolve("closed-output.err"), tmp.resolve("stopped.err"))) {
+            STARTED.put(err, start(err, textLine(THIRTY_ONE)));
+        }
+        STARTED.put(tmp.resolve("stopped-skipped.err"), start(tmp.resolve("stopped-skipped.err"), textLine(THIRTY_ONE),
+                "--skip-bad"));
+        STARTED.put(tmp.resolve("closed-skipped.err"), start(tmp.resolve("closed-skipped.err"),
+                "{\"words\": [\"paris\"]}", "--skip-bad"));
+        Path qaLong = input("qa-long.jsonl", QA_LONG.stream().map(q -> "{\"question\": \"" + q + "\", \"context\": \""
+                + QA_CONTEXT + "\"}").toArray(String[]::new));
+        Path hf = tmp.resolve("hf-topic-quiet");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        Path quiet = input("quiet.jsonl", "{\"text\": \"john visited paris\"}");
+        Path latin1 = input("latin1-locale.jsonl", textLine(LATIN1_TEXT));
+        children = Executors.newSingleThreadExecutor();
+        refusedLinesLog = children.submit(() -> ChildJvm.run(PredictChild.class, tmp.resolve("predict-child.log"),
+                jvm("-Dorg.slf4j.simpleLogger.log.io.github.prefine.core.features.ReportCollector=debug"),
+                "--model", saved.toString(), "--task", "qa", "--input", qaLong.toString(), "--skip-bad"));
+        hfQuietLog = children.submit(() -> ChildJvm.run(PredictChild.class, tmp.resolve("predict-hf-child.log"), jvm(),
+                "--model", hf.toString(), "--input", quiet.toString()));
+        latin1Log = children.submit(() -> ChildJvm.run(PrefineCli.class, tmp.resolve("predict-latin1.log"),
+                jvm("-Dfile.encoding=ISO-8859-1", "-Dsun.stdout.encoding=ISO-8859-1", "-Dstdout.encoding=ISO-8859-1",
+                        "-Dsun.stderr.encoding=ISO-8859-1", "-Dstderr.encoding=ISO-8859-1"),
+                "predict", "--model", saved.toString(), "--task", "ner", "--input", latin1.toString()));
+    }
+
+    /** A child's JVM options: those of a short-lived JVM, then {@code more}. */
+    private static List<String> jvm(String... more) {
+        return Stream.concat(ShortLivedJvm.OPTIONS.stream(), Stream.of(more)).toList();
+    }
+
+    /** A started child's log once it has ended; its failure as the case's own. */
+    private static String logOf(Future<String> child) throws Exception {
+        try {
+            return child.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw (Exception) e.getCause();
+        }
+    }
+
+    @AfterAll
+    static void stopChildren() {
+        STARTED.values().forEach(c -> c.process().destroyForcibly());
+        if (children != null) {
+            children.shutdownNow();
         }
     }
 
@@ -772,9 +847,27 @@ class PredictCommandTest {
     }
 
     private static FedLine fedLine(Path err, String firstLine, String... extra) throws Exception {
+        Started s = STARTED.remove(err);
+        assertTrue(s != null && s.firstLine().equals(firstLine) && s.extra().equals(List.of(extra)),
+                "no child started ahead for " + err + " with this line and these options");
+        String first = s.fed().out().readLine();
+        assertTrue(first != null, "no output line; " + Files.readString(err));
+        return new FedLine(s.fed(), JsonParser.parseString(first).getAsJsonObject());
+    }
+
+    /** A child started ahead: fed its first line, which it may not have answered yet. */
+    private record Started(Fed fed, String firstLine, List<String> extra) {
+        Process process() {
+            return fed.process();
+        }
+    }
+
+    private static Started start(Path err, String firstLine, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dprefine.shared=" + SharedFixtures.root(),
-                "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.log.ai.djl=warn"));
+        command.addAll(ShortLivedJvm.OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 PrefineCli.class.getName(), "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1"));
         command.addAll(List.of(extra));
         ProcessBuilder pb = ChildProcesses.builder(command).redirectError(err.toFile());
@@ -784,9 +877,7 @@ class PredictCommandTest {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         in.write(firstLine + "\n");
         in.flush();
-        String first = out.readLine();
-        assertTrue(first != null, "no output line; " + Files.readString(err));
-        return new FedLine(new Fed(p, in, out), JsonParser.parseString(first).getAsJsonObject());
+        return new Started(new Fed(p, in, out), firstLine, List.of(extra));
     }
 
     /** Waits for the child and returns its standard error. */
@@ -1027,19 +1118,18 @@ class PredictCommandTest {
      * report, one DEBUG line per featurization, now shows one, and the good lines' outputs are
      * those of a run without the refused lines.
      */
+    private static final String QA_CONTEXT = "the team walked with people while john visited paris about a game in rome.";
+    private static final String LONG_QUESTION = "who " + "really ".repeat(30) + "visited paris?";
+    private static final List<String> QA_LONG = List.of("who visited paris?", LONG_QUESTION, "where is rome?",
+            LONG_QUESTION, "what game?");
+
     @Test
     void aRefusedLineCostsOnlyItselfNotASecondFeaturizationOfItsChunk() throws Exception {
-        String context = "the team walked with people while john visited paris about a game in rome.";
-        String longQuestion = "who " + "really ".repeat(30) + "visited paris?";
-        List<String> questions = List.of("who visited paris?", longQuestion, "where is rome?", longQuestion,
-                "what game?");
-        Path f = input("qa-long.jsonl", questions.stream().map(q -> "{\"question\": \"" + q + "\", \"context\": \""
-                + context + "\"}").toArray(String[]::new));
-        Path alone = input("qa-good.jsonl", Stream.of(0, 2, 4).map(i -> "{\"question\": \"" + questions.get(i)
-                + "\", \"context\": \"" + context + "\"}").toArray(String[]::new));
-        String log = ChildJvm.run(PredictChild.class, tmp.resolve("predict-child.log"),
-                List.of("-Dorg.slf4j.simpleLogger.log.io.github.prefine.core.features.ReportCollector=debug"),
-                "--model", saved.toString(), "--task", "qa", "--input", f.toString(), "--skip-bad");
+        // the child, started ahead, read qa-long.jsonl: the questions of QA_LONG on QA_CONTEXT
+        Path f = tmp.resolve("qa-long.jsonl");
+        Path alone = input("qa-good.jsonl", Stream.of(0, 2, 4).map(i -> "{\"question\": \"" + QA_LONG.get(i)
+                + "\", \"context\": \"" + QA_CONTEXT + "\"}").toArray(String[]::new));
+        String log = logOf(refusedLinesLog);
         List<String> featurizations = log.lines().filter(l -> l.contains("qa/predict: ") && l.contains(" examples -> "))
                 .toList();
         assertEquals(1, featurizations.size(), log);
@@ -1228,12 +1318,8 @@ class PredictCommandTest {
      */
     @Test
     void predictingFromAnHfFolderPrintsNoNativeWarning() throws Exception {
-        Path hf = tmp.resolve("hf-topic-quiet");
-        CliRunner export = new CliRunner("export");
-        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
-        Path f = input("quiet.jsonl", "{\"text\": \"john visited paris\"}");
-        String log = ChildJvm.run(PredictChild.class, tmp.resolve("predict-hf-child.log"), List.of(),
-                "--model", hf.toString(), "--input", f.toString());
+        // the child, started ahead, predicted quiet.jsonl's one line from the topic task exported to hf-topic-quiet
+        String log = logOf(hfQuietLog);
         assertEquals(1, log.lines().filter(l -> l.startsWith("{\"label\"")).count(), log);
         assertFalse(log.contains("Warning:") || log.contains("AutoNonVariableTypeMode"), log);
     }
@@ -1245,14 +1331,13 @@ class PredictCommandTest {
      * so a word's text no longer was the input's text between its offsets. Each word's text must be
      * the input's code points between its start and end, read back as UTF-8.
      */
+    private static final String LATIN1_TEXT = "john 北京 paris";
+
     @Test
     void writesUtf8WhateverTheLocalesEncoding() throws Exception {
-        String text = "john 北京 paris";
-        Path f = input("latin1-locale.jsonl", textLine(text));
-        String log = ChildJvm.run(PrefineCli.class, tmp.resolve("predict-latin1.log"), List.of("-Dfile.encoding=ISO-8859-1",
-                "-Dsun.stdout.encoding=ISO-8859-1", "-Dstdout.encoding=ISO-8859-1", "-Dsun.stderr.encoding=ISO-8859-1",
-                "-Dstderr.encoding=ISO-8859-1"), "predict", "--model", saved.toString(), "--task", "ner", "--input",
-                f.toString());
+        // the child, started ahead under those encodings, tagged latin1-locale.jsonl's one line of LATIN1_TEXT
+        String text = LATIN1_TEXT;
+        String log = logOf(latin1Log);
         List<JsonObject> out = lines(log.lines().filter(l -> l.startsWith("{")).reduce("", (a, b) -> a + b + "\n"));
         assertEquals(1, out.size(), log);
         JsonArray words = out.get(0).getAsJsonArray("words");

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.prefine.core.hub.HubException;
 import io.github.prefine.core.hub.HubServiceException;
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.ShortLivedJvm;
 import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.IOException;
@@ -42,8 +43,9 @@ class FetchExitCodeTest {
 
     private Run prefine(String endpoint, String... args) throws IOException, InterruptedException {
         Path log = dir.resolve("prefine-" + System.nanoTime() + ".log");
-        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.awt.headless=true", "-cp",
-                System.getProperty("java.class.path"), PrefineCli.class.getName()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.awt.headless=true"));
+        cmd.addAll(ShortLivedJvm.OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PrefineCli.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("HF_ENDPOINT", endpoint);

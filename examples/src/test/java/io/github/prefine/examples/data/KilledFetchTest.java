@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.ShortLivedJvm;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -52,8 +54,11 @@ class KilledFetchTest {
     }
 
     private Process startFetch(Path data, Path log) throws IOException {
-        ProcessBuilder pb = ChildProcesses.builder(JAVA, "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-                PrefineCli.class.getName(), "data", "fetch", "--data", data.toString(), "--tasks", "rte")
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Djava.awt.headless=true"));
+        cmd.addAll(ShortLivedJvm.OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PrefineCli.class.getName(), "data", "fetch",
+                "--data", data.toString(), "--tasks", "rte"));
+        ProcessBuilder pb = ChildProcesses.builder(cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("HF_ENDPOINT", hub.endpoint().toString());
         pb.environment().put("HF_HUB_CACHE", dir.resolve("cache").toString());

@@ -56,7 +56,10 @@ public final class DocApiNames {
     private final Set<String> testClasses = new TreeSet<>();
     private final Set<String> packages = new TreeSet<>();
     private final String mainText;
-    private final String testText;
+    /** The properties a test source reads: the string literal opening such a call's arguments. */
+    private final Set<String> readByTests = new TreeSet<>();
+    /** The builder-style names the main sources declare or call: after a blank, before a parenthesis. */
+    private final Set<String> builderMethods = new TreeSet<>();
 
     private DocApiNames(Path root) {
         this.root = root;
@@ -67,7 +70,15 @@ public final class DocApiNames {
             index(root.resolve(module + "/src/test/java"), false, tests);
         }
         this.mainText = text.toString();
-        this.testText = tests.toString();
+        // each set gathered in one pass, not one search of the sources per name (a second each)
+        Matcher read = Pattern.compile("(?:getProperty|getBoolean|getInteger|getLong)\\(\\s*\"([^\"]*)\"").matcher(tests);
+        while (read.find()) {
+            readByTests.add(read.group(1));
+        }
+        Matcher called = Pattern.compile("\\s((?:opt|set)[A-Z][A-Za-z0-9]*)\\(").matcher(mainText);
+        while (called.find()) {
+            builderMethods.add(called.group(1));
+        }
     }
 
     /**
@@ -117,9 +128,7 @@ public final class DocApiNames {
         Matcher m;
         if ((m = PROPERTY.matcher(t)).matches()) {
             String quoted = "\"" + m.group(1) + "\"";
-            boolean readByTests = Pattern.compile("(getProperty|getBoolean|getInteger|getLong)\\(\\s*" + Pattern.quote(quoted))
-                    .matcher(testText).find();
-            return mainText.contains(quoted) || readByTests ? Optional.empty()
+            return mainText.contains(quoted) || readByTests.contains(m.group(1)) ? Optional.empty()
                     : Optional.of("no main or test source has the property or setting \"" + m.group(1) + "\"");
         }
         if (QUALIFIED.matcher(t).matches()) {
@@ -131,7 +140,7 @@ public final class DocApiNames {
         }
         if ((m = BUILDER_METHOD.matcher(t)).matches()) {
             // a builder method named alone, as the set/opt convention names them
-            return Pattern.compile("\\s" + m.group(1) + "\\(").matcher(mainText).find() ? Optional.empty()
+            return builderMethods.contains(m.group(1)) ? Optional.empty()
                     : Optional.of("no main source declares or calls a method " + m.group(1));
         }
         if ((m = CLASS_REF.matcher(t)).matches()) {
@@ -146,7 +155,9 @@ public final class DocApiNames {
                 return Optional.of("no prefine class " + simple + ", nor one listed as another project's"
                         + " (DocApiNames.NOT_PREFINE)");
             }
-            return mainClasses.keySet().stream().filter(k -> edits(k, simple) <= 2).findFirst()
+            // names whose lengths differ by more than two are more than two edits apart
+            return mainClasses.keySet().stream().filter(k -> Math.abs(k.length() - simple.length()) <= 2
+                    && edits(k, simple) <= 2).findFirst()
                     .map(k -> "no prefine class " + simple + "; did you mean " + k + "?");
         }
         return Optional.empty();
