@@ -22,10 +22,12 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +38,29 @@ import org.junit.jupiter.api.Test;
 class FastPathParityTest {
     private static final List<String> TAGS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
             "B-ORG", "I-ORG");
+
+    /** Each tokenizer file's tokenizer, loaded once for every case that uses it: the paths hold no state between cases. */
+    private static final Map<Path, SubwordTokenizer> TOKENIZERS = new HashMap<>();
+    /** The shared CoNLL-2003 training split, read once for the cases that use it. */
+    private static List<TokenExample> conllTrain;
+
+    private static SubwordTokenizer shared(Path file) throws IOException {
+        SubwordTokenizer tok = TOKENIZERS.get(file);
+        if (tok == null) {
+            tok = SubwordTokenizer.builder().setTokenizerPath(file).build();
+            TOKENIZERS.put(file, tok);
+        }
+        return tok;
+    }
+
+    private static Path fixture(String family) {
+        return SharedFixtures.require("fixtures/hf-reference/" + family + "/tokenizer.json");
+    }
+
+    @AfterAll
+    static void closeTokenizers() {
+        TOKENIZERS.values().forEach(SubwordTokenizer::close);
+    }
 
     /** Hand-made sentences that stress word splitting, normalization and truncation. */
     static List<TokenExample> edgeCases() {
@@ -67,12 +92,11 @@ class FastPathParityTest {
     @Test
     void slFastPathEqualsSentencePathOnFixtureTokenizers() throws IOException {
         for (String family : List.of("bert", "xlm-roberta")) {
-            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
-                assertTrue(tok.encodesWordsIndependently(), family);
-                assertTrue(tok.specialTokenLayout().isPresent(), family);
-                for (int maxLength : new int[] {128, 12}) {
-                    assertSameSl(tok, edgeCases(), TAGS, maxLength, family + " max " + maxLength);
-                }
+            SubwordTokenizer tok = shared(fixture(family));
+            assertTrue(tok.encodesWordsIndependently(), family);
+            assertTrue(tok.specialTokenLayout().isPresent(), family);
+            for (int maxLength : new int[] {128, 12}) {
+                assertSameSl(tok, edgeCases(), TAGS, maxLength, family + " max " + maxLength);
             }
         }
     }
@@ -87,20 +111,19 @@ class FastPathParityTest {
      */
     @Test
     void slFastPathKeepsWordsThatNormalizeToASpaceWhereTheyStand() throws IOException {
-        try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
-            List<TokenExample> examples = List.of(ex("a", "loan", "\u00A8"), ex("b", "\u00A8"), ex("c", "\u00B4", "loan"));
-            TokenClassificationFeatures fast = TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(TAGS)
-                    .build().featurize(examples);
-            for (int r = 0; r < examples.size(); r++) {
-                int[] expected = tok.encodeWords(examples.get(r).tokens()).ids();
-                int[] row = new int[fast.tokens().length(r)];
-                for (int p = 0; p < row.length; p++) {
-                    row[p] = fast.tokens().id(r, p);
-                }
-                assertArrayEquals(expected, row, "sentence " + examples.get(r).tokens());
+        SubwordTokenizer tok = shared(fixture("xlm-roberta"));
+        List<TokenExample> examples = List.of(ex("a", "loan", "\u00A8"), ex("b", "\u00A8"), ex("c", "\u00B4", "loan"));
+        TokenClassificationFeatures fast = TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(TAGS)
+                .build().featurize(examples);
+        for (int r = 0; r < examples.size(); r++) {
+            int[] expected = tok.encodeWords(examples.get(r).tokens()).ids();
+            int[] row = new int[fast.tokens().length(r)];
+            for (int p = 0; p < row.length; p++) {
+                row[p] = fast.tokens().id(r, p);
             }
-            assertSameSl(tok, examples, TAGS, 128, "xlm-roberta, words that normalize to a space");
+            assertArrayEquals(expected, row, "sentence " + examples.get(r).tokens());
         }
+        assertSameSl(tok, examples, TAGS, 128, "xlm-roberta, words that normalize to a space");
     }
 
     /**
@@ -126,27 +149,26 @@ class FastPathParityTest {
         Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
         Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         for (Path p : List.of(minilm, xlmr)) {
-            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
-                for (int maxLength : new int[] {128, 16}) {
-                    String what = p + " max " + maxLength;
-                    List<String> labels = new ArrayList<>(tags);
-                    labels.addAll(TAGS.stream().filter(t -> !tags.contains(t)).toList());
-                    assertSameSl(tok, split, labels, maxLength, 64, what);
-                    List<Integer> whole = new ArrayList<>();
-                    TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(labels)
-                            .optMaxLength(maxLength).optBatchSize(64).build().featurize(split, whole::add);
-                    // MiniLM's WordPiece pieces do not depend on a word's place (see
-                    // bertPiecesOfWordsThatGainASpaceUnderNfkcDoNotDependOnTheirPlace): no sentence is encoded whole
-                    List<Integer> expected = p.equals(minilm) ? List.of()
-                            : new TreeSet<>(spaced.keySet()).stream().toList();
-                    assertEquals(expected, whole, what + ": only the sentences that need it are encoded whole");
-                    for (int r = 0; r < split.size(); r++) {
-                        if (spaced.containsKey(r)) {
-                            continue;
-                        }
-                        for (String w : split.get(r).tokens()) {
-                            assertFalse(TokenClassificationFeaturizer.gainsSpace(w), what + " sentence " + r + " " + w);
-                        }
+            SubwordTokenizer tok = shared(p);
+            for (int maxLength : new int[] {128, 16}) {
+                String what = p + " max " + maxLength;
+                List<String> labels = new ArrayList<>(tags);
+                labels.addAll(TAGS.stream().filter(t -> !tags.contains(t)).toList());
+                assertSameSl(tok, split, labels, maxLength, 64, what);
+                List<Integer> whole = new ArrayList<>();
+                TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(labels)
+                        .optMaxLength(maxLength).optBatchSize(64).build().featurize(split, whole::add);
+                // MiniLM's WordPiece pieces do not depend on a word's place (see
+                // bertPiecesOfWordsThatGainASpaceUnderNfkcDoNotDependOnTheirPlace): no sentence is encoded whole
+                List<Integer> expected = p.equals(minilm) ? List.of()
+                        : new TreeSet<>(spaced.keySet()).stream().toList();
+                assertEquals(expected, whole, what + ": only the sentences that need it are encoded whole");
+                for (int r = 0; r < split.size(); r++) {
+                    if (spaced.containsKey(r)) {
+                        continue;
+                    }
+                    for (String w : split.get(r).tokens()) {
+                        assertFalse(TokenClassificationFeaturizer.gainsSpace(w), what + " sentence " + r + " " + w);
                     }
                 }
             }
@@ -169,28 +191,27 @@ class FastPathParityTest {
         Path bert = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
         Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         for (Path p : List.of(bert, minilm, xlmr)) {
-            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
-                words.forEach(w -> assertTrue(TokenClassificationFeaturizer.gainsSpace(w), w));
-                for (int i = 0; i < words.size(); i++) {
-                    String w = words.get(i);
-                    int[] once = wordPieces(tok, w);
-                    for (List<String> sentence : List.of(List.of(w), List.of(w, "loan"), List.of("loan", w),
-                            List.of("loan", w, "loan"))) {
-                        int[] there = piecesInSentence(tok, sentence, sentence.indexOf(w));
-                        assertArrayEquals(there, once, p + ": " + w + " in " + sentence);
-                    }
+            SubwordTokenizer tok = shared(p);
+            words.forEach(w -> assertTrue(TokenClassificationFeaturizer.gainsSpace(w), w));
+            for (int i = 0; i < words.size(); i++) {
+                String w = words.get(i);
+                int[] once = wordPieces(tok, w);
+                for (List<String> sentence : List.of(List.of(w), List.of(w, "loan"), List.of("loan", w),
+                        List.of("loan", w, "loan"))) {
+                    int[] there = piecesInSentence(tok, sentence, sentence.indexOf(w));
+                    assertArrayEquals(there, once, p + ": " + w + " in " + sentence);
                 }
-                List<TokenExample> examples = List.of(ex("a", "loan", "\u00A8"), ex("b", "\u00A8"),
-                        ex("c", "\u00B4", "loan"), ex("d", "loan"));
-                List<Integer> whole = new ArrayList<>();
-                TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(TAGS).build()
-                        .featurize(examples, whole::add);
-                assertSameSl(tok, examples, TAGS, 128, p.toString());
-                if (p.equals(xlmr)) {
-                    assertEquals(List.of(0, 1, 2), whole, p + ": sentences holding such a word are encoded whole");
-                } else {
-                    assertEquals(List.of(), whole, p + ": no sentence needs encoding whole");
-                }
+            }
+            List<TokenExample> examples = List.of(ex("a", "loan", "\u00A8"), ex("b", "\u00A8"),
+                    ex("c", "\u00B4", "loan"), ex("d", "loan"));
+            List<Integer> whole = new ArrayList<>();
+            TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(TAGS).build()
+                    .featurize(examples, whole::add);
+            assertSameSl(tok, examples, TAGS, 128, p.toString());
+            if (p.equals(xlmr)) {
+                assertEquals(List.of(0, 1, 2), whole, p + ": sentences holding such a word are encoded whole");
+            } else {
+                assertEquals(List.of(), whole, p + ": no sentence needs encoding whole");
             }
         }
     }
@@ -220,17 +241,20 @@ class FastPathParityTest {
         Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
         Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         for (Path p : List.of(minilm, xlmr)) {
-            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
-                assertSameSl(tok, sample, new ArrayList<>(tags), 128, p.toString());
-                assertSameSl(tok, sample.subList(0, 300), new ArrayList<>(tags), 16, p + " max 16");
-            }
+            SubwordTokenizer tok = shared(p);
+            assertSameSl(tok, sample, new ArrayList<>(tags), 128, p.toString());
+            assertSameSl(tok, sample.subList(0, 300), new ArrayList<>(tags), 16, p + " max 16");
         }
     }
 
     /** The shared CoNLL-2003 training split, IOB1 read as IOB2. */
     private static List<TokenExample> conllTrain() throws IOException {
-        Path train = SharedFixtures.require("data/sl/conll2003/eng.train");
-        return ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(train, Leniency.STRICT).examples();
+        if (conllTrain == null) {
+            Path train = SharedFixtures.require("data/sl/conll2003/eng.train");
+            conllTrain = ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(train, Leniency.STRICT)
+                    .examples();
+        }
+        return conllTrain;
     }
 
     static void assertSameSl(SubwordTokenizer tok, List<TokenExample> examples, List<String> tags, int maxLength,
@@ -292,11 +316,10 @@ class FastPathParityTest {
     @Test
     void classificationFastPathEqualsEncodingPathOnFixtureTokenizers() throws IOException {
         for (String family : List.of("bert", "xlm-roberta")) {
-            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
-                for (int maxLength : new int[] {128, 24}) {
-                    assertSameClassification(tok, classificationEdgeCases(), List.of("neg", "pos"), maxLength,
-                            family + " max " + maxLength);
-                }
+            SubwordTokenizer tok = shared(fixture(family));
+            for (int maxLength : new int[] {128, 24}) {
+                assertSameClassification(tok, classificationEdgeCases(), List.of("neg", "pos"), maxLength,
+                        family + " max " + maxLength);
             }
         }
     }
@@ -325,9 +348,8 @@ class FastPathParityTest {
                 // the fixture's 256-piece vocabulary cuts words into many pieces, and long pairs then into
                 // many overflow windows that the encoding path converts: a few hundred examples suffice
                 List<TextExample> some = p == xlmr ? sample.subList(0, Math.min(300, sample.size())) : sample;
-                try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
-                    assertSameClassification(tok, some, d.labels(), 128, task + " " + p);
-                }
+                SubwordTokenizer tok = shared(p);
+                assertSameClassification(tok, some, d.labels(), 128, task + " " + p);
             }
         }
     }
@@ -372,12 +394,11 @@ class FastPathParityTest {
     @Test
     void qaFastPathEqualsPairPathOnFixtureTokenizers() throws IOException {
         for (String family : List.of("bert", "xlm-roberta")) {
-            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
-                assertSameQa(tok, qaEdgeCases(), 384, 128, family);
-                assertSameQa(tok, qaEdgeCases(), 64, 16, family + " 64/16");
-                // the smallest stride the settings and the builder take: windows sharing one token
-                assertSameQa(tok, qaEdgeCases(), 128, 1, family + " 128/1");
-            }
+            SubwordTokenizer tok = shared(fixture(family));
+            assertSameQa(tok, qaEdgeCases(), 384, 128, family);
+            assertSameQa(tok, qaEdgeCases(), 64, 16, family + " 64/16");
+            // the smallest stride the settings and the builder take: windows sharing one token
+            assertSameQa(tok, qaEdgeCases(), 128, 1, family + " 128/1");
         }
     }
 
@@ -388,25 +409,24 @@ class FastPathParityTest {
      */
     @Test
     void qaBothPathsRejectQuestionsThatLeaveNoRoom() throws IOException {
-        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
-            String context = "Berlin is the capital of Germany and its largest city by population.";
-            QaExample fits = new QaExample("fits", "Where?", context, List.of(new GoldAnswer("Berlin", 0)));
-            QaExample tooLong = new QaExample("long", "why ".repeat(40), context, List.of(new GoldAnswer("Berlin", 0)));
-            // 30 question tokens + 3 special tokens leave 15 context tokens per window of 48, below the stride 16
-            QaExample noStride = new QaExample("stride", "why ".repeat(30), context, List.of(new GoldAnswer("Berlin", 0)));
-            List<QaExample> examples = List.of(tooLong, fits, noStride);
-            for (boolean fastPath : new boolean[] {true, false}) {
-                QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(48).optStride(16)
-                        .optFastPath(fastPath).build().featurize(examples);
-                assertEquals(1, f.size(), "fast path " + fastPath);
-                assertEquals(1, f.exampleIndex(0));
-                assertEquals(List.of("long", "stride"), f.report().skippedIds());
-                // the reason names the settings, not the input: both paths alike
-                assertEquals(java.util.Map.of("question leaves the context no more tokens than the stride at this max length", 2),
-                        f.report().skipped());
-            }
-            assertSameQa(tok, examples, 48, 16, "no room");
+        SubwordTokenizer tok = shared(fixture("bert"));
+        String context = "Berlin is the capital of Germany and its largest city by population.";
+        QaExample fits = new QaExample("fits", "Where?", context, List.of(new GoldAnswer("Berlin", 0)));
+        QaExample tooLong = new QaExample("long", "why ".repeat(40), context, List.of(new GoldAnswer("Berlin", 0)));
+        // 30 question tokens + 3 special tokens leave 15 context tokens per window of 48, below the stride 16
+        QaExample noStride = new QaExample("stride", "why ".repeat(30), context, List.of(new GoldAnswer("Berlin", 0)));
+        List<QaExample> examples = List.of(tooLong, fits, noStride);
+        for (boolean fastPath : new boolean[] {true, false}) {
+            QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(48).optStride(16)
+                    .optFastPath(fastPath).build().featurize(examples);
+            assertEquals(1, f.size(), "fast path " + fastPath);
+            assertEquals(1, f.exampleIndex(0));
+            assertEquals(List.of("long", "stride"), f.report().skippedIds());
+            // the reason names the settings, not the input: both paths alike
+            assertEquals(java.util.Map.of("question leaves the context no more tokens than the stride at this max length", 2),
+                    f.report().skipped());
         }
+        assertSameQa(tok, examples, 48, 16, "no room");
     }
 
     @Test
@@ -420,9 +440,8 @@ class FastPathParityTest {
         Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
         Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
         for (Path p : List.of(minilm, xlmr)) {
-            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
-                assertSameQa(tok, p == minilm ? sample : sample.subList(0, 400), 384, 128, p.toString());
-            }
+            SubwordTokenizer tok = shared(p);
+            assertSameQa(tok, p == minilm ? sample : sample.subList(0, 400), 384, 128, p.toString());
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,14 +46,31 @@ class TextWordsTokenizerTest {
         0x3400, 0x20000, 0x2A6DF, 0x2A700, 0x2B740, 0x2B920, 0x2CEAF, 0xF900, 0xFA6E, 0x2F800, 0x2B820, 0x2CEB0,
         0x3042, 0x30AB, 0xFF76, 0xAC00, 0x1100, 0x3002, 0xFF0C, 0x300C, 0x30FC};
 
+    /** The fixture's tokenizer, loaded once for every case that encodes with it as it is. */
+    private static SubwordTokenizer fixture;
+
+    @BeforeAll
+    static void loadTokenizer() throws Exception {
+        fixture = TinyFinetuning.tokenizer();
+    }
+
+    @AfterAll
+    static void closeTokenizer() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
     @Test
     void wordsAreTheTokenizersOnRandomTexts() throws Exception {
         SplittableRandom rnd = new SplittableRandom(28);
-        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
-            for (int n = 0; n < 2000; n++) {
-                String text = randomText(rnd, ALPHABET);
-                assertEquals(tokenizerWords(tok, text), spans(TextWords.offsets(text, true, tok.stripsAccents())), () -> escaped(text));
-            }
+        List<String> texts = randomTexts(rnd, ALPHABET, 2000);
+        // one batch: the tokenizer encodes each text of a batch as it encodes it alone
+        List<TokenEncoding> es = fixture.encodeBatch(texts);
+        for (int n = 0; n < texts.size(); n++) {
+            String text = texts.get(n);
+            assertEquals(tokenizerWords(es.get(n)), spans(TextWords.offsets(text, true, fixture.stripsAccents())),
+                    () -> escaped(text));
         }
     }
 
@@ -66,15 +85,19 @@ class TextWordsTokenizerTest {
         String json = Files.readString(file);
         String off = json.replace("\"handle_chinese_chars\": true", "\"handle_chinese_chars\": false");
         assertTrue(!off.equals(json), "the fixture's BertNormalizer names handle_chinese_chars");
-        try (SubwordTokenizer on = TinyFinetuning.tokenizer();
-                SubwordTokenizer without = SubwordTokenizer.builder().setRebuiltTokenizer(file, off).build()) {
+        SubwordTokenizer on = fixture;
+        try (SubwordTokenizer without = SubwordTokenizer.builder().setRebuiltTokenizer(file, off).build()) {
             assertTrue(on.splitsIdeographs());
             assertFalse(without.splitsIdeographs());
-            SplittableRandom rnd = new SplittableRandom(29);
-            for (int n = 0; n < 2000; n++) {
-                String text = randomText(rnd, CJK);
-                assertEquals(tokenizerWords(on, text), spans(TextWords.offsets(text, true, on.stripsAccents())), () -> escaped(text));
-                assertEquals(tokenizerWords(without, text), spans(TextWords.offsets(text, false, without.stripsAccents())), () -> escaped(text));
+            List<String> texts = randomTexts(new SplittableRandom(29), CJK, 2000);
+            List<TokenEncoding> withChars = on.encodeBatch(texts);
+            List<TokenEncoding> withoutChars = without.encodeBatch(texts);
+            for (int n = 0; n < texts.size(); n++) {
+                String text = texts.get(n);
+                assertEquals(tokenizerWords(withChars.get(n)), spans(TextWords.offsets(text, true, on.stripsAccents())),
+                        () -> escaped(text));
+                assertEquals(tokenizerWords(withoutChars.get(n)),
+                        spans(TextWords.offsets(text, false, without.stripsAccents())), () -> escaped(text));
             }
         }
     }
@@ -157,9 +180,7 @@ class TextWordsTokenizerTest {
     void accentStrippingIsReadFromTheNormalizer() throws Exception {
         Path file = TinyFinetuning.bert().resolve("tokenizer.json");
         String json = Files.readString(file);
-        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
-            assertTrue(tok.stripsAccents());
-        }
+        assertTrue(fixture.stripsAccents());
         for (Object[] c : new Object[][] {{"false", "true", false}, {"true", "true", true}, {"false", "false", false},
             {"true", "false", true}, {"null", "false", false}}) {
             try (SubwordTokenizer tok = SubwordTokenizer.builder().setRebuiltTokenizer(file, variant(json, (String) c[0],
@@ -200,9 +221,7 @@ class TextWordsTokenizerTest {
         String json = Files.readString(file);
         String remedy = "a mark the library strips that the JVM's tables count otherwise, or one they count"
                 + " nonspacing that is newer than the library's: see TextWords.isStrippedMark and NEWER_MARKS";
-        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
-            assertSplitAsTheTokenizer(tok, texts, remedy);
-        }
+        assertSplitAsTheTokenizer(fixture, texts, remedy);
         for (String[] c : new String[][] {{"false", "true"}, {"true", "false"}, {"null", "false"}}) {
             try (SubwordTokenizer tok = SubwordTokenizer.builder().setRebuiltTokenizer(file, variant(json, c[0], c[1]))
                     .build()) {
@@ -247,9 +266,7 @@ class TextWordsTokenizerTest {
      * names the texts' code points, their categories in the JVM's Unicode and the likely remedy.
      */
     private static void assertSplitAsTheTokenizer(List<String> texts, String remedy) throws Exception {
-        try (SubwordTokenizer tok = TinyFinetuning.tokenizer()) {
-            assertSplitAsTheTokenizer(tok, texts, remedy);
-        }
+        assertSplitAsTheTokenizer(fixture, texts, remedy);
     }
 
     /** Each text's words are those the tokenizer finds, encoded in one batch. */
@@ -272,6 +289,15 @@ class TextWordsTokenizerTest {
                 + " (stripping accents: " + tok.stripsAccents() + "; " + remedy + "): " + String.join("; ", wrong));
     }
 
+    /** {@code n} texts of {@link #randomText}, in the order drawn. */
+    private static List<String> randomTexts(SplittableRandom rnd, int[] alphabet, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(randomText(rnd, alphabet));
+        }
+        return out;
+    }
+
     /** One to twelve code points drawn from the alphabet. */
     private static String randomText(SplittableRandom rnd, int[] alphabet) {
         StringBuilder b = new StringBuilder();
@@ -280,10 +306,6 @@ class TextWordsTokenizerTest {
             b.appendCodePoint(alphabet[rnd.nextInt(alphabet.length)]);
         }
         return b.toString();
-    }
-
-    private static List<String> tokenizerWords(SubwordTokenizer tok, String text) throws Exception {
-        return tokenizerWords(tok.encode(text));
     }
 
     private static List<String> tokenizerWords(TokenEncoding e) {

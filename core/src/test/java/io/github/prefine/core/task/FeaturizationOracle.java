@@ -22,6 +22,7 @@ import io.github.prefine.eval.qa.QaAnswer;
 import io.github.prefine.eval.qa.QaPostProcessor;
 import io.github.prefine.eval.qa.QaWindow;
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Featurizes real examples with the project's own featurizers and sends the gold back through the
@@ -327,9 +329,44 @@ final class FeaturizationOracle {
         return rowOf;
     }
 
+    /** Whether BERT's normalizer empties the word: format and control characters, combining marks, U+FFFD. */
+    static boolean emptiedByBert(String word) {
+        // a loop, not a stream: called on every word of the shared SL data
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            int t = Character.getType(c);
+            if (t != Character.FORMAT && t != Character.CONTROL && t != Character.NON_SPACING_MARK && c != 0xFFFD) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The real tokenizers of the shared folder: BERT uncased WordPiece, then the XLM-R fixture. */
     static final List<String> TOKENIZERS = List.of(
             "models/all-MiniLM-L6-v2/tokenizer.json", "fixtures/hf-reference/xlm-roberta/tokenizer.json");
+
+    /**
+     * Tasks read for the second of the two classes that audit the same SL and QA tasks ({@link
+     * FeaturizationOracleTest} and {@link FeaturizationRoundTripTest}, one JVM, either order),
+     * softly held so that a heap in need takes them back.
+     */
+    private static final Map<String, SoftReference<TaskData>> READ = new ConcurrentHashMap<>();
+
+    /**
+     * Reads a task leniently, as both classes do, once for the two: the first read is kept, the
+     * second use takes it and lets it go (the data are immutable, and the same files read again
+     * would give the same).
+     */
+    static TaskData readOnceForBoth(Task t, java.nio.file.Path data) throws IOException {
+        SoftReference<TaskData> kept = READ.remove(t.name() + " " + data);
+        TaskData d = kept == null ? null : kept.get();
+        if (d == null) {
+            d = t.load(data, io.github.prefine.core.data.Leniency.LENIENT);
+            READ.put(t.name() + " " + data, new SoftReference<>(d));
+        }
+        return d;
+    }
 
     /** The catalog's tasks of a group with at least one file under the data root. */
     static List<Task> available(java.nio.file.Path data, TaskGroup group) {

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,8 +43,24 @@ class FeaturizationOracleTest {
     private static final boolean FULL = Boolean.getBoolean("prefine.oracle.full");
     private static final List<String> TOKENIZERS = FeaturizationOracle.TOKENIZERS;
 
-    private static SubwordTokenizer tokenizer(String path) throws IOException {
-        return SubwordTokenizer.builder().setTokenizerPath(SharedFixtures.require(path)).build();
+    /** BERT's and XLM-R's tokenizers, loaded once for every case. */
+    private static SubwordTokenizer bert;
+    private static SubwordTokenizer xlmr;
+
+    @BeforeAll
+    static void loadTokenizers() throws IOException {
+        bert = SubwordTokenizer.builder().setTokenizerPath(SharedFixtures.require(TOKENIZERS.get(0))).build();
+        xlmr = SubwordTokenizer.builder().setTokenizerPath(SharedFixtures.require(TOKENIZERS.get(1))).build();
+    }
+
+    @AfterAll
+    static void closeTokenizers() {
+        if (bert != null) {
+            bert.close();
+        }
+        if (xlmr != null) {
+            xlmr.close();
+        }
     }
 
     private static List<Task> available(Path data, TaskGroup group) {
@@ -90,20 +108,18 @@ class FeaturizationOracleTest {
         Path data = SharedFixtures.require("data");
         FeatureSettings paper = FeatureSettings.paper();
         FeatureSettings shortWindows = new FeatureSettings(128, 64, 16, 0, 0, 1L);
-        try (SubwordTokenizer bert = tokenizer(TOKENIZERS.get(0)); SubwordTokenizer xlmr = tokenizer(TOKENIZERS.get(1))) {
-            for (Task t : available(data, TaskGroup.QA)) {
-                TaskData d = t.load(data, Leniency.LENIENT);
-                d.reports().forEach((k, v) -> System.out.println("read " + t.name() + " " + k + ": records "
-                        + v.records() + ", examples " + v.examples() + ", skipped " + v.skipped() + ", repaired "
-                        + v.repaired()));
-                for (Map.Entry<Split, List<Example>> e : d.splits().entrySet()) {
-                    List<Example> ex = sample(e.getValue(), QA_SAMPLE);
-                    for (SubwordTokenizer tok : List.of(bert, xlmr)) {
-                        for (FeatureSettings s : List.of(paper, shortWindows)) {
-                            String name = t.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " "
-                                    + (tok == bert ? "bert" : "xlmr") + " " + s.qaMaxLength() + "/" + s.qaStride();
-                            checkQa(FeaturizationOracle.qa(name, ex, tok, s), tok == bert, s == paper);
-                        }
+        for (Task t : available(data, TaskGroup.QA)) {
+            TaskData d = FeaturizationOracle.readOnceForBoth(t, data);
+            d.reports().forEach((k, v) -> System.out.println("read " + t.name() + " " + k + ": records "
+                    + v.records() + ", examples " + v.examples() + ", skipped " + v.skipped() + ", repaired "
+                    + v.repaired()));
+            for (Map.Entry<Split, List<Example>> e : d.splits().entrySet()) {
+                List<Example> ex = sample(e.getValue(), QA_SAMPLE);
+                for (SubwordTokenizer tok : List.of(bert, xlmr)) {
+                    for (FeatureSettings s : List.of(paper, shortWindows)) {
+                        String name = t.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " "
+                                + (tok == bert ? "bert" : "xlmr") + " " + s.qaMaxLength() + "/" + s.qaStride();
+                        checkQa(FeaturizationOracle.qa(name, ex, tok, s), tok == bert, s == paper);
                     }
                 }
             }
@@ -137,16 +153,12 @@ class FeaturizationOracleTest {
                         List.of(new GoldAnswer(m.group(), m.start()))));
             }
         }
-        try (SubwordTokenizer tok = tokenizer(TOKENIZERS.get(0))) {
-            for (FeatureSettings s : List.of(FeatureSettings.paper(), new FeatureSettings(128, 16, 4, 0, 0, 1L))) {
-                FeaturizationOracle.QaResult r = FeaturizationOracle.qa("scripts bert " + s.qaMaxLength(), ex, tok, s);
-                checkQa(r, true, s.qaMaxLength() == 384);
-                assertEquals(r.placed, r.exact, "whole words: every token span is exact");
-            }
+        for (FeatureSettings s : List.of(FeatureSettings.paper(), new FeatureSettings(128, 16, 4, 0, 0, 1L))) {
+            FeaturizationOracle.QaResult r = FeaturizationOracle.qa("scripts bert " + s.qaMaxLength(), ex, bert, s);
+            checkQa(r, true, s.qaMaxLength() == 384);
+            assertEquals(r.placed, r.exact, "whole words: every token span is exact");
         }
-        try (SubwordTokenizer tok = tokenizer(TOKENIZERS.get(1))) {
-            checkQa(FeaturizationOracle.qa("scripts xlmr 384", ex, tok, FeatureSettings.paper()), false, true);
-        }
+        checkQa(FeaturizationOracle.qa("scripts xlmr 384", ex, xlmr, FeatureSettings.paper()), false, true);
     }
 
     @Test
@@ -154,27 +166,25 @@ class FeaturizationOracleTest {
         Path data = SharedFixtures.require("data");
         int emptied = 0;
         FeatureSettings paper = FeatureSettings.paper();
-        try (SubwordTokenizer bert = tokenizer(TOKENIZERS.get(0)); SubwordTokenizer xlmr = tokenizer(TOKENIZERS.get(1))) {
-            for (Task t : available(data, TaskGroup.SL)) {
-                TaskData d = t.load(data, Leniency.LENIENT);
-                for (Map.Entry<Split, List<Example>> e : d.splits().entrySet()) {
-                    List<Example> ex = sample(e.getValue(), SL_SAMPLE);
-                    for (SubwordTokenizer tok : List.of(bert, xlmr)) {
-                        String name = t.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " "
-                                + (tok == bert ? "bert" : "xlmr");
-                        FeaturizationOracle.SlResult r = FeaturizationOracle.sl(name, ex, d.labels(), tok, paper);
-                        System.out.println(r);
-                        r.samples.forEach(x -> System.out.println("     " + x));
-                        assertEquals(r.sentences, r.checked + r.truncated + r.skipped, name);
-                        assertEquals(r.skipped, r.report.skippedCount(), name + ": skips are reported");
-                        assertTrue(r.truncated <= r.report.truncated(), name + ": truncations are reported");
-                        // the one cause left: a tokenless word at an entity's end cannot be told from one after it
-                        assertTrue(Set.of("word without sub-tokens ends an entity").containsAll(r.causes.keySet()),
-                                name + " " + r.samples);
-                        assertTrue(r.checked - r.intact <= 1, name + " " + r.samples);
-                    }
-                    emptied += emptiedWords(t, e.getKey(), e.getValue(), d.labels(), bert);
+        for (Task t : available(data, TaskGroup.SL)) {
+            TaskData d = FeaturizationOracle.readOnceForBoth(t, data);
+            for (Map.Entry<Split, List<Example>> e : d.splits().entrySet()) {
+                List<Example> ex = sample(e.getValue(), SL_SAMPLE);
+                for (SubwordTokenizer tok : List.of(bert, xlmr)) {
+                    String name = t.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " "
+                            + (tok == bert ? "bert" : "xlmr");
+                    FeaturizationOracle.SlResult r = FeaturizationOracle.sl(name, ex, d.labels(), tok, paper);
+                    System.out.println(r);
+                    r.samples.forEach(x -> System.out.println("     " + x));
+                    assertEquals(r.sentences, r.checked + r.truncated + r.skipped, name);
+                    assertEquals(r.skipped, r.report.skippedCount(), name + ": skips are reported");
+                    assertTrue(r.truncated <= r.report.truncated(), name + ": truncations are reported");
+                    // the one cause left: a tokenless word at an entity's end cannot be told from one after it
+                    assertTrue(Set.of("word without sub-tokens ends an entity").containsAll(r.causes.keySet()),
+                            name + " " + r.samples);
+                    assertTrue(r.checked - r.intact <= 1, name + " " + r.samples);
                 }
+                emptied += emptiedWords(t, e.getKey(), e.getValue(), d.labels(), bert);
             }
         }
         assertTrue(emptied >= 10, "the shared SL data holds sentences with words BERT empties, found " + emptied);
@@ -191,7 +201,7 @@ class FeaturizationOracleTest {
             throws IOException {
         List<Example> ex = new ArrayList<>();
         for (Example x : all) {
-            if (((io.github.prefine.core.data.TokenExample) x).tokens().stream().anyMatch(FeaturizationOracleTest::emptiedByBert)) {
+            if (((io.github.prefine.core.data.TokenExample) x).tokens().stream().anyMatch(FeaturizationOracle::emptiedByBert)) {
                 ex.add(x);
             }
         }
@@ -206,30 +216,22 @@ class FeaturizationOracleTest {
         return ex.size();
     }
 
-    private static boolean emptiedByBert(String word) {
-        return word.chars().allMatch(c -> {
-            int t = Character.getType(c);
-            return t == Character.FORMAT || t == Character.CONTROL || t == Character.NON_SPACING_MARK || c == 0xFFFD;
-        });
-    }
-
     @Test
     void classificationLabelIdsNameTheGoldLabels() throws IOException {
         Path data = SharedFixtures.require("data");
         FeatureSettings paper = FeatureSettings.paper();
-        try (SubwordTokenizer tok = tokenizer(TOKENIZERS.get(0))) {
-            for (Task t : available(data, TaskGroup.C)) {
-                TaskData d = t.load(data, Leniency.LENIENT);
-                for (Map.Entry<Split, List<Example>> e : d.splits().entrySet()) {
-                    List<Example> ex = sample(e.getValue(), CLS_SAMPLE);
-                    String name = t.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT);
-                    FeaturizationOracle.ClsResult r = FeaturizationOracle.classification(t, name, ex, d.labels(), tok, paper);
-                    System.out.println(r);
-                    assertTrue(r.causes.isEmpty(), name + " " + r.samples);
-                    assertEquals(r.skipped, r.report.skippedCount(), name + ": skips are reported");
-                    if (r.skipped == 0 && r.labelled > 0) {
-                        assertEquals(100.0, r.score.percent(), 1e-9, name);
-                    }
+        SubwordTokenizer tok = bert;
+        for (Task t : available(data, TaskGroup.C)) {
+            TaskData d = t.load(data, Leniency.LENIENT);
+            for (Map.Entry<Split, List<Example>> e : d.splits().entrySet()) {
+                List<Example> ex = sample(e.getValue(), CLS_SAMPLE);
+                String name = t.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT);
+                FeaturizationOracle.ClsResult r = FeaturizationOracle.classification(t, name, ex, d.labels(), tok, paper);
+                System.out.println(r);
+                assertTrue(r.causes.isEmpty(), name + " " + r.samples);
+                assertEquals(r.skipped, r.report.skippedCount(), name + ": skips are reported");
+                if (r.skipped == 0 && r.labelled > 0) {
+                    assertEquals(100.0, r.score.percent(), 1e-9, name);
                 }
             }
         }

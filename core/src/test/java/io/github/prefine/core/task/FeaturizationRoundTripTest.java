@@ -31,13 +31,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +57,18 @@ import org.junit.jupiter.api.Test;
  * training featurizes and predictions come back, with the WordPiece tokenizer of all-MiniLM-L6-v2
  * and the SentencePiece (Metaspace, NFKC) tokenizer of the XLM-R fixture, on the training and
  * validation splits as training takes them ({@link FeaturizedTask#sampledExamples}: a task without
- * a validation file holds a fifth of train out), every example.
+ * a validation file holds a fifth of train out).
+ *
+ * <p>By default each split is sampled (seed 7) to {@value #SL_SAMPLE} sentences and {@value
+ * #QA_SAMPLE} questions, and to these are added the examples that hold the cases the round trip is
+ * about, chosen from the text alone, before any tokenizer sees it: the {@value #LONGEST} longest
+ * sentences (which the maximum length cuts, where any is) and every sentence holding a word BERT's
+ * normalizer empties; the {@value #LONGEST} questions with the longest answers (in no single window,
+ * where any is) and every question with an answer that starts or ends with whitespace or touches a
+ * letter, digit, symbol or mark outside it (a boundary inside a token). The SL and QA cases assert
+ * that their samples met each of these. {@code -Dprefine.oracle.full=true} runs every example, as
+ * it does for {@link FeaturizationOracleTest}, and prints the figures that {@code docs/data-layout.md}
+ * quotes.
  *
  * <p>Sequence labelling: the training label of each first sub-token goes back through {@link
  * TokenClassification#predictedTags} as a one-hot logit; every word the maximum length does not cut
@@ -67,18 +90,34 @@ import org.junit.jupiter.api.Test;
  * <p>Skips with a printed reason when {@code ../shared/data} (or a tokenizer) is absent.
  */
 class FeaturizationRoundTripTest {
+    static final int SL_SAMPLE = 300;
+    static final int QA_SAMPLE = 300;
+    static final int LONGEST = 40;
+    private static final long SEED = 7L;
+    private static final boolean FULL = Boolean.getBoolean("prefine.oracle.full");
     private static final String WORDS_CUT = TokenClassificationFeaturizer.WORDS_CUT;
     private static final String NO_WINDOW = QaFeaturizer.NO_SINGLE_WINDOW;
     private static final String BOUNDARY = "answer boundary inside a token";
 
-    private static SubwordTokenizer tokenizer(String path) throws IOException {
-        return SubwordTokenizer.builder().setTokenizerPath(SharedFixtures.require(path)).build();
+    /** Each tokenizer of {@link FeaturizationOracle#TOKENIZERS}, loaded once for every case. */
+    private static final Map<String, SubwordTokenizer> TOKENIZERS = new LinkedHashMap<>();
+    /** The same tokenizers without truncation: the ground truth of where each word's pieces fall. */
+    private static final Map<String, SubwordTokenizer> UNTRUNCATED = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void loadTokenizers() throws IOException {
+        for (String path : FeaturizationOracle.TOKENIZERS) {
+            Path file = SharedFixtures.require(path);
+            TOKENIZERS.put(path, SubwordTokenizer.builder().setTokenizerPath(file).build());
+            UNTRUNCATED.put(path, SubwordTokenizer.builder().setTokenizerPath(file).optTruncation(Truncation.NONE)
+                    .optMaxLength(1 << 20).build());
+        }
     }
 
-    /** The same tokenizer without truncation: the ground truth of where each word's pieces fall. */
-    private static SubwordTokenizer untruncated(String path) throws IOException {
-        return SubwordTokenizer.builder().setTokenizerPath(SharedFixtures.require(path))
-                .optTruncation(Truncation.NONE).optMaxLength(1 << 20).build();
+    @AfterAll
+    static void closeTokenizers() {
+        TOKENIZERS.values().forEach(SubwordTokenizer::close);
+        UNTRUNCATED.values().forEach(SubwordTokenizer::close);
     }
 
     private static String kind(String path) {
@@ -92,27 +131,102 @@ class FeaturizationRoundTripTest {
                 throws IOException;
     }
 
-    /** Runs the check on the training and validation splits of every task of the group, with each tokenizer. */
-    private static void eachSplit(TaskGroup group, SplitCheck check) throws IOException {
+    /**
+     * Runs the check on the training and validation splits of every task of the group, each split
+     * sampled by {@code sample} (all of it when {@link #FULL}), with each tokenizer; each task is
+     * read once.
+     */
+    private static void eachSplit(TaskGroup group, UnaryOperator<List<Example>> sample, SplitCheck check)
+            throws IOException {
         Path data = SharedFixtures.require("data");
-        for (String path : FeaturizationOracle.TOKENIZERS) {
-            try (SubwordTokenizer tok = tokenizer(path)) {
-                for (Task t : FeaturizationOracle.available(data, group)) {
-                    TaskData d = t.load(data, Leniency.LENIENT);
-                    // the examples training featurizes: a task without a validation file holds some of train out;
-                    // SQuAD's train file is not in the shared data, so its dev file is read alone
-                    Map<Split, List<Example>> splits = d.split(Split.TRAIN).isEmpty() ? d.splits()
-                            : FeaturizedTask.sampledExamples(d, FeatureSettings.paper());
-                    for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
-                        List<Example> ex = splits.get(split);
-                        if (ex != null) {
-                            String name = t.name() + "/" + split.name().toLowerCase(Locale.ROOT) + " " + kind(path);
-                            check.check(name, d, ex, path, tok);
-                        }
-                    }
+        for (Task t : FeaturizationOracle.available(data, group)) {
+            TaskData d = FeaturizationOracle.readOnceForBoth(t, data);
+            // the examples training featurizes: a task without a validation file holds some of train out;
+            // SQuAD's train file is not in the shared data, so its dev file is read alone
+            Map<Split, List<Example>> splits = d.split(Split.TRAIN).isEmpty() ? d.splits()
+                    : FeaturizedTask.sampledExamples(d, FeatureSettings.paper());
+            for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
+                List<Example> all = splits.get(split);
+                if (all == null) {
+                    continue;
+                }
+                List<Example> ex = FULL ? all : sample.apply(all);
+                for (String path : FeaturizationOracle.TOKENIZERS) {
+                    String name = t.name() + "/" + split.name().toLowerCase(Locale.ROOT) + " " + kind(path);
+                    check.check(ex.size() < all.size() ? name + " (" + ex.size() + " of " + all.size() + ")" : name,
+                            d, ex, path, TOKENIZERS.get(path));
                 }
             }
         }
+    }
+
+    /**
+     * A seeded sample of {@code n} examples, the {@value #LONGEST} largest by {@code size} and every
+     * example {@code edge} holds, in file order.
+     */
+    private static List<Example> sample(List<Example> all, int n, ToIntFunction<Example> size, Predicate<Example> edge) {
+        Set<Example> chosen = Collections.newSetFromMap(new IdentityHashMap<>());
+        chosen.addAll(FeaturizationOracle.sample(all, n, SEED));
+        // each size computed once, not at every comparison of the sort
+        long[] bySize = new long[all.size()];
+        for (int i = 0; i < bySize.length; i++) {
+            bySize[i] = (long) size.applyAsInt(all.get(i)) << 32 | i;
+        }
+        Arrays.sort(bySize);
+        for (int k = 0; k < Math.min(LONGEST, bySize.length); k++) {
+            chosen.add(all.get((int) bySize[bySize.length - 1 - k]));
+        }
+        List<Example> out = new ArrayList<>();
+        for (Example e : all) {
+            if (chosen.contains(e) || edge.test(e)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Sentences: the seeded sample, the longest (code points and word breaks) and those with a word BERT empties. */
+    static List<Example> slSample(List<Example> all) {
+        return sample(all, SL_SAMPLE, e -> {
+            int size = 0;
+            for (String w : ((TokenExample) e).tokens()) {
+                size += w.codePointCount(0, w.length()) + 1;
+            }
+            return size;
+        }, e -> {
+            for (String w : ((TokenExample) e).tokens()) {
+                if (FeaturizationOracle.emptiedByBert(w)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /** Questions: the seeded sample, those with the longest answers and those with an answer at an awkward boundary. */
+    static List<Example> qaSample(List<Example> all) {
+        return sample(all, QA_SAMPLE, e -> ((QaExample) e).answers().stream().mapToInt(a -> a.text().length()).max()
+                .orElse(0), e -> ((QaExample) e).answers().stream().anyMatch(a -> awkward(((QaExample) e).context(), a)));
+    }
+
+    /**
+     * An answer that starts or ends with whitespace, or beside a character that is neither
+     * whitespace nor punctuation (a letter, digit, symbol or mark): where a token can cross its boundary.
+     */
+    private static boolean awkward(String context, GoldAnswer a) {
+        String t = a.text();
+        if (t.isEmpty() || Character.isWhitespace(t.codePointAt(0)) || Character.isWhitespace(t.codePointBefore(t.length()))) {
+            return true;
+        }
+        return a.start() > 0 && glues(context.codePointBefore(a.start()))
+                || a.end() < context.length() && glues(context.codePointAt(a.end()));
+    }
+
+    private static boolean glues(int cp) {
+        int type = Character.getType(cp);
+        boolean punctuation = type >= Character.DASH_PUNCTUATION && type <= Character.OTHER_PUNCTUATION
+                || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION;
+        return !Character.isWhitespace(cp) && !Character.isSpaceChar(cp) && !punctuation;
     }
 
     /** Counts by class with the first few samples of each. */
@@ -140,6 +254,8 @@ class FeaturizationRoundTripTest {
         long back;
         long cut;
         int sentencesCut;
+        /** Words checked that have no sub-tokens (emptied by the normalizer). */
+        long withoutPieces;
         final Classes mismatches = new Classes();
         FeatureReport report;
 
@@ -224,6 +340,7 @@ class FeaturizationRoundTripTest {
             List<String> pred = predicted.get(i);
             for (int w = 0; w < (firstCut < 0 ? n : firstCut); w++) {
                 out.checked++;
+                out.withoutPieces += first[w] < 0 ? 1 : 0;
                 String gold = ex.tags().get(w);
                 if (pred.get(w).equals(gold)) {
                     out.back++;
@@ -380,11 +497,14 @@ class FeaturizationRoundTripTest {
     @Test
     void everyUncutWordComesBackWithItsTagAndCutWordsAreReported() throws IOException {
         FeatureSettings paper = FeatureSettings.paper();
-        eachSplit(TaskGroup.SL, (name, d, ex, path, tok) -> {
-            SlTrip r;
-            try (SubwordTokenizer plain = untruncated(path)) {
-                r = sl(ex, d.labels(), tok, plain, paper, name);
-            }
+        // what the splits held, by tokenizer: words cut, truncated sentences without a word cut, words without pieces
+        Map<String, long[]> met = new TreeMap<>();
+        eachSplit(TaskGroup.SL, FeaturizationRoundTripTest::slSample, (name, d, ex, path, tok) -> {
+            SlTrip r = sl(ex, d.labels(), tok, UNTRUNCATED.get(path), paper, name);
+            long[] m = met.computeIfAbsent(kind(path), k -> new long[3]);
+            m[0] += r.cut;
+            m[1] += r.report.truncated() - r.sentencesCut;
+            m[2] += r.withoutPieces;
             System.out.printf(Locale.ROOT, "%-32s %s%n", name, r);
             r.mismatches.samples.forEach(s -> System.out.println("     " + s));
             assertEquals(r.skippedSentences, r.report.skippedCount(), name + ": skips are reported");
@@ -395,13 +515,25 @@ class FeaturizationRoundTripTest {
             // a word the normalizer empties at an entity's end cannot be told from an O after it
             assertTrue(r.mismatches.get("word without sub-tokens") <= 1, name + " " + r.mismatches.samples);
         });
+        // the samples hold what the round trip is about, with each tokenizer (BERT alone empties words)
+        met.forEach((kind, m) -> System.out.println(kind + ": words cut " + m[0] + ", sentences truncated without a"
+                + " word cut " + m[1] + ", words without sub-tokens checked " + m[2]));
+        assertTrue(met.get("bert")[0] > 0 && met.get("xlmr")[0] > 0, "words cut");
+        assertTrue(met.get("xlmr")[1] > 0, "a sentence truncated inside its last word");
+        assertTrue(met.get("bert")[2] > 0, "words BERT empties");
     }
 
     @Test
     void everyKeptGoldAnswerComesBackThroughTheDecodingOffsets() throws IOException {
         FeatureSettings paper = FeatureSettings.paper();
-        eachSplit(TaskGroup.QA, (name, d, ex, path, tok) -> {
+        // what the splits held, by tokenizer and case
+        Map<String, Integer> met = new TreeMap<>();
+        eachSplit(TaskGroup.QA, FeaturizationRoundTripTest::qaSample, (name, d, ex, path, tok) -> {
             QaTrip r = qa(ex, tok, paper, name);
+            met.merge(kind(path) + " in no single window", r.noWindow, Integer::sum);
+            met.merge(kind(path) + " equal after normalisation", r.normalised, Integer::sum);
+            met.merge(kind(path) + " boundary inside a token", r.boundary, Integer::sum);
+            r.mismatches.counts.forEach((c, n) -> met.merge(kind(path) + " differs: " + c, n, Integer::sum));
             System.out.printf(Locale.ROOT, "%-36s %s%n", name, r);
             r.notExact.samples.forEach(s -> System.out.println("     " + s));
             r.mismatches.samples.forEach(s -> System.out.println("     " + s));
@@ -418,6 +550,13 @@ class FeaturizationRoundTripTest {
                         name + ": " + c + " " + r.mismatches.samples);
             }
         });
+        // the samples hold what the round trip is about
+        System.out.println("met " + met);
+        for (String c : List.of("bert boundary inside a token", "bert differs: gold cuts a word",
+                "xlmr in no single window", "xlmr equal after normalisation", "xlmr differs: token crosses the gold boundary")) {
+            assertTrue(met.getOrDefault(c, 0) > 0, c + " " + met);
+        }
+        assertTrue(met.keySet().stream().anyMatch(c -> c.startsWith("bert differs: a symbol glued")), "a symbol glued " + met);
     }
 
     /**
@@ -459,15 +598,40 @@ class FeaturizationRoundTripTest {
             }
         }
         List<String> labels = List.of("O", "B-X", "I-X");
-        for (String path : FeaturizationOracle.TOKENIZERS) {
-            try (SubwordTokenizer tok = tokenizer(path); SubwordTokenizer plain = untruncated(path)) {
-                SlTrip sl = sl(sentences, labels, tok, plain, FeatureSettings.paper(), "characters " + kind(path));
-                System.out.println("characters " + kind(path) + " " + sl);
-                assertEquals(sl.words, sl.back, kind(path) + " " + sl.mismatches.samples);
-                QaTrip qa = qa(answers, tok, FeatureSettings.paper(), "characters " + kind(path));
-                System.out.println("characters " + kind(path) + " " + qa);
-                assertEquals(qa.answers, qa.exact, kind(path) + " " + qa.notExact.samples + " " + qa.mismatches.samples);
+        // the two tokenizers' sweeps share nothing but the read-only inputs: a thread each, so that
+        // both cores of a CI runner work on this, the class's largest case
+        ExecutorService pool = Executors.newFixedThreadPool(FeaturizationOracle.TOKENIZERS.size());
+        try {
+            List<Future<?>> sweeps = new ArrayList<>();
+            for (String path : FeaturizationOracle.TOKENIZERS) {
+                sweeps.add(pool.submit(() -> {
+                    SubwordTokenizer tok = TOKENIZERS.get(path);
+                    SlTrip sl = sl(sentences, labels, tok, UNTRUNCATED.get(path), FeatureSettings.paper(),
+                            "characters " + kind(path));
+                    System.out.println("characters " + kind(path) + " " + sl);
+                    assertEquals(sl.words, sl.back, kind(path) + " " + sl.mismatches.samples);
+                    QaTrip qa = qa(answers, tok, FeatureSettings.paper(), "characters " + kind(path));
+                    System.out.println("characters " + kind(path) + " " + qa);
+                    assertEquals(qa.answers, qa.exact, kind(path) + " " + qa.notExact.samples + " " + qa.mismatches.samples);
+                    return null;
+                }));
             }
+            for (Future<?> sweep : sweeps) {
+                try {
+                    sweep.get();
+                } catch (ExecutionException e) {
+                    // the sweep's own failure, as if it had run on this thread
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IOException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

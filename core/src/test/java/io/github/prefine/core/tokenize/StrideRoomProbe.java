@@ -4,30 +4,41 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Child-JVM side of {@link StrideRoomTest}: encodes 20-word texts with one call and prints {@code
- * OUTCOME refused} (and the message) when the call is refused, {@code OUTCOME fits} when every
- * row is within the maximum length, and exits 3 on a longer row. A native panic aborts this JVM.
+ * Child-JVM side of {@link StrideRoomTest}: for each case, encodes 20-word texts with one call and
+ * prints {@code OUTCOME refused} (and the message) when the call is refused, {@code OUTCOME fits}
+ * when every row is within the maximum length, or {@code OUTCOME longer than maxLength}. Each case's
+ * lines open with {@code CASE} and its arguments and close with {@code END}. A native panic aborts
+ * this JVM, and with it the later cases.
  */
 public final class StrideRoomProbe {
     private StrideRoomProbe() {}
 
     /**
-     * Runs one case.
+     * Runs the cases in order.
      *
-     * @param args file, call, truncation, maxLength, stride
-     * @throws Exception when the tokenizer cannot be loaded
+     * @param args five for each case: file, call, truncation, maxLength, stride
+     * @throws Exception when a tokenizer cannot be loaded
      */
     public static void main(String[] args) throws Exception {
-        int maxLength = Integer.parseInt(args[3]);
-        String word = args[0].contains("xlm-roberta") ? "loan" : "a";
+        for (int i = 0; i + 5 <= args.length; i += 5) {
+            List<String> c = List.of(args).subList(i, i + 5);
+            System.out.println("CASE " + String.join(" ", c));
+            System.out.flush();
+            run(c.get(0), c.get(1), c.get(2), Integer.parseInt(c.get(3)), Integer.parseInt(c.get(4)));
+            System.out.println("END");
+            System.out.flush();
+        }
+    }
+
+    private static void run(String file, String call, String truncation, int maxLength, int stride) throws Exception {
+        String word = file.contains("xlm-roberta") ? "loan" : "a";
         String text = (word + " ").repeat(20).trim();
         List<String> words = List.of(text.split(" "));
-        try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(Path.of(args[0]))
-                .optTruncation(Truncation.valueOf(args[2])).optMaxLength(maxLength)
-                .optStride(Integer.parseInt(args[4])).build()) {
+        try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(Path.of(file))
+                .optTruncation(Truncation.valueOf(truncation)).optMaxLength(maxLength).optStride(stride).build()) {
             List<Integer> lengths;
             try {
-                lengths = switch (args[1]) {
+                lengths = switch (call) {
                     case "single" -> List.of(tok.encode(text).ids().length);
                     case "batch" -> tok.encodeBatch(List.of("x", text)).stream().map(e -> e.ids().length).toList();
                     case "words" -> List.of(tok.encodeWords(words).ids().length);
@@ -36,18 +47,15 @@ public final class StrideRoomProbe {
                     case "pairbatch" -> tok.encodePairBatch(List.of("x", text), List.of("y", text)).stream()
                             .map(e -> e.ids().length).toList();
                     case "pairidrows" -> rows(tok.encodeIdRows(List.of(text), List.of(text)));
-                    default -> throw new IllegalArgumentException("unknown call " + args[1]);
+                    default -> throw new IllegalArgumentException("unknown call " + call);
                 };
             } catch (IllegalArgumentException refused) {
                 System.out.println("OUTCOME refused: " + refused.getMessage());
                 return;
             }
             System.out.println("lengths " + lengths);
-            if (lengths.stream().anyMatch(n -> n > maxLength)) {
-                System.out.println("OUTCOME longer than maxLength " + maxLength);
-                System.exit(3);
-            }
-            System.out.println("OUTCOME fits");
+            System.out.println(lengths.stream().anyMatch(n -> n > maxLength) ? "OUTCOME longer than maxLength " + maxLength
+                    : "OUTCOME fits");
         }
     }
 

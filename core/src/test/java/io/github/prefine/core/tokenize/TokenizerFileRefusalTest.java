@@ -31,6 +31,10 @@ class TokenizerFileRefusalTest {
     @TempDir
     Path tmp;
 
+    /** The log of {@link ChangedFileVariantProbe}, run once for the two tests that read it, and its file. */
+    private static String changedLog;
+    private static Path changedFile;
+
     /**
      * A template that adds a special token its {@code special_tokens} lack loads in the library,
      * which then panics at the first text ("no entry found for key"), aborting the JVM: run in a
@@ -143,8 +147,8 @@ class TokenizerFileRefusalTest {
      */
     @Test
     void aVariantOfAFileChangedOnDiskIsCheckedAgain() throws Exception {
-        Path file = write(fixture());
-        String log = changedToAnUndefinedToken(file);
+        String log = changedToAnUndefinedToken();
+        Path file = changedFile;
         assertTrue(log.contains("OUTCOME variant 64"), log);
         assertTrue(log.contains("OUTCOME refused: " + file + ": $.post_processor.single[0].SpecialToken.id \"[CLS]\""
                 + " is not defined in $.post_processor.special_tokens"), log);
@@ -159,8 +163,8 @@ class TokenizerFileRefusalTest {
      */
     @Test
     void theBareFormOfATokenizerWhoseFileChangedIsRefused() throws Exception {
-        Path file = write(fixture());
-        String log = changedToAnUndefinedToken(file);
+        String log = changedToAnUndefinedToken();
+        Path file = changedFile;
         assertTrue(log.contains("OUTCOME bare refused: " + file + ": changed since the tokenizer was built from it"),
                 log);
     }
@@ -169,6 +173,15 @@ class TokenizerFileRefusalTest {
      * Runs {@link ChangedFileVariantProbe} in a child JVM, which a panic would abort, on a file
      * replaced by the fixture whose template adds {@code [CLS]}, which its special tokens lack.
      */
+    private String changedToAnUndefinedToken() throws Exception {
+        // both tests read the one child's log: the same probe on the same files
+        if (changedLog == null) {
+            changedFile = write(fixture());
+            changedLog = changedToAnUndefinedToken(changedFile);
+        }
+        return changedLog;
+    }
+
     private String changedToAnUndefinedToken(Path file) throws Exception {
         JsonObject broken = JsonParser.parseString(fixture()).getAsJsonObject();
         broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
@@ -291,17 +304,15 @@ class TokenizerFileRefusalTest {
         String text = "\u2603 \u00e9\u0007";
         JsonObject pre = JsonParser.parseString("{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
                 + "\"trim_offsets\":true,\"use_regex\":true}").getAsJsonObject();
-        Path file = tmp.resolve("tokenizer.json");
-        Files.writeString(file, bpe(byteLevelAlphabet(), pre, false).toString());
-        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), text);
-        assertTrue(log.contains("OUTCOME encoded 8"), log);
+        Path byteLevel = write(bpe(byteLevelAlphabet(), pre, false).toString());
         List<String> bytes = new java.util.ArrayList<>();
         for (int b = 0; b < 256; b++) {
             bytes.add(String.format("<0x%02X>", b));
         }
-        Files.writeString(file, bpe(bytes, null, true).toString());
-        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), text);
-        assertTrue(log.contains("OUTCOME encoded 8"), log);
+        Path byteFallback = write(bpe(bytes, null, true).toString());
+        for (String log : probeInAChild(byteLevel.toString(), text, byteFallback.toString(), text)) {
+            assertTrue(log.contains("OUTCOME encoded 8"), log);
+        }
     }
 
     /**
@@ -351,18 +362,35 @@ class TokenizerFileRefusalTest {
 
     /**
      * Encodes {@code first} and "b" as a batch, then as a pair, in a child JVM with the edited
-     * tokenizer, which must be refused with {@code reason}, then with {@code original}, which must
-     * give {@code ids} ids for the pair.
+     * tokenizer, which must be refused with {@code reason}, then, in the same child, with {@code
+     * original}, which must give {@code ids} ids for the pair.
      */
     private void refusedInAChild(JsonObject edited, String first, String reason, String original, int ids)
             throws Exception {
-        Path file = tmp.resolve("tokenizer.json");
-        Files.writeString(file, edited.toString());
-        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
-        assertTrue(log.contains("OUTCOME refused: " + file + ": " + reason), log);
-        Files.writeString(file, original);
-        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
-        assertTrue(log.contains("OUTCOME encoded " + ids), log);
+        Path file = write(edited.toString());
+        List<String> logs = probeInAChild(file.toString(), first, write(original).toString(), first);
+        assertTrue(logs.get(0).contains("OUTCOME refused: " + file + ": " + reason), logs.get(0));
+        assertTrue(logs.get(1).contains("OUTCOME encoded " + ids), logs.get(1));
+    }
+
+    /**
+     * Runs {@link TemplateTokenProbe} on each tokenizer file and first text in one child JVM, which
+     * a panic would abort (one JVM and native library started for them all), and returns each
+     * file's lines of its log, in order.
+     */
+    private List<String> probeInAChild(String... filesAndTexts) throws Exception {
+        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), filesAndTexts);
+        List<String> out = new java.util.ArrayList<>();
+        for (String section : log.split("(?m)^(?=FILE )")) {
+            if (section.startsWith("FILE ")) {
+                out.add(section);
+            }
+        }
+        assertEquals(filesAndTexts.length / 2, out.size(), log);
+        for (int i = 0; i < out.size(); i++) {
+            assertTrue(out.get(i).startsWith("FILE " + filesAndTexts[2 * i] + "\n"), log);
+        }
+        return out;
     }
 
     /**
@@ -378,32 +406,35 @@ class TokenizerFileRefusalTest {
         int decoderLine = lineOf(good, good.indexOf("\"decoder\": {"));
         String nan = good.replaceFirst("\"decoder\": \\{[^}]*}", "\"decoder\": NaN");
         Path file = write(nan);
-        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), "a");
-        assertTrue(log.contains("OUTCOME refused: " + file + ":" + decoderLine + ": not JSON at column "), log);
-        assertTrue(log.contains("(JSON path $.decoder): malformed JSON; expected standard JSON (a tokenizer.json)"), log);
-
         String control = good.replaceFirst("\"prefix\": \"##\"", "\"prefix\": \"#\u0001#\"");
         Path controlFile = write(control);
         int prefixLine = lineOf(control, control.indexOf("\"prefix\""));
-        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), controlFile.toString(), "a");
-        assertTrue(log.contains("OUTCOME refused: " + controlFile + ":" + prefixLine + ": not JSON at column "), log);
-        assertTrue(log.contains("(JSON path $.decoder.prefix)"), log);
         // standard JSON that serde_json does not read panics there too: a number beyond a double's
         // range, and nesting past its 128 levels (127 with the root object is read, and refused)
         Path huge = write(good.replaceFirst("\"decoder\": \\{[^}]*}", "\"decoder\": 1e400"));
-        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), huge.toString(), "a");
-        assertTrue(log.contains("OUTCOME refused: " + huge + ":" + decoderLine + ": not JSON at column ")
-                && log.contains("number 1e400 is beyond the range of a double"), log);
+        List<Path> deep = new java.util.ArrayList<>();
         for (int depth : new int[] {127, 128}) {
             String nest = "[".repeat(depth - 1) + "]".repeat(depth - 1);
-            Path deep = write(good.replaceFirst("\"decoder\": \\{[^}]*}", "\"decoder\": " + nest));
-            log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), deep.toString(), "a");
-            assertTrue(log.contains("OUTCOME refused: " + deep + ":" + decoderLine + ": " + (depth == 127
+            deep.add(write(good.replaceFirst("\"decoder\": \\{[^}]*}", "\"decoder\": " + nest)));
+        }
+        // every file in one child, the fixture itself last
+        List<String> logs = probeInAChild(file.toString(), "a", controlFile.toString(), "a", huge.toString(), "a",
+                deep.get(0).toString(), "a", deep.get(1).toString(), "a", write(good).toString(), "a");
+        String log = logs.get(0);
+        assertTrue(log.contains("OUTCOME refused: " + file + ":" + decoderLine + ": not JSON at column "), log);
+        assertTrue(log.contains("(JSON path $.decoder): malformed JSON; expected standard JSON (a tokenizer.json)"), log);
+        log = logs.get(1);
+        assertTrue(log.contains("OUTCOME refused: " + controlFile + ":" + prefixLine + ": not JSON at column "), log);
+        assertTrue(log.contains("(JSON path $.decoder.prefix)"), log);
+        log = logs.get(2);
+        assertTrue(log.contains("OUTCOME refused: " + huge + ":" + decoderLine + ": not JSON at column ")
+                && log.contains("number 1e400 is beyond the range of a double"), log);
+        for (int k = 0; k < 2; k++) {
+            log = logs.get(3 + k);
+            assertTrue(log.contains("OUTCOME refused: " + deep.get(k) + ":" + decoderLine + ": " + (k == 0
                     ? "the tokenizers library refuses it" : "not JSON at column ")), log);
         }
-        // the fixture itself encodes in the same child
-        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), write(good).toString(), "a");
-        assertTrue(log.contains("OUTCOME encoded 5"), log);
+        assertTrue(logs.get(5).contains("OUTCOME encoded 5"), logs.get(5));
     }
 
     @Test

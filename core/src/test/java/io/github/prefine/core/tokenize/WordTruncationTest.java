@@ -83,9 +83,11 @@ class WordTruncationTest {
                     .optTruncation(Truncation.LONGEST_FIRST).optPadding(padding).build()) {
                 TokenEncoding e = tok.encodeWords(words);
                 assertEquals(1, e.overflowing().size(), padding + ": one window beyond the empty first");
-                sameAsPreSplit(file, Map.of("maxLength", "1", "modelMaxLength", "1", "stride", "0", "truncation",
-                        "LONGEST_FIRST", "padding", padding == Padding.NONE ? "false" : padding.name()), words, e,
-                        "max 1 " + padding);
+                try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, Map.of("maxLength", "1",
+                        "modelMaxLength", "1", "stride", "0", "truncation", "LONGEST_FIRST", "padding",
+                        padding == Padding.NONE ? "false" : padding.name()))) {
+                    sameAsPreSplit(hf, words, e, "max 1 " + padding);
+                }
             }
         }
     }
@@ -104,22 +106,24 @@ class WordTruncationTest {
                 for (int stride = -1; stride <= Math.min(2, max - 3); stride++) {
                     for (Padding padding : Padding.values()) {
                         int room = stride < 0 ? Integer.MAX_VALUE : max - 2;
+                        Map<String, String> options = Map.of("maxLength", Integer.toString(max), "modelMaxLength",
+                                Integer.toString(max), "stride", Integer.toString(Math.max(stride, 0)), "truncation",
+                                stride < 0 ? "false" : "LONGEST_FIRST", "padding",
+                                padding == Padding.NONE ? "false" : padding.name());
+                        // the library's own tokenizer under the same settings, loaded once for all the sentences
                         try (SubwordTokenizer tok = whole.toBuilder().optMaxLength(max)
                                 .optTruncation(stride < 0 ? Truncation.NONE : Truncation.LONGEST_FIRST)
-                                .optStride(Math.max(stride, 0)).optPadding(padding).build()) {
+                                .optStride(Math.max(stride, 0)).optPadding(padding).build();
+                                HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options)) {
                             List<TokenEncoding> batch = tok.encodeWordsBatch(sentences);
                             int target = padding == Padding.MAX_LENGTH ? max : 0;
                             for (List<Piece> t : truth) {
                                 target = padding == Padding.LONGEST ? Math.max(target, Math.min(t.size(), room) + 2)
                                         : target;
                             }
-                            Map<String, String> options = Map.of("maxLength", Integer.toString(max), "modelMaxLength",
-                                    Integer.toString(max), "stride", Integer.toString(Math.max(stride, 0)), "truncation",
-                                    stride < 0 ? "false" : "LONGEST_FIRST", "padding",
-                                    padding == Padding.NONE ? "false" : padding.name());
                             for (int s = 0; s < sentences.size(); s++) {
                                 String what = sentences.get(s) + " max " + max + " stride " + stride + " " + padding;
-                                sameAsPreSplit(file, options, sentences.get(s), tok.encodeWords(sentences.get(s)), what);
+                                sameAsPreSplit(hf, sentences.get(s), tok.encodeWords(sentences.get(s)), what);
                                 TokenEncoding offsets = whole.encodeWords(sentences.get(s));
                                 expect(truth.get(s), offsets, room, stride, target, batch.get(s), what + " in a batch");
                                 // alone, LONGEST pads to this sentence's own first window
@@ -136,31 +140,28 @@ class WordTruncationTest {
 
     /**
      * Checks an encoding of words alone against the tokenizers library's own encoding of the words
-     * as pre-split input (Python's {@code is_split_into_words=True}) under the same settings: ids,
-     * tokens, word ids and attention mask of every window. Offsets differ by design (the library's
-     * index into each word, prefine's into the joined text).
+     * as pre-split input (Python's {@code is_split_into_words=True}) under the same settings, those
+     * {@code hf} was loaded with: ids, tokens, word ids and attention mask of every window. Offsets
+     * differ by design (the library's index into each word, prefine's into the joined text).
      */
-    private static void sameAsPreSplit(Path file, Map<String, String> options, List<String> words, TokenEncoding got,
-            String what) throws IOException {
-        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options)) {
-            Encoding want = hf.encode(words.toArray(new String[0]), true, true);
-            List<Encoding> wanted = new ArrayList<>();
-            wanted.add(want);
-            wanted.addAll(List.of(want.getOverflowing()));
-            List<TokenEncoding> windows = new ArrayList<>();
-            windows.add(got);
-            windows.addAll(got.overflowing());
-            assertEquals(wanted.size(), windows.size(), what + ": pre-split windows");
-            for (int k = 0; k < wanted.size(); k++) {
-                Encoding w = wanted.get(k);
-                TokenEncoding e = windows.get(k);
-                String at = what + " pre-split window " + k;
-                assertArrayEquals(w.getTokens(), e.tokens(), at + ": tokens");
-                assertArrayEquals(w.getIds(), Arrays.stream(e.ids()).asLongStream().toArray(), at + ": ids");
-                assertArrayEquals(w.getWordIds(), Arrays.stream(e.wordIds()).asLongStream().toArray(), at + ": word ids");
-                assertArrayEquals(w.getAttentionMask(), Arrays.stream(e.attentionMask()).asLongStream().toArray(),
-                        at + ": attention mask");
-            }
+    private static void sameAsPreSplit(HuggingFaceTokenizer hf, List<String> words, TokenEncoding got, String what) {
+        Encoding want = hf.encode(words.toArray(new String[0]), true, true);
+        List<Encoding> wanted = new ArrayList<>();
+        wanted.add(want);
+        wanted.addAll(List.of(want.getOverflowing()));
+        List<TokenEncoding> windows = new ArrayList<>();
+        windows.add(got);
+        windows.addAll(got.overflowing());
+        assertEquals(wanted.size(), windows.size(), what + ": pre-split windows");
+        for (int k = 0; k < wanted.size(); k++) {
+            Encoding w = wanted.get(k);
+            TokenEncoding e = windows.get(k);
+            String at = what + " pre-split window " + k;
+            assertArrayEquals(w.getTokens(), e.tokens(), at + ": tokens");
+            assertArrayEquals(w.getIds(), Arrays.stream(e.ids()).asLongStream().toArray(), at + ": ids");
+            assertArrayEquals(w.getWordIds(), Arrays.stream(e.wordIds()).asLongStream().toArray(), at + ": word ids");
+            assertArrayEquals(w.getAttentionMask(), Arrays.stream(e.attentionMask()).asLongStream().toArray(),
+                    at + ": attention mask");
         }
     }
 
