@@ -10,14 +10,43 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The bench's wiring on a one-layer model: every part runs and prints its lines (no timing is checked). */
 class BenchCommandTest {
+
+    /** Warm-ups of at most 3 steps: how auto ends within its limits is WarmupRuleTest's; here, that each part runs it. */
+    private static final WarmupRule.Limits SHORT_AUTO = new WarmupRule.Limits(1, 2, 0, 0, 0.01, 3, 60, 3);
+
+    /** The output of each bench run, by its arguments and heads setting: several cases read the same run. */
+    private static final Map<List<String>, String> RUNS = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void shortAutoWarmUps() {
+        Warmup.autoLimits = SHORT_AUTO;
+    }
+
+    @AfterAll
+    static void benchAutoWarmUps() {
+        Warmup.autoLimits = WarmupRule.BENCH;
+    }
+
+    /** {@link #run}, once for each arguments and heads setting in this class. */
+    private static String runOnce(String... args) {
+        List<String> key = new ArrayList<>(List.of(args));
+        key.add("prefine.heads=" + System.getProperty("prefine.heads"));
+        return RUNS.computeIfAbsent(key, k -> run(args));
+    }
 
     private static String run(String... args) {
         PrintStream old = System.out;
@@ -128,10 +157,15 @@ class BenchCommandTest {
         assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing measured or printed before the refusal");
     }
 
+    /** One profiled run of every part of ALL, each warmed up automatically; two cases read it. */
+    private static String all() {
+        return runOnce("bench", "--part", "ALL", "--profile", "--layers", "1", "--batch", "3", "--length", "8", "--warmup",
+                "auto", "--steps", "1");
+    }
+
     @Test
     void allPrintsTheEncoderBertBlockAndFullStepWithPhases() {
-        String out = run("bench", "--part", "ALL", "--profile", "--layers", "1", "--batch", "3", "--length", "8",
-                "--warmup", "0", "--steps", "1");
+        String out = all();
         for (String line : new String[] {"encoder fwd+bwd", "djl BertBlock fwd+bwd", "full step (MIXED)",
             "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "native calls evaluation forward",
             // the evaluation count is of the bench batch's mixed tasks, not of a (one-task) evaluation batch
@@ -161,8 +195,7 @@ class BenchCommandTest {
 
     @Test
     void autoWarmsUpEveryPartOfAll() {
-        String out = run("bench", "--part", "ALL", "--model", "DEMO", "--layers", "1", "--batch", "1", "--length", "3",
-                "--warmup", "auto", "--steps", "1");
+        String out = all();
         for (String part : new String[] {"encoder fwd\\+bwd", "djl BertBlock fwd\\+bwd", "full step"}) {
             assertTrue(Pattern.compile(String.format(AUTO_LINE, part)).matcher(out).find(), part + ":\n" + out);
         }
@@ -174,7 +207,7 @@ class BenchCommandTest {
             "--warmup", "0", "--steps", "1"};
         String[] args = java.util.Arrays.copyOf(common, common.length + extra.length);
         System.arraycopy(extra, 0, args, common.length, extra.length);
-        return run(args);
+        return runOnce(args);
     }
 
     /** The operation count a profile prints for a phase ("optimizer", "whole step"). */

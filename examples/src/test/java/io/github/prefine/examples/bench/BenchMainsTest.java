@@ -12,8 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -70,18 +77,11 @@ class BenchMainsTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("helpInvocations")
     void helpPrintsTheUsageAndExits0(Class<?> main, String flag, String usage) throws Exception {
-        Path tmp = Files.createDirectories(dir.resolve("help-tmp"));
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.io.tmpdir=" + tmp, "-cp",
-                System.getProperty("java.class.path"), main.getName(), flag);
-        Path out = dir.resolve("help-out.txt");
-        Path err = dir.resolve("help-err.txt");
-        Process p = ChildProcesses.builder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child ended");
-        String e = Files.readString(err, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), e);
-        assertEquals("", e);
-        assertEquals(usage, Files.readString(out, StandardCharsets.UTF_8).strip());
+        Path tmp = dir.resolve("help-tmp");
+        Ended r = ended(help(main, flag));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("", r.err());
+        assertEquals(usage, r.out().strip());
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.toList(), "nothing written to the temporary folder");
         }
@@ -99,33 +99,98 @@ class BenchMainsTest {
     }
 
     /** GridSoak's documented {@code -Dprefine.soak.passes}: a value that is not a count ran one pass, or none, without a word. */
+    private static final String[] PASS_COUNTS = {"two", "0"};
+    private static final List<String> SOAK_ARGS = List.of("--out", "DIR/soak");
+
+    static Stream<String> passCounts() {
+        return Stream.of(PASS_COUNTS);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"two", "0"})
+    @MethodSource("passCounts")
     void aBadPassCountOfGridSoakExits2(String passes) throws Exception {
-        refused(List.of("-Dprefine.soak.passes=" + passes), GridSoak.class, List.of("--out", "DIR/soak"),
+        refused(List.of("-Dprefine.soak.passes=" + passes), GridSoak.class, SOAK_ARGS,
                 "-Dprefine.soak.passes: expected a whole number of at least 1, found '" + passes + "'");
     }
 
-    private static void refused(List<String> properties, Class<?> main, List<String> args, String fragment)
-            throws Exception {
+    /** The command line of a main refusing its arguments. */
+    private static List<String> refusal(List<String> properties, Class<?> main, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         cmd.addAll(properties);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         args.forEach(a -> cmd.add(a.replace("DIR", dir.toString())));
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        Process p = ChildProcesses.builder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child ended");
-        String e = Files.readString(err, StandardCharsets.UTF_8);
+        return cmd;
+    }
+
+    /** The command line of a main asked for its usage, with a temporary folder of its own. */
+    private static List<String> help(Class<?> main, String flag) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.io.tmpdir=" + dir.resolve("help-tmp"), "-cp",
+                System.getProperty("java.class.path"), main.getName(), flag);
+    }
+
+    /** A child's exit code and what it printed on each stream. */
+    private record Ended(int exit, String out, String err) {}
+
+    /** The children, by command line: every case's is started before the first case, a few at a time. */
+    private static final Map<List<String>, Future<Ended>> CHILDREN = new ConcurrentHashMap<>();
+    private static ExecutorService starter;
+
+    /**
+     * Starts every case's child at once, two or more at a time: each is a short JVM start that
+     * leaves the cores partly idle, and the cases only read what each printed.
+     */
+    @BeforeAll
+    static void startEveryChild() throws Exception {
+        Files.createDirectories(dir.resolve("help-tmp"));
+        starter = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        badInvocations().forEach(a -> start(refusal(List.of(), (Class<?>) a.get()[0], cast(a.get()[1]))));
+        for (String passes : PASS_COUNTS) {
+            start(refusal(List.of("-Dprefine.soak.passes=" + passes), GridSoak.class, SOAK_ARGS));
+        }
+        helpInvocations().forEach(a -> start(help((Class<?>) a.get()[0], (String) a.get()[1])));
+    }
+
+    @AfterAll
+    static void stopStarting() {
+        starter.shutdownNow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> cast(Object args) {
+        return (List<String>) args;
+    }
+
+    private static void start(List<String> cmd) {
+        CHILDREN.computeIfAbsent(cmd, c -> starter.submit(() -> {
+            Path out = Files.createTempFile(dir, "out", ".txt");
+            Path err = Files.createTempFile(dir, "err", ".txt");
+            Process p = ChildProcesses.builder(c).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child ended");
+            return new Ended(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        }));
+    }
+
+    /** What the child of this command line did, started now if no case started it before. */
+    private static Ended ended(List<String> cmd) throws Exception {
+        start(cmd);
+        return CHILDREN.get(cmd).get(3, TimeUnit.MINUTES);
+    }
+
+    private static void refused(List<String> properties, Class<?> main, List<String> args, String fragment)
+            throws Exception {
+        Ended r = ended(refusal(properties, main, args));
+        String e = r.err();
         List<String> lines = e.lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(CliErrors.BAD_INPUT, p.exitValue(), e);
+        assertEquals(CliErrors.BAD_INPUT, r.exit(), e);
         assertFalse(e.contains("\tat ") || e.contains("Exception"), e);
         assertEquals(1, lines.size(), e);
         String expected = main.getSimpleName() + ": " + fragment.replace("DIR", dir.toString());
         assertTrue(lines.get(0).startsWith(main.getSimpleName() + ": ") && lines.get(0).contains(expected.substring(
                 main.getSimpleName().length() + 2)), "expected '" + expected + "' in: " + e);
-        assertEquals("", Files.readString(out, StandardCharsets.UTF_8), "nothing printed before the refusal");
+        assertEquals("", r.out(), "nothing printed before the refusal");
         assertFalse(Files.exists(dir.resolve("soak")), "nothing written");
     }
 }

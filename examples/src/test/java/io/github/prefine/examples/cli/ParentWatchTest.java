@@ -23,38 +23,69 @@ import org.junit.jupiter.api.Test;
 class ParentWatchTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    /** The parent: starts the child the way the CLI does, prints its pid, then waits to be killed. */
+    /**
+     * The parent: starts one child for each argument (its mode) the way the CLI does, prints each
+     * one's pid, in order, then waits to be killed.
+     */
     public static final class Parent {
         public static void main(String[] args) throws Exception {
-            Process child = ParentWatch.start(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
-                    Child.class.getName(), args[0]), Map.of());
-            System.out.println("child " + child.pid());
+            for (String mode : args) {
+                Process child = ParentWatch.start(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
+                        Child.class.getName(), mode), Map.of());
+                System.out.println("child " + child.pid());
+            }
             System.out.flush();
             Thread.sleep(120_000);
         }
     }
 
-    /** The child: watches its parent as {@code PrefineCli.main} does (unless told not to), then works. */
+    /**
+     * The child: watches its parent as {@code PrefineCli.main} does (unless told not to), says so
+     * (on the parent's output, which it inherits), then works.
+     */
     public static final class Child {
         public static void main(String[] args) throws Exception {
             if (args[0].equals("watch")) {
                 ParentWatch.installFromEnvironment();
             }
+            System.out.println("running " + args[0]);
+            System.out.flush();
             Thread.sleep(120_000);
         }
     }
 
-    private static ProcessHandle startAndKillParent(String mode) throws Exception {
-        Process parent = ChildProcesses.builder(JAVA, "-cp", System.getProperty("java.class.path"), Parent.class.getName(), mode)
-                .redirectErrorStream(true).start();
+    /**
+     * Reads the parent's lines until it has named {@code n} children and each has said it runs
+     * (its watch, if any, installed), in whatever order the lines come, and returns the children in
+     * the order the parent started them.
+     */
+    private static List<ProcessHandle> runningChildren(BufferedReader r, int n) throws Exception {
+        List<ProcessHandle> children = new java.util.ArrayList<>();
+        int running = 0;
+        while (children.size() < n || running < n) {
+            String line = r.readLine();
+            assertTrue(line != null && (line.startsWith("child ") || line.startsWith("running ")), "parent said: " + line);
+            if (line.startsWith("child ")) {
+                children.add(ProcessHandle.of(Long.parseLong(line.substring(6).trim())).orElseThrow());
+            } else {
+                running++;
+            }
+        }
+        for (ProcessHandle child : children) {
+            assertTrue(child.isAlive(), "the child runs while its parent does");
+        }
+        return children;
+    }
+
+    /** Starts a parent with one child for each mode, kills it once they all run, and returns them. */
+    private static List<ProcessHandle> startAndKillParent(String... modes) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
+                Parent.class.getName()));
+        cmd.addAll(List.of(modes));
+        Process parent = ChildProcesses.builder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-            String line = r.readLine();
-            assertTrue(line != null && line.startsWith("child "), "parent said: " + line);
-            ProcessHandle child = ProcessHandle.of(Long.parseLong(line.substring(6).trim())).orElseThrow();
-            Thread.sleep(500);
-            assertTrue(child.isAlive(), "the child runs while its parent does");
-            return child;
+            return runningChildren(r, modes.length);
         } finally {
             parent.destroyForcibly(); // SIGKILL, as kill -9
             parent.waitFor(30, TimeUnit.SECONDS);
@@ -84,27 +115,27 @@ class ParentWatchTest {
         }
     }
 
+    /**
+     * Two children of one parent, one watching it and one not (the control: what kill -9 did to the
+     * re-launched worker before): the watched one ends, the other outlives it by more than the
+     * watch's poll of its parent, so the watch, not the kill, ended the first.
+     */
     @Test
-    void theChildEndsWhenItsParentIsKilled() throws Exception {
-        ProcessHandle child = startAndKillParent("watch");
+    void theChildEndsWhenItsParentIsKilledAndWithoutTheWatchItOutlivesIt() throws Exception {
+        List<ProcessHandle> children = startAndKillParent("watch", "no-watch");
+        ProcessHandle watched = children.get(0);
+        ProcessHandle unwatched = children.get(1);
         try {
-            child.onExit().get(30, TimeUnit.SECONDS);
-            assertFalse(child.isAlive());
+            watched.onExit().get(30, TimeUnit.SECONDS);
+            assertFalse(watched.isAlive());
+            // the watch polls its parent every second
+            Thread.sleep(1_500);
+            assertTrue(unwatched.isAlive(), "an unwatched child keeps running after its parent is killed");
         } finally {
-            child.destroyForcibly();
-        }
-    }
-
-    @Test
-    void withoutTheWatchTheChildOutlivesItsParent() throws Exception {
-        // the control: what kill -9 did to the re-launched worker before
-        ProcessHandle child = startAndKillParent("no-watch");
-        try {
-            Thread.sleep(6_000);
-            assertTrue(child.isAlive(), "an unwatched child keeps running after its parent is killed");
-        } finally {
-            child.destroyForcibly();
-            child.onExit().get(30, TimeUnit.SECONDS);
+            for (ProcessHandle child : children) {
+                child.destroyForcibly();
+                child.onExit().get(30, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -119,11 +150,7 @@ class ParentWatchTest {
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             long parentPid = Long.parseLong(r.readLine().trim());
-            String line = r.readLine();
-            assertTrue(line != null && line.startsWith("child "), "parent said: " + line);
-            child = ProcessHandle.of(Long.parseLong(line.substring(6).trim())).orElseThrow();
-            Thread.sleep(500);
-            assertTrue(child.isAlive(), "the child runs while its parent does");
+            child = runningChildren(r, 1).get(0);
             ProcessHandle.of(parentPid).orElseThrow().destroyForcibly(); // kill -9; sleep never reaps it
             try {
                 child.onExit().get(20, TimeUnit.SECONDS);

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -147,8 +148,9 @@ class WorkersTest {
      * which that JVM reads and the workers it starts with {@code -cp} do not. Returns what it printed.
      */
     private String demo(Path out, String workers) throws IOException, InterruptedException {
+        // DemoFixture's demo, but for the workers: its tables are those of a demo run alone
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", launcherJar().toString(), "demo", "--seeds", "1",
-                "--epochs", "1", "--target-epochs", "2", "--device", "cpu", "--workers", workers, "--out",
+                "--epochs", "1", "--target-epochs", "1", "--device", "cpu", "--workers", workers, "--out",
                 out.toString()));
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
@@ -179,9 +181,12 @@ class WorkersTest {
         return jar;
     }
 
+    /** The demo run alone is the one DemoFolderTest and DemoExportTest start from, run once for all three. */
     @Test
-    void aDemoSharedWithAWorkerGivesTheTablesOfADemoRunAlone() throws Exception {
-        String alone = demo(tmp.resolve("alone"), "1");
+    @ExtendWith(DemoFixture.class)
+    void aDemoSharedWithAWorkerGivesTheTablesOfADemoRunAlone(DemoFixture.Finished demoAlone) throws Exception {
+        assertEquals(0, demoAlone.run().exit(), demoAlone.run().printed());
+        String alone = demoAlone.run().printed();
         String shared = demo(tmp.resolve("shared"), "2");
         Matcher a = Pattern.compile("(\\d+) units run here, (\\d+) by workers").matcher(alone);
         Matcher s = Pattern.compile("(\\d+) units run here, (\\d+) by workers").matcher(shared);
@@ -197,7 +202,7 @@ class WorkersTest {
         assertFalse(shared.contains("WARNING: A restricted method"), shared);
         // every unit seeds its own training and runs on one thread, whichever process runs it
         for (String table : List.of("table1.md", "table2.md")) {
-            assertEquals(Files.readString(tmp.resolve("alone").resolve(table)),
+            assertEquals(Files.readString(demoAlone.folder().resolve(table)),
                     Files.readString(tmp.resolve("shared").resolve(table)), table);
         }
     }

@@ -246,10 +246,22 @@ class UnitLeaseTest {
         }
     }
 
+    /**
+     * One holder process, holding two units: while it lives, a waiter on the first times out naming
+     * it; once it is killed, the second's lease stays behind and is taken over after the expiry.
+     */
     @Test
-    void aKilledHolderIsTakenOverAfterTheExpiry() throws Exception {
-        Process holder = holder("killed", "unit-k");
+    void aLiveHolderIsWaitedForUntilTheClaimTimeoutAndOnceKilledTakenOverAfterTheExpiry() throws Exception {
+        Process holder = holder(dir.resolve("out"), dir.resolve("live"), "unit-l", DONE, FAST, "unit-k");
         try {
+            GridFolder out = executor("waiter");
+            // the claim timeout is two expiries: a live holder keeps its lease beyond them
+            UnitBusyException e = assertThrows(UnitBusyException.class,
+                    () -> UnitLease.claim(out, "unit-l", DONE, "the waiter", FAST, Duration.ofSeconds(2)));
+            assertTrue(e.getMessage().startsWith("unit unit-l: still held by the holder process " + holder.pid() + ", since "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("raise --claim-timeout"), e.getMessage());
+
             holder.destroyForcibly();
             holder.waitFor();
             // its lease stays behind, unchanged from now on
@@ -258,22 +270,6 @@ class UnitLeaseTest {
                 l.check();
                 assertTrue(Files.readString(dir.resolve("out/locks/unit-k.lease")).contains("the taker"));
             }
-        } finally {
-            holder.destroyForcibly();
-        }
-    }
-
-    @Test
-    void aLiveHolderIsWaitedForUntilTheClaimTimeoutAndNamedInTheFailure() throws Exception {
-        Process holder = holder("live", "unit-l");
-        try {
-            GridFolder out = executor("waiter");
-            // the claim timeout is three expiries: a live holder keeps its lease beyond them
-            UnitBusyException e = assertThrows(UnitBusyException.class,
-                    () -> UnitLease.claim(out, "unit-l", DONE, "the waiter", FAST, Duration.ofSeconds(3)));
-            assertTrue(e.getMessage().startsWith("unit unit-l: still held by the holder process " + holder.pid() + ", since "),
-                    e.getMessage());
-            assertTrue(e.getMessage().endsWith("raise --claim-timeout"), e.getMessage());
         } finally {
             holder.destroyForcibly();
         }
@@ -328,13 +324,16 @@ class UnitLeaseTest {
      * @param unit the unit
      * @param done the unit's done marker, relative to the folder
      * @param timing its lease's heartbeat and expiry
+     * @param more further units it holds (and never pushes)
      */
-    static Process holder(Path out, Path mirror, String unit, String done, UnitLease.Timing timing) throws IOException {
+    static Process holder(Path out, Path mirror, String unit, String done, UnitLease.Timing timing, String... more)
+            throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                LeaseHolder.class.getName(), out.toUri().toString(), mirror.toString(), unit, done,
-                Long.toString(timing.heartbeat().toMillis()), Long.toString(timing.expiry().toMillis()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                classpath, LeaseHolder.class.getName(), out.toUri().toString(), mirror.toString(), unit, done,
+                Long.toString(timing.heartbeat().toMillis()), Long.toString(timing.expiry().toMillis())));
+        cmd.addAll(List.of(more));
+        Process p = ChildProcesses.builder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"held".equals(line)) {
             p.destroyForcibly();
