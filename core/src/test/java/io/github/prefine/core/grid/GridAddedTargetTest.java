@@ -10,12 +10,16 @@ import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.eval.report.TableWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,40 +29,68 @@ import org.junit.jupiter.api.io.TempDir;
  * are those of a grid run with every target from the start.
  */
 class GridAddedTargetTest {
+    /*
+     * The grids several cases start from are run once (52 sweeps in all instead of 95): one fixture
+     * (so one encoder path, which run.json records), a grid on sl-target alone, that grid extended
+     * by c-target, and a fresh grid on both; a case copies the folder it starts from into its own.
+     */
+    @TempDir
+    static Path shared;
+
+    private static GridFixtures f;
+    /** The fixture's SL and C targets. */
+    private static Task sl;
+    private static Task c;
+    /** Run on sl-target alone, then that run extended by c-target, and both from the start. */
+    private static GridSummary slOnly;
+    private static GridSummary added;
+    private static GridSummary fresh;
+
     @TempDir
     Path dir;
-
-    private GridFixtures f;
-    /** The fixture's SL and C targets, and the folder a run is extended in. */
-    private Task sl;
-    private Task c;
+    /** The folder a case's run is extended in. */
     private Path out;
 
-    @BeforeEach
-    void fixtures() throws Exception {
-        f = new GridFixtures(dir);
+    @BeforeAll
+    static void grids() throws Exception {
+        f = new GridFixtures(shared);
         sl = f.targets.get(0);
         c = f.targets.get(1);
+        slOnly = f.tiny(List.of(sl), shared.resolve("sl-only")).build().run();
+        copy(shared.resolve("sl-only"), shared.resolve("added"));
+        added = f.tiny(List.of(sl, c), shared.resolve("added")).build().run();
+        fresh = f.tiny(List.of(sl, c), shared.resolve("fresh")).build().run();
+    }
+
+    @BeforeEach
+    void output() {
         out = dir.resolve("out");
+    }
+
+    /** Copies a finished grid's folder, as a case's own to extend. */
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     @Test
     void anAddedTargetRunsOnlyItsOwnSweeps() throws Exception {
-        GridSummary first = f.tiny(List.of(sl), out).build().run();
         // Baseline, Only-SL, Only-C, SL+C: three pre-finetunings and four finetunings of sl-target
-        assertEquals(7, first.sweepsRun());
+        assertEquals(7, slOnly.sweepsRun());
 
-        GridSummary added = f.tiny(List.of(sl, c), out).build().run();
         assertEquals(4, added.sweepsRun(), "only c-target's four finetunings run");
         assertEquals(7, added.sweepsSkipped());
+        copy(shared.resolve("added"), out);
         assertTrue(GridFixtures.json(out.resolve("run.json")).getAsJsonObject("fingerprint").getAsJsonObject("grid")
                 .get("targets").getAsString().equals("sl-target,c-target"), "run.json names the added target");
 
         // ground truth: the same grid with both targets from the start, in another folder
-        GridSummary fresh = f.tiny(List.of(sl, c), dir.resolve("fresh")).build().run();
         assertEquals(fresh.report().table1(), added.report().table1());
         assertEquals(fresh.report().table2(), added.report().table2());
-        assertEquals(Files.readString(dir.resolve("fresh/table1.md")), Files.readString(out.resolve("table1.md")));
+        assertEquals(Files.readString(shared.resolve("fresh/table1.md")), Files.readString(out.resolve("table1.md")));
         // the tables in code print as their files hold them (GridReports.Written's Javadoc)
         assertEquals(Files.readString(out.resolve("table1.md")), TableWriter.withDecimals(1).toMarkdown(added.report().table1()));
         assertEquals(Files.readString(out.resolve("cost.md")), TableWriter.standard().toMarkdown(added.report().cost()));
@@ -76,11 +108,10 @@ class GridAddedTargetTest {
         assertEquals(7, f.tiny(List.of(c), out).build().run().sweepsRun());
 
         // sl-target put first, above the recorded c-target: its rows come first, as in a fresh grid
-        GridSummary added = f.tiny(List.of(sl, c), out).build().run();
-        assertEquals(4, added.sweepsRun(), "only sl-target's four finetunings run");
-        GridSummary fresh = f.tiny(List.of(sl, c), dir.resolve("fresh")).build().run();
-        assertEquals(fresh.report().table1(), added.report().table1());
-        assertEquals(Files.readString(dir.resolve("fresh/table1.md")), Files.readString(out.resolve("table1.md")));
+        GridSummary slAdded = f.tiny(List.of(sl, c), out).build().run();
+        assertEquals(4, slAdded.sweepsRun(), "only sl-target's four finetunings run");
+        assertEquals(fresh.report().table1(), slAdded.report().table1());
+        assertEquals(Files.readString(shared.resolve("fresh/table1.md")), Files.readString(out.resolve("table1.md")));
         assertTrue(GridFixtures.json(out.resolve("run.json")).getAsJsonObject("fingerprint").getAsJsonObject("data")
                 .has("in memory: sl-target"), "run.json holds the added target's data digest");
 
@@ -101,7 +132,7 @@ class GridAddedTargetTest {
 
     @Test
     void aProcessStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
-        f.tiny(List.of(sl), out).build().run();
+        copy(shared.resolve("sl-only"), out);
         // a process opened on the recorded run, still working while another adds c-target
         try (GridSession old = f.tiny(List.of(sl), out).build().open()) {
             leavesTheExtendedRunsReports(old::writeReports);
@@ -115,7 +146,7 @@ class GridAddedTargetTest {
      */
     @Test
     void aWorkerStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
-        f.tiny(List.of(sl), out).build().run();
+        copy(shared.resolve("sl-only"), out);
         try (GridSession worker = f.tiny(List.of(sl), out).build().openWorker()) {
             leavesTheExtendedRunsReports(worker::writeReports, worker::currentReports);
         }
@@ -132,7 +163,8 @@ class GridAddedTargetTest {
      * before leaves the extended run's files as they are and returns its own grid's tables.
      */
     private void leavesTheExtendedRunsReports(Rewrite... rewrites) throws Exception {
-        GridSummary added = f.tiny(List.of(sl, c), out).build().run();
+        GridSummary extended = f.tiny(List.of(sl, c), out).build().run();
+        assertEquals(4, extended.sweepsRun());
         String table1 = Files.readString(out.resolve("table1.md"));
         String results = Files.readString(out.resolve("results.jsonl"));
         assertTrue(table1.contains("c-target"), table1);
@@ -142,7 +174,7 @@ class GridAddedTargetTest {
             assertEquals(results, Files.readString(out.resolve("results.jsonl")));
             assertTrue(stale.files().isEmpty(), "nothing written: " + stale.files());
             // its own tables are still this process's grid's: sl-target's row as the extended run has it
-            assertEquals(added.report().table1().cell("sl-target", "Baseline"),
+            assertEquals(extended.report().table1().cell("sl-target", "Baseline"),
                     stale.table1().cell("sl-target", "Baseline"));
         }
     }
@@ -155,8 +187,7 @@ class GridAddedTargetTest {
      */
     @Test
     void aWorkerOpenedAfterTheRunWasExtendedLeavesTheReportsUnlessItPlansTheAddedTargets() throws Exception {
-        f.tiny(List.of(sl), out).build().run();
-        f.tiny(List.of(sl, c), out).build().run();
+        copy(shared.resolve("added"), out); // sl-target's run, then c-target added
         String table1 = Files.readString(out.resolve("table1.md"));
         String results = Files.readString(out.resolve("results.jsonl"));
         assertTrue(table1.contains("c-target"), table1);
@@ -175,7 +206,7 @@ class GridAddedTargetTest {
 
     @Test
     void aForcedGridThatAddsATargetStartsAnew() throws Exception {
-        f.tiny(List.of(sl), out).build().run();
+        copy(shared.resolve("sl-only"), out);
         Grid forced = f.tiny(List.of(sl, c), out).optForce(true).build();
         assertTrue(forced.force());
         // forced: the folder's results are deleted as for any other change, so all eleven sweeps run again

@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.testing.SharedFixtures;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * announced once, naming what it waits for and who holds it, and then said again, every interval
  * the run is given (short here, 10 minutes in a run), for as long as it lasts; once the lock is
  * released the child finishes the work itself. The tests wait for lines, not for times: a run that
- * never says it still waits is stopped by the timeout.
+ * never says it still waits is stopped by the timeout. One child runs both cases' grids in turn.
  */
 class GridWaitLogTest {
     /** The reminder interval the child runs with: short, so that a test sees several. */
@@ -90,41 +97,74 @@ class GridWaitLogTest {
      */
     private record Waited(String note, String beforeRelease, String log) {}
 
+    /** One child JVM runs both cases' grids, one after the other: its start cost more than a grid here. */
+    @TempDir
+    static Path childDir;
+    private static Process child;
+    private static Writer requests;
+
+    @BeforeAll
+    static void startChild() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = ChildProcesses.builder(java, "-Xmx512m", "-Dai.djl.offline=true",
+                "-Dprefine.shared=" + SharedFixtures.root(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
+                Child.class.getName()).redirectErrorStream(true).redirectOutput(childDir.resolve("child.log").toFile());
+        pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
+        child = pb.start();
+        requests = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    static void stopChild() throws Exception {
+        try {
+            requests.close();
+            assertTrue(child.waitFor(1, TimeUnit.MINUTES), "the child did not end with its input");
+            assertEquals(0, child.exitValue(), Files.readString(childDir.resolve("child.log")));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** The child's lines from this case's {@code begin} line on (whole lines only), empty before it. */
+    private String caseLog(String id) throws Exception {
+        String text = wholeLines(Files.readString(childDir.resolve("child.log")));
+        int begin = text.indexOf("begin " + id + "\n");
+        return begin < 0 ? "" : text.substring(begin);
+    }
+
     /**
-     * Holds {@code lock} with a holder note, runs the child until its log has a line containing
-     * {@code awaited}, releases the lock, and returns what the child logged, which must then finish.
+     * Holds {@code lock} with a holder note, has the child run the grid until its log has a line
+     * containing {@code awaited}, releases the lock, and returns what the child logged for this
+     * case, whose grid must then finish.
      */
     private Waited runWhileHolding(Path lock, String mode, String awaited) throws Exception {
-        Path log = dir.resolve("child.log");
+        String id = dir.getFileName().toString(); // each case's temporary folder is its own
         UnitLock held = UnitLock.tryAcquire(lock).orElseThrow();
         String note;
         String beforeRelease;
-        Process child = null;
         try {
             held.noteHolder();
             note = UnitLock.holder(lock).orElseThrow();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = ChildProcesses.builder(java, "-Xmx512m", "-Dai.djl.offline=true",
-                    "-Dprefine.shared=" + SharedFixtures.root(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                    "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
-                    Child.class.getName(), dir.resolve("child").toString(), dir.resolve("out").toString(), mode)
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
-            child = pb.start();
-            while (!(beforeRelease = wholeLines(Files.readString(log))).contains(awaited)) {
-                assertTrue(child.isAlive(), "the child ended before saying it still waits:\n" + Files.readString(log));
+            requests.write(id + "\t" + dir.resolve("child") + "\t" + dir.resolve("out") + "\t" + mode + "\n");
+            requests.flush();
+            while (!(beforeRelease = caseLog(id)).contains(awaited)) {
+                assertTrue(child.isAlive() && !beforeRelease.contains("\nfailed " + id + "\n"),
+                        "the child's grid ended before saying it still waits:\n" + caseLog(id));
                 Thread.sleep(50);
             }
             held.close();
-            assertTrue(child.waitFor(3, TimeUnit.MINUTES), "the child did not finish once the lock was released");
-            assertEquals(0, child.exitValue(), Files.readString(log));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            String log;
+            while (!(log = caseLog(id)).contains("\nend " + id + "\n")) {
+                assertTrue(child.isAlive() && !log.contains("\nfailed " + id + "\n"), "the grid failed:\n" + log);
+                assertTrue(System.nanoTime() < deadline, "the child did not finish once the lock was released");
+                Thread.sleep(50);
+            }
         } finally {
             held.close();
-            if (child != null) {
-                child.destroyForcibly();
-            }
         }
-        return new Waited(note, beforeRelease, Files.readString(log));
+        return new Waited(note, beforeRelease, caseLog(id));
     }
 
     /** The text up to its last line break: a line the child is still writing is left out. */
@@ -145,12 +185,32 @@ class GridWaitLogTest {
         return out;
     }
 
-    /** Runs the tiny grid over C with target c-target (settings Baseline and Only-C), as the test says. */
+    /**
+     * Runs the tiny grid over C with target c-target (settings Baseline and Only-C), as the test
+     * says, once per line of its standard input (a case's id, the fixture folder, the output folder
+     * and the mode), between the lines {@code begin ID} and {@code end ID} (or a stack trace and
+     * {@code failed ID}), until that input ends.
+     */
     static final class Child {
         public static void main(String[] args) throws Exception {
-            GridFixtures f = new GridFixtures(Files.createDirectories(Path.of(args[0])));
-            boolean export = args[2].equals("export");
-            Grid grid = f.tiny(List.of(f.targets.get(1)), Path.of(args[1])).setGroups(List.of(TaskGroup.C))
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String[] run = line.split("\\t");
+                System.out.println("begin " + run[0]);
+                try {
+                    run(Path.of(run[1]), Path.of(run[2]), run[3]);
+                    System.out.println("end " + run[0]);
+                } catch (Exception | AssertionError e) {
+                    e.printStackTrace(System.out);
+                    System.out.println("failed " + run[0]);
+                }
+            }
+        }
+
+        private static void run(Path fixture, Path out, String mode) throws Exception {
+            GridFixtures f = new GridFixtures(Files.createDirectories(fixture));
+            boolean export = mode.equals("export");
+            Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C))
                     .optPollMillis(20).optExportModels(export ? ModelExports.ALL : ModelExports.NONE).build();
             long remind = TimeUnit.MILLISECONDS.toNanos(REMIND_MILLIS);
             try (GridSession session = grid.open()) {

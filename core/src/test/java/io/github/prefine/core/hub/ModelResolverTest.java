@@ -208,7 +208,7 @@ class ModelResolverTest {
     /**
      * Two resolves of one model at once (two processes sharing the cache, such as Spark executors
      * on one node): the second starts while the first one's body is paused half-way, and the first
-     * goes on once the second has finished or has waited two seconds. Both must end with the
+     * goes on once the second has finished or has waited a second. Both must end with the
      * checked file, and the blob must stay whole.
      */
     @Test

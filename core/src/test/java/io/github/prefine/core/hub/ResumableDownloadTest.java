@@ -139,7 +139,8 @@ class ResumableDownloadTest {
                 expected(), target, (file, done, total) -> {
                     if (calls[0]++ < 3) {
                         try {
-                            Thread.sleep(1200); // four stall timeouts, outside any read
+                            // two stall timeouts (eight periods of the watchdog), outside any read
+                            Thread.sleep(600);
                         } catch (InterruptedException e) {
                             interrupted.add("listener interrupted at " + done + " bytes");
                             Thread.currentThread().interrupt();
@@ -425,7 +426,7 @@ class ResumableDownloadTest {
      * folder and one through its real path: the JDK keeps one OS lock per file for the whole JVM
      * (whatever the path it was opened by), so the second must wait for the first rather than ask
      * for a second lock ({@code OverlappingFileLockException}). The first one's body pauses half-way
-     * until the second has finished or has waited two seconds.
+     * until the second has finished or has waited a second.
      */
     @Test
     void twoThreadsDownloadingThroughALinkedAndARealSpellingOfOneFolderTakeTurns() throws Exception {
@@ -481,7 +482,8 @@ class ResumableDownloadTest {
      * Another process holds the target's OS lock (a JVM of its own, so the lock is the only thing
      * the two share: the in-JVM monitor the thread tests meet cannot stand in for it), and stores
      * the file before it lets go. The download here must wait for the lock, then find the file
-     * stored and ask the server nothing. It gets two seconds to ask, were it not waiting.
+     * stored and ask the server nothing. It gets a second to ask, were it not waiting (a request to
+     * this local server takes milliseconds).
      */
     @Test
     void aDownloadWaitsForAnotherProcessHoldingTheLockAndTakesTheFileItStored() throws Exception {
@@ -516,7 +518,7 @@ class ResumableDownloadTest {
                 return null;
             });
             try {
-                waiting.get(2, java.util.concurrent.TimeUnit.SECONDS);
+                waiting.get(1, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException expectedWhileLocked) {
                 // waiting for the lock, as it should
             }

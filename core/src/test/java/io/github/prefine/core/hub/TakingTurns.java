@@ -13,7 +13,8 @@ final class TakingTurns {
     private TakingTurns() {}
 
     /**
-     * Lets the second run into the first for two seconds (it either waits or fails at once), then
+     * Lets the second run into the first for a second (it either waits or fails at once: a second
+     * lock asked for fails within milliseconds, and a second request is answered as soon), then
      * resumes the first and collects both outcomes.
      *
      * @return the failures of both, as {@code Throwable.toString()}; empty when both succeeded
@@ -21,7 +22,7 @@ final class TakingTurns {
     static List<String> resumeAndCollect(Future<?> first, Future<?> second, CountDownLatch resume)
             throws InterruptedException, TimeoutException {
         try {
-            second.get(2, TimeUnit.SECONDS);
+            second.get(1, TimeUnit.SECONDS);
         } catch (TimeoutException waiting) {
             // the second waits for the first: let the first go on
         } catch (ExecutionException reported) {

@@ -36,8 +36,8 @@ class TaskPredictorLogTest {
      * does not keep. Building the model to train still says where its pooler came from.
      */
     @Test
-    void loadingASavedModelSaysNothingOfWhereItsPoolerStarted(@TempDir Path dir) throws Exception {
-        String[] log = loadLog(dir);
+    void loadingASavedModelSaysNothingOfWhereItsPoolerStarted() throws Exception {
+        String[] log = loadLog();
         String text = log[0] + log[1];
         List<String> built = log[0].lines().filter(l -> l.contains("head topic: pooler")).toList();
         // the fixture's encoder has no pooler: the model built to save says its pooler is drawn at random
@@ -55,12 +55,12 @@ class TaskPredictorLogTest {
      * BertForSequenceClassification's pooler and classifier, as HF's class names them.
      */
     @Test
-    void loadingAnHfFolderSaysItsHeadReadTheTensorsTheEncoderLeft(@TempDir Path dir) throws Exception {
-        String[] log = loadLog(dir);
+    void loadingAnHfFolderSaysItsHeadReadTheTensorsTheEncoderLeft() throws Exception {
+        String[] log = loadLog();
         String text = log[0] + log[1];
         String loads = log[1];
         assertEquals(List.of(), loads.lines().filter(l -> l.contains("left for the caller")).toList(), text);
-        Path file = dir.resolve("hf").resolve("model.safetensors");
+        Path file = loadDir.resolve("hf").resolve("model.safetensors");
         List<String> encoder = loads.lines().filter(l -> l.contains("are not encoder parameters")).toList();
         assertEquals(1, encoder.size(), text);
         assertTrue(encoder.get(0).endsWith("INFO io.github.prefine.core.encoder.EncoderCheckpoint - model.safetensors"
@@ -77,11 +77,21 @@ class TaskPredictorLogTest {
      * What {@link FinetunedModelLoadLogChild} logged at INFO: before the line it prints ahead of
      * the loads, and from that line on.
      */
-    private static String[] loadLog(Path dir) throws Exception {
-        SharedFixtures.require("fixtures/hf-reference/bert/encoder");
-        String text = ChildJvm.runAtInfo(FinetunedModelLoadLogChild.class, dir.resolve("child.log"), dir.toString());
-        int loading = text.indexOf(FinetunedModelLoadLogChild.LOADING);
-        assertTrue(loading >= 0, text);
-        return new String[] {text.substring(0, loading), text.substring(loading)};
+    private static synchronized String[] loadLog() throws Exception {
+        if (loadLog == null) {
+            SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+            String text = ChildJvm.runAtInfo(FinetunedModelLoadLogChild.class, loadDir.resolve("child.log"),
+                    loadDir.toString());
+            int loading = text.indexOf(FinetunedModelLoadLogChild.LOADING);
+            assertTrue(loading >= 0, text);
+            loadLog = new String[] {text.substring(0, loading), text.substring(loading)};
+        }
+        return loadLog;
     }
+
+    /** The folder of the one {@link FinetunedModelLoadLogChild} run, whose log two cases read. */
+    @TempDir
+    static Path loadDir;
+
+    private static String[] loadLog;
 }

@@ -38,8 +38,17 @@ class SharedDataTest {
                 .orElseThrow(() -> new AssertionError(task + " does not know " + path));
     }
 
-    private static ReadResult<?> read(String task, String path) throws IOException {
-        return source(task, path).reader().read(data().resolve(path));
+    /** Each file read once for the class: several cases inspect the same large files (read-only). */
+    private static final Map<String, ReadResult<?>> READ = new HashMap<>();
+
+    private static synchronized ReadResult<?> read(String task, String path) throws IOException {
+        String key = task + " " + path;
+        ReadResult<?> r = READ.get(key);
+        if (r == null) {
+            r = source(task, path).reader().read(data().resolve(path));
+            READ.put(key, r);
+        }
+        return r;
     }
 
     private static void conll(String task, String path, int sentences, int tokens) throws IOException {

@@ -89,7 +89,22 @@ public final class ChildJvm {
         return run(main, log, options, Map.of("LC_ALL", "C.UTF-8"), args);
     }
 
-    private static String run(Class<?> main, Path log, List<String> jvmOptions, Map<String, String> env,
+    /**
+     * Starts {@code main} as {@link #runAtInfo} runs it, and returns at once: a test that asks one
+     * child for several pieces of work (over its standard input) pays for one JVM and one PyTorch
+     * start instead of one per piece. The caller waits for the child and ends it.
+     *
+     * @param main the class whose {@code main} runs
+     * @param log the file that receives both streams
+     * @param args the arguments
+     * @return the running child, its standard input a pipe
+     * @throws Exception if the child cannot start
+     */
+    public static Process startAtInfo(Class<?> main, Path log, String... args) throws Exception {
+        return start(main, log, List.of(), Map.of(), args);
+    }
+
+    private static Process start(Class<?> main, Path log, List<String> jvmOptions, Map<String, String> env,
             String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dai.djl.offline=true",
@@ -101,7 +116,12 @@ public final class ChildJvm {
         ProcessBuilder pb = ChildProcesses.builder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
         pb.environment().putAll(env);
-        Process p = pb.start();
+        return pb.start();
+    }
+
+    private static String run(Class<?> main, Path log, List<String> jvmOptions, Map<String, String> env,
+            String... args) throws Exception {
+        Process p = start(main, log, jvmOptions, env, args);
         try {
             assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child timed out");
         } finally {

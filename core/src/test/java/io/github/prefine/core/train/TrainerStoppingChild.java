@@ -6,15 +6,19 @@ import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.task.Split;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A child JVM for {@link TrainerStoppingTest}, so the parent reads the trainer's INFO lines as
- * slf4j-simple wrote them: trains a tiny encoder on a keyword rule whose validation labels are
- * flipped, so that learning the training rule raises the validation loss, with patience 2, the
- * epoch limit given and checkpoints in the folder given; then prints the result on one line.
+ * slf4j-simple wrote them; one child serves all the class's runs (see {@link #main}). Each run
+ * trains a tiny encoder on a keyword rule whose validation labels are flipped, so that learning
+ * the training rule raises the validation loss, with patience 2, the epoch limit given and
+ * checkpoints in the folder given; then prints the result on one line.
  */
 final class TrainerStoppingChild {
     static final SyntheticTasks TASKS = new SyntheticTasks(23, 64, 16, TestHeads.Kind.SEQUENCE);
@@ -57,19 +61,36 @@ final class TrainerStoppingChild {
     private TrainerStoppingChild() {}
 
     /**
-     * Trains and prints {@code result: stoppedEarly=B epochs=N best=E rising=B}.
+     * Serves the runs its standard input asks for, one a line, until that input ends: each line is a
+     * run's name, its epoch limit, its checkpoint folder and its schedule's epochs (0: the limit; a
+     * resume under another limit keeps the recorded schedule with it). A run prints {@code begin
+     * NAME}, trains, and prints {@code result: stoppedEarly=B epochs=N best=E rising=B} and {@code end
+     * NAME} (or its stack trace and {@code failed NAME}). One JVM serves every run of the test class.
      *
-     * @param args the epoch limit, the checkpoint folder, and optionally the schedule's epochs
-     *     (default the limit; a resume under another limit keeps the recorded schedule with it)
-     * @throws Exception if training fails
+     * @param args none
+     * @throws Exception if standard input cannot be read
      */
     public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String[] run = line.split("\t");
+            System.out.println("begin " + run[0]);
+            try {
+                fit(Integer.parseInt(run[1]), Path.of(run[2]), Integer.parseInt(run[3]));
+                System.out.println("end " + run[0]);
+            } catch (Exception | AssertionError e) {
+                e.printStackTrace(System.out);
+                System.out.println("failed " + run[0]);
+            }
+        }
+    }
+
+    private static void fit(int maxEpochs, Path checkpoints, int scheduleEpochs) throws Exception {
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel model = TrainerTest.model(root, TASKS, 4);
                 Trainer trainer = Trainer.builder().setModel(model).setData(RISING).optBatchSize(16)
-                        .optLearningRate(1e-2).optPatience(2).optMaxEpochs(Integer.parseInt(args[0]))
-                        .optScheduleEpochs(args.length > 2 ? Integer.parseInt(args[2]) : 0)
-                        .optName("rising").optCheckpointDir(Path.of(args[1])).build()) {
+                        .optLearningRate(1e-2).optPatience(2).optMaxEpochs(maxEpochs).optScheduleEpochs(scheduleEpochs)
+                        .optName("rising").optCheckpointDir(checkpoints).build()) {
             FitResult r = trainer.fit();
             boolean rising = true;
             for (int e = 1; e < r.epochs().size(); e++) {
