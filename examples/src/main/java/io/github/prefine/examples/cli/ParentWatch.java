@@ -109,22 +109,48 @@ final class ParentWatch {
         parent.get().onExit().thenRun(() -> orphaned(pid));
         // but it counts a killed parent as alive until the parent's own parent reaps it (a zombie:
         // a Python Popen without wait(), a busy supervisor); the kernel gives us another parent at
-        // once, so where the named process is our parent, a change of parent ends us too
+        // once, so the named process leaving our ancestors ends us too, and one that left them
+        // before we got here (killed while this JVM started) ends us now
         long named = parent.get().pid();
-        if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == named) {
-            Thread watch = new Thread(() -> {
-                while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == named) {
-                    try {
-                        Thread.sleep(PARENT_POLL_MILLIS);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                orphaned(pid);
-            }, "prefine-parent-watch");
-            watch.setDaemon(true);
-            watch.start();
+        if (ancestry(named) == Ancestry.NOT_AN_ANCESTOR) {
+            orphaned(pid);
+            return;
         }
+        Thread watch = new Thread(() -> {
+            while (ancestry(named) != Ancestry.NOT_AN_ANCESTOR) {
+                try {
+                    Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            orphaned(pid);
+        }, "prefine-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** Where a process stands among this one's parent, its parent's parent, and so on. */
+    private enum Ancestry {
+        ANCESTOR,
+        /** The walk reached the first process (pid 1) without meeting it. */
+        NOT_AN_ANCESTOR,
+        /** The walk stopped at a process whose parent this user cannot see: no conclusion. */
+        UNKNOWN
+    }
+
+    private static Ancestry ancestry(long pid) {
+        Optional<ProcessHandle> p = ProcessHandle.current().parent();
+        long last = ProcessHandle.current().pid();
+        // a parent on the way (a wrapper script) is fine: only the named process leaving the chain counts
+        for (int depth = 0; p.isPresent() && depth < 256; depth++) {
+            if (p.get().pid() == pid) {
+                return Ancestry.ANCESTOR;
+            }
+            last = p.get().pid();
+            p = p.get().parent();
+        }
+        return last == 1 ? Ancestry.NOT_AN_ANCESTOR : Ancestry.UNKNOWN;
     }
 
     /**

@@ -45,6 +45,14 @@ class ParentWatchTest {
      */
     public static final class Child {
         public static void main(String[] args) throws Exception {
+            if (args[0].startsWith("watch-once:")) {
+                // starts watching only once the file exists: the test kills the parent before that
+                Path go = Path.of(args[0].substring("watch-once:".length()));
+                while (!java.nio.file.Files.exists(go)) {
+                    Thread.sleep(50);
+                }
+                ParentWatch.installFromEnvironment();
+            }
             if (args[0].equals("watch")) {
                 ParentWatch.installFromEnvironment();
             }
@@ -136,6 +144,48 @@ class ParentWatchTest {
                 child.destroyForcibly();
                 child.onExit().get(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * The parent killed, and not reaped, before the child had installed its watch (a JVM still
+     * starting): the JDK counts the zombie alive and the kernel had already given the child another
+     * parent, so no watch began and the child ran on for ever.
+     */
+    @Test
+    void aChildWhoseParentWasKilledUnreapedBeforeItsWatchBeganEnds(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path go = dir.resolve("go");
+        String cmd = "'" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' '" + Parent.class.getName() + "'"
+                + " 'watch-once:" + go + "' & echo $!; exec sleep 90";
+        Process holder = ChildProcesses.builder("/bin/sh", "-c", cmd).redirectErrorStream(true).start();
+        ProcessHandle child = null;
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            long parentPid = Long.parseLong(r.readLine().trim());
+            String line = r.readLine();
+            assertTrue(line != null && line.startsWith("child "), "parent said: " + line);
+            child = ProcessHandle.of(Long.parseLong(line.substring(6).trim())).orElseThrow();
+            ProcessHandle.of(parentPid).orElseThrow().destroyForcibly(); // kill -9; sleep never reaps it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (child.parent().map(ProcessHandle::pid).orElse(-1L) == parentPid && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false),
+                    "the killed parent lingers unreaped, which the JDK counts as alive");
+            java.nio.file.Files.createFile(go);
+            try {
+                child.onExit().get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // fall through to the assertion
+            }
+            assertFalse(child.isAlive(), "the child outlived its parent, killed before the watch began, by 20 s");
+        } finally {
+            if (child != null) {
+                child.destroyForcibly();
+            }
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
