@@ -222,9 +222,33 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
     /** The suite, generated once: both the check and the grid need it. */
     private SyntheticSuite suite() {
         if (generated == null) {
-            generated = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
+            generated = SyntheticSuite.generate(suiteSeed, sizes());
         }
         return generated;
+    }
+
+    /**
+     * System property that replaces the suite's split sizes, {@link SyntheticSuite.Sizes#demo()},
+     * with four whole numbers ({@code pretrainTrain,targetTrain,validation,test}): a test-only hook,
+     * not an option. The CLI's tests of folders, workers and exports run the whole pipeline, every
+     * unit and file, on a few examples per task, which shows them as well in a fraction of the
+     * time. Workers inherit it with this JVM's options; the sizes enter the data's hash in {@code
+     * run.json}, so a folder of one size refuses a run of another.
+     */
+    static final String SIZES_PROPERTY = "prefine.demo.sizes";
+
+    /** The split sizes: {@link SyntheticSuite.Sizes#demo()} unless {@link #SIZES_PROPERTY} is set. */
+    static SyntheticSuite.Sizes sizes() {
+        String v = System.getProperty(SIZES_PROPERTY);
+        if (v == null) {
+            return SyntheticSuite.Sizes.demo();
+        }
+        int[] n = java.util.Arrays.stream(v.split(",", -1)).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        if (n.length != 4) {
+            throw new IllegalArgumentException(SIZES_PROPERTY + ": expected pretrainTrain,targetTrain,validation,test,"
+                    + " found '" + v + "'");
+        }
+        return new SyntheticSuite.Sizes(n[0], n[1], n[2], n[3]);
     }
 
     /**

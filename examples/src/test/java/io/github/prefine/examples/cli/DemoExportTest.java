@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code demo --export-models}: the default writes no model; the same demo restarted with {@code
  * best} by two processes trains nothing again, writes one folder per target once, lists and prints
- * them, and {@code prefine predict} answers from one of them. The default run is {@link
- * DemoFixture}'s, shared with DemoFolderTest.
+ * them, and {@code prefine predict} answers from one of them. The default run and its restart are
+ * {@link DemoFixture}'s, shared with DemoFolderTest and (the restart) DocOutputPathsTest.
  */
 @ExtendWith(DemoFixture.class)
 class DemoExportTest {
@@ -27,15 +27,16 @@ class DemoExportTest {
     Path tmp;
 
     @Test
-    void bestAfterADefaultRunExportsOneModelPerTargetThatPredictUses(DemoFixture.Finished demo) throws Exception {
+    void bestAfterADefaultRunExportsOneModelPerTargetThatPredictUses(DemoFixture.Finished demo,
+            DemoFixture.Exported exported) throws Exception {
         DemoFolderTest.Run plain = demo.run();
         assertEquals(0, plain.exit(), plain.printed());
-        Path out = demo.copyTo(tmp.resolve("out"));
-        assertFalse(Files.exists(out.resolve("models")), "--export-models none, the default, writes no model");
+        assertFalse(Files.exists(demo.folder().resolve("models")), "--export-models none, the default, writes no model");
         assertFalse(plain.printed().contains("Finetuned models"), plain.printed());
 
         // two processes share the folder: each folder is written by one of them, once
-        DemoFolderTest.Run best = DemoFolderTest.demo(2, out, "--export-models", "best");
+        DemoFolderTest.Run best = exported.run();
+        Path out = exported.folder();
         assertEquals(0, best.exit(), best.printed());
         assertEquals(6, best.printed().lines().filter(l -> l.contains("GridExporter - exported syn-")).count(),
                 best.printed());

@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A demo folder holds one suite: rerunning it with another {@code --suite-seed} is refused as
  * another run's data (its examples are hashed into {@code run.json}, as a data root's files are)
  * and leaves the folder as it was; {@code --force} starts anew and gives the tables of a fresh
- * folder. The seed-7 demo it starts from is {@link DemoFixture}'s, shared with DemoExportTest.
+ * folder. The seed-7 demo it starts from is {@link DemoFixture}'s, shared with DemoExportTest and
+ * DocOutputPathsTest; its demos run at the fixture's small sizes too.
  */
 @ExtendWith(DemoFixture.class)
 class DemoFolderTest {
@@ -42,14 +44,19 @@ class DemoFolderTest {
     /** What a demo process printed and its exit code. */
     record Run(int exit, String printed) {}
 
-    /** Runs a one-epoch {@code prefine demo} in one fresh JVM. */
-    private static Run demo(Path out, String... more) throws IOException, InterruptedException {
-        return demo(1, out, more);
+    /** Runs a one-epoch, one-seed {@code prefine demo} of the README's sizes in fresh JVMs, {@code workers} of them. */
+    static Run demo(int workers, Path out, String... more) throws IOException, InterruptedException {
+        return demo(List.of(), workers, out, more);
     }
 
-    /** Runs a one-epoch, one-seed {@code prefine demo} in fresh JVMs, {@code workers} of them; DemoExportTest too. */
-    static Run demo(int workers, Path out, String... more) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
+    /**
+     * Runs a one-epoch, one-seed {@code prefine demo} in fresh JVMs, {@code workers} of them, the
+     * first started with {@code jvmOptions} (which the workers inherit); DemoFixture too.
+     */
+    static Run demo(List<String> jvmOptions, int workers, Path out, String... more) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 PrefineCli.class.getName(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1",
                 "--device", "cpu", "--workers", String.valueOf(workers), "--out", out.toString()));
         cmd.addAll(List.of(more));
@@ -108,7 +115,7 @@ class DemoFolderTest {
         Map<String, Integer> writes;
         Run again;
         try (FileWrites watched = new FileWrites(out)) {
-            again = demo(2, out);
+            again = DemoFixture.demo(2, out);
             writes = watched.counts(name -> !name.startsWith("."));
         }
         assertEquals(0, again.exit(), again.printed());
@@ -132,24 +139,37 @@ class DemoFolderTest {
         byte[] suite7 = Files.readAllBytes(tokenizer);
         String tables = Files.readString(out.resolve("table2.md"));
 
-        Run other = demo(out, "--suite-seed", "8");
-        assertEquals(2, other.exit(), other.printed());
-        assertTrue(other.printed().contains("this folder holds a run with other settings or data (data.in memory: syn-"),
-                other.printed());
-        assertTrue(other.printed().contains("force a new run in place (--force)"), other.printed());
-        assertEquals(tables, Files.readString(out.resolve("table2.md")), "the refused run changed the tables");
-        assertEquals(-1, java.util.Arrays.mismatch(suite7, Files.readAllBytes(tokenizer)), "the refused run changed the encoder");
-
-        Run forced = demo(out, "--suite-seed", "8", "--force");
-        assertEquals(0, forced.exit(), forced.printed());
+        // the fresh run that the forced one must match runs meanwhile: each demo JVM trains on one thread
         Path fresh = tmp.resolve("fresh");
-        Run alone = demo(fresh, "--suite-seed", "8");
-        assertEquals(0, alone.exit(), alone.printed());
-        assertFalse(java.util.Arrays.equals(suite7, Files.readAllBytes(tokenizer)), "suite 8's encoder has its own vocabulary");
-        assertEquals(Files.readString(fresh.resolve("base-encoder").resolve(EncoderCheckpoint.TOKENIZER_FILE)),
-                Files.readString(tokenizer));
-        for (String table : List.of("table1.md", "table2.md")) {
-            assertEquals(Files.readString(fresh.resolve(table)), Files.readString(out.resolve(table)), table);
+        CompletableFuture<Run> aloneRun = CompletableFuture.supplyAsync(() -> {
+            try {
+                return DemoFixture.demo(1, fresh, "--suite-seed", "8");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            Run other = DemoFixture.demo(1, out, "--suite-seed", "8");
+            assertEquals(2, other.exit(), other.printed());
+            assertTrue(other.printed().contains("this folder holds a run with other settings or data (data.in memory: syn-"),
+                    other.printed());
+            assertTrue(other.printed().contains("force a new run in place (--force)"), other.printed());
+            assertEquals(tables, Files.readString(out.resolve("table2.md")), "the refused run changed the tables");
+            assertEquals(-1, java.util.Arrays.mismatch(suite7, Files.readAllBytes(tokenizer)), "the refused run changed the encoder");
+
+            Run forced = DemoFixture.demo(1, out, "--suite-seed", "8", "--force");
+            assertEquals(0, forced.exit(), forced.printed());
+            Run alone = aloneRun.get(5, TimeUnit.MINUTES);
+            assertEquals(0, alone.exit(), alone.printed());
+            assertFalse(java.util.Arrays.equals(suite7, Files.readAllBytes(tokenizer)), "suite 8's encoder has its own vocabulary");
+            assertEquals(Files.readString(fresh.resolve("base-encoder").resolve(EncoderCheckpoint.TOKENIZER_FILE)),
+                    Files.readString(tokenizer));
+            for (String table : List.of("table1.md", "table2.md")) {
+                assertEquals(Files.readString(fresh.resolve(table)), Files.readString(out.resolve(table)), table);
+            }
+        } finally {
+            // a failed check must not leave the fresh run writing into the folder being deleted
+            aloneRun.handle((r, e) -> r).get(5, TimeUnit.MINUTES);
         }
     }
 

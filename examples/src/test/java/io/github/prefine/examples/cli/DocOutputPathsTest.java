@@ -14,16 +14,18 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every path inside a run's output folder that README.md and docs/*.md name in code
  * ({@code `--out/run.json`}, {@code `finetune/run-<setting>-<target>-seed<N>/lr-<rate>.json`},
  * {@code `prefinetune/…/lr-…/`}) is where a real {@code demo} run puts a file or folder: a
- * {@code <placeholder>} or {@code …} stands for one path segment or part of one. The paths of a
- * folder's other users (Spark's leases, a live lock's holder note, recommend's cache) are listed
- * below with the reason they are not checked here.
+ * {@code <placeholder>} or {@code …} stands for one path segment or part of one. The run is {@link
+ * DemoFixture}'s default demo restarted with {@code --export-models best}, shared with
+ * DemoExportTest. The paths of a folder's other users (Spark's leases, a live lock's holder note,
+ * recommend's cache) are listed below with the reason they are not checked here.
  */
+@ExtendWith(DemoFixture.class)
 class DocOutputPathsTest {
 
     /** The top-level names of a grid's output folder, after an optional {@code --out/} or {@code demo-out/}. */
@@ -81,12 +83,12 @@ class DocOutputPathsTest {
                 : Optional.of(s.where() + ": `" + s.text() + "` matches nothing a demo run writes");
     }
 
+    /** The folder of a finished demo restarted with {@code --export-models best}: DemoExportTest checks that run. */
     @Test
-    void everyDocumentedOutputPathIsWhereADemoRunWrites(@TempDir Path tmp) throws Exception {
-        Path out = tmp.resolve("out");
-        DemoFolderTest.Run run = DemoFolderTest.demo(1, out, "--export-models", "best");
+    void everyDocumentedOutputPathIsWhereADemoRunWrites(DemoFixture.Exported exported) throws Exception {
+        DemoFolderTest.Run run = exported.run();
         assertEquals(0, run.exit(), run.printed());
-        List<String> tree = tree(out);
+        List<String> tree = tree(exported.folder());
         List<ProjectDocs.Span> spans = documented();
         List<String> problems = spans.stream().map(s -> problem(s, tree)).flatMap(Optional::stream).toList();
         assertTrue(problems.isEmpty(), "documented paths that a demo run does not write:\n" + String.join("\n", problems)
