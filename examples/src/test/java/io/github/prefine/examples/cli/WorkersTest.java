@@ -148,9 +148,9 @@ class WorkersTest {
      * which that JVM reads and the workers it starts with {@code -cp} do not. Returns what it printed.
      */
     private String demo(Path out, String workers) throws IOException, InterruptedException {
-        // DemoFixture's demo, but for the workers: its tables are those of a demo run alone
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", launcherJar().toString(), "demo", "--seeds", "1",
-                "--epochs", "1", "--target-epochs", "1", "--device", "cpu", "--workers", workers, "--out",
+        // DemoFixture's demo (its sizes too), but for the workers: its tables are those of a demo run alone
+        List<String> cmd = new ArrayList<>(List.of(JAVA, DemoFixture.SMALL, "-jar", launcherJar().toString(), "demo",
+                "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--device", "cpu", "--workers", workers, "--out",
                 out.toString()));
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
