@@ -17,9 +17,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -431,9 +434,12 @@ class SparkGridTest {
     @Test
     void aForcedRunOnAMirroredFolderHoldingAnotherRunStartsAnew() throws IOException {
         // docs/spark.md: --force starts anew; mirrored, the folder itself must be cleared, not only its copy
-        Path out = dir.resolve("forced");
-        // a local run with other options
-        runLocally("demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--out", out.toString());
+        // another run: a finished one whose run.json says it had other seeds. Its files are this
+        // run's, so only a folder cleared for real trains every unit again
+        Path out = copyOf("direct", "forced");
+        JsonObject manifest = JsonParser.parseString(Files.readString(out.resolve("run.json"))).getAsJsonObject();
+        manifest.getAsJsonObject("fingerprint").getAsJsonObject("grid").addProperty("seeds", "[7]");
+        Files.writeString(out.resolve("run.json"), manifest.toString());
         spark.setLocalProperty(SparkGrid.MIRROR, "always");
         try {
             SparkGrid.Outcome o = submit(with(DEMO, "--force", "--out", out.toUri().toString()));
@@ -646,29 +652,10 @@ class SparkGridTest {
 
     /** Another process holding a lock file until its standard input closes, as a live first attempt holds its unit. */
     private static Process holdLock(Path lock) throws IOException {
-        Path source = Files.writeString(dir.resolve("HoldLock.java"), """
-                import java.nio.channels.FileChannel;
-                import java.nio.channels.FileLock;
-                import java.nio.file.Files;
-                import java.nio.file.Path;
-                import java.nio.file.StandardOpenOption;
-
-                public class HoldLock {
-                    public static void main(String[] args) throws Exception {
-                        Path f = Path.of(args[0]);
-                        Files.createDirectories(f.getParent());
-                        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                                FileLock l = ch.lock()) {
-                            System.out.println("locked");
-                            System.out.flush();
-                            while (System.in.read() >= 0) {
-                            }
-                        }
-                    }
-                }
-                """);
-        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), source.toString(),
-                lock.toString()).redirectErrorStream(true).start();
+        // compiled with the tests: a source-file launch compiled it in the child first, each time
+        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                HoldLock.class.getName(), lock.toString()).redirectErrorStream(true).start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = r.readLine();
         if (!"locked".equals(line)) {
@@ -676,6 +663,24 @@ class SparkGridTest {
             throw new AssertionError("the lock holder did not start: " + line);
         }
         return p;
+    }
+
+    /** The lock holder's process: locks the file named first, says so, and holds it until its input closes. */
+    static final class HoldLock {
+        private HoldLock() {}
+
+        public static void main(String[] args) throws IOException {
+            Path f = Path.of(args[0]);
+            Files.createDirectories(f.getParent());
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock l = ch.lock()) {
+                System.out.println("locked");
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // held until the test closes the pipe or ends the process
+                }
+            }
+        }
     }
 
     @Test
