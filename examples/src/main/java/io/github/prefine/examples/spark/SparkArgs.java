@@ -1,5 +1,6 @@
 package io.github.prefine.examples.spark;
 
+import ai.djl.Device;
 import io.github.prefine.examples.cli.DemoCommand;
 import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.OptionValues;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 
@@ -34,6 +36,13 @@ record SparkArgs(String command, List<String> options, String out, String data, 
         implements Serializable {
     /** The runner's name in messages. */
     static final String NAME = "prefine-spark";
+
+    /**
+     * Test hook, null otherwise: narrows the grid of every command {@link #local} gives in this JVM
+     * (the driver's and, in Spark's local mode, the executors'), so that the runner's tests train a
+     * few units of the demo's grid instead of all 55 on each submit.
+     */
+    static volatile UnaryOperator<Grid.Builder> narrowGrid;
 
     SparkArgs {
         options = List.copyOf(options);
@@ -144,7 +153,32 @@ record SparkArgs(String command, List<String> options, String out, String data, 
         }
         CommandLine cli = commandLine();
         cli.parseArgs(a.toArray(String[]::new));
-        return cli.getCommand();
+        GridCommand c = cli.getCommand();
+        UnaryOperator<Grid.Builder> narrow = narrowGrid;
+        return narrow == null ? c : new Narrowed(c, narrow);
+    }
+
+    /** A command whose grid {@link #narrowGrid} narrows; the rest is the command's. */
+    private record Narrowed(GridCommand command, UnaryOperator<Grid.Builder> narrow) implements GridCommand {
+        @Override
+        public int check() throws IOException {
+            return command.check();
+        }
+
+        @Override
+        public void checkValues() {
+            command.checkValues();
+        }
+
+        @Override
+        public Grid.Builder grid(Device device) throws IOException {
+            return narrow.apply(command.grid(device));
+        }
+
+        @Override
+        public String device() {
+            return command.device();
+        }
     }
 
     /**

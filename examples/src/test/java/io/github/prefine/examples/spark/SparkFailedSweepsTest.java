@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A submit whose grid finished with failed sweeps, and no unit that failed on every attempt, exits
  * {@link CliErrors#SWEEPS_FAILED} (4) as the local commands do, after writing up every other
  * sweep. The sweeps fail as in {@code GridEdgeCasesTest}: 1e300 is infinite in float32, so every
- * pre-finetuning run diverges.
+ * pre-finetuning run diverges. The grid is cut to the baseline and C on one target ({@link
+ * SmallGrid}): the sweeps of C fail, the baseline's is written up.
  */
 class SparkFailedSweepsTest {
     @TempDir
@@ -33,12 +34,15 @@ class SparkFailedSweepsTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         SparkGrid.Outcome o;
+        SparkArgs.narrowGrid = SmallGrid.ONE_TARGET;
         try (JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[2]")
                 .setAppName("prefine-test").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.local.dir", dir.resolve("spark-local").toString()))) {
             o = SparkGrid.run(spark, new PrintStream(printed, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), "demo", "--seeds", "1", "--epochs", "1",
                     "--target-epochs", "1", "--lr", "1e300", "--out", out.toString());
+        } finally {
+            SparkArgs.narrowGrid = null;
         }
         String said = printed.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertEquals(CliErrors.SWEEPS_FAILED, o.exitCode(), said);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
@@ -30,10 +31,15 @@ class SparkRelativeFoldersTest {
         SparkAssumptions.assumeSparkStartsHere(SparkRelativeFoldersTest.class);
     }
 
-    /** What an executor opens for a folder it is sent: its local path, printed by a JVM in another directory. */
+    /**
+     * What an executor opens for each folder it is sent: its local path, one line each, printed by a
+     * JVM in another directory.
+     */
     public static void main(String[] args) throws IOException {
-        System.out.println(GridFolder.open(args[0], new Configuration(), false, Path.of("mirrors")).local()
-                .toAbsolutePath());
+        for (String folder : args) {
+            System.out.println(GridFolder.open(folder, new Configuration(), false, Path.of("mirrors")).local()
+                    .toAbsolutePath());
+        }
     }
 
     @Test
@@ -43,8 +49,9 @@ class SparkRelativeFoldersTest {
         // this JVM is the driver: its working directory is user.dir
         Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         Path executorCwd = Files.createDirectories(dir.resolve("executor"));
-        assertEquals(cwd.resolve("rel-out").toString(), opened(sent.out(), executorCwd));
-        assertEquals(cwd.resolve("rel-data").toString(), opened(sent.data(), executorCwd));
+        // one JVM opens both, as an executor does
+        assertEquals(List.of(cwd.resolve("rel-out").toString(), cwd.resolve("rel-data").toString()),
+                opened(List.of(sent.out(), sent.data()), executorCwd));
         assertEquals(submitted.options(), sent.options(), "the other options are sent as given");
     }
 
@@ -68,6 +75,8 @@ class SparkRelativeFoldersTest {
         String relative = cwd.relativize(run).toString();
         assertTrue(relative.startsWith(".."), relative);
         String[] line = {"demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--out", relative};
+        // what is resumed is the runner's, not the grid's: three units of the demo's do
+        SparkArgs.narrowGrid = SmallGrid.ONE_TARGET;
         try (org.apache.spark.api.java.JavaSparkContext spark = new org.apache.spark.api.java.JavaSparkContext(
                 new org.apache.spark.SparkConf().setMaster("local[2]").setAppName("prefine-test")
                         .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
@@ -83,19 +92,23 @@ class SparkRelativeFoldersTest {
             assertEquals(0, second.exitCode(), said.toString(StandardCharsets.UTF_8));
             assertEquals(0, second.unitsRun(), "the second submit resumes the first one's run");
             assertEquals(0, second.summary().sweepsRun());
+        } finally {
+            SparkArgs.narrowGrid = null;
         }
     }
 
-    private String opened(String folder, Path workingDirectory) throws Exception {
+    private List<String> opened(List<String> folders, Path workingDirectory) throws Exception {
         Path log = dir.resolve("opened.txt");
-        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), SparkRelativeFoldersTest.class.getName(), folder)
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), SparkRelativeFoldersTest.class.getName()));
+        command.addAll(folders);
+        Process p = ChildProcesses.builder(command)
                 .directory(workingDirectory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child ended");
         String printed = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), printed);
         List<String> lines = printed.lines().filter(l -> l.startsWith("/")).toList();
-        assertEquals(1, lines.size(), printed);
-        return lines.get(0);
+        assertEquals(folders.size(), lines.size(), printed);
+        return lines;
     }
 }
