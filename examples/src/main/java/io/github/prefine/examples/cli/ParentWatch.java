@@ -109,15 +109,16 @@ final class ParentWatch {
         parent.get().onExit().thenRun(() -> orphaned(pid));
         // but it counts a killed parent as alive until the parent's own parent reaps it (a zombie:
         // a Python Popen without wait(), a busy supervisor); the kernel gives us another parent at
-        // once, so the named process leaving our ancestors ends us too, and one that left them
-        // before we got here (killed while this JVM started) ends us now
+        // once, so the named process leaving our ancestors ends us too, and so does a zombie, which
+        // is how a parent killed while this JVM was still starting looks (we have another parent then)
         long named = parent.get().pid();
-        if (ancestry(named) == Ancestry.NOT_AN_ANCESTOR) {
+        boolean ancestor = ancestry(named) == Ancestry.ANCESTOR;
+        if (gone(named, ancestor)) {
             orphaned(pid);
             return;
         }
         Thread watch = new Thread(() -> {
-            while (ancestry(named) != Ancestry.NOT_AN_ANCESTOR) {
+            while (!gone(named, ancestor)) {
                 try {
                     Thread.sleep(PARENT_POLL_MILLIS);
                 } catch (InterruptedException e) {
@@ -128,6 +129,14 @@ final class ParentWatch {
         }, "prefine-parent-watch");
         watch.setDaemon(true);
         watch.start();
+    }
+
+    /**
+     * Tells whether the named process has ended though the JDK may count it alive: it has left our
+     * ancestors (when it was one) or it is a zombie.
+     */
+    private static boolean gone(long named, boolean wasAncestor) {
+        return wasAncestor && ancestry(named) == Ancestry.NOT_AN_ANCESTOR || zombie(named);
     }
 
     /** Where a process stands among this one's parent, its parent's parent, and so on. */
@@ -151,6 +160,21 @@ final class ParentWatch {
             p = p.get().parent();
         }
         return last == 1 ? Ancestry.NOT_AN_ANCESTOR : Ancestry.UNKNOWN;
+    }
+
+    /**
+     * Tells whether a process has ended and waits to be reaped, from Linux's {@code /proc/PID/stat}
+     * (its state, after the command name in parentheses, is {@code Z}); false where there is no such
+     * file, which leaves the JDK's {@code onExit} to tell.
+     */
+    private static boolean zombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close >= 0 && stat.length() > close + 2 && stat.charAt(close + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
