@@ -243,10 +243,15 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         if (v == null) {
             return SyntheticSuite.Sizes.demo();
         }
-        int[] n = java.util.Arrays.stream(v.split(",", -1)).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        if (n.length != 4) {
-            throw new IllegalArgumentException(SIZES_PROPERTY + ": expected pretrainTrain,targetTrain,validation,test,"
-                    + " found '" + v + "'");
+        int[] n;
+        try {
+            n = java.util.Arrays.stream(v.split(",", -1)).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            n = new int[0];
+        }
+        if (n.length != 4 || java.util.Arrays.stream(n).anyMatch(k -> k < 1)) {
+            throw new IllegalArgumentException(SIZES_PROPERTY + ": expected four positive whole numbers,"
+                    + " pretrainTrain,targetTrain,validation,test, found '" + v + "'");
         }
         return new SyntheticSuite.Sizes(n[0], n[1], n[2], n[3]);
     }
