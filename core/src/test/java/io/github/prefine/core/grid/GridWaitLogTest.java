@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.TaskGroup;
-import io.github.prefine.core.testing.ChildProcesses;
-import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -105,13 +104,7 @@ class GridWaitLogTest {
 
     @BeforeAll
     static void startChild() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = ChildProcesses.builder(java, "-Xmx512m", "-Dai.djl.offline=true",
-                "-Dprefine.shared=" + SharedFixtures.root(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
-                Child.class.getName()).redirectErrorStream(true).redirectOutput(childDir.resolve("child.log").toFile());
-        pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
-        child = pb.start();
+        child = ChildJvm.startAtInfo(Child.class, childDir.resolve("child.log"));
         requests = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
     }
 
