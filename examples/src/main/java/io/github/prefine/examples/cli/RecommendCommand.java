@@ -68,6 +68,9 @@ public final class RecommendCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /** {@code --against}'s runs, read by {@link #readAgainst}; null without it. */
+    private ResultSet measured;
+
     @Option(names = "--target", split = ",",
             preprocessor = OptionValues.ListValue.class, description = "target tasks (default: every target with data)")
     List<String> targets;
@@ -147,8 +150,6 @@ public final class RecommendCommand implements Callable<Integer> {
         checkOptions();
         Set<EmbeddingMethod> methods = parseMethods(method);
         List<TaskGroup> g = ReproduceCommand.parseGroups(groups);
-        // read whole before any embedding: a bad line was named only after every task had been embedded
-        ResultSet measured = against == null ? null : ResultLog.load(against);
         Device dev = DeviceOption.parse(device);
         Inputs in = OptionValues.is(data, DEMO_DATA) ? demoInputs() : catalogInputs(g);
         if (!OptionValues.is(data, DEMO_DATA)) {
@@ -473,6 +474,7 @@ public final class RecommendCommand implements Callable<Integer> {
                     + " (docs/data-layout.md); check --data, --groups and --target");
         }
         refuseOptionsNotRead();
+        readAgainst();
         Path enc = EncoderOption.resolve(encoder == null ? EncoderOption.MINILM : encoder, out);
         // after the encoder: a wrong --encoder leaves no empty --out behind
         Files.createDirectories(out);
@@ -522,6 +524,15 @@ public final class RecommendCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Reads {@code --against} whole, once the targets' names are checked (a wrong name is the thing
+     * to say, not a line of the file) and before anything is written or embedded (a bad line was
+     * once named only after every task had been embedded).
+     */
+    private void readAgainst() throws IOException {
+        measured = against == null ? null : ResultLog.load(against);
+    }
+
     private Inputs demoInputs() throws IOException {
         SyntheticSuite suite = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
         SyntheticTaskSet set = SyntheticTaskSet.of(suite);
@@ -541,6 +552,7 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         // an unknown target is refused before the encoder is written
         refuseOptionsNotRead();
+        readAgainst();
         Files.createDirectories(out);
         Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : DemoCommand.demoEncoder(suite,
                 PlainFolders.create(out, out.resolve("base-encoder")), false);

@@ -40,6 +40,24 @@ class RecommendTargetOptionTest {
         assertTrue(targets.contains("wnut17") && !targets.contains("conll2003-en"), targets);
     }
 
+    /**
+     * {@code --against} was read before the synthetic targets' names were checked, so a wrong name
+     * beside a bad results file was reported as the file's line (found by CliArgumentsProperties
+     * under a seed that drew both).
+     */
+    @Test
+    void aWrongTargetNameIsSaidBeforeAnyLineOfTheAgainstFile() throws Exception {
+        Path results = Files.writeString(dir.resolve("results.jsonl"), "{}\n");
+        Path out = dir.resolve("out");
+        String err = refused("recommend", "--against", results.toString(), "--data", "demo", "--target", "nope",
+                "--out", out.toString());
+        assertTrue(err.startsWith("prefine recommend: --target: no synthetic target named 'nope' in --data demo"), err);
+        assertFalse(Files.exists(out), "nothing written under --out");
+        // with the names right, the file's line is what is said
+        err = refused("recommend", "--against", results.toString(), "--data", "demo", "--out", out.toString());
+        assertTrue(err.startsWith("prefine recommend: " + results + ":1: kind: expected a string"), err);
+    }
+
     private static String refused(String... args) {
         CommandLine cli = PrefineCli.commandLine();
         StringWriter err = new StringWriter();
