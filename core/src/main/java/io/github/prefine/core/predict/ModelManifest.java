@@ -76,7 +76,8 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         }
         return "a version 1 folder (" + V1 + ", written by MultiHeadModel.save) records task names, label counts and"
                 + " head classes only: it has no task formats, no label names, no feature lengths and no tokenizer;"
-                + " save the model with ModelExport to use it on new text";
+                + " save the model with ModelExport to use it on new text (a ModelExport.writeTo stopped before its end"
+                + " leaves such a folder too: write it again)";
     }
 
     /**

@@ -517,7 +517,8 @@ class FinetunedModelErrorsTest {
             assertEquals(v1 + ": cannot be used on new text: a version 1 folder (prefine-multi-head-model/1, written by"
                     + " MultiHeadModel.save) records task names, label counts and head classes only: it has no task"
                     + " formats, no label names, no feature lengths and no tokenizer; save the model with ModelExport"
-                    + " to use it on new text", e.getMessage());
+                    + " to use it on new text (a ModelExport.writeTo stopped before its end leaves such a folder too:"
+                    + " write it again)", e.getMessage());
         }
     }
 
