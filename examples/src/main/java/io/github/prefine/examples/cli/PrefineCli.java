@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -271,11 +272,60 @@ public final class PrefineCli implements Callable<Integer> {
             // `prefine reproduse` does
             near = new CommandLine.UnmatchedArgumentException(e.getCommandLine(), List.of(e.getValue())).getSuggestions();
         }
-        if (near.isEmpty()) {
-            return "";
+        String typed = e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                ? u.getUnmatched().get(0) : e.getValue();
+        // picocli lists them nearest first, yet offers one however far ("bench" for "nosuch")
+        for (String name : near) {
+            if (typed == null || isNear(typed, name)) {
+                return "; did you mean " + name + "?";
+            }
         }
-        // picocli lists them nearest first; the rest are often far ("predict" for "reproduse")
-        return "; did you mean " + near.get(0) + "?";
+        return "";
+    }
+
+    /**
+     * Whether a name is near enough to what was typed to be offered: the typed word begins it (at
+     * least three letters), or a third of its letters at most (one at least) are inserted, deleted,
+     * replaced or swapped with a neighbour. Leading dashes and any {@code =value} are set aside.
+     */
+    static boolean isNear(String typed, String name) {
+        String a = bare(typed);
+        String b = bare(name);
+        if (a.length() >= 3 && b.startsWith(a)) {
+            return true;
+        }
+        return editDistance(a, b) <= Math.max(1, b.length() / 3);
+    }
+
+    private static String bare(String word) {
+        int eq = word.indexOf('=');
+        String w = eq > 0 ? word.substring(0, eq) : word;
+        int i = 0;
+        while (i < w.length() && w.charAt(i) == '-') {
+            i++;
+        }
+        return w.substring(i).toLowerCase(Locale.ROOT);
+    }
+
+    /** Edits between two words, a swap of neighbours counting as one (optimal string alignment). */
+    private static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static String prefix(CommandLine c) {

@@ -432,6 +432,12 @@ class BadInvocationsTest {
         assertEquals(1, none[1].lines().count(), none[1]);
         assertTrue(none[1].startsWith("prefine: Unknown subcommand 'nosuch'; ") && !none[1].contains("'.")
                 && none[1].strip().endsWith(" see 'prefine --help'"), none[1]);
+        // picocli's nearest command for "nosuch" is "bench", five edits away: no help to offer
+        assertFalse(none[1].contains("did you mean"), none[1]);
+        assertEquals("prefine: Unmatched argument at index 0: 'nosuch'; see 'prefine --help'",
+                run(List.of("nosuch"))[1].strip());
+        assertEquals("prefine demo: Unknown option: '--zzz'; see 'prefine demo --help'",
+                run(List.of("demo", "--zzz"))[1].strip());
         // a near miss gets the nearest command, as `prefine reproduse` does
         String[] near = run(List.of("help", "reproduse"));
         assertEquals("2", near[0]);
