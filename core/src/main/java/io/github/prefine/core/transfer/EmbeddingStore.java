@@ -19,12 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.stream.Stream;
 
 /**
  * A folder of computed task embeddings, so each is computed once: {@code <name>.safetensors}
@@ -160,6 +164,89 @@ public final class EmbeddingStore {
     }
 
     /**
+     * The keys this store holds a task's embedding by one method under, for a caller that found
+     * none under its own key to say why it computes the embedding again (another encoder, other
+     * settings) rather than for the first time. An entry whose metadata cannot be read is left out
+     * here: it answers no lookup either, and {@link #find} names what is wrong with it.
+     *
+     * @param task the task's name
+     * @param method the method
+     * @return each stored entry's encoder hash and settings, in file-name order
+     * @throws IOException if the folder cannot be listed
+     */
+    public List<StoredKey> storedKeys(String task, EmbeddingMethod method) throws IOException {
+        String prefix = baseName(task, method, "", "");
+        prefix = prefix.substring(0, prefix.lastIndexOf('.') + 1);
+        List<StoredKey> out = new ArrayList<>();
+        List<Path> jsons;
+        try (Stream<Path> files = Files.list(folder)) {
+            String p = prefix;
+            jsons = files.filter(f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(p) && n.endsWith(".json") && n.length() == p.length() + 12 + ".json".length();
+            }).sorted().toList();
+        }
+        for (Path json : jsons) {
+            try {
+                JsonObject o = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
+                // a cut task name or a hash shared by two names: the metadata, not the file name, says whose it is
+                if (task.equals(string(o, "task")) && method.cliName().equals(string(o, "method"))
+                        && string(o, "encoderHash") != null && string(o, "settings") != null) {
+                    out.add(new StoredKey(string(o, "encoderHash"), string(o, "settings")));
+                }
+            } catch (IOException | JsonParseException | IllegalStateException unreadable) {
+                // see the Javadoc: find reports it when its key is asked for
+            }
+        }
+        return out;
+    }
+
+    private static String string(JsonObject o, String member) {
+        JsonElement v = o.get(member);
+        return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isString() ? v.getAsString() : null;
+    }
+
+    /**
+     * The key of a stored entry besides its task and method.
+     *
+     * @param encoderHash the encoder hash it was computed with
+     * @param settings the settings it was computed with
+     */
+    public record StoredKey(String encoderHash, String settings) {
+        /** Checks the two parts. */
+        public StoredKey {
+            Objects.requireNonNull(encoderHash, "encoderHash");
+            Objects.requireNonNull(settings, "settings");
+        }
+
+        /**
+         * What differs from another key, for a log line: the encoder hash, or the settings' fields
+         * ({@code ;}-separated) that differ, each as {@code stored (now new)}.
+         *
+         * @param encoderHash the key's encoder hash asked for now
+         * @param settings the settings asked for now
+         * @return the difference, or "" when the keys are equal
+         */
+        public String differenceFrom(String encoderHash, String settings) {
+            if (!this.encoderHash.equals(encoderHash)) {
+                return "encoder " + this.encoderHash + " (now " + encoderHash + ")";
+            }
+            String[] was = this.settings.split(";", -1);
+            String[] now = settings.split(";", -1);
+            if (was.length != now.length) {
+                return "settings " + this.settings + " (now " + settings + ")";
+            }
+            StringJoiner d = new StringJoiner(", ");
+            for (int i = 0; i < was.length; i++) {
+                if (!was[i].equals(now[i])) {
+                    d.add(was[i] + " (now " + now[i] + ")");
+                }
+            }
+            return d.toString();
+        }
+    }
+
+    /**
      * Stores an embedding, replacing one under the same key.
      *
      * @param e the embedding
@@ -169,7 +256,7 @@ public final class EmbeddingStore {
         String base = baseName(e.task(), e.method(), e.encoderHash(), e.settings());
         // both writes go through temp files of their own (random names): with one fixed temp name
         // per entry, two writers of one key (two runs sharing the folder) moved each other's file
-        SafetensorsWriter.write(anchor, folder.resolve(base + ".safetensors"), java.util.List.of(HostTensor.ofFloats(TENSOR,
+        SafetensorsWriter.write(anchor, folder.resolve(base + ".safetensors"), List.of(HostTensor.ofFloats(TENSOR,
                 new long[] {e.dimension()}, e.values())), Map.of("format", FORMAT));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);

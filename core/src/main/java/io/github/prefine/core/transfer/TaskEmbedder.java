@@ -289,6 +289,11 @@ public final class TaskEmbedder implements AutoCloseable {
                 LOG.debug("task {}: {} from the store", task.name(), method.cliName());
                 return hit.get();
             }
+            // an embedding of the task under another key is not this one: say why it is computed again
+            for (EmbeddingStore.StoredKey k : store.storedKeys(task.name(), method)) {
+                LOG.info("task {}: {} computed again: the store holds one of {}", task.name(), method.cliName(),
+                        k.differenceFrom(encoderHash, settings));
+            }
         }
         // the key's digest reads the whole training split: made once, for the lookup and the result
         TaskEmbedding e = method == EmbeddingMethod.TEXT_EMB ? textEmb(task, settings) : taskEmb(task, settings);

@@ -96,6 +96,11 @@ class EmbeddingStoreTest {
                 .orElseThrow().values());
         assertArrayEquals(new float[] {2f, 3f}, store.find(other, EmbeddingMethod.TEXT_EMB, "enc0", "rows=all")
                 .orElseThrow().values());
+        // the two share a file-name prefix: each one's stored keys are its own, read from the metadata
+        store.put(new TaskEmbedding(other, EmbeddingMethod.TEXT_EMB, "enc1", "rows=all", new float[] {2f, 3f}, 10, 1.5));
+        assertEquals(java.util.List.of(new EmbeddingStore.StoredKey("enc0", "rows=all")),
+                store.storedKeys(longName, EmbeddingMethod.TEXT_EMB));
+        assertEquals(2, store.storedKeys(other, EmbeddingMethod.TEXT_EMB).size());
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.allMatch(f -> f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
                     .length <= 255));

@@ -526,7 +526,18 @@ class TaskEmbedderTest {
         try (TaskEmbedder e = embedder().optBatchSize(7).optStore(store).build()) {
             float[] computed = e.textEmb(classifier).values();
             assertFalse(java.util.Arrays.equals(one, computed), "batch 1 and batch 7 round alike: no evidence here");
+            // what embed logs when it computes again: the keys stored for the task, and how they differ
+            String now = e.settings(classifier, EmbeddingMethod.TEXT_EMB);
+            List<EmbeddingStore.StoredKey> stored = store.storedKeys("cls", EmbeddingMethod.TEXT_EMB);
+            assertEquals(List.of(new EmbeddingStore.StoredKey(e.encoderHash(), now.replace(";batch=7;", ";batch=1;"))),
+                    stored);
+            assertEquals("batch=1 (now batch=7)", stored.get(0).differenceFrom(e.encoderHash(), now));
+            assertEquals("encoder " + e.encoderHash() + " (now other)", stored.get(0).differenceFrom("other", now));
+            assertEquals("", stored.get(0).differenceFrom(e.encoderHash(), stored.get(0).settings()));
+            assertEquals(List.of(), store.storedKeys("cls", EmbeddingMethod.TASK_EMB));
+            assertEquals(List.of(), store.storedKeys("other", EmbeddingMethod.TEXT_EMB));
             assertArrayEquals(computed, e.embed(classifier, EmbeddingMethod.TEXT_EMB).values());
+            assertEquals(2, store.storedKeys("cls", EmbeddingMethod.TEXT_EMB).size(), "both batch sizes kept");
             String device = manager.getDevice().getDeviceType();
             for (EmbeddingMethod m : EmbeddingMethod.values()) {
                 assertTrue(e.settings(classifier, m).contains(";device=" + device + ";"), e.settings(classifier, m));
