@@ -16,7 +16,9 @@ public final class NonFiniteLossException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final long step;
+    private final int epoch;
     private final List<String> tasks;
+    private final String reason;
 
     /**
      * Creates the exception.
@@ -40,7 +42,27 @@ public final class NonFiniteLossException extends RuntimeException {
     public NonFiniteLossException(long step, int epoch, List<String> tasks, String reason) {
         super("training step " + step + " (epoch " + epoch + "): " + reason);
         this.step = step;
+        this.epoch = epoch;
         this.tasks = List.copyOf(tasks);
+        this.reason = reason;
+    }
+
+    /**
+     * Returns the epoch of the step.
+     *
+     * @return the epoch, -1 where the step was no longer remembered
+     */
+    public int epoch() {
+        return epoch;
+    }
+
+    /**
+     * Returns what went wrong and what to do, the message without its step and epoch.
+     *
+     * @return the reason
+     */
+    public String reason() {
+        return reason;
     }
 
     /**

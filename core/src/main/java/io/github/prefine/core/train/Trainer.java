@@ -307,6 +307,31 @@ public final class Trainer implements AutoCloseable {
         return result(stoppedEarly);
     }
 
+    /**
+     * The interval's mean loss. A mixed-precision run diverges when every step overflows float16;
+     * where a projection's master weight has grown past float16's range during training, its copy
+     * is infinite whatever the loss scale: the exception names the weight (a host read, at the end
+     * of the run only).
+     */
+    private double readInterval() {
+        try {
+            return watch.readInterval(model.taskNames());
+        } catch (NonFiniteLossException e) {
+            if (precision != Precision.FP16_MIXED) {
+                throw e;
+            }
+            List<String> over = TrainingStep.float16Overflows(model);
+            if (over.isEmpty()) {
+                throw e;
+            }
+            NonFiniteLossException named = new NonFiniteLossException(e.step(), e.epoch(), e.tasks(), e.reason()
+                    + "; " + String.join(", ", over) + " grew past float16's largest finite value 65504 while training,"
+                    + " so its float16 copy is infinite: train in BF16_MIXED (float32's range) or FLOAT32");
+            named.initCause(e);
+            throw named;
+        }
+    }
+
     private void trainEpoch(int epoch) throws IOException {
         driveSampler();
         List<SampledBatch> plan = sampler.nextEpoch();
@@ -322,7 +347,7 @@ public final class Trainer implements AutoCloseable {
             intervalExamples += b.size();
             if ((i + 1) % logEvery == 0 || i == plan.size() - 1) {
                 long now = System.nanoTime();
-                double meanLoss = watch.readInterval(model.taskNames());
+                double meanLoss = readInterval();
                 StepReport r = new StepReport(epoch, i + 1, plan.size(), globalStep, meanLoss,
                         lastRate(), intervalExamples / Math.max(1e-9, (now - intervalStart) / 1e9),
                         (now - start) / 1e9);

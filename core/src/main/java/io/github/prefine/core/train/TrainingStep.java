@@ -473,6 +473,21 @@ public final class TrainingStep implements AutoCloseable {
      * trainer or step is built, not per step.
      */
     private static void refuseFloat16Overflow(String who, MultiHeadModel model) {
+        List<String> over = float16Overflows(model);
+        if (!over.isEmpty()) {
+            throw new IllegalArgumentException(who + ": FP16_MIXED casts the encoder's projections to float16 each step,"
+                    + " and " + String.join(", ", over) + " would become infinite there, beyond float16's largest"
+                    + " finite value 65504: every step would overflow and be skipped; train in FLOAT32 or BF16_MIXED"
+                    + " (bfloat16 has float32's range)");
+        }
+    }
+
+    /**
+     * The encoder's projections whose float32 masters the cast to float16 would make infinite, each
+     * as {@code name (values up to x in magnitude)}: at build, and again when a run diverges, since
+     * a weight can grow past float16's range while training. One host read for all of them.
+     */
+    static List<String> float16Overflows(MultiHeadModel model) {
         Set<Parameter> half = model.halfPrecisionParameters();
         List<NamedParameter> cast = new ArrayList<>();
         for (NamedParameter p : model.encoderParameters()) {
@@ -481,7 +496,7 @@ public final class TrainingStep implements AutoCloseable {
             }
         }
         if (cast.isEmpty()) {
-            return;
+            return List.of();
         }
         float[] max;
         try (NDManager scratch = model.getManager().newSubManager()) {
@@ -504,12 +519,7 @@ public final class TrainingStep implements AutoCloseable {
                 over.add(cast.get(i).key() + " (values up to " + max[i] + " in magnitude)");
             }
         }
-        if (!over.isEmpty()) {
-            throw new IllegalArgumentException(who + ": FP16_MIXED casts the encoder's projections to float16 each step,"
-                    + " and " + String.join(", ", over) + " would become infinite there, beyond float16's largest"
-                    + " finite value 65504: every step would overflow and be skipped; train in FLOAT32 or BF16_MIXED"
-                    + " (bfloat16 has float32's range)");
-        }
+        return over;
     }
 
     /** Builds a {@link TrainingStep}; mutable, single-threaded. */
