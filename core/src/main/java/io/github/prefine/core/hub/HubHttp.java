@@ -72,9 +72,13 @@ public final class HubHttp {
     /** The longest wait between retries without a {@code Retry-After} header. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
-    /** Waits between retries; the tests record the waits instead of sleeping. */
+    /**
+     * Waits between retries and resumes. Public for the tests of other modules (the CLI's dataset
+     * fetch), which record the waits instead of spending seconds in them; a run keeps the default,
+     * {@link Thread#sleep}.
+     */
     @FunctionalInterface
-    interface Sleeper {
+    public interface Sleeper {
         /**
          * Waits.
          *
@@ -797,12 +801,13 @@ public final class HubHttp {
         }
 
         /**
-         * Replaces how the waits between retries are spent; for the tests.
+         * Replaces how the waits between retries and resumes are spent; for the tests, here and in
+         * the CLI's module (public for those), which check the waits instead of sleeping through them.
          *
          * @param sleeper the sleeper
          * @return this builder
          */
-        Builder sleeper(Sleeper sleeper) {
+        public Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }

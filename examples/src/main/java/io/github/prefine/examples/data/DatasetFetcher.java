@@ -6,6 +6,7 @@ import io.github.prefine.core.data.ReadProgress;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.FeaturizationProgress;
 import io.github.prefine.core.hub.HubException;
+import io.github.prefine.core.hub.HubHttp;
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.hub.ResumableDownload;
 import io.github.prefine.core.task.Split;
@@ -113,8 +114,17 @@ public final class DatasetFetcher {
 
     DatasetFetcher(HubSettings settings, Path dataRoot, boolean force, Listener listener, Duration stall,
             TaskVersions.SymbolicLinks links) {
+        this(settings, dataRoot, force, listener, stall, links, null);
+    }
+
+    /**
+     * As above; a non-null sleeper replaces the real waits between retries and resumes, so that the
+     * tests check the backoff instead of sleeping through it.
+     */
+    DatasetFetcher(HubSettings settings, Path dataRoot, boolean force, Listener listener, Duration stall,
+            TaskVersions.SymbolicLinks links, HubHttp.Sleeper sleeper) {
         this.links = Objects.requireNonNull(links, "links");
-        this.hub = new HubClient(settings, Duration.ofSeconds(60), stall, 3);
+        this.hub = new HubClient(settings, Duration.ofSeconds(60), stall, 3, sleeper);
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.force = force;
         Objects.requireNonNull(listener, "listener");

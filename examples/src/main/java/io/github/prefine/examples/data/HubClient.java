@@ -76,8 +76,17 @@ final class HubClient {
     private final ResumableDownload downloads;
 
     HubClient(HubSettings settings, Duration requestTimeout, Duration stallTimeout, int attempts) {
+        this(settings, requestTimeout, stallTimeout, attempts, null);
+    }
+
+    /** As above; a non-null sleeper replaces the real waits between retries and resumes (for the tests). */
+    HubClient(HubSettings settings, Duration requestTimeout, Duration stallTimeout, int attempts, HubHttp.Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.http = HubHttp.builder().setSettings(settings).optRequestTimeout(requestTimeout).build();
+        HubHttp.Builder b = HubHttp.builder().setSettings(settings).optRequestTimeout(requestTimeout);
+        if (sleeper != null) {
+            b.sleeper(sleeper);
+        }
+        this.http = b.build();
         this.downloads = ResumableDownload.builder().setHttp(http).setStatusErrors(this::statusError)
                 .optStallTimeout(stallTimeout).optAttempts(attempts)
                 .optSource("the Hub").optRerunHint("run fetch again")

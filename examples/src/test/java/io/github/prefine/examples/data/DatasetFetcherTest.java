@@ -53,6 +53,8 @@ class DatasetFetcherTest {
     Path cache;
 
     private FakeDatasetHub hub;
+    /** The waits between retries and resumes, recorded instead of slept: HubHttp's backoff is checked, not waited out. */
+    private final List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -66,7 +68,8 @@ class DatasetFetcherTest {
 
     private DatasetFetcher fetcher(String token, boolean offline, boolean force) {
         HubSettings s = new HubSettings(hub.endpoint(), cache, offline, token);
-        return new DatasetFetcher(s, data, force, (f, done, total) -> { }, Duration.ofSeconds(5));
+        return new DatasetFetcher(s, data, force, (f, done, total) -> { }, Duration.ofSeconds(5),
+                TaskVersions.SymbolicLinks.FILE_SYSTEM, waits::add);
     }
 
     private DatasetFetcher fetcher() {
@@ -628,6 +631,8 @@ class DatasetFetcherTest {
         assertEquals(2, gets.size(), gets.toString());
         assertEquals(null, gets.get(0).range());
         assertEquals("bytes=100-", gets.get(1).range());
+        // after HubHttp's first backoff
+        assertEquals(List.of(Duration.ofSeconds(1)), waits);
         assertEquals(40, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
     }
 
@@ -643,6 +648,8 @@ class DatasetFetcherTest {
         IOException e = assertThrows(IOException.class, () -> fetcher().fetch("rte"));
         List<FakeDatasetHub.Seen> cut = hub.seen().stream()
                 .filter(s -> s.rawPath().endsWith("/rte/train/0000.parquet")).toList();
+        // HubHttp's backoff before each resume of the fetch: 1 s, then 2 s
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), waits);
         DatasetFetcher.Result again = fetcher().fetch("rte");
         List<FakeDatasetHub.Seen> all = hub.seen().stream()
                 .filter(s -> s.rawPath().endsWith("/rte/train/0000.parquet")).toList();

@@ -50,7 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The grid is the demo's cut down ({@link SmallGrid}): the baseline and the setting C, one target,
  * smaller splits, three units in all, where the whole demo has 55; each property needs no more.
  * One Spark run on a folder used in place and one on a mirrored folder (with a unit killed mid-run)
- * are made once; the cases that start from a finished run work on copies of them.
+ * are made once; the cases that start from a finished run work on copies of them. The mirrored run
+ * is itself forced over a copy of the first whose run.json names another run, so that it also shows
+ * a forced run starting anew.
  */
 class SparkGridTest {
     /** Small enough for CI, with two pre-finetuning epochs so that a unit can be killed between them. */
@@ -71,7 +73,10 @@ class SparkGridTest {
     private static Map<String, List<String>> local;
     /** The first submit on the folder used in place ({@code direct}), made once for the cases that read it. */
     private static SparkGrid.Outcome direct;
-    /** The first submit on the mirrored folder ({@code mirrored}), whose pre-finetuning unit is killed once. */
+    /**
+     * The first submit on the mirrored folder ({@code mirrored}), whose pre-finetuning unit is killed
+     * once: forced, over a copy of the direct run whose run.json names other seeds.
+     */
     private static SparkGrid.Outcome mirrored;
     /** The epochs the killed unit's retry trained. */
     private static List<Integer> epochsOfRetry;
@@ -89,11 +94,17 @@ class SparkGridTest {
                 .set("spark.local.dir", dir.resolve("spark-local").toString()));
         // checked by the cases, which copy the finished folders
         direct = submitFailing(with(DEMO, "--out", dir.resolve("direct").toString()));
+        // another run: the finished direct run, whose run.json says it had other seeds. Its files are
+        // this run's, so only a folder cleared for real by --force trains every unit again
+        Path other = copyOf("direct", "mirrored");
+        JsonObject manifest = JsonParser.parseString(Files.readString(other.resolve("run.json"))).getAsJsonObject();
+        manifest.getAsJsonObject("fingerprint").getAsJsonObject("grid").addProperty("seeds", "[7]");
+        Files.writeString(other.resolve("run.json"), manifest.toString());
         spark.setLocalProperty(SparkGrid.MIRROR, "always");
         spark.setLocalProperty(SparkGrid.FAIL_FIRST_ATTEMPT_OF, KILLED);
         UnitTask.EPOCHS_OF_RETRY.clear();
         try {
-            mirrored = submitFailing(with(DEMO, "--out", dir.resolve("mirrored").toUri().toString()));
+            mirrored = submitFailing(with(DEMO, "--force", "--out", other.toUri().toString()));
         } finally {
             spark.setLocalProperty(SparkGrid.MIRROR, null);
             spark.setLocalProperty(SparkGrid.FAIL_FIRST_ATTEMPT_OF, null);
@@ -433,21 +444,12 @@ class SparkGridTest {
 
     @Test
     void aForcedRunOnAMirroredFolderHoldingAnotherRunStartsAnew() throws IOException {
-        // docs/spark.md: --force starts anew; mirrored, the folder itself must be cleared, not only its copy
-        // another run: a finished one whose run.json says it had other seeds. Its files are this
-        // run's, so only a folder cleared for real trains every unit again
-        Path out = copyOf("direct", "forced");
-        JsonObject manifest = JsonParser.parseString(Files.readString(out.resolve("run.json"))).getAsJsonObject();
-        manifest.getAsJsonObject("fingerprint").getAsJsonObject("grid").addProperty("seeds", "[7]");
-        Files.writeString(out.resolve("run.json"), manifest.toString());
-        spark.setLocalProperty(SparkGrid.MIRROR, "always");
-        try {
-            SparkGrid.Outcome o = submit(with(DEMO, "--force", "--out", out.toUri().toString()));
-            assertEquals(3, o.unitsRun(), "every unit trained anew");
-        } finally {
-            spark.setLocalProperty(SparkGrid.MIRROR, null);
-        }
-        assertEquals(local, records(out), "the records of a fresh run with these options");
+        // docs/spark.md: --force starts anew; mirrored, the folder itself must be cleared, not only its copy.
+        // Submitted once, before the cases (start): the mirrored run is forced over a copy of the
+        // direct run whose run.json names other seeds
+        assertEquals(0, mirrored.exitCode());
+        assertEquals(3, mirrored.unitsRun(), "every unit trained anew");
+        assertEquals(local, records(dir.resolve("mirrored")), "the records of a fresh run with these options");
     }
 
     @Test
@@ -468,7 +470,9 @@ class SparkGridTest {
         ExecutorService second = Executors.newSingleThreadExecutor();
         try {
             Future<String> attempt = second.submit(() -> task.call(unit.id()).unit());
-            Thread.sleep(3000);
+            // an attempt that ignored the lock would have trained the unit by then: its grid is built,
+            // and a unit of this grid trains in well under a second
+            Thread.sleep(1500);
             assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
             // the first attempt ends: its scores, then its lock goes with its process
             String scores = scoresNoTrainingGives(unit);
@@ -626,8 +630,8 @@ class SparkGridTest {
     @Test
     void aSecondAttemptGivesUpOnAStuckHolderAfterTheClaimTimeoutNamingTheUnitAndTheOption() throws Exception {
         Path out = dir.resolve("stuck").toAbsolutePath();
-        SparkArgs args = SparkArgs.parse(with(DEMO, "--claim-timeout", "2s", "--out", out.toString()));
-        assertEquals(java.time.Duration.ofSeconds(2), args.claimTimeout());
+        SparkArgs args = SparkArgs.parse(with(DEMO, "--claim-timeout", "1s", "--out", out.toString()));
+        assertEquals(java.time.Duration.ofSeconds(1), args.claimTimeout());
         assertFalse(args.options().contains("--claim-timeout"), "the runner's own option reached the command");
         Grid grid = args.local(out, null).grid(Device.cpu()).build();
         FinetuningUnit unit;
@@ -641,9 +645,9 @@ class SparkGridTest {
             long start = System.nanoTime();
             io.github.prefine.core.grid.UnitBusyException e = assertThrows(io.github.prefine.core.grid.UnitBusyException.class,
                     () -> task.call(unit.id()));
-            assertTrue(System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(2), "gave up before the timeout");
+            assertTrue(System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(1), "gave up before the timeout");
             assertTrue(e.getMessage().startsWith("unit " + unit.id() + ": still held by another process"), e.getMessage());
-            assertTrue(e.getMessage().endsWith("raise prefine-spark --claim-timeout (now 2s)"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("raise prefine-spark --claim-timeout (now 1s)"), e.getMessage());
             assertFalse(Files.exists(grid.layout().finetuningTrial(unit)), "the waiting attempt trained the unit");
         } finally {
             stuck.destroy();
