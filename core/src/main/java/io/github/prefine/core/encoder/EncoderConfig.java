@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
@@ -204,7 +205,14 @@ public final class EncoderConfig {
         }
     }
 
-    /** A boolean member, false when absent or null; anything but true or false is refused by name. */
+    /**
+     * A boolean member, false when absent or null; anything but true or false is refused by name.
+     * HF's {@code PretrainedConfig} keeps such a value as written and its models test it by Python's
+     * truthiness, so "false" (a non-empty string) would build a decoder there, and 0 an encoder:
+     * refused rather than read either way, the message saying how HF would read it, since a config
+     * written by HF's {@code to_dict} always holds a boolean and another value is a hand edit whose
+     * intent the value does not settle.
+     */
     private static boolean flag(JsonObject o, String key) {
         if (!has(o, key)) {
             return false;
@@ -213,7 +221,28 @@ public final class EncoderConfig {
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
             return e.getAsBoolean();
         }
-        throw mismatch(key, "true or false", JsonShapes.describe(e));
+        throw mismatch(key, "true or false", JsonShapes.describe(e) + ", which HF's PretrainedConfig keeps as written"
+                + " and its model reads by Python's truthiness as " + pythonTruth(e));
+    }
+
+    /** What Python's {@code bool()} makes of a JSON value as {@code json.load} reads it (null is handled before). */
+    private static boolean pythonTruth(JsonElement e) {
+        if (e.isJsonArray()) {
+            return !e.getAsJsonArray().isEmpty();
+        }
+        if (e.isJsonObject()) {
+            return e.getAsJsonObject().size() > 0;
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        if (p.isString()) {
+            return !p.getAsString().isEmpty();
+        }
+        // a number: 0, 0.0 and -0.0 are false; NaN and the infinities (Python's json reads them) true
+        try {
+            return p.getAsBigDecimal().signum() != 0;
+        } catch (NumberFormatException notFinite) {
+            return true;
+        }
     }
 
     private static boolean has(JsonObject o, String key) {

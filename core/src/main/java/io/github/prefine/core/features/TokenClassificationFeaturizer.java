@@ -126,7 +126,9 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             }
         }
         Rows acc = new Rows(report, tokenizer.padId(), examples.size(), continuation);
-        if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc, steps, viaSentences)) {
+        // a raw text that its tokenizer encodes otherwise than its words is encoded whole, as written
+        boolean fromText = tokenizer.spacesSplitWords() && kept.stream().anyMatch(i -> examples.get(i).source() != null);
+        if (!fastPath || fromText || !featurizeByWords(examples, kept, tagIds, acc, steps, viaSentences)) {
             featurizeBySentences(examples, kept, tagIds, acc, steps, viaSentences);
         }
         steps.finish();
@@ -288,12 +290,42 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         return ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0);
     }
 
-    /** Encodes the given examples' words as sentences; null where the tokenizer rejects one. */
+    /**
+     * Encodes the given examples' words as sentences; null where the tokenizer rejects one. An
+     * example split from a raw text is encoded as that text where the tokenizer encodes pre-split
+     * words otherwise ({@link SubwordTokenizer#spacesSplitWords()}), as HF's pipeline encodes it.
+     */
     private static TokenEncoding[] encodeSentences(SubwordTokenizer tok, List<TokenExample> examples, List<Integer> kept) {
-        return ChunkEncoder.encode(
-                () -> tok.encodeWordsBatch(kept.stream().map(i -> examples.get(i).tokens()).toList()),
-                k -> tok.encodeWords(examples.get(kept.get(k)).tokens()),
-                kept.size());
+        if (!tok.spacesSplitWords() || kept.stream().allMatch(i -> examples.get(i).source() == null)) {
+            return ChunkEncoder.encode(
+                    () -> tok.encodeWordsBatch(kept.stream().map(i -> examples.get(i).tokens()).toList()),
+                    k -> tok.encodeWords(examples.get(kept.get(k)).tokens()),
+                    kept.size());
+        }
+        return ChunkEncoder.encode(() -> {
+            if (kept.stream().allMatch(i -> examples.get(i).source() != null)) {
+                // raw texts alone, as the predictor's tagTexts gives them: one native call
+                return tok.encodeTextWordsBatch(kept.stream().map(i -> examples.get(i).source().text()).toList(),
+                        kept.stream().map(i -> bounds(examples.get(i))).toList());
+            }
+            List<TokenEncoding> out = new ArrayList<>(kept.size());
+            for (int i : kept) {
+                out.add(encodeOne(tok, examples.get(i)));
+            }
+            return out;
+        }, k -> encodeOne(tok, examples.get(kept.get(k))), kept.size());
+    }
+
+    /** One example's sentence encoding: of its source text where it has one, else of its words. */
+    private static TokenEncoding encodeOne(SubwordTokenizer tok, TokenExample e) {
+        if (e.source() == null) {
+            return tok.encodeWords(e.tokens());
+        }
+        return tok.encodeTextWordsBatch(List.of(e.source().text()), List.of(bounds(e))).get(0);
+    }
+
+    private static int[] bounds(TokenExample e) {
+        return e.source().bounds().stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Adds example {@code i}'s row from its sentence encoding, or reports it skipped when rejected (null). */

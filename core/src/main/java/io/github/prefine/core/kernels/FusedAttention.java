@@ -45,22 +45,51 @@ public final class FusedAttention {
 
     /**
      * Tells whether the encoder uses this attention on a device: the property {@value #PROPERTY}
-     * if set to {@code fused} or {@code explicit}, else on GPUs where one probe call works (the
-     * first call per device makes it; where it fails, a warning says why).
+     * if set to {@code fused} or {@code explicit}, else on GPUs not refused (see {@link #refusal})
+     * where one probe call works (the first call per device makes it; where the device is refused
+     * or the probe fails, a warning says why).
      *
      * @param device the device the encoder runs on
      * @return true to call {@link #apply}
      * @throws IllegalArgumentException if the property holds another value
+     * @throws IllegalStateException if it asks for {@code fused} on a device {@link #refusal} refuses
      */
     public static boolean enabledOn(Device device) {
         String choice = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         return switch (choice) {
-            case "auto" -> device.isGpu() && AVAILABLE.computeIfAbsent(device, FusedAttention::probe);
-            case "fused" -> true;
+            case "auto" -> device.isGpu() && AVAILABLE.computeIfAbsent(device, d -> {
+                String refusal = refusal(d);
+                if (refusal != null) {
+                    LOG.warn("attention: not using PyTorch's scaled_dot_product_attention on {} ({}); computing the"
+                            + " attention one operation at a time instead", d, refusal);
+                    return false;
+                }
+                return probe(d);
+            });
+            case "fused" -> {
+                String refusal = refusal(device);
+                if (refusal != null) {
+                    throw new IllegalStateException("-D" + PROPERTY + "=fused on " + device + ": " + refusal
+                            + "; expected auto or explicit, or the default stream");
+                }
+                yield true;
+            }
             case "explicit" -> false;
             default -> throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, fused or explicit, found "
                     + choice);
         };
+    }
+
+    /**
+     * Why the TorchScript operation must not run on a device, or null: as for the fused AdamW,
+     * DJL's separate CUDA stream would run it unordered with the step's operations, so the next
+     * operation could read attention outputs still being written.
+     *
+     * @param device the device
+     * @return the reason, or null
+     */
+    static String refusal(Device device) {
+        return FusedAdamW.refusal(device);
     }
 
     /** Runs the operation once on the device, or says why it cannot and returns false. */

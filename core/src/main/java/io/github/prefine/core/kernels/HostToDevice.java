@@ -68,14 +68,35 @@ public final class HostToDevice {
     }
 
     /**
-     * Tells whether {@link #copy} to a device is non-blocking there: on GPUs where the probe (made
-     * on the first call per device) passes; never on CPUs, where a copy is a plain one.
+     * Tells whether {@link #copy} to a device is non-blocking there: on GPUs not refused (see
+     * {@link #refusal}) where the probe (made on the first call per device) passes; never on CPUs,
+     * where a copy is a plain one.
      *
      * @param device the device
      * @return true for the non-blocking copy
      */
     public static boolean nonBlockingOn(Device device) {
-        return device.isGpu() && USABLE.computeIfAbsent(device, HostToDevice::probe);
+        return device.isGpu() && USABLE.computeIfAbsent(device, d -> {
+            String refusal = refusal(d);
+            if (refusal != null) {
+                LOG.warn("batch upload: not using the non-blocking host-to-device copy on {} ({}); copying with DJL's"
+                        + " blocking copy instead", d, refusal);
+                return false;
+            }
+            return probe(d);
+        });
+    }
+
+    /**
+     * Why the TorchScript copy must not run on a device, or null: as for the fused AdamW, DJL's
+     * separate CUDA stream would queue the copy unordered with the step's operations on the main
+     * stream, so the forward could read a batch not yet copied.
+     *
+     * @param device the device
+     * @return the reason, or null
+     */
+    static String refusal(Device device) {
+        return FusedAdamW.refusal(device);
     }
 
     /** The module's source, for a test that TorchScript compiles it. */

@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Uses one task of a {@link FinetunedModel} on new raw input, reading the head's outputs exactly
@@ -386,6 +387,12 @@ public final class TaskPredictor {
      */
     public List<TagPrediction> tag(List<? extends List<String>> sentences,
             Consumer<? super RefusedInputException> onRefused) {
+        return tag(sentences, null, onRefused);
+    }
+
+    /** {@link #tag}, each sentence split from its source text where {@code sources} is not null. */
+    private List<TagPrediction> tag(List<? extends List<String>> sentences, List<TokenExample.SourceText> sources,
+            Consumer<? super RefusedInputException> onRefused) {
         return owner.during(() -> {
             Objects.requireNonNull(sentences, "sentences");
             requireFormat("token", "tag(sentences of words)");
@@ -393,7 +400,7 @@ public final class TaskPredictor {
             for (int i = 0; i < sentences.size(); i++) {
                 List<String> words = Objects.requireNonNull(sentences.get(i), "sentence " + i);
                 int k = i;
-                in.add(k, () -> sentence(words, k));
+                in.add(k, () -> sentence(words, sources == null ? null : sources.get(k), k));
             }
             TagPrediction[] out = new TagPrediction[sentences.size()];
             if (in.examples.isEmpty()) {
@@ -445,6 +452,14 @@ public final class TaskPredictor {
      * is the text's own between its first and last word, line breaks and no-break spaces
      * included, and its code-point offsets, as Python slices the text.
      *
+     * <p>Under a tokenizer that encodes pre-split words otherwise than the raw text ({@link
+     * SubwordTokenizer#spacesSplitWords()}: byte-level BPE without {@code add_prefix_space}, as
+     * RoBERTa's files are), the text itself is encoded as written, as HF's token-classification
+     * pipeline encodes it (the first word without "Ġ", a full stop glued to the word before without
+     * one), and each token is given the word its offsets overlap ({@link
+     * SubwordTokenizer#encodeTextWordsBatch}); there the tags can differ from {@link #tag}'s on the
+     * same words, which encodes every word after a space, as HF's {@code is_split_into_words} does.
+     *
      * @param texts the texts, none empty or only whitespace
      * @return one prediction per text, in order; words past the task's maxLength are tagged {@code O}
      *     and counted by {@link TextTagPrediction#wordsCut()}
@@ -481,6 +496,7 @@ public final class TaskPredictor {
             List<Integer> admitted = new ArrayList<>();
             List<List<int[]>> offsets = new ArrayList<>();
             List<List<String>> sentences = new ArrayList<>();
+            List<TokenExample.SourceText> sources = new ArrayList<>();
             for (int i = 0; i < texts.size(); i++) {
                 List<int[]> at;
                 try {
@@ -505,10 +521,12 @@ public final class TaskPredictor {
                 admitted.add(i);
                 offsets.add(at);
                 sentences.add(at.stream().map(o -> TextWords.modelWord(s.substring(o[0], o[1]))).toList());
+                sources.add(new TokenExample.SourceText(s, at.stream().flatMap(o -> Stream.of(o[0], o[1]))
+                        .toList()));
             }
             List<TagPrediction> tagged;
             try {
-                tagged = tag(sentences,
+                tagged = tag(sentences, sources,
                         onRefused == null ? null : e -> onRefused.accept(e.at(admitted.get(e.index()))));
             } catch (RefusedInputException e) {
                 throw e.at(admitted.get(e.index()));
@@ -568,7 +586,7 @@ public final class TaskPredictor {
     }
 
     /** A sentence's example, its words checked. */
-    private Example sentence(List<String> words, int i) {
+    private Example sentence(List<String> words, TokenExample.SourceText source, int i) {
         if (words.isEmpty()) {
             throw refused(i, "the sentence has no words; expected at least one word");
         }
@@ -582,7 +600,7 @@ public final class TaskPredictor {
             wellFormed(word, "word " + w, i);
         }
         // the tags only fill the example: prediction reads no label
-        return new TokenExample(id(i), words, Collections.nCopies(words.size(), task.labels().get(0)));
+        return new TokenExample(id(i), words, Collections.nCopies(words.size(), task.labels().get(0)), source);
     }
 
     /**

@@ -436,6 +436,71 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
+     * Tells whether pre-split words are encoded otherwise than the raw text they were split from:
+     * under a byte-level pre-tokenizer without {@code add_prefix_space} (RoBERTa's files), HF
+     * encodes pre-split words with it, every word after a space ("ĠJohn", "Ġ."), but a raw text as
+     * written ("John" first, "." glued to the word before), as its token-classification pipeline
+     * reads it. A raw text split into words is then encoded by {@link #encodeTextWordsBatch}.
+     *
+     * @return true where the two encodings differ
+     */
+    public boolean spacesSplitWords() {
+        return spacesFirstWord;
+    }
+
+    /**
+     * Encodes raw texts as they are, with one native batch call, as HF's token-classification
+     * pipeline encodes the text it is given, and gives each token the word it lies in: the first
+     * of the given words its offsets overlap (an empty span, the word it lies in). A token that
+     * lies in no word (a space or line break of its own, "Ġ" or "Ċ", or a character the split
+     * into words removed) gets word id -1, as a special token has, so that it is read by the model
+     * but gives no word its tag; a word that no token starts in (the "t" of "'t" in "don't") has no
+     * token, as a word the normalizer empties.
+     *
+     * @param texts the texts
+     * @param bounds per text, each word's start and end (exclusive) char offsets into it, in
+     *     order: start of word 0, end of word 0, start of word 1...
+     * @return one encoding per text, in order; offsets index into the text
+     * @throws IllegalArgumentException when the sizes differ, or a text as {@link #encode(String)}
+     *     rejects it
+     */
+    public List<TokenEncoding> encodeTextWordsBatch(List<String> texts, List<int[]> bounds) {
+        checkOpen();
+        if (texts.size() != bounds.size()) {
+            throw new IllegalArgumentException(
+                    "encodeTextWordsBatch: " + texts.size() + " texts but " + bounds.size() + " word bounds");
+        }
+        List<TokenEncoding> out = encodeBatch(texts);
+        for (int i = 0; i < out.size(); i++) {
+            wordsBySpan(out.get(i), bounds.get(i));
+        }
+        return out;
+    }
+
+    /** Sets an encoding's word ids, and its overflow windows', from its offsets and the words' bounds. */
+    private static void wordsBySpan(TokenEncoding e, int[] bounds) {
+        int[] word = e.wordIds();
+        int w = 0;
+        for (int t = 0; t < e.length(); t++) {
+            if (word[t] < 0) {
+                continue;
+            }
+            int s = e.starts()[t];
+            int end = e.ends()[t];
+            // tokens come in text order: skip the words that end at or before this token's start
+            while (w < bounds.length / 2 && bounds[2 * w + 1] <= s) {
+                w++;
+            }
+            // the word ends past the start: the token overlaps it, or an empty one lies in it
+            boolean inWord = w < bounds.length / 2 && (s == end ? bounds[2 * w] <= s : bounds[2 * w] < end);
+            word[t] = inWord ? w : -1;
+        }
+        for (TokenEncoding o : e.overflowing()) {
+            wordsBySpan(o, bounds);
+        }
+    }
+
+    /**
      * This tokenizer without truncation, padding or stride, made on first use and closed with this
      * one (its native tokenizer, shared, is loaded once for the text, not once per featurizer's
      * variant, while it is among those kept): it encodes the sentences whose joined text holds tokens that HF's {@code

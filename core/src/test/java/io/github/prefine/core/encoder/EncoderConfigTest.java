@@ -174,7 +174,16 @@ class EncoderConfigTest {
             {",\"add_cross_attention\":true", "add_cross_attention: expected false, found true; prefine's encoder has no"
                 + " cross-attention layers (HF adds them for encoder-decoder models), so its outputs would differ from"
                 + " HF's"},
-            {",\"is_decoder\":\"false\"", "is_decoder: expected true or false, found \"false\""},
+            // HF keeps a non-boolean as written and tests it by Python's truthiness (bool("false") is True,
+            // bool(0) False, bool([]) False): refused either way, saying how HF would read it
+            {",\"is_decoder\":\"false\"", "is_decoder: expected true or false, found \"false\", which HF's"
+                + " PretrainedConfig keeps as written and its model reads by Python's truthiness as true"},
+            {",\"is_decoder\":0", "is_decoder: expected true or false, found 0, which HF's PretrainedConfig keeps as"
+                + " written and its model reads by Python's truthiness as false"},
+            {",\"add_cross_attention\":[]", "add_cross_attention: expected true or false, found [], which HF's"
+                + " PretrainedConfig keeps as written and its model reads by Python's truthiness as false"},
+            {",\"is_decoder\":0.5", "is_decoder: expected true or false, found 0.5, which HF's PretrainedConfig keeps"
+                + " as written and its model reads by Python's truthiness as true"},
         };
         for (String family : new String[] {"bert", "xlm-roberta"}) {
             for (String[] c : cases) {

@@ -261,6 +261,53 @@ class TokenizerFileRefusalTest {
     }
 
     /**
+     * The tokenizers library reads a {@code direction} by its serde names, "Left" and "Right",
+     * case-sensitive, after JSON unescaping; "left", "RIGHT" or " Left" it refuses at load ("unknown
+     * variant"), and so does prefine, naming the file, the line and column, and the two names the
+     * library expects, rather than read any of them as a side. "L\u0065ft" is "Left" to the
+     * library, and so to prefine: a truncation section is refused, a padding one pads on the right.
+     * No file under ../shared spells a direction otherwise than "Right".
+     */
+    @Test
+    void aDirectionIsReadByTheLibrarysOwnNamesAndAnyOtherSpellingRefused() throws IOException {
+        String[] sections = {
+            "{\"strategy\":\"BatchLongest\",\"direction\":\"%s\",\"pad_to_multiple_of\":null,\"pad_id\":0,"
+                + "\"pad_type_id\":0,\"pad_token\":\"[PAD]\"}",
+            "{\"direction\":\"%s\",\"max_length\":512,\"strategy\":\"LongestFirst\",\"stride\":0}"};
+        for (int k = 0; k < 2; k++) {
+            String key = k == 0 ? "padding" : "truncation";
+            for (String spelling : List.of("left", "RIGHT", "right", " Left")) {
+                JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+                tokenizer.add(key, JsonParser.parseString(String.format(sections[k], spelling)));
+                String text = tokenizer.toString();
+                Path file = write(text);
+                IOException e = assertThrows(IOException.class,
+                        () -> SubwordTokenizer.builder().setTokenizerPath(file).optPadding(Padding.LONGEST).build(),
+                        key + " " + spelling);
+                // the library names the column just past the value
+                int column = text.indexOf("\"" + spelling + "\"") + spelling.length() + 2;
+                assertEquals(file + ":1: the tokenizers library refuses it at column " + column + ": unknown variant `"
+                        + spelling + "`, expected `Left` or `Right`", e.getMessage(), key + " " + spelling);
+            }
+            JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+            tokenizer.add(key, JsonParser.parseString(String.format(sections[k], "L\\u0065ft")));
+            Path escaped = write(tokenizer.toString());
+            if (k == 1) {
+                IOException e = assertThrows(IOException.class,
+                        () -> SubwordTokenizer.builder().setTokenizerPath(escaped).build());
+                assertTrue(e.getMessage().startsWith(escaped + ": $.truncation.direction is \"Left\""), e.getMessage());
+            } else {
+                try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(escaped).optPadding(Padding.LONGEST)
+                        .build()) {
+                    int[] mask = t.encodeBatch(List.of("hello world", "hello")).get(1).attentionMask();
+                    assertEquals(1, mask[0], "the shorter row starts with its tokens");
+                    assertEquals(0, mask[mask.length - 1], "and ends with its padding");
+                }
+            }
+        }
+    }
+
+    /**
      * A WordPiece vocabulary without its unknown token loads in the library, which then fails at
      * the first unknown word with MissingUnkToken, unwrapped by DJL's binding into a panic that
      * aborts the JVM: run in a child JVM, which must exit normally.
