@@ -10,6 +10,7 @@ import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.examples.ShortLivedJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -149,9 +150,11 @@ class WorkersTest {
      */
     private String demo(Path out, String workers) throws IOException, InterruptedException {
         // DemoFixture's demo (its sizes too), but for the workers: its tables are those of a demo run alone
-        List<String> cmd = new ArrayList<>(List.of(JAVA, DemoFixture.SMALL, "-jar", launcherJar().toString(), "demo",
-                "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--device", "cpu", "--workers", workers, "--out",
-                out.toString()));
+        // C1 only, as the worker too (it gets this JVM's options): compilation tiers change no result
+        List<String> cmd = new ArrayList<>(List.of(JAVA, DemoFixture.SMALL));
+        cmd.addAll(ShortLivedJvm.OPTIONS);
+        cmd.addAll(List.of("-jar", launcherJar().toString(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs",
+                "1", "--device", "cpu", "--workers", workers, "--out", out.toString()));
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
         Process p = pb.start();
