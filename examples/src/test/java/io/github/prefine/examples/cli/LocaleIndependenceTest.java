@@ -23,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * run ({@link LocaleTrainingChild}) under ar-EG and tr-TR must give the losses and files it gives
  * under the C locale.
  *
- * <p>The children of one test run side by side ({@link #all}): each is a process of its own with
- * its own files, so nothing one does can reach another, and the second core does not sit idle.
+ * <p>The children of all the tests run side by side, started when the class starts ({@link
+ * #startChildren}): each is a process of its own with its own files, so nothing one does can reach
+ * another, and the second core does not sit idle, neither while one child starts nor while the
+ * last child of one test runs.
  */
 class LocaleIndependenceTest {
 
@@ -104,28 +108,80 @@ class LocaleIndependenceTest {
     /** Children run at once; three keep a two-core runner busy without crowding its memory. */
     private static final int CHILDREN_AT_ONCE = 3;
 
-    /** Runs the children at once and returns their runs by name, in the order given. */
-    private static Map<String, Run> all(Map<String, Callable<Run>> children) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CHILDREN_AT_ONCE);
-        try {
-            Map<String, Future<Run>> started = new LinkedHashMap<>();
-            children.forEach((name, child) -> started.put(name, pool.submit(child)));
-            Map<String, Run> runs = new LinkedHashMap<>();
-            for (Map.Entry<String, Future<Run>> e : started.entrySet()) {
-                try {
-                    runs.put(e.getKey(), e.getValue().get());
-                } catch (ExecutionException failed) {
-                    // the child's own assertion or exception, as it would have failed run one by one
-                    if (failed.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw (Exception) failed.getCause();
-                }
-            }
-            return runs;
-        } finally {
-            pool.shutdownNow();
+    @TempDir
+    static Path shared;
+
+    private static ExecutorService pool;
+    /** Each test's started children by setting name, in the order started. */
+    private static final Map<String, Map<String, Future<Run>>> CHILDREN = new LinkedHashMap<>();
+
+    /** Each test's folder: its children's work folder, which holds nothing else. */
+    private static Path folder(String test) {
+        return shared.resolve(test);
+    }
+
+    /**
+     * Starts the children of every test, the training runs (the longest) first. What a test lays
+     * down for its children is laid down here; what it checks, it checks once they have ended.
+     */
+    @BeforeAll
+    static void startChildren() throws Exception {
+        pool = Executors.newFixedThreadPool(CHILDREN_AT_ONCE);
+        // training compiles TorchScript source (PaddedEmbedding, the fused optimizer and attention): written under an
+        // ar-EG default locale, the padding index came out in Arabic-Indic digits and the first step failed
+        Path training = Files.createDirectories(folder("training"));
+        for (Setting s : List.of(BASE, OTHERS.get(0), OTHERS.get(1))) {
+            Path work = Files.createDirectories(training.resolve("train-" + s.name()));
+            Setting oneThread = new Setting(s.name(), Stream.concat(s.jvmOptions().stream(),
+                    Stream.of("-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1")).toList(), s.env());
+            start("training", s, () -> child(LocaleTrainingChild.class, oneThread, work, work.toString()));
         }
+        // an entity type outside ASCII, and fractions that a decimal comma or other digits would change
+        Path eval = Files.createDirectories(folder("eval"));
+        Files.writeString(eval.resolve("p.conll"), "Café B-PÉR B-PÉR\nrejects O O\nGerman B-MISC B-PÉR\n\n"
+                + "Peter B-PER B-PER\nIst B-ORG O\n", StandardCharsets.UTF_8);
+        for (Setting s : Stream.concat(Stream.of(BASE), OTHERS.stream()).toList()) {
+            Path json = eval.resolve("out-" + s.name().replace('=', '-')).resolve("scores.json");
+            Files.createDirectories(json.getParent());
+            start("eval", s, () -> cli(s, eval, "eval", "--format", "conll", "p.conll", "--json",
+                    eval.relativize(json).toString()));
+        }
+        // under LANG=C the JVM decodes "démo" as "d\uFFFD\uFFFDmo"; re-launched for training, the demo wrote
+        // its run into a folder named "d??mo"
+        Path demo = Files.createDirectories(folder("demo"));
+        Path spark = Files.createDirectories(folder("spark"));
+        for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
+            start("demo", ascii, () -> cli(ascii, demo, "demo", "--out", "démo", "--seeds", "1", "--epochs", "1",
+                    "--target-epochs", "1", "--workers", "1", "--device", "cpu"));
+            // prefine-spark's own main: refused before parsing and before any Spark context, on a UTF-8 console
+            start("spark", ascii, () -> child(SparkGrid.class, ascii, spark, "demo", "--out", "démo"));
+        }
+    }
+
+    @AfterAll
+    static void stopChildren() {
+        pool.shutdownNow();
+    }
+
+    private static void start(String test, Setting s, Callable<Run> child) {
+        CHILDREN.computeIfAbsent(test, t -> new LinkedHashMap<>()).put(s.name(), pool.submit(child));
+    }
+
+    /** A test's runs by setting name, once its children have ended. */
+    private static Map<String, Run> runs(String test) throws Exception {
+        Map<String, Run> runs = new LinkedHashMap<>();
+        for (Map.Entry<String, Future<Run>> e : CHILDREN.get(test).entrySet()) {
+            try {
+                runs.put(e.getKey(), e.getValue().get(5, TimeUnit.MINUTES));
+            } catch (ExecutionException failed) {
+                // the child's own assertion or exception, as it would have failed run one by one
+                if (failed.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw (Exception) failed.getCause();
+            }
+        }
+        return runs;
     }
 
     /** Every file below a folder with its bytes, by relative path. */
@@ -140,18 +196,9 @@ class LocaleIndependenceTest {
     }
 
     @Test
-    void evalPrintsAndWritesTheSameBytesUnderEveryLocale(@TempDir Path dir) throws Exception {
-        // an entity type outside ASCII, and fractions that a decimal comma or other digits would change
-        Files.writeString(dir.resolve("p.conll"), "Café B-PÉR B-PÉR\nrejects O O\nGerman B-MISC B-PÉR\n\n"
-                + "Peter B-PER B-PER\nIst B-ORG O\n", StandardCharsets.UTF_8);
-        Map<String, Callable<Run>> children = new LinkedHashMap<>();
-        for (Setting s : Stream.concat(Stream.of(BASE), OTHERS.stream()).toList()) {
-            Path json = dir.resolve("out-" + s.name().replace('=', '-')).resolve("scores.json");
-            Files.createDirectories(json.getParent());
-            children.put(s.name(), () -> cli(s, dir, "eval", "--format", "conll", "p.conll", "--json",
-                    dir.relativize(json).toString()));
-        }
-        Map<String, Run> runs = all(children);
+    void evalPrintsAndWritesTheSameBytesUnderEveryLocale() throws Exception {
+        Path dir = folder("eval");
+        Map<String, Run> runs = runs("eval");
         Run base = runs.get(BASE.name());
         assertEquals(0, base.exit(), base.err());
         String table = new String(base.out(), StandardCharsets.UTF_8);
@@ -169,17 +216,8 @@ class LocaleIndependenceTest {
     }
 
     @Test
-    void trainingGivesTheSameLossesAndWeightsUnderArabicAndTurkishLocales(@TempDir Path dir) throws Exception {
-        // training compiles TorchScript source (PaddedEmbedding, the fused optimizer and attention): written under an
-        // ar-EG default locale, the padding index came out in Arabic-Indic digits and the first step failed
-        Map<String, Callable<Run>> children = new LinkedHashMap<>();
-        for (Setting s : List.of(BASE, OTHERS.get(0), OTHERS.get(1))) {
-            Path work = Files.createDirectories(dir.resolve("train-" + s.name()));
-            Setting oneThread = new Setting(s.name(), Stream.concat(s.jvmOptions().stream(),
-                    Stream.of("-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1")).toList(), s.env());
-            children.put(s.name(), () -> child(LocaleTrainingChild.class, oneThread, work, work.toString()));
-        }
-        Map<String, Run> runs = all(children);
+    void trainingGivesTheSameLossesAndWeightsUnderArabicAndTurkishLocales() throws Exception {
+        Map<String, Run> runs = runs("training");
         Run base = runs.get(BASE.name());
         assertEquals(0, base.exit(), base.err());
         String trained = new String(base.out(), StandardCharsets.UTF_8);
@@ -196,15 +234,9 @@ class LocaleIndependenceTest {
     }
 
     @Test
-    void anArgumentTheJvmCannotDecodeIsRefusedNotTurnedIntoAnotherFolder(@TempDir Path dir) throws Exception {
-        // under LANG=C the JVM decodes "démo" as "d\uFFFD\uFFFDmo"; re-launched for training, the demo wrote
-        // its run into a folder named "d??mo"
-        Map<String, Callable<Run>> children = new LinkedHashMap<>();
-        for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
-            children.put(ascii.name(), () -> cli(ascii, dir, "demo", "--out", "démo", "--seeds", "1", "--epochs", "1",
-                    "--target-epochs", "1", "--workers", "1", "--device", "cpu"));
-        }
-        Map<String, Run> runs = all(children);
+    void anArgumentTheJvmCannotDecodeIsRefusedNotTurnedIntoAnotherFolder() throws Exception {
+        Path dir = folder("demo");
+        Map<String, Run> runs = runs("demo");
         for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
             Run r = runs.get(ascii.name());
             assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
@@ -219,13 +251,9 @@ class LocaleIndependenceTest {
     }
 
     @Test
-    void sparkGridRefusesAnArgumentTheJvmCannotDecodeAsTheCliDoes(@TempDir Path dir) throws Exception {
-        // prefine-spark's own main: refused before parsing and before any Spark context, on a UTF-8 console
-        Map<String, Callable<Run>> children = new LinkedHashMap<>();
-        for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
-            children.put(ascii.name(), () -> child(SparkGrid.class, ascii, dir, "demo", "--out", "démo"));
-        }
-        Map<String, Run> runs = all(children);
+    void sparkGridRefusesAnArgumentTheJvmCannotDecodeAsTheCliDoes() throws Exception {
+        Path dir = folder("spark");
+        Map<String, Run> runs = runs("spark");
         for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
             Run r = runs.get(ascii.name());
             assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());

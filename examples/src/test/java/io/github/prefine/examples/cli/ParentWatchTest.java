@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.ShortLivedJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +19,24 @@ import org.junit.jupiter.api.Test;
 /**
  * A child started through {@link ParentWatch#start} ends when its parent is killed with SIGKILL
  * (no shutdown hook runs then), as the re-launched {@code prefine} JVM and the GPU workers are
- * started. Real processes: this JVM starts a parent JVM, which starts a child JVM.
+ * started. Real processes: this JVM starts a parent JVM, which starts a child JVM; all C1 only
+ * ({@link ShortLivedJvm}), which changes nothing they do, only how soon they start.
  */
 class ParentWatchTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    /** {@code java}, the short-lived JVM's options and this test's class path, to place before a main class. */
+    private static List<String> java() {
+        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA));
+        cmd.addAll(ShortLivedJvm.OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        return cmd;
+    }
+
+    /** {@link #java()} for {@code /bin/sh}, each word quoted. */
+    private static String javaForShell() {
+        return String.join(" ", java().stream().map(w -> "'" + w + "'").toList());
+    }
 
     /**
      * The parent: starts one child for each argument (its mode) the way the CLI does, prints each
@@ -30,8 +45,9 @@ class ParentWatchTest {
     public static final class Parent {
         public static void main(String[] args) throws Exception {
             for (String mode : args) {
-                Process child = ParentWatch.start(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
-                        Child.class.getName(), mode), Map.of());
+                List<String> cmd = java();
+                cmd.addAll(List.of(Child.class.getName(), mode));
+                Process child = ParentWatch.start(cmd, Map.of());
                 System.out.println("child " + child.pid());
             }
             System.out.flush();
@@ -87,8 +103,8 @@ class ParentWatchTest {
 
     /** Starts a parent with one child for each mode, kills it once they all run, and returns them. */
     private static List<ProcessHandle> startAndKillParent(String... modes) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
-                Parent.class.getName()));
+        List<String> cmd = java();
+        cmd.add(Parent.class.getName());
         cmd.addAll(List.of(modes));
         Process parent = ChildProcesses.builder(cmd).redirectErrorStream(true).start();
         try {
@@ -104,8 +120,9 @@ class ParentWatchTest {
     void eachChildsShutdownHookIsRemovedWhenTheChildEnds() throws Exception {
         // embedding code calls PrefineCli.execute again and again: one hook per child must not pile up
         for (int cycle = 0; cycle < 2; cycle++) {
-            Process child = ChildProcesses.builder(JAVA, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-                    "no-watch").redirectErrorStream(true).start();
+            List<String> cmd = java();
+            cmd.addAll(List.of(Child.class.getName(), "no-watch"));
+            Process child = ChildProcesses.builder(cmd).redirectErrorStream(true).start();
             try {
                 ParentWatch.Watched watched = ParentWatch.stopWithThisProcess(child);
                 // registered while the child runs: the JDK refuses the same hook twice
@@ -148,40 +165,54 @@ class ParentWatchTest {
     }
 
     /**
-     * The parent killed, and not reaped, before the child had installed its watch (a JVM still
-     * starting): the JDK counts the zombie alive and the kernel had already given the child another
-     * parent, so no watch began and the child ran on for ever.
+     * A parent killed with SIGKILL whose own parent does not reap it at once (a Python Popen
+     * without wait(), a busy supervisor): it lingers as a zombie, which the JDK counts alive, and
+     * its children must still end, both the one whose watch began before the kill and the one
+     * still starting then, whose watch begins only after the kernel had given it another parent
+     * (before, no watch began for that one and it ran on for ever). One parent, started by a
+     * shell that never reaps it, with one child of each kind.
      */
     @Test
-    void aChildWhoseParentWasKilledUnreapedBeforeItsWatchBeganEnds(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
+    void childrenEndWhenTheirParentIsKilledButNotYetReapedWhetherTheirWatchBeganBeforeOrAfter(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path go = dir.resolve("go");
-        String cmd = "'" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' '" + Parent.class.getName() + "'"
-                + " 'watch-once:" + go + "' & echo $!; exec sleep 90";
+        String cmd = javaForShell() + " '" + Parent.class.getName() + "' watch 'watch-once:" + go + "' & echo $!;"
+                + " exec sleep 90";
         Process holder = ChildProcesses.builder("/bin/sh", "-c", cmd).redirectErrorStream(true).start();
-        ProcessHandle child = null;
+        List<ProcessHandle> children = new java.util.ArrayList<>();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             long parentPid = Long.parseLong(r.readLine().trim());
-            String line = r.readLine();
-            assertTrue(line != null && line.startsWith("child "), "parent said: " + line);
-            child = ProcessHandle.of(Long.parseLong(line.substring(6).trim())).orElseThrow();
+            // both children named, and the watching one running with its watch installed; the other
+            // waits for the file before it starts watching
+            boolean watching = false;
+            while (children.size() < 2 || !watching) {
+                String line = r.readLine();
+                assertTrue(line != null && (line.startsWith("child ") || line.equals("running watch")),
+                        "parent said: " + line);
+                if (line.startsWith("child ")) {
+                    children.add(ProcessHandle.of(Long.parseLong(line.substring(6).trim())).orElseThrow());
+                } else {
+                    watching = true;
+                }
+            }
+            ProcessHandle watched = children.get(0);
+            ProcessHandle late = children.get(1);
             ProcessHandle.of(parentPid).orElseThrow().destroyForcibly(); // kill -9; sleep never reaps it
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (child.parent().map(ProcessHandle::pid).orElse(-1L) == parentPid && System.nanoTime() < deadline) {
+            while (late.parent().map(ProcessHandle::pid).orElse(-1L) == parentPid && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertTrue(ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false),
                     "the killed parent lingers unreaped, which the JDK counts as alive");
+            awaitEnd(watched);
+            assertFalse(watched.isAlive(), "the child outlived its killed (unreaped) parent by 20 s");
+            assertTrue(late.isAlive(), "the late child began its watch before the file existed");
             java.nio.file.Files.createFile(go);
-            try {
-                child.onExit().get(20, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                // fall through to the assertion
-            }
-            assertFalse(child.isAlive(), "the child outlived its parent, killed before the watch began, by 20 s");
+            awaitEnd(late);
+            assertFalse(late.isAlive(), "the child outlived its parent, killed before the watch began, by 20 s");
         } finally {
-            if (child != null) {
+            for (ProcessHandle child : children) {
                 child.destroyForcibly();
             }
             holder.destroyForcibly();
@@ -189,31 +220,12 @@ class ParentWatchTest {
         }
     }
 
-    @Test
-    void theChildEndsWhenItsParentIsKilledButNotYetReaped() throws Exception {
-        // the parent's own parent does not reap it at once (a Python Popen without wait(), a busy
-        // supervisor): the killed parent lingers as a zombie, and the child must still end
-        String cmd = "'" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' '" + Parent.class.getName() + "'"
-                + " watch & echo $!; exec sleep 90";
-        Process holder = ChildProcesses.builder("/bin/sh", "-c", cmd).redirectErrorStream(true).start();
-        ProcessHandle child = null;
+    /** Waits up to 20 s for a process to end; the caller asserts that it did. */
+    private static void awaitEnd(ProcessHandle p) throws Exception {
         try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-            long parentPid = Long.parseLong(r.readLine().trim());
-            child = runningChildren(r, 1).get(0);
-            ProcessHandle.of(parentPid).orElseThrow().destroyForcibly(); // kill -9; sleep never reaps it
-            try {
-                child.onExit().get(20, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                // fall through to the assertion
-            }
-            assertFalse(child.isAlive(), "the child outlived its killed (unreaped) parent by 20 s");
-        } finally {
-            if (child != null) {
-                child.destroyForcibly();
-            }
-            holder.destroyForcibly();
-            holder.waitFor(30, TimeUnit.SECONDS);
+            p.onExit().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // fall through to the caller's assertion
         }
     }
 }

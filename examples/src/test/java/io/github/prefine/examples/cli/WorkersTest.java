@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.testing.ChildProcesses;
-import io.github.prefine.core.train.StepReport;
-import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.examples.ShortLivedJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -149,9 +148,11 @@ class WorkersTest {
      */
     private String demo(Path out, String workers) throws IOException, InterruptedException {
         // DemoFixture's demo (its sizes too), but for the workers: its tables are those of a demo run alone
-        List<String> cmd = new ArrayList<>(List.of(JAVA, DemoFixture.SMALL, "-jar", launcherJar().toString(), "demo",
-                "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--device", "cpu", "--workers", workers, "--out",
-                out.toString()));
+        // C1 only, as the worker too (it gets this JVM's options): compilation tiers change no result
+        List<String> cmd = new ArrayList<>(List.of(JAVA, DemoFixture.SMALL));
+        cmd.addAll(ShortLivedJvm.OPTIONS);
+        cmd.addAll(List.of("-jar", launcherJar().toString(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs",
+                "1", "--device", "cpu", "--workers", workers, "--out", out.toString()));
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
         Process p = pb.start();
@@ -221,19 +222,21 @@ class WorkersTest {
                 "--out", out.toString());
         CommandLine demo = cl.getSubcommands().get("demo");
         DemoCommand command = demo.getCommand();
-        // this process fails at its first training step (its disk filled up, say); the worker, on
-        // the same run, is still starting or training (a whole demo takes minutes)
-        Grid grid = command.grid(Device.cpu()).optProgress(label -> new TrainingListener() {
-            @Override
-            public void onSteps(StepReport r) {
-                throw new UncheckedIOException(new IOException("no space left on device"));
-            }
-        }).build();
+        // this process fails as its first training run starts (its disk filled up, say), not ten
+        // steps into it, where the first step report comes; the worker, on the same run, is still
+        // starting or training (a whole demo takes minutes)
         Set<Long> before = runningChildren();
+        Set<Long> runningAtFailure = new java.util.HashSet<>();
+        Grid grid = command.grid(Device.cpu()).optProgress(label -> {
+            runningAtFailure.addAll(runningChildren());
+            runningAtFailure.removeAll(before);
+            throw new UncheckedIOException(new IOException("no space left on device"));
+        }).build();
         try {
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
                     () -> Workers.run(grid, List.of("cpu"), demo.getCommandSpec(), null));
             assertEquals("no space left on device", e.getCause().getMessage());
+            assertFalse(runningAtFailure.isEmpty(), "no worker ran when this process failed");
             Set<Long> left = runningChildren();
             left.removeAll(before);
             assertEquals(Set.of(), left, "workers left running after the run failed here");

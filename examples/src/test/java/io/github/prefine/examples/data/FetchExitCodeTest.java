@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback endpoints: a Hub that cannot be reached, or answers 503 through every retry
  * ({@code PREFINE_HUB_RETRIES}), is a failed service, exit 3 (run again later), for {@code data
  * fetch} as for a command resolving a model; a Hub that answers 404
- * for the dataset is bad input, exit 2; neither is the internal fault that exit 1 means.
+ * for the dataset is bad input, exit 2; neither is the internal fault that exit 1 means. The two
+ * children of a test run side by side: each has its own log, and the 503 test gives each its own
+ * Hub, so that each one's requests are counted apart.
  */
 class FetchExitCodeTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -37,39 +39,48 @@ class FetchExitCodeTest {
 
     private record Run(int exitCode, String err) {}
 
-    private Run fetch(String endpoint) throws IOException, InterruptedException {
+    private Started fetch(String endpoint) throws IOException {
         return prefine(endpoint, "data", "fetch", "--data", dir.resolve("data").toString(), "--tasks", "rte");
     }
 
-    private Run prefine(String endpoint, String... args) throws IOException, InterruptedException {
-        Path log = dir.resolve("prefine-" + System.nanoTime() + ".log");
+    /** A started child and the file that gets what it prints. */
+    private record Started(Process process, Path log) {
+        /** Waits for the child to end; what it printed and its exit code. */
+        Run await() throws IOException, InterruptedException {
+            try {
+                assertTrue(process.waitFor(120, TimeUnit.SECONDS), "prefine did not end");
+            } finally {
+                process.destroyForcibly();
+            }
+            return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Starts {@code prefine args} in a JVM of its own whose Hub is {@code endpoint}. */
+    private Started prefine(String endpoint, String... args) throws IOException {
+        String name = "prefine-" + System.nanoTime();
+        Path log = dir.resolve(name + ".log");
         List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.awt.headless=true"));
         cmd.addAll(ShortLivedJvm.OPTIONS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PrefineCli.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("HF_ENDPOINT", endpoint);
-        pb.environment().put("HF_HUB_CACHE", dir.resolve("cache").toString());
+        // a cache each: children run side by side
+        pb.environment().put("HF_HUB_CACHE", dir.resolve(name + "-cache").toString());
         pb.environment().remove("HF_HUB_OFFLINE");
         pb.environment().remove("HF_TOKEN");
         pb.environment().put("PREFINE_HUB_RETRIES", "2");
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "data fetch did not end");
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return new Started(pb.start(), log);
     }
 
     private static List<String> failureLines(Run r) {
         return r.err().lines().filter(l -> l.startsWith("prefine data fetch: ")).toList();
     }
 
-    @Test
-    void aHubThatAnswers503IsAFailedServiceExit3() throws Exception {
+    /** A started loopback Hub that answers 503 to every request, which it counts. */
+    private static HttpServer busyHub(java.util.concurrent.atomic.AtomicInteger requests) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         server.createContext("/", ex -> {
             requests.incrementAndGet();
             ex.getResponseHeaders().set("Retry-After", "0"); // the retries cost the test no time
@@ -77,8 +88,20 @@ class FetchExitCodeTest {
             ex.close();
         });
         server.start();
+        return server;
+    }
+
+    @Test
+    void aHubThatAnswers503IsAFailedServiceExit3() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer server = busyHub(requests);
+        HttpServer modelServer = busyHub(new java.util.concurrent.atomic.AtomicInteger());
         try {
-            Run r = fetch("http://127.0.0.1:" + server.getAddress().getPort());
+            Started fetch = fetch("http://127.0.0.1:" + server.getAddress().getPort());
+            // the same rule for every command that talks to the Hub: here a model to resolve
+            Started resolve = prefine("http://127.0.0.1:" + modelServer.getAddress().getPort(), "encode", "--model",
+                    "prefine-test/no-such-model", "a sentence");
+            Run r = fetch.await();
 
             assertEquals(CliErrors.SERVICE, r.exitCode(), r.err());
             // PREFINE_HUB_RETRIES=2: the request, two retries logged at WARN, then the failure naming the attempts
@@ -91,14 +114,13 @@ class FetchExitCodeTest {
                     + " attempts (PREFINE_HUB_RETRIES allows 2 retries)"), r.err());
             assertTrue(lines.get(1).contains("1 of 1 task failed, each because the Hub failed; run the same command"
                     + " again later"), r.err());
-            // the same rule for every command that talks to the Hub: here a model to resolve
-            Run encode = prefine("http://127.0.0.1:" + server.getAddress().getPort(), "encode", "--model",
-                    "prefine-test/no-such-model", "a sentence");
+            Run encode = resolve.await();
             assertEquals(CliErrors.SERVICE, encode.exitCode(), encode.err());
             assertTrue(encode.err().lines().anyMatch(l -> l.startsWith("prefine encode: ") && l.contains("HTTP 503 after 3")
                     && l.endsWith("try again later")), encode.err());
         } finally {
             server.stop(0);
+            modelServer.stop(0);
         }
     }
 
@@ -108,13 +130,15 @@ class FetchExitCodeTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
-        Run r = fetch("http://127.0.0.1:" + port);
+        Started one = fetch("http://127.0.0.1:" + port);
+        // two tasks are counted in the plural, as one is in the singular (the 503 test): both said "task(s)"
+        Started both = prefine("http://127.0.0.1:" + port, "data", "fetch", "--data", dir.resolve("data2").toString(),
+                "--tasks", "rte,cb");
+        Run r = one.await();
 
         assertEquals(CliErrors.SERVICE, r.exitCode(), r.err());
         assertTrue(failureLines(r).get(0).contains("cannot reach http://127.0.0.1:" + port), r.err());
-        // two tasks are counted in the plural, as one is in the singular (the 503 test): both said "task(s)"
-        Run two = prefine("http://127.0.0.1:" + port, "data", "fetch", "--data", dir.resolve("data").toString(),
-                "--tasks", "rte,cb");
+        Run two = both.await();
         assertEquals(CliErrors.SERVICE, two.exitCode(), two.err());
         assertTrue(failureLines(two).stream().anyMatch(l -> l.contains("2 of 2 tasks failed, each because the Hub failed")),
                 two.err());
@@ -123,7 +147,7 @@ class FetchExitCodeTest {
     @Test
     void aHubThatDoesNotHaveTheDatasetIsBadInputExit2() throws Exception {
         try (FakeDatasetHub hub = new FakeDatasetHub()) {
-            Run r = fetch(hub.endpoint().toString());
+            Run r = fetch(hub.endpoint().toString()).await();
 
             assertEquals(CliErrors.BAD_INPUT, r.exitCode(), r.err());
             assertTrue(failureLines(r).get(0).contains("404"), r.err());

@@ -7,23 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.grid.UnitBusyException;
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.examples.ShortLivedJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A unit's lease on a folder mirrored through Hadoop's local file system, as executors share one on
  * HDFS: each attempt has its own mirror, as each executor has its own disk; the other holders are
- * threads or processes of their own.
+ * threads or processes of their own. The two holder processes are started together when the class
+ * starts, each on a folder of its own, and start up while the other tests run.
  */
 class UnitLeaseTest {
     /** Short enough for a test; the expiry is ten heartbeats. */
@@ -41,14 +48,64 @@ class UnitLeaseTest {
     @TempDir
     Path dir;
 
-    /** Hadoop's file system logs its user in as SparkGrid's Spark does, which Java 23+ refuses. */
+    /** The holder processes' folders. */
+    @TempDir
+    static Path shared;
+
+    /** Holds unit-l and unit-k, for the test of a live, then killed, holder. */
+    private static CompletableFuture<Process> liveHolder;
+    /** Holds unit-p, for the test of a paused holder. */
+    private static CompletableFuture<Process> pausedHolder;
+
+    /**
+     * Hadoop's file system logs its user in as SparkGrid's Spark does, which Java 23+ refuses; where
+     * it starts, so do the holder processes.
+     */
     @BeforeAll
     static void hadoopStartsHere() {
         SparkAssumptions.assumeSparkStartsHere(UnitLeaseTest.class);
+        liveHolder = startHolder(shared.resolve("live"), "unit-l", "unit-k");
+        pausedHolder = startHolder(shared.resolve("paused"), "unit-p");
+    }
+
+    @AfterAll
+    static void stopHolders() {
+        for (CompletableFuture<Process> holder : Arrays.asList(liveHolder, pausedHolder)) {
+            if (holder != null) {
+                holder.thenAccept(Process::destroyForcibly);
+            }
+        }
+    }
+
+    /** Starts a holder of {@code unit} (and {@code more}) on {@code folder/out}, on a thread of its own. */
+    private static CompletableFuture<Process> startHolder(Path folder, String unit, String... more) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return holder(folder.resolve("out"), folder.resolve("holder"), unit, DONE, FAST, more);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The holder process, once it holds its units. */
+    private static Process held(CompletableFuture<Process> holder) throws Exception {
+        try {
+            return holder.get(2, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw (Exception) e.getCause();
+        }
     }
 
     private GridFolder executor(String name) throws IOException {
-        return GridFolder.open(dir.resolve("out").toUri().toString(), new Configuration(), true, dir.resolve(name));
+        return executor(dir.resolve("out"), dir.resolve(name));
+    }
+
+    private static GridFolder executor(Path out, Path mirror) throws IOException {
+        return GridFolder.open(out.toUri().toString(), new Configuration(), true, mirror);
     }
 
     @Test
@@ -252,9 +309,10 @@ class UnitLeaseTest {
      */
     @Test
     void aLiveHolderIsWaitedForUntilTheClaimTimeoutAndOnceKilledTakenOverAfterTheExpiry() throws Exception {
-        Process holder = holder(dir.resolve("out"), dir.resolve("live"), "unit-l", DONE, FAST, "unit-k");
+        Process holder = held(liveHolder);
+        Path folder = shared.resolve("live");
         try {
-            GridFolder out = executor("waiter");
+            GridFolder out = executor(folder.resolve("out"), folder.resolve("waiter"));
             // the claim timeout is two expiries: a live holder keeps its lease beyond them
             UnitBusyException e = assertThrows(UnitBusyException.class,
                     () -> UnitLease.claim(out, "unit-l", DONE, "the waiter", FAST, Duration.ofSeconds(2)));
@@ -265,10 +323,10 @@ class UnitLeaseTest {
             holder.destroyForcibly();
             holder.waitFor();
             // its lease stays behind, unchanged from now on
-            assertTrue(Files.exists(dir.resolve("out/locks/unit-k.lease")), "the killed holder's lease");
-            try (UnitLease l = takeOver(executor("taker"), "unit-k")) {
+            assertTrue(Files.exists(folder.resolve("out/locks/unit-k.lease")), "the killed holder's lease");
+            try (UnitLease l = takeOver(executor(folder.resolve("out"), folder.resolve("taker")), "unit-k")) {
                 l.check();
-                assertTrue(Files.readString(dir.resolve("out/locks/unit-k.lease")).contains("the taker"));
+                assertTrue(Files.readString(folder.resolve("out/locks/unit-k.lease")).contains("the taker"));
             }
         } finally {
             holder.destroyForcibly();
@@ -277,11 +335,12 @@ class UnitLeaseTest {
 
     @Test
     void aPausedHolderWhoseUnitWasTakenOverPushesNothing() throws Exception {
-        Process holder = holder("paused", "unit-p");
+        Process holder = held(pausedHolder);
+        Path folder = shared.resolve("paused");
         try {
             // paused, as by a long stall: its heartbeat stops with it
             signal(holder, "STOP");
-            GridFolder out = executor("taker");
+            GridFolder out = executor(folder.resolve("out"), folder.resolve("taker"));
             UnitLease taken = takeOver(out, "unit-p");
             Path f = out.local().resolve(DONE);
             Files.createDirectories(f.getParent());
@@ -297,7 +356,7 @@ class UnitLeaseTest {
             assertTrue(said != null && said.startsWith("refused: unit unit-p: this attempt lost its claim (its lease is now"
                     + " held by the taker, since "), said);
             assertEquals(0, holder.waitFor(), "the stale holder ends");
-            assertEquals("the taker's scores", Files.readString(dir.resolve("out").resolve(DONE)));
+            assertEquals("the taker's scores", Files.readString(folder.resolve("out").resolve(DONE)));
             taken.close();
         } finally {
             holder.destroyForcibly();
@@ -309,10 +368,6 @@ class UnitLeaseTest {
         Optional<UnitLease> taken = UnitLease.claim(out, unit, DONE, "the taker", FAST, Duration.ofMinutes(1));
         assertTrue(taken.isPresent(), "the unit was taken over");
         return taken.get();
-    }
-
-    private Process holder(String name, String unit) throws IOException {
-        return holder(dir.resolve("out"), dir.resolve(name), unit, DONE, FAST);
     }
 
     /**
@@ -329,9 +384,10 @@ class UnitLeaseTest {
     static Process holder(Path out, Path mirror, String unit, String done, UnitLease.Timing timing, String... more)
             throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                classpath, LeaseHolder.class.getName(), out.toUri().toString(), mirror.toString(), unit, done,
-                Long.toString(timing.heartbeat().toMillis()), Long.toString(timing.expiry().toMillis())));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ShortLivedJvm.OPTIONS);
+        cmd.addAll(List.of("-cp", classpath, LeaseHolder.class.getName(), out.toUri().toString(), mirror.toString(), unit,
+                done, Long.toString(timing.heartbeat().toMillis()), Long.toString(timing.expiry().toMillis())));
         cmd.addAll(List.of(more));
         Process p = ChildProcesses.builder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
