@@ -265,7 +265,11 @@ class UnitLeaseTest {
             String lease = Files.readString(dir.resolve("out/locks/unit-f.lease"));
             // the next three reads of the lease fail: the heartbeat's, then the one before a push
             FlakyReadFileSystem.FAILURES.set(3);
+            // bounded: a heartbeat that never reads again must fail here, not hang the test JVM
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (FlakyReadFileSystem.FAILURES.get() > 1 && held.lost().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the heartbeat read the lease "
+                        + (3 - FlakyReadFileSystem.FAILURES.get()) + " of 2 times in 60 s");
                 Thread.sleep(20);
             }
             held.check();
