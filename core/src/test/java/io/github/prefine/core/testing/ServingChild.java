@@ -94,8 +94,18 @@ public final class ServingChild implements AutoCloseable {
         }
         assertTrue(line.chars().noneMatch(c -> c == '\n' || c == '\r') && Arrays.stream(fields).noneMatch(f ->
                 f.indexOf('\t') >= 0) && id.indexOf('\t') < 0, () -> "a field with a tab or line break: " + line);
+        // a child that ended (a native panic in an earlier request) is named, not a closed pipe
+        assertTrue(process.isAlive(), () -> "the child ended before request " + id + ":\n" + logText());
         requests.write(line + "\n");
         requests.flush();
+    }
+
+    private String logText() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /**
