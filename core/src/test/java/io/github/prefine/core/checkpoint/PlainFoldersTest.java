@@ -18,6 +18,7 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,23 @@ import org.junit.jupiter.api.io.TempDir;
  * process while writes go on.
  */
 class PlainFoldersTest {
+    /** One swapper JVM for every race of the class (18 rounds), started by the first. */
+    private static FolderSwap.Server swapper;
+
+    private static synchronized FolderSwap.Server swapper() throws IOException {
+        if (swapper == null) {
+            swapper = new FolderSwap.Server();
+        }
+        return swapper;
+    }
+
+    @AfterAll
+    static void stopSwapper() throws Exception {
+        if (swapper != null) {
+            swapper.close();
+        }
+    }
+
     private static void assumeOpenat(Path dir) throws IOException {
         try (var s = Files.newDirectoryStream(dir)) {
             assumeTrue(s instanceof SecureDirectoryStream, "needs openat (Linux, macOS)");
@@ -182,7 +200,7 @@ class PlainFoldersTest {
         Path victim = Files.createDirectories(dir.resolve("victim"));
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createDirectories(out.resolve("sub"));
-        int[] n = FolderSwap.during(out, "sub", victim, 3000,
+        int[] n = FolderSwap.during(swapper(), out, "sub", victim, 3000,
                 i -> AtomicFiles.write(out, out.resolve("sub/f" + (i % 50) + ".json"), "{}"));
         System.out.printf("folder swap race: %d writes landed in the real folder, %d refused%n", n[0], n[1]);
         try (Stream<Path> s = Files.list(victim)) {
@@ -204,7 +222,7 @@ class PlainFoldersTest {
         Path victim = Files.createDirectories(dir.resolve("victim"));
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createDirectories(out.resolve("sub"));
-        int[] n = FolderSwap.during(out, "sub", victim, 3000, i -> PlainFolders.create(out, out.resolve("sub/d" + i)));
+        int[] n = FolderSwap.during(swapper(), out, "sub", victim, 3000, i -> PlainFolders.create(out, out.resolve("sub/d" + i)));
         System.out.printf("folder swap race, folders made: %d made, %d refused%n", n[0], n[1]);
         assertEquals(List.of(), FolderSwap.below(victim), "a folder made where a link swapped in place of its parent led");
     }
@@ -238,7 +256,8 @@ class PlainFoldersTest {
                 Files.writeString(sub.resolve("t/f" + i), "x");
             }
             Path stop = dir.resolve("stop-" + round);
-            Process swapper = FolderSwap.start(out, "sub", victim.getParent(), stop);
+            FolderSwap.Server swapper = swapper();
+            swapper.start(out, "sub", victim.getParent(), stop);
             try {
                 while (!Files.isSymbolicLink(sub) && !Files.exists(out.resolve("hold")) && swapper.isAlive()) {
                     Thread.onSpinWait(); // until it has swapped once: a condition, not a time
@@ -248,7 +267,7 @@ class PlainFoldersTest {
             } catch (IOException e) {
                 refused++; // refused as a link, or the folder was away at that moment
             } finally {
-                FolderSwap.stop(swapper, stop);
+                swapper.stop(stop);
             }
         }
         System.out.printf("folder swap race, trees deleted: %d deleted, %d refused%n", deleted, refused);
@@ -286,7 +305,8 @@ class PlainFoldersTest {
                 Files.setLastModifiedTime(Files.writeString(sub.resolve("f" + i + ".tmp"), "x"), old);
             }
             Path stop = dir.resolve("stop-" + round);
-            Process swapper = FolderSwap.start(out, "sub", victim, stop);
+            FolderSwap.Server swapper = swapper();
+            swapper.start(out, "sub", victim, stop);
             try {
                 while (!Files.isSymbolicLink(sub) && !Files.exists(out.resolve("hold")) && swapper.isAlive()) {
                     Thread.onSpinWait(); // until it has swapped once: a condition, not a time
@@ -297,7 +317,7 @@ class PlainFoldersTest {
                 }
                 cleaned += AtomicFiles.deleteStaleTemps(out, java.time.Duration.ofHours(1));
             } finally {
-                FolderSwap.stop(swapper, stop);
+                swapper.stop(stop);
             }
         }
         System.out.printf("folder swap race, stale temps: %d deleted%n", cleaned);

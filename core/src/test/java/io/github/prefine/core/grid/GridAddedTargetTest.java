@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GridAddedTargetTest {
     /*
-     * The grids several cases start from are run once (52 sweeps in all instead of 95): one fixture
+     * The grids several cases start from are run once (37 sweeps in all instead of 95): one fixture
      * (so one encoder path, which run.json records), a grid on sl-target alone, that grid extended
-     * by c-target, and a fresh grid on both; a case copies the folder it starts from into its own.
+     * by c-target, and a grid on both forced over a copy of the first, which runs all of it anew and
+     * is the ground truth of the tables; a case copies the folder it starts from into its own.
      */
     @TempDir
     static Path shared;
@@ -59,7 +60,12 @@ class GridAddedTargetTest {
         slOnly = f.tiny(List.of(sl), shared.resolve("sl-only")).build().run();
         copy(shared.resolve("sl-only"), shared.resolve("added"));
         added = f.tiny(List.of(sl, c), shared.resolve("added")).build().run();
-        fresh = f.tiny(List.of(sl, c), shared.resolve("fresh")).build().run();
+        // forced over a copy of the recorded run, which deletes its results: a grid on both targets
+        // from the start, as aForcedGridThatAddsATargetStartsAnew checks
+        copy(shared.resolve("sl-only"), shared.resolve("fresh"));
+        Grid forced = f.tiny(List.of(sl, c), shared.resolve("fresh")).optForce(true).build();
+        assertTrue(forced.force());
+        fresh = forced.run();
     }
 
     @BeforeEach
@@ -87,7 +93,7 @@ class GridAddedTargetTest {
         assertTrue(GridFixtures.json(out.resolve("run.json")).getAsJsonObject("fingerprint").getAsJsonObject("grid")
                 .get("targets").getAsString().equals("sl-target,c-target"), "run.json names the added target");
 
-        // ground truth: the same grid with both targets from the start, in another folder
+        // ground truth: the same grid with both targets from the start (forced anew), in another folder
         assertEquals(fresh.report().table1(), added.report().table1());
         assertEquals(fresh.report().table2(), added.report().table2());
         assertEquals(Files.readString(shared.resolve("fresh/table1.md")), Files.readString(out.resolve("table1.md")));
@@ -130,25 +136,19 @@ class GridAddedTargetTest {
         assertTrue(e.getMessage().contains("in memory: sl-target"), e.getMessage());
     }
 
-    @Test
-    void aProcessStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
-        copy(shared.resolve("sl-only"), out);
-        // a process opened on the recorded run, still working while another adds c-target
-        try (GridSession old = f.tiny(List.of(sl), out).build().open()) {
-            leavesTheExtendedRunsReports(old::writeReports);
-        }
-    }
-
     /**
-     * A worker ({@code --workers}) of the recorded run rewrites the reports after the sweeps it runs,
+     * A process opened on the recorded run, still working while another adds c-target, and a worker
+     * ({@code --workers}) of the recorded run, which rewrites the reports after the sweeps it runs
      * and at its end when it ran none unless {@code results.jsonl} holds its records already: opened
-     * before another process added c-target, either rewrite dropped c-target's rows.
+     * before another process added c-target, each rewrite dropped c-target's rows. Both are opened
+     * before the one extension (four sweeps), as two processes of the recorded run would be.
      */
     @Test
-    void aWorkerStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
+    void aProcessOrAWorkerStillOnTheRecordedTargetsLeavesTheExtendedRunsReports() throws Exception {
         copy(shared.resolve("sl-only"), out);
-        try (GridSession worker = f.tiny(List.of(sl), out).build().openWorker()) {
-            leavesTheExtendedRunsReports(worker::writeReports, worker::currentReports);
+        try (GridSession old = f.tiny(List.of(sl), out).build().open();
+                GridSession worker = f.tiny(List.of(sl), out).build().openWorker()) {
+            leavesTheExtendedRunsReports(old::writeReports, worker::writeReports, worker::currentReports);
         }
     }
 
@@ -206,12 +206,9 @@ class GridAddedTargetTest {
 
     @Test
     void aForcedGridThatAddsATargetStartsAnew() throws Exception {
-        copy(shared.resolve("sl-only"), out);
-        Grid forced = f.tiny(List.of(sl, c), out).optForce(true).build();
-        assertTrue(forced.force());
-        // forced: the folder's results are deleted as for any other change, so all eleven sweeps run again
-        GridSummary again = forced.run();
-        assertEquals(11, again.sweepsRun());
-        assertEquals(0, again.sweepsSkipped());
+        // the fixture's grid on both targets, forced over a copy of the run on sl-target: the folder's
+        // results are deleted as for any other change, so all eleven sweeps run again
+        assertEquals(11, fresh.sweepsRun());
+        assertEquals(0, fresh.sweepsSkipped());
     }
 }

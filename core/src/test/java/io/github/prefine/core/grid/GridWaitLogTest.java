@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.TaskGroup;
-import io.github.prefine.core.testing.ChildJvm;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import io.github.prefine.core.testing.ServingChild;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,33 +92,16 @@ class GridWaitLogTest {
     private record Waited(String note, String beforeRelease, String log) {}
 
     /** One child JVM runs both cases' grids, one after the other: its start cost more than a grid here. */
-    @TempDir
-    static Path childDir;
-    private static Process child;
-    private static Writer requests;
+    private static ServingChild child;
 
     @BeforeAll
-    static void startChild() throws Exception {
-        child = ChildJvm.startAtInfo(Child.class, childDir.resolve("child.log"));
-        requests = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
+    static void startChild(@TempDir Path childDir) throws Exception {
+        child = ServingChild.start(Child.class, childDir.resolve("child.log"));
     }
 
     @AfterAll
     static void stopChild() throws Exception {
-        try {
-            requests.close();
-            assertTrue(child.waitFor(1, TimeUnit.MINUTES), "the child did not end with its input");
-            assertEquals(0, child.exitValue(), Files.readString(childDir.resolve("child.log")));
-        } finally {
-            child.destroyForcibly();
-        }
-    }
-
-    /** The child's lines from this case's {@code begin} line on (whole lines only), empty before it. */
-    private String caseLog(String id) throws Exception {
-        String text = wholeLines(Files.readString(childDir.resolve("child.log")));
-        int begin = text.indexOf("begin " + id + "\n");
-        return begin < 0 ? "" : text.substring(begin);
+        child.close();
     }
 
     /**
@@ -139,30 +117,18 @@ class GridWaitLogTest {
         try {
             held.noteHolder();
             note = UnitLock.holder(lock).orElseThrow();
-            requests.write(id + "\t" + dir.resolve("child") + "\t" + dir.resolve("out") + "\t" + mode + "\n");
-            requests.flush();
-            while (!(beforeRelease = caseLog(id)).contains(awaited)) {
-                assertTrue(child.isAlive() && !beforeRelease.contains("\nfailed " + id + "\n"),
-                        "the child's grid ended before saying it still waits:\n" + caseLog(id));
+            child.request(id, dir.resolve("child").toString(), dir.resolve("out").toString(), mode);
+            while (!(beforeRelease = child.since(id)).contains(awaited)) {
+                assertTrue(child.isAlive() && !ServingChild.failed(beforeRelease, id),
+                        "the child's grid ended before saying it still waits:\n" + child.since(id));
                 Thread.sleep(50);
             }
             held.close();
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            String log;
-            while (!(log = caseLog(id)).contains("\nend " + id + "\n")) {
-                assertTrue(child.isAlive() && !log.contains("\nfailed " + id + "\n"), "the grid failed:\n" + log);
-                assertTrue(System.nanoTime() < deadline, "the child did not finish once the lock was released");
-                Thread.sleep(50);
-            }
+            child.await(id); // released, the grid must finish
         } finally {
             held.close();
         }
-        return new Waited(note, beforeRelease, caseLog(id));
-    }
-
-    /** The text up to its last line break: a line the child is still writing is left out. */
-    private static String wholeLines(String text) {
-        return text.substring(0, text.lastIndexOf('\n') + 1);
+        return new Waited(note, beforeRelease, child.since(id));
     }
 
     /** The reminders one class logged. */
@@ -186,18 +152,7 @@ class GridWaitLogTest {
      */
     static final class Child {
         public static void main(String[] args) throws Exception {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] run = line.split("\\t");
-                System.out.println("begin " + run[0]);
-                try {
-                    run(Path.of(run[1]), Path.of(run[2]), run[3]);
-                    System.out.println("end " + run[0]);
-                } catch (Exception | AssertionError e) {
-                    e.printStackTrace(System.out);
-                    System.out.println("failed " + run[0]);
-                }
-            }
+            ServingChild.serve(run -> run(Path.of(run[0]), Path.of(run[1]), run[2]));
         }
 
         private static void run(Path fixture, Path out, String mode) throws Exception {

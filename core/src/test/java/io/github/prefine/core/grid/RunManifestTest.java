@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import io.github.prefine.core.testing.CapturedLogs;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.testing.TestFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -177,12 +178,29 @@ class RunManifestTest {
                 e.getMessage());
     }
 
+    /*
+     * Three cases start from the same finished one-target grid: it is run once for the class (one
+     * fixture, so one encoder path, which run.json records), and a case runs it again on its own
+     * copy of the output folder.
+     */
+    @TempDir
+    static Path shared;
+    private static GridFixtures sharedFixture;
+    private static Path sharedRun;
+
     /** A one-target grid run once into {@code dir/out}, to be run again on the same folder. */
-    private static Grid tinyGridRunOnce(Path dir) throws Exception {
-        GridFixtures f = new GridFixtures(dir);
-        Grid grid = f.tiny(List.of(f.targets.get(1)), dir.resolve("out")).setGroups(List.of(TaskGroup.C)).build();
-        grid.run();
-        return grid;
+    private static synchronized Grid tinyGridRunOnce(Path dir) throws Exception {
+        if (sharedRun == null) {
+            sharedFixture = new GridFixtures(shared);
+            Path out = shared.resolve("run-once");
+            tinyGrid(out).run();
+            sharedRun = out;
+        }
+        return tinyGrid(TestFolders.copy(sharedRun, dir.resolve("out")));
+    }
+
+    private static Grid tinyGrid(Path out) {
+        return sharedFixture.tiny(List.of(sharedFixture.targets.get(1)), out).setGroups(List.of(TaskGroup.C)).build();
     }
 
     @Test

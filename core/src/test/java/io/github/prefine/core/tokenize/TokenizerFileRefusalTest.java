@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.testing.ChildJvm;
+import io.github.prefine.core.testing.ServingChild;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,30 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenizerFileRefusalTest {
     @TempDir
     Path tmp;
+
+    /** One child JVM runs every probe of the class, one after another ({@link TokenizerProbes}). */
+    private static ServingChild probes;
+    private static int requests;
+
+    @BeforeAll
+    static void startProbes(@TempDir Path dir) throws Exception {
+        probes = ServingChild.start(TokenizerProbes.class, dir.resolve("probes.log"));
+    }
+
+    @AfterAll
+    static void stopProbes() throws Exception {
+        probes.close();
+    }
+
+    /** Runs a probe of {@link TokenizerProbes} in the child and returns what it logged. */
+    private static synchronized String probe(String probe, String... args) throws Exception {
+        String id = "probe-" + ++requests;
+        String[] fields = new String[args.length + 1];
+        fields[0] = probe;
+        System.arraycopy(args, 0, fields, 1, args.length);
+        probes.request(id, fields);
+        return probes.await(id);
+    }
 
     /** The log of {@link ChangedFileVariantProbe}, run once for the two tests that read it, and its file. */
     private static String changedLog;
@@ -115,7 +141,7 @@ class TokenizerFileRefusalTest {
         model.add("merges", new com.google.gson.JsonArray());
         model.getAsJsonArray("merges").add("a ##b");
         Path sound = write(tokenizer.toString());
-        String log = ChildJvm.run(FilesRefusalProbe.class, tmp.resolve("child.log"), List.of(), broken.toString(),
+        String log = probe("files", broken.toString(),
                 sound.toString());
         assertTrue(log.contains("OUTCOME " + broken + " refused: " + broken + ": $.model.merges[0] merges \"a\" with"
                 + " \"b\", which is shorter than $.model.continuing_subword_prefix \"##\"; expected a second piece"
@@ -186,7 +212,7 @@ class TokenizerFileRefusalTest {
         JsonObject broken = JsonParser.parseString(fixture()).getAsJsonObject();
         broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
         Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
-        return ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
+        return probe("changed", file.toString(),
                 replacement.toString());
     }
 
@@ -426,7 +452,7 @@ class TokenizerFileRefusalTest {
      * file's lines of its log, in order.
      */
     private List<String> probeInAChild(String... filesAndTexts) throws Exception {
-        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), filesAndTexts);
+        String log = probe("template", filesAndTexts);
         List<String> out = new java.util.ArrayList<>();
         for (String section : log.split("(?m)^(?=FILE )")) {
             if (section.startsWith("FILE ")) {

@@ -16,6 +16,7 @@ import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.testing.TestFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -231,11 +232,14 @@ class MixedPrecisionTrainingTest {
         };
     }
 
+    /** A scaled run's final weights and its scaler's end state as "scale/tracker, skipped". */
+    private record Scaled(float[][] weights, String scaler) {}
+
     /**
      * A fp16-mixed run of 2 epochs of 11 steps under the given scaler settings; {@code kill} > 0
-     * ends it after that epoch's checkpoint. Returns the final weights.
+     * ends it after that epoch's checkpoint.
      */
-    private static float[][] scaledRun(SyntheticTasks tasks, Path ckpt, LossScaler.Builder scaler, int kill)
+    private static Scaled scaledRun(SyntheticTasks tasks, Path ckpt, LossScaler.Builder scaler, int kill)
             throws Exception {
         Engine.getInstance().setRandomSeed(11);
         try (NDManager root = NDManager.newBaseManager();
@@ -244,7 +248,9 @@ class MixedPrecisionTrainingTest {
                         .optPatience(5).optLearningRate(1e-3).optPrecision(Precision.FP16_MIXED).optCheckpointDir(ckpt)
                         .optLossScaler(scaler).addListener(killAfter(kill)).build()) {
             trainer.fit();
-            return snapshot(MultiHeadModel.arrays(model.parameters()));
+            LossScaler s = trainer.lossScaler().orElseThrow();
+            return new Scaled(snapshot(MultiHeadModel.arrays(model.parameters())),
+                    s.readScale() + "/" + s.readGrowthTracker() + ", " + trainer.trainingStep().skippedSteps());
         }
     }
 
@@ -253,16 +259,42 @@ class MixedPrecisionTrainingTest {
      * "scale/tracker, skipped".
      */
     private static String scalerRun(SyntheticTasks tasks, Path ckpt, int kill) throws Exception {
-        Engine.getInstance().setRandomSeed(11);
-        try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = model(root, tasks);
-                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(2)
-                        .optPatience(5).optLearningRate(1e-3).optPrecision(Precision.FP16_MIXED).optCheckpointDir(ckpt)
-                        .optLossScaler(scaler(256f, 3, 2f, 0.5f)).addListener(killAfter(kill)).build()) {
-            trainer.fit();
-            LossScaler s = trainer.lossScaler().orElseThrow();
-            return s.readScale() + "/" + s.readGrowthTracker() + ", " + trainer.trainingStep().skippedSteps();
+        return scaledRun(tasks, ckpt, scaler(256f, 3, 2f, 0.5f), kill).scaler();
+    }
+
+    /** The tasks of the scaled runs: 2 tasks x 22 examples at batch 4, 11 steps an epoch. */
+    private static SyntheticTasks scaledTasks() {
+        return new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+    }
+
+    /*
+     * Three cases resume or compare with the same seeded scaled runs under growth interval 3 from
+     * 256: the run killed after epoch 1 and the whole run are made once for the class, and a case
+     * edits its own copy of the killed run's checkpoint folder.
+     */
+    @TempDir
+    static Path shared;
+    private static Path scaledKilled;
+    private static Scaled scaledWhole;
+
+    /** A copy at {@code ckpt} of the checkpoints of the scaled run killed after epoch 1. */
+    private static synchronized Path scaledKilledAfterEpoch1(Path ckpt) throws Exception {
+        if (scaledKilled == null) {
+            Path at = shared.resolve("scaled-killed");
+            IllegalStateException killed = assertThrows(IllegalStateException.class,
+                    () -> scalerRun(scaledTasks(), at, 1));
+            assertEquals("killed", killed.getMessage());
+            scaledKilled = at;
         }
+        return TestFolders.copy(scaledKilled, ckpt);
+    }
+
+    /** The scaled run of 2 epochs, uninterrupted. */
+    private static synchronized Scaled scaledWhole() throws Exception {
+        if (scaledWhole == null) {
+            scaledWhole = scaledRun(scaledTasks(), shared.resolve("scaled-whole"), scaler(256f, 3, 2f, 0.5f), -1);
+        }
+        return scaledWhole;
     }
 
     /**
@@ -275,11 +307,9 @@ class MixedPrecisionTrainingTest {
      */
     @Test
     void aCheckpointTakenMidStreakResumesToTheWholeRunsScaleAndTracker(@TempDir Path tmp) throws Exception {
-        SyntheticTasks tasks = new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
-        assertEquals("32768.0/1, 0", scalerRun(tasks, tmp.resolve("whole"), -1));
-        Path ckpt = tmp.resolve("killed");
-        IllegalStateException killed = assertThrows(IllegalStateException.class, () -> scalerRun(tasks, ckpt, 1));
-        assertEquals("killed", killed.getMessage());
+        SyntheticTasks tasks = scaledTasks();
+        assertEquals("32768.0/1, 0", scaledWhole().scaler());
+        Path ckpt = scaledKilledAfterEpoch1(tmp.resolve("killed"));
         Path state = TrainerSettingsResumeTest.published(ckpt).resolve("state.json");
         com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(state))
                 .getAsJsonObject();
@@ -298,9 +328,8 @@ class MixedPrecisionTrainingTest {
      */
     @Test
     void aCheckpointWhoseGrowthTrackerIsNotBelowTheIntervalIsRefused(@TempDir Path tmp) throws Exception {
-        SyntheticTasks tasks = new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
-        Path ckpt = tmp.resolve("killed");
-        assertThrows(IllegalStateException.class, () -> scalerRun(tasks, ckpt, 1));
+        SyntheticTasks tasks = scaledTasks();
+        Path ckpt = scaledKilledAfterEpoch1(tmp.resolve("killed"));
         Path state = TrainerSettingsResumeTest.published(ckpt).resolve("state.json");
         com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(state))
                 .getAsJsonObject();
@@ -327,11 +356,8 @@ class MixedPrecisionTrainingTest {
     @Test
     void aResumeUnderOtherLossScalerSettingsIsRefusedNamingEachDifference(@TempDir Path tmp) throws Exception {
         // 2 tasks x 22 examples at batch 4: 11 steps an epoch; growth every 3 clean steps, so 256 grows
-        SyntheticTasks tasks = new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
-        Path ckpt = tmp.resolve("ckpt");
-        IllegalStateException killed = assertThrows(IllegalStateException.class,
-                () -> scaledRun(tasks, ckpt, scaler(256f, 3, 2f, 0.5f), 1));
-        assertEquals("killed", killed.getMessage());
+        SyntheticTasks tasks = scaledTasks();
+        Path ckpt = scaledKilledAfterEpoch1(tmp.resolve("ckpt"));
         record Case(LossScaler.Builder scaler, String difference) {}
         for (Case c : List.of(new Case(scaler(256f, 5, 2f, 0.5f), "lossScaler.growthInterval: recorded 3, requested 5"),
                 new Case(scaler(256f, 3, 4f, 0.5f), "lossScaler.growthFactor: recorded 2.0, requested 4.0"),
@@ -341,7 +367,7 @@ class MixedPrecisionTrainingTest {
             assertTrue(e.getMessage().contains("checkpoint written under other settings than this run's")
                     && e.getMessage().contains(c.difference()), e.getMessage());
         }
-        float[][] whole = scaledRun(tasks, tmp.resolve("whole"), scaler(256f, 3, 2f, 0.5f), -1);
+        float[][] whole = scaledWhole().weights();
         // the checkpoint of the code before this change: its manifest without the scaler's settings
         Path at = TrainerSettingsResumeTest.published(ckpt);
         Path state = at.resolve("state.json");
@@ -353,7 +379,7 @@ class MixedPrecisionTrainingTest {
         Files.writeString(state, json.toString());
         float[][][] resumed = new float[1][][];
         String logs = io.github.prefine.core.testing.CapturedLogs.of(
-                () -> resumed[0] = scaledRun(tasks, ckpt, scaler(1024f, 3, 2f, 0.5f), -1));
+                () -> resumed[0] = scaledRun(tasks, ckpt, scaler(1024f, 3, 2f, 0.5f), -1).weights());
         assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains("could not be checked")
                 && l.contains("lossScaler.growthInterval=3") && l.contains("lossScaler.growthFactor=2.0")), logs);
         assertArrayEquals(whole, resumed[0], "resumed under another initial scale");
@@ -479,16 +505,36 @@ class MixedPrecisionTrainingTest {
      */
     record Outcome(String end, float[][] weights, List<Double> scores, long skipped) {}
 
+    /**
+     * The checkpoints of the poisoned run of steps 30 to 44 killed after epoch 1, made once for the
+     * two cases that resume it (the run is seeded: each would write the same).
+     */
+    private static Path poisonedKilled;
+
+    /** A copy at {@code ckpt} of the run with steps {@code from..to} poisoned, killed after epoch 1. */
+    private static Path poisonedKilledAfterEpoch1(Path ckpt, long from, long to) throws Exception {
+        synchronized (MixedPrecisionTrainingTest.class) {
+            if (from == 30 && to == 44 && poisonedKilled != null) {
+                return TestFolders.copy(poisonedKilled, ckpt);
+            }
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> poisonedRun(ckpt, from, to, 1));
+        assertEquals("killed", e.getMessage());
+        synchronized (MixedPrecisionTrainingTest.class) {
+            if (from == 30 && to == 44 && poisonedKilled == null) {
+                poisonedKilled = TestFolders.copy(ckpt, shared.resolve("poisoned-killed"));
+            }
+        }
+        return ckpt;
+    }
+
     @Test
     void aRunResumedAcrossSkippedStepsEndsAsTheWholeRun(@TempDir Path tmp) throws Exception {
         // 40 steps an epoch, the checkpoint after step 39: skipped steps on both sides of it
         for (long[] bad : new long[][] {{30, 44}, {20, 69}}) {
             String name = bad[0] + "-" + bad[1];
             Outcome whole = poisonedRun(tmp.resolve("whole-" + name), bad[0], bad[1], -1);
-            Path ckpt = tmp.resolve("killed-" + name);
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> poisonedRun(ckpt, bad[0], bad[1], 1));
-            assertEquals("killed", e.getMessage());
+            Path ckpt = poisonedKilledAfterEpoch1(tmp.resolve("killed-" + name), bad[0], bad[1]);
             Outcome resumed = poisonedRun(ckpt, bad[0], bad[1], -1);
             // 15 skipped steps: the update count and the schedule resume where they were;
             // 50 in a row declare the run diverged, also when the checkpoint falls inside them
@@ -502,8 +548,8 @@ class MixedPrecisionTrainingTest {
 
     /**
      * A fp16-mixed checkpoint's counts hold its relations with skipped steps: after one epoch of 40
-     * steps with steps 30 to 34 poisoned, globalStep 40, skippedSteps 5, and the encoder's and the
-     * one head's counts 35 (its task is in every batch). A state.json edited so that they disagree
+     * steps with steps 30 to 44 poisoned (30 to 39 in this epoch), globalStep 40, skippedSteps 10,
+     * and the encoder's and the one head's counts 30 (its task is in every batch). A state.json edited so that they disagree
      * (fewer skipped steps than the counts show, or a head updated more often than the encoder) is
      * refused naming the file and the relation, where it resumed the schedule at another update.
      */
@@ -512,26 +558,24 @@ class MixedPrecisionTrainingTest {
         record Case(String name, java.util.function.Consumer<com.google.gson.JsonObject> edit, String expected) {}
         List<Case> cases = List.of(
                 new Case("skipped", j -> j.addProperty("skippedSteps", 3),
-                        "the encoder's step count (stepCounts) is 35, expected globalStep - skippedSteps = 40 - 3 = 37"),
+                        "the encoder's step count (stepCounts) is 30, expected globalStep - skippedSteps = 40 - 3 = 37"),
                 new Case("head", j -> {
                     com.google.gson.JsonObject counts = j.getAsJsonObject("stepCounts");
                     counts.keySet().stream().filter(k -> k.startsWith("heads.")).forEach(k -> counts.addProperty(k, 38));
-                }, "is 38, expected at most globalStep - skippedSteps = 40 - 5 = 35 (a head is updated only"));
+                }, "is 38, expected at most globalStep - skippedSteps = 40 - 10 = 30 (a head is updated only"));
         for (Case c : cases) {
-            Path ckpt = tmp.resolve(c.name());
-            assertEquals("killed", assertThrows(IllegalStateException.class, () -> poisonedRun(ckpt, 30, 34, 1))
-                    .getMessage());
+            Path ckpt = poisonedKilledAfterEpoch1(tmp.resolve(c.name()), 30, 44);
             Path file = TrainerSettingsResumeTest.published(ckpt).resolve("state.json");
             com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
                     Files.readString(file, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
             assertEquals(40, json.get("globalStep").getAsLong());
-            assertEquals(5, json.get("skippedSteps").getAsLong());
+            assertEquals(10, json.get("skippedSteps").getAsLong());
             com.google.gson.JsonObject counts = json.getAsJsonObject("stepCounts");
-            assertTrue(!counts.keySet().isEmpty() && counts.keySet().stream().allMatch(k -> counts.get(k).getAsLong() == 35),
+            assertTrue(!counts.keySet().isEmpty() && counts.keySet().stream().allMatch(k -> counts.get(k).getAsLong() == 30),
                     counts.toString());
             c.edit().accept(json);
             Files.writeString(file, json.toString(), java.nio.charset.StandardCharsets.UTF_8);
-            java.io.IOException e = assertThrows(java.io.IOException.class, () -> poisonedRun(ckpt, 30, 34, -1));
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> poisonedRun(ckpt, 30, 44, -1));
             assertTrue(e.getMessage().startsWith(file + ": ") && e.getMessage().contains(c.expected())
                     && e.getMessage().contains("cannot be resumed, and nothing was restored"), e.getMessage());
         }

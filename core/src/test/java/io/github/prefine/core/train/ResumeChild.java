@@ -13,9 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A training run for {@link TrainerResumeTest}, started in a child JVM: args are the checkpoint
- * folder, the output folder, and milliseconds to sleep after each step (to give the parent time
- * to kill it mid-run). Writes {@code weights.ndlist} and {@code result.txt} into the output folder
- * when training ends.
+ * folder, the output folder, milliseconds to sleep after each step once its first epoch is done
+ * (to give the parent time to kill it mid-run after its first checkpoint), and optionally a file
+ * to wait for before training (so the parent can start this JVM and the engine while another run
+ * still goes on). Writes {@code weights.ndlist} and {@code result.txt} into the output folder when
+ * training ends.
  */
 public final class ResumeChild {
     private ResumeChild() {}
@@ -27,6 +29,13 @@ public final class ResumeChild {
         // two tasks of each format, so the production heads run stacked
         SyntheticTasks tasks = new SyntheticTasks(31, 48, 16, TrainerTest.SIX);
         AtomicInteger epochsRun = new AtomicInteger();
+        if (args.length > 3) {
+            Engine.getInstance(); // loads PyTorch while waiting
+            Path go = Path.of(args[3]);
+            while (!Files.exists(go)) {
+                Thread.sleep(10);
+            }
+        }
         try (NDManager root = NDManager.newBaseManager()) {
             // the entry point seeds the engine once, before the model's parameters are initialized
             Engine.getInstance().setRandomSeed(7);
@@ -37,13 +46,13 @@ public final class ResumeChild {
             }
             try (MultiHeadModel model = b.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(16)
-                            .optLearningRate(1e-2).optWarmupSteps(4).optMaxEpochs(4).optLogEvery(1).optSeed(99)
+                            .optLearningRate(1e-2).optWarmupSteps(4).optMaxEpochs(3).optLogEvery(1).optSeed(99)
                             .optOptimizer(AdamW.builder().optWeightDecay(0.01))
                             .optCheckpointDir(ckpt)
                             .addListener(new TrainingListener() {
                                 @Override
                                 public void onSteps(StepReport r) {
-                                    if (sleep > 0) {
+                                    if (sleep > 0 && epochsRun.get() > 0) {
                                         try {
                                             Thread.sleep(sleep);
                                         } catch (InterruptedException e) {

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainerResumeTest {
 
-    private static Process start(Path ckpt, Path out, long sleepMs, Path log) throws IOException {
+    private static Process start(Path ckpt, Path out, long sleepMs, Path log, String... go) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Dai.djl.offline=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), ResumeChild.class.getName(),
                 ckpt.toString(), out.toString(), Long.toString(sleepMs)));
+        cmd.addAll(List.of(go));
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
         return pb.start();
@@ -55,18 +56,27 @@ class TrainerResumeTest {
         Path ckpt = tmp.resolve("killed-ckpt");
         Path killedOut = tmp.resolve("killed-out");
         Process victim = start(ckpt, killedOut, 120, tmp.resolve("victim.log"));
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (!Files.exists(ckpt.resolve("LATEST")) && victim.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(victim.isAlive(), () -> "victim ended before it could be killed:\n" + read(tmp.resolve("victim.log")));
-        victim.destroyForcibly();
-        victim.waitFor();
-        assertFalse(Files.exists(killedOut.resolve("result.txt")), "the victim must not have finished");
+        // the resumed run's JVM starts now and trains once the victim is dead and go exists
+        Path go = tmp.resolve("go");
+        Process resumed = start(ckpt, killedOut, 0, tmp.resolve("resumed.log"), go.toString());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            while (!Files.exists(ckpt.resolve("LATEST")) && victim.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(victim.isAlive(), () -> "victim ended before it could be killed:\n" + read(tmp.resolve("victim.log")));
+            victim.destroyForcibly();
+            victim.waitFor();
+            assertFalse(Files.exists(killedOut.resolve("result.txt")), "the victim must not have finished");
 
-        Process resumed = start(ckpt, killedOut, 0, tmp.resolve("resumed.log"));
-        finish(resumed, tmp.resolve("resumed.log"));
-        finish(full, tmp.resolve("full.log"));
+            Files.writeString(go, "");
+            finish(resumed, tmp.resolve("resumed.log"));
+            finish(full, tmp.resolve("full.log"));
+        } finally {
+            for (Process p : List.of(full, victim, resumed)) {
+                p.destroyForcibly();
+            }
+        }
 
         String a = Files.readString(fullOut.resolve("result.txt"));
         String b = Files.readString(killedOut.resolve("result.txt"));

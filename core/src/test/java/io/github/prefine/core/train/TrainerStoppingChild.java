@@ -6,9 +6,7 @@ import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.task.Split;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.github.prefine.core.testing.ServingChild;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,18 +69,7 @@ final class TrainerStoppingChild {
      * @throws Exception if standard input cannot be read
      */
     public static void main(String[] args) throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            String[] run = line.split("\t");
-            System.out.println("begin " + run[0]);
-            try {
-                fit(Integer.parseInt(run[1]), Path.of(run[2]), Integer.parseInt(run[3]));
-                System.out.println("end " + run[0]);
-            } catch (Exception | AssertionError e) {
-                e.printStackTrace(System.out);
-                System.out.println("failed " + run[0]);
-            }
-        }
+        ServingChild.serve(run -> fit(Integer.parseInt(run[0]), Path.of(run[1]), Integer.parseInt(run[2])));
     }
 
     private static void fit(int maxEpochs, Path checkpoints, int scheduleEpochs) throws Exception {

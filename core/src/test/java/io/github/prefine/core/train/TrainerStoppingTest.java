@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.testing.ChildJvm;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import io.github.prefine.core.testing.ServingChild;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,26 +28,16 @@ class TrainerStoppingTest {
     private record Run(String result, String lastLine, String log) {}
 
     /** One child JVM serves every run of this class: each child start cost more than its runs. */
-    private static Path childLog;
-    private static Process child;
-    private static Writer requests;
+    private static ServingChild child;
 
     @BeforeAll
     static void startChild(@TempDir Path dir) throws Exception {
-        childLog = dir.resolve("child.log");
-        child = ChildJvm.startAtInfo(TrainerStoppingChild.class, childLog);
-        requests = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
+        child = ServingChild.start(TrainerStoppingChild.class, dir.resolve("child.log"));
     }
 
     @AfterAll
     static void stopChild() throws Exception {
-        try {
-            requests.close();
-            assertTrue(child.waitFor(1, TimeUnit.MINUTES), "child did not end with its input");
-            assertEquals(0, child.exitValue(), Files.readString(childLog));
-        } finally {
-            child.destroyForcibly();
-        }
+        child.close();
     }
 
     private static Run fit(Path dir, String name, int maxEpochs, Path checkpoints) throws Exception {
@@ -60,35 +47,11 @@ class TrainerStoppingTest {
     /** A run whose schedule spans {@code scheduleEpochs} (0: maxEpochs), so a lower limit can resume it. */
     private static Run fit(Path dir, String name, int maxEpochs, Path checkpoints, int scheduleEpochs) throws Exception {
         String id = dir.getFileName() + "/" + name; // each test's temporary folder is its own
-        requests.write(id + "\t" + maxEpochs + "\t" + checkpoints + "\t" + scheduleEpochs + "\n");
-        requests.flush();
-        String log = awaitRun(id);
+        child.request(id, Integer.toString(maxEpochs), checkpoints.toString(), Integer.toString(scheduleEpochs));
+        String log = child.await(id);
         String result = log.lines().filter(l -> l.startsWith("result: ")).findFirst().orElseThrow(() -> new AssertionError(log));
         List<String> lines = log.lines().filter(l -> l.contains("INFO " + Trainer.class.getName() + " - rising: ")).toList();
         return new Run(result, lines.get(lines.size() - 1).replaceFirst(".* - ", ""), log);
-    }
-
-    /** The child's lines for run {@code id}, from its {@code begin} to its {@code end} line, once written. */
-    private static String awaitRun(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (true) {
-            String text = Files.readString(childLog, StandardCharsets.UTF_8);
-            int begin = text.indexOf("begin " + id + "\n");
-            if (begin >= 0) {
-                int end = text.indexOf("\nend " + id + "\n", begin);
-                if (end >= 0) {
-                    return text.substring(begin, end + 1);
-                }
-                if (text.indexOf("\nfailed " + id + "\n", begin) >= 0) {
-                    throw new AssertionError("run " + id + " failed:\n" + text.substring(begin));
-                }
-            }
-            if (!child.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("child " + (child.isAlive() ? "timed out" : "ended") + " before run " + id
-                        + " ended:\n" + text);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static Path finalStateFile(Path checkpoints) throws Exception {
