@@ -14,17 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
  * that a broken pipeline cannot.
  *
  * <p>A model that predicts no entity scores 0, and so does one trained on shuffled tags (it learns
- * the tag prior, which is O everywhere); MiniLM left untrained (lr 1e-9) scored 2.6 at length 64. One epoch of
- * 240 sentences of at most 64 sub-tokens in batches of 8 (30 steps) scored 28.2, 22.0, 36.9 and
- * 36.6 on a 100-sentence validation sample with sample seeds 1, 2, 4 and 5; 20 such steps were too
- * few (seed 4 then scored 6.3). The check now trains on 160 sentences cut to 32 sub-tokens in
- * batches of 4 (40 smaller steps over two thirds of the sentences, none padded past 32, as a
- * batch is padded to its longest row): sample seeds 1, 3 and 4 scored 29.4, 25.8 and 22.7 (seed 4 the one 20 long steps failed).
- * The floor sits far below the scores seen and far above a broken pipeline.
- * CoNLL-2003 rather than WNUT17: on a few hundred WNUT17 sentences the span F1 stays near 25 and
- * the epoch of lowest validation loss moves between runs, which leaves a floor little margin;
- * CoNLL-2003's dense, regular entities are learnt within this CPU budget. Runs when {@code
- * ../shared/data} is present, otherwise skips with the reason printed.
+ * the tag prior, which is O everywhere); MiniLM left untrained (lr 1e-9) scored 2.6 at length 64.
+ * One epoch of 240 sentences of at most 64 sub-tokens in batches of 8 (30 steps) scored 28.2,
+ * 22.0, 36.9 and 36.6 on a 100-sentence validation sample with sample seeds 1, 2, 4 and 5; 20 such
+ * steps were too few (seed 4 then scored 6.3). The check now trains on 160 sentences cut to 32
+ * sub-tokens in batches of 4 (40 smaller steps over two thirds of the sentences, none padded past
+ * 32, as a batch is padded to its longest row): sample seeds 1, 3 and 4 scored 29.4, 25.8 and
+ * 22.7 (seed 4 the one 20 long steps failed). The floor sits far below the scores seen and far
+ * above a broken pipeline. CoNLL-2003 rather than WNUT17: on a few hundred WNUT17 sentences the
+ * span F1 stays near 25 and the epoch of lowest validation loss moves between runs, which leaves a
+ * floor little margin; CoNLL-2003's dense, regular entities are learnt within this CPU budget.
+ * Runs when {@code ../shared/data} is present, otherwise skips with the reason printed.
  */
 class RealDataLearningTest {
     /** Span F1 (percent) that the run must beat: under half of what it reaches, far above 2.6 (untrained). */
