@@ -149,11 +149,14 @@ class DemoFolderTest {
             }
         });
         try {
-            Run other = DemoFixture.demo(1, out, "--suite-seed", "8");
-            assertEquals(2, other.exit(), other.printed());
-            assertTrue(other.printed().contains("this folder holds a run with other settings or data (data.in memory: syn-"),
-                    other.printed());
-            assertTrue(other.printed().contains("force a new run in place (--force)"), other.printed());
+            // refused before any training: in this JVM, as the launcher runs the command
+            CliRunner cli = new CliRunner("demo");
+            int exit = DemoFixture.atSmallSizes(() -> cli.run("--seeds", "1", "--epochs", "1", "--target-epochs", "1",
+                    "--device", "cpu", "--workers", "1", "--out", out.toString(), "--suite-seed", "8"));
+            String other = cli.out() + cli.err();
+            assertEquals(2, exit, other);
+            assertTrue(other.contains("this folder holds a run with other settings or data (data.in memory: syn-"), other);
+            assertTrue(other.contains("force a new run in place (--force)"), other);
             assertEquals(tables, Files.readString(out.resolve("table2.md")), "the refused run changed the tables");
             assertEquals(-1, java.util.Arrays.mismatch(suite7, Files.readAllBytes(tokenizer)), "the refused run changed the encoder");
 

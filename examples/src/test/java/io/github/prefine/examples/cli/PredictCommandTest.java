@@ -106,6 +106,9 @@ class PredictCommandTest {
     private static Future<String> refusedLinesLog;
     private static Future<String> hfQuietLog;
     private static Future<String> latin1Log;
+    /** The topic task exported as an HF folder, and what {@code export} printed. */
+    private static Path hfTopic;
+    private static String hfTopicExported;
 
     private static void startChildren() throws Exception {
         for (Path err : List.of(tmp.resolve("closed-output.err"), tmp.resolve("stopped.err"))) {
@@ -117,17 +120,29 @@ class PredictCommandTest {
                 "{\"words\": [\"paris\"]}", "--skip-bad"));
         Path qaLong = input("qa-long.jsonl", QA_LONG.stream().map(q -> "{\"question\": \"" + q + "\", \"context\": \""
                 + QA_CONTEXT + "\"}").toArray(String[]::new));
-        Path hf = tmp.resolve("hf-topic-quiet");
+        // one export of the topic task: the cases that read an HF classifier share it and do not change it
+        hfTopic = tmp.resolve("hf-topic");
         CliRunner export = new CliRunner("export");
-        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hfTopic.toString()),
+                export.err());
+        hfTopicExported = export.out();
+        Path hf = hfTopic;
         Path quiet = input("quiet.jsonl", "{\"text\": \"john visited paris\"}");
         Path latin1 = input("latin1-locale.jsonl", textLine(LATIN1_TEXT));
         children = Executors.newSingleThreadExecutor();
-        refusedLinesLog = children.submit(() -> ChildJvm.run(PredictChild.class, tmp.resolve("predict-child.log"),
+        // one child, two commands: the HF folder first, so that its log holds whatever PyTorch prints
+        // at its first load, as a child of its own would
+        Future<List<String>> both = children.submit(() -> PredictChild.logs(ChildJvm.run(PredictChild.class,
+                tmp.resolve("predict-child.log"),
                 jvm("-Dorg.slf4j.simpleLogger.log.io.github.prefine.core.features.ReportCollector=debug"),
-                "--model", saved.toString(), "--task", "qa", "--input", qaLong.toString(), "--skip-bad"));
-        hfQuietLog = children.submit(() -> ChildJvm.run(PredictChild.class, tmp.resolve("predict-hf-child.log"), jvm(),
-                "--model", hf.toString(), "--input", quiet.toString()));
+                "--model", hf.toString(), "--input", quiet.toString(), PredictChild.THEN,
+                "--model", saved.toString(), "--task", "qa", "--input", qaLong.toString(), "--skip-bad")));
+        hfQuietLog = children.submit(() -> both.get().get(0));
+        refusedLinesLog = children.submit(() -> {
+            List<String> logs = both.get();
+            assertEquals(2, logs.size(), String.join("\n" + PredictChild.SEPARATOR + "\n", logs));
+            return logs.get(1);
+        });
         latin1Log = children.submit(() -> ChildJvm.run(PrefineCli.class, tmp.resolve("predict-latin1.log"),
                 jvm("-Dfile.encoding=ISO-8859-1", "-Dsun.stdout.encoding=ISO-8859-1", "-Dstdout.encoding=ISO-8859-1",
                         "-Dsun.stderr.encoding=ISO-8859-1", "-Dstderr.encoding=ISO-8859-1"),
@@ -1247,10 +1262,8 @@ class PredictCommandTest {
 
     @Test
     void exportedClassifierTakesTextsAndPairsMixed() throws Exception {
-        Path hf = tmp.resolve("hf-topic");
-        CliRunner export = new CliRunner("export");
-        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
-        assertTrue(export.out().contains(hf.toString()), export.out());
+        Path hf = hfTopic;
+        assertTrue(hfTopicExported.contains(hf.toString()), hfTopicExported);
         Path f = input("mixed.jsonl", "{\"text\": \"john visited paris\"}",
                 "{\"text\": \"who wrote?\", \"pair\": \"mary wrote a film\"}", "{\"text\": \"the team read\"}");
         CliRunner cli = new CliRunner("predict");
@@ -1274,9 +1287,7 @@ class PredictCommandTest {
 
     @Test
     void aRefusedPairIsNamedByItsOwnLine() throws Exception {
-        Path hf = tmp.resolve("hf-topic-2");
-        CliRunner export = new CliRunner("export");
-        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        Path hf = hfTopic;
         Path f = input("bad-pair.jsonl", "{\"text\": \"john visited paris\"}", "{\"text\": \"the team read\"}",
                 "{\"text\": \"who wrote?\", \"pair\": \"   \"}");
         CliRunner cli = new CliRunner("predict");
@@ -1291,9 +1302,7 @@ class PredictCommandTest {
      */
     @Test
     void skipBadNamesRefusedSinglesAndPairsOfAnHfClassifierByTheirOwnLines() throws Exception {
-        Path hf = tmp.resolve("hf-topic-3");
-        CliRunner export = new CliRunner("export");
-        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        Path hf = hfTopic;
         Path f = input("mixed-bad.jsonl", "{\"text\": \"john visited paris\"}",
                 "{\"text\": \"who wrote?\", \"pair\": \"   \"}", "{\"text\": \" \"}",
                 "{\"text\": \"who wrote?\", \"pair\": \"mary wrote a film\"}");
@@ -1318,7 +1327,7 @@ class PredictCommandTest {
      */
     @Test
     void predictingFromAnHfFolderPrintsNoNativeWarning() throws Exception {
-        // the child, started ahead, predicted quiet.jsonl's one line from the topic task exported to hf-topic-quiet
+        // the child, started ahead, predicted quiet.jsonl's one line from the topic task exported to hf-topic
         String log = logOf(hfQuietLog);
         assertEquals(1, log.lines().filter(l -> l.startsWith("{\"label\"")).count(), log);
         assertFalse(log.contains("Warning:") || log.contains("AutoNonVariableTypeMode"), log);
