@@ -1,16 +1,15 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.BlankLines;
 import io.github.prefine.core.data.internal.ColumnTable;
 import io.github.prefine.core.data.internal.Csv;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.TextFiles;
-import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,10 +61,11 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     public static final String EMPTY_FILE = Defects.EMPTY_FILE;
     /**
      * Cleaning kind ({@link ReadReport#cleaned}): a blank line passed over, before, between or
-     * after the records; {@code TsvClassificationReader} counts one between rows as a defect
-     * instead, as a TSV row is one line.
+     * after the records, {@link ReadReport#BLANK_LINE_PASSED_OVER} as every reader counts it;
+     * {@code TsvClassificationReader} counts one between rows as a defect instead, as a TSV row is
+     * one line.
      */
-    public static final String BLANK_LINE_PASSED_OVER = "blank line passed over";
+    public static final String BLANK_LINE_PASSED_OVER = ReadReport.BLANK_LINE_PASSED_OVER;
     /**
      * Cleaning kind ({@link ReadReport#cleaned}): Excel's delimiter line, a bare {@code sep=;}
      * (this reader's delimiter after {@code sep=}) as the file's first line, passed over.
@@ -124,14 +124,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         if (csv.marks() > 0) {
             report.clean(ReadReport.BOM_AT_LINE_START, csv.marks());
         }
-        int n = csv.blankLines();
-        if (n > 0) {
-            report.clean(BLANK_LINE_PASSED_OVER, n);
-            String lines = csv.firstBlankLines().stream().map(String::valueOf).collect(Collectors.joining(", "));
-            LOG.info("{}: passed over {}, as Python's csv.reader does ({} {}{})", name, Counts.counted(n, "blank line"),
-                    Counts.noun(n, "line"), lines,
-                    n > Csv.FIRST_BLANK_LINES ? ", ..." : "");
-        }
+        BlankLines.report(LOG, report, name, ", as Python's csv.reader does", csv.blankLines(), csv.firstBlankLines());
     }
 
     /** Reads the header, if any, and every record after it. */

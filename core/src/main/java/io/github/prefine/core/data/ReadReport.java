@@ -173,6 +173,13 @@ public record ReadReport(
     public static final String BOM_AT_LINE_START = "byte-order mark at a line's start";
 
     /**
+     * Cleaning kind: a blank line passed over, no record lost: in a CSV file before, between or
+     * after the records; in a JSON-lines or WiC file (data or gold) anywhere; in a TSV file after
+     * the last row. Counted so that nothing a reader passes over goes unseen.
+     */
+    public static final String BLANK_LINE_PASSED_OVER = "blank line passed over";
+
+    /**
      * Mutable accumulator for a {@link ReadReport}; single-threaded, used by the readers.
      */
     public static final class Builder {

@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.BlankLines;
 import io.github.prefine.core.data.internal.ColumnTable;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.LineReader;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * many fields as the header. The first text, optional second text and label are filled from
  * templates such as {@code "{sentence1}"}; a byte-order mark at the file start (MRPC) is removed
  * and counted, and so is every one opening a line (files joined with {@code cat}, {@link
- * ReadReport#BOM_AT_LINE_START}). Blank lines at the end of the file are no rows; a blank line before a row is a
+ * ReadReport#BOM_AT_LINE_START}). Blank lines at the end of the file are no rows, passed over and
+ * counted as {@link ReadReport#BLANK_LINE_PASSED_OVER} as the CSV reader counts its own; a blank line before a row is a
  * defect ({@link #BLANK_LINE}), thrown strictly and skipped and counted leniently, never an example
  * of empty text: GLUE files hold none, and Python's {@code csv.DictReader} and pandas drop them.
  *
@@ -90,6 +92,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
                 if (layout.header()) {
                     line = skipBlank(line, lines, blanks, report);
                     if (line == null) {
+                        passedOver(name, blanks, report);
                         return table.result(LOG);
                     }
                     if (line.text() == null || !blanks.isEmpty()) {
@@ -115,11 +118,17 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
                     }
                     line = next;
                 }
+                passedOver(name, blanks, report);
             } catch (MalformedDatasetException e) {
                 throw lines.outranking(e);
             }
         }
         return table.result(LOG);
+    }
+
+    /** Counts the blank lines at the end of the file, which hold no row, as passed over. */
+    private static void passedOver(String name, List<Integer> blanks, ReadReport.Builder report) {
+        BlankLines.report(LOG, report, name, "", blanks.size(), blanks.subList(0, Math.min(blanks.size(), BlankLines.FIRST)));
     }
 
     /** The next line without the byte-order marks opening it (files joined with {@code cat}), counted. */

@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.BlankLines;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.Template;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * unlabelled examples. A byte-order mark opening either file is removed and counted in the read's
  * report ({@link ReadReport#BOM_AT_START}), and so is every one opening a line of either (files
  * joined with {@code cat}, {@link ReadReport#BOM_AT_LINE_START}), which would have gone into the
- * word or the label. Ids are {@code file:line}. Immutable and thread-safe.
+ * word or the label. Blank lines of either file are passed over and counted as {@link
+ * ReadReport#BLANK_LINE_PASSED_OVER}, as the CSV reader counts its own. Ids are {@code file:line}. Immutable and thread-safe.
  */
 public final class WicReader implements DatasetReader<TextExample> {
     /** Skip reason: a gold line other than {@code T} or {@code F}. */
@@ -83,26 +85,32 @@ public final class WicReader implements DatasetReader<TextExample> {
             // one letter a line: small beside the data
             gold = new ArrayList<>();
             // into the read's report: the gold file's byte-order mark is counted as the data file's is
+            BlankLines goldBlank = new BlankLines();
             try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, report, bytesRead)) {
                 for (TextFiles.Line read = labels.next(); read != null; read = labels.next()) {
                     TextFiles.Line line = TextFiles.withoutLeadingMarks(read, report);
                     if (nonBlank(line)) {
                         gold.add(line);
+                    } else {
+                        goldBlank.add(line.number());
                     }
                 }
             } catch (MalformedDatasetException e) {
                 goldDefect = e;
             }
+            goldBlank.report(LOG, report, TextFiles.shortName(goldPath), "");
         }
         Template a = Template.of(TEXT_A);
         Template b = Template.of(TEXT_B);
         List<TextExample> out = new ArrayList<>();
         MalformedDatasetException lineDefect = null;
         int rows = 0;
+        BlankLines blank = new BlankLines();
         try (LineReader data = TextFiles.lines(file, leniency, report, bytesRead)) {
             for (TextFiles.Line read = data.next(); read != null; read = data.next()) {
                 TextFiles.Line line = TextFiles.withoutLeadingMarks(read, report);
                 if (!nonBlank(line)) {
+                    blank.add(line.number());
                     continue;
                 }
                 rows++;
@@ -120,6 +128,7 @@ public final class WicReader implements DatasetReader<TextExample> {
                 }
             }
         }
+        blank.report(LOG, report, name, "");
         if (goldDefect != null) {
             throw goldDefect;
         }

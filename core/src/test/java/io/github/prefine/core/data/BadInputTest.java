@@ -744,6 +744,71 @@ class BadInputTest {
     }
 
     /**
+     * Blank lines of a JSON-lines file (empty, or white space only) before, between and after the
+     * objects are passed over and counted as the CSV reader counts its own, in both modes; every
+     * JSON-lines reader shares the loop (CB here, MRQA below). They were passed over without a count.
+     */
+    @Test
+    void blankLinesOfAJsonLinesFileArePassedOverAndCounted() throws IOException {
+        Path f = TestFiles.write(dir, "cb/blank.jsonl", "\n{\"premise\":\"A\",\"hypothesis\":\"B\",\"label\":\"neutral\"}\n"
+                + "  \t\r\n\n{\"premise\":\"C\",\"hypothesis\":\"D\",\"label\":\"entailment\"}\n\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis().read(f, l);
+            assertEquals(List.of("cb/blank.jsonl:2", "cb/blank.jsonl:5"), r.examples().stream().map(TextExample::id).toList());
+            assertEquals(2, r.report().records(), l.toString());
+            assertEquals(Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, 4), r.report().cleaned(), l.toString());
+            assertEquals(0, r.report().totalSkipped(), l.toString());
+        }
+        Path mrqa = TestFiles.write(dir, "mrqa/blank.jsonl", "{\"header\":{\"dataset\":\"SQuAD\",\"split\":\"dev\"}}\n\n"
+                + "{\"context\":\"Rome is old.\",\"qas\":[{\"qid\":\"a\",\"question\":\"which?\","
+                + "\"detected_answers\":[{\"text\":\"Rome\",\"char_spans\":[[0,3]]}]}]}\n \n");
+        ReadResult<QaExample> q = new MrqaReader().read(mrqa);
+        assertEquals(List.of("a"), q.examples().stream().map(QaExample::id).toList());
+        assertEquals(Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, 2), q.report().cleaned());
+    }
+
+    /**
+     * Blank lines of a WiC data file and of its gold file are passed over and counted, into the
+     * read's one report, as the CSV reader counts its own; they were passed over without a count.
+     */
+    @Test
+    void blankLinesOfAWicFileAndItsGoldFileArePassedOverAndCounted() throws IOException {
+        Path f = TestFiles.write(dir, "wic/blank.data.txt", "carry\tV\t2-1\tYou carry it .\tIt carries .\n\n \n"
+                + "bank\tN\t1-3\tThe bank .\tThe river bank .\n\n");
+        TestFiles.write(dir, "wic/blank.gold.txt", "\nF\n\nT\n\n\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TextExample> r = new WicReader().read(f, l);
+            assertEquals(List.of("false", "true"), r.examples().stream().map(TextExample::label).toList(), l.toString());
+            assertEquals(2, r.report().records(), l.toString());
+            // three in the data file, four in the gold file
+            assertEquals(Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, 7), r.report().cleaned(), l.toString());
+            assertEquals(0, r.report().totalSkipped(), l.toString());
+        }
+    }
+
+    /**
+     * Blank lines at the end of a TSV file hold no row: they are passed over and counted as the CSV
+     * reader counts its own, with a header and without one, in both modes; they were passed over
+     * without a count. One between rows stays a defect of its own ('blank line').
+     */
+    @Test
+    void blankLinesAtTheEndOfATsvFileArePassedOverAndCounted() throws IOException {
+        Path f = TestFiles.write(dir, "glue/blank.tsv", "sentence\tlabel\na\t1\nb\t0\n\n\r\n\n");
+        Path bare = TestFiles.write(dir, "cola/blank.tsv", "gj04\t1\ta\ngj04\t0\tb\n\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TextExample> r = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build()
+                    .read(f, l);
+            assertEquals(List.of("a", "b"), r.examples().stream().map(TextExample::textA).toList(), l.toString());
+            assertEquals(Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, 3), r.report().cleaned(), l.toString());
+            assertEquals(0, r.report().totalSkipped(), l.toString());
+            ReadResult<TextExample> b = TsvClassificationReader.builder().optColumnNames(List.of("source", "label", "sentence"))
+                    .setTextA("{sentence}").optLabel("label").build().read(bare, l);
+            assertEquals(2, b.examples().size(), l.toString());
+            assertEquals(Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, 1), b.report().cleaned(), l.toString());
+        }
+    }
+
+    /**
      * A SubjQA header lacking a column was located at line 1 wherever it stood: after blank lines
      * (passed over, as Python's csv.reader passes them) the header is a later line, as the
      * comma-separated classification reader says of the same header.

@@ -57,7 +57,7 @@ class EmptyInputTest {
         skippedWhole(reader, name, at, content, expected, found, units, Map.of());
     }
 
-    /** As above, the report counting {@code cleaned} (a CSV file's blank lines passed over). */
+    /** As above, the report counting {@code cleaned} (the blank lines passed over). */
     private void skippedWhole(DatasetReader<?> reader, String name, String at, String content, String expected,
             String found, String units, Map<String, Integer> cleaned) throws IOException {
         Path f = TestFiles.write(dir, name, content);
@@ -73,16 +73,16 @@ class EmptyInputTest {
     @Test
     void tsvWithoutRowsIsSkippedOnceAndSaysWhatItHeld() throws IOException {
         skippedWhole(TSV, "t/empty.tsv", "", "", "at least one row", "an empty file", "rows");
-        // blank lines alone hold no header, as in a CSV file
-        skippedWhole(TSV, "t/blank.tsv", "", "\n\n\n", "at least one row", "an empty file", "rows");
+        // blank lines alone hold no header, as in a CSV file: passed over, and counted
+        skippedWhole(TSV, "t/blank.tsv", "", "\n\n\n", "at least one row", "an empty file", "rows", blanks(3));
         skippedWhole(TSV, "t/header.tsv", ":1", "sentence\tlabel\n", "at least one row", "only the header row",
                 "rows");
         skippedWhole(TSV, "t/nonl.tsv", ":1", "sentence\tlabel", "at least one row", "only the header row", "rows");
         // blank lines after the header are no rows, however many
         skippedWhole(TSV, "t/header2.tsv", ":1", "sentence\tlabel\n\n", "at least one row",
-                "only the header row", "rows");
+                "only the header row", "rows", blanks(1));
         skippedWhole(TSV, "t/header3.tsv", ":1", "sentence\tlabel\n\n\n\n", "at least one row",
-                "only the header row", "rows");
+                "only the header row", "rows", blanks(3));
     }
 
     @Test
@@ -123,7 +123,7 @@ class EmptyInputTest {
     @Test
     void jsonLinesAndConllWithoutUnitsAreSkippedOnce() throws IOException {
         skippedWhole(JsonlClassificationReader.boolq(), "j/blank.jsonl", "", "\n \n", "at least one JSON line",
-                "an empty file", "lines");
+                "an empty file", "lines", blanks(2));
         skippedWhole(ConllReader.builder().build(), "k/blank.conll", "", "\n\n\n", "at least one sentence",
                 "an empty file", "sentences");
     }

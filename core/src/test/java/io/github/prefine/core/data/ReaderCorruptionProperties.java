@@ -105,6 +105,13 @@ class ReaderCorruptionProperties {
                 Arbitraries.integers().between(0, 255)).as(Damage::new).list().ofMinSize(1).ofMaxSize(3);
     }
 
+    /**
+     * The characters of a long line: over twice the largest buffer a reader fills (64 Ki, {@code
+     * LineReader}'s, {@code DocumentReader}'s, the gzip stream's), so a line spans several refills;
+     * it was 300,000, which showed nothing more and made such tries the slowest.
+     */
+    static final int LONG_LINE = 140_000;
+
     private static final String[] JSON_BREAKS = {"{", "}", "[", "]", ",", "\"", ":", "\\", "nul", "1e", "-"};
     private static final String[] WRONG_TYPES = {"\"7\"", "null", "[]", "[1,\"a\"]", "{}", "{\"a\":[]}", "7", "-1",
             "1.5", "true", "1e999", "99999999999999999999", "\"\""};
@@ -182,9 +189,10 @@ class ReaderCorruptionProperties {
                 if (d.kind() == Kind.BLANK_LINE) {
                     return splice(b, from, 0, new byte[] {'\n'});
                 }
-                // 300,000 characters of one word, of spaces, or of an open JSON array
+                // one word, spaces, or an open JSON array, longer than two of the readers' largest
+                // buffers (64 Ki bytes or chars) and Gson's nesting limit: each piece spans refills
                 String unit = new String[] {"a", " ", "["}[d.value() % 3];
-                return splice(b, from, 0, (unit.repeat(300_000) + "\n").getBytes(StandardCharsets.UTF_8));
+                return splice(b, from, 0, (unit.repeat(LONG_LINE) + "\n").getBytes(StandardCharsets.UTF_8));
             }
             case BREAK_JSON:
                 return splice(b, d.at() % (n + 1), 0, JSON_BREAKS[d.value() % JSON_BREAKS.length]
@@ -343,16 +351,19 @@ class ReaderCorruptionProperties {
         Files.write(file, pack(valid, damage, packing));
         String what = file.getFileName() + " " + damage;
         String folder = file.getParent().getFileName() + "/";
+        // both reads at once, each on its own thread: the readers are thread-safe
+        Future<ReadResult<?>> strictRead = reads.submit(() -> reader.read(file, Leniency.STRICT));
+        Future<ReadResult<?>> lenientRead = reads.submit(() -> reader.read(file, Leniency.LENIENT));
         ReadResult<?> strict = null;
         try {
-            strict = read(reader, file, Leniency.STRICT);
+            strict = read(strictRead, Leniency.STRICT);
         } catch (MalformedDatasetException e) {
             checkMessage(e, folder, what + " (strict)");
             checkLine(e, file, packing, what + " (strict)");
         }
         ReadResult<?> lenient = null;
         try {
-            lenient = read(reader, file, Leniency.LENIENT);
+            lenient = read(lenientRead, Leniency.LENIENT);
         } catch (MalformedDatasetException e) {
             checkMessage(e, folder, what + " (lenient)");
             checkLine(e, file, packing, what + " (lenient)");
@@ -414,9 +425,8 @@ class ReaderCorruptionProperties {
                 || e.expected().contains("labels, one per line");
     }
 
-    /** Reads on another thread, so that a hang fails the property instead of stalling the build. */
-    private static ReadResult<?> read(DatasetReader<?> reader, Path file, Leniency leniency) throws Exception {
-        Future<ReadResult<?>> f = reads.submit(() -> reader.read(file, leniency));
+    /** Waits for a read on another thread, so that a hang fails the property instead of stalling the build. */
+    private static ReadResult<?> read(Future<ReadResult<?>> f, Leniency leniency) throws Exception {
         try {
             return f.get(HANG_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {

@@ -79,5 +79,7 @@ class StreamingReadTest {
         assertEquals(new GoldAnswer("Rome", 0), r.examples().get(1).answers().get(0));
         assertEquals(2, r.report().records());
         assertEquals(0, r.report().totalSkipped());
+        // the filler's blank lines are passed over, each counted
+        assertEquals(33 * 64, r.report().cleaned(ReadReport.BLANK_LINE_PASSED_OVER));
     }
 }

@@ -7,12 +7,15 @@ import io.github.prefine.core.data.ReadReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a JSON-lines file one object per non-blank line, with the leniency applied per line,
  * holding one line at a time. Not API.
  *
- * <p>Every non-blank line is a record. Each U+FEFF opening a line after the file's first (whose mark
+ * <p>Every non-blank line is a record; a blank line is passed over and counted as {@link
+ * ReadReport#BLANK_LINE_PASSED_OVER}, as the CSV reader counts its own. Each U+FEFF opening a line after the file's first (whose mark
  * {@link LineReader} removes) is removed and counted as {@link ReadReport#BOM_AT_LINE_START}. A
  * line that is not valid UTF-8 throws while decoding in strict mode and is skipped as {@link
  * Defects#INVALID_UTF8} in lenient mode. A line that is not a JSON object, or that the handler
@@ -21,6 +24,8 @@ import java.util.function.LongConsumer;
  */
 public final class JsonLines {
     private JsonLines() {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonLines.class);
 
     /** Skip reason: a line that is not a JSON object of the expected shape. */
     public static final String MALFORMED_LINE = "malformed JSON line";
@@ -44,7 +49,7 @@ public final class JsonLines {
      *
      * @param file the file ({@code .gz} is decompressed)
      * @param leniency whether defective lines throw or are skipped and counted
-     * @param report receives skips and the byte-order-mark count
+     * @param report receives skips, the byte-order-mark count and the blank lines passed over
      * @param bytesRead receives the number of the file's bytes each read took
      * @param handler turns each object into examples
      * @return the number of non-blank lines, kept or skipped
@@ -54,6 +59,7 @@ public final class JsonLines {
             Handler handler) throws IOException {
         String name = TextFiles.shortName(file);
         int records = 0;
+        BlankLines blank = new BlankLines();
         try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
                 for (TextFiles.Line read = lines.next(); read != null; read = lines.next()) {
@@ -62,6 +68,7 @@ public final class JsonLines {
                     TextFiles.Line line = TextFiles.withoutLeadingMarks(read, report);
                     String text = line.text();
                     if (text != null && text.isBlank()) {
+                        blank.add(line.number());
                         continue;
                     }
                     records++;
@@ -82,6 +89,7 @@ public final class JsonLines {
                 throw lines.outranking(e);
             }
         }
+        blank.report(LOG, report, name, "");
         return records;
     }
 }
