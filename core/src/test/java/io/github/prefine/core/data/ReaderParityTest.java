@@ -317,7 +317,13 @@ class ReaderParityTest {
             sb.append('R').append(rec.getClass().getSimpleName()).append('(');
             for (RecordComponent c : rec.getClass().getRecordComponents()) {
                 try {
-                    serialize(c.getAccessor().invoke(rec), sb);
+                    Object value = c.getAccessor().invoke(rec);
+                    // TokenExample's source text came after the recording and no reader sets it:
+                    // left out while null, so the recorded digests still hold; one set would differ
+                    if (rec instanceof TokenExample && c.getName().equals("source") && value == null) {
+                        continue;
+                    }
+                    serialize(value, sb);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
