@@ -213,7 +213,12 @@ public final class EmbeddingStore {
      * @param settings the settings it was computed with
      */
     public record StoredKey(String encoderHash, String settings) {
-        /** Checks the two parts. */
+        /**
+         * Checks the two parts.
+         *
+         * @param encoderHash the encoder hash it was computed with
+         * @param settings the settings it was computed with
+         */
         public StoredKey {
             Objects.requireNonNull(encoderHash, "encoderHash");
             Objects.requireNonNull(settings, "settings");

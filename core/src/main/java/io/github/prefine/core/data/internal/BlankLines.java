@@ -20,6 +20,9 @@ public final class BlankLines {
     private int count;
     private final List<Integer> first = new ArrayList<>();
 
+    /** Starts with none noted: one per file read. */
+    public BlankLines() {}
+
     /**
      * Notes one blank line passed over.
      *
