@@ -474,10 +474,20 @@ class HfTokenizerAlignmentTest {
      * tokens, then {@code Ġ} (a space), the ASCII letters and the full stop, one piece each.
      */
     private static String byteLevel(boolean addPrefixSpace, boolean trimOffsets) {
+        return byteLevel(addPrefixSpace, trimOffsets, List.of(), List.of());
+    }
+
+    /**
+     * {@link #byteLevel(boolean, boolean)} with more pieces after the full stop, in order, and
+     * merges (each "left right").
+     */
+    static String byteLevel(boolean addPrefixSpace, boolean trimOffsets, List<String> pieces, List<String> merges) {
         StringBuilder vocab = new StringBuilder("\"<s>\": 0, \"<pad>\": 1, \"</s>\": 2, \"<unk>\": 3, \"<mask>\": 4, \"\u0120\": 5");
-        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.";
-        for (int i = 0; i < letters.length(); i++) {
-            vocab.append(", \"").append(letters.charAt(i)).append("\": ").append(6 + i);
+        List<String> all = new java.util.ArrayList<>();
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.".chars().forEach(c -> all.add(Character.toString(c)));
+        all.addAll(pieces);
+        for (int i = 0; i < all.size(); i++) {
+            vocab.append(", \"").append(all.get(i)).append("\": ").append(6 + i);
         }
         StringBuilder added = new StringBuilder();
         String[] specials = {"<s>", "<pad>", "</s>", "<unk>", "<mask>"};
@@ -485,6 +495,10 @@ class HfTokenizerAlignmentTest {
             added.append(i == 0 ? "" : ", ").append("{\"id\": ").append(i).append(", \"content\": \"").append(specials[i])
                     .append("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false,"
                             + " \"special\": true}");
+        }
+        StringBuilder mergeList = new StringBuilder();
+        for (String m : merges) {
+            mergeList.append(mergeList.isEmpty() ? "" : ", ").append('"').append(m).append('"');
         }
         return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [" + added
                 + "], \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": "
@@ -494,7 +508,7 @@ class HfTokenizerAlignmentTest {
                 + " \"add_prefix_space\": true, \"trim_offsets\": true, \"use_regex\": true}, \"model\": {\"type\":"
                 + " \"BPE\", \"dropout\": null, \"unk_token\": null, \"continuing_subword_prefix\": \"\","
                 + " \"end_of_word_suffix\": \"\", \"fuse_unk\": false, \"byte_fallback\": false, \"vocab\": {" + vocab
-                + "}, \"merges\": []}}";
+                + "}, \"merges\": [" + mergeList + "]}}";
     }
 
     /**

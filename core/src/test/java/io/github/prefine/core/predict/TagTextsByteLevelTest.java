@@ -137,31 +137,10 @@ class TagTextsByteLevelTest {
 
     /**
      * A byte-level BPE {@code tokenizer.json} as RoBERTa's, {@code add_prefix_space} false, with
-     * one merge, "' t": ids 0 to 4 the special tokens, then "Ġ" (a space), "Ċ" (a line feed), the
-     * ASCII letters and ".", ",", "'", one piece each, and "'t".
+     * one merge, "' t": {@link HfTokenizerAlignmentTest#byteLevel(boolean, boolean, List, List)}'s
+     * pieces, then "Ċ" (a line feed), ",", "'" and "'t".
      */
     private static String byteLevel() {
-        StringBuilder vocab = new StringBuilder("\"<s>\": 0, \"<pad>\": 1, \"</s>\": 2, \"<unk>\": 3, \"<mask>\": 4,"
-                + " \"\u0120\": 5, \"\u010A\": 6");
-        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,'";
-        for (int i = 0; i < letters.length(); i++) {
-            vocab.append(", \"").append(letters.charAt(i)).append("\": ").append(7 + i);
-        }
-        vocab.append(", \"'t\": ").append(7 + letters.length());
-        StringBuilder added = new StringBuilder();
-        String[] specials = {"<s>", "<pad>", "</s>", "<unk>", "<mask>"};
-        for (int i = 0; i < specials.length; i++) {
-            added.append(i == 0 ? "" : ", ").append("{\"id\": ").append(i).append(", \"content\": \"").append(specials[i])
-                    .append("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false,"
-                            + " \"special\": true}");
-        }
-        return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [" + added
-                + "], \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false,"
-                + " \"trim_offsets\": true, \"use_regex\": true}, \"post_processor\": {\"type\": \"RobertaProcessing\","
-                + " \"sep\": [\"</s>\", 2], \"cls\": [\"<s>\", 0], \"trim_offsets\": true, \"add_prefix_space\": false},"
-                + " \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"trim_offsets\": true,"
-                + " \"use_regex\": true}, \"model\": {\"type\": \"BPE\", \"dropout\": null, \"unk_token\": null,"
-                + " \"continuing_subword_prefix\": \"\", \"end_of_word_suffix\": \"\", \"fuse_unk\": false,"
-                + " \"byte_fallback\": false, \"vocab\": {" + vocab + "}, \"merges\": [\"' t\"]}}";
+        return HfTokenizerAlignmentTest.byteLevel(false, true, List.of("\u010A", ",", "'", "'t"), List.of("' t"));
     }
 }
