@@ -517,13 +517,18 @@ class HfTokenizerAlignmentTest {
      */
     private Path robertaFolder(String tokenizerJson, String tokenizerConfig) throws IOException {
         Path dir = folder("xlm-roberta", tokenizerJson, tokenizerConfig);
+        relabelAsRoberta(dir, "RobertaForSequenceClassification");
+        return dir;
+    }
+
+    /** Rewrites a folder's XLM-R {@code config.json} as RoBERTa's, of the given architecture. */
+    static void relabelAsRoberta(Path dir, String architecture) throws IOException {
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
         config.addProperty("model_type", "roberta");
         JsonArray architectures = new JsonArray();
-        architectures.add("RobertaForSequenceClassification");
+        architectures.add(architecture);
         config.add("architectures", architectures);
         Files.writeString(dir.resolve("config.json"), config.toString());
-        return dir;
     }
 
     /**

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
@@ -126,12 +123,7 @@ class TagTextsByteLevelTest {
             Files.copy(hf.resolve(f), dir.resolve(f));
         }
         Files.writeString(dir.resolve("tokenizer.json"), byteLevel());
-        JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
-        config.addProperty("model_type", "roberta");
-        JsonArray architectures = new JsonArray();
-        architectures.add("RobertaForTokenClassification");
-        config.add("architectures", architectures);
-        Files.writeString(dir.resolve("config.json"), config.toString());
+        HfTokenizerAlignmentTest.relabelAsRoberta(dir, "RobertaForTokenClassification");
         return dir;
     }
 
